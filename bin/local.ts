@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { tables } from '../lib/tables.js';
+import { startDynamo } from '../local/dynamo.js';
+import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
+import { createGateway } from '../local/gateway.js';
+import { closeServer, listenLoopback } from '../local/net.js';
+import { startSes } from '../local/outbox.js';
+import { loadSettings, projectRoot } from '../local/settings.js';
+import { landingPage } from '../local/landing.js';
+import { WorkflowEngine } from '../local/workflow/engine.js';
+import { startWorkflowService } from '../local/workflow/service.js';
+import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
+
+// `npm start`: the whole of Signoff on loopback, in one process, with no AWS account. The handlers and
+// the state machine are the deployed ones; only the environment around them is local.
+
+const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:signoff-approval`;
+
+/** Replaces every `${Name}` in the ASL with its value, failing on any the list does not provide. */
+export function substitute(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`the state machine uses \${${name}}, which no function provides`);
+    return value;
+  });
+}
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const dynamo = await startDynamo(settings.dataDir);
+  const ses = await startSes(settings.dataDir);
+
+  const substitutions = Object.fromEntries(workflowFunctions.map((f) => [f.substitution, functionArn(f.name)]));
+  const definition = JSON.parse(substitute(readFileSync(definitionPath, 'utf8'), substitutions)) as StateMachineDefinition;
+  let registry: FunctionRegistry | undefined;
+  const engine = new WorkflowEngine({
+    definition,
+    stateMachineArn: STATE_MACHINE_ARN,
+    journalDir: join(settings.dataDir, 'executions'),
+    timeScale: settings.timeScale,
+    tokenSecret: settings.tokenSecret,
+    invoke: (name, payload) => {
+      if (registry === undefined) throw new Error('functions are not loaded yet');
+      return registry.invoke(name, payload);
+    },
+  });
+  const workflow = await startWorkflowService(engine);
+
+  // What Lambda's configuration would give each function on AWS.
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SES: ses.endpoint,
+    AWS_ENDPOINT_URL_SFN: workflow.endpoint,
+    STATE_MACHINE_ARN,
+    PUBLIC_BASE_URL: settings.publicBaseUrl,
+    SIGNOFF_DIRECTORY: settings.directoryPath,
+    SIGNOFF_WEBHOOK_SECRET: settings.webhookSecret,
+    SIGNOFF_API_TOKEN: settings.apiToken,
+    ...Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
+  });
+  registry = await FunctionRegistry.load(projectRoot);
+
+  const gateway = createGateway({ functions: registry, outbox: ses.messages, landingPage: landingPage(settings) });
+  await listenLoopback(gateway, settings.port);
+  const resumed = engine.recover();
+
+  const base = settings.publicBaseUrl;
+  process.stdout.write(
+    [
+      '',
+      'Signoff is running (local mode, loopback only).',
+      `  API              ${base}/v1/requests  (POST, Standard Webhooks signature)`,
+      `  Outbox           ${base}/_local/outbox   (every e-mail sent; JSON at /_local/outbox.json)`,
+      `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
+      `  Data             ${settings.dataDir}`,
+      `  Directory        ${settings.directoryPath}`,
+      `  Time scale       ${settings.timeScale}× for deadlines`,
+      `  Resumed          ${resumed} unfinished execution(s)`,
+      '',
+      'Next: `npm run sample` submits a sample post; then open the outbox and click the review link.',
+      `Signoff is ready at ${base}`,
+      '',
+    ].join('\n'),
+  );
+
+  const shutdown = async () => {
+    await closeServer(gateway);
+    engine.shutdown();
+    await closeServer(workflow.server);
+    await ses.close();
+    await dynamo.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

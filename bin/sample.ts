@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { readSecrets } from '../local/settings.js';
+
+// `npm run sample`: submits a signed sample brand post to the running local stack, as a client would.
+
+const port = process.env['PORT'] ?? '3000';
+const base = (process.env['PUBLIC_BASE_URL'] ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+const secrets = readSecrets(resolve(process.env['SIGNOFF_DATA_DIR'] ?? '.signoff'));
+const secret = process.env['SIGNOFF_WEBHOOK_SECRET'] || secrets.webhookSecret;
+if (secret === undefined) {
+  process.stderr.write('No webhook secret: start the stack first (npm start), or set SIGNOFF_WEBHOOK_SECRET.\n');
+  process.exit(1);
+}
+
+const publishAt = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const body = JSON.stringify({
+  kind: 'brand-post',
+  submitter: 'ada@example.org',
+  account: 'physics-x',
+  title: 'Open day',
+  text: 'Join us on Saturday for the Physics Open Day: lab tours, talks and hands-on demos for all ages. #OpenDay https://example.org/open-day',
+  format: 'post',
+  publishAt,
+  media: [{ type: 'image', url: 'https://example.org/media/open-day.jpg', alt: 'Visitors looking at a particle detector model', rights: 'own', showsPeople: true }],
+  attestations: { peopleConsent: true, aiUsed: false },
+});
+const id = `msg_${randomUUID()}`;
+const timestamp = new Date();
+const signature = new Webhook(secret).sign(id, timestamp, body);
+const response = await fetch(`${base}/v1/requests`, {
+  method: 'POST',
+  headers: {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'webhook-signature': signature,
+  },
+  body,
+});
+process.stdout.write(`${response.status} ${await response.text()}\n`);
+if (response.ok) process.stdout.write(`Now open ${base}/_local/outbox: the supervisor's approval e-mail is there.\n`);
+process.exit(response.ok ? 0 : 1);

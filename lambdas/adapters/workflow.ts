@@ -1,0 +1,31 @@
+import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+// Step Functions. Locally AWS_ENDPOINT_URL_SFN points at the local workflow service.
+const sfn = new SFNClient({});
+
+/** Starts an execution; a second start with the same name is not an error (intake is idempotent). */
+export async function startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string | undefined> {
+  try {
+    const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    return out.executionArn;
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExists || (error instanceof Error && error.name === 'ExecutionAlreadyExists')) return undefined;
+    throw error;
+  }
+}
+
+export type TaskResponse = 'delivered' | 'already-closed';
+
+/**
+ * Hands a decision to the waiting task. TaskTimedOut and TaskDoesNotExist mean the task is already
+ * closed (decided, expired or its execution ended): the caller reports that, never a 5xx.
+ */
+export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<TaskResponse> {
+  try {
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    return 'delivered';
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'TaskDoesNotExist')) return 'already-closed';
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+
+// The audit trail (DESIGN.md "Audit"): every state change appends an event, hash-chained per request,
+// so that deleting, inserting, reordering or editing any event breaks every hash after it.
+
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+export interface AuditEventBody {
+  readonly requestId: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly data: { readonly [key: string]: Json };
+  readonly prevHash: string;
+}
+
+export interface AuditEvent extends AuditEventBody {
+  readonly hash: string;
+}
+
+/** The prevHash of a request's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Canonical JSON in the style of RFC 8785: object keys sorted by UTF-16 code units, no whitespace,
+ * ECMAScript number and string serialisation. Two equal values always give the same bytes.
+ */
+export function canonicalJson(value: Json): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no representation for a non-finite number');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v: Json) => canonicalJson(v)).join(',')}]`;
+  const object = value as { readonly [key: string]: Json };
+  const keys = Object.keys(object)
+    .filter((k) => object[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k] as Json)}`).join(',')}}`;
+}
+
+export function hashEvent(body: AuditEventBody): string {
+  const { requestId, seq, at, type, actor, data, prevHash } = body;
+  return createHash('sha256')
+    .update(canonicalJson({ requestId, seq, at, type, actor, data, prevHash }))
+    .digest('hex');
+}
+
+export function chainEvent(previous: AuditEvent | undefined, next: Omit<AuditEventBody, 'seq' | 'prevHash'>): AuditEvent {
+  const body: AuditEventBody = {
+    ...next,
+    seq: previous === undefined ? 1 : previous.seq + 1,
+    prevHash: previous === undefined ? GENESIS_HASH : previous.hash,
+  };
+  return { ...body, hash: hashEvent(body) };
+}
+
+export type ChainVerdict =
+  | { readonly ok: true; readonly events: number }
+  | { readonly ok: false; readonly seq: number; readonly problem: string };
+
+/** Verifies one request's events, in order. Names the first event that does not fit. */
+export function verifyChain(events: readonly AuditEvent[]): ChainVerdict {
+  let previous: AuditEvent | undefined;
+  for (const event of events) {
+    const expectedSeq = previous === undefined ? 1 : previous.seq + 1;
+    if (event.seq !== expectedSeq) return { ok: false, seq: event.seq, problem: `expected seq ${expectedSeq}, found ${event.seq}` };
+    const expectedPrev = previous === undefined ? GENESIS_HASH : previous.hash;
+    if (event.prevHash !== expectedPrev) return { ok: false, seq: event.seq, problem: 'prevHash does not match the previous event' };
+    if (hashEvent(event) !== event.hash) return { ok: false, seq: event.seq, problem: 'hash does not match the event content' };
+    previous = event;
+  }
+  return { ok: true, events: events.length };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+
+// The institution's directory (DESIGN.md "Directory file"): who works where, who manages whom,
+// which groups fill which stage, and the registered institutional accounts.
+
+const personSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  email: z.email(),
+  unit: z.string().min(1),
+  manager: z.string().min(1).optional(),
+  deputy: z.string().min(1).optional(),
+});
+
+const accountSchema = z.object({
+  id: z.string().min(1),
+  platform: z.enum(['x', 'bluesky', 'mastodon', 'linkedin', 'facebook', 'instagram', 'threads', 'youtube', 'tiktok']),
+  handle: z.string().min(1),
+  unit: z.string().min(1),
+  posters: z.array(z.string().min(1)),
+  admins: z.array(z.string().min(1)),
+  status: z.enum(['active', 'retired', 'suspended']),
+});
+
+export const directorySchema = z.object({
+  institution: z.string().min(1),
+  preset: z.string().min(1).default('default'),
+  domain: z.string().min(1),
+  people: z.array(personSchema).min(1),
+  groups: z.object({
+    comms: z.array(z.string().min(1)).min(1),
+    ethics: z.array(z.string().min(1)).min(1),
+    socialMediaManager: z.array(z.string().min(1)).default([]),
+    auditors: z.array(z.string().min(1)).default([]),
+  }),
+  units: z.array(z.object({ id: z.string().min(1), name: z.string().min(1) })),
+  accounts: z.array(accountSchema).default([]),
+});
+
+export type DirectoryFile = z.infer<typeof directorySchema>;
+export type Person = z.infer<typeof personSchema>;
+export type Account = z.infer<typeof accountSchema>;
+export type GroupName = keyof DirectoryFile['groups'];
+
+export interface Directory {
+  readonly institution: string;
+  readonly preset: string;
+  readonly domain: string;
+  readonly people: readonly Person[];
+  readonly accounts: readonly Account[];
+  personById(id: string): Person | undefined;
+  personByEmail(email: string): Person | undefined;
+  account(id: string): Account | undefined;
+  group(name: GroupName): readonly Person[];
+  unitName(id: string): string | undefined;
+}
+
+/**
+ * Parses and cross-checks a directory file. Every dangling reference is reported at once,
+ * because a directory that names a manager nobody can find would strand requests later.
+ */
+export function parseDirectory(raw: unknown): Directory {
+  const parsed = directorySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigurationError(`directory is invalid: ${problems.join('; ')}`);
+  }
+  const file = parsed.data;
+  const byId = new Map(file.people.map((p) => [p.id, p] as const));
+  const byEmail = new Map(file.people.map((p) => [p.email.toLowerCase(), p] as const));
+  const units = new Map(file.units.map((u) => [u.id, u.name] as const));
+  const accounts = new Map(file.accounts.map((a) => [a.id, a] as const));
+
+  const problems: string[] = [];
+  if (byId.size !== file.people.length) problems.push('people: duplicate person id');
+  if (byEmail.size !== file.people.length) problems.push('people: duplicate e-mail address');
+  for (const p of file.people) {
+    if (!units.has(p.unit)) problems.push(`people.${p.id}.unit: unknown unit "${p.unit}"`);
+    if (p.manager !== undefined && !byId.has(p.manager)) problems.push(`people.${p.id}.manager: unknown person "${p.manager}"`);
+    if (p.manager === p.id) problems.push(`people.${p.id}.manager: a person cannot manage themselves`);
+    if (p.deputy !== undefined && !byId.has(p.deputy)) problems.push(`people.${p.id}.deputy: unknown person "${p.deputy}"`);
+  }
+  for (const [name, members] of Object.entries(file.groups)) {
+    for (const m of members) if (!byId.has(m)) problems.push(`groups.${name}: unknown person "${m}"`);
+  }
+  for (const a of file.accounts) {
+    if (!units.has(a.unit)) problems.push(`accounts.${a.id}.unit: unknown unit "${a.unit}"`);
+    for (const m of [...a.posters, ...a.admins]) if (!byId.has(m)) problems.push(`accounts.${a.id}: unknown person "${m}"`);
+  }
+  if (problems.length > 0) throw new ConfigurationError(`directory is invalid: ${problems.join('; ')}`);
+
+  return {
+    institution: file.institution,
+    preset: file.preset,
+    domain: file.domain,
+    people: file.people,
+    accounts: file.accounts,
+    personById: (id) => byId.get(id),
+    personByEmail: (email) => byEmail.get(email.trim().toLowerCase()),
+    account: (id) => accounts.get(id),
+    group: (name) => file.groups[name].map((id) => byId.get(id)).filter((p): p is Person => p !== undefined),
+    unitName: (id) => units.get(id),
+  };
+}

@@ -1,0 +1,87 @@
+// Named errors. Their `name` is what Step Functions' Retry/Catch match on (ErrorEquals), and what
+// the HTTP error mapper turns into a status code. Messages under 500 are shown to the caller.
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The request body failed validation; `problems` lists every one of them. */
+export class ValidationError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`the request is invalid: ${problems.join('; ')}`);
+    this.name = 'ValidationError';
+    this.problems = problems;
+  }
+}
+
+export class UnauthorizedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The same idempotency key arrived with a different body. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class PayloadTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A stage can no longer be decided (expired with its stage, or its request ended). */
+export class GoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GoneError';
+  }
+}
+
+/** A stored record changed under us; the task is safe to retry (the ASL retries it). */
+export class ConcurrentUpdateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+const statusByName: Readonly<Record<string, number>> = {
+  ValidationError: 400,
+  UnauthorizedError: 401,
+  ForbiddenError: 403,
+  NotFoundError: 404,
+  ConflictError: 409,
+  GoneError: 410,
+  PayloadTooLargeError: 413,
+};
+
+/** One mapper from error to HTTP status; anything unnamed here is a 500 and its message stays private. */
+export function httpStatusOf(error: unknown): number {
+  if (error instanceof Error) return statusByName[error.name] ?? 500;
+  return 500;
+}

@@ -1,0 +1,120 @@
+// The domain vocabulary of Signoff. One word per idea, used the same in code, ASL, e-mails and docs
+// (GOVERNANCE.md, DESIGN.md). Nothing here imports AWS.
+
+export type RequestKind = 'brand-post' | 'account-opening';
+
+export type RequestStatus =
+  | 'checking'
+  | 'awaiting-approval'
+  | 'changes-requested'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'withdrawn';
+
+/** How a request ends; the subset of statuses the workflow can finish in. */
+export type Outcome = Extract<RequestStatus, 'approved' | 'rejected' | 'changes-requested' | 'expired'>;
+
+export type Severity = 'block' | 'attest' | 'route' | 'warn' | 'info';
+
+export type Platform = 'x' | 'bluesky' | 'mastodon' | 'linkedin' | 'facebook' | 'instagram' | 'threads' | 'youtube' | 'tiktok';
+
+export type PostFormat = 'post' | 'thread' | 'article' | 'blog' | 'share' | 'correction';
+
+export interface MediaItem {
+  readonly type: 'image' | 'video';
+  readonly url: string;
+  readonly alt?: string | undefined;
+  readonly captions?: boolean | undefined;
+  readonly rights?: 'own' | 'licensed' | 'public-domain' | 'creative-commons' | 'unknown' | undefined;
+  readonly credit?: string | undefined;
+  readonly showsPeople?: boolean | undefined;
+}
+
+export interface BrandPostAttestations {
+  readonly peopleConsent?: boolean | undefined;
+  readonly aiUsed?: boolean | undefined;
+  readonly aiDisclosed?: boolean | undefined;
+}
+
+/** A brand post as submitted (webhook body or mail), after schema validation. */
+export interface BrandPostSubmission {
+  readonly kind: 'brand-post';
+  readonly submitter: string;
+  readonly account: string;
+  readonly title: string;
+  readonly text: string;
+  readonly format: PostFormat;
+  readonly publishAt?: string | undefined;
+  readonly media: readonly MediaItem[];
+  readonly attestations: BrandPostAttestations;
+}
+
+export type Submission = BrandPostSubmission;
+
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The offending span of text, or the media item (`media[2]`), when there is one. */
+  readonly where?: string | undefined;
+}
+
+export interface PublicationClassification {
+  readonly is: boolean;
+  /** Which criteria of GOVERNANCE.md §4 fired (or, when not a publication, why not). */
+  readonly reasons: readonly string[];
+}
+
+export type StageName = 'supervisor' | 'comms' | 'ethics';
+
+export type StageStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'changes-requested' | 'expired';
+
+export type Decision = 'approve' | 'reject' | 'request-changes';
+
+/** A person an approval is assigned to, as the directory names them. */
+export interface Assignee {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface Stage {
+  readonly stage: StageName;
+  readonly status: StageStatus;
+  readonly assignees: readonly Assignee[];
+  /** Seconds the stage may wait for a decision (GOVERNANCE.md §3 deadline). */
+  readonly timeoutSeconds: number;
+  readonly deadline?: string | undefined;
+  readonly decidedBy?: string | undefined;
+  readonly decidedAt?: string | undefined;
+  readonly decision?: Decision | undefined;
+  readonly comment?: string | undefined;
+}
+
+/** The stored request, as the status API shows it (plus the submission). */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly status: RequestStatus;
+  readonly version: number;
+  readonly submission: Submission;
+  readonly contentHash: string;
+  readonly receivedAt: string;
+  readonly channel: 'webhook' | 'mail';
+  readonly stages: readonly Stage[];
+  readonly findings: readonly Finding[];
+  readonly publication?: PublicationClassification | undefined;
+  readonly executionArn?: string | undefined;
+  readonly outcome?: Outcome | undefined;
+  readonly outcomeNotified?: boolean | undefined;
+}
+
+/** What the decision endpoint hands back to the workflow through SendTaskSuccess. */
+export interface DecisionResult {
+  readonly stageIndex: number;
+  readonly decision: Decision | 'expired';
+  readonly decidedBy?: string | undefined;
+  readonly decidedAt: string;
+  readonly comment?: string | undefined;
+}

@@ -1,0 +1,199 @@
+import type { Assignee, Finding, Outcome, RequestRecord, Severity, Stage } from './model.js';
+
+// What people read: approval e-mails, outcome e-mails and the review page. Plain text first (every
+// client shows it), HTML that works on a phone and with a screen reader. Never a task token.
+
+const SEVERITY_ORDER: readonly Severity[] = ['block', 'attest', 'route', 'warn', 'info'];
+const SEVERITY_TITLE: Readonly<Record<Severity, string>> = {
+  block: 'Blocking',
+  attest: 'Needs a statement',
+  route: 'Adds a review',
+  warn: 'Warnings',
+  info: 'For information',
+};
+const STAGE_TITLE: Readonly<Record<Stage['stage'], string>> = {
+  supervisor: 'Supervisor',
+  comms: 'Communications',
+  ethics: 'Ethics',
+};
+const OUTCOME_TITLE: Readonly<Record<Outcome, string>> = {
+  approved: 'approved',
+  rejected: 'rejected',
+  'changes-requested': 'returned for changes',
+  expired: 'expired without a decision',
+};
+
+export interface RenderedMail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function stageTitle(stage: Stage['stage']): string {
+  return STAGE_TITLE[stage];
+}
+
+function groupFindings(findings: readonly Finding[]): Array<[Severity, Finding[]]> {
+  return SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, Finding[]]).filter(([, list]) => list.length > 0);
+}
+
+function findingsText(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'Checks: nothing to report.';
+  return groupFindings(findings)
+    .map(([severity, list]) => `${SEVERITY_TITLE[severity]}:\n${list.map((f) => `  - [${f.rule}] ${f.message}${f.where ? ` (${f.where})` : ''}`).join('\n')}`)
+    .join('\n');
+}
+
+function findingsHtml(findings: readonly Finding[]): string {
+  if (findings.length === 0) return '<p>Checks: nothing to report.</p>';
+  return groupFindings(findings)
+    .map(
+      ([severity, list]) =>
+        `<h3>${SEVERITY_TITLE[severity]}</h3><ul>${list
+          .map((f) => `<li><strong>${escapeHtml(f.rule)}</strong> ${escapeHtml(f.message)}${f.where ? ` <em>(${escapeHtml(f.where)})</em>` : ''}</li>`)
+          .join('')}</ul>`,
+    )
+    .join('');
+}
+
+function contentText(request: RequestRecord): string {
+  const s = request.submission;
+  const media = s.media.map((m, i) => `  media[${i}]: ${m.type} ${m.url}${m.alt ? ` — alt: ${m.alt}` : ''}`).join('\n');
+  return [
+    `Title: ${s.title}`,
+    `Account: ${s.account}`,
+    `Format: ${s.format}${request.publication?.is ? ' (a publication)' : ''}`,
+    `Publish at: ${s.publishAt ?? 'not scheduled'}`,
+    '',
+    s.text,
+    ...(media ? ['', 'Media:', media] : []),
+  ].join('\n');
+}
+
+function contentHtml(request: RequestRecord): string {
+  const s = request.submission;
+  const media = s.media
+    .map((m, i) => `<li>media[${i}]: ${escapeHtml(m.type)} <a href="${escapeHtml(m.url)}">${escapeHtml(m.url)}</a>${m.alt ? ` — alt: ${escapeHtml(m.alt)}` : ' — <strong>no alt text</strong>'}</li>`)
+    .join('');
+  return `<dl><dt>Account</dt><dd>${escapeHtml(s.account)}</dd><dt>Format</dt><dd>${escapeHtml(s.format)}${request.publication?.is ? ' (a publication)' : ''}</dd><dt>Publish at</dt><dd>${escapeHtml(s.publishAt ?? 'not scheduled')}</dd></dl>
+<blockquote style="white-space:pre-wrap;border-left:4px solid #555;margin:0;padding:0.5em 1em">${escapeHtml(s.text)}</blockquote>${media ? `<h3>Media</h3><ul>${media}</ul>` : ''}`;
+}
+
+function wrapHtml(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111;background:#fff}button{font-size:1rem;padding:0.6em 1.1em;margin:0.25em 0.5em 0.25em 0;border-radius:6px;border:2px solid #111;cursor:pointer}button[value=approve]{background:#0a6b2d;color:#fff}button[value=reject]{background:#a3120f;color:#fff}textarea{width:100%;font:inherit;box-sizing:border-box}a{color:#0645ad}:focus-visible{outline:3px solid #0645ad;outline-offset:2px}.notice{padding:0.75em 1em;border:2px solid #111;border-radius:6px}</style>
+</head><body><main>${body}</main></body></html>`;
+}
+
+export interface ApprovalMailInput {
+  readonly institution: string;
+  readonly request: RequestRecord;
+  readonly stage: Stage;
+  readonly approver: Assignee;
+  readonly reviewUrl: string;
+  readonly deadline: string;
+}
+
+export function approvalMail(m: ApprovalMailInput): RenderedMail {
+  const s = m.request.submission;
+  const subject = `Approval needed (${stageTitle(m.stage.stage)}): ${s.title}`;
+  const text = [
+    `Hello ${m.approver.name},`,
+    '',
+    `${s.submitter} asks for your ${stageTitle(m.stage.stage).toLowerCase()} approval of a post to ${s.account}.`,
+    `Please decide by ${m.deadline}. Open the review page to approve, reject or request changes:`,
+    '',
+    m.reviewUrl,
+    '',
+    '--- Content ---',
+    contentText(m.request),
+    '',
+    '--- Checks ---',
+    findingsText(m.request.findings),
+    '',
+    `Request ${m.request.requestId}, version ${m.request.version}. This link is yours alone; opening it decides nothing.`,
+    `— Signoff, ${m.institution}`,
+  ].join('\n');
+  const html = wrapHtml(
+    subject,
+    `<p>Hello ${escapeHtml(m.approver.name)},</p><p>${escapeHtml(s.submitter)} asks for your ${escapeHtml(stageTitle(m.stage.stage).toLowerCase())} approval of a post to <strong>${escapeHtml(s.account)}</strong>. Please decide by ${escapeHtml(m.deadline)}.</p>
+<p><a href="${escapeHtml(m.reviewUrl)}">Open the review page</a> to approve, reject or request changes.</p>
+<h2>${escapeHtml(s.title)}</h2>${contentHtml(m.request)}<h2>Checks</h2>${findingsHtml(m.request.findings)}
+<p><small>Request ${escapeHtml(m.request.requestId)}, version ${m.request.version}. This link is yours alone; opening it decides nothing.</small></p>`,
+  );
+  return { subject, text, html };
+}
+
+export function outcomeMail(institution: string, request: RequestRecord, outcome: Outcome): RenderedMail {
+  const s = request.submission;
+  const subject = `Your request was ${OUTCOME_TITLE[outcome]}: ${s.title}`;
+  const decided = request.stages.filter((st) => st.decision !== undefined);
+  const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}`);
+  const blocking = request.findings.filter((f) => f.severity === 'block');
+  const lines = [
+    `Your request "${s.title}" for ${s.account} was ${OUTCOME_TITLE[outcome]}.`,
+    '',
+    ...(outcome === 'changes-requested' && blocking.length > 0
+      ? ['Fix the following and submit a new version:', ...blocking.map((f) => `  - [${f.rule}] ${f.message}${f.where ? ` (${f.where})` : ''}`), '']
+      : []),
+    ...(decisions.length > 0 ? ['Decisions:', ...decisions, ''] : []),
+    ...(outcome === 'expired' ? ['Nobody decided before the deadline; nothing was approved. Submit it again if it is still wanted.', ''] : []),
+    `Request ${request.requestId}, version ${request.version}.`,
+    `— Signoff, ${institution}`,
+  ];
+  const text = lines.join('\n');
+  return { subject, text, html: wrapHtml(subject, `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`) };
+}
+
+export type ReviewPageState =
+  | { readonly kind: 'open'; readonly error?: string | undefined }
+  | { readonly kind: 'decided'; readonly by: string; readonly at: string; readonly decision: string; readonly justNow: boolean }
+  | { readonly kind: 'closed'; readonly reason: string };
+
+export interface ReviewPageInput {
+  readonly institution: string;
+  readonly request: RequestRecord;
+  readonly stageIndex: number;
+  readonly approver: Assignee;
+  readonly deadline: string;
+  readonly state: ReviewPageState;
+}
+
+export function reviewPage(p: ReviewPageInput): string {
+  const s = p.request.submission;
+  const stage = p.request.stages[p.stageIndex];
+  const stageName = stage === undefined ? 'approval' : stageTitle(stage.stage);
+  const earlier = p.request.stages
+    .slice(0, p.stageIndex)
+    .map((st) => `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}</li>`)
+    .join('');
+  const route = p.request.stages.map((st) => `${stageTitle(st.stage)} (${st.status})`).join(' → ');
+  let action: string;
+  switch (p.state.kind) {
+    case 'open':
+      action = `<h2>Your decision</h2>${p.state.error ? `<p class="notice" role="alert">${escapeHtml(p.state.error)}</p>` : ''}
+<form method="post"><label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4"></textarea><br>
+<button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="request-changes">Request changes</button><button type="submit" name="decision" value="reject">Reject</button></form>
+<p>Decide by ${escapeHtml(p.deadline)}.</p>`;
+      break;
+    case 'decided':
+      action = `<p class="notice" role="status">${p.state.justNow ? 'Thank you: your decision is recorded.' : 'Already decided.'} This stage was decided (${escapeHtml(p.state.decision)}) by ${escapeHtml(p.state.by)} at ${escapeHtml(p.state.at)}.</p>`;
+      break;
+    case 'closed':
+      action = `<p class="notice" role="status">${escapeHtml(p.state.reason)}</p>`;
+      break;
+  }
+  return wrapHtml(
+    `${stageName} review: ${s.title}`,
+    `<h1>${escapeHtml(stageName)} review</h1><p>For ${escapeHtml(p.approver.name)} · ${escapeHtml(p.institution)}</p>
+<h2>${escapeHtml(s.title)}</h2><p>Submitted by ${escapeHtml(s.submitter)} · request ${escapeHtml(p.request.requestId)}, version ${p.request.version}</p>
+${contentHtml(p.request)}
+<h2>Checks</h2>${findingsHtml(p.request.findings)}${p.request.publication ? `<p>Publication: ${p.request.publication.is ? 'yes' : 'no'} — ${escapeHtml(p.request.publication.reasons.join('; '))}</p>` : ''}
+<h2>Route</h2><p>${escapeHtml(route)}</p>${earlier ? `<h3>Earlier decisions</h3><ul>${earlier}</ul>` : ''}
+${action}`,
+  );
+}

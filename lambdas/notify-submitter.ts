@@ -1,0 +1,30 @@
+import { appendAudit } from './adapters/audit.js';
+import { sendMail } from './adapters/mail.js';
+import { claimOutcomeNotification, finishRequest, releaseOutcomeNotification } from './adapters/requests.js';
+import { NotFoundError } from './core/errors.js';
+import { outcomeMail } from './core/render.js';
+import { notifySubmitterPayload } from './core/task-payloads.js';
+import { directory } from './shared/directory.js';
+import { optionalEnv } from './shared/env.js';
+import { taskHandler } from './shared/middleware.js';
+
+// NotifySubmitter: records how the request ended and tells the submitter, exactly once.
+const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
+
+export const handler = taskHandler(notifySubmitterPayload, async ({ requestId, version, outcome }) => {
+  const request = await finishRequest(requestId, outcome);
+  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist or already ended differently`);
+  if (await claimOutcomeNotification(requestId)) {
+    await appendAudit(requestId, { type: 'request.outcome', actor: 'signoff', data: { outcome, version } });
+    const mail = outcomeMail(directory.institution, request, outcome);
+    let messageId: string;
+    try {
+      messageId = await sendMail({ from: mailFrom, to: [request.submission.submitter], ...mail });
+    } catch (error) {
+      await releaseOutcomeNotification(requestId);
+      throw error;
+    }
+    await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, outcome, messageId } });
+  }
+  return { outcome };
+});

@@ -1,0 +1,31 @@
+import { appendAudit } from './adapters/audit.js';
+import { getRequest, saveChecks, saveRoute } from './adapters/requests.js';
+import { NotFoundError } from './core/errors.js';
+import { RouteError, planRoute } from './core/route.js';
+import { requestRef } from './core/task-payloads.js';
+import { directory } from './shared/directory.js';
+import { taskHandler } from './shared/middleware.js';
+
+// PlanRoute: supervisor → comms → ethics (publications), from the directory, with separation of duties.
+export const handler = taskHandler(requestRef, async ({ requestId, version }) => {
+  const request = await getRequest(requestId);
+  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
+  const publication = request.publication ?? { is: false, reasons: [] };
+  try {
+    const stages = planRoute(request.submission, directory, publication);
+    await saveRoute(requestId, version, stages);
+    await appendAudit(requestId, {
+      type: 'route.planned',
+      actor: 'signoff',
+      data: { version, stages: stages.map((s) => ({ stage: s.stage, assignees: s.assignees.map((a) => a.email) })) },
+    });
+    return { planned: true, stageCount: stages.length };
+  } catch (error) {
+    if (!(error instanceof RouteError)) throw error;
+    // No valid route (GOVERNANCE.md §2, separation of duties): the submitter hears why, nobody is asked.
+    const finding = { rule: 'G-SEPARATION', severity: 'block' as const, message: `No valid approval route: ${error.message}.` };
+    await saveChecks(requestId, version, [...request.findings, finding], publication);
+    await appendAudit(requestId, { type: 'route.failed', actor: 'signoff', data: { version, reason: error.message } });
+    return { planned: false, stageCount: 0 };
+  }
+});

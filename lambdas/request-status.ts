@@ -1,0 +1,35 @@
+import { getRequest } from './adapters/requests.js';
+import { NotFoundError, UnauthorizedError } from './core/errors.js';
+import { constantTimeEquals } from './core/ids.js';
+import { requireEnv } from './shared/env.js';
+import { httpHandler, json } from './shared/middleware.js';
+
+// GET /v1/requests/{requestId} (bearer token): status, stages and findings (DESIGN.md "Request status").
+const apiToken = requireEnv('SIGNOFF_API_TOKEN');
+
+export const handler = httpHandler(async (event) => {
+  const auth = event.headers['authorization'] ?? '';
+  const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
+  if (token === '' || !constantTimeEquals(token, apiToken)) throw new UnauthorizedError('a valid bearer token is required');
+  const requestId = event.pathParameters?.['requestId'] ?? '';
+  const request = await getRequest(requestId);
+  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
+  return json(200, {
+    requestId: request.requestId,
+    kind: request.kind,
+    status: request.status,
+    version: request.version,
+    stages: request.stages.map((s) => ({
+      stage: s.stage,
+      status: s.status,
+      assignees: s.assignees.map((a) => a.email),
+      deadline: s.deadline ?? null,
+      decidedBy: s.decidedBy ?? null,
+      decidedAt: s.decidedAt ?? null,
+      decision: s.decision ?? null,
+      comment: s.comment ?? null,
+    })),
+    findings: request.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, ...(f.where ? { where: f.where } : {}) })),
+    publication: request.publication ?? null,
+  });
+});

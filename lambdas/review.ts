@@ -1,0 +1,105 @@
+import { appendAudit } from './adapters/audit.js';
+import { getLink, type ApprovalLink } from './adapters/approvals.js';
+import { claimStage, getRequest } from './adapters/requests.js';
+import { sendTaskSuccess } from './adapters/workflow.js';
+import { isWellFormedLinkId, sha256Hex } from './core/ids.js';
+import type { Decision, DecisionResult, RequestRecord } from './core/model.js';
+import { reviewPage, type ReviewPageState } from './core/render.js';
+import { directory } from './shared/directory.js';
+import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
+
+// GET/HEAD /approvals/{linkId}: renders the request and never decides (mail scanners fetch links).
+// POST /approvals/{linkId}: the decision. A conditional write on the stage makes the first valid
+// decision win; only then is the waiting task told, with the token kept server-side.
+
+const DECISIONS: readonly Decision[] = ['approve', 'reject', 'request-changes'];
+
+function page(statusCode: number, html: string, method: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
+    },
+    body: method === 'HEAD' ? '' : html,
+  };
+}
+
+function notFound(method: string): HttpResult {
+  return page(404, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Link not found</title></head><body><main><h1>Link not found</h1><p>This approval link is not valid. Use the link from your most recent approval e-mail.</p></main></body></html>`, method);
+}
+
+/** Where the stage stands, from the approver's side. */
+function stateOf(request: RequestRecord, link: ApprovalLink, now: Date): ReviewPageState {
+  const stage = request.stages[link.stageIndex];
+  if (request.version !== link.version) return { kind: 'closed', reason: `This link was for version ${link.version}; the request is now at version ${request.version}.` };
+  if (stage?.status === 'expired') return { kind: 'closed', reason: `This stage expired at ${stage.decidedAt ?? link.deadline} without a decision.` };
+  if (stage?.decision !== undefined && stage.decidedAt !== undefined) {
+    return { kind: 'decided', decision: stage.decision, by: stage.decidedBy ?? 'nobody', at: stage.decidedAt, justNow: false };
+  }
+  if (request.status !== 'awaiting-approval') return { kind: 'closed', reason: `This request is ${request.status}; there is nothing to decide.` };
+  if (Date.parse(link.deadline) <= now.getTime()) return { kind: 'closed', reason: `The deadline for this stage passed at ${link.deadline}.` };
+  return { kind: 'open' };
+}
+
+function statusFor(state: ReviewPageState): number {
+  if (state.kind === 'decided') return 409;
+  if (state.kind === 'closed') return 410;
+  return 200;
+}
+
+export const handler = httpHandler(async (event: HttpEvent) => {
+  const method = event.requestContext.http.method.toUpperCase();
+  const linkId = event.pathParameters?.['linkId'] ?? '';
+  if (!isWellFormedLinkId(linkId)) return notFound(method);
+  const link = await getLink(sha256Hex(linkId));
+  if (link === undefined) return notFound(method);
+  const request = await getRequest(link.requestId);
+  if (request === undefined) return notFound(method);
+  const render = (state: ReviewPageState, r: RequestRecord = request) =>
+    reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: link.deadline, state });
+
+  const state = stateOf(request, link, new Date());
+  if (method === 'GET' || method === 'HEAD') return page(200, render(state), method);
+  if (method !== 'POST') return { statusCode: 405, headers: { allow: 'GET, HEAD, POST' }, body: '' };
+  if (state.kind !== 'open') return page(statusFor(state), render(state), method);
+
+  const form = new URLSearchParams(rawBody(event));
+  const decision = form.get('decision') as Decision | null;
+  const comment = (form.get('comment') ?? '').trim();
+  if (decision === null || !DECISIONS.includes(decision)) {
+    return page(400, render({ kind: 'open', error: `Choose approve, reject or request changes (got ${JSON.stringify(decision)}).` }), method);
+  }
+  if (decision !== 'approve' && comment === '') {
+    return page(400, render({ kind: 'open', error: decision === 'reject' ? 'A rejection needs a reason in the comment.' : 'Requesting changes needs a comment saying what to change.' }), method);
+  }
+  // Separation of duties (GOVERNANCE.md §2): nobody approves their own request, one person decides at most one stage.
+  const approver = link.approver.email;
+  if (approver === request.submission.submitter) {
+    return page(403, render({ kind: 'closed', reason: 'You submitted this request, so you cannot decide on it.' }), method);
+  }
+  const other = request.stages.find((s, i) => i !== link.stageIndex && s.decidedBy === approver);
+  if (other !== undefined) {
+    return page(403, render({ kind: 'closed', reason: `You already decided the ${other.stage} stage of this request; another member of the group must decide this one.` }), method);
+  }
+
+  const result: DecisionResult = { stageIndex: link.stageIndex, decision, decidedBy: approver, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment };
+  const claimed = await claimStage(request.requestId, request.version, link.stageIndex, result);
+  if (claimed === undefined) {
+    const latest = (await getRequest(request.requestId)) ?? request;
+    const lost = stateOf(latest, link, new Date());
+    return page(statusFor(lost), render(lost, latest), method);
+  }
+  await appendAudit(request.requestId, {
+    type: 'decision.recorded',
+    actor: approver,
+    data: { stage: link.stage, stageIndex: link.stageIndex, version: request.version, decision, comment: comment === '' ? null : comment, channel: 'web', linkHash: link.pk.slice('link#'.length) },
+  });
+  // TaskTimedOut here means the deadline fired after our claim: ExpireStage finds the claim and returns it.
+  await sendTaskSuccess(link.taskToken, result);
+  return page(200, render({ kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed), method);
+});
+

@@ -1,0 +1,30 @@
+import { appendAudit } from './adapters/audit.js';
+import { getRequest, saveChecks } from './adapters/requests.js';
+import { checkBrandPost } from './core/checks.js';
+import { NotFoundError } from './core/errors.js';
+import { classifyPublication } from './core/publication.js';
+import { requestRef } from './core/task-payloads.js';
+import { directory } from './shared/directory.js';
+import { taskHandler } from './shared/middleware.js';
+
+// RunChecks: the governance checks of GOVERNANCE.md §4–§5. A blocking finding sends the request back
+// to the submitter (the ASL routes on `blocked`); everything else travels with it to the approvers.
+export const handler = taskHandler(requestRef, async ({ requestId, version }) => {
+  const request = await getRequest(requestId);
+  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
+  const findings = checkBrandPost(request.submission, directory);
+  const publication = classifyPublication(request.submission);
+  await saveChecks(requestId, version, findings, publication);
+  const blocked = findings.some((f) => f.severity === 'block');
+  await appendAudit(requestId, {
+    type: 'checks.completed',
+    actor: 'signoff',
+    data: {
+      version,
+      blocked,
+      findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      publication: { is: publication.is, reasons: [...publication.reasons] },
+    },
+  });
+  return { blocked, findingCount: findings.length };
+});

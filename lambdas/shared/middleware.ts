@@ -1,0 +1,66 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError, httpStatusOf } from '../core/errors.js';
+import { logger } from './logger.js';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * The one mapper from error to HTTP answer (last in the chain). Errors under 500 are the caller's
+ * to read, with every problem listed; anything else is logged and answered without detail.
+ */
+function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      const status = httpStatusOf(error);
+      if (status >= 500) {
+        logger.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+        request.response = json(500, { error: 'internal error' });
+        return;
+      }
+      const message = error instanceof Error ? error.message : 'bad request';
+      const problems = error instanceof ValidationError ? { problems: error.problems } : {};
+      request.response = json(status, { error: message, ...problems });
+    },
+  };
+}
+
+export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(httpErrors())
+    .handler(fn);
+}
+
+/**
+ * A Step Functions task. Its payload is checked against a schema: a drift between the ASL and the
+ * function fails loudly with a named error rather than writing half a record.
+ */
+export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
+  return middy<unknown, R>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      const parsed = schema.safeParse(event);
+      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      return fn(parsed.data, context);
+    });
+}
+
+export function rawBody(event: HttpEvent): string {
+  if (event.body === undefined) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FunctionName, FunctionRegistry } from './functions.js';
+import { outboxPage, type OutboxMessage } from './outbox.js';
+
+// The local stand-in for the HTTP API: each request becomes an API Gateway v2 (payload 2.0) event for
+// the same handler the deployed route invokes.
+
+/** API Gateway's own payload limit; handlers enforce their tighter ones and answer 413 themselves. */
+const MAX_PAYLOAD = 10 * 1024 * 1024;
+
+interface Route {
+  readonly methods: readonly string[];
+  readonly pattern: RegExp;
+  readonly params: readonly string[];
+  readonly routeKey: string;
+  readonly fn: FunctionName;
+}
+
+function route(methods: string[], path: string, fn: FunctionName): Route {
+  const params: string[] = [];
+  const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_m, p: string) => (params.push(p), '([^/]+)'))}$`);
+  return { methods, pattern, params, routeKey: `${methods[0]} ${path}`, fn };
+}
+
+export const routes: readonly Route[] = [
+  route(['POST'], '/v1/requests', 'intake'),
+  route(['GET'], '/v1/requests/{requestId}', 'request-status'),
+  route(['GET', 'HEAD', 'POST'], '/approvals/{linkId}', 'review'),
+];
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_PAYLOAD ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toEvent(req: IncomingMessage, r: Route, match: RegExpExecArray, body: Buffer): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const pathParameters = Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]));
+  const now = new Date();
+  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/.test(headers['content-type'] ?? 'application/json');
+  return {
+    version: '2.0',
+    routeKey: r.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(r.params.length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers['host'] ?? 'localhost',
+      domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: r.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+}
+
+function respond(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+export interface GatewayOptions {
+  readonly functions: FunctionRegistry;
+  readonly outbox: () => OutboxMessage[];
+  readonly landingPage: string;
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  return createServer((req, res) => {
+    void (async () => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (method === 'GET' && path === '/_local/outbox.json') {
+        respond(res, { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(options.outbox()) });
+        return;
+      }
+      if (method === 'GET' && path === '/_local/outbox') {
+        respond(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: outboxPage(options.outbox()) });
+        return;
+      }
+      if (method === 'GET' && path === '/') {
+        respond(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: options.landingPage });
+        return;
+      }
+      for (const r of routes) {
+        const match = r.pattern.exec(path);
+        if (match === null) continue;
+        if (!r.methods.includes(method)) {
+          respond(res, { statusCode: 405, headers: { allow: r.methods.join(', '), 'content-type': 'application/json' }, body: JSON.stringify({ error: `${method} is not allowed here` }) });
+          return;
+        }
+        const body = await readBody(req);
+        if (body === 'too-large') {
+          respond(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `the body is over ${MAX_PAYLOAD} bytes` }) });
+          return;
+        }
+        const result = (await options.functions.invoke(r.fn, toEvent(req, r, match, body))) as APIGatewayProxyStructuredResultV2;
+        respond(res, result);
+        return;
+      }
+      respond(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `no route for ${method} ${path}` }) });
+    })().catch((error: unknown) => {
+      // Handlers map their own errors; reaching here is a defect of the gateway itself.
+      process.stderr.write(`gateway error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      if (!res.headersSent) respond(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'internal error' }) });
+    });
+  });
+}

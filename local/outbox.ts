@@ -1,0 +1,81 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sesLocal from 'aws-ses-v2-local';
+import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
+import { escapeHtml } from '../lambdas/core/render.js';
+
+// aws-ses-v2-local answers the SES send actions on loopback and keeps mail in memory. We persist
+// every message to <data>/outbox.jsonl, so the outbox (and "no e-mail sent twice") survives a restart.
+
+export interface OutboxMessage {
+  readonly id: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly date: string;
+}
+
+export interface LocalSes {
+  readonly endpoint: string;
+  messages(): OutboxMessage[];
+  close(): Promise<void>;
+}
+
+function toMessage(e: Email): OutboxMessage {
+  return {
+    id: e.messageId,
+    from: e.from,
+    to: [...e.destination.to, ...e.destination.cc, ...e.destination.bcc],
+    subject: e.subject,
+    text: e.body.text ?? '',
+    html: e.body.html ?? '',
+    date: new Date(e.at * 1000).toISOString(),
+  };
+}
+
+export async function startSes(dataDir: string): Promise<LocalSes> {
+  const file = join(dataDir, 'outbox.jsonl');
+  const emails = getStoreReadonly().emails;
+  if (existsSync(file)) {
+    // Restored straight into the store: saveEmail would relay them to SMTP_TRANSPORT again.
+    for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim() !== '') emails.push(JSON.parse(line) as Email);
+  }
+  let persisted = emails.length;
+  const persistNew = () => {
+    const all = getStoreReadonly().emails;
+    for (; persisted < all.length; persisted++) appendFileSync(file, `${JSON.stringify(all[persisted])}\n`);
+  };
+  // aws-ses-v2-local is CommonJS with a default export: under Node's ESM interop it arrives as `.default`.
+  const server: Server = await sesLocal.default({ host: '127.0.0.1', port: 0 });
+  // Persist before the response reaches the sender: once SES said "sent", the mail is on disk.
+  server.prependListener('request', (_req, res) => {
+    const end = res.end.bind(res);
+    res.end = ((...args: Parameters<typeof res.end>) => {
+      persistNew();
+      return end(...args);
+    }) as typeof res.end;
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    messages: () => getStoreReadonly().emails.map(toMessage),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function outboxPage(messages: readonly OutboxMessage[]): string {
+  const rows = [...messages]
+    .reverse()
+    .map(
+      (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p><small>${escapeHtml(m.date)} · from ${escapeHtml(m.from)} · to ${escapeHtml(m.to.join(', '))}</small></p>
+<pre style="white-space:pre-wrap">${escapeHtml(m.text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</pre></article><hr>`,
+    )
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Signoff local outbox</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem}</style></head>
+<body><main><h1>Local outbox</h1><p>${messages.length} message(s), newest first. Every e-mail Signoff sends locally lands here (JSON: <a href="/_local/outbox.json">/_local/outbox.json</a>).</p>${rows || '<p>No mail yet.</p>'}</main></body></html>`;
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The environment contract of `npm start` (DESIGN.md "Running it"). Every bad value is reported by name.
+
+export const projectRoot = new URL('../', import.meta.url);
+
+export interface LocalSettings {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly directoryPath: string;
+  readonly webhookSecret: string;
+  readonly apiToken: string;
+  readonly publicBaseUrl: string;
+  readonly timeScale: number;
+  readonly tokenSecret: string;
+  /** Where generated secrets are kept, for the banner. */
+  readonly secretsFile: string;
+}
+
+interface StoredSecrets {
+  webhookSecret?: string;
+  apiToken?: string;
+  tokenSecret?: string;
+}
+
+export function readSecrets(dataDir: string): StoredSecrets {
+  const file = join(dataDir, 'secrets.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  const problems: string[] = [];
+  const port = Number(env['PORT'] ?? '3000');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a port number from 1 to 65535 (got "${env['PORT']}")`);
+  const timeScale = Number(env['SIGNOFF_TIME_SCALE'] ?? '1');
+  if (!Number.isFinite(timeScale) || timeScale < 1) problems.push(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got "${env['SIGNOFF_TIME_SCALE']}")`);
+  const dataDir = resolve(env['SIGNOFF_DATA_DIR'] ?? '.signoff');
+  const directoryRaw = env['SIGNOFF_DIRECTORY'];
+  const directoryPath = directoryRaw ? (isAbsolute(directoryRaw) ? directoryRaw : resolve(directoryRaw)) : fileURLToPath(new URL('config/directory.json', projectRoot));
+  if (!existsSync(directoryPath)) problems.push(`SIGNOFF_DIRECTORY: no file at ${directoryPath}`);
+  const webhookEnv = env['SIGNOFF_WEBHOOK_SECRET'];
+  if (webhookEnv !== undefined && webhookEnv !== '' && !/^whsec_[A-Za-z0-9+/=]{24,}$/.test(webhookEnv)) {
+    problems.push('SIGNOFF_WEBHOOK_SECRET must look like whsec_<base64 of at least 18 bytes>');
+  }
+  const baseUrl = env['PUBLIC_BASE_URL'];
+  if (baseUrl !== undefined && baseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(baseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
+  if (problems.length > 0) throw new Error(`cannot start:\n  - ${problems.join('\n  - ')}`);
+
+  mkdirSync(dataDir, { recursive: true });
+  // Secrets not given in the environment are generated once and kept in the data directory.
+  const secretsFile = join(dataDir, 'secrets.json');
+  const stored = readSecrets(dataDir);
+  const secrets: Required<StoredSecrets> = {
+    webhookSecret: stored.webhookSecret ?? `whsec_${randomBytes(32).toString('base64')}`,
+    apiToken: stored.apiToken ?? randomBytes(24).toString('base64url'),
+    tokenSecret: stored.tokenSecret ?? randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+
+  return {
+    port,
+    dataDir,
+    directoryPath,
+    webhookSecret: webhookEnv || secrets.webhookSecret,
+    apiToken: env['SIGNOFF_API_TOKEN'] || secrets.apiToken,
+    publicBaseUrl: (baseUrl || `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    timeScale,
+    tokenSecret: secrets.tokenSecret,
+    secretsFile,
+  };
+}

@@ -1,0 +1,402 @@
+import './polyfills.js';
+import { createHash, createHmac } from 'node:crypto';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { Journal, type JournalEntry } from './journal.js';
+import { SfnApiError, TaskError, type ExecutionStatus, type FunctionInvoker, type JsonValue } from './types.js';
+
+// The local workflow engine: aws-local-stepfunctions runs the ASL file; this class adds what it lacks
+// and Step Functions has — callback tasks with task tokens, named executions, a durable journal, and
+// recovery after a restart. It is driven through the Step Functions API (./service.ts).
+
+type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
+
+interface TaskStateInfo {
+  readonly name: string;
+  readonly resource: string;
+  readonly callback: boolean;
+  /** Seconds, when fixed in the definition. */
+  readonly timeoutSeconds: number | undefined;
+  /** With TimeoutSecondsPath, the payload field that carries the same number to the engine. */
+  readonly timeoutPayloadField: string | undefined;
+}
+
+interface Waiter {
+  readonly resolve: (value: JsonValue) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface Execution {
+  readonly arn: string;
+  readonly name: string;
+  readonly input: JsonValue;
+  readonly startDate: number;
+  readonly journal: Journal;
+  readonly results: Map<string, JournalEntry & { t: 'task' }>;
+  readonly callbacks: Map<string, { tokenHash: string; dueAt: number }>;
+  readonly invoked: Set<string>;
+  readonly history: EventLog[];
+  status: ExecutionStatus;
+  stopDate?: number;
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  abort?: () => void;
+}
+
+export interface EngineOptions {
+  readonly definition: StateMachineDefinition;
+  readonly stateMachineArn: string;
+  readonly journalDir: string;
+  readonly invoke: FunctionInvoker;
+  /** Workflow seconds per real second for callback deadlines (SIGNOFF_TIME_SCALE). */
+  readonly timeScale: number;
+  /** Key for deriving task tokens; the same key gives the same tokens after a restart. */
+  readonly tokenSecret: string;
+}
+
+/** Stands where `$$.Task.Token` is read; replaced by the real token inside the task override. */
+const TOKEN_PLACEHOLDER = '__signoff_local_task_token__';
+const TOKEN_PREFIX = 'local1.';
+const MAX_TIMER_MS = 2_147_483_647; // Node timers overflow past ~24.8 days
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function collectTaskStates(states: Record<string, unknown>, into: Map<string, TaskStateInfo>): void {
+  for (const [name, raw] of Object.entries(states)) {
+    const state = raw as {
+      Type: string;
+      Resource?: string;
+      TimeoutSeconds?: number;
+      TimeoutSecondsPath?: string;
+      Parameters?: { Payload?: Record<string, unknown> };
+      Branches?: Array<{ States: Record<string, unknown> }>;
+      ItemProcessor?: { States: Record<string, unknown> };
+      Iterator?: { States: Record<string, unknown> };
+    };
+    if (state.Type === 'Task' && state.Resource !== undefined) {
+      const callback = state.Resource.endsWith('.waitForTaskToken');
+      let timeoutPayloadField: string | undefined;
+      if (callback && state.TimeoutSeconds === undefined) {
+        // The engine's override sees only the processed Parameters, so the deadline must travel in the payload too.
+        const entry = Object.entries(state.Parameters?.Payload ?? {}).find(([k, v]) => k.endsWith('.$') && v === state.TimeoutSecondsPath);
+        if (state.TimeoutSecondsPath === undefined || entry === undefined) {
+          throw new Error(`callback task "${name}" needs TimeoutSeconds, or TimeoutSecondsPath repeated as a Payload field`);
+        }
+        timeoutPayloadField = entry[0].slice(0, -2);
+        // aws-local-stepfunctions evaluates TimeoutSecondsPath against the processed Parameters, where
+        // Step Functions reads the state input. The Payload field carries the same value, so point the
+        // library there: same number, same deadline, and the ASL file itself stays as deployed.
+        (state as { TimeoutSecondsPath?: string }).TimeoutSecondsPath = `$.Payload.${timeoutPayloadField}`;
+      }
+      into.set(name, { name, resource: state.Resource, callback, timeoutSeconds: state.TimeoutSeconds, timeoutPayloadField });
+    }
+    for (const branch of state.Branches ?? []) collectTaskStates(branch.States, into);
+    if (state.ItemProcessor) collectTaskStates(state.ItemProcessor.States, into);
+    if (state.Iterator) collectTaskStates(state.Iterator.States, into);
+  }
+}
+
+function replacePlaceholder(value: JsonValue, token: string): JsonValue {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => replacePlaceholder(v, token));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replacePlaceholder(v, token)]));
+  }
+  return value;
+}
+
+export class WorkflowEngine {
+  readonly #options: EngineOptions;
+  readonly #machine: StateMachine;
+  readonly #tasks = new Map<string, TaskStateInfo>();
+  readonly #executions = new Map<string, Execution>();
+  readonly #tokens = new Map<string, { arn: string; key: string }>();
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #stateMachineName: string;
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    const definition = structuredClone(options.definition);
+    collectTaskStates(definition.States as Record<string, unknown>, this.#tasks);
+    this.#machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    this.#stateMachineName = options.stateMachineArn.split(':').pop() ?? 'state-machine';
+  }
+
+  /** Loads every journal; runs the unfinished executions again. Returns how many were resumed. */
+  recover(): number {
+    let resumed = 0;
+    for (const { entries } of Journal.readAll(this.#options.journalDir)) {
+      const started = entries[0];
+      if (started?.t !== 'started') continue;
+      const execution = this.#newExecution(started.arn, started.name, started.input, started.startDate);
+      for (const entry of entries) {
+        if (entry.t === 'task') execution.results.set(entry.key, entry);
+        else if (entry.t === 'callback') {
+          execution.callbacks.set(entry.key, { tokenHash: entry.tokenHash, dueAt: entry.dueAt });
+          this.#tokens.set(entry.tokenHash, { arn: execution.arn, key: entry.key });
+        } else if (entry.t === 'invoked') execution.invoked.add(entry.key);
+        else if (entry.t === 'end') {
+          execution.status = entry.status;
+          execution.stopDate = entry.stopDate;
+          if (entry.output !== undefined) execution.output = entry.output;
+          if (entry.error !== undefined) execution.error = entry.error;
+          if (entry.cause !== undefined) execution.cause = entry.cause;
+        }
+      }
+      if (execution.status === 'RUNNING') {
+        this.#run(execution);
+        resumed++;
+      }
+    }
+    return resumed;
+  }
+
+  startExecution(name: string, input: JsonValue): { executionArn: string; startDate: number } {
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `invalid execution name: ${name}`);
+    const arn = `arn:aws:states:${this.#options.stateMachineArn.split(':')[3]}:${this.#options.stateMachineArn.split(':')[4]}:execution:${this.#stateMachineName}:${name}`;
+    const existing = this.#executions.get(arn);
+    if (existing !== undefined) {
+      // As Step Functions does for Standard workflows: the same name and input while running is idempotent.
+      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) {
+        return { executionArn: arn, startDate: existing.startDate };
+      }
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const execution = this.#newExecution(arn, name, input, Date.now());
+    execution.journal.append({ t: 'started', arn, name, input, startDate: execution.startDate });
+    this.#run(execution);
+    return { executionArn: arn, startDate: execution.startDate };
+  }
+
+  describeExecution(arn: string) {
+    const e = this.#execution(arn);
+    return {
+      executionArn: e.arn,
+      stateMachineArn: this.#options.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate / 1000,
+      ...(e.stopDate !== undefined ? { stopDate: e.stopDate / 1000 } : {}),
+      input: JSON.stringify(e.input),
+      ...(e.output !== undefined ? { output: JSON.stringify(e.output) } : {}),
+      ...(e.error !== undefined ? { error: e.error } : {}),
+      ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    };
+  }
+
+  /** The execution's events, in the library's event-log shape, numbered like Step Functions history. */
+  history(arn: string) {
+    return this.#execution(arn).history.map((event, i) => ({ id: i + 1, timestamp: event.timestamp / 1000, type: event.type, details: event }));
+  }
+
+  listExecutions(): string[] {
+    return [...this.#executions.keys()];
+  }
+
+  stopExecution(arn: string, error?: string, cause?: string): { stopDate: number } {
+    const e = this.#execution(arn);
+    if (e.status === 'RUNNING') {
+      this.#end(e, { t: 'end', status: 'ABORTED', stopDate: Date.now(), ...(error ? { error } : {}), ...(cause ? { cause } : {}) });
+      e.abort?.();
+    }
+    return { stopDate: (e.stopDate ?? Date.now()) / 1000 };
+  }
+
+  sendTaskSuccess(token: string, output: JsonValue): void {
+    this.#completeCallback(token, { ok: output });
+  }
+
+  sendTaskFailure(token: string, error: string, cause: string): void {
+    this.#completeCallback(token, { error: { name: error || 'TaskFailed', message: cause } });
+  }
+
+  sendTaskHeartbeat(token: string): void {
+    this.#openCallback(token);
+  }
+
+  /** Stops all timers; executions stay journaled and resume at the next recover(). */
+  shutdown(): void {
+    for (const waiter of this.#waiters.values()) clearTimeout(waiter.timer);
+    this.#waiters.clear();
+    for (const e of this.#executions.values()) e.abort?.();
+  }
+
+  #execution(arn: string): Execution {
+    const e = this.#executions.get(arn);
+    if (e === undefined) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  }
+
+  #newExecution(arn: string, name: string, input: JsonValue, startDate: number): Execution {
+    const execution: Execution = {
+      arn,
+      name,
+      input,
+      startDate,
+      journal: new Journal(this.#options.journalDir, name),
+      results: new Map(),
+      callbacks: new Map(),
+      invoked: new Set(),
+      history: [],
+      status: 'RUNNING',
+    };
+    this.#executions.set(arn, execution);
+    return execution;
+  }
+
+  #end(e: Execution, entry: JournalEntry & { t: 'end' }): void {
+    if (e.status !== 'RUNNING') return;
+    e.status = entry.status;
+    e.stopDate = entry.stopDate;
+    if (entry.output !== undefined) e.output = entry.output;
+    if (entry.error !== undefined) e.error = entry.error;
+    if (entry.cause !== undefined) e.cause = entry.cause;
+    e.journal.append(entry);
+    for (const [tokenHash, ref] of this.#tokens) {
+      if (ref.arn !== e.arn) continue;
+      const waiter = this.#waiters.get(tokenHash);
+      if (waiter) clearTimeout(waiter.timer);
+      this.#waiters.delete(tokenHash);
+    }
+  }
+
+  #run(e: Execution): void {
+    const occurrences = new Map<string, number>();
+    const handlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+    for (const task of this.#tasks.values()) {
+      handlers[task.name] = async (input) => {
+        const n = (occurrences.get(task.name) ?? 0) + 1;
+        occurrences.set(task.name, n);
+        const key = `${task.name}#${n}`;
+        const journaled = e.results.get(key);
+        if (journaled !== undefined) {
+          if ('ok' in journaled) return journaled.ok;
+          throw new TaskError(journaled.error.name, journaled.error.message);
+        }
+        return task.callback ? this.#runCallback(e, key, task, input) : this.#runTask(e, key, task, input);
+      };
+    }
+    const run = this.#machine.run(e.input, {
+      overrides: { taskResourceLocalHandlers: handlers },
+      context: {
+        Execution: { Id: e.arn, Name: e.name, Input: e.input, StartTime: new Date(e.startDate).toISOString() },
+        StateMachine: { Id: this.#options.stateMachineArn, Name: this.#stateMachineName },
+        Task: { Token: TOKEN_PLACEHOLDER },
+      },
+      noThrowOnAbort: true,
+    });
+    e.abort = run.abort;
+    void (async () => {
+      for await (const event of run.eventLogs) e.history.push(event);
+    })().catch(() => undefined);
+    run.result.then(
+      (output: JsonValue | null) => {
+        if (e.status === 'RUNNING') this.#end(e, { t: 'end', status: 'SUCCEEDED', stopDate: Date.now(), output });
+      },
+      (error: unknown) => {
+        const err = error instanceof Error ? error : new Error(String(error));
+        // The library wraps the failing state's error; the original name is what Step Functions reports.
+        const cause = (err as { cause?: unknown }).cause;
+        const name = cause instanceof Error ? cause.name : err.name;
+        this.#end(e, { t: 'end', status: 'FAILED', stopDate: Date.now(), error: name, cause: err.message });
+      },
+    );
+  }
+
+  #record(e: Execution, entry: JournalEntry & { t: 'task' }): void {
+    e.results.set(entry.key, entry);
+    e.journal.append(entry);
+  }
+
+  async #invoke(task: TaskStateInfo, input: JsonValue): Promise<JsonValue> {
+    const params = input as { FunctionName?: string; Payload?: JsonValue };
+    if (task.resource.startsWith('arn:aws:states:::lambda:invoke')) {
+      if (typeof params.FunctionName !== 'string') throw new TaskError('States.Runtime', `task ${task.name} has no FunctionName`);
+      const payload = await this.#options.invoke(params.FunctionName, params.Payload ?? null);
+      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+    }
+    if (task.resource.startsWith('arn:aws:lambda:')) return this.#options.invoke(task.resource, input);
+    throw new TaskError('States.Runtime', `the local engine cannot run resource ${task.resource}`);
+  }
+
+  async #runTask(e: Execution, key: string, task: TaskStateInfo, input: JsonValue): Promise<JsonValue> {
+    try {
+      const ok = await this.#invoke(task, input);
+      if (e.status === 'RUNNING') this.#record(e, { t: 'task', key, ok });
+      return ok;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      if (e.status === 'RUNNING') this.#record(e, { t: 'task', key, error: { name: err.name, message: err.message } });
+      throw new TaskError(err.name, err.message);
+    }
+  }
+
+  async #runCallback(e: Execution, key: string, task: TaskStateInfo, input: JsonValue): Promise<JsonValue> {
+    const token = `${TOKEN_PREFIX}${createHmac('sha256', this.#options.tokenSecret).update(`${e.arn}\n${key}`).digest('base64url')}`;
+    const tokenHash = hashToken(token);
+    let callback = e.callbacks.get(key);
+    if (callback === undefined) {
+      const params = input as { Payload?: Record<string, JsonValue> };
+      const seconds = task.timeoutSeconds ?? Number(params.Payload?.[task.timeoutPayloadField ?? ''] ?? 60);
+      // The deadline is absolute and journaled, so after a restart only what is left of it is waited.
+      callback = { tokenHash, dueAt: Date.now() + Math.ceil((seconds * 1000) / this.#options.timeScale) };
+      e.callbacks.set(key, callback);
+      e.journal.append({ t: 'callback', key, tokenHash, dueAt: callback.dueAt });
+    }
+    this.#tokens.set(tokenHash, { arn: e.arn, key });
+    const promise = new Promise<JsonValue>((resolve, reject) => {
+      const remaining = Math.min(MAX_TIMER_MS, Math.max(0, (callback as { dueAt: number }).dueAt - Date.now()));
+      const timer = setTimeout(() => {
+        this.#waiters.delete(tokenHash);
+        if (e.results.has(key) || e.status !== 'RUNNING') return;
+        this.#record(e, { t: 'task', key, error: { name: 'States.Timeout', message: 'Task timed out waiting for a callback' } });
+        reject(new TaskError('States.Timeout', 'Task timed out waiting for a callback'));
+      }, remaining);
+      this.#waiters.set(tokenHash, { resolve, reject, timer });
+    });
+    if (!e.invoked.has(key)) {
+      try {
+        await this.#invoke(task, replacePlaceholder(input, token));
+        e.invoked.add(key);
+        e.journal.append({ t: 'invoked', key });
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        const waiter = this.#waiters.get(tokenHash);
+        if (waiter) clearTimeout(waiter.timer);
+        this.#waiters.delete(tokenHash);
+        if (!e.results.has(key) && e.status === 'RUNNING') this.#record(e, { t: 'task', key, error: { name: err.name, message: err.message } });
+        throw new TaskError(err.name, err.message);
+      }
+    }
+    return promise;
+  }
+
+  /** Finds the open callback task a token belongs to, or answers as Step Functions would. */
+  #openCallback(token: string): { e: Execution; key: string; tokenHash: string } {
+    if (!token.startsWith(TOKEN_PREFIX)) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    const tokenHash = hashToken(token);
+    const ref = this.#tokens.get(tokenHash);
+    if (ref === undefined) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    const e = this.#execution(ref.arn);
+    const due = e.callbacks.get(ref.key)?.dueAt ?? 0;
+    if (e.status !== 'RUNNING' || e.results.has(ref.key) || Date.now() >= due) {
+      throw new SfnApiError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
+    }
+    return { e, key: ref.key, tokenHash };
+  }
+
+  #completeCallback(token: string, outcome: { ok: JsonValue } | { error: { name: string; message: string } }): void {
+    const { e, key, tokenHash } = this.#openCallback(token);
+    // Journaled first: if the replay after a restart has not reached this task yet, it finds the answer here.
+    this.#record(e, { t: 'task', key, ...outcome });
+    const waiter = this.#waiters.get(tokenHash);
+    if (waiter === undefined) return;
+    clearTimeout(waiter.timer);
+    this.#waiters.delete(tokenHash);
+    if ('ok' in outcome) waiter.resolve(outcome.ok);
+    else waiter.reject(new TaskError(outcome.error.name, outcome.error.message));
+  }
+}

@@ -1,0 +1,50 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonValue } from './types.js';
+
+// The durable journal of one execution: an append-only JSON-lines file. After a restart, an unfinished
+// execution runs again from its input and every journaled task is answered from here (no side effect
+// twice), in the manner of Temporal's replay.
+
+export type JournalEntry =
+  | { readonly t: 'started'; readonly arn: string; readonly name: string; readonly input: JsonValue; readonly startDate: number }
+  /** A task's outcome, keyed by `<state name>#<occurrence>`. */
+  | { readonly t: 'task'; readonly key: string; readonly ok: JsonValue }
+  | { readonly t: 'task'; readonly key: string; readonly error: { readonly name: string; readonly message: string } }
+  /** A callback task began waiting: its token (hashed) and its absolute deadline, fixed at first start. */
+  | { readonly t: 'callback'; readonly key: string; readonly tokenHash: string; readonly dueAt: number }
+  /** The callback task's function returned: do not invoke it again on replay. */
+  | { readonly t: 'invoked'; readonly key: string }
+  | { readonly t: 'end'; readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; readonly stopDate: number; readonly output?: JsonValue; readonly error?: string; readonly cause?: string };
+
+export class Journal {
+  readonly #file: string;
+  constructor(dir: string, executionName: string) {
+    this.#file = join(dir, `${executionName}.jsonl`);
+  }
+  append(entry: JournalEntry): void {
+    appendFileSync(this.#file, `${JSON.stringify(entry)}\n`);
+  }
+  static readAll(dir: string): Array<{ name: string; entries: JournalEntry[] }> {
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      return [];
+    }
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => ({
+        name: f.slice(0, -'.jsonl'.length),
+        entries: readFileSync(join(dir, f), 'utf8')
+          .split('\n')
+          // A crash can cut the last line short; everything before it stands.
+          .flatMap((line) => {
+            if (line.trim() === '') return [];
+            try {
+              return [JSON.parse(line) as JournalEntry];
+            } catch {
+              return [];
+            }
+          }),
+      }));
+  }
+}

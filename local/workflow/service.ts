@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { listenLoopback } from '../net.js';
+import type { WorkflowEngine } from './engine.js';
+import { SfnApiError, type JsonValue } from './types.js';
+
+// The Step Functions API (JSON 1.0 protocol, X-Amz-Target: AWSStepFunctions.<Action>) on loopback,
+// so handlers use the ordinary SFNClient pointed here by AWS_ENDPOINT_URL_SFN.
+
+const MAX_BODY = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new SfnApiError('ValidationException', 'request too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJsonString(value: unknown, field: string): JsonValue {
+  if (value === undefined) return {};
+  if (typeof value !== 'string') throw new SfnApiError('InvalidExecutionInput', `${field} must be a JSON string`);
+  try {
+    return JSON.parse(value) as JsonValue;
+  } catch {
+    throw new SfnApiError(field === 'output' ? 'InvalidOutput' : 'InvalidExecutionInput', `${field} is not valid JSON`);
+  }
+}
+
+type Body = Record<string, unknown>;
+const str = (b: Body, k: string): string => (typeof b[k] === 'string' ? (b[k] as string) : '');
+
+export function workflowActions(engine: WorkflowEngine): Record<string, (body: Body) => unknown> {
+  return {
+    StartExecution: (b) => {
+      const { executionArn, startDate } = engine.startExecution(str(b, 'name'), parseJsonString(b['input'], 'input'));
+      return { executionArn, startDate: startDate / 1000 };
+    },
+    DescribeExecution: (b) => engine.describeExecution(str(b, 'executionArn')),
+    StopExecution: (b) => engine.stopExecution(str(b, 'executionArn'), str(b, 'error') || undefined, str(b, 'cause') || undefined),
+    GetExecutionHistory: (b) => ({ events: engine.history(str(b, 'executionArn')) }),
+    SendTaskSuccess: (b) => {
+      engine.sendTaskSuccess(str(b, 'taskToken'), parseJsonString(b['output'], 'output'));
+      return {};
+    },
+    SendTaskFailure: (b) => {
+      engine.sendTaskFailure(str(b, 'taskToken'), str(b, 'error'), str(b, 'cause'));
+      return {};
+    },
+    SendTaskHeartbeat: (b) => {
+      engine.sendTaskHeartbeat(str(b, 'taskToken'));
+      return {};
+    },
+  };
+}
+
+export async function startWorkflowService(engine: WorkflowEngine): Promise<{ endpoint: string; server: Server }> {
+  const actions = workflowActions(engine);
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(body));
+    };
+    void (async () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const action = actions[target.replace(/^AWSStepFunctions\./, '')];
+      if (req.method !== 'POST' || action === undefined) {
+        send(400, { __type: 'UnknownOperationException', message: `unknown operation ${target}` });
+        return;
+      }
+      try {
+        const raw = await readBody(req);
+        send(200, action(raw === '' ? {} : (JSON.parse(raw) as Body)));
+      } catch (error) {
+        if (error instanceof SfnApiError) send(400, { __type: error.type, message: error.message });
+        else send(500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+      }
+    })();
+  });
+  const port = await listenLoopback(server, 0);
+  return { endpoint: `http://127.0.0.1:${port}`, server };
+}

@@ -1,0 +1,17 @@
+// The one list of functions the state machine calls. The ASL names each by the substitution here;
+// the CDK stack derives substitutions and invoke grants from it, and the local runtime derives its
+// function registry from it. A test checks the ASL uses exactly these substitutions.
+
+export const workflowFunctions = [
+  { name: 'record-submission', substitution: 'RecordSubmissionFunctionArn', entry: 'lambdas/record-submission.ts' },
+  { name: 'run-checks', substitution: 'RunChecksFunctionArn', entry: 'lambdas/run-checks.ts' },
+  { name: 'plan-route', substitution: 'PlanRouteFunctionArn', entry: 'lambdas/plan-route.ts' },
+  { name: 'open-stage', substitution: 'OpenStageFunctionArn', entry: 'lambdas/open-stage.ts' },
+  { name: 'request-approval', substitution: 'RequestApprovalFunctionArn', entry: 'lambdas/request-approval.ts' },
+  { name: 'expire-stage', substitution: 'ExpireStageFunctionArn', entry: 'lambdas/expire-stage.ts' },
+  { name: 'notify-submitter', substitution: 'NotifySubmitterFunctionArn', entry: 'lambdas/notify-submitter.ts' },
+] as const;
+
+export type WorkflowFunction = (typeof workflowFunctions)[number];
+
+export const definitionPath = new URL('./approval.asl.json', import.meta.url);
