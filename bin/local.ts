@@ -12,21 +12,12 @@ import { loadSettings, projectRoot } from '../local/settings.js';
 import { landingPage } from '../local/landing.js';
 import { WorkflowEngine } from '../local/workflow/engine.js';
 import { startWorkflowService } from '../local/workflow/service.js';
-import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
+import { definitionPath, substitute, workflowFunctions } from '../statemachines/functions.js';
 
 // `npm start`: the whole of Signoff on loopback, in one process, with no AWS account. The handlers and
 // the state machine are the deployed ones; only the environment around them is local.
 
 const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:signoff-approval`;
-
-/** Replaces every `${Name}` in the ASL with its value, failing on any the list does not provide. */
-export function substitute(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`the state machine uses \${${name}}, which no function provides`);
-    return value;
-  });
-}
 
 async function main(): Promise<void> {
   const settings = loadSettings();

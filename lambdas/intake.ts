@@ -27,6 +27,8 @@ function verifySignature(event: HttpEvent, body: string): string {
     webhook.verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw new UnauthorizedError(`webhook signature rejected: ${error.message}`);
+    // The library parses the body after the signature checks out: a SyntaxError is a signed non-JSON body.
+    if (error instanceof SyntaxError) throw new ValidationError(['body: is not valid JSON']);
     throw error;
   }
   return id;

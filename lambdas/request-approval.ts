@@ -1,5 +1,5 @@
-import { appendAudit } from './adapters/audit.js';
-import { beginDelivery, finishDelivery, putLink } from './adapters/approvals.js';
+import { appendAudit, readAudit } from './adapters/audit.js';
+import { beginDelivery, markDelivery, putLink } from './adapters/approvals.js';
 import { sendMail } from './adapters/mail.js';
 import { getRequest } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
@@ -25,28 +25,30 @@ export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, r
 
   for (const approver of stage.assignees) {
     const linkId = newLinkId();
-    const linkHash = sha256Hex(linkId);
-    const delivery = await beginDelivery(tokenHash, approver.id, linkHash);
-    if (delivery === 'sent') continue;
-    await putLink({
-      pk: `link#${linkHash}`,
-      requestId,
-      version,
-      stageIndex,
-      stage: stage.stage,
-      approver,
-      taskToken,
-      deadline,
-      createdAt: new Date().toISOString(),
-    });
-    const mail = approvalMail({ institution: directory.institution, request, stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline });
-    const messageId = await sendMail({ from: mailFrom, to: [approver.email], ...mail });
-    await finishDelivery(tokenHash, approver.id, messageId);
+    let delivery = await beginDelivery(tokenHash, approver.id, sha256Hex(linkId));
+    if (delivery.state === 'audited') continue;
+    if (delivery.state === 'new') {
+      const linkHash = sha256Hex(linkId);
+      await putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, taskToken, deadline, createdAt: new Date().toISOString() });
+      const mail = approvalMail({ institution: directory.institution, request, stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline });
+      const messageId = await sendMail({ from: mailFrom, to: [approver.email], ...mail });
+      await markDelivery(tokenHash, approver.id, 'sent', messageId);
+      delivery = { state: 'sent', linkHash, messageId };
+    } else {
+      // Recovery only: an earlier attempt sent this mail; it may also have audited it before dying.
+      const sentLink = delivery.linkHash;
+      const audited = (await readAudit(requestId)).some((e) => e.type === 'approval.requested' && e.data['linkHash'] === sentLink);
+      if (audited) {
+        await markDelivery(tokenHash, approver.id, 'audited');
+        continue;
+      }
+    }
     await appendAudit(requestId, {
       type: 'approval.requested',
       actor: 'signoff',
-      data: { stage: stage.stage, stageIndex, version, approver: approver.email, linkHash, deadline, messageId },
+      data: { stage: stage.stage, stageIndex, version, approver: approver.email, linkHash: delivery.linkHash, deadline, messageId: delivery.messageId },
     });
+    await markDelivery(tokenHash, approver.id, 'audited');
   }
   return { requested: stage.assignees.length };
 });

@@ -1,6 +1,6 @@
 import { getRequest } from './adapters/requests.js';
-import { NotFoundError, UnauthorizedError } from './core/errors.js';
-import { constantTimeEquals } from './core/ids.js';
+import { NotFoundError } from './core/errors.js';
+import { requireBearer } from './shared/auth.js';
 import { requireEnv } from './shared/env.js';
 import { httpHandler, json } from './shared/middleware.js';
 
@@ -8,9 +8,7 @@ import { httpHandler, json } from './shared/middleware.js';
 const apiToken = requireEnv('SIGNOFF_API_TOKEN');
 
 export const handler = httpHandler(async (event) => {
-  const auth = event.headers['authorization'] ?? '';
-  const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
-  if (token === '' || !constantTimeEquals(token, apiToken)) throw new UnauthorizedError('a valid bearer token is required');
+  requireBearer(event, apiToken);
   const requestId = event.pathParameters?.['requestId'] ?? '';
   const request = await getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);

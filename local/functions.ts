@@ -9,6 +9,7 @@ import type { JsonValue } from './workflow/types.js';
 export const httpFunctions = [
   { name: 'intake', entry: 'lambdas/intake.ts' },
   { name: 'request-status', entry: 'lambdas/request-status.ts' },
+  { name: 'request-audit', entry: 'lambdas/request-audit.ts' },
   { name: 'review', entry: 'lambdas/review.ts' },
 ] as const;
 

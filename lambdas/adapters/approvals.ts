@@ -31,27 +31,35 @@ export async function getLink(linkHash: string): Promise<ApprovalLink | undefine
   return (await getItem(table, { pk: linkKey(linkHash) })) as ApprovalLink | undefined;
 }
 
-export type DeliveryState = 'sending' | 'sent';
+export type Delivery =
+  /** This call owns the delivery: create the link and send. */
+  | { readonly state: 'new' }
+  /** An earlier attempt sent the mail but died before auditing it. */
+  | { readonly state: 'sent'; readonly linkHash: string; readonly messageId: string }
+  /** Sent and audited: nothing left to do. */
+  | { readonly state: 'audited' };
 
 /**
- * Starts a delivery for (task, approver). Returns 'new' when this call owns it, 'sent' when an
- * earlier attempt finished it, 'retry' when an earlier attempt died before sending.
+ * Starts a delivery for (task, approver): sending → sent → audited. A replayed or retried task resumes
+ * wherever the last attempt stopped: never a second e-mail once one went out, never a missing audit event.
  */
-export async function beginDelivery(tokenHash: string, approverId: string, linkHash: string): Promise<'new' | 'sent' | 'retry'> {
+export async function beginDelivery(tokenHash: string, approverId: string, linkHash: string): Promise<Delivery> {
   const pk = `delivery#${tokenHash}#${approverId}`;
-  if (await putIfAbsent(table, { pk, state: 'sending', linkHash }, 'pk')) return 'new';
+  if (await putIfAbsent(table, { pk, state: 'sending', linkHash }, 'pk')) return { state: 'new' };
   const existing = await getItem(table, { pk });
-  if (existing?.['state'] === 'sent') return 'sent';
+  if (existing?.['state'] === 'audited') return { state: 'audited' };
+  if (existing?.['state'] === 'sent') return { state: 'sent', linkHash: String(existing['linkHash']), messageId: String(existing['messageId']) };
+  // The earlier attempt died before sending: its link was never e-mailed, so a fresh link replaces it.
   await updateItem({ table, key: { pk }, update: 'SET linkHash = :l', values: { ':l': linkHash } });
-  return 'retry';
+  return { state: 'new' };
 }
 
-export async function finishDelivery(tokenHash: string, approverId: string, messageId: string): Promise<void> {
+export async function markDelivery(tokenHash: string, approverId: string, state: 'sent' | 'audited', messageId?: string): Promise<void> {
   await updateItem({
     table,
     key: { pk: `delivery#${tokenHash}#${approverId}` },
-    update: 'SET #s = :sent, messageId = :m',
+    update: messageId === undefined ? 'SET #s = :s' : 'SET #s = :s, messageId = :m',
     names: { '#s': 'state' },
-    values: { ':sent': 'sent', ':m': messageId },
+    values: messageId === undefined ? { ':s': state } : { ':s': state, ':m': messageId },
   });
 }

@@ -70,8 +70,9 @@ export function parseSubmission(body: unknown, directory: Directory, now: Date):
   if (typeof raw.account === 'string' && raw.account !== '' && directory.account(raw.account) === undefined) {
     problems.push(`account: "${raw.account}" is not a registered institutional account`);
   }
-  if (parsed.success && parsed.data.publishAt !== undefined && Date.parse(parsed.data.publishAt) <= now.getTime()) {
-    problems.push(`publishAt: ${parsed.data.publishAt} is in the past`);
+  // Checked on the raw value, so a past time is reported alongside any schema problem.
+  if (typeof raw.publishAt === 'string' && Date.parse(raw.publishAt) <= now.getTime()) {
+    problems.push(`publishAt: ${raw.publishAt} is in the past`);
   }
   if (!parsed.success || problems.length > 0) throw new ValidationError(problems);
   const d = parsed.data;

@@ -36,6 +36,7 @@ interface Execution {
   readonly callbacks: Map<string, { tokenHash: string; dueAt: number }>;
   readonly invoked: Set<string>;
   readonly history: EventLog[];
+  readonly onEnd: Array<(status: ExecutionStatus) => void>;
   status: ExecutionStatus;
   stopDate?: number;
   output?: JsonValue;
@@ -116,6 +117,8 @@ export class WorkflowEngine {
   readonly #tokens = new Map<string, { arn: string; key: string }>();
   readonly #waiters = new Map<string, Waiter>();
   readonly #stateMachineName: string;
+  /** Set by shutdown(): runs aborted then are suspended, not ended; they resume at the next recover(). */
+  #stopping = false;
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -192,6 +195,13 @@ export class WorkflowEngine {
     return this.#execution(arn).history.map((event, i) => ({ id: i + 1, timestamp: event.timestamp / 1000, type: event.type, details: event }));
   }
 
+  /** Resolves when the execution has ended (for tests and benchmarks; clients poll DescribeExecution). */
+  settled(arn: string): Promise<ExecutionStatus> {
+    const e = this.#execution(arn);
+    if (e.status !== 'RUNNING') return Promise.resolve(e.status);
+    return new Promise((resolve) => e.onEnd.push(resolve));
+  }
+
   listExecutions(): string[] {
     return [...this.#executions.keys()];
   }
@@ -219,6 +229,7 @@ export class WorkflowEngine {
 
   /** Stops all timers; executions stay journaled and resume at the next recover(). */
   shutdown(): void {
+    this.#stopping = true;
     for (const waiter of this.#waiters.values()) clearTimeout(waiter.timer);
     this.#waiters.clear();
     for (const e of this.#executions.values()) e.abort?.();
@@ -241,6 +252,7 @@ export class WorkflowEngine {
       callbacks: new Map(),
       invoked: new Set(),
       history: [],
+      onEnd: [],
       status: 'RUNNING',
     };
     this.#executions.set(arn, execution);
@@ -255,6 +267,7 @@ export class WorkflowEngine {
     if (entry.error !== undefined) e.error = entry.error;
     if (entry.cause !== undefined) e.cause = entry.cause;
     e.journal.append(entry);
+    for (const listener of e.onEnd.splice(0)) listener(e.status);
     for (const [tokenHash, ref] of this.#tokens) {
       if (ref.arn !== e.arn) continue;
       const waiter = this.#waiters.get(tokenHash);
@@ -294,9 +307,11 @@ export class WorkflowEngine {
     })().catch(() => undefined);
     run.result.then(
       (output: JsonValue | null) => {
+        if (this.#stopping) return;
         if (e.status === 'RUNNING') this.#end(e, { t: 'end', status: 'SUCCEEDED', stopDate: Date.now(), output });
       },
       (error: unknown) => {
+        if (this.#stopping) return;
         const err = error instanceof Error ? error : new Error(String(error));
         // The library wraps the failing state's error; the original name is what Step Functions reports.
         const cause = (err as { cause?: unknown }).cause;

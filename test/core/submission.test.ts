@@ -1,0 +1,325 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { parseDirectory } from '../../lambdas/core/directory.js';
+import { ValidationError } from '../../lambdas/core/errors.js';
+import type { BrandPostSubmission } from '../../lambdas/core/model.js';
+import { MAX_MEDIA_ITEMS, parseSubmission } from '../../lambdas/core/submission.js';
+
+const directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+const now = new Date('2030-01-01T00:00:00.000Z');
+
+function validBody(): Record<string, unknown> {
+  return {
+    kind: 'brand-post',
+    submitter: 'ada@example.org',
+    account: 'physics-x',
+    title: 'Open day',
+    text: 'Come to the physics open day this Saturday.',
+  };
+}
+
+function problemsOf(body: unknown): readonly string[] {
+  try {
+    parseSubmission(body, directory, now);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ValidationError, but the body was accepted');
+}
+
+describe('parseSubmission', () => {
+  it('accepts a valid brand post and applies the defaults', () => {
+    // Prepare
+    const body = validBody();
+
+    // Act
+    const submission = parseSubmission(body, directory, now);
+
+    // Assess
+    const expected: BrandPostSubmission = {
+      kind: 'brand-post',
+      submitter: 'ada@example.org',
+      account: 'physics-x',
+      title: 'Open day',
+      text: 'Come to the physics open day this Saturday.',
+      format: 'post',
+      publishAt: undefined,
+      media: [],
+      attestations: {},
+    };
+    expect(submission).toEqual(expected);
+  });
+
+  it('lower-cases the submitter', () => {
+    // Prepare
+    const body = { ...validBody(), submitter: 'Ada@Example.ORG' };
+
+    // Act
+    const submission = parseSubmission(body, directory, now);
+
+    // Assess
+    expect(submission.submitter).toBe('ada@example.org');
+  });
+
+  it('trims the title and text', () => {
+    // Prepare
+    const body = { ...validBody(), title: '  Open day  ', text: '\n Hello \n' };
+
+    // Act
+    const submission = parseSubmission(body, directory, now);
+
+    // Assess
+    expect(submission.title).toBe('Open day');
+    expect(submission.text).toBe('Hello');
+  });
+
+  it('keeps given optional fields: format, media, attestations and a future publishAt', () => {
+    // Prepare
+    const body = {
+      ...validBody(),
+      format: 'thread',
+      publishAt: '2030-02-01T09:00:00+01:00',
+      media: [{ type: 'image', url: 'https://cdn.example.org/a.jpg', alt: 'A detector' }],
+      attestations: { aiUsed: false },
+    };
+
+    // Act
+    const submission = parseSubmission(body, directory, now);
+
+    // Assess
+    expect(submission.format).toBe('thread');
+    expect(submission.publishAt).toBe('2030-02-01T09:00:00+01:00');
+    expect(submission.media).toEqual([{ type: 'image', url: 'https://cdn.example.org/a.jpg', alt: 'A detector' }]);
+    expect(submission.attestations).toEqual({ aiUsed: false });
+  });
+
+  it('throws a ValidationError listing every problem at once, each naming its field', () => {
+    // Prepare
+    const { title: _title, ...withoutTitle } = validBody();
+    const body = {
+      ...withoutTitle,
+      media: [{ type: 'image', url: 'not a url' }],
+      colour: 'blue',
+    };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(3);
+    expect(problems.some((p) => p.startsWith('title:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('media.0.url:'))).toBe(true);
+    expect(problems.some((p) => p.includes('"colour"'))).toBe(true);
+  });
+
+  it('reports schema problems and directory problems together', () => {
+    // Prepare
+    const body = { ...validBody(), title: '', submitter: 'nobody@example.org', account: 'no-such-account' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems.some((p) => p.startsWith('title:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('submitter:') && p.includes('nobody@example.org'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('account:') && p.includes('no-such-account'))).toBe(true);
+  });
+
+  it('puts every problem in the error message too', () => {
+    // Prepare
+    const body = { ...validBody(), title: '', account: 'no-such-account' };
+
+    // Act
+    let message = '';
+    try {
+      parseSubmission(body, directory, now);
+    } catch (error) {
+      if (error instanceof Error) message = error.message;
+    }
+
+    // Assess
+    expect(message).toMatch(/^the request is invalid: /);
+    expect(message).toContain('title:');
+    expect(message).toContain('no-such-account');
+  });
+
+  it('rejects a media url that is not http or https', () => {
+    // Prepare
+    const body = { ...validBody(), media: [{ type: 'image', url: 'javascript:alert(1)' }] };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^media\.0\.url:/);
+  });
+
+  it('rejects an unknown field inside a media item', () => {
+    // Prepare
+    const body = { ...validBody(), media: [{ type: 'image', url: 'https://cdn.example.org/a.jpg', size: 3 }] };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^media\.0: .*"size"/);
+  });
+
+  it(`rejects more than ${MAX_MEDIA_ITEMS} media items`, () => {
+    // Prepare
+    const item = { type: 'image', url: 'https://cdn.example.org/a.jpg', alt: 'x' };
+    const body = { ...validBody(), media: Array.from({ length: MAX_MEDIA_ITEMS + 1 }, () => item) };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^media:/);
+  });
+
+  it('names the account id when the account is not registered', () => {
+    // Prepare
+    const body = { ...validBody(), account: 'physics-tiktok' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toEqual(['account: "physics-tiktok" is not a registered institutional account']);
+  });
+
+  it('names the e-mail address when the submitter is not in the directory', () => {
+    // Prepare
+    const body = { ...validBody(), submitter: 'stranger@example.com' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('"stranger@example.com"');
+    expect(problems[0]).toContain('Example Institute');
+  });
+
+  it('says the submitter has no manager when they have none (dora)', () => {
+    // Prepare
+    const body = { ...validBody(), submitter: 'dora@example.org' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^submitter: "dora@example\.org" has no manager/);
+  });
+
+  it("names the kind when it is 'account-opening'", () => {
+    // Prepare
+    const body = { ...validBody(), kind: 'account-opening' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^kind:/);
+    expect(problems[0]).toContain('"account-opening"');
+    expect(problems[0]).toContain('brand-post');
+  });
+
+  it('names the kind when it is missing', () => {
+    // Prepare
+    const { kind: _kind, ...body } = validBody();
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toEqual(['kind: must be one of brand-post (got null)']);
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [validBody()]],
+    ['a string', 'kind=brand-post'],
+    ['a number', 42],
+    ['undefined', undefined],
+  ])('rejects a body that is %s', (_label, body) => {
+    // Prepare: body from the table
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toEqual(['body: must be a JSON object']);
+  });
+
+  it('rejects a publishAt in the past', () => {
+    // Prepare
+    const body = { ...validBody(), publishAt: '2029-12-31T23:59:59Z' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toEqual(['publishAt: 2029-12-31T23:59:59Z is in the past']);
+  });
+
+  it('rejects a publishAt equal to now', () => {
+    // Prepare
+    const body = { ...validBody(), publishAt: now.toISOString() };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^publishAt: .* is in the past$/);
+  });
+
+  it('rejects a publishAt that is not an ISO date-time', () => {
+    // Prepare
+    const body = { ...validBody(), publishAt: 'next Tuesday' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^publishAt:/);
+  });
+
+  it('rejects an unknown attestation', () => {
+    // Prepare
+    const body = { ...validBody(), attestations: { approvedByMe: true } };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^attestations: .*"approvedByMe"/);
+  });
+});
+
+describe('parseSubmission reports a past publishAt alongside schema problems', () => {
+  it('lists both the missing title and the past publish time in one answer', () => {
+    // Prepare
+    const directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')));
+    const body = { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', text: 'hi', publishAt: '2020-01-01T00:00:00Z' };
+    // Act
+    let problems: readonly string[] = [];
+    try {
+      parseSubmission(body, directory, new Date('2030-01-01T00:00:00Z'));
+    } catch (error) {
+      if (error instanceof ValidationError) problems = error.problems;
+    }
+    // Assess
+    expect(problems.some((p) => p.startsWith('title:'))).toBe(true);
+    expect(problems).toContain('publishAt: 2020-01-01T00:00:00Z is in the past');
+  });
+});

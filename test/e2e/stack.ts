@@ -1,0 +1,224 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Webhook } from 'standardwebhooks';
+
+// Starts the real local stack (`bin/local.ts`) as a separate process and talks to it from outside,
+// over HTTP, the way a client, an approver's browser or an auditor's script would.
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export const WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+export const API_TOKEN = 'test-api-token-0123456789';
+
+export interface OutboxMessage {
+  readonly id: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly date: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls a condition until it holds (the workflow is asynchronous); fails with what it last saw. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export class Stack {
+  readonly baseUrl: string;
+  #child: ChildProcess | undefined;
+  #output = '';
+
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    readonly env: Readonly<Record<string, string>>,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(env: Record<string, string> = {}): Promise<Stack> {
+    const stack = new Stack(await freePort(), mkdtempSync(join(tmpdir(), 'signoff-e2e-')), env);
+    await stack.#spawn();
+    return stack;
+  }
+
+  async #spawn(): Promise<void> {
+    // `node --import tsx` (not the tsx CLI, which runs the program in a grandchild) so that a signal
+    // reaches the stack itself: SIGKILL must be a real crash of the process holding the data directory.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? root,
+        PORT: String(this.port),
+        SIGNOFF_DATA_DIR: this.dataDir,
+        SIGNOFF_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SIGNOFF_API_TOKEN: API_TOKEN,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child = child;
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        this.#output += chunk.toString();
+        if (this.#output.includes('Signoff is ready at')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`stack exited (${code}) before it was ready:\n${this.#output}`)));
+    });
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  /** Ends the process: SIGKILL is a crash (nothing flushed, nothing cleaned up), SIGTERM a normal stop. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.#child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+    this.#child = undefined;
+  }
+
+  async restart(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.stop(signal);
+    this.#output = '';
+    await this.#spawn();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop('SIGTERM');
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  async outbox(): Promise<OutboxMessage[]> {
+    const res = await fetch(`${this.baseUrl}/_local/outbox.json`);
+    return (await res.json()) as OutboxMessage[];
+  }
+
+  /** Waits until the outbox holds a message matching `match`, and returns it. */
+  async mailTo(recipient: string, subjectPart: string, timeoutMs?: number): Promise<OutboxMessage> {
+    return waitFor(
+      `mail to ${recipient} about "${subjectPart}"`,
+      async () => (await this.outbox()).find((m) => m.to.includes(recipient) && m.subject.includes(subjectPart)),
+      timeoutMs,
+    );
+  }
+
+  async submit(body: unknown, options: { id?: string; timestamp?: Date; secret?: string; raw?: string } = {}): Promise<Response> {
+    const raw = options.raw ?? JSON.stringify(body);
+    const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}${Date.now()}`;
+    const timestamp = options.timestamp ?? new Date();
+    const signature = new Webhook(options.secret ?? WEBHOOK_SECRET).sign(id, timestamp, raw);
+    return fetch(`${this.baseUrl}/v1/requests`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body: raw,
+    });
+  }
+
+  async status(requestId: string): Promise<RequestStatusBody> {
+    const res = await fetch(`${this.baseUrl}/v1/requests/${requestId}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    if (!res.ok) throw new Error(`status ${res.status}: ${await res.text()}`);
+    return (await res.json()) as RequestStatusBody;
+  }
+
+  async waitForStatus(requestId: string, status: string, timeoutMs?: number): Promise<RequestStatusBody> {
+    return waitFor(`request ${requestId} to be ${status}`, async () => {
+      const s = await this.status(requestId);
+      return s.status === status ? s : undefined;
+    }, timeoutMs);
+  }
+
+  async audit(requestId: string): Promise<AuditBody> {
+    const res = await fetch(`${this.baseUrl}/v1/requests/${requestId}/audit`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    if (!res.ok) throw new Error(`audit ${res.status}: ${await res.text()}`);
+    return (await res.json()) as AuditBody;
+  }
+}
+
+export interface RequestStatusBody {
+  readonly requestId: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly version: number;
+  readonly stages: ReadonlyArray<{ stage: string; status: string; assignees: string[]; decidedBy: string | null; decidedAt: string | null; decision: string | null; comment: string | null }>;
+  readonly findings: ReadonlyArray<{ rule: string; severity: string; message: string }>;
+  readonly publication: { is: boolean; reasons: string[] } | null;
+}
+
+export interface AuditBody {
+  readonly events: ReadonlyArray<{ seq: number; type: string; actor: string; data: Record<string, unknown>; hash: string; prevHash: string }>;
+  readonly verification: { ok: boolean };
+}
+
+/** The review link in an approval e-mail. */
+export function reviewLink(mail: OutboxMessage): string {
+  const match = /https?:\/\/\S+\/approvals\/[A-Za-z0-9_-]{43}/.exec(mail.text);
+  if (match === null) throw new Error(`no review link in mail "${mail.subject}"`);
+  return match[0];
+}
+
+export async function decide(link: string, decision: string, comment = ''): Promise<{ status: number; html: string }> {
+  const res = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ decision, comment }).toString(),
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+export function samplePost(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: 'brand-post',
+    submitter: 'ada@example.org',
+    account: 'physics-x',
+    title: 'Open day',
+    text: 'Join us on Saturday for the Physics Open Day: lab tours and talks for all ages. #OpenDay https://example.org/open-day',
+    format: 'post',
+    publishAt: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(),
+    media: [{ type: 'image', url: 'https://example.org/media/open-day.jpg', alt: 'Visitors at a detector model', rights: 'own', showsPeople: true }],
+    attestations: { peopleConsent: true, aiUsed: false },
+    ...overrides,
+  };
+}

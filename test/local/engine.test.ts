@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { WorkflowEngine } from '../../local/workflow/engine.js';
+import { SfnApiError, type JsonValue } from '../../local/workflow/types.js';
+
+// The local workflow engine against a small state machine with the same shapes as the real one:
+// a Lambda task, a callback task with TimeoutSecondsPath, and a States.Timeout catch.
+
+const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:test';
+const definition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'prepare', 'Payload.$': '$' },
+      ResultSelector: { 'seconds.$': '$.Payload.seconds' },
+      ResultPath: '$.prepared',
+      Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 0, MaxAttempts: 2 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
+      TimeoutSeconds: 60,
+      Next: 'Wait',
+    },
+    Wait: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: 'ask', Payload: { 'taskToken.$': '$$.Task.Token', 'seconds.$': '$.prepared.seconds', 'who.$': '$.who' } },
+      TimeoutSecondsPath: '$.prepared.seconds',
+      ResultPath: '$.answer',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'TimedOut' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' },
+      ],
+      End: true,
+    },
+    TimedOut: { Type: 'Pass', Result: 'timed out', ResultPath: '$.outcome', End: true },
+    Failed: { Type: 'Fail', Error: 'Failed' },
+  },
+} as unknown as StateMachineDefinition;
+
+interface Calls {
+  prepare: number;
+  ask: Array<{ taskToken: string; who: string }>;
+  flakyFailures: number;
+}
+
+function engine(dir: string, calls: Calls, timeScale = 1, seconds = 3600): WorkflowEngine {
+  return new WorkflowEngine({
+    definition,
+    stateMachineArn: ARN,
+    journalDir: dir,
+    timeScale,
+    tokenSecret: 'test-secret',
+    invoke: async (name, payload): Promise<JsonValue> => {
+      if (name === 'prepare') {
+        calls.prepare++;
+        if (calls.flakyFailures > 0) {
+          calls.flakyFailures--;
+          const error = new Error('transient');
+          error.name = 'Flaky';
+          throw error;
+        }
+        return { seconds };
+      }
+      const p = payload as { taskToken: string; who: string };
+      calls.ask.push({ taskToken: p.taskToken, who: p.who });
+      return null;
+    },
+  });
+}
+
+async function until<T>(probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('condition never held');
+}
+
+let dir: string;
+let calls: Calls;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'signoff-engine-'));
+  calls = { prepare: 0, ask: [], flakyFailures: 0 };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('callback tasks', () => {
+  it('hands the task a token and continues with the output of SendTaskSuccess', async () => {
+    const e = engine(dir, calls);
+    const { executionArn } = e.startExecution('exec-1', { who: 'grace' });
+    const ask = await until(() => calls.ask[0]);
+
+    e.sendTaskSuccess(ask.taskToken, { decision: 'approve' });
+
+    expect(await e.settled(executionArn)).toBe('SUCCEEDED');
+    expect(JSON.parse(e.describeExecution(executionArn).output ?? 'null')).toMatchObject({ who: 'grace', answer: { decision: 'approve' } });
+    expect(ask.taskToken).toMatch(/^local1\./);
+  });
+
+  it('never writes the token itself to the journal', async () => {
+    const e = engine(dir, calls);
+    e.startExecution('exec-2', { who: 'grace' });
+    const ask = await until(() => calls.ask[0]);
+    const journal = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    expect(journal).not.toContain(ask.taskToken);
+    expect(journal).toContain('"t":"callback"');
+    e.shutdown();
+  });
+
+  it('answers a second SendTaskSuccess with TaskTimedOut and an unknown token with TaskDoesNotExist', async () => {
+    const e = engine(dir, calls);
+    const { executionArn } = e.startExecution('exec-3', { who: 'grace' });
+    const ask = await until(() => calls.ask[0]);
+    e.sendTaskSuccess(ask.taskToken, { decision: 'approve' });
+    await e.settled(executionArn);
+
+    const second = () => e.sendTaskSuccess(ask.taskToken, { decision: 'reject' });
+    const unknown = () => e.sendTaskSuccess(`local1.${'x'.repeat(43)}`, {});
+    const malformed = () => e.sendTaskSuccess('garbage', {});
+
+    expect(second).toThrowError(expect.objectContaining({ type: 'TaskTimedOut' }) as unknown as SfnApiError);
+    expect(unknown).toThrowError(expect.objectContaining({ type: 'TaskDoesNotExist' }) as unknown as SfnApiError);
+    expect(malformed).toThrowError(expect.objectContaining({ type: 'InvalidToken' }) as unknown as SfnApiError);
+  });
+
+  it('times out at TimeoutSecondsPath seconds divided by the time scale, into the States.Timeout catch', async () => {
+    // 3600 workflow seconds at 36,000× is 100 ms of real time.
+    const e = engine(dir, calls, 36_000, 3600);
+    const { executionArn } = e.startExecution('exec-4', { who: 'grace' });
+
+    expect(await e.settled(executionArn)).toBe('SUCCEEDED');
+    expect(JSON.parse(e.describeExecution(executionArn).output ?? 'null')).toMatchObject({ outcome: 'timed out', timeout: { Error: 'States.Timeout' } });
+    const token = calls.ask[0]?.taskToken ?? '';
+    expect(() => e.sendTaskSuccess(token, {})).toThrowError(expect.objectContaining({ type: 'TaskTimedOut' }) as unknown as SfnApiError);
+  });
+});
+
+describe('executions', () => {
+  it('treats the same name and input as the same execution, and a different input as a conflict', async () => {
+    const e = engine(dir, calls);
+    const first = e.startExecution('same-name', { who: 'grace' });
+    const again = e.startExecution('same-name', { who: 'grace' });
+    expect(again.executionArn).toBe(first.executionArn);
+    expect(() => e.startExecution('same-name', { who: 'alan' })).toThrowError(expect.objectContaining({ type: 'ExecutionAlreadyExists' }) as unknown as SfnApiError);
+    await until(() => calls.ask[0]);
+    expect(calls.ask).toHaveLength(1);
+    e.shutdown();
+  });
+
+  it('retries a named error from a task, then succeeds', async () => {
+    calls.flakyFailures = 2;
+    const e = engine(dir, calls);
+    e.startExecution('flaky', { who: 'grace' });
+    await until(() => calls.ask[0]);
+    expect(calls.prepare).toBe(3);
+    e.shutdown();
+  });
+
+  it('records a stopped execution as ABORTED', async () => {
+    const e = engine(dir, calls);
+    const { executionArn } = e.startExecution('stopped', { who: 'grace' });
+    await until(() => calls.ask[0]);
+    e.stopExecution(executionArn, 'Withdrawn', 'the submitter withdrew it');
+    expect(e.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
+  });
+});
+
+describe('recovery after a restart', () => {
+  it('resumes a waiting execution without invoking any task again, and the same token completes it', async () => {
+    // Prepare: run until the callback wait, then "crash"
+    const before = engine(dir, calls);
+    const { executionArn } = before.startExecution('survivor', { who: 'grace' });
+    const ask = await until(() => calls.ask[0]);
+    before.shutdown();
+    expect(readFileSync(join(dir, 'survivor.jsonl'), 'utf8')).not.toContain('"t":"end"');
+
+    // Act
+    const after = engine(dir, calls);
+    const resumed = after.recover();
+    after.sendTaskSuccess(ask.taskToken, { decision: 'approve' });
+
+    // Assess
+    expect(resumed).toBe(1);
+    expect(await after.settled(executionArn)).toBe('SUCCEEDED');
+    expect(calls.prepare).toBe(1);
+    expect(calls.ask).toHaveLength(1);
+  });
+
+  it('keeps the absolute deadline: after a restart only what is left of it is waited', async () => {
+    const before = engine(dir, calls, 36_000, 3600); // 100 ms
+    const { executionArn } = before.startExecution('deadline', { who: 'grace' });
+    await until(() => calls.ask[0]);
+    before.shutdown();
+    // The deadline passes while the engine is "down": wait for the journaled instant itself.
+    const dueAt = Number(/"dueAt":(\d+)/.exec(readFileSync(join(dir, 'deadline.jsonl'), 'utf8'))?.[1]);
+    await until(() => (Date.now() > dueAt ? true : undefined));
+
+    const after = engine(dir, calls, 36_000, 3600);
+    after.recover();
+
+    expect(await after.settled(executionArn)).toBe('SUCCEEDED');
+    expect(JSON.parse(after.describeExecution(executionArn).output ?? 'null')).toMatchObject({ outcome: 'timed out' });
+  });
+
+  it('does not resume finished executions', async () => {
+    const before = engine(dir, calls);
+    const { executionArn } = before.startExecution('done', { who: 'grace' });
+    const ask = await until(() => calls.ask[0]);
+    before.sendTaskSuccess(ask.taskToken, { decision: 'approve' });
+    await before.settled(executionArn);
+
+    const after = engine(dir, calls);
+    expect(after.recover()).toBe(0);
+    expect(after.describeExecution(executionArn).status).toBe('SUCCEEDED');
+  });
+});
