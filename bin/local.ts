@@ -81,8 +81,10 @@ async function main(): Promise<void> {
   );
 
   const shutdown = async () => {
-    await closeServer(gateway);
+    // The engine first: from here on no task outcome is journaled, so work cut short by the closing
+    // services below simply runs again after the next start.
     engine.shutdown();
+    await closeServer(gateway);
     await closeServer(workflow.server);
     await ses.close();
     await dynamo.close();

@@ -98,7 +98,10 @@ export function createGateway(options: GatewayOptions): Server {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const method = (req.method ?? 'GET').toUpperCase();
       if (method === 'GET' && path === '/_local/outbox.json') {
-        respond(res, { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(options.outbox()) });
+        // ?from=N skips the first N messages, so a client polling a long outbox reads only what is new.
+        const from = Number(new URL(req.url ?? '/', 'http://localhost').searchParams.get('from') ?? '0');
+        const messages = options.outbox().slice(Number.isInteger(from) && from > 0 ? from : 0);
+        respond(res, { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(messages) });
         return;
       }
       if (method === 'GET' && path === '/_local/outbox') {

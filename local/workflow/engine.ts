@@ -322,6 +322,9 @@ export class WorkflowEngine {
   }
 
   #record(e: Execution, entry: JournalEntry & { t: 'task' }): void {
+    // While stopping, outcomes are not final: a task failing because its database just closed must
+    // run again after the restart, not replay as a failure.
+    if (this.#stopping) return;
     e.results.set(entry.key, entry);
     e.journal.append(entry);
   }

@@ -100,6 +100,10 @@ export class Stack {
     });
   }
 
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   get output(): string {
     return this.#output;
   }
@@ -126,8 +130,8 @@ export class Stack {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  async outbox(): Promise<OutboxMessage[]> {
-    const res = await fetch(`${this.baseUrl}/_local/outbox.json`);
+  async outbox(from = 0): Promise<OutboxMessage[]> {
+    const res = await fetch(`${this.baseUrl}/_local/outbox.json${from > 0 ? `?from=${from}` : ''}`);
     return (await res.json()) as OutboxMessage[];
   }
 

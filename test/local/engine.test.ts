@@ -219,3 +219,41 @@ describe('recovery after a restart', () => {
     expect(after.describeExecution(executionArn).status).toBe('SUCCEEDED');
   });
 });
+
+describe('shutdown', () => {
+  it('does not journal the failure of a task cut short by the shutdown, so it runs again after restart', async () => {
+    // Prepare: the first task hangs until we fail it, as a call to a closing database would
+    let failPrepare: (error: Error) => void = () => undefined;
+    let prepareCalls = 0;
+    const hanging = new WorkflowEngine({
+      definition,
+      stateMachineArn: ARN,
+      journalDir: dir,
+      timeScale: 1,
+      tokenSecret: 'test-secret',
+      invoke: (name) => {
+        if (name !== 'prepare') return Promise.resolve(null);
+        prepareCalls++;
+        return new Promise<JsonValue>((_resolve, reject) => {
+          failPrepare = reject;
+        });
+      },
+    });
+    hanging.startExecution('cut-short', { who: 'grace' });
+    await until(() => (prepareCalls === 1 ? true : undefined));
+
+    // Act
+    hanging.shutdown();
+    failPrepare(new Error('connect ECONNREFUSED'));
+    await new Promise((r) => setImmediate(r));
+    const after = engine(dir, calls);
+    const resumed = after.recover();
+
+    // Assess
+    expect(readFileSync(join(dir, 'cut-short.jsonl'), 'utf8')).not.toContain('ECONNREFUSED');
+    expect(resumed).toBe(1);
+    await until(() => calls.ask[0]);
+    expect(calls.prepare).toBe(1);
+    after.shutdown();
+  });
+});
