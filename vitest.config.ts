@@ -12,6 +12,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
           environment: 'node',
+          // CDK synthesis (test/lib) takes seconds, not milliseconds.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,6 +1,7 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { appendAudit } from './adapters/audit.js';
 import { createRequest, getRequest } from './adapters/requests.js';
+import { secretValue, requireSecretConfig } from './adapters/secrets.js';
 import { startExecution } from './adapters/workflow.js';
 import { ConflictError, PayloadTooLargeError, UnauthorizedError, ValidationError } from './core/errors.js';
 import { contentHashOf, requestIdFor, sha256Hex } from './core/ids.js';
@@ -13,10 +14,16 @@ import { httpHandler, json, rawBody, type HttpEvent } from './shared/middleware.
 // POST /v1/requests — Standard Webhooks signed intake (DESIGN.md "Webhook intake").
 // webhook-id is the idempotency key: the same id and body again gives the same answer, no new request.
 
-const webhook = new Webhook(requireEnv('SIGNOFF_WEBHOOK_SECRET'));
+const webhookSecret = requireSecretConfig('SIGNOFF_WEBHOOK_SECRET');
 const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
 
-function verifySignature(event: HttpEvent, body: string): string {
+/** Secrets Manager holds the generated key; Standard Webhooks secrets carry the `whsec_` prefix. */
+async function webhook(): Promise<Webhook> {
+  const value = await secretValue(webhookSecret);
+  return new Webhook(value.startsWith('whsec_') ? value : `whsec_${value}`);
+}
+
+async function verifySignature(event: HttpEvent, body: string): Promise<string> {
   const id = event.headers['webhook-id'];
   const timestamp = event.headers['webhook-timestamp'];
   const signature = event.headers['webhook-signature'];
@@ -24,7 +31,7 @@ function verifySignature(event: HttpEvent, body: string): string {
     throw new UnauthorizedError('missing webhook-id, webhook-timestamp or webhook-signature header');
   }
   try {
-    webhook.verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
+    (await webhook()).verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw new UnauthorizedError(`webhook signature rejected: ${error.message}`);
     // The library parses the body after the signature checks out: a SyntaxError is a signed non-JSON body.
@@ -47,7 +54,7 @@ export const handler = httpHandler(async (event) => {
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`the body is ${Buffer.byteLength(body, 'utf8')} bytes; the limit is ${MAX_BODY_BYTES}`);
   }
-  const webhookId = verifySignature(event, body);
+  const webhookId = await verifySignature(event, body);
   const now = new Date();
   const submission = parseSubmission(parseJson(body), directory, now);
   const requestId = requestIdFor('webhook', webhookId);

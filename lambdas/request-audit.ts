@@ -2,15 +2,15 @@ import { readAudit } from './adapters/audit.js';
 import { verifyChain } from './core/audit-chain.js';
 import { NotFoundError } from './core/errors.js';
 import { requireBearer } from './shared/auth.js';
-import { requireEnv } from './shared/env.js';
+import { requireSecretConfig, secretValue } from './adapters/secrets.js';
 import { httpHandler, json } from './shared/middleware.js';
 
 // GET /v1/requests/{requestId}/audit (bearer token): the request's audit events and whether the
 // hash chain verifies. The institution-wide export (DESIGN.md "Audit") builds on the same records.
-const apiToken = requireEnv('SIGNOFF_API_TOKEN');
+const apiToken = requireSecretConfig('SIGNOFF_API_TOKEN');
 
 export const handler = httpHandler(async (event) => {
-  requireBearer(event, apiToken);
+  requireBearer(event, await secretValue(apiToken));
   const requestId = event.pathParameters?.['requestId'] ?? '';
   const events = await readAudit(requestId);
   if (events.length === 0) throw new NotFoundError(`request ${requestId} has no audit events`);

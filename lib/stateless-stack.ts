@@ -1,0 +1,217 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
+import type { DeployConfig } from './config.js';
+import { bucketRef } from './jsii-bridge.js';
+import { SignoffFunction, type TableAccess } from './signoff-function.js';
+import type { StatefulStack } from './stateful-stack.js';
+import { tables, type TableSpec } from './tables.js';
+
+// The code: functions, the HTTP API, the state machine (the same ASL file the local runtime runs),
+// mail receipt and alarms. Everything here can be replaced on any deployment without touching data.
+
+export const httpFunctionEntries = {
+  intake: 'lambdas/intake.ts',
+  'request-status': 'lambdas/request-status.ts',
+  'request-audit': 'lambdas/request-audit.ts',
+  review: 'lambdas/review.ts',
+} as const;
+
+type FunctionName = (typeof workflowFunctions)[number]['name'] | keyof typeof httpFunctionEntries;
+
+interface Access {
+  readonly tables: Partial<Record<TableSpec['envVar'], TableAccess>>;
+  readonly secrets?: ReadonlyArray<'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN'>;
+  /** Sends e-mail through SES, from the institution's identity only. */
+  readonly sendsMail?: true;
+}
+
+/** Least privilege, per function, in one table (docs/deploy.md explains each line). */
+export const functionAccess: Readonly<Record<FunctionName, Access>> = {
+  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'] },
+  'request-status': { tables: { REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
+  'request-audit': { tables: { AUDIT_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
+  review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'open-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'request-approval': { tables: { REQUESTS_TABLE: 'read', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
+  'expire-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
+};
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: DeployConfig;
+  readonly stateful: StatefulStack;
+}
+
+const RETENTION: Readonly<Record<DeployConfig['logRetentionDays'], RetentionDays>> = {
+  30: RetentionDays.ONE_MONTH,
+  90: RetentionDays.THREE_MONTHS,
+  180: RetentionDays.SIX_MONTHS,
+  365: RetentionDays.ONE_YEAR,
+};
+
+export class StatelessStack extends Stack {
+  readonly functions: ReadonlyMap<FunctionName, SignoffFunction>;
+  readonly stateMachine: StateMachine;
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const retention = RETENTION[config.logRetentionDays];
+    const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // Functions, each with exactly the access of its line in functionAccess.
+    const entries: Array<[FunctionName, string]> = [
+      ...workflowFunctions.map((f): [FunctionName, string] => [f.name, f.entry]),
+      ...Object.entries(httpFunctionEntries).map(([name, entry]): [FunctionName, string] => [name as FunctionName, entry]),
+    ];
+    const functions = new Map<FunctionName, SignoffFunction>();
+    for (const [name, entry] of entries) {
+      const fn = new SignoffFunction(this, pascal(name), { entry, directoryFile: config.directoryFile, logRetention: retention, removalPolicy });
+      const access = functionAccess[name];
+      for (const spec of tables) {
+        const level = access.tables[spec.envVar];
+        const table = stateful.tables.get(spec.envVar);
+        if (level !== undefined && table !== undefined) fn.bindTable(spec, table, level);
+      }
+      for (const secret of access.secrets ?? []) fn.bindSecret(secret, secret === 'SIGNOFF_WEBHOOK_SECRET' ? stateful.webhookSecret : stateful.apiToken);
+      if (access.sendsMail) {
+        fn.addEnvironment('SIGNOFF_MAIL_FROM', config.senderAddress);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['ses:SendEmail'],
+            resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/${config.domain}`],
+            conditions: { StringEquals: { 'ses:FromAddress': config.senderAddress } },
+          }),
+        );
+      }
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+    const fn = (name: FunctionName): SignoffFunction => {
+      const found = functions.get(name);
+      if (found === undefined) throw new Error(`no function ${name}`);
+      return found;
+    };
+
+    // The state machine from the ASL file; substitutions and invoke grants from the same list.
+    const stateMachineLogs = new LogGroup(this, 'StateMachineLogs', { retention, removalPolicy });
+    this.stateMachine = new StateMachine(this, 'Approval', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(fileURLToPath(definitionPath)),
+      definitionSubstitutions: Object.fromEntries(workflowFunctions.map((f) => [f.substitution, fn(f.name).functionArn])),
+      logs: { destination: stateMachineLogs, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    for (const f of workflowFunctions) {
+      const target = fn(f.name);
+      target.grantInvoke(this.stateMachine);
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(target.node.defaultChild as CfnResource)}.Arn>:*]`,
+        reason: `grantInvoke also allows the versions and aliases of ${f.name} (its ARN followed by ":*"); the state machine calls the unqualified ARN.`,
+      });
+    }
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and the other log-delivery actions) have no resource-level permissions; AWS requires "*".',
+    });
+    this.stateMachine.grantStartExecution(fn('intake'));
+    this.stateMachine.grantTaskResponse(fn('review'));
+    fn('intake').addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+
+    // The HTTP API: routes as DESIGN.md lists them, access logs and throttling on the stage.
+    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'Signoff public API' });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      // JSON, and the route template rather than the path: a review link's id never reaches a log.
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const route = (path: string, methods: HttpMethod[], name: FunctionName) =>
+      this.api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(`${pascal(name)}Integration`, fn(name)) });
+    route('/v1/requests', [HttpMethod.POST], 'intake');
+    route('/v1/requests/{requestId}', [HttpMethod.GET], 'request-status');
+    route('/v1/requests/{requestId}/audit', [HttpMethod.GET], 'request-audit');
+    route('/approvals/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'review');
+    fn('request-approval').addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Each route authenticates in its function: intake by Standard Webhooks HMAC signature, reads by bearer token (Secrets Manager), review links by a 256-bit single-approver link id. An API Gateway authorizer cannot verify a body signature.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'No Cognito: approvers are institutional staff reached by e-mail links, and callers are systems signing webhooks.',
+    });
+
+    // Incoming mail: SES receipt → S3 (raw MIME), with SES's spam and virus scan on. Verdicts are judged by
+    // the mail-intake function (a SES drop-spam rule would add a Lambda of CDK's own). The rule set must be
+    // made active once by hand (docs/deploy.md); the mail-intake function arrives with mail intake.
+    new ReceiptRuleSet(this, 'Inbound', {
+      rules: [{ recipients: [config.domain], scanEnabled: true, actions: [new S3Action({ bucket: bucketRef(stateful.bucket), objectKeyPrefix: 'inbound/' })] }],
+    });
+
+    // Alarms: failed or timed-out executions, and every function's errors and throttles.
+    const topic = new Topic(this, 'Alarms', { masterKey: new Key(this, 'AlarmsKey', { enableKeyRotation: true, removalPolicy }), enforceSSL: true });
+    topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    Validations.of(topic).acknowledge({
+      id: 'Serverless-SNSRedrivePolicy',
+      reason: 'The only subscription is the operators\' e-mail address; an undeliverable alarm stays visible in CloudWatch (alarm state and history), which a dead-letter queue would only duplicate.',
+    });
+    const alarm = (id: string, metric: IMetric, description: string) =>
+      new Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new SnsAction(topic));
+    alarm('ExecutionsFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5) }), 'An approval execution failed after its retries.');
+    alarm('ExecutionsTimedOut', this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 'An approval execution timed out.');
+    for (const [name, f] of functions) {
+      alarm(`${pascal(name)}Errors`, f.metricErrors({ period: Duration.minutes(5) }), `${name} raised errors.`);
+      alarm(`${pascal(name)}Throttles`, f.metricThrottles({ period: Duration.minutes(5) }), `${name} was throttled.`);
+    }
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionAccess } from '../../lib/stateless-stack.js';
+import { testApp, type TestApp } from './app-fixture.js';
+
+// Least privilege: each function's role may do exactly what its line in functionAccess says.
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const SECRET = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+
+let t: TestApp;
+let byFunction: Map<string, Statement[]>;
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
+}
+
+beforeAll(() => {
+  t = testApp('prod');
+  const policies = t.stateless.findResources('AWS::IAM::Policy') as Record<string, { Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } } }>;
+  byFunction = new Map();
+  for (const name of Object.keys(functionAccess)) {
+    const rolePrefix = `${pascal(name)}ServiceRole`;
+    const statements = Object.values(policies)
+      .filter((p) => p.Properties.Roles.some((r) => r.Ref.startsWith(rolePrefix)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    byFunction.set(name, statements);
+  }
+});
+
+const actionsOf = (statements: Statement[]) => new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+
+describe('function roles', () => {
+  it('allow no action beyond tables, secrets, X-Ray and the function\'s own grants', () => {
+    for (const [name, access] of Object.entries(functionAccess)) {
+      const allowed = new Set([...XRAY, ...READ, ...(Object.values(access.tables).includes('readWrite') ? WRITE : []), ...(access.secrets ? SECRET : []), ...(access.sendsMail ? ['ses:SendEmail'] : [])]);
+      if (name === 'intake') allowed.add('states:StartExecution');
+      if (name === 'review') for (const a of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) allowed.add(a);
+      const extra = [...actionsOf(byFunction.get(name) ?? [])].filter((a) => !allowed.has(a));
+      expect(extra, name).toEqual([]);
+    }
+  });
+
+  it('let only intake start executions', () => {
+    const starters = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StartExecution')).map(([n]) => n);
+    expect(starters).toEqual(['intake']);
+  });
+
+  it('let only the decision function answer task tokens', () => {
+    const responders = [...byFunction].filter(([, s]) => actionsOf(s).has('states:SendTaskSuccess')).map(([n]) => n);
+    expect(responders).toEqual(['review']);
+  });
+
+  it('let only the notifying functions send e-mail, from the institution\'s identity and sender address', () => {
+    const senders = [...byFunction].filter(([, s]) => actionsOf(s).has('ses:SendEmail')).map(([n]) => n).sort();
+    expect(senders).toEqual(['notify-submitter', 'request-approval']);
+    for (const name of senders) {
+      const statement = byFunction.get(name)?.find((s) => s.Action === 'ses:SendEmail');
+      expect(JSON.stringify(statement?.Resource)).toContain('identity/example.org');
+      expect(statement?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'signoff@example.org' } });
+    }
+  });
+
+  it('never let a read-only function write a table', () => {
+    for (const name of ['request-status', 'request-audit']) {
+      const actions = actionsOf(byFunction.get(name) ?? []);
+      for (const w of WRITE) expect(actions.has(w), `${name} ${w}`).toBe(false);
+    }
+  });
+
+  it('use "*" as a resource only for X-Ray', () => {
+    for (const [name, statements] of byFunction) {
+      for (const s of statements.filter((st) => st.Resource === '*')) {
+        expect([...actionsOf([s])].every((a) => XRAY.includes(a)), name).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../lib/tables.js';
+import { testApp, type TestApp } from './app-fixture.js';
+
+let prod: TestApp;
+let dev: TestApp;
+beforeAll(() => {
+  prod = testApp('prod');
+  dev = testApp('dev');
+});
+
+describe('tables', () => {
+  it('creates every table of lib/tables.ts with its keys, on-demand, encrypted, with point-in-time recovery', () => {
+    prod.stateful.resourceCountIs('AWS::DynamoDB::Table', tables.length);
+    for (const spec of tables) {
+      prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : [])],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+  });
+
+  it('protects tables from deletion in prod only, and retains them there', () => {
+    prod.stateful.allResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
+    dev.stateful.allResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+  });
+
+  it('cleans up short-lived approval records by TTL (expiry itself is checked in code)', () => {
+    prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+});
+
+describe('buckets', () => {
+  it('blocks public access, encrypts and versions the data bucket, and logs access to a separate bucket', () => {
+    prod.stateful.resourceCountIs('AWS::S3::Bucket', 2);
+    prod.stateful.allResourcesProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    prod.stateful.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'data/' },
+    });
+  });
+
+  it('refuses plain HTTP on both buckets', () => {
+    const policies = prod.stateful.findResources('AWS::S3::BucketPolicy');
+    expect(Object.keys(policies)).toHaveLength(2);
+    for (const policy of Object.values(policies)) {
+      const statements = (policy as { Properties: { PolicyDocument: { Statement: Array<{ Effect: string; Condition?: unknown }> } } }).Properties.PolicyDocument.Statement;
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+  });
+});
+
+describe('mail identity and secrets', () => {
+  it('declares the SES domain identity', () => {
+    prod.stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
+  });
+
+  it('generates the webhook secret and the API token in Secrets Manager', () => {
+    prod.stateful.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    prod.stateful.allResourcesProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }) });
+  });
+});

@@ -1,0 +1,88 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { httpFunctionEntries } from '../../lib/stateless-stack.js';
+import { workflowFunctions } from '../../statemachines/functions.js';
+import { testApp, type TestApp } from './app-fixture.js';
+
+let t: TestApp;
+beforeAll(() => {
+  t = testApp('prod');
+});
+
+const functionCount = workflowFunctions.length + Object.keys(httpFunctionEntries).length;
+
+describe('functions (the SignoffFunction construct)', () => {
+  it('builds one function per handler, all with the same runtime, architecture, tracing, memory and timeout', () => {
+    t.stateless.resourceCountIs('AWS::Lambda::Function', functionCount);
+    t.stateless.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
+      Timeout: 30,
+      LoggingConfig: { LogGroup: Match.anyValue() },
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', SIGNOFF_DIRECTORY: '/var/task/directory.json' }) },
+    });
+  });
+
+  it('gives every log group a retention period', () => {
+    t.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('sets a table variable only where the function has access to that table', () => {
+    const fns = t.stateless.findResources('AWS::Lambda::Function');
+    const status = Object.values(fns).find((f) => JSON.stringify(f).includes('SIGNOFF_API_TOKEN_ARN') && !JSON.stringify(f).includes('AUDIT_TABLE'));
+    expect(status).toBeDefined();
+    expect(JSON.stringify(status)).toContain('REQUESTS_TABLE');
+    expect(JSON.stringify(status)).not.toContain('APPROVALS_TABLE');
+  });
+});
+
+describe('state machine', () => {
+  it('is a Standard state machine from the ASL file, logging at ALL without execution data, traced', () => {
+    t.stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      DefinitionS3Location: Match.anyValue(),
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: Match.anyValue() },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('fills exactly the substitutions of the function list', () => {
+    const [machine] = Object.values(t.stateless.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: { DefinitionSubstitutions: Record<string, unknown> } }>;
+    expect(Object.keys(machine?.Properties.DefinitionSubstitutions ?? {}).sort()).toEqual(workflowFunctions.map((f) => f.substitution).sort());
+  });
+});
+
+describe('HTTP API', () => {
+  it('has the routes of DESIGN.md, each integrated with a function', () => {
+    const routes = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    expect(routes.sort()).toEqual(
+      ['POST /v1/requests', 'GET /v1/requests/{requestId}', 'GET /v1/requests/{requestId}/audit', 'GET /approvals/{linkId}', 'HEAD /approvals/{linkId}', 'POST /approvals/{linkId}'].sort(),
+    );
+  });
+
+  it('throttles the stage and writes JSON access logs without the request path', () => {
+    const [stage] = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Stage')) as Array<{ Properties: { DefaultRouteSettings: Record<string, number>; AccessLogSettings: { Format: string } } }>;
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format ?? '{}') as Record<string, string>;
+    expect(format['routeKey']).toBe('$context.routeKey');
+    expect(Object.values(format)).not.toContain('$context.path');
+  });
+});
+
+describe('mail receipt and alarms', () => {
+  it('stores inbound mail in the bucket with the spam and virus scan on', () => {
+    t.stateless.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({ Recipients: ['example.org'], ScanEnabled: true, Actions: [{ S3Action: Match.objectLike({ ObjectKeyPrefix: 'inbound/' }) }] }),
+    });
+  });
+
+  it('alarms on failed and timed-out executions and on every function\'s errors and throttles, to an encrypted topic', () => {
+    t.stateless.resourceCountIs('AWS::CloudWatch::Alarm', 2 + 2 * functionCount);
+    t.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' });
+    t.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsTimedOut', Namespace: 'AWS/States' });
+    t.stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.stateless.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+  });
+});
