@@ -1,41 +1,44 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.js';
 import { ConfigurationError } from './errors.js';
 
 // The institution's directory (DESIGN.md "Directory file"): who works where, who manages whom,
 // which groups fill which stage, and the registered institutional accounts.
 
+const id = () => z.string().check(z.minLength(1));
+
 const personSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
+  id: id(),
+  name: id(),
   email: z.email(),
-  unit: z.string().min(1),
-  manager: z.string().min(1).optional(),
-  deputy: z.string().min(1).optional(),
+  unit: id(),
+  manager: z.optional(id()),
+  deputy: z.optional(id()),
 });
 
 const accountSchema = z.object({
-  id: z.string().min(1),
+  id: id(),
   platform: z.enum(['x', 'bluesky', 'mastodon', 'linkedin', 'facebook', 'instagram', 'threads', 'youtube', 'tiktok']),
-  handle: z.string().min(1),
-  unit: z.string().min(1),
-  posters: z.array(z.string().min(1)),
-  admins: z.array(z.string().min(1)),
+  handle: id(),
+  unit: id(),
+  posters: z.array(id()),
+  admins: z.array(id()),
   status: z.enum(['active', 'retired', 'suspended']),
 });
 
 export const directorySchema = z.object({
-  institution: z.string().min(1),
-  preset: z.string().min(1).default('default'),
-  domain: z.string().min(1),
-  people: z.array(personSchema).min(1),
+  institution: id(),
+  preset: z._default(id(), 'default'),
+  domain: id(),
+  people: z.array(personSchema).check(z.minLength(1)),
   groups: z.object({
-    comms: z.array(z.string().min(1)).min(1),
-    ethics: z.array(z.string().min(1)).min(1),
-    socialMediaManager: z.array(z.string().min(1)).default([]),
-    auditors: z.array(z.string().min(1)).default([]),
+    comms: z.array(id()).check(z.minLength(1)),
+    ethics: z.array(id()).check(z.minLength(1)),
+    socialMediaManager: z._default(z.array(id()), []),
+    auditors: z._default(z.array(id()), []),
   }),
-  units: z.array(z.object({ id: z.string().min(1), name: z.string().min(1) })),
-  accounts: z.array(accountSchema).default([]),
+  units: z.array(z.object({ id: id(), name: id() })),
+  accounts: z._default(z.array(accountSchema), []),
 });
 
 export type DirectoryFile = z.infer<typeof directorySchema>;

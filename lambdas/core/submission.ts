@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
 import type { BrandPostSubmission } from './model.js';
@@ -10,32 +11,35 @@ export const MAX_BODY_BYTES = 128 * 1024; // far under Step Functions' 256 KiB a
 export const MAX_TEXT_CHARS = 20_000;
 export const MAX_MEDIA_ITEMS = 10;
 
+const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+
 const mediaSchema = z.strictObject({
   type: z.enum(['image', 'video']),
   url: z.url({ protocol: /^https?$/ }),
-  alt: z.string().max(1_500).optional(),
-  captions: z.boolean().optional(),
-  rights: z.enum(['own', 'licensed', 'public-domain', 'creative-commons', 'unknown']).optional(),
-  credit: z.string().max(300).optional(),
-  showsPeople: z.boolean().optional(),
+  alt: z.optional(z.string().check(z.maxLength(1_500))),
+  captions: z.optional(z.boolean()),
+  rights: z.optional(z.enum(['own', 'licensed', 'public-domain', 'creative-commons', 'unknown'])),
+  credit: z.optional(z.string().check(z.maxLength(300))),
+  showsPeople: z.optional(z.boolean()),
 });
 
 export const brandPostSchema = z.strictObject({
   kind: z.literal('brand-post'),
   submitter: z.email(),
-  account: z.string().min(1).max(100),
-  title: z.string().trim().min(1).max(200),
-  text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
-  format: z.enum(['post', 'thread', 'article', 'blog', 'share', 'correction']).default('post'),
-  publishAt: z.iso.datetime({ offset: true }).optional(),
-  media: z.array(mediaSchema).max(MAX_MEDIA_ITEMS).default([]),
-  attestations: z
-    .strictObject({
-      peopleConsent: z.boolean().optional(),
-      aiUsed: z.boolean().optional(),
-      aiDisclosed: z.boolean().optional(),
-    })
-    .default({}),
+  account: z.string().check(z.minLength(1), z.maxLength(100)),
+  title: text(1, 200),
+  text: text(1, MAX_TEXT_CHARS),
+  format: z._default(z.enum(['post', 'thread', 'article', 'blog', 'share', 'correction']), 'post'),
+  publishAt: z.optional(z.iso.datetime({ offset: true })),
+  media: z._default(z.array(mediaSchema).check(z.maxLength(MAX_MEDIA_ITEMS)), []),
+  attestations: z._default(
+    z.strictObject({
+      peopleConsent: z.optional(z.boolean()),
+      aiUsed: z.optional(z.boolean()),
+      aiDisclosed: z.optional(z.boolean()),
+    }),
+    {},
+  ),
 });
 
 const SUPPORTED_KINDS = ['brand-post'] as const;

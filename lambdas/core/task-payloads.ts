@@ -1,15 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './schema.js';
 
 // The payloads the state machine hands to its task functions (statemachines/approval.asl.json).
 
-export const requestRef = z.object({ requestId: z.string().min(1), version: z.number().int().min(1) });
-export const stageRef = requestRef.extend({ stageIndex: z.number().int().min(0) });
-export const recordSubmissionPayload = requestRef.extend({ executionArn: z.string().min(1) });
-export const requestApprovalPayload = stageRef.extend({
-  taskToken: z.string().min(1),
+const count = (min: number) => z.number().check(z.int(), z.minimum(min));
+
+export const requestRef = z.object({ requestId: z.string().check(z.minLength(1)), version: count(1) });
+export const stageRef = z.extend(requestRef, { stageIndex: count(0) });
+export const recordSubmissionPayload = z.extend(requestRef, { executionArn: z.string().check(z.minLength(1)) });
+export const requestApprovalPayload = z.extend(stageRef, {
+  taskToken: z.string().check(z.minLength(1)),
   deadline: z.iso.datetime(),
-  timeoutSeconds: z.number().int().min(1),
+  timeoutSeconds: count(1),
 });
-export const notifySubmitterPayload = requestRef.extend({
+export const notifySubmitterPayload = z.extend(requestRef, {
   outcome: z.enum(['approved', 'rejected', 'changes-requested', 'expired']),
 });

@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError, httpStatusOf } from '../core/errors.js';
 import { logger } from './logger.js';
 
@@ -50,7 +50,7 @@ export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<
  * A Step Functions task. Its payload is checked against a schema: a drift between the ASL and the
  * function fails loudly with a named error rather than writing half a record.
  */
-export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
+export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {

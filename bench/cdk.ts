@@ -1,0 +1,60 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// `npm run bench` (part 1): how long `cdk synth` takes with real esbuild bundling, how big each
+// function's minified bundle is, and how long Node takes to load it (a proxy for cold-start init).
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const out = join(root, 'cdk.out');
+const LOADS = 5;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+const started = performance.now();
+execFileSync(join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', out], { cwd: root, stdio: 'ignore' });
+const synthSeconds = (performance.now() - started) / 1000;
+process.stdout.write(`cdk synth (2 stacks, 11 bundles, cdk-nag)    ${synthSeconds.toFixed(1)} s\n`);
+
+// Which asset belongs to which function: the stateless template names each function's code asset.
+const template = JSON.parse(readFileSync(join(out, 'SignoffStateless.template.json'), 'utf8')) as {
+  Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+};
+const rows: Array<{ name: string; bytes: number; loadMs: number }> = [];
+for (const [logicalId, resource] of Object.entries(template.Resources)) {
+  if (resource.Type !== 'AWS::Lambda::Function') continue;
+  const assetDir = resource.Metadata?.['aws:asset:path'];
+  if (assetDir === undefined) continue;
+  const dir = join(out, assetDir);
+  const bundle = join(dir, 'index.mjs');
+  const bytes = statSync(bundle).size;
+  // Module scope reads its environment at load, as at a cold start; the values only need to exist.
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    AWS_REGION: 'eu-west-1',
+    REQUESTS_TABLE: 't',
+    APPROVALS_TABLE: 't',
+    AUDIT_TABLE: 't',
+    STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:x',
+    PUBLIC_BASE_URL: 'https://signoff.example.org',
+    SIGNOFF_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x',
+    SIGNOFF_API_TOKEN_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:y',
+    SIGNOFF_DIRECTORY: join(dir, 'directory.json'),
+  };
+  const loads: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); process.stdout.write(String(performance.now() - t));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`loading ${logicalId} failed: ${run.stderr}`);
+    loads.push(Number(run.stdout));
+  }
+  rows.push({ name: logicalId.replace(/[0-9A-F]{8}$/, ''), bytes, loadMs: median(loads) });
+}
+for (const r of rows.sort((a, b) => a.name.localeCompare(b.name))) {
+  process.stdout.write(`bundle ${r.name.padEnd(20)} ${(r.bytes / 1024).toFixed(0).padStart(5)} KiB   module load ${r.loadMs.toFixed(1).padStart(6)} ms (median of ${LOADS})\n`);
+}
+process.stdout.write(`largest bundle ${(Math.max(...rows.map((r) => r.bytes)) / 1024).toFixed(0)} KiB; slowest load ${Math.max(...rows.map((r) => r.loadMs)).toFixed(1)} ms\n`);
