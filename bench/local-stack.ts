@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { createTransport } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { Stack, WEBHOOK_SECRET, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
 
@@ -19,9 +20,10 @@ function summary(label: string, ms: readonly number[]): string {
   return `${label.padEnd(44)} median ${percentile(ms, 50).toFixed(1)} ms   p95 ${percentile(ms, 95).toFixed(1)} ms   (n=${ms.length})`;
 }
 
-function rssMiB(pid: number | undefined): number {
+/** Resident memory (VmRSS) or its high-water mark since the process started (VmHWM), in MiB. */
+function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   if (pid === undefined) return NaN;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`)) ?? '';
   return Number(/(\d+)/.exec(line)?.[1] ?? NaN) / 1024;
 }
 
@@ -92,21 +94,54 @@ async function throughput(stack: Stack): Promise<void> {
 }
 
 async function memory(stack: Stack): Promise<void> {
-  const idle = rssMiB(stack.pid);
+  const idle = memoryMiB(stack.pid);
   for (let i = 0; i < MEMORY_REQUESTS; i++) {
     const res = await stack.submit(samplePost({ title: `Memory ${i}` }));
     if (res.status !== 202) throw new Error(`submit answered ${res.status}`);
   }
   // Let the workflows reach their callback waits before reading memory.
   await waitFor('all approval e-mails', async () => ((await stack.outbox()).filter((m) => m.subject.includes('Memory ')).length >= MEMORY_REQUESTS ? true : undefined), 300_000);
-  const after = rssMiB(stack.pid);
+  const after = memoryMiB(stack.pid);
   process.stdout.write(`resident memory                              idle ${idle.toFixed(0)} MiB   after ${MEMORY_REQUESTS} requests ${after.toFixed(0)} MiB\n`);
+}
+
+async function mail(stack: Stack): Promise<void> {
+  const smtp = createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
+  const toFirstMail: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const seen = (await stack.outbox()).length;
+    const sent = performance.now();
+    await smtp.sendMail({ from: 'ada@example.org', to: 'submit+physics-x@example.org', subject: `Mail bench ${i}`, text: `Seminar ${i} on Thursday. https://example.org/seminar/${i}` });
+    const first = await nextMail(stack, seen, 'grace@example.org');
+    toFirstMail.push(first.at - sent);
+  }
+  process.stdout.write(`${summary('mail sent (SMTP) → first approval e-mail', toFirstMail)}\n`);
+  // Peak memory of a 10 MB mail: the stack's high-water mark of resident memory before and after one.
+  const before = memoryMiB(stack.pid, 'VmHWM');
+  const image = Buffer.alloc(10 * 1024 * 1024 - 64 * 1024, 1);
+  await smtp.sendMail({
+    from: 'ada@example.org',
+    to: 'submit+physics-x@example.org',
+    subject: 'Ten megabytes',
+    text: 'A large picture. https://example.org/large\nAlt 1: A large test image',
+    attachments: [{ filename: 'large.png', content: image, contentType: 'image/png' }],
+  });
+  await waitFor('the large mail\'s acknowledgement', async () => (await stack.outbox()).find((m) => m.subject === 'Re: Ten megabytes'), 60_000);
+  const after = memoryMiB(stack.pid, 'VmHWM');
+  process.stdout.write(`10 MB mail through intake                    peak resident memory ${before.toFixed(0)} → ${after.toFixed(0)} MiB (+${(after - before).toFixed(0)} MiB)\n`);
+  smtp.close();
 }
 
 const stack = await Stack.start({ POWERTOOLS_LOG_LEVEL: 'ERROR' });
 try {
   process.stdout.write(`Signoff local stack benchmark — node ${process.version}, ${REQUESTS} sequential requests\n`);
   await latency(stack);
+  const mailStack = await Stack.start({ POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  try {
+    await mail(mailStack);
+  } finally {
+    await mailStack.dispose();
+  }
   await throughput(stack);
   const fresh = await Stack.start({ POWERTOOLS_LOG_LEVEL: 'ERROR' });
   try {

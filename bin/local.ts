@@ -6,6 +6,7 @@ import { tables } from '../lib/tables.js';
 import { startDynamo } from '../local/dynamo.js';
 import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
+import { createSmtpIntake } from '../local/smtp.js';
 import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
 import { loadSettings, projectRoot } from '../local/settings.js';
@@ -46,19 +47,32 @@ async function main(): Promise<void> {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SES: ses.endpoint,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: workflow.endpoint,
     STATE_MACHINE_ARN,
     PUBLIC_BASE_URL: settings.publicBaseUrl,
     SIGNOFF_DIRECTORY: settings.directoryPath,
     SIGNOFF_WEBHOOK_SECRET: settings.webhookSecret,
     SIGNOFF_API_TOKEN: settings.apiToken,
+    SIGNOFF_MEDIA_DIR: join(settings.dataDir, 'media'),
     ...Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
   });
   registry = await FunctionRegistry.load(projectRoot);
 
   const gateway = createGateway({ functions: registry, outbox: ses.messages, landingPage: landingPage(settings) });
   await listenLoopback(gateway, settings.port);
+  // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback.
+  const [{ submitMail }, { mailPorts }] = await Promise.all([import('../lambdas/use-cases/submit-mail.js'), import('../lambdas/use-cases/mail-ports.js')]);
+  const smtp = createSmtpIntake(
+    async (raw, recipients) => {
+      await submitMail(raw, recipients, { drop: false, verified: true, basis: 'local loopback connection' }, mailPorts);
+    },
+    (error) => process.stderr.write(`mail intake error: ${error instanceof Error ? error.stack : String(error)}\n`),
+  );
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(settings.smtpPort, '127.0.0.1', () => resolve());
+  });
   const resumed = engine.recover();
 
   const base = settings.publicBaseUrl;
@@ -68,6 +82,7 @@ async function main(): Promise<void> {
       'Signoff is running (local mode, loopback only).',
       `  API              ${base}/v1/requests  (POST, Standard Webhooks signature)`,
       `  Outbox           ${base}/_local/outbox   (every e-mail sent; JSON at /_local/outbox.json)`,
+      `  Mail intake      smtp://127.0.0.1:${settings.smtpPort}  (send to submit+<account>@<any domain>, from a directory address)`,
       `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
       `  Data             ${settings.dataDir}`,
       `  Directory        ${settings.directoryPath}`,
@@ -84,6 +99,7 @@ async function main(): Promise<void> {
     // The engine first: from here on no task outcome is journaled, so work cut short by the closing
     // services below simply runs again after the next start.
     engine.shutdown();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await closeServer(gateway);
     await closeServer(workflow.server);
     await ses.close();

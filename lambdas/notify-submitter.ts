@@ -19,7 +19,14 @@ export const handler = taskHandler(notifySubmitterPayload, async ({ requestId, v
     const mail = outcomeMail(directory.institution, request, outcome);
     let messageId: string;
     try {
-      messageId = await sendMail({ from: mailFrom, to: [request.submission.submitter], ...mail });
+      // A mailed request hears back in its own thread.
+      const thread = request.thread;
+      messageId = await sendMail({
+        from: mailFrom,
+        to: [request.submission.submitter],
+        ...mail,
+        ...(thread ? { inReplyTo: thread.messageId, references: thread.references } : {}),
+      });
     } catch (error) {
       await releaseOutcomeNotification(requestId);
       throw error;

@@ -4,6 +4,8 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { TableSpec } from './tables.js';
@@ -21,6 +23,11 @@ export interface SignoffFunctionProps {
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly timeout?: Duration;
+  /**
+   * Invoked asynchronously (e.g. by an SES receipt rule): failed events go to an encrypted dead-letter
+   * queue after Lambda's two retries. Synchronously invoked functions have no use for one.
+   */
+  readonly asyncInvoked?: boolean;
 }
 
 export type TableAccess = 'read' | 'readWrite';
@@ -28,7 +35,19 @@ export type TableAccess = 'read' | 'readWrite';
 export class SignoffFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SignoffFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    const deadLetterQueue = props.asyncInvoked
+      ? new Queue(scope, `${id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) })
+      : undefined;
+    if (deadLetterQueue !== undefined) {
+      for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+        Validations.of(deadLetterQueue).acknowledge({
+          id,
+          reason: 'This queue is itself the last stop for failed asynchronous invocations of one function; nothing reads it automatically, and the error alarm watches the function.',
+        });
+      }
+    }
     super(scope, id, {
+      ...(deadLetterQueue !== undefined ? { deadLetterQueue, onFailure: new SqsDestination(deadLetterQueue), retryAttempts: 2 } : {}),
       entry: fileURLToPath(new URL(props.entry, `file://${projectRoot}`)),
       handler: 'handler',
       projectRoot,
@@ -74,10 +93,12 @@ export class SignoffFunction extends NodejsFunction {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; AWS requires "*".',
     });
-    Validations.of(this).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously only (API Gateway or Step Functions), where a DLQ never receives anything; failures surface to the caller, to the state machine Retry/Catch and to the error alarms.',
-    });
+    if (deadLetterQueue === undefined) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Invoked synchronously only (API Gateway or Step Functions), where a DLQ never receives anything; failures surface to the caller, to the state machine Retry/Catch and to the error alarms.',
+      });
+    }
   }
 
   /** Sets the table's environment variable and grants access together, so neither is forgotten. */

@@ -6,6 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
+import { dataBucketName } from './names.js';
 import { tables, type TableSpec } from './tables.js';
 
 // What holds data and must outlive any deployment of the code: tables, the mail/media/export bucket,
@@ -60,6 +61,7 @@ export class StatefulStack extends Stack {
     });
 
     this.bucket = new Bucket(this, 'Data', {
+      bucketName: dataBucketName(props.config.stage, this.account, this.region),
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,

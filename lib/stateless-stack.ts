@@ -9,7 +9,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
-import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
+import { dataBucketName, nagRendering } from './names.js';
 import { SignoffFunction, type TableAccess } from './signoff-function.js';
 import type { StatefulStack } from './stateful-stack.js';
 import { tables, type TableSpec } from './tables.js';
@@ -29,20 +30,37 @@ export const httpFunctionEntries = {
   'request-status': 'lambdas/request-status.ts',
   'request-audit': 'lambdas/request-audit.ts',
   review: 'lambdas/review.ts',
+  media: 'lambdas/media.ts',
 } as const;
 
-type FunctionName = (typeof workflowFunctions)[number]['name'] | keyof typeof httpFunctionEntries;
+/** Functions triggered by something other than the API or the state machine. */
+export const eventFunctionEntries = {
+  'mail-intake': 'lambdas/mail-intake.ts',
+} as const;
+
+type FunctionName = (typeof workflowFunctions)[number]['name'] | keyof typeof httpFunctionEntries | keyof typeof eventFunctionEntries;
 
 interface Access {
   readonly tables: Partial<Record<TableSpec['envVar'], TableAccess>>;
   readonly secrets?: ReadonlyArray<'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN'>;
   /** Sends e-mail through SES, from the institution's identity only. */
   readonly sendsMail?: true;
+  /** Starts approval executions (the intake functions). */
+  readonly startsExecutions?: true;
+  /** Object prefixes in the data bucket it reads and writes. */
+  readonly bucket?: { readonly read?: readonly string[]; readonly write?: readonly string[] };
 }
 
 /** Least privilege, per function, in one table (docs/deploy.md explains each line). */
 export const functionAccess: Readonly<Record<FunctionName, Access>> = {
-  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'] },
+  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  'mail-intake': {
+    tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' },
+    startsExecutions: true,
+    sendsMail: true,
+    bucket: { read: ['inbound/*'], write: ['media/*'] },
+  },
+  media: { tables: {}, bucket: { read: ['media/*'] } },
   'request-status': { tables: { REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'request-audit': { tables: { AUDIT_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
@@ -59,6 +77,9 @@ export interface StatelessStackProps extends StackProps {
   readonly config: DeployConfig;
   readonly stateful: StatefulStack;
 }
+
+/** Where SES stores raw inbound mail in the data bucket; mail-intake reads `<prefix><SES message id>`. */
+const INBOUND_PREFIX = 'inbound/';
 
 const RETENTION: Readonly<Record<DeployConfig['logRetentionDays'], RetentionDays>> = {
   30: RetentionDays.ONE_MONTH,
@@ -81,11 +102,21 @@ export class StatelessStack extends Stack {
     // Functions, each with exactly the access of its line in functionAccess.
     const entries: Array<[FunctionName, string]> = [
       ...workflowFunctions.map((f): [FunctionName, string] => [f.name, f.entry]),
-      ...Object.entries(httpFunctionEntries).map(([name, entry]): [FunctionName, string] => [name as FunctionName, entry]),
+      ...Object.entries({ ...httpFunctionEntries, ...eventFunctionEntries }).map(([name, entry]): [FunctionName, string] => [name as FunctionName, entry]),
     ];
+    // The data bucket by its agreed name (lib/names.ts), so policies here need no cross-stack export.
+    const bucketName = dataBucketName(config.stage, this.account, this.region);
+    const bucketArn = `arn:${this.partition}:s3:::${bucketName}`;
+    const bucketArnForNag = `arn:${nagRendering(this.partition, 'AWS::Partition')}:s3:::${dataBucketName(config.stage, nagRendering(this.account, 'AWS::AccountId'), nagRendering(this.region, 'AWS::Region'))}`;
     const functions = new Map<FunctionName, SignoffFunction>();
     for (const [name, entry] of entries) {
-      const fn = new SignoffFunction(this, pascal(name), { entry, directoryFile: config.directoryFile, logRetention: retention, removalPolicy });
+      const fn = new SignoffFunction(this, pascal(name), {
+        entry,
+        directoryFile: config.directoryFile,
+        logRetention: retention,
+        removalPolicy,
+        asyncInvoked: name in eventFunctionEntries,
+      });
       const access = functionAccess[name];
       for (const spec of tables) {
         const level = access.tables[spec.envVar];
@@ -103,6 +134,19 @@ export class StatelessStack extends Stack {
             conditions: { StringEquals: { 'ses:FromAddress': config.senderAddress } },
           }),
         );
+      }
+      if (access.bucket !== undefined) {
+        // Object-level actions on named prefixes only (not grantRead's s3:List*/GetBucket*).
+        fn.addEnvironment('MEDIA_BUCKET', bucketName);
+        const objects = (prefixes: readonly string[] | undefined) => (prefixes ?? []).map((p) => `${bucketArn}/${p}`);
+        if (access.bucket.read) fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: objects(access.bucket.read) }));
+        if (access.bucket.write) fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: objects(access.bucket.write) }));
+        for (const prefix of [...(access.bucket.read ?? []), ...(access.bucket.write ?? [])]) {
+          Validations.of(fn).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::${bucketArnForNag}/${prefix}]`,
+            reason: `Objects under ${prefix.replace('*', '')} are named at run time (SES message ids, content hashes); the grant is limited to that prefix.`,
+          });
+        }
       }
       functions.set(name, fn);
     }
@@ -134,9 +178,12 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and the other log-delivery actions) have no resource-level permissions; AWS requires "*".',
     });
-    this.stateMachine.grantStartExecution(fn('intake'));
+    for (const [name, access] of Object.entries(functionAccess) as Array<[FunctionName, Access]>) {
+      if (!access.startsExecutions) continue;
+      this.stateMachine.grantStartExecution(fn(name));
+      fn(name).addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    }
     this.stateMachine.grantTaskResponse(fn('review'));
-    fn('intake').addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
 
     // The HTTP API: routes as DESIGN.md lists them, access logs and throttling on the stage.
     this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'Signoff public API' });
@@ -170,7 +217,8 @@ export class StatelessStack extends Stack {
     route('/v1/requests/{requestId}', [HttpMethod.GET], 'request-status');
     route('/v1/requests/{requestId}/audit', [HttpMethod.GET], 'request-audit');
     route('/approvals/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'review');
-    fn('request-approval').addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
+    route('/media/{key}', [HttpMethod.GET, HttpMethod.HEAD], 'media');
+    for (const name of ['request-approval', 'mail-intake'] as const) fn(name).addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'Each route authenticates in its function: intake by Standard Webhooks HMAC signature, reads by bearer token (Secrets Manager), review links by a 256-bit single-approver link id. An API Gateway authorizer cannot verify a body signature.',
@@ -180,11 +228,23 @@ export class StatelessStack extends Stack {
       reason: 'No Cognito: approvers are institutional staff reached by e-mail links, and callers are systems signing webhooks.',
     });
 
-    // Incoming mail: SES receipt → S3 (raw MIME), with SES's spam and virus scan on. Verdicts are judged by
-    // the mail-intake function (a SES drop-spam rule would add a Lambda of CDK's own). The rule set must be
-    // made active once by hand (docs/deploy.md); the mail-intake function arrives with mail intake.
+    // Incoming mail: SES receipt → S3 (raw MIME) → mail-intake, with SES's spam and virus scan on. Verdicts are
+    // judged by mail-intake (a SES drop-spam rule would add a Lambda of CDK's own). The rule set must be made
+    // active once by hand (docs/deploy.md).
+    fn('mail-intake').addEnvironment('INBOUND_BUCKET', bucketName);
+    fn('mail-intake').addEnvironment('INBOUND_PREFIX', INBOUND_PREFIX);
+    fn('mail-intake').addEnvironment('SIGNOFF_MAIL_FROM', config.senderAddress);
     new ReceiptRuleSet(this, 'Inbound', {
-      rules: [{ recipients: [config.domain], scanEnabled: true, actions: [new S3Action({ bucket: bucketRef(stateful.bucket), objectKeyPrefix: 'inbound/' })] }],
+      rules: [
+        {
+          recipients: [config.domain],
+          scanEnabled: true,
+          actions: [
+            new S3Action({ bucket: bucketRef(stateful.bucket), objectKeyPrefix: INBOUND_PREFIX }),
+            new LambdaAction({ function: fn('mail-intake'), invocationType: LambdaInvocationType.EVENT }),
+          ],
+        },
+      ],
     });
 
     // Alarms: failed or timed-out executions, and every function's errors and throttles.

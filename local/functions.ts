@@ -11,6 +11,7 @@ export const httpFunctions = [
   { name: 'request-status', entry: 'lambdas/request-status.ts' },
   { name: 'request-audit', entry: 'lambdas/request-audit.ts' },
   { name: 'review', entry: 'lambdas/review.ts' },
+  { name: 'media', entry: 'lambdas/media.ts' },
 ] as const;
 
 export type FunctionName = (typeof workflowFunctions)[number]['name'] | (typeof httpFunctions)[number]['name'];

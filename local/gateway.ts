@@ -29,6 +29,7 @@ export const routes: readonly Route[] = [
   route(['GET'], '/v1/requests/{requestId}', 'request-status'),
   route(['GET'], '/v1/requests/{requestId}/audit', 'request-audit'),
   route(['GET', 'HEAD', 'POST'], '/approvals/{linkId}', 'review'),
+  route(['GET', 'HEAD'], '/media/{key}', 'media'),
 ];
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -11,6 +11,8 @@ import { escapeHtml } from '../lambdas/core/render.js';
 
 export interface OutboxMessage {
   readonly id: string;
+  /** Custom headers the sender set (In-Reply-To, References). */
+  readonly headers: Readonly<Record<string, string>>;
   readonly from: string;
   readonly to: readonly string[];
   readonly subject: string;
@@ -28,6 +30,7 @@ export interface LocalSes {
 function toMessage(e: Email): OutboxMessage {
   return {
     id: e.messageId,
+    headers: Object.fromEntries((e.headers ?? []).map((h) => [h.name, h.value])),
     from: e.from,
     to: [...e.destination.to, ...e.destination.cc, ...e.destination.bcc],
     subject: e.subject,

@@ -9,6 +9,7 @@ export const projectRoot = new URL('../', import.meta.url);
 
 export interface LocalSettings {
   readonly port: number;
+  readonly smtpPort: number;
   readonly dataDir: string;
   readonly directoryPath: string;
   readonly webhookSecret: string;
@@ -35,6 +36,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
   const problems: string[] = [];
   const port = Number(env['PORT'] ?? '3000');
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a port number from 1 to 65535 (got "${env['PORT']}")`);
+  const smtpPort = Number(env['SMTP_PORT'] ?? '2525');
+  if (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65535) problems.push(`SMTP_PORT must be a port number from 1 to 65535 (got "${env['SMTP_PORT']}")`);
+  if (smtpPort === port) problems.push(`SMTP_PORT and PORT must differ (both ${port})`);
   const timeScale = Number(env['SIGNOFF_TIME_SCALE'] ?? '1');
   if (!Number.isFinite(timeScale) || timeScale < 1) problems.push(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got "${env['SIGNOFF_TIME_SCALE']}")`);
   const dataDir = resolve(env['SIGNOFF_DATA_DIR'] ?? '.signoff');
@@ -62,6 +66,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
 
   return {
     port,
+    smtpPort,
     dataDir,
     directoryPath,
     webhookSecret: webhookEnv || secrets.webhookSecret,

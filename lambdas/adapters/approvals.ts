@@ -63,3 +63,12 @@ export async function markDelivery(tokenHash: string, approverId: string, state:
     values: messageId === undefined ? { ':s': state } : { ':s': state, ':m': messageId },
   });
 }
+
+/** Marks an inbound mail (by Message-ID hash) as fully handled; redeliveries then change nothing. */
+export async function markInboundAnswered(messageIdHash: string): Promise<void> {
+  await putIfAbsent(table, { pk: `inbound#${messageIdHash}`, at: new Date().toISOString() }, 'pk');
+}
+
+export async function inboundAnswered(messageIdHash: string): Promise<boolean> {
+  return (await getItem(table, { pk: `inbound#${messageIdHash}` })) !== undefined;
+}

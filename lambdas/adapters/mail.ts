@@ -1,7 +1,8 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
-// Outgoing mail through SES. Locally AWS_ENDPOINT_URL_SES points at aws-ses-v2-local.
-const ses = new SESClient({});
+// Outgoing mail through SES (API v2, which carries custom headers: replies thread under the mail they
+// answer). Locally AWS_ENDPOINT_URL_SESV2 points at aws-ses-v2-local.
+const ses = new SESv2Client({});
 
 export interface OutgoingMail {
   readonly from: string;
@@ -9,16 +10,26 @@ export interface OutgoingMail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** The Message-ID this mail answers (In-Reply-To), and the thread so far (References). */
+  readonly inReplyTo?: string | undefined;
+  readonly references?: readonly string[] | undefined;
 }
 
 export async function sendMail(mail: OutgoingMail): Promise<string> {
+  const headers = [
+    ...(mail.inReplyTo ? [{ Name: 'In-Reply-To', Value: mail.inReplyTo }] : []),
+    ...(mail.references && mail.references.length > 0 ? [{ Name: 'References', Value: mail.references.join(' ') }] : []),
+  ];
   const out = await ses.send(
     new SendEmailCommand({
-      Source: mail.from,
+      FromEmailAddress: mail.from,
       Destination: { ToAddresses: [...mail.to] },
-      Message: {
-        Subject: { Data: mail.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+      Content: {
+        Simple: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+          ...(headers.length > 0 ? { Headers: headers } : {}),
+        },
       },
     }),
   );

@@ -108,6 +108,8 @@ export interface RequestRecord {
   readonly executionArn?: string | undefined;
   readonly outcome?: Outcome | undefined;
   readonly outcomeNotified?: boolean | undefined;
+  /** For a mailed request: the thread its replies belong to. */
+  readonly thread?: { readonly messageId: string; readonly references: readonly string[] } | undefined;
 }
 
 /** What the decision endpoint hands back to the workflow through SendTaskSuccess. */

@@ -16,6 +16,7 @@ export const API_TOKEN = 'test-api-token-0123456789';
 
 export interface OutboxMessage {
   readonly id: string;
+  readonly headers: Readonly<Record<string, string>>;
   readonly from: string;
   readonly to: readonly string[];
   readonly subject: string;
@@ -59,6 +60,7 @@ export class Stack {
 
   private constructor(
     readonly port: number,
+    readonly smtpPort: number,
     readonly dataDir: string,
     readonly env: Readonly<Record<string, string>>,
   ) {
@@ -66,7 +68,7 @@ export class Stack {
   }
 
   static async start(env: Record<string, string> = {}): Promise<Stack> {
-    const stack = new Stack(await freePort(), mkdtempSync(join(tmpdir(), 'signoff-e2e-')), env);
+    const stack = new Stack(await freePort(), await freePort(), mkdtempSync(join(tmpdir(), 'signoff-e2e-')), env);
     await stack.#spawn();
     return stack;
   }
@@ -80,6 +82,7 @@ export class Stack {
         PATH: process.env['PATH'] ?? '',
         HOME: process.env['HOME'] ?? root,
         PORT: String(this.port),
+        SMTP_PORT: String(this.smtpPort),
         SIGNOFF_DATA_DIR: this.dataDir,
         SIGNOFF_WEBHOOK_SECRET: WEBHOOK_SECRET,
         SIGNOFF_API_TOKEN: API_TOKEN,

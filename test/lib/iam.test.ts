@@ -41,17 +41,27 @@ const actionsOf = (statements: Statement[]) => new Set(statements.flatMap((s) =>
 describe('function roles', () => {
   it('allow no action beyond tables, secrets, X-Ray and the function\'s own grants', () => {
     for (const [name, access] of Object.entries(functionAccess)) {
-      const allowed = new Set([...XRAY, ...READ, ...(Object.values(access.tables).includes('readWrite') ? WRITE : []), ...(access.secrets ? SECRET : []), ...(access.sendsMail ? ['ses:SendEmail'] : [])]);
-      if (name === 'intake') allowed.add('states:StartExecution');
+      const allowed = new Set([
+        ...XRAY,
+        ...(Object.keys(access.tables).length > 0 ? READ : []),
+        ...(Object.values(access.tables).includes('readWrite') ? WRITE : []),
+        ...(access.secrets ? SECRET : []),
+        ...(access.sendsMail ? ['ses:SendEmail'] : []),
+        ...(access.startsExecutions ? ['states:StartExecution'] : []),
+        ...(access.bucket?.read ? ['s3:GetObject'] : []),
+        ...(access.bucket?.write ? ['s3:PutObject'] : []),
+        // The asynchronously invoked function delivers failed events to its own queue.
+        ...(name === 'mail-intake' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
+      ]);
       if (name === 'review') for (const a of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) allowed.add(a);
       const extra = [...actionsOf(byFunction.get(name) ?? [])].filter((a) => !allowed.has(a));
       expect(extra, name).toEqual([]);
     }
   });
 
-  it('let only intake start executions', () => {
-    const starters = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StartExecution')).map(([n]) => n);
-    expect(starters).toEqual(['intake']);
+  it('let only the two intake functions (webhook, mail) start executions', () => {
+    const starters = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StartExecution')).map(([n]) => n).sort();
+    expect(starters).toEqual(['intake', 'mail-intake']);
   });
 
   it('let only the decision function answer task tokens', () => {
@@ -61,7 +71,7 @@ describe('function roles', () => {
 
   it('let only the notifying functions send e-mail, from the institution\'s identity and sender address', () => {
     const senders = [...byFunction].filter(([, s]) => actionsOf(s).has('ses:SendEmail')).map(([n]) => n).sort();
-    expect(senders).toEqual(['notify-submitter', 'request-approval']);
+    expect(senders).toEqual(['mail-intake', 'notify-submitter', 'request-approval']);
     for (const name of senders) {
       const statement = byFunction.get(name)?.find((s) => s.Action === 'ses:SendEmail');
       expect(JSON.stringify(statement?.Resource)).toContain('identity/example.org');
@@ -74,6 +84,16 @@ describe('function roles', () => {
       const actions = actionsOf(byFunction.get(name) ?? []);
       for (const w of WRITE) expect(actions.has(w), `${name} ${w}`).toBe(false);
     }
+  });
+
+  it('read raw mail and write media only under their prefixes, and nothing else of the bucket', () => {
+    const s3 = (name: string) => (byFunction.get(name) ?? []).filter((st) => [...actionsOf([st])].some((a) => a.startsWith('s3:')));
+    expect(JSON.stringify(s3('mail-intake'))).toMatch(/inbound\/\*/);
+    expect(JSON.stringify(s3('mail-intake'))).toMatch(/media\/\*/);
+    expect(JSON.stringify(s3('media'))).toMatch(/media\/\*/);
+    expect(JSON.stringify(s3('media'))).not.toMatch(/inbound/);
+    expect([...actionsOf(s3('media'))]).toEqual(['s3:GetObject']);
+    for (const name of ['intake', 'review', 'request-approval']) expect(s3(name), name).toEqual([]);
   });
 
   it('use "*" as a resource only for X-Ray', () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { httpFunctionEntries } from '../../lib/stateless-stack.js';
+import { eventFunctionEntries, httpFunctionEntries } from '../../lib/stateless-stack.js';
 import { workflowFunctions } from '../../statemachines/functions.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
@@ -9,7 +9,7 @@ beforeAll(() => {
   t = testApp('prod');
 });
 
-const functionCount = workflowFunctions.length + Object.keys(httpFunctionEntries).length;
+const functionCount = workflowFunctions.length + Object.keys(httpFunctionEntries).length + Object.keys(eventFunctionEntries).length;
 
 describe('functions (the SignoffFunction construct)', () => {
   it('builds one function per handler, all with the same runtime, architecture, tracing, memory and timeout', () => {
@@ -58,7 +58,16 @@ describe('HTTP API', () => {
   it('has the routes of DESIGN.md, each integrated with a function', () => {
     const routes = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
     expect(routes.sort()).toEqual(
-      ['POST /v1/requests', 'GET /v1/requests/{requestId}', 'GET /v1/requests/{requestId}/audit', 'GET /approvals/{linkId}', 'HEAD /approvals/{linkId}', 'POST /approvals/{linkId}'].sort(),
+      [
+        'POST /v1/requests',
+        'GET /v1/requests/{requestId}',
+        'GET /v1/requests/{requestId}/audit',
+        'GET /approvals/{linkId}',
+        'HEAD /approvals/{linkId}',
+        'POST /approvals/{linkId}',
+        'GET /media/{key}',
+        'HEAD /media/{key}',
+      ].sort(),
     );
   });
 
@@ -72,10 +81,19 @@ describe('HTTP API', () => {
 });
 
 describe('mail receipt and alarms', () => {
-  it('stores inbound mail in the bucket with the spam and virus scan on', () => {
+  it('stores inbound mail in the bucket, then hands it to mail-intake, with the spam and virus scan on', () => {
     t.stateless.hasResourceProperties('AWS::SES::ReceiptRule', {
-      Rule: Match.objectLike({ Recipients: ['example.org'], ScanEnabled: true, Actions: [{ S3Action: Match.objectLike({ ObjectKeyPrefix: 'inbound/' }) }] }),
+      Rule: Match.objectLike({
+        Recipients: ['example.org'],
+        ScanEnabled: true,
+        Actions: [{ S3Action: Match.objectLike({ ObjectKeyPrefix: 'inbound/' }) }, { LambdaAction: Match.objectLike({ InvocationType: 'Event' }) }],
+      }),
     });
+  });
+
+  it('sends mail-intake\'s failed asynchronous events to an encrypted queue after two retries', () => {
+    t.stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+    t.stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
   it('alarms on failed and timed-out executions and on every function\'s errors and throttles, to an encrypted topic', () => {

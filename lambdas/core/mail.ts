@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import type { Directory, Person } from './directory.js';
+import { checkBrandPost } from './checks.js';
+import { ValidationError } from './errors.js';
+import type { BrandPostSubmission } from './model.js';
+import { MAX_MEDIA_ITEMS, parseSubmission } from './submission.js';
+
+// Mail intake (DESIGN.md "Mail intake"): a mail from a directory member to submit+{accountId}@{domain}
+// becomes a brand post. This module decides what to do with one parsed mail; it sends, stores and audits
+// nothing itself, so the SES path (AWS) and the SMTP path (local) share every rule.
+
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_IMAGES = MAX_MEDIA_ITEMS;
+
+/** What the mail's transport says about its origin. */
+export interface Trust {
+  /** Spam or virus: dropped without a reply. */
+  readonly drop: boolean;
+  /** DMARC PASS, or SPF and DKIM PASS (AWS); a loopback connection (local). */
+  readonly verified: boolean;
+  readonly basis: string;
+}
+
+/** SES receipt verdicts (`Records[0].ses.receipt`). */
+export interface SesVerdicts {
+  readonly spfVerdict?: { readonly status: string } | undefined;
+  readonly dkimVerdict?: { readonly status: string } | undefined;
+  readonly dmarcVerdict?: { readonly status: string } | undefined;
+  readonly spamVerdict?: { readonly status: string } | undefined;
+  readonly virusVerdict?: { readonly status: string } | undefined;
+}
+
+export function trustFromSes(v: SesVerdicts): Trust {
+  const s = (x: { readonly status: string } | undefined) => x?.status ?? 'MISSING';
+  const basis = `SPF ${s(v.spfVerdict)}, DKIM ${s(v.dkimVerdict)}, DMARC ${s(v.dmarcVerdict)}, spam ${s(v.spamVerdict)}, virus ${s(v.virusVerdict)}`;
+  const drop = s(v.spamVerdict) === 'FAIL' || s(v.virusVerdict) === 'FAIL';
+  // SPF and DKIM may both pass for an attacker's own domain while From is spoofed; a DMARC FAIL says exactly
+  // that, so SPF+DKIM stand in only where DMARC gave no verdict (GRAY, missing).
+  const verified = s(v.dmarcVerdict) === 'PASS' || (s(v.dmarcVerdict) !== 'FAIL' && s(v.spfVerdict) === 'PASS' && s(v.dkimVerdict) === 'PASS');
+  return { drop, verified, basis };
+}
+
+/** The parts of a parsed mail (mailparser's ParsedMail) that intake reads. */
+export interface InboundMail {
+  readonly messageId: string;
+  readonly from: string | undefined;
+  /** Envelope recipients (SMTP RCPT TO, SES receipt recipients): where the mail was actually delivered. */
+  readonly recipients: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly references: readonly string[];
+  readonly attachments: ReadonlyArray<{ readonly filename: string; readonly contentType: string; readonly content: Buffer }>;
+}
+
+export interface MediaToStore {
+  readonly key: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
+export type MailDecision =
+  /** Nothing is answered: spam, virus, or a sender who is not in the directory. */
+  | { readonly action: 'drop'; readonly reason: string; readonly sender: string | undefined }
+  /** The sender is answered, nothing is submitted. */
+  | { readonly action: 'reply'; readonly reason: string; readonly sender: string; readonly reply: string }
+  | { readonly action: 'submit'; readonly submission: BrandPostSubmission; readonly media: readonly MediaToStore[]; readonly sender: string };
+
+const PLUS_ADDRESS = /^submit\+([a-z0-9][a-z0-9._-]*)@(.+)$/i;
+const IMAGE_TYPES: Readonly<Record<string, string>> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
+
+/** Body conventions: `Alt: …` or `Alt 2: …`, `Consent: yes`, `AI: no`, `AI disclosed: yes`, `Publish: <ISO time>`, `Format: thread`. */
+const CONVENTION = /^\s*(alt(?:\s+(\d+))?|consent|ai|ai disclosed|publish|format)\s*:\s*(.*?)\s*$/i;
+
+function yesNo(value: string): boolean | undefined {
+  if (/^(yes|y|true|oui|ja)$/i.test(value)) return true;
+  if (/^(no|n|false|non|nein)$/i.test(value)) return false;
+  return undefined;
+}
+
+/**
+ * The message text without quoted replies and signature, with convention lines taken out.
+ * Quoted replies: lines from "On … wrote:" or the first run of `>` lines on. Signature: from a line "-- ".
+ */
+export function readBody(raw: string): { text: string; conventions: Map<string, string>; alts: Map<number, string> } {
+  const lines = raw.replace(/\r\n/g, '\n').split('\n');
+  const kept: string[] = [];
+  const conventions = new Map<string, string>();
+  const alts = new Map<number, string>();
+  for (const line of lines) {
+    if (line === '-- ' || line === '--') break;
+    if (/^On .+ wrote:\s*$/.test(line) || /^-{2,}\s*Original Message\s*-{2,}/i.test(line) || /^>/.test(line)) break;
+    const m = CONVENTION.exec(line);
+    if (m !== null) {
+      const key = (m[1] ?? '').toLowerCase();
+      const value = m[3] ?? '';
+      if (key.startsWith('alt')) {
+        // "Alt:" takes the first image without one; "Alt 2:" names its image and wins over an unnumbered line.
+        let n = m[2] === undefined ? 1 : Number(m[2]);
+        if (m[2] === undefined) while (alts.has(n)) n++;
+        alts.set(n, value);
+      }
+      else conventions.set(key, value);
+      continue;
+    }
+    kept.push(line);
+  }
+  return { text: kept.join('\n').trim(), conventions, alts };
+}
+
+export function mediaKey(content: Buffer, contentType: string): string {
+  return `${createHash('sha256').update(content).digest('hex').slice(0, 40)}.${IMAGE_TYPES[contentType] ?? 'bin'}`;
+}
+
+function postersAccounts(directory: Directory, person: Person): string {
+  const mine = directory.accounts.filter((a) => a.status === 'active' && a.posters.includes(person.id));
+  return mine.length === 0 ? 'You are not a poster of any registered account.' : `Your accounts: ${mine.map((a) => `submit+${a.id}@${directory.domain} (${a.handle})`).join(', ')}.`;
+}
+
+/** People write times to the minute ("2026-12-01T10:00Z"); the schema wants seconds. */
+function withSeconds(time: string): string {
+  return time.trim().replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})$/i, '$1:00$2');
+}
+
+/** Turns a problem from the webhook schema or a blocking check into something a mail sender can act on. */
+function mailHint(problem: string): string {
+  if (problem.startsWith('title')) return 'Put the title of the post in the subject line.';
+  if (problem.startsWith('text')) return 'Write the text of the post in the body of the mail.';
+  if (problem.startsWith('publishAt')) return `${problem}. Add a line "Publish: 2026-12-01T10:00Z" with a future time, or leave it out.`;
+  if (problem.startsWith('format')) return 'Use "Format: post", "thread", "article", "blog", "share" or "correction".';
+  return problem;
+}
+
+export interface DecideOptions {
+  readonly directory: Directory;
+  readonly trust: Trust;
+  readonly now: Date;
+  /** Base of media links, e.g. `${PUBLIC_BASE_URL}/media`. */
+  readonly mediaBaseUrl: string;
+}
+
+export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
+  const sender = mail.from?.trim().toLowerCase();
+  if (o.trust.drop) return { action: 'drop', reason: `spam or virus verdict (${o.trust.basis})`, sender };
+  const person = sender === undefined ? undefined : o.directory.personByEmail(sender);
+  if (person === undefined || sender === undefined) return { action: 'drop', reason: 'sender is not in the directory', sender };
+  if (!o.trust.verified) {
+    return {
+      action: 'reply',
+      reason: `unverified origin (${o.trust.basis})`,
+      sender,
+      reply: 'We could not verify that this mail came from you (its SPF/DKIM/DMARC checks did not pass), so nothing was submitted. Send it again from your institutional mail account.',
+    };
+  }
+
+  // Envelope recipients only: a submit+ address in a Cc header proves nothing about where the mail was delivered.
+  const target = mail.recipients.map((r) => PLUS_ADDRESS.exec(r.trim())).find((m) => m !== null);
+  if (target === undefined || target === null) {
+    return {
+      action: 'reply',
+      reason: 'no submit+account recipient',
+      sender,
+      reply: `Nothing was submitted: send the mail to submit+<account>@${o.directory.domain}, naming the account to post to. ${postersAccounts(o.directory, person)}`,
+    };
+  }
+  const account = (target[1] ?? '').toLowerCase();
+
+  const images = mail.attachments.filter((a) => IMAGE_TYPES[a.contentType] !== undefined);
+  const bytes = mail.attachments.reduce((n, a) => n + a.content.length, 0);
+  if (bytes > MAX_ATTACHMENT_BYTES || images.length > MAX_IMAGES) {
+    return {
+      action: 'reply',
+      reason: `attachments too large (${bytes} bytes, ${images.length} images)`,
+      sender,
+      reply: `Nothing was submitted: attachments may total at most 10 MB and hold at most ${MAX_IMAGES} images (this mail has ${(bytes / 1024 / 1024).toFixed(1)} MB and ${images.length} images). Send smaller or fewer images.`,
+    };
+  }
+
+  const body = readBody(mail.text);
+  const media = images.map((a) => ({ key: mediaKey(a.content, a.contentType), contentType: a.contentType, content: a.content }));
+  const consent = body.conventions.has('consent') ? yesNo(body.conventions.get('consent') ?? '') : undefined;
+  const aiUsed = body.conventions.has('ai') ? yesNo(body.conventions.get('ai') ?? '') : undefined;
+  const aiDisclosed = body.conventions.has('ai disclosed') ? yesNo(body.conventions.get('ai disclosed') ?? '') : undefined;
+  const problems: string[] = [];
+  for (const [label, key] of [['Consent', 'consent'], ['AI', 'ai'], ['AI disclosed', 'ai disclosed']] as const) {
+    if (body.conventions.has(key) && yesNo(body.conventions.get(key) ?? '') === undefined) problems.push(`"${label}:" takes yes or no (got "${body.conventions.get(key)}").`);
+  }
+  const candidate = {
+    kind: 'brand-post',
+    submitter: sender,
+    account,
+    title: mail.subject,
+    text: body.text,
+    format: body.conventions.get('format')?.toLowerCase() ?? 'post',
+    ...(body.conventions.has('publish') ? { publishAt: withSeconds(body.conventions.get('publish') ?? '') } : {}),
+    media: media.map((m, i) => ({
+      type: 'image',
+      url: `${o.mediaBaseUrl}/${m.key}`,
+      ...(body.alts.get(i + 1) ? { alt: body.alts.get(i + 1) } : {}),
+      rights: 'own',
+      ...(consent !== undefined ? { showsPeople: true } : {}),
+    })),
+    attestations: {
+      ...(consent !== undefined ? { peopleConsent: consent } : {}),
+      ...(aiUsed !== undefined ? { aiUsed } : {}),
+      ...(aiDisclosed !== undefined ? { aiDisclosed } : {}),
+    },
+  };
+
+  let submission: BrandPostSubmission | undefined;
+  try {
+    submission = parseSubmission(candidate, o.directory, o.now);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.problems.map(mailHint));
+  }
+  if (submission !== undefined) {
+    // Blocking checks answered now, in the thread, with the mail conventions that fix them.
+    for (const f of checkBrandPost(submission, o.directory).filter((x) => x.severity === 'block')) {
+      const index = f.where?.startsWith('media[') ? Number(/\d+/.exec(f.where)?.[0] ?? '0') + 1 : undefined;
+      problems.push(
+        f.rule === 'P-ALT-TEXT' && index !== undefined
+          ? `[P-ALT-TEXT] Image ${index} (${images[index - 1]?.filename ?? 'attachment'}) has no alternative text: add a line "Alt ${index}: <what the image shows>".`
+          : `[${f.rule}] ${f.message}`,
+      );
+    }
+  }
+  if (problems.length > 0 || submission === undefined) {
+    return {
+      action: 'reply',
+      reason: `not submittable: ${problems.length} problem(s)`,
+      sender,
+      reply: ['Nothing was submitted yet. Please fix the following and send the mail again:', '', ...problems.map((p) => `  - ${p}`)].join('\n'),
+    };
+  }
+  return { action: 'submit', submission, media, sender };
+}

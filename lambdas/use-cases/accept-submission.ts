@@ -1,0 +1,71 @@
+import { appendAudit } from '../adapters/audit.js';
+import { createRequest, getRequest } from '../adapters/requests.js';
+import { startExecution } from '../adapters/workflow.js';
+import { ConflictError } from '../core/errors.js';
+import { contentHashOf, requestIdFor } from '../core/ids.js';
+import type { RequestRecord, Submission } from '../core/model.js';
+import { requireEnv } from '../shared/env.js';
+
+// Accepting a validated submission, whatever channel brought it: store the request (conditional on its
+// id, which derives from the channel's idempotency key), audit it, start its execution.
+
+const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+
+export interface ThreadRef {
+  /** The Message-ID of the mail that submitted it, so replies thread under it. */
+  readonly messageId: string;
+  readonly references: readonly string[];
+}
+
+export interface Acceptance {
+  readonly channel: 'webhook' | 'mail';
+  readonly idempotencyKey: string;
+  /** Hash of the delivered bytes: the same key with other bytes is a conflict, not a retry. */
+  readonly bodyHash: string;
+  readonly submission: Submission;
+  readonly thread?: ThreadRef | undefined;
+  readonly now: Date;
+}
+
+export interface Accepted {
+  readonly requestId: string;
+  /** False when this delivery was a retry of one already accepted. */
+  readonly created: boolean;
+}
+
+type StoredRequest = RequestRecord & { readonly bodyHash: string; readonly idempotencyKey: string; readonly thread?: ThreadRef | undefined };
+
+export async function acceptSubmission(a: Acceptance): Promise<Accepted> {
+  const requestId = requestIdFor(a.channel, a.idempotencyKey);
+  const record: StoredRequest = {
+    requestId,
+    kind: a.submission.kind,
+    status: 'checking',
+    version: 1,
+    submission: a.submission,
+    contentHash: contentHashOf(a.submission),
+    receivedAt: a.now.toISOString(),
+    channel: a.channel,
+    stages: [],
+    findings: [],
+    bodyHash: a.bodyHash,
+    idempotencyKey: a.idempotencyKey,
+    thread: a.thread,
+  };
+  if (await createRequest(record)) {
+    await appendAudit(requestId, {
+      type: 'request.submitted',
+      actor: a.submission.submitter,
+      data: { channel: a.channel, idempotencyKey: a.idempotencyKey, version: 1, contentHash: record.contentHash, account: a.submission.account, kind: a.submission.kind },
+    });
+    await startExecution(stateMachineArn, requestId, { requestId, version: 1 });
+    return { requestId, created: true };
+  }
+  const existing = (await getRequest(requestId)) as Partial<StoredRequest> | undefined;
+  if (existing?.bodyHash !== a.bodyHash) {
+    throw new ConflictError(`${a.channel === 'webhook' ? 'webhook-id' : 'Message-ID'} ${a.idempotencyKey} was already used for a different body; use a new one for a new request`);
+  }
+  // A retry of a delivery we accepted: make sure its execution runs (starting it again is a no-op).
+  await startExecution(stateMachineArn, requestId, { requestId, version: existing.version ?? 1 });
+  return { requestId, created: false };
+}

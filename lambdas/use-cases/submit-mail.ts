@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { Json } from '../core/audit-chain.js';
+import type { Directory } from '../core/directory.js';
+import { requestIdFor } from '../core/ids.js';
+import { decideMail, type MediaToStore, type Trust } from '../core/mail.js';
+import { parseInboundMail } from '../core/mail-parse.js';
+import type { Submission } from '../core/model.js';
+import type { Accepted, Acceptance } from './accept-submission.js';
+
+// One inbound mail, from either transport (SES receipt on AWS, SMTP locally): decide, then act. Effects come
+// in as ports, so the same function runs against the real adapters and against fakes in tests.
+
+export interface MailPorts {
+  readonly directory: Directory;
+  readonly mailFrom: string;
+  readonly mediaBaseUrl: string;
+  /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
+  answered(messageIdHash: string): Promise<boolean>;
+  markAnswered(messageIdHash: string): Promise<void>;
+  accept(a: Acceptance): Promise<Accepted>;
+  putMedia(m: MediaToStore): Promise<void>;
+  sendMail(m: { from: string; to: string[]; subject: string; text: string; html: string; inReplyTo?: string; references?: string[] }): Promise<string>;
+  audit(requestId: string, entry: { type: string; actor: string; data: { [key: string]: Json } }): Promise<unknown>;
+}
+
+export type MailOutcome =
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'dropped'; readonly reason: string }
+  | { readonly outcome: 'answered'; readonly reason: string }
+  | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean };
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function ack(submission: Submission, requestId: string): string {
+  return [
+    `Your post "${submission.title}" for ${submission.account} is submitted as request ${requestId}.`,
+    'It is being checked now; then the approvers are asked in turn (your supervisor, then the communications team,',
+    'and the ethics service if it is a publication). You will get a reply in this thread when it is decided.',
+  ].join('\n');
+}
+
+export async function submitMail(raw: Buffer, envelopeRecipients: readonly string[], trust: Trust, ports: MailPorts, now: Date = new Date()): Promise<MailOutcome> {
+  const mail = await parseInboundMail(raw, envelopeRecipients);
+  // A mail without a Message-ID is keyed by its bytes, so a redelivery is still recognised.
+  const messageId = mail.messageId || `<${createHash('sha256').update(raw).digest('hex')}@signoff.invalid>`;
+  const messageIdHash = createHash('sha256').update(messageId).digest('hex');
+  if (await ports.answered(messageIdHash)) return { outcome: 'duplicate' };
+
+  const requestId = requestIdFor('mail', messageId);
+  const decision = decideMail(mail, { directory: ports.directory, trust, now, mediaBaseUrl: ports.mediaBaseUrl });
+  const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
+  const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
+
+  if (decision.action !== 'submit') {
+    // Audited without the mail's content: who, to where, why.
+    await ports.audit(requestId, {
+      type: 'mail.rejected',
+      actor: decision.sender ?? 'unknown',
+      data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: [...mail.recipients], replied: decision.action === 'reply' },
+    });
+    if (decision.action === 'reply') {
+      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text: decision.reply, html: `<pre style="white-space:pre-wrap;font:inherit">${escape(decision.reply)}</pre>`, ...thread });
+    }
+    await ports.markAnswered(messageIdHash);
+    return decision.action === 'drop' ? { outcome: 'dropped', reason: decision.reason } : { outcome: 'answered', reason: decision.reason };
+  }
+
+  for (const m of decision.media) await ports.putMedia(m);
+  const accepted = await ports.accept({
+    channel: 'mail',
+    idempotencyKey: messageId,
+    bodyHash: createHash('sha256').update(raw).digest('hex'),
+    submission: decision.submission,
+    thread: { messageId, references: thread.references },
+    now,
+  });
+  const text = ack(decision.submission, accepted.requestId);
+  const messageIdOut = await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<pre style="white-space:pre-wrap;font:inherit">${escape(text)}</pre>`, ...thread });
+  await ports.audit(accepted.requestId, { type: 'mail.acknowledged', actor: 'signoff', data: { to: decision.sender, messageId: messageIdOut } });
+  await ports.markAnswered(messageIdHash);
+  return { outcome: 'submitted', requestId: accepted.requestId, created: accepted.created };
+}

@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { SESEvent, SESMail, SESReceipt } from 'aws-lambda';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { describe, expect, it } from 'vitest';
+import { parseDirectory, type Directory } from '../../lambdas/core/directory.js';
+import { requestIdFor } from '../../lambdas/core/ids.js';
+import { mediaKey, trustFromSes, type MediaToStore } from '../../lambdas/core/mail.js';
+import type { Accepted, Acceptance } from '../../lambdas/use-cases/accept-submission.js';
+import { submitMail, type MailPorts } from '../../lambdas/use-cases/submit-mail.js';
+
+// One inbound SES mail end to end through submitMail, against in-memory ports that record every call.
+
+const NOW = new Date('2026-11-20T10:00:00Z');
+const MEDIA_BASE = 'https://signoff.example.org/media';
+const MAIL_FROM = 'Signoff <signoff@example.org>';
+// A small valid PNG (1×1 pixel).
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+// A phrase of the body that must never reach the audit trail of a rejected mail.
+const BODY_PHRASE = 'Quantum Open Day in the Feynman lecture hall';
+const BODY = [`Join us on Saturday for the ${BODY_PHRASE}!`, 'Alt 1: Visitors looking at a detector model', 'Consent: yes', 'AI: no', '', '-- ', 'Ada Lovelace, Physics Department'].join('\n');
+
+const directory: Directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+
+interface Fixture {
+  readonly mail: SESMail;
+  readonly receipt: SESReceipt;
+}
+
+function fixture(name: string): Fixture {
+  const event = JSON.parse(readFileSync(new URL(`../fixtures/ses/${name}.json`, import.meta.url), 'utf8')) as SESEvent;
+  const record = event.Records[0];
+  if (record === undefined) throw new Error(`fixture ${name} has no record`);
+  return { mail: record.ses.mail, receipt: record.ses.receipt };
+}
+
+/** The raw MIME SES stored for the fixture: its From, To, Subject, Message-ID and Date, with a PNG attached. */
+async function rawMime(f: Fixture, image: Buffer = PNG): Promise<Buffer> {
+  const h = f.mail.commonHeaders;
+  return new MailComposer({
+    from: h.from?.[0] ?? f.mail.source,
+    to: h.to ?? f.mail.destination,
+    subject: h.subject ?? '',
+    messageId: h.messageId,
+    date: new Date(h.date),
+    text: BODY,
+    attachments: [{ filename: 'open-day.png', content: image, contentType: 'image/png' }],
+  })
+    .compile()
+    .build();
+}
+
+type SentMail = Parameters<MailPorts['sendMail']>[0];
+interface AuditCall {
+  readonly requestId: string;
+  readonly entry: Parameters<MailPorts['audit']>[1];
+}
+interface Recorded {
+  readonly accept: Acceptance[];
+  readonly sendMail: SentMail[];
+  readonly audit: AuditCall[];
+  readonly putMedia: MediaToStore[];
+  readonly answered: string[];
+  readonly markAnswered: string[];
+}
+
+function fakePorts(): { ports: MailPorts; calls: Recorded } {
+  const done = new Set<string>();
+  const calls: Recorded = { accept: [], sendMail: [], audit: [], putMedia: [], answered: [], markAnswered: [] };
+  const ports: MailPorts = {
+    directory,
+    mailFrom: MAIL_FROM,
+    mediaBaseUrl: MEDIA_BASE,
+    answered: async (hash) => {
+      calls.answered.push(hash);
+      return done.has(hash);
+    },
+    markAnswered: async (hash) => {
+      calls.markAnswered.push(hash);
+      done.add(hash);
+    },
+    accept: async (a): Promise<Accepted> => {
+      calls.accept.push(a);
+      return { requestId: requestIdFor(a.channel, a.idempotencyKey), created: true };
+    },
+    putMedia: async (m) => {
+      calls.putMedia.push(m);
+    },
+    sendMail: async (m) => {
+      calls.sendMail.push(m);
+      return `<out-${calls.sendMail.length}@signoff.example.org>`;
+    },
+    audit: async (requestId, entry) => {
+      calls.audit.push({ requestId, entry });
+      return undefined;
+    },
+  };
+  return { ports, calls };
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+describe('submitMail: mail that makes no request', () => {
+  it.each([
+    { name: 'dmarc-fail', outcome: 'answered', replied: true },
+    { name: 'spf-pass-dmarc-fail', outcome: 'answered', replied: true },
+    { name: 'unknown-sender', outcome: 'dropped', replied: false },
+    { name: 'no-account', outcome: 'answered', replied: true },
+    { name: 'oversized', outcome: 'answered', replied: true },
+    { name: 'spam-fail', outcome: 'dropped', replied: false },
+    { name: 'virus-fail', outcome: 'dropped', replied: false },
+  ])('$name: no request, one audit entry without the content', async ({ name, outcome, replied }) => {
+    // Prepare
+    const f = fixture(name);
+    const image = name === 'oversized' ? Buffer.alloc(11 * 1024 * 1024, 0x89) : PNG;
+    const raw = await rawMime(f, image);
+    const { ports, calls } = fakePorts();
+    const messageId = f.mail.commonHeaders.messageId;
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+
+    // Assess
+    expect(result.outcome).toBe(outcome);
+    expect(calls.accept).toEqual([]);
+    expect(calls.putMedia).toEqual([]);
+    expect(calls.sendMail).toHaveLength(replied ? 1 : 0);
+    expect(calls.audit).toHaveLength(1);
+    const audit = calls.audit[0];
+    expect(audit?.requestId).toBe(requestIdFor('mail', messageId));
+    expect(audit?.entry.type).toBe('mail.rejected');
+    expect(audit?.entry.data['messageIdHash']).toBe(sha256(messageId));
+    expect(audit?.entry.data['replied']).toBe(replied);
+    const logged = JSON.stringify(audit);
+    expect(logged).not.toContain(f.mail.commonHeaders.subject ?? '(no subject)');
+    expect(logged).not.toContain(BODY_PHRASE);
+    expect(logged).not.toContain('Visitors looking at a detector model');
+    expect(calls.markAnswered).toEqual([sha256(messageId)]);
+  });
+
+  it.each(['dmarc-fail', 'spf-pass-dmarc-fail'])('%s: the known sender gets one short reply in the thread', async (name) => {
+    // Prepare
+    const f = fixture(name);
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+    const messageId = f.mail.commonHeaders.messageId;
+
+    // Act
+    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+
+    // Assess
+    expect(calls.sendMail).toHaveLength(1);
+    const reply = calls.sendMail[0];
+    expect(reply?.from).toBe(MAIL_FROM);
+    expect(reply?.to).toEqual(['ada@example.org']);
+    expect(reply?.subject).toBe('Re: Open day next Saturday');
+    expect(reply?.inReplyTo).toBe(messageId);
+    expect(reply?.references).toEqual([messageId]);
+    expect(reply?.text).toContain('could not verify that this mail came from you');
+    expect(reply?.text.length).toBeLessThan(300);
+    expect(reply?.text).not.toContain(BODY_PHRASE);
+    expect(calls.audit[0]?.entry.actor).toBe('ada@example.org');
+    expect(calls.audit[0]?.entry.data['reason']).toBe(`unverified origin (${trustFromSes(f.receipt).basis})`);
+  });
+
+  it('no-account: the reply names the submit+ address of the sender’s account', async () => {
+    // Prepare
+    const f = fixture('no-account');
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+
+    // Act
+    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+
+    // Assess
+    expect(calls.sendMail[0]?.to).toEqual(['ada@example.org']);
+    expect(calls.sendMail[0]?.inReplyTo).toBe(f.mail.commonHeaders.messageId);
+    expect(calls.sendMail[0]?.text).toContain('submit+physics-x@example.org');
+  });
+
+  it('oversized: the reply says attachments are limited to 10 MB', async () => {
+    // Prepare
+    const f = fixture('oversized');
+    const raw = await rawMime(f, Buffer.alloc(11 * 1024 * 1024, 0x89));
+    const { ports, calls } = fakePorts();
+
+    // Act
+    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+
+    // Assess
+    expect(calls.sendMail[0]?.to).toEqual(['ada@example.org']);
+    expect(calls.sendMail[0]?.text).toContain('attachments may total at most 10 MB');
+    expect(calls.sendMail[0]?.text).toContain('11.0 MB and 1 images');
+  });
+
+  it.each(['unknown-sender', 'spam-fail', 'virus-fail'])('%s: nobody is mailed', async (name) => {
+    // Prepare
+    const f = fixture(name);
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+
+    // Act
+    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+
+    // Assess
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit[0]?.entry.actor).toBe(name === 'unknown-sender' ? 'mallory@elsewhere.example' : 'ada@example.org');
+  });
+});
+
+describe('submitMail: verified mail from a poster', () => {
+  it.each(['dmarc-pass', 'spf-dkim-pass-no-dmarc'])('%s: is accepted once, its image stored, and acknowledged in the thread', async (name) => {
+    // Prepare
+    const f = fixture(name);
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+    const messageId = f.mail.commonHeaders.messageId;
+    const requestId = requestIdFor('mail', messageId);
+    const key = mediaKey(PNG, 'image/png');
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'submitted', requestId, created: true });
+    expect(calls.putMedia).toEqual([{ key, contentType: 'image/png', content: PNG }]);
+    expect(calls.accept).toHaveLength(1);
+    const accepted = calls.accept[0];
+    expect(accepted?.channel).toBe('mail');
+    expect(accepted?.idempotencyKey).toBe(messageId);
+    expect(accepted?.bodyHash).toBe(createHash('sha256').update(raw).digest('hex'));
+    expect(accepted?.thread).toEqual({ messageId, references: [messageId] });
+    expect(accepted?.now).toBe(NOW);
+    expect(accepted?.submission).toMatchObject({
+      submitter: 'ada@example.org',
+      account: 'physics-x',
+      title: 'Open day next Saturday',
+      text: `Join us on Saturday for the ${BODY_PHRASE}!`,
+      media: [{ type: 'image', url: `${MEDIA_BASE}/${key}`, alt: 'Visitors looking at a detector model' }],
+      attestations: { peopleConsent: true, aiUsed: false },
+    });
+    expect(calls.sendMail).toHaveLength(1);
+    const ack = calls.sendMail[0];
+    expect(ack?.to).toEqual(['ada@example.org']);
+    expect(ack?.subject).toBe('Re: Open day next Saturday');
+    expect(ack?.inReplyTo).toBe(messageId);
+    expect(ack?.references).toEqual([messageId]);
+    expect(ack?.text).toContain(`is submitted as request ${requestId}`);
+    expect(calls.audit).toEqual([{ requestId, entry: { type: 'mail.acknowledged', actor: 'signoff', data: { to: 'ada@example.org', messageId: '<out-1@signoff.example.org>' } } }]);
+    expect(calls.markAnswered).toEqual([sha256(messageId)]);
+  });
+});
+
+describe('submitMail: redelivery', () => {
+  it('duplicate: the same mail twice is accepted and acknowledged once', async () => {
+    // Prepare
+    const f = fixture('duplicate');
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+    const trust = trustFromSes(f.receipt);
+    const first = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+
+    // Act
+    const second = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+
+    // Assess
+    expect(first.outcome).toBe('submitted');
+    expect(second).toEqual({ outcome: 'duplicate' });
+    expect(calls.accept).toHaveLength(1);
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.putMedia).toHaveLength(1);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.markAnswered).toHaveLength(1);
+    expect(calls.answered).toEqual([sha256(f.mail.commonHeaders.messageId), sha256(f.mail.commonHeaders.messageId)]);
+  });
+
+  it('a rejected mail delivered again is not answered again', async () => {
+    // Prepare
+    const f = fixture('dmarc-fail');
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+    const trust = trustFromSes(f.receipt);
+    await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+
+    // Act
+    const second = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+
+    // Assess
+    expect(second).toEqual({ outcome: 'duplicate' });
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.audit).toHaveLength(1);
+  });
+});
