@@ -5,18 +5,21 @@ import type { DecisionResult } from './core/model.js';
 import { stageRef } from './core/task-payloads.js';
 import { taskHandler } from './shared/middleware.js';
 
-// ExpireStage: the stage's deadline passed (States.Timeout) or was gone before it began. Expiry is a
-// conditional write like any decision: if a decision claimed the stage first, that decision stands and
-// is returned to the workflow, so exactly one outcome wins. Nothing is ever approved by silence.
+// ExpireStage: the stage's last deadline passed (States.Timeout), its publish time left no time at all, or a
+// waiting task found the stage no longer open (AlreadyDecidedError). Expiry is a conditional write like any
+// decision: if a decision claimed the stage first, that decision stands and is returned to the workflow, so
+// exactly one outcome wins. Nothing is ever approved by silence.
 export const handler = taskHandler(stageRef, async ({ requestId, version, stageIndex }): Promise<DecisionResult> => {
+  const request = await getRequest(requestId);
+  const stage = request?.stages[stageIndex];
+  if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
   const expiry: DecisionResult = { stageIndex, decision: 'expired', decidedAt: new Date().toISOString() };
-  const claimed = await claimStage(requestId, version, stageIndex, expiry);
+  const claimed = await claimStage(requestId, version, stageIndex, request.stages.length, expiry);
   if (claimed !== undefined) {
-    await appendAudit(requestId, { type: 'stage.expired', actor: 'signoff', data: { stageIndex, version, stage: claimed.stages[stageIndex]?.stage ?? null } });
+    await appendAudit(requestId, { type: 'stage.expired', actor: 'signoff', data: { stageIndex, version, stage: stage.stage } });
     return expiry;
   }
-  const stage = (await getRequest(requestId))?.stages[stageIndex];
-  if (stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
-  if (stage.decision === undefined || stage.decidedAt === undefined) return expiry;
-  return { stageIndex, decision: stage.decision, decidedBy: stage.decidedBy, decidedAt: stage.decidedAt, comment: stage.comment };
+  const latest = (await getRequest(requestId))?.stages[stageIndex] ?? stage;
+  if (latest.decision === undefined || latest.decidedAt === undefined) return expiry;
+  return { stageIndex, decision: latest.decision, decidedBy: latest.decidedBy, decidedAt: latest.decidedAt, comment: latest.comment };
 });

@@ -13,7 +13,9 @@ const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`)
 
 export const handler = taskHandler(notifySubmitterPayload, async ({ requestId, version, outcome }) => {
   const request = await finishRequest(requestId, outcome);
-  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist or already ended differently`);
+  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
+  // Another ending won (the submitter withdrew as the last decision landed): that one stands, nothing to send.
+  if (request.outcome !== outcome) return { outcome: request.outcome ?? outcome };
   if (await claimOutcomeNotification(requestId)) {
     await appendAudit(requestId, { type: 'request.outcome', actor: 'signoff', data: { outcome, version } });
     const mail = outcomeMail(directory.institution, request, outcome);

@@ -1,54 +1,82 @@
 import { appendAudit, readAudit } from './adapters/audit.js';
 import { beginDelivery, markDelivery, putLink } from './adapters/approvals.js';
 import { sendMail } from './adapters/mail.js';
-import { getRequest } from './adapters/requests.js';
-import { NotFoundError } from './core/errors.js';
+import { getRequest, recordEscalation, registerWait } from './adapters/requests.js';
+import { AlreadyDecidedError, NotFoundError } from './core/errors.js';
 import { newLinkId, sha256Hex } from './core/ids.js';
+import type { Assignee, RequestRecord, StagePhase } from './core/model.js';
 import { approvalMail } from './core/render.js';
+import { deputiesFor } from './core/route.js';
 import { requestApprovalPayload } from './core/task-payloads.js';
 import { directory } from './shared/directory.js';
 import { optionalEnv, requireEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 
-// RequestApproval (a .waitForTaskToken task): one review link per assignee, bound to that approver
-// and this stage, e-mailed to them. The task token is stored with the link and never leaves the server.
-// Keyed on the token with a conditional write, so a retried or replayed task sends nothing twice.
+// The callback tasks of a stage (.waitForTaskToken): RequestApproval asks the assignees, RemindApprovers
+// reminds them at half-time, EscalateStage asks their deputies at the deadline (GOVERNANCE.md §3). Each
+// registers its task token on the stage (server-side only) so the decision endpoint answers the task now
+// waiting, and e-mails review links: one per person, bound to them and the stage. Keyed on the token with
+// conditional writes, so a retried or replayed task sends nothing twice.
 
 const baseUrl = requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
 
-export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, requestId, version, stageIndex, deadline }) => {
+const AUDIT_TYPE: Readonly<Record<StagePhase, string>> = {
+  requested: 'approval.requested',
+  reminded: 'approval.reminded',
+  escalated: 'approval.escalated',
+};
+
+async function recipients(request: RequestRecord, stageIndex: number, phase: StagePhase, deadline: string): Promise<readonly Assignee[]> {
+  const stage = request.stages[stageIndex];
+  if (stage === undefined) return [];
+  if (phase !== 'escalated') return stage.assignees;
+  if (stage.escalatedTo !== undefined) return stage.escalatedTo;
+  const deputies = deputiesFor(request, stageIndex, directory);
+  await recordEscalation(request.requestId, request.version, stageIndex, deputies, new Date().toISOString(), deadline);
+  if (deputies.length === 0) {
+    await appendAudit(request.requestId, { type: 'stage.escalation-skipped', actor: 'signoff', data: { stage: stage.stage, stageIndex, reason: 'no eligible deputy in the directory' } });
+  }
+  return deputies;
+}
+
+export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, requestId, version, stageIndex, phase, deadline }) => {
   const request = await getRequest(requestId);
   const stage = request?.stages[stageIndex];
   if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
+  if ((await registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
+    throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
+  }
   const tokenHash = sha256Hex(taskToken);
+  const people = await recipients(request, stageIndex, phase, deadline);
+  const current = (await getRequest(requestId)) ?? request;
 
-  for (const approver of stage.assignees) {
+  for (const approver of people) {
     const linkId = newLinkId();
     let delivery = await beginDelivery(tokenHash, approver.id, sha256Hex(linkId));
     if (delivery.state === 'audited') continue;
     if (delivery.state === 'new') {
       const linkHash = sha256Hex(linkId);
-      await putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, taskToken, deadline, createdAt: new Date().toISOString() });
-      const mail = approvalMail({ institution: directory.institution, request, stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline });
+      await putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, csrf: newLinkId(), createdAt: new Date().toISOString() });
+      const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline, phase });
       const messageId = await sendMail({ from: mailFrom, to: [approver.email], ...mail });
       await markDelivery(tokenHash, approver.id, 'sent', messageId);
       delivery = { state: 'sent', linkHash, messageId };
     } else {
       // Recovery only: an earlier attempt sent this mail; it may also have audited it before dying.
       const sentLink = delivery.linkHash;
-      const audited = (await readAudit(requestId)).some((e) => e.type === 'approval.requested' && e.data['linkHash'] === sentLink);
+      const audited = (await readAudit(requestId)).some((e) => e.type === AUDIT_TYPE[phase] && e.data['linkHash'] === sentLink);
       if (audited) {
         await markDelivery(tokenHash, approver.id, 'audited');
         continue;
       }
     }
     await appendAudit(requestId, {
-      type: 'approval.requested',
+      type: AUDIT_TYPE[phase],
       actor: 'signoff',
       data: { stage: stage.stage, stageIndex, version, approver: approver.email, linkHash: delivery.linkHash, deadline, messageId: delivery.messageId },
     });
     await markDelivery(tokenHash, approver.id, 'audited');
   }
-  return { requested: stage.assignees.length };
+  return { asked: people.length };
 });

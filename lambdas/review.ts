@@ -1,16 +1,18 @@
 import { appendAudit } from './adapters/audit.js';
 import { getLink, type ApprovalLink } from './adapters/approvals.js';
-import { claimStage, getRequest } from './adapters/requests.js';
+import { claimStage, getRequest, waitTokenOf } from './adapters/requests.js';
 import { sendTaskSuccess } from './adapters/workflow.js';
-import { isWellFormedLinkId, sha256Hex } from './core/ids.js';
+import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from './core/ids.js';
 import type { Decision, DecisionResult, RequestRecord } from './core/model.js';
 import { reviewPage, type ReviewPageState } from './core/render.js';
 import { directory } from './shared/directory.js';
 import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 
-// GET/HEAD /approvals/{linkId}: renders the request and never decides (mail scanners fetch links).
-// POST /approvals/{linkId}: the decision. A conditional write on the stage makes the first valid
-// decision win; only then is the waiting task told, with the token kept server-side.
+// GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,
+// Proofpoint) fetch every link and some run scripts; none of that can decide, because a decision is a POST
+// that carries the CSRF token of a rendered page.
+// POST /approvals/{linkId}: the decision. A conditional write on the stage makes the first valid decision
+// win; only then is the waiting task told, with the token kept server-side on the stage.
 
 const DECISIONS: readonly Decision[] = ['approve', 'reject', 'request-changes'];
 
@@ -22,26 +24,33 @@ function page(statusCode: number, html: string, method: string): HttpResult {
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     },
     body: method === 'HEAD' ? '' : html,
   };
 }
 
 function notFound(method: string): HttpResult {
-  return page(404, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Link not found</title></head><body><main><h1>Link not found</h1><p>This approval link is not valid. Use the link from your most recent approval e-mail.</p></main></body></html>`, method);
+  return page(404, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Link not found</title></head><body><main><h1>Link not found</h1><p>This approval link is not valid. Use the link from your most recent approval e-mail.</p></main></body></html>`, method);
+}
+
+/** The stage's current deadline: the second one once it was escalated. */
+function deadlineOf(request: RequestRecord, link: ApprovalLink): string {
+  const stage = request.stages[link.stageIndex];
+  return stage?.escalationDeadline ?? stage?.deadline ?? '';
 }
 
 /** Where the stage stands, from the approver's side. */
-function stateOf(request: RequestRecord, link: ApprovalLink, now: Date): ReviewPageState {
+function stateOf(request: RequestRecord, link: ApprovalLink): ReviewPageState {
   const stage = request.stages[link.stageIndex];
-  if (request.version !== link.version) return { kind: 'closed', reason: `This link was for version ${link.version}; the request is now at version ${request.version}.` };
-  if (stage?.status === 'expired') return { kind: 'closed', reason: `This stage expired at ${stage.decidedAt ?? link.deadline} without a decision.` };
+  if (request.outcome === 'withdrawn') return { kind: 'closed', reason: 'The submitter withdrew this request; there is nothing to decide.' };
+  if (request.version !== link.version) return { kind: 'closed', reason: `This link was for version ${link.version}; the request is now at version ${request.version}, and the approvers are asked again.` };
+  if (stage?.status === 'expired') return { kind: 'closed', reason: `This stage expired at ${stage.decidedAt ?? deadlineOf(request, link)} without a decision. Nothing was approved.` };
   if (stage?.decision !== undefined && stage.decidedAt !== undefined) {
     return { kind: 'decided', decision: stage.decision, by: stage.decidedBy ?? 'nobody', at: stage.decidedAt, justNow: false };
   }
-  if (request.status !== 'awaiting-approval') return { kind: 'closed', reason: `This request is ${request.status}; there is nothing to decide.` };
-  if (Date.parse(link.deadline) <= now.getTime()) return { kind: 'closed', reason: `The deadline for this stage passed at ${link.deadline}.` };
+  if (request.status !== 'awaiting-approval' || stage?.status !== 'pending') return { kind: 'closed', reason: `This request is ${request.status}; there is nothing to decide here.` };
   return { kind: 'open' };
 }
 
@@ -60,14 +69,18 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   const request = await getRequest(link.requestId);
   if (request === undefined) return notFound(method);
   const render = (state: ReviewPageState, r: RequestRecord = request) =>
-    reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: link.deadline, state });
+    reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: deadlineOf(r, link), csrf: link.csrf, state });
 
-  const state = stateOf(request, link, new Date());
+  const state = stateOf(request, link);
   if (method === 'GET' || method === 'HEAD') return page(200, render(state), method);
   if (method !== 'POST') return { statusCode: 405, headers: { allow: 'GET, HEAD, POST' }, body: '' };
-  if (state.kind !== 'open') return page(statusFor(state), render(state), method);
 
+  // A closed stage answers what closed it, whatever was posted: nothing can be decided there anyway.
+  if (state.kind !== 'open') return page(statusFor(state), render(state), method);
   const form = new URLSearchParams(rawBody(event));
+  if (!constantTimeEquals(form.get('csrf') ?? '', link.csrf)) {
+    return page(403, render({ kind: 'open', error: 'This decision did not come from the review page, so nothing was decided. Use the buttons on this page.' }), method);
+  }
   const decision = form.get('decision') as Decision | null;
   const comment = (form.get('comment') ?? '').trim();
   if (decision === null || !DECISIONS.includes(decision)) {
@@ -87,19 +100,20 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   }
 
   const result: DecisionResult = { stageIndex: link.stageIndex, decision, decidedBy: approver, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment };
-  const claimed = await claimStage(request.requestId, request.version, link.stageIndex, result);
+  const claimed = await claimStage(request.requestId, request.version, link.stageIndex, request.stages.length, result);
   if (claimed === undefined) {
     const latest = (await getRequest(request.requestId)) ?? request;
-    const lost = stateOf(latest, link, new Date());
+    const lost = stateOf(latest, link);
     return page(statusFor(lost), render(lost, latest), method);
   }
   await appendAudit(request.requestId, {
     type: 'decision.recorded',
     actor: approver,
-    data: { stage: link.stage, stageIndex: link.stageIndex, version: request.version, decision, comment: comment === '' ? null : comment, channel: 'web', linkHash: link.pk.slice('link#'.length) },
+    data: { stage: link.stage, stageIndex: link.stageIndex, version: request.version, decision, comment: comment === '' ? null : comment, channel: 'web', linkHash: link.pk.slice('link#'.length), contentHash: request.contentHash },
   });
-  // TaskTimedOut here means the deadline fired after our claim: ExpireStage finds the claim and returns it.
-  await sendTaskSuccess(link.taskToken, result);
+  // The task waiting now (asked, reminded or escalated). TaskTimedOut here means its timeout fired after our
+  // claim: the next waiting task finds the stage claimed, or ExpireStage does, and either returns this decision.
+  const token = await waitTokenOf(request.requestId, link.stageIndex);
+  if (token !== undefined) await sendTaskSuccess(token, result);
   return page(200, render({ kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed), method);
 });
-

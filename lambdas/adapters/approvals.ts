@@ -3,8 +3,9 @@ import { requireEnv } from '../shared/env.js';
 import { getItem, putIfAbsent, putItem, updateItem } from './dynamo.js';
 
 // The approvals table holds two kinds of item under one key attribute `pk`:
-//  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage. It holds the
-//    task token, which never leaves the server.
+//  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
+//    its review page embeds. The task token is not here: it lives on the stage (requests table), because
+//    reminders and escalation replace it while earlier links keep working.
 //  - `delivery#<sha256 of task token>#<approver id>`: marks that an approval e-mail went out for this
 //    task and approver, so a replayed or retried task sends nothing twice.
 const table = requireEnv('APPROVALS_TABLE');
@@ -16,8 +17,8 @@ export interface ApprovalLink {
   readonly stageIndex: number;
   readonly stage: StageName;
   readonly approver: Assignee;
-  readonly taskToken: string;
-  readonly deadline: string;
+  /** Random, embedded in the review page's form; a POST without it decides nothing. */
+  readonly csrf: string;
   readonly createdAt: string;
 }
 

@@ -1,4 +1,5 @@
-import type { DecisionResult, Finding, Outcome, PublicationClassification, RequestRecord, Stage } from '../core/model.js';
+import { outcomeOfDecision, stageStatusOf } from '../core/arbiter.js';
+import type { Assignee, DecisionResult, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 import { getItem, putIfAbsent, updateItem } from './dynamo.js';
 
@@ -44,10 +45,10 @@ export async function saveRoute(requestId: string, version: number, stages: read
   await updateItem({
     table,
     key: key(requestId),
-    update: 'SET stages = :s, #status = :awaiting',
+    update: 'SET stages = :s, #status = :awaiting, waitTokens = :map',
     condition: 'version = :v AND #status = :checking',
     names: { '#status': 'status' },
-    values: { ':s': stages, ':v': version, ':awaiting': 'awaiting-approval', ':checking': 'checking' },
+    values: { ':s': stages, ':v': version, ':awaiting': 'awaiting-approval', ':checking': 'checking', ':map': {} },
   });
 }
 
@@ -66,18 +67,19 @@ export async function openStage(requestId: string, index: number, deadline: stri
 
 /**
  * Claims a stage for one decision: the conditional write that makes the first valid decision win
- * (GOVERNANCE.md §3). Returns undefined when somebody (or the deadline) got there first.
+ * (GOVERNANCE.md §3). A decision that ends the request writes the request's outcome in the same write
+ * (lambdas/core/arbiter.ts). Returns undefined when somebody, the deadline or a withdrawal got there first.
  */
-export async function claimStage(requestId: string, version: number, index: number, result: DecisionResult): Promise<RequestRecord | undefined> {
-  const status = result.decision === 'approve' ? 'approved' : result.decision === 'reject' ? 'rejected' : result.decision;
+export async function claimStage(requestId: string, version: number, index: number, stageCount: number, result: DecisionResult): Promise<RequestRecord | undefined> {
+  const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
   return (await updateItem({
     table,
     key: key(requestId),
-    update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].decidedAt = :at, stages[${index}].#c = :c`,
-    condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending`,
+    update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].decidedAt = :at, stages[${index}].#c = :c${ends ? ', #status = :o, outcome = :o' : ''}`,
+    condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome)`,
     names: { '#st': 'status', '#status': 'status', '#c': 'comment' },
     values: {
-      ':s': status,
+      ':s': stageStatusOf(result.decision),
       ':dec': result.decision,
       ':by': result.decidedBy ?? null,
       ':at': result.decidedAt,
@@ -85,12 +87,90 @@ export async function claimStage(requestId: string, version: number, index: numb
       ':v': version,
       ':awaiting': 'awaiting-approval',
       ':pending': 'pending',
+      ...(ends ? { ':o': ends } : {}),
     },
   })) as RequestRecord | undefined;
 }
 
-export async function finishRequest(requestId: string, outcome: Outcome): Promise<RequestRecord | undefined> {
+/**
+ * Registers the token of the callback task now waiting on a stage (asked, reminded or escalated). Only while
+ * the stage is still open: otherwise the decision already won, and the caller hands it to the workflow.
+ */
+export async function registerWait(requestId: string, version: number, index: number, token: string, phase: StagePhase): Promise<RequestRecord | undefined> {
   return (await updateItem({
+    table,
+    key: key(requestId),
+    update: `SET waitTokens.#i = :t, stages[${index}].phase = :p`,
+    condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome)`,
+    names: { '#i': String(index), '#st': 'status', '#status': 'status' },
+    values: { ':t': token, ':p': phase, ':v': version, ':awaiting': 'awaiting-approval', ':pending': 'pending' },
+  })) as RequestRecord | undefined;
+}
+
+/** The task token the stage's decision must be handed to. Server-side only: never rendered, mailed or logged. */
+export async function waitTokenOf(requestId: string, index: number): Promise<string | undefined> {
+  const item = await getItem(table, key(requestId));
+  const tokens = item?.['waitTokens'] as Record<string, string> | undefined;
+  return tokens?.[String(index)];
+}
+
+export async function recordEscalation(requestId: string, version: number, index: number, deputies: readonly Assignee[], at: string, deadline: string): Promise<RequestRecord | undefined> {
+  return (await updateItem({
+    table,
+    key: key(requestId),
+    update: `SET stages[${index}].escalatedTo = :d, stages[${index}].escalatedAt = :at, stages[${index}].escalationDeadline = :dl`,
+    condition: `version = :v AND stages[${index}].#st = :pending AND attribute_not_exists(stages[${index}].escalatedAt)`,
+    names: { '#st': 'status' },
+    values: { ':d': deputies, ':at': at, ':dl': deadline, ':v': version, ':pending': 'pending' },
+  })) as RequestRecord | undefined;
+}
+
+/** Withdrawal by the submitter: wins only while nothing has ended the request. */
+export async function withdrawRequest(requestId: string): Promise<RequestRecord | undefined> {
+  return (await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET #status = :w, outcome = :w',
+    condition: 'attribute_exists(requestId) AND attribute_not_exists(outcome) AND (#status = :checking OR #status = :awaiting)',
+    names: { '#status': 'status' },
+    values: { ':w': 'withdrawn', ':checking': 'checking', ':awaiting': 'awaiting-approval' },
+  })) as RequestRecord | undefined;
+}
+
+/**
+ * A new version after changes were requested: the old one moves to previousVersions and the route starts
+ * again from the first stage (GOVERNANCE.md §3). Conditional on the version the submitter answered.
+ */
+export async function startNewVersion(current: RequestRecord, submission: Submission, contentHash: string, now: Date): Promise<RequestRecord | undefined> {
+  const previous = { version: current.version, submission: current.submission, contentHash: current.contentHash, outcome: current.outcome };
+  return (await updateItem({
+    table,
+    key: key(current.requestId),
+    update:
+      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now REMOVE outcome, outcomeNotified, publication',
+    condition: 'version = :v AND outcome = :cr',
+    names: { '#status': 'status' },
+    values: {
+      ':next': current.version + 1,
+      ':sub': submission,
+      ':h': contentHash,
+      ':checking': 'checking',
+      ':empty': [],
+      ':map': {},
+      ':prev': [previous],
+      ':now': now.toISOString(),
+      ':v': current.version,
+      ':cr': 'changes-requested',
+    },
+  })) as RequestRecord | undefined;
+}
+
+/**
+ * Records how the request ended. Idempotent for the same outcome; when another outcome already won (a
+ * withdrawal, say), nothing changes and the winner is returned for the caller to see.
+ */
+export async function finishRequest(requestId: string, outcome: Outcome): Promise<RequestRecord | undefined> {
+  const updated = (await updateItem({
     table,
     key: key(requestId),
     update: 'SET #status = :o, outcome = :o',
@@ -98,6 +178,7 @@ export async function finishRequest(requestId: string, outcome: Outcome): Promis
     names: { '#status': 'status' },
     values: { ':o': outcome },
   })) as RequestRecord | undefined;
+  return updated ?? (await getRequest(requestId));
 }
 
 /** True exactly once per request: the outcome e-mail is sent by whoever flips this flag. */

@@ -60,6 +60,51 @@ export type ChainVerdict =
   | { readonly ok: true; readonly events: number }
   | { readonly ok: false; readonly seq: number; readonly problem: string };
 
+/**
+ * The audit table's index attributes (lib/tables.ts AUDIT_TIME_INDEX), kept beside each event and outside its
+ * hash: they derive from hashed fields, so editing them can hide an event from an index but never change one.
+ */
+export interface AuditIndexAttributes {
+  /** UTC day of `at`, `YYYY-MM-DD`: the time index's partition. */
+  readonly day: string;
+  /** `<at>#<requestId>#<seq, zero-padded>`: sorts a day's events by time, then request, then seq. */
+  readonly atKey: string;
+}
+
+const SEQ_WIDTH = 10;
+
+export function atKeyOf(at: string, requestId: string, seq: number): string {
+  return `${at}#${requestId}#${String(seq).padStart(SEQ_WIDTH, '0')}`;
+}
+
+export function indexAttributesOf(event: Pick<AuditEventBody, 'requestId' | 'seq' | 'at'>): AuditIndexAttributes {
+  return { day: event.at.slice(0, 10), atKey: atKeyOf(event.at, event.requestId, event.seq) };
+}
+
+/**
+ * The time stamp of an event appended after `previous`: the clock, but never earlier than the event before it.
+ * Clocks of two writers differ and a writer that lost a race retries with its first reading; without this a
+ * chain's time order and seq order could disagree, and time-ordered exports and hourly checkpoints rely on both.
+ */
+export function stampAfter(previous: Pick<AuditEventBody, 'at'> | undefined, now: Date): string {
+  const at = now.toISOString();
+  return previous !== undefined && previous.at > at ? previous.at : at;
+}
+
+/** The event fields of a stored item (the table also keeps index attributes beside them). */
+export function toAuditEvent(item: Readonly<Record<string, unknown>>): AuditEvent {
+  return {
+    requestId: item['requestId'] as string,
+    seq: item['seq'] as number,
+    at: item['at'] as string,
+    type: item['type'] as string,
+    actor: item['actor'] as string,
+    data: item['data'] as AuditEvent['data'],
+    prevHash: item['prevHash'] as string,
+    hash: item['hash'] as string,
+  };
+}
+
 /** Verifies one request's events, in order. Names the first event that does not fit. */
 export function verifyChain(events: readonly AuditEvent[]): ChainVerdict {
   let previous: AuditEvent | undefined;

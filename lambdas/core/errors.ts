@@ -70,6 +70,17 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
+/**
+ * A callback task found its stage already decided (or its request ended) before it could start waiting. The
+ * state machine catches it and goes to ExpireStage, which returns the decision that won.
+ */
+export class AlreadyDecidedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyDecidedError';
+  }
+}
+
 const statusByName: Readonly<Record<string, number>> = {
   ValidationError: 400,
   UnauthorizedError: 401,

@@ -12,8 +12,11 @@ export type RequestStatus =
   | 'expired'
   | 'withdrawn';
 
-/** How a request ends; the subset of statuses the workflow can finish in. */
-export type Outcome = Extract<RequestStatus, 'approved' | 'rejected' | 'changes-requested' | 'expired'>;
+/** How a request ends: the workflow's endings, and withdrawal by the submitter. */
+export type Outcome = Extract<RequestStatus, 'approved' | 'rejected' | 'changes-requested' | 'expired' | 'withdrawn'>;
+
+/** Which waiting phase a stage is in (GOVERNANCE.md §3): asked, reminded at half-time, escalated at the deadline. */
+export type StagePhase = 'requested' | 'reminded' | 'escalated';
 
 export type Severity = 'block' | 'attest' | 'route' | 'warn' | 'info';
 
@@ -86,6 +89,11 @@ export interface Stage {
   /** Seconds the stage may wait for a decision (GOVERNANCE.md §3 deadline). */
   readonly timeoutSeconds: number;
   readonly deadline?: string | undefined;
+  /** After escalation: the deputies asked, when, and the second deadline. */
+  readonly phase?: StagePhase | undefined;
+  readonly escalatedTo?: readonly Assignee[] | undefined;
+  readonly escalatedAt?: string | undefined;
+  readonly escalationDeadline?: string | undefined;
   readonly decidedBy?: string | undefined;
   readonly decidedAt?: string | undefined;
   readonly decision?: Decision | undefined;
@@ -108,6 +116,8 @@ export interface RequestRecord {
   readonly executionArn?: string | undefined;
   readonly outcome?: Outcome | undefined;
   readonly outcomeNotified?: boolean | undefined;
+  /** Earlier versions, oldest first: what each one said, and its hash. */
+  readonly previousVersions?: ReadonlyArray<{ readonly version: number; readonly submission: Submission; readonly contentHash: string; readonly outcome?: Outcome | undefined }> | undefined;
   /** For a mailed request: the thread its replies belong to. */
   readonly thread?: { readonly messageId: string; readonly references: readonly string[] } | undefined;
 }

@@ -1,4 +1,5 @@
-import type { Assignee, Finding, Outcome, RequestRecord, Severity, Stage } from './model.js';
+import { diffLines } from './diff.js';
+import type { Assignee, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase } from './model.js';
 
 // What people read: approval e-mails, outcome e-mails and the review page. Plain text first (every
 // client shows it), HTML that works on a phone and with a screen reader. Never a task token.
@@ -21,6 +22,7 @@ const OUTCOME_TITLE: Readonly<Record<Outcome, string>> = {
   rejected: 'rejected',
   'changes-requested': 'returned for changes',
   expired: 'expired without a decision',
+  withdrawn: 'withdrawn',
 };
 
 export interface RenderedMail {
@@ -96,19 +98,36 @@ export interface ApprovalMailInput {
   readonly approver: Assignee;
   readonly reviewUrl: string;
   readonly deadline: string;
+  readonly phase?: StagePhase | undefined;
 }
+
+const SUBJECT_PREFIX: Readonly<Record<StagePhase, string>> = {
+  requested: 'Approval needed',
+  reminded: 'Reminder: approval needed',
+  escalated: 'Escalated to you: approval needed',
+};
 
 export function approvalMail(m: ApprovalMailInput): RenderedMail {
   const s = m.request.submission;
-  const subject = `Approval needed (${stageTitle(m.stage.stage)}): ${s.title}`;
+  const phase = m.phase ?? 'requested';
+  const stageName = stageTitle(m.stage.stage).toLowerCase();
+  const subject = `${SUBJECT_PREFIX[phase]} (${stageTitle(m.stage.stage)}): ${s.title}`;
+  const ask =
+    phase === 'escalated'
+      ? `Nobody decided the ${stageName} approval of a post to ${s.account} by its deadline. As the recorded deputy of ${m.stage.assignees.map((a) => a.name).join(', ')}, you are asked to decide.`
+      : phase === 'reminded'
+        ? `A reminder: ${s.submitter} is still waiting for your ${stageName} approval of a post to ${s.account}. Half of the time to decide has passed; your first link still works too.`
+        : `${s.submitter} asks for your ${stageName} approval of a post to ${s.account}.`;
+  const changed = m.request.version > 1 ? [`This is version ${m.request.version}: the review page shows what changed.`, ''] : [];
   const text = [
     `Hello ${m.approver.name},`,
     '',
-    `${s.submitter} asks for your ${stageTitle(m.stage.stage).toLowerCase()} approval of a post to ${s.account}.`,
+    ask,
     `Please decide by ${m.deadline}. Open the review page to approve, reject or request changes:`,
     '',
     m.reviewUrl,
     '',
+    ...changed,
     '--- Content ---',
     contentText(m.request),
     '',
@@ -120,7 +139,7 @@ export function approvalMail(m: ApprovalMailInput): RenderedMail {
   ].join('\n');
   const html = wrapHtml(
     subject,
-    `<p>Hello ${escapeHtml(m.approver.name)},</p><p>${escapeHtml(s.submitter)} asks for your ${escapeHtml(stageTitle(m.stage.stage).toLowerCase())} approval of a post to <strong>${escapeHtml(s.account)}</strong>. Please decide by ${escapeHtml(m.deadline)}.</p>
+    `<p>Hello ${escapeHtml(m.approver.name)},</p><p>${escapeHtml(ask)} Please decide by ${escapeHtml(m.deadline)}.</p>
 <p><a href="${escapeHtml(m.reviewUrl)}">Open the review page</a> to approve, reject or request changes.</p>
 <h2>${escapeHtml(s.title)}</h2>${contentHtml(m.request)}<h2>Checks</h2>${findingsHtml(m.request.findings)}
 <p><small>Request ${escapeHtml(m.request.requestId)}, version ${m.request.version}. This link is yours alone; opening it decides nothing.</small></p>`,
@@ -160,7 +179,30 @@ export interface ReviewPageInput {
   readonly stageIndex: number;
   readonly approver: Assignee;
   readonly deadline: string;
+  /** Embedded in the form; the POST must carry it back. */
+  readonly csrf: string;
   readonly state: ReviewPageState;
+}
+
+function versionDiffHtml(request: RequestRecord): string {
+  const previous = request.previousVersions?.at(-1);
+  if (previous === undefined) return '';
+  const lines = diffLines(previous.submission.text, request.submission.text)
+    .map((d) =>
+      d.op === 'same'
+        ? `<span>  ${escapeHtml(d.line)}</span>`
+        : d.op === 'added'
+          ? `<ins style="background:#d7f5dd;text-decoration:none">+ ${escapeHtml(d.line)}</ins>`
+          : `<del style="background:#fbd9d9">- ${escapeHtml(d.line)}</del>`,
+    )
+    .join('\n');
+  const fields = (['title', 'account', 'publishAt', 'format'] as const)
+    .filter((f) => previous.submission[f] !== request.submission[f])
+    .map((f) => `<li>${f}: “${escapeHtml(String(previous.submission[f] ?? '—'))}” → “${escapeHtml(String(request.submission[f] ?? '—'))}”</li>`)
+    .join('');
+  const media = previous.submission.media.length !== request.submission.media.length || previous.submission.media.some((m, i) => m.url !== request.submission.media[i]?.url || m.alt !== request.submission.media[i]?.alt);
+  return `<h2>What changed since version ${previous.version}</h2>${fields ? `<ul>${fields}</ul>` : ''}${media ? '<p>The media changed.</p>' : ''}
+<pre aria-label="Text changes: lines starting with + were added, lines starting with - were removed" style="white-space:pre-wrap;font:inherit">${lines}</pre>`;
 }
 
 export function reviewPage(p: ReviewPageInput): string {
@@ -172,11 +214,15 @@ export function reviewPage(p: ReviewPageInput): string {
     .map((st) => `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}</li>`)
     .join('');
   const route = p.request.stages.map((st) => `${stageTitle(st.stage)} (${st.status})`).join(' → ');
+  const escalation =
+    stage?.escalatedAt !== undefined
+      ? `<p class="notice" role="status">This stage was escalated at ${escapeHtml(stage.escalatedAt)} to ${escapeHtml((stage.escalatedTo ?? []).map((a) => a.name).join(', ') || 'nobody (no deputy recorded)')}.${stage.escalationDeadline ? ` It can be decided until ${escapeHtml(stage.escalationDeadline)}.` : ''}</p>`
+      : '';
   let action: string;
   switch (p.state.kind) {
     case 'open':
       action = `<h2>Your decision</h2>${p.state.error ? `<p class="notice" role="alert">${escapeHtml(p.state.error)}</p>` : ''}
-<form method="post"><label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4"></textarea><br>
+<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}"><label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4"></textarea><br>
 <button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="request-changes">Request changes</button><button type="submit" name="decision" value="reject">Reject</button></form>
 <p>Decide by ${escapeHtml(p.deadline)}.</p>`;
       break;
@@ -193,7 +239,8 @@ export function reviewPage(p: ReviewPageInput): string {
 <h2>${escapeHtml(s.title)}</h2><p>Submitted by ${escapeHtml(s.submitter)} · request ${escapeHtml(p.request.requestId)}, version ${p.request.version}</p>
 ${contentHtml(p.request)}
 <h2>Checks</h2>${findingsHtml(p.request.findings)}${p.request.publication ? `<p>Publication: ${p.request.publication.is ? 'yes' : 'no'} — ${escapeHtml(p.request.publication.reasons.join('; '))}</p>` : ''}
+${versionDiffHtml(p.request)}
 <h2>Route</h2><p>${escapeHtml(route)}</p>${earlier ? `<h3>Earlier decisions</h3><ul>${earlier}</ul>` : ''}
-${action}`,
+${escalation}${action}`,
   );
 }

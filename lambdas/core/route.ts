@@ -1,5 +1,5 @@
 import type { Directory, Person } from './directory.js';
-import type { Assignee, BrandPostSubmission, PublicationClassification, Stage, StageName } from './model.js';
+import type { Assignee, BrandPostSubmission, PublicationClassification, RequestRecord, Stage, StageName } from './model.js';
 
 // Route planning (GOVERNANCE.md §1–§3): supervisor → comms → ethics (publications only).
 // Separation of duties: nobody approves their own request; one person decides at most one stage.
@@ -70,4 +70,51 @@ export function stageDeadline(now: Date, stageSeconds: number, publishAt: string
   const tooLate = seconds < 1;
   const timeoutSeconds = Math.max(1, seconds);
   return { timeoutSeconds, deadline: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(), tooLate };
+}
+
+export interface StageTimes {
+  /** Half the stage time: the reminder (GOVERNANCE.md §3). */
+  readonly remindSeconds: number;
+  /** The rest, up to the deadline. */
+  readonly remainingSeconds: number;
+  readonly deadline: string;
+  /** After escalation at the deadline: a second deadline of the same length, capped by publishAt as well. */
+  readonly escalationSeconds: number;
+  readonly escalationDeadline: string;
+  readonly tooLate: boolean;
+}
+
+export function stageTimes(now: Date, stageSeconds: number, publishAt: string | undefined): StageTimes {
+  const first = stageDeadline(now, stageSeconds, publishAt);
+  const remindSeconds = Math.max(1, Math.floor(first.timeoutSeconds / 2));
+  const second = stageDeadline(new Date(first.deadline), stageSeconds, publishAt);
+  return {
+    remindSeconds,
+    remainingSeconds: Math.max(1, first.timeoutSeconds - remindSeconds),
+    deadline: first.deadline,
+    escalationSeconds: second.timeoutSeconds,
+    escalationDeadline: second.deadline,
+    tooLate: first.tooLate,
+  };
+}
+
+/**
+ * Who a stage escalates to (GOVERNANCE.md §3: "escalated once to the deputy"): the recorded deputies of its
+ * assignees, never the submitter, nobody already asked for it, and nobody who decided another stage.
+ */
+export function deputiesFor(request: RequestRecord, stageIndex: number, directory: Directory): Assignee[] {
+  const stage = request.stages[stageIndex];
+  if (stage === undefined) return [];
+  const excluded = new Set<string>([
+    request.submission.submitter,
+    ...stage.assignees.map((a) => a.email),
+    ...request.stages.flatMap((s, i) => (i !== stageIndex && s.decidedBy ? [s.decidedBy] : [])),
+  ]);
+  const deputies = new Map<string, Assignee>();
+  for (const assignee of stage.assignees) {
+    const deputyId = directory.personById(assignee.id)?.deputy;
+    const deputy = deputyId === undefined ? undefined : directory.personById(deputyId);
+    if (deputy !== undefined && !excluded.has(deputy.email)) deputies.set(deputy.email, toAssignee(deputy));
+  }
+  return [...deputies.values()];
 }

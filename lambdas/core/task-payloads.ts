@@ -10,6 +10,7 @@ export const stageRef = z.extend(requestRef, { stageIndex: count(0) });
 export const recordSubmissionPayload = z.extend(requestRef, { executionArn: z.string().check(z.minLength(1)) });
 export const requestApprovalPayload = z.extend(stageRef, {
   taskToken: z.string().check(z.minLength(1)),
+  phase: z.enum(['requested', 'reminded', 'escalated']),
   deadline: z.iso.datetime(),
   timeoutSeconds: count(1),
 });

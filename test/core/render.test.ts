@@ -348,6 +348,7 @@ describe('reviewPage', () => {
       request: request(),
       stageIndex: 1,
       approver: APPROVER,
+      csrf: 'csrf-token-for-the-form',
       deadline: DEADLINE,
       state,
     });
@@ -451,5 +452,14 @@ describe('reviewPage', () => {
     expect(html).toContain('Supervisor: approve by grace@example.org at 2030-01-01T10:00:00.000Z');
     expect(html).toContain('Supervisor (approved) → Communications (pending)');
     expect(html).not.toContain('taskToken');
+  });
+});
+
+describe('reviewPage CSRF field', () => {
+  it('embeds the link\'s CSRF token in the form, and nowhere when the stage is closed', () => {
+    const open = reviewPage({ institution: 'Example Institute', request: request(), stageIndex: 1, approver: APPROVER, deadline: '2030-01-01T00:00:00Z', csrf: 'tok-123', state: { kind: 'open' } });
+    const closed = reviewPage({ institution: 'Example Institute', request: request(), stageIndex: 1, approver: APPROVER, deadline: '2030-01-01T00:00:00Z', csrf: 'tok-123', state: { kind: 'closed', reason: 'Withdrawn.' } });
+    expect(open).toContain('<input type="hidden" name="csrf" value="tok-123">');
+    expect(closed).not.toContain('tok-123');
   });
 });

@@ -206,11 +206,14 @@ export function reviewLink(mail: OutboxMessage): string {
   return match[0];
 }
 
+/** Decides as a browser would: open the review page, then submit its form (with the page's CSRF token). */
 export async function decide(link: string, decision: string, comment = ''): Promise<{ status: number; html: string }> {
+  const page = await (await fetch(link)).text();
+  const csrf = /name="csrf" value="([^"]*)"/.exec(page)?.[1] ?? '';
   const res = await fetch(link, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ decision, comment }).toString(),
+    body: new URLSearchParams({ csrf, decision, comment }).toString(),
   });
   return { status: res.status, html: await res.text() };
 }

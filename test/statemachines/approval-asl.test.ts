@@ -55,7 +55,7 @@ describe('statemachines/approval.asl.json', () => {
 
   it('gives every task a timeout, and every callback task catches States.Timeout before anything else', () => {
     const callbacks = tasks.filter(([, s]) => s.Resource.endsWith('.waitForTaskToken'));
-    expect(callbacks.map(([n]) => n)).toEqual(['RequestApproval']);
+    expect(callbacks.map(([n]) => n)).toEqual(['RequestApproval', 'RemindApprovers', 'EscalateStage']);
     for (const [name, state] of tasks) expect(state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined, name).toBe(true);
     for (const [, state] of callbacks) {
       expect(state.Catch?.[0]?.ErrorEquals).toEqual(['States.Timeout']);
@@ -70,7 +70,12 @@ describe('statemachines/approval.asl.json', () => {
     const next = Object.fromEntries(route.Choices.map((c) => [c.StringEquals, c.Next]));
     expect(next).toEqual({ approve: 'NextStage', reject: 'Rejected', 'request-changes': 'ChangesRequested', expired: 'Expired' });
     expect(route.Default).toBe('WorkflowFailed');
-    const catchTimeout = definition.States['RequestApproval']?.Catch?.[0];
-    expect(catchTimeout?.Next).toBe('ExpireStage');
+    // Asked → reminded at half-time → escalated at the deadline → expired at the second deadline.
+    expect(definition.States['RequestApproval']?.Catch?.[0]?.Next).toBe('RemindApprovers');
+    expect(definition.States['RemindApprovers']?.Catch?.[0]?.Next).toBe('EscalateStage');
+    expect(definition.States['EscalateStage']?.Catch?.[0]?.Next).toBe('ExpireStage');
+    for (const name of ['RequestApproval', 'RemindApprovers', 'EscalateStage']) {
+      expect(definition.States[name]?.Catch?.[1]).toMatchObject({ ErrorEquals: ['AlreadyDecidedError'], Next: 'ExpireStage' });
+    }
   });
 });

@@ -1,0 +1,368 @@
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import { canonicalJson, type AuditEvent, type Json } from './audit-chain.js';
+import type { Checkpoint, CheckpointHead } from './audit-checkpoint.js';
+
+// The export file (DESIGN.md "Audit"): the same records in two encodings, JSON lines and CSV, so that
+// `npm run audit -- verify` checks either one the same way.
+//
+//   export      first: what was asked for (the filter), when, and up to which hour checkpoints existed
+//   content     request-filtered exports: each version's content, bound to the chain by its contentHash
+//   event       one audit event, exactly its hashed fields
+//   checkpoint  after the events of its hour
+//   end         last: counts and a running digest over every record before it (truncation, stray edits)
+//
+// Chains are complete from seq 1: a date-range export brings each chain it touches from its first event
+// (the events before `from` come first, just ahead of the chain's first event in range). Ranges are widened
+// to whole UTC hours, the checkpoints' periods.
+
+export const EXPORT_FORMAT = 'signoff-audit/1';
+export type ExportFormat = 'jsonl' | 'csv';
+
+export interface ExportFilter {
+  /** Inclusive, on the hour. */
+  readonly from: string;
+  /** Exclusive, on the hour. */
+  readonly to: string;
+  readonly requestId?: string;
+  readonly account?: string;
+  /** Only these event types. Such an export lists events, not whole chains: see verify. */
+  readonly types?: readonly string[];
+}
+
+export interface ExportHeader {
+  readonly kind: 'export';
+  readonly format: typeof EXPORT_FORMAT;
+  readonly exportId: string;
+  readonly exportedAt: string;
+  readonly filter: ExportFilter;
+  /** The end of the last hour that had a checkpoint when the export began (null: none yet). */
+  readonly sealedUntil: string | null;
+  /** sha256 of the canonical JSON of the other fields. */
+  readonly hash: string;
+}
+
+export interface ContentRecord {
+  readonly kind: 'content';
+  readonly requestId: string;
+  readonly version: number;
+  readonly contentHash: string;
+  readonly submission: { readonly [key: string]: Json };
+}
+
+export interface EventRecord extends AuditEvent {
+  readonly kind: 'event';
+}
+
+export interface CheckpointRecord extends Checkpoint {
+  readonly kind: 'checkpoint';
+}
+
+export interface EndRecord {
+  readonly kind: 'end';
+  readonly events: number;
+  readonly checkpoints: number;
+  readonly contents: number;
+  readonly digest: string;
+}
+
+export type ExportRecord = ExportHeader | ContentRecord | EventRecord | CheckpointRecord | EndRecord;
+
+export function eventRecord(e: AuditEvent): EventRecord {
+  return { kind: 'event', requestId: e.requestId, seq: e.seq, at: e.at, type: e.type, actor: e.actor, data: e.data, prevHash: e.prevHash, hash: e.hash };
+}
+
+export function checkpointRecord(c: Checkpoint): CheckpointRecord {
+  return { kind: 'checkpoint', period: c.period, heads: c.heads, previous: c.previous, at: c.at, hash: c.hash, signature: c.signature, keyId: c.keyId };
+}
+
+function filterJson(f: ExportFilter): Json {
+  return {
+    from: f.from,
+    to: f.to,
+    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
+    ...(f.account !== undefined ? { account: f.account } : {}),
+    ...(f.types !== undefined ? { types: [...f.types] } : {}),
+  };
+}
+
+export function hashHeader(h: Omit<ExportHeader, 'hash'>): string {
+  const json: Json = { kind: h.kind, format: h.format, exportId: h.exportId, exportedAt: h.exportedAt, filter: filterJson(h.filter), sealedUntil: h.sealedUntil };
+  return createHash('sha256').update(canonicalJson(json)).digest('hex');
+}
+
+export function exportHeader(h: Omit<ExportHeader, 'kind' | 'format' | 'hash'>): ExportHeader {
+  const body = { kind: 'export' as const, format: EXPORT_FORMAT, ...h };
+  return { ...body, hash: hashHeader(body) };
+}
+
+function recordJson(record: Exclude<ExportRecord, EventRecord>): Json {
+  switch (record.kind) {
+    case 'export':
+      return { kind: record.kind, format: record.format, exportId: record.exportId, exportedAt: record.exportedAt, filter: filterJson(record.filter), sealedUntil: record.sealedUntil, hash: record.hash };
+    case 'content':
+      return { kind: record.kind, requestId: record.requestId, version: record.version, contentHash: record.contentHash, submission: record.submission };
+    case 'checkpoint':
+      return {
+        kind: record.kind,
+        period: { from: record.period.from, to: record.period.to },
+        heads: record.heads.map(headJson),
+        previous: record.previous,
+        at: record.at,
+        hash: record.hash,
+        signature: record.signature,
+        keyId: record.keyId,
+      };
+    case 'end':
+      return { kind: record.kind, events: record.events, checkpoints: record.checkpoints, contents: record.contents, digest: record.digest };
+  }
+}
+
+function headJson(h: CheckpointHead): Json {
+  return { requestId: h.requestId, seq: h.seq, hash: h.hash, ...(h.account !== undefined ? { account: h.account } : {}) };
+}
+
+/** The digest before the first record. */
+export const DIGEST_START = createHash('sha256').update(EXPORT_FORMAT).digest('hex');
+
+/**
+ * The running digest the end record carries: sha256(previous digest, record). An event enters by its hash
+ * (verify has recomputed it from the content first); every other record by its canonical JSON. The state is
+ * one hex string, so a paginated export carries it from page to page in its cursor.
+ */
+export function nextDigest(digest: string, record: Exclude<ExportRecord, EndRecord>): string {
+  const part = record.kind === 'event' ? `event:${record.hash}` : canonicalJson(recordJson(record));
+  return createHash('sha256').update(digest).update('\n').update(part).digest('hex');
+}
+
+// ---- JSON lines --------------------------------------------------------------------------------------
+
+export function jsonlLine(record: ExportRecord): string {
+  return `${JSON.stringify(record.kind === 'event' ? record : recordJson(record))}\n`;
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------------
+
+/** The fixed CSV header. Events fill the first eight columns; other records put their JSON in `data`. */
+export const CSV_COLUMNS = ['requestId', 'seq', 'at', 'type', 'actor', 'data', 'prevHash', 'hash', 'kind'] as const;
+
+export function csvFields(record: ExportRecord): string[] {
+  if (record.kind === 'event') {
+    return [record.requestId, String(record.seq), record.at, record.type, record.actor, canonicalJson(record.data), record.prevHash, record.hash, 'event'];
+  }
+  const requestId = record.kind === 'content' ? record.requestId : '';
+  const at = record.kind === 'export' ? record.exportedAt : record.kind === 'checkpoint' ? record.at : '';
+  const hash = record.kind === 'end' ? record.digest : record.kind === 'content' ? record.contentHash : record.hash;
+  return [requestId, '', at, '', '', canonicalJson(recordJson(record)), '', hash, record.kind];
+}
+
+/** CSV text of some records, through csv-stringify (quoting, embedded quotes and newlines are its business). */
+export function csvText(records: readonly ExportRecord[], withHeader: boolean): string {
+  return stringify(records.map(csvFields), { header: withHeader, columns: [...CSV_COLUMNS], eof: true, record_delimiter: 'unix' });
+}
+
+export function formatRecords(records: readonly ExportRecord[], format: ExportFormat, withCsvHeader: boolean): string {
+  return format === 'csv' ? csvText(records, withCsvHeader) : records.map(jsonlLine).join('');
+}
+
+// ---- Parsing, strictly: an unknown or missing field is a bad record ----------------------------------
+
+export class RecordFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordFormatError';
+  }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+type Obj = Readonly<Record<string, unknown>>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function exactKeys(o: Obj, required: readonly string[], optional: readonly string[] = []): void {
+  for (const k of required) if (!(k in o)) throw new RecordFormatError(`missing field "${k}"`);
+  for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) throw new RecordFormatError(`unexpected field "${k}"`);
+}
+
+function str(o: Obj, k: string, pattern?: RegExp): string {
+  const v = o[k];
+  if (typeof v !== 'string' || (pattern !== undefined && !pattern.test(v))) throw new RecordFormatError(`field "${k}" is not ${pattern === HEX64 ? 'a sha256 hex digest' : pattern === ISO ? 'an ISO 8601 UTC time' : 'a string'}`);
+  return v;
+}
+
+function count(o: Obj, k: string, min = 0): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new RecordFormatError(`field "${k}" is not an integer ≥ ${min}`);
+  return v;
+}
+
+function jsonObject(o: Obj, k: string): { readonly [key: string]: Json } {
+  const v = o[k];
+  if (!isObject(v)) throw new RecordFormatError(`field "${k}" is not an object`);
+  return v as { readonly [key: string]: Json };
+}
+
+const EVENT_KEYS = ['kind', 'requestId', 'seq', 'at', 'type', 'actor', 'data', 'prevHash', 'hash'] as const;
+
+function parseEvent(o: Obj): EventRecord {
+  exactKeys(o, EVENT_KEYS);
+  return {
+    kind: 'event',
+    requestId: str(o, 'requestId'),
+    seq: count(o, 'seq', 1),
+    at: str(o, 'at', ISO),
+    type: str(o, 'type'),
+    actor: str(o, 'actor'),
+    data: jsonObject(o, 'data'),
+    prevHash: str(o, 'prevHash', HEX64),
+    hash: str(o, 'hash', HEX64),
+  };
+}
+
+function parseFilter(v: unknown): ExportFilter {
+  if (!isObject(v)) throw new RecordFormatError('field "filter" is not an object');
+  exactKeys(v, ['from', 'to'], ['requestId', 'account', 'types']);
+  const types = v['types'];
+  if (types !== undefined && (!Array.isArray(types) || !types.every((t) => typeof t === 'string'))) throw new RecordFormatError('field "types" is not a list of strings');
+  return {
+    from: str(v, 'from', ISO),
+    to: str(v, 'to', ISO),
+    ...(v['requestId'] !== undefined ? { requestId: str(v, 'requestId') } : {}),
+    ...(v['account'] !== undefined ? { account: str(v, 'account') } : {}),
+    ...(types !== undefined ? { types: types as string[] } : {}),
+  };
+}
+
+function parseHeads(v: unknown): CheckpointHead[] {
+  if (!Array.isArray(v)) throw new RecordFormatError('field "heads" is not a list');
+  return v.map((h: unknown) => {
+    if (!isObject(h)) throw new RecordFormatError('a head is not an object');
+    exactKeys(h, ['requestId', 'seq', 'hash'], ['account']);
+    return { requestId: str(h, 'requestId'), seq: count(h, 'seq', 1), hash: str(h, 'hash', HEX64), ...(h['account'] !== undefined ? { account: str(h, 'account') } : {}) };
+  });
+}
+
+/** A record from its JSON object (a JSON line, or the `data` column of a CSV row that is not an event). */
+export function recordFromJson(value: unknown): ExportRecord {
+  if (!isObject(value)) throw new RecordFormatError('the record is not a JSON object');
+  switch (value['kind']) {
+    case 'event':
+      return parseEvent(value);
+    case 'export': {
+      exactKeys(value, ['kind', 'format', 'exportId', 'exportedAt', 'filter', 'sealedUntil', 'hash']);
+      if (value['format'] !== EXPORT_FORMAT) throw new RecordFormatError(`unknown format ${JSON.stringify(value['format'])} (expected ${EXPORT_FORMAT})`);
+      const sealed = value['sealedUntil'];
+      return {
+        kind: 'export',
+        format: EXPORT_FORMAT,
+        exportId: str(value, 'exportId'),
+        exportedAt: str(value, 'exportedAt', ISO),
+        filter: parseFilter(value['filter']),
+        sealedUntil: sealed === null ? null : str(value, 'sealedUntil', ISO),
+        hash: str(value, 'hash', HEX64),
+      };
+    }
+    case 'content':
+      exactKeys(value, ['kind', 'requestId', 'version', 'contentHash', 'submission']);
+      return { kind: 'content', requestId: str(value, 'requestId'), version: count(value, 'version', 1), contentHash: str(value, 'contentHash', HEX64), submission: jsonObject(value, 'submission') };
+    case 'checkpoint': {
+      exactKeys(value, ['kind', 'period', 'heads', 'previous', 'at', 'hash', 'signature', 'keyId']);
+      const period = value['period'];
+      if (!isObject(period)) throw new RecordFormatError('field "period" is not an object');
+      exactKeys(period, ['from', 'to']);
+      return {
+        kind: 'checkpoint',
+        period: { from: str(period, 'from', ISO), to: str(period, 'to', ISO) },
+        heads: parseHeads(value['heads']),
+        previous: str(value, 'previous', HEX64),
+        at: str(value, 'at', ISO),
+        hash: str(value, 'hash', HEX64),
+        signature: str(value, 'signature'),
+        keyId: str(value, 'keyId'),
+      };
+    }
+    case 'end':
+      exactKeys(value, ['kind', 'events', 'checkpoints', 'contents', 'digest']);
+      return { kind: 'end', events: count(value, 'events'), checkpoints: count(value, 'checkpoints'), contents: count(value, 'contents'), digest: str(value, 'digest', HEX64) };
+    default:
+      throw new RecordFormatError(`unknown record kind ${JSON.stringify(value['kind'])}`);
+  }
+}
+
+export function parseJsonlRecord(line: string): ExportRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new RecordFormatError('the line is not valid JSON');
+  }
+  return recordFromJson(value);
+}
+
+function parseJsonColumn(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RecordFormatError('the data column is not valid JSON');
+  }
+}
+
+/** A record from one CSV row (after the header row). The row must hold exactly what csvFields writes. */
+export function parseCsvRecord(fields: readonly string[]): ExportRecord {
+  if (fields.length !== CSV_COLUMNS.length) throw new RecordFormatError(`the row has ${fields.length} columns, not ${CSV_COLUMNS.length}`);
+  const [requestId, seq, at, type, actor, data, prevHash, hash, kind] = fields as [string, string, string, string, string, string, string, string, string];
+  if (kind === 'event') {
+    if (!/^[1-9]\d*$/.test(seq)) throw new RecordFormatError('field "seq" is not an integer ≥ 1');
+    const record = parseEvent({ kind, requestId, seq: Number(seq), at, type, actor, data: parseJsonColumn(data), prevHash, hash });
+    // The data column must be exactly the canonical JSON it was written as.
+    if (canonicalJson(record.data) !== data) throw new RecordFormatError('the data column is not in canonical form');
+    return record;
+  }
+  const record = recordFromJson(parseJsonColumn(data));
+  if (record.kind !== kind) throw new RecordFormatError(`the kind column says ${kind} but the data holds a ${record.kind} record`);
+  const expected = csvFields(record);
+  if (expected.some((v, i) => v !== fields[i])) throw new RecordFormatError(`the columns of this ${kind} row do not match its data`);
+  return record;
+}
+
+// ---- Cursor of a paginated export (HTTP) -------------------------------------------------------------
+
+/** Where an export stands after a page: enough to continue it exactly, kept by the client between pages. */
+export interface ExportPosition {
+  readonly exportId: string;
+  readonly exportedAt: string;
+  readonly format: ExportFormat;
+  readonly filter: ExportFilter;
+  readonly contents: boolean;
+  readonly sealedUntil: string | null;
+  /** The time-index key of the last event in range already written (its earlier-chain context included). */
+  readonly after: string | null;
+  /** Hour index of the last checkpoint already written. */
+  readonly checkpointAfter: number | null;
+  readonly header: boolean;
+  readonly contentsDone: boolean;
+  readonly events: number;
+  readonly checkpoints: number;
+  readonly contentCount: number;
+  readonly digest: string;
+}
+
+export function encodeCursor(position: ExportPosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): ExportPosition {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new RecordFormatError('the cursor is not one this service gave out');
+  }
+  if (!isObject(value) || typeof value['exportId'] !== 'string' || typeof value['digest'] !== 'string' || !isObject(value['filter'])) {
+    throw new RecordFormatError('the cursor is not one this service gave out');
+  }
+  return { ...(value as unknown as ExportPosition), filter: parseFilter(value['filter']) };
+}
