@@ -1,13 +1,37 @@
 import { appendAudit } from './adapters/audit.js';
-import { recordExecution } from './adapters/requests.js';
+import { putWithdrawLink } from './adapters/approvals.js';
+import { sendMail } from './adapters/mail.js';
+import { claimAcknowledgement, recordExecution } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
+import { newLinkId, sha256Hex } from './core/ids.js';
+import { acknowledgementMail } from './core/render.js';
 import { recordSubmissionPayload } from './core/task-payloads.js';
+import { directory } from './shared/directory.js';
+import { optionalEnv, requireEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 
-// RecordSubmission: ties the stored submission to the execution that will carry it.
+// RecordSubmission: ties the stored submission (this version) to the execution that carries it, and
+// acknowledges it to the submitter with a link to withdraw it — in the mail thread for mailed requests.
+
+const baseUrl = requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
+const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
+
 export const handler = taskHandler(recordSubmissionPayload, async ({ requestId, version, executionArn }) => {
   const request = await recordExecution(requestId, executionArn);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   await appendAudit(requestId, { type: 'workflow.started', actor: 'signoff', data: { executionArn, version } });
+  if (await claimAcknowledgement(requestId, version)) {
+    const withdrawId = newLinkId();
+    await putWithdrawLink(sha256Hex(withdrawId), requestId);
+    const mail = acknowledgementMail(directory.institution, request, `${baseUrl}/withdraw/${withdrawId}`);
+    const thread = request.thread;
+    const messageId = await sendMail({
+      from: mailFrom,
+      to: [request.submission.submitter],
+      ...mail,
+      ...(thread ? { inReplyTo: thread.messageId, references: [...thread.references] } : {}),
+    });
+    await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, kind: 'acknowledgement', version, messageId } });
+  }
   return { kind: request.kind };
 });

@@ -1,8 +1,19 @@
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type KeySchemaElement, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  type AttributeDefinition,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tables } from '../lib/tables.js';
+import { reindexAudit } from '../lambdas/adapters/audit-reindex.js';
+import { tables, type KeySpec, type TableSpec } from '../lib/tables.js';
 import { closeServer, listenLoopback } from './net.js';
 
 // dynalite persisted under the data directory: the local stand-in for DynamoDB. One process per path.
@@ -19,17 +30,96 @@ export async function startDynamo(dataDir: string): Promise<LocalDynamo> {
   const port = await listenLoopback(server, 0);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
-  for (const t of tables) {
-    if (existing.has(t.localName)) continue;
-    const keys: KeySchemaElement[] = [{ AttributeName: t.partitionKey.name, KeyType: 'HASH' }];
-    const attributes: AttributeDefinition[] = [{ AttributeName: t.partitionKey.name, AttributeType: t.partitionKey.type }];
-    if (t.sortKey) {
-      keys.push({ AttributeName: t.sortKey.name, KeyType: 'RANGE' });
-      attributes.push({ AttributeName: t.sortKey.name, AttributeType: t.sortKey.type });
-    }
-    await client.send(new CreateTableCommand({ TableName: t.localName, KeySchema: keys, AttributeDefinitions: attributes, BillingMode: 'PAY_PER_REQUEST' }));
+  try {
+    for (const t of tables) await ensureTable(client, t);
+  } finally {
+    client.destroy();
   }
-  client.destroy();
   return { endpoint, close: () => closeServer(server) };
+}
+
+function keySchema(partitionKey: KeySpec, sortKey: KeySpec | undefined): KeySchemaElement[] {
+  return [{ AttributeName: partitionKey.name, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : [])];
+}
+
+async function createTable(client: DynamoDBClient, name: string, t: TableSpec): Promise<void> {
+  const attributes = new Map<string, AttributeDefinition>();
+  const define = (k: KeySpec | undefined) => {
+    if (k !== undefined) attributes.set(k.name, { AttributeName: k.name, AttributeType: k.type });
+  };
+  define(t.partitionKey);
+  define(t.sortKey);
+  const indexes: GlobalSecondaryIndex[] = (t.indexes ?? []).map((i) => {
+    define(i.partitionKey);
+    define(i.sortKey);
+    return { IndexName: i.name, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' } };
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: keySchema(t.partitionKey, t.sortKey),
+      AttributeDefinitions: [...attributes.values()],
+      BillingMode: 'PAY_PER_REQUEST',
+      ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+    }),
+  );
+}
+
+async function hasAllIndexes(client: DynamoDBClient, name: string, t: TableSpec): Promise<boolean> {
+  const out = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((out.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  return (t.indexes ?? []).every((i) => present.has(i.name));
+}
+
+async function copyItems(doc: DynamoDBDocumentClient, from: string, to: string): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new ScanCommand({ TableName: from, ExclusiveStartKey: startKey }));
+    const items = out.Items ?? [];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> = {
+        [to]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      while (Object.keys(requests).length > 0) {
+        const written = await doc.send(new BatchWriteCommand({ RequestItems: requests }));
+        requests = (written.UnprocessedItems ?? {}) as typeof requests;
+      }
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey !== undefined);
+}
+
+/**
+ * Creates a table, or brings an existing one up to its spec. dynalite cannot add an index to a table, so a
+ * table from an earlier version is rebuilt through a copy (`<name>.rebuild`), in steps that a crash at any
+ * point leaves resumable: while the original lacks the index it still holds every item; once the new table
+ * exists, the copy does.
+ */
+async function ensureTable(client: DynamoDBClient, t: TableSpec): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(client);
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const rebuild = `${t.localName}.rebuild`;
+  const hasTable = existing.has(t.localName);
+  if (!hasTable && !existing.has(rebuild)) {
+    await createTable(client, t.localName, t);
+    return;
+  }
+  const current = hasTable && (await hasAllIndexes(client, t.localName, t));
+  if (existing.has(rebuild) && !current) {
+    // Interrupted in the first step: the original is intact, start again.
+    if (hasTable) await client.send(new DeleteTableCommand({ TableName: rebuild }));
+  } else if (current && !existing.has(rebuild)) {
+    return;
+  }
+  if (!current) {
+    if (hasTable) {
+      await createTable(client, rebuild, t);
+      await copyItems(doc, t.localName, rebuild);
+      await client.send(new DeleteTableCommand({ TableName: t.localName }));
+    }
+    await createTable(client, t.localName, t);
+  }
+  await copyItems(doc, rebuild, t.localName);
+  await client.send(new DeleteTableCommand({ TableName: rebuild }));
+  if (t.envVar === 'AUDIT_TABLE') await reindexAudit(doc, t.localName);
 }

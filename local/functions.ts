@@ -12,6 +12,9 @@ export const httpFunctions = [
   { name: 'request-audit', entry: 'lambdas/request-audit.ts' },
   { name: 'review', entry: 'lambdas/review.ts' },
   { name: 'media', entry: 'lambdas/media.ts' },
+  { name: 'versions', entry: 'lambdas/versions.ts' },
+  { name: 'withdraw', entry: 'lambdas/withdraw.ts' },
+  { name: 'withdraw-link', entry: 'lambdas/withdraw-link.ts' },
 ] as const;
 
 export type FunctionName = (typeof workflowFunctions)[number]['name'] | (typeof httpFunctions)[number]['name'];

@@ -28,6 +28,9 @@ export const routes: readonly Route[] = [
   route(['POST'], '/v1/requests', 'intake'),
   route(['GET'], '/v1/requests/{requestId}', 'request-status'),
   route(['GET'], '/v1/requests/{requestId}/audit', 'request-audit'),
+  route(['POST'], '/v1/requests/{requestId}/versions', 'versions'),
+  route(['POST'], '/v1/requests/{requestId}/withdraw', 'withdraw'),
+  route(['GET', 'HEAD', 'POST'], '/withdraw/{linkId}', 'withdraw-link'),
   route(['GET', 'HEAD', 'POST'], '/approvals/{linkId}', 'review'),
   route(['GET', 'HEAD'], '/media/{key}', 'media'),
 ];

@@ -73,3 +73,13 @@ export async function markInboundAnswered(messageIdHash: string): Promise<void> 
 export async function inboundAnswered(messageIdHash: string): Promise<boolean> {
   return (await getItem(table, { pk: `inbound#${messageIdHash}` })) !== undefined;
 }
+
+/** A withdraw link (e-mailed to the submitter): its hash names the request. */
+export async function putWithdrawLink(linkHash: string, requestId: string): Promise<void> {
+  await putItem(table, { pk: `withdraw#${linkHash}`, requestId, createdAt: new Date().toISOString() });
+}
+
+export async function requestOfWithdrawLink(linkHash: string): Promise<string | undefined> {
+  const item = await getItem(table, { pk: `withdraw#${linkHash}` });
+  return typeof item?.['requestId'] === 'string' ? item['requestId'] : undefined;
+}

@@ -1,12 +1,27 @@
-import { chainEvent, type AuditEvent, type Json } from '../core/audit-chain.js';
+import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent, type Json } from '../core/audit-chain.js';
+import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
+import type { EventFilter, StoredEvent } from '../use-cases/export-audit.js';
+import { AUDIT_TIME_INDEX } from '../../lib/tables.js';
 import { requireEnv } from '../shared/env.js';
-import { putIfAbsent, queryAll, queryLast } from './dynamo.js';
+import { documentClient, putIfAbsent, putItem, queryAll, queryLast, type Item } from './dynamo.js';
 
 // The audit table: partition requestId, sort seq. Appends are conditional on the seq being free,
 // so two writers racing for the same position cannot fork a chain; the loser re-reads the head.
+//
+// Beside the hashed event fields each item carries attributes for reading, outside the hash:
+//   day, atKey  the time index (lib/tables.ts), for date-range exports and hourly checkpoints
+//   account     the request's account, copied from the chain's head (the first event names it)
+//   prevAt      the time of the event before, so that an export finds a chain's first event in its range
+//               without reading the one before it
+// Checkpoints live in the same table under the reserved partition `checkpoint`, sorted by hour.
 const table = requireEnv('AUDIT_TABLE');
 const MAX_ATTEMPTS = 8;
+
+export const CHECKPOINT_PARTITION = 'checkpoint';
+/** Heads per item: a busy hour's heads are split over items of their own (DynamoDB items stop at 400 KB). */
+const HEADS_PER_ITEM = 2000;
 
 export interface AuditEntry {
   readonly type: string;
@@ -14,17 +29,243 @@ export interface AuditEntry {
   readonly data: { readonly [key: string]: Json };
 }
 
+
 export async function appendAudit(requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const head = (await queryLast(table, 'requestId', requestId)) as AuditEvent | undefined;
-    const event = chainEvent(head, { requestId, at: now.toISOString(), ...entry });
-    if (await putIfAbsent(table, { ...event }, 'seq')) return event;
+    const headItem = await queryLast(table, 'requestId', requestId);
+    const head = headItem === undefined ? undefined : toAuditEvent(headItem);
+    const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...entry });
+    const account = headItem === undefined ? entry.data['account'] : headItem['account'];
+    const item: Item = {
+      ...event,
+      ...indexAttributesOf(event),
+      ...(typeof account === 'string' ? { account } : {}),
+      ...(head !== undefined ? { prevAt: head.at } : {}),
+    };
+    if (await putIfAbsent(table, item, 'seq')) return event;
   }
   throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
 }
 
 export async function readAudit(requestId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
-  for await (const item of queryAll(table, 'requestId', requestId)) events.push(item as unknown as AuditEvent);
+  for await (const item of queryAll(table, 'requestId', requestId)) events.push(toAuditEvent(item));
   return events;
+}
+
+function stored(item: Item): StoredEvent {
+  const account = item['account'];
+  const prevAt = item['prevAt'];
+  return { event: toAuditEvent(item), ...(typeof account === 'string' ? { account } : {}), ...(typeof prevAt === 'string' ? { prevAt } : {}) };
+}
+
+function filterExpression(filter: EventFilter, names: Record<string, string>, values: Record<string, unknown>): string | undefined {
+  const parts: string[] = [];
+  if (filter.account !== undefined) {
+    names['#acc'] = 'account';
+    values[':acc'] = filter.account;
+    parts.push('#acc = :acc');
+  }
+  if (filter.types !== undefined && filter.types.length > 0) {
+    names['#type'] = 'type';
+    filter.types.forEach((t, i) => (values[`:t${i}`] = t));
+    parts.push(`#type IN (${filter.types.map((_t, i) => `:t${i}`).join(', ')})`);
+  }
+  return parts.length > 0 ? parts.join(' AND ') : undefined;
+}
+
+async function* pages(input: QueryCommandInput): AsyncGenerator<Item> {
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const out = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    for (const item of out.Items ?? []) yield item;
+    startKey = out.LastEvaluatedKey;
+  } while (startKey !== undefined);
+}
+
+function splitAtKey(atKey: string): { requestId: string; seq: number } {
+  const [, requestId = '', seq = '0'] = atKey.split('#');
+  return { requestId, seq: Number(seq) };
+}
+
+/**
+ * One UTC day's events from the time index with `atKey` in [fromKey, toKey], in time order, after `startAfter`
+ * (an atKey) when given. An `at` on the hour as `toKey` excludes events at that instant: their keys sort after it.
+ */
+export function eventsOfDay(day: string, fromKey: string, toKey: string, filter: EventFilter = {}, startAfter?: string): AsyncGenerator<StoredEvent> {
+  const names: Record<string, string> = { '#d': 'day', '#k': 'atKey' };
+  const values: Record<string, unknown> = { ':d': day, ':from': fromKey, ':to': toKey };
+  const condition = filterExpression(filter, names, values);
+  const start = startAfter === undefined ? undefined : { day, atKey: startAfter, ...splitAtKey(startAfter) };
+  return mapItems(
+    pages({
+      TableName: table,
+      IndexName: AUDIT_TIME_INDEX.name,
+      KeyConditionExpression: '#d = :d AND #k BETWEEN :from AND :to',
+      ...(condition !== undefined ? { FilterExpression: condition } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+}
+
+async function* mapItems(items: AsyncIterable<Item>): AsyncGenerator<StoredEvent> {
+  for await (const item of items) yield stored(item);
+}
+
+/** A chain's events with seq in [fromSeq, toSeq], in order. */
+export function chainEvents(requestId: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, filter: EventFilter = {}): AsyncGenerator<StoredEvent> {
+  const names: Record<string, string> = { '#r': 'requestId', '#s': 'seq' };
+  const values: Record<string, unknown> = { ':r': requestId, ':lo': fromSeq, ':hi': toSeq };
+  const condition = filterExpression(filter, names, values);
+  return mapItems(
+    pages({
+      TableName: table,
+      KeyConditionExpression: '#r = :r AND #s BETWEEN :lo AND :hi',
+      ...(condition !== undefined ? { FilterExpression: condition } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ConsistentRead: true,
+    }),
+  );
+}
+
+export async function eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined> {
+  const out = await documentClient.send(new GetCommand({ TableName: table, Key: { requestId, seq }, ConsistentRead: true }));
+  return out.Item === undefined ? undefined : stored(out.Item);
+}
+
+/** A chain's first and last events (undefined for a request with no events). */
+export async function chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined> {
+  const one = async (forward: boolean) => {
+    const out = await documentClient.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: '#r = :r',
+        ExpressionAttributeNames: { '#r': 'requestId' },
+        ExpressionAttributeValues: { ':r': requestId },
+        ScanIndexForward: forward,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return out.Items?.[0];
+  };
+  const [first, last] = await Promise.all([one(true), one(false)]);
+  return first === undefined || last === undefined ? undefined : { first: stored(first), last: stored(last) };
+}
+
+/** The time of the earliest event in the table: one pass over it, read only before the first checkpoint exists. */
+export async function earliestEventAt(): Promise<string | undefined> {
+  let earliest: string | undefined;
+  let startKey: Item | undefined;
+  do {
+    const out = await documentClient.send(
+      new ScanCommand({
+        TableName: table,
+        ProjectionExpression: '#at',
+        FilterExpression: 'attribute_exists(#at) AND NOT begins_with(#r, :cp)',
+        ExpressionAttributeNames: { '#at': 'at', '#r': 'requestId' },
+        ExpressionAttributeValues: { ':cp': CHECKPOINT_PARTITION },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const at = item['at'];
+      if (typeof at === 'string' && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return earliest;
+}
+
+/** The head of every chain that moved in `period`: its last event there. Memory: one entry per such chain. */
+export async function headsOf(period: Period): Promise<CheckpointHead[]> {
+  const heads = new Map<string, CheckpointHead>();
+  for await (const { event, account } of eventsOfDay(period.from.slice(0, 10), period.from, period.to)) {
+    const known = heads.get(event.requestId);
+    if (known === undefined || event.seq > known.seq) {
+      heads.set(event.requestId, { requestId: event.requestId, seq: event.seq, hash: event.hash, ...(account !== undefined ? { account } : {}) });
+    }
+  }
+  return [...heads.values()];
+}
+
+// ---- Checkpoints ---------------------------------------------------------------------------------------
+
+const headsPartition = (hourIndex: number) => `${CHECKPOINT_PARTITION}#${hourIndex}`;
+
+async function checkpointFrom(item: Item): Promise<Checkpoint> {
+  const chunks = item['headChunks'];
+  let heads = (item['heads'] ?? []) as CheckpointHead[];
+  if (typeof chunks === 'number') {
+    heads = [];
+    for await (const part of queryAll(table, 'requestId', headsPartition(item['seq'] as number))) heads.push(...(part['heads'] as CheckpointHead[]));
+  }
+  return {
+    kind: 'checkpoint',
+    period: item['period'] as Period,
+    heads,
+    previous: item['previous'] as string,
+    at: item['at'] as string,
+    hash: item['hash'] as string,
+    signature: item['signature'] as string,
+    keyId: item['keyId'] as string,
+  };
+}
+
+export async function latestCheckpoint(): Promise<Checkpoint | undefined> {
+  const item = await queryLast(table, 'requestId', CHECKPOINT_PARTITION);
+  return item === undefined ? undefined : checkpointFrom(item);
+}
+
+export async function firstCheckpoint(): Promise<Checkpoint | undefined> {
+  const out = await documentClient.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: '#r = :r',
+      ExpressionAttributeNames: { '#r': 'requestId' },
+      ExpressionAttributeValues: { ':r': CHECKPOINT_PARTITION },
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = out.Items?.[0];
+  return item === undefined ? undefined : checkpointFrom(item);
+}
+
+/**
+ * Stores a checkpoint unless one for its hour exists. Returns the checkpoint that holds the hour: this one, or the
+ * one another writer stored first.
+ */
+export async function putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint> {
+  const hourIndex = hourIndexOf(checkpoint.period.from);
+  const { heads, ...rest } = checkpoint;
+  let item: Item = { requestId: CHECKPOINT_PARTITION, seq: hourIndex, ...rest, heads };
+  if (heads.length > HEADS_PER_ITEM) {
+    // Parts first, deterministic in content: a writer that loses the race below rewrites them with the same heads
+    // only if its own checkpoint saw the same hour, which it did (the hour was sealed before either started).
+    const parts = Math.ceil(heads.length / HEADS_PER_ITEM);
+    for (let i = 0; i < parts; i++) await putItem(table, { requestId: headsPartition(hourIndex), seq: i, heads: heads.slice(i * HEADS_PER_ITEM, (i + 1) * HEADS_PER_ITEM) });
+    item = { requestId: CHECKPOINT_PARTITION, seq: hourIndex, ...rest, headChunks: parts };
+  }
+  if (await putIfAbsent(table, item, 'seq')) return checkpoint;
+  const winner = await documentClient.send(new GetCommand({ TableName: table, Key: { requestId: CHECKPOINT_PARTITION, seq: hourIndex }, ConsistentRead: true }));
+  if (winner.Item === undefined) throw new ConcurrentUpdateError(`checkpoint for ${checkpoint.period.from} vanished`);
+  return checkpointFrom(winner.Item);
+}
+
+/** Checkpoints of the hours [fromHour, toHour), after `afterHour` when given, in order. */
+export async function* checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint> {
+  const lo = afterHour === undefined ? fromHour : Math.max(fromHour, afterHour + 1);
+  if (lo >= toHour) return;
+  const items = pages({
+    TableName: table,
+    KeyConditionExpression: '#r = :r AND #s BETWEEN :lo AND :hi',
+    ExpressionAttributeNames: { '#r': 'requestId', '#s': 'seq' },
+    ExpressionAttributeValues: { ':r': CHECKPOINT_PARTITION, ':lo': lo, ':hi': toHour - 1 },
+    ConsistentRead: true,
+  });
+  for await (const item of items) yield checkpointFrom(item);
 }

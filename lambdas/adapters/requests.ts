@@ -141,13 +141,13 @@ export async function withdrawRequest(requestId: string): Promise<RequestRecord 
  * A new version after changes were requested: the old one moves to previousVersions and the route starts
  * again from the first stage (GOVERNANCE.md §3). Conditional on the version the submitter answered.
  */
-export async function startNewVersion(current: RequestRecord, submission: Submission, contentHash: string, now: Date): Promise<RequestRecord | undefined> {
+export async function startNewVersion(current: RequestRecord, submission: Submission, contentHash: string, versionKey: string, now: Date): Promise<RequestRecord | undefined> {
   const previous = { version: current.version, submission: current.submission, contentHash: current.contentHash, outcome: current.outcome };
   return (await updateItem({
     table,
     key: key(current.requestId),
     update:
-      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now REMOVE outcome, outcomeNotified, publication',
+      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, outcomeNotified, publication, acknowledged',
     condition: 'version = :v AND outcome = :cr',
     names: { '#status': 'status' },
     values: {
@@ -159,6 +159,8 @@ export async function startNewVersion(current: RequestRecord, submission: Submis
       ':map': {},
       ':prev': [previous],
       ':now': now.toISOString(),
+      ':key': versionKey,
+      ':none': null,
       ':v': current.version,
       ':cr': 'changes-requested',
     },
@@ -196,4 +198,19 @@ export async function claimOutcomeNotification(requestId: string): Promise<boole
 /** Gives the notification back when sending failed, so the retried task sends it. */
 export async function releaseOutcomeNotification(requestId: string): Promise<void> {
   await updateItem({ table, key: key(requestId), update: 'REMOVE outcomeNotified' });
+}
+
+/**
+ * The acknowledgement is sent once per request version, by whoever sets this flag. At most once: a crash
+ * between flag and mail loses the acknowledgement (the request itself is unaffected), never repeats it.
+ */
+export async function claimAcknowledgement(requestId: string, version: number): Promise<boolean> {
+  const updated = await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET acknowledged = :v',
+    condition: 'version = :v AND attribute_not_exists(acknowledged)',
+    values: { ':v': version },
+  });
+  return updated !== undefined;
 }

@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 
 // Step Functions. Locally AWS_ENDPOINT_URL_SFN points at the local workflow service.
 const sfn = new SFNClient({});
@@ -27,5 +27,15 @@ export async function sendTaskSuccess(taskToken: string, output: unknown): Promi
   } catch (error) {
     if (error instanceof Error && (error.name === 'TaskTimedOut' || error.name === 'TaskDoesNotExist')) return 'already-closed';
     throw error;
+  }
+}
+
+/** Stops an execution (withdrawal). An execution that already ended is not an error. */
+export async function stopExecution(executionArn: string, error: string, cause: string): Promise<void> {
+  try {
+    await sfn.send(new StopExecutionCommand({ executionArn, error, cause }));
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ExecutionDoesNotExist') return;
+    throw e;
   }
 }

@@ -16,7 +16,7 @@ import type { Checkpoint, CheckpointHead } from './audit-checkpoint.js';
 // (the events before `from` come first, just ahead of the chain's first event in range). Ranges are widened
 // to whole UTC hours, the checkpoints' periods.
 
-export const EXPORT_FORMAT = 'signoff-audit/1';
+export const EXPORT_FORMAT = 'signoff-audit/1' as const;
 export type ExportFormat = 'jsonl' | 'csv';
 
 export interface ExportFilter {
@@ -348,6 +348,8 @@ export interface ExportPosition {
   readonly checkpoints: number;
   readonly contentCount: number;
   readonly digest: string;
+  /** Pages answered so far (the archive copy of each page is numbered by it). */
+  readonly page: number;
 }
 
 export function encodeCursor(position: ExportPosition): string {

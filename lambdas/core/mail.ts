@@ -188,7 +188,8 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
     kind: 'brand-post',
     submitter: sender,
     account,
-    title: mail.subject,
+    // A reply's subject carries "Re:" (or AW:, SV:, Fwd:); the post's title does not.
+    title: mail.subject.replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, ''),
     text: body.text,
     format: body.conventions.get('format')?.toLowerCase() ?? 'post',
     ...(body.conventions.has('publish') ? { publishAt: withSeconds(body.conventions.get('publish') ?? '') } : {}),

@@ -147,6 +147,27 @@ export function approvalMail(m: ApprovalMailInput): RenderedMail {
   return { subject, text, html };
 }
 
+/** Sent when the workflow takes a request (each version): its id, what happens next, and how to withdraw it. */
+export function acknowledgementMail(institution: string, request: RequestRecord, withdrawUrl: string): RenderedMail {
+  const s = request.submission;
+  const subject = request.thread ? `Re: ${s.title}` : `Received: ${s.title}`;
+  const text = [
+    `Your post "${s.title}" for ${s.account} is submitted as request ${request.requestId}${request.version > 1 ? `, version ${request.version}` : ''}.`,
+    'It is being checked now; then the approvers are asked in turn (your supervisor, then the communications team,',
+    'and the ethics service if it is a publication). You will hear when it is decided.',
+    '',
+    'To withdraw it before it is decided, open:',
+    withdrawUrl,
+    '',
+    `— Signoff, ${institution}`,
+  ].join('\n');
+  return {
+    subject,
+    text,
+    html: wrapHtml(subject, `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text).replace(escapeHtml(withdrawUrl), `<a href="${escapeHtml(withdrawUrl)}">${escapeHtml(withdrawUrl)}</a>`)}</pre>`),
+  };
+}
+
 export function outcomeMail(institution: string, request: RequestRecord, outcome: Outcome): RenderedMail {
   const s = request.submission;
   const subject = `Your request was ${OUTCOME_TITLE[outcome]}: ${s.title}`;

@@ -4,7 +4,10 @@ import { sendMail } from '../adapters/mail.js';
 import { putMedia } from '../adapters/media.js';
 import { directory } from '../shared/directory.js';
 import { optionalEnv, requireEnv } from '../shared/env.js';
+import { getRequest } from '../adapters/requests.js';
+import { requestIdFor } from '../core/ids.js';
 import { acceptSubmission } from './accept-submission.js';
+import { submitNewVersion } from './change-request.js';
 import type { MailPorts } from './submit-mail.js';
 
 // The real adapters behind submitMail, shared by the SES-triggered function and the local SMTP server.
@@ -15,6 +18,14 @@ export const mailPorts: MailPorts = {
   answered: inboundAnswered,
   markAnswered: markInboundAnswered,
   accept: acceptSubmission,
+  async threadRequest(references) {
+    for (const ref of references) {
+      const request = await getRequest(requestIdFor('mail', ref));
+      if (request !== undefined) return { requestId: request.requestId, status: request.status, outcome: request.outcome };
+    }
+    return undefined;
+  },
+  newVersion: submitNewVersion,
   putMedia: (m) => putMedia(m.key, m.content, m.contentType),
   sendMail,
   audit: appendAudit,

@@ -18,6 +18,9 @@ export interface MailPorts {
   answered(messageIdHash: string): Promise<boolean>;
   markAnswered(messageIdHash: string): Promise<void>;
   accept(a: Acceptance): Promise<Accepted>;
+  /** The mailed request whose thread this mail answers (one of its References is the request's Message-ID). */
+  threadRequest(references: readonly string[]): Promise<{ readonly requestId: string; readonly status: string; readonly outcome?: string | undefined } | undefined>;
+  newVersion(requestId: string, submission: Submission, idempotencyKey: string, now: Date): Promise<{ readonly version: number; readonly created: boolean }>;
   putMedia(m: MediaToStore): Promise<void>;
   sendMail(m: { from: string; to: string[]; subject: string; text: string; html: string; inReplyTo?: string; references?: string[] }): Promise<string>;
   audit(requestId: string, entry: { type: string; actor: string; data: { [key: string]: Json } }): Promise<unknown>;
@@ -27,18 +30,11 @@ export type MailOutcome =
   | { readonly outcome: 'duplicate' }
   | { readonly outcome: 'dropped'; readonly reason: string }
   | { readonly outcome: 'answered'; readonly reason: string }
-  | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean };
+  | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean }
+  | { readonly outcome: 'new-version'; readonly requestId: string; readonly version: number };
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function ack(submission: Submission, requestId: string): string {
-  return [
-    `Your post "${submission.title}" for ${submission.account} is submitted as request ${requestId}.`,
-    'It is being checked now; then the approvers are asked in turn (your supervisor, then the communications team,',
-    'and the ethics service if it is a publication). You will get a reply in this thread when it is decided.',
-  ].join('\n');
 }
 
 export async function submitMail(raw: Buffer, envelopeRecipients: readonly string[], trust: Trust, ports: MailPorts, now: Date = new Date()): Promise<MailOutcome> {
@@ -68,6 +64,20 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   }
 
   for (const m of decision.media) await ports.putMedia(m);
+  // A reply in a request's thread: a new version if changes were requested, otherwise answered, not submitted.
+  const answering = await ports.threadRequest(mail.references);
+  if (answering !== undefined) {
+    if (answering.outcome !== 'changes-requested') {
+      const text = `Your request ${answering.requestId} is ${answering.status}, so this reply changed nothing. To change it, withdraw it (the link is in the acknowledgement) and submit it again.`;
+      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escape(text)}</p>`, ...thread });
+      await ports.audit(answering.requestId, { type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason: `reply to a request that is ${answering.status}` } });
+      await ports.markAnswered(messageIdHash);
+      return { outcome: 'answered', reason: `request is ${answering.status}` };
+    }
+    const version = await ports.newVersion(answering.requestId, decision.submission, messageId, now);
+    await ports.markAnswered(messageIdHash);
+    return { outcome: 'new-version', requestId: answering.requestId, version: version.version };
+  }
   const accepted = await ports.accept({
     channel: 'mail',
     idempotencyKey: messageId,
@@ -76,9 +86,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
     thread: { messageId, references: thread.references },
     now,
   });
-  const text = ack(decision.submission, accepted.requestId);
-  const messageIdOut = await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<pre style="white-space:pre-wrap;font:inherit">${escape(text)}</pre>`, ...thread });
-  await ports.audit(accepted.requestId, { type: 'mail.acknowledged', actor: 'signoff', data: { to: decision.sender, messageId: messageIdOut } });
+  // The acknowledgement, in this thread, comes from the workflow's first state (RecordSubmission).
   await ports.markAnswered(messageIdHash);
   return { outcome: 'submitted', requestId: accepted.requestId, created: accepted.created };
 }

@@ -61,7 +61,9 @@ describe('idempotency on webhook-id', () => {
     await stack.mailTo('grace@example.org', 'Idempotent');
     const audit = await stack.audit(a.requestId);
     expect(audit.events.filter((e) => e.type === 'request.submitted')).toHaveLength(1);
-    expect((await stack.outbox()).filter((m) => m.subject.includes('Idempotent'))).toHaveLength(1);
+    const mails = (await stack.outbox()).filter((m) => m.subject.includes('Idempotent'));
+    expect(mails.filter((m) => m.to.includes('grace@example.org'))).toHaveLength(1);
+    expect(mails.filter((m) => m.to.includes('ada@example.org'))).toHaveLength(1); // the acknowledgement
   });
 
   it('refuses the same id with a different body: 409', async () => {

@@ -46,7 +46,7 @@ describe('a crash while waiting for the second approval', () => {
     const perRecipient = new Map<string, number>();
     for (const m of mails) for (const to of m.to) perRecipient.set(`${to} ${m.subject}`, (perRecipient.get(`${to} ${m.subject}`) ?? 0) + 1);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
-    expect(mails).toHaveLength(4); // grace, carl, cara, and the outcome to ada
+    expect(mails).toHaveLength(5); // the acknowledgement to ada, grace, carl, cara, and the outcome to ada
     const audit = await stack.audit(requestId);
     expect(audit.verification.ok).toBe(true);
     expect(audit.events.filter((e) => e.type === 'approval.requested')).toHaveLength(3);

@@ -1,0 +1,15 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { ScheduledEvent } from 'aws-lambda';
+import { logger } from './shared/logger.js';
+import { writeCheckpoint } from './use-cases/checkpoint-ports.js';
+
+// Hourly (EventBridge schedule, a few minutes past the hour): seals the hours that ended, empty ones included,
+// with signed checkpoints in the audit table and, on AWS, a write-once copy in the Object Lock bucket.
+export const handler = middy<ScheduledEvent, { written: number; latest: string | null }>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async () => {
+    const run = await writeCheckpoint(new Date());
+    logger.info('audit checkpoints written', { written: run.written.length, latest: run.latest?.period.from ?? null });
+    return { written: run.written.length, latest: run.latest?.period.from ?? null };
+  });

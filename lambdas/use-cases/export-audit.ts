@@ -1,0 +1,226 @@
+import { atKeyOf, type AuditEvent } from '../core/audit-chain.js';
+import { ceilHour, floorHour, hourIndexOf, periodOf, type Checkpoint } from '../core/audit-checkpoint.js';
+import {
+  checkpointRecord,
+  DIGEST_START,
+  eventRecord,
+  exportHeader,
+  nextDigest,
+  type ContentRecord,
+  type ExportFilter,
+  type ExportFormat,
+  type ExportPosition,
+  type ExportRecord,
+} from '../core/audit-export.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+
+// The export, as one sequence of records read from the store in time order with constant memory: the time
+// index one UTC day at a time (or one chain, for a single request), merged with the checkpoints of the range.
+// Its whole state is an ExportPosition, so the HTTP API can answer it page by page and the command line can
+// run it to the end in one go.
+
+export interface StoredEvent {
+  readonly event: AuditEvent;
+  readonly account?: string;
+  readonly prevAt?: string;
+}
+
+export interface EventFilter {
+  readonly account?: string;
+  readonly types?: readonly string[];
+}
+
+/** What the export reads (lambdas/adapters/audit.ts, and the requests table for contents). */
+export interface AuditReader {
+  eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncIterable<StoredEvent>;
+  chainEvents(requestId: string, fromSeq?: number, toSeq?: number, filter?: EventFilter): AsyncIterable<StoredEvent>;
+  eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined>;
+  chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined>;
+  earliestEventAt(): Promise<string | undefined>;
+  firstCheckpoint(): Promise<Checkpoint | undefined>;
+  latestCheckpoint(): Promise<Checkpoint | undefined>;
+  checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncIterable<Checkpoint>;
+  contents(requestId: string): Promise<ContentRecord[]>;
+}
+
+export interface ExportInput {
+  readonly from?: string;
+  readonly to?: string;
+  readonly requestId?: string;
+  readonly account?: string;
+  readonly types?: readonly string[];
+  readonly format: ExportFormat;
+  /** Include each version's content (default: for a single request). */
+  readonly contents?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+function instant(value: string, name: string, problems: string[]): string | undefined {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    problems.push(`${name} must be a date or an ISO 8601 time (got "${value}")`);
+    return undefined;
+  }
+  return new Date(ms).toISOString();
+}
+
+/** Fixes what an export covers, before its first record: the range on whole hours, and what was sealed. */
+export async function planExport(input: ExportInput, reader: AuditReader, now: Date, exportId: string): Promise<ExportPosition> {
+  const problems: string[] = [];
+  const fromInput = input.from === undefined ? undefined : instant(input.from, 'from', problems);
+  const toInput = input.to === undefined ? undefined : instant(input.to, 'to', problems);
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  let from: string;
+  let to: string;
+  if (input.requestId !== undefined) {
+    const ends = await reader.chainEnds(input.requestId);
+    if (ends === undefined) throw new NotFoundError(`request ${input.requestId} has no audit events`);
+    from = fromInput !== undefined ? floorHour(fromInput) : floorHour(ends.first.event.at);
+    to = toInput !== undefined ? ceilHour(toInput) : periodOf(ends.last.event.at).to;
+  } else {
+    const start = fromInput ?? (await reader.firstCheckpoint())?.period.from ?? (await reader.earliestEventAt()) ?? now.toISOString();
+    from = floorHour(start);
+    to = toInput !== undefined ? ceilHour(toInput) : periodOf(now).to;
+  }
+  if (from >= to) throw new ValidationError([`the range is empty: from ${from} is not before to ${to}`]);
+
+  const filter: ExportFilter = {
+    from,
+    to,
+    ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
+    ...(input.account !== undefined ? { account: input.account } : {}),
+    ...(input.types !== undefined && input.types.length > 0 ? { types: [...input.types] } : {}),
+  };
+  const latest = await reader.latestCheckpoint();
+  return {
+    exportId,
+    exportedAt: now.toISOString(),
+    format: input.format,
+    filter,
+    contents: input.contents ?? input.requestId !== undefined,
+    sealedUntil: latest?.period.to ?? null,
+    after: null,
+    checkpointAfter: null,
+    header: false,
+    contentsDone: false,
+    events: 0,
+    checkpoints: 0,
+    contentCount: 0,
+    digest: DIGEST_START,
+    page: 0,
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Reads ahead one checkpoint, so that each is written just before the first event after its hour. */
+class CheckpointQueue {
+  readonly #iterator: AsyncIterator<Checkpoint>;
+  #next: Checkpoint | undefined;
+  #primed = false;
+  constructor(source: AsyncIterable<Checkpoint>) {
+    this.#iterator = source[Symbol.asyncIterator]();
+  }
+  async peek(): Promise<Checkpoint | undefined> {
+    if (!this.#primed) {
+      const r = await this.#iterator.next();
+      this.#next = r.done === true ? undefined : r.value;
+      this.#primed = true;
+    }
+    return this.#next;
+  }
+  take(): void {
+    this.#primed = false;
+  }
+}
+
+export class AuditExport {
+  readonly #p: Mutable<ExportPosition>;
+  readonly #reader: AuditReader;
+  /** True where the export can stop and continue later from `position` (not inside a chain's earlier events). */
+  safe = true;
+
+  constructor(position: ExportPosition, reader: AuditReader) {
+    this.#p = { ...position };
+    this.#reader = reader;
+  }
+
+  get position(): ExportPosition {
+    return { ...this.#p };
+  }
+
+  #emit(record: Exclude<ExportRecord, { kind: 'end' }>): ExportRecord {
+    this.#p.digest = nextDigest(this.#p.digest, record);
+    if (record.kind === 'event') this.#p.events++;
+    else if (record.kind === 'checkpoint') {
+      this.#p.checkpoints++;
+      this.#p.checkpointAfter = hourIndexOf(record.period.from);
+    } else if (record.kind === 'content') this.#p.contentCount++;
+    return record;
+  }
+
+  async *records(): AsyncGenerator<ExportRecord> {
+    const p = this.#p;
+    const { filter } = p;
+    const reader = this.#reader;
+    if (!p.header) {
+      yield this.#emit(exportHeader({ exportId: p.exportId, exportedAt: p.exportedAt, filter, sealedUntil: p.sealedUntil }));
+      p.header = true;
+    }
+    if (p.contents && !p.contentsDone && filter.requestId !== undefined) {
+      for (const content of await reader.contents(filter.requestId)) yield this.#emit(content);
+      p.contentsDone = true;
+    }
+    const queue = new CheckpointQueue(reader.checkpointsBetween(hourIndexOf(filter.from), hourIndexOf(filter.to), p.checkpointAfter ?? undefined));
+    const self = this;
+    async function* checkpointsBefore(at: string | undefined): AsyncGenerator<ExportRecord> {
+      for (let cp = await queue.peek(); cp !== undefined && (at === undefined || cp.period.to <= at); cp = await queue.peek()) {
+        queue.take();
+        yield self.#emit(checkpointRecord(cp));
+      }
+    }
+    const eventFilter: EventFilter = { ...(filter.account !== undefined ? { account: filter.account } : {}), ...(filter.types !== undefined ? { types: filter.types } : {}) };
+
+    for await (const stored of filter.requestId !== undefined ? this.#chain(filter.requestId, eventFilter) : this.#byTime(eventFilter)) {
+      const e = stored.event;
+      const inRange = e.at >= filter.from;
+      if (inRange) yield* checkpointsBefore(e.at);
+      // A chain's first event in range brings the chain's earlier events along, so every chain starts at seq 1.
+      if (inRange && filter.requestId === undefined && filter.types === undefined && e.seq > 1) {
+        const prevAt = stored.prevAt ?? (await reader.eventAt(e.requestId, e.seq - 1))?.event.at;
+        if (prevAt === undefined || prevAt < filter.from) {
+          this.safe = false;
+          for await (const earlier of reader.chainEvents(e.requestId, 1, e.seq - 1)) yield this.#emit(eventRecord(earlier.event));
+        }
+      }
+      const record = this.#emit(eventRecord(e));
+      p.after = atKeyOf(e.at, e.requestId, e.seq);
+      this.safe = true;
+      yield record;
+    }
+    yield* checkpointsBefore(undefined);
+    yield { kind: 'end', events: p.events, checkpoints: p.checkpoints, contents: p.contentCount, digest: p.digest };
+  }
+
+  async *#chain(requestId: string, filter: EventFilter): AsyncGenerator<StoredEvent> {
+    const afterSeq = this.#p.after === null ? 0 : Number(this.#p.after.split('#')[2]);
+    for await (const stored of this.#reader.chainEvents(requestId, afterSeq + 1, Number.MAX_SAFE_INTEGER, filter)) {
+      if (stored.event.at >= this.#p.filter.to) return;
+      yield stored;
+    }
+  }
+
+  async *#byTime(filter: EventFilter): AsyncGenerator<StoredEvent> {
+    const { from, to } = this.#p.filter;
+    const after = this.#p.after;
+    const lastDay = new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
+    for (let ms = Date.parse(`${(after ?? from).slice(0, 10)}T00:00:00.000Z`); ; ms += DAY_MS) {
+      const day = new Date(ms).toISOString().slice(0, 10);
+      if (day > lastDay) return;
+      const startAfter = after !== null && after.startsWith(day) ? after : undefined;
+      yield* this.#reader.eventsOfDay(day, from, to, filter, startAfter);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+import { CSV_COLUMNS, csvFields, jsonlLine, parseCsvRecord, parseJsonlRecord, type ExportFormat, type ExportRecord } from '../lambdas/core/audit-export.js';
+import type { NumberedRecord } from '../lambdas/core/audit-verify.js';
+
+// Export files on disk, streamed both ways with constant memory: the command line, the benchmark and the tests
+// read and write them through here.
+
+export function formatOfPath(path: string): ExportFormat {
+  return path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+}
+
+/** Each line a record; line numbers are record numbers. A line that does not parse is reported, not thrown. */
+export async function* jsonlRecords(input: Readable): AsyncGenerator<NumberedRecord> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    try {
+      yield { n, record: parseJsonlRecord(line) };
+    } catch (error) {
+      yield { n, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
+/** Rows after the header; row numbers (1 = the first row after the header) are record numbers. */
+export async function* csvRecords(input: Readable): AsyncGenerator<NumberedRecord> {
+  const parser = input.pipe(parse({ relax_column_count: true }));
+  let n = 0;
+  let header = true;
+  try {
+    for await (const row of parser as AsyncIterable<string[]>) {
+      if (header) {
+        header = false;
+        if (row.join(',') !== CSV_COLUMNS.join(',')) {
+          yield { n: 0, error: `the header row is not ${CSV_COLUMNS.join(',')}` };
+          return;
+        }
+        continue;
+      }
+      n++;
+      try {
+        yield { n, record: parseCsvRecord(row) };
+      } catch (error) {
+        yield { n, error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+  } catch (error) {
+    yield { n: n + 1, error: `not valid CSV: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+export function fileRecords(path: string, format: ExportFormat = formatOfPath(path)): AsyncGenerator<NumberedRecord> {
+  const input = createReadStream(path);
+  return format === 'csv' ? csvRecords(input) : jsonlRecords(input);
+}
+
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+/** Writes records as they come, honouring backpressure. Resolves when all of them were handed to `out`. */
+export async function writeRecords(records: AsyncIterable<ExportRecord>, out: Writable, format: ExportFormat, onRecord?: (record: ExportRecord) => void): Promise<void> {
+  if (format === 'jsonl') {
+    let buffer = '';
+    for await (const record of records) {
+      buffer += jsonlLine(record);
+      onRecord?.(record);
+      if (buffer.length >= 64 * 1024) {
+        await write(out, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer !== '') await write(out, buffer);
+    return;
+  }
+  const csv = stringify({ header: true, columns: [...CSV_COLUMNS], record_delimiter: 'unix' });
+  csv.pipe(out, { end: false });
+  const finished = once(csv, 'end');
+  for await (const record of records) {
+    if (!csv.write(csvFields(record))) await once(csv, 'drain');
+    onRecord?.(record);
+  }
+  csv.end();
+  await finished;
+}
