@@ -31,6 +31,9 @@ export const httpFunctionEntries = {
   'request-audit': 'lambdas/request-audit.ts',
   review: 'lambdas/review.ts',
   media: 'lambdas/media.ts',
+  versions: 'lambdas/versions.ts',
+  withdraw: 'lambdas/withdraw.ts',
+  'withdraw-link': 'lambdas/withdraw-link.ts',
 } as const;
 
 /** Functions triggered by something other than the API or the state machine. */
@@ -45,8 +48,10 @@ interface Access {
   readonly secrets?: ReadonlyArray<'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN'>;
   /** Sends e-mail through SES, from the institution's identity only. */
   readonly sendsMail?: true;
-  /** Starts approval executions (the intake functions). */
+  /** Starts approval executions (the intake functions, new versions). */
   readonly startsExecutions?: true;
+  /** Stops approval executions (withdrawal). */
+  readonly stopsExecutions?: true;
   /** Object prefixes in the data bucket it reads and writes. */
   readonly bucket?: { readonly read?: readonly string[]; readonly write?: readonly string[] };
 }
@@ -61,14 +66,17 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
     bucket: { read: ['inbound/*'], write: ['media/*'] },
   },
   media: { tables: {}, bucket: { read: ['media/*'] } },
+  versions: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  withdraw: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], stopsExecutions: true },
+  'withdraw-link': { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, stopsExecutions: true },
   'request-status': { tables: { REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'request-audit': { tables: { AUDIT_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
-  'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
   'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
   'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
   'open-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
-  'request-approval': { tables: { REQUESTS_TABLE: 'read', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
+  'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
   'expire-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
   'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
 };
@@ -179,9 +187,18 @@ export class StatelessStack extends Stack {
       reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and the other log-delivery actions) have no resource-level permissions; AWS requires "*".',
     });
     for (const [name, access] of Object.entries(functionAccess) as Array<[FunctionName, Access]>) {
-      if (!access.startsExecutions) continue;
-      this.stateMachine.grantStartExecution(fn(name));
-      fn(name).addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+      if (access.startsExecutions) {
+        this.stateMachine.grantStartExecution(fn(name));
+        fn(name).addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+      }
+      if (access.stopsExecutions) {
+        this.stateMachine.grantExecution(fn(name), 'states:StopExecution');
+        Validations.of(fn(name)).acknowledge({
+          // cdk-nag prints the state machine's name as the intrinsic that extracts it from the ARN.
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(this.stateMachine.node.defaultChild as CfnResource)}"}]}]}:*]`,
+          reason: 'A withdrawal stops the execution of its request, whose name is only known at run time; the grant covers executions of this one state machine.',
+        });
+      }
     }
     this.stateMachine.grantTaskResponse(fn('review'));
 
@@ -216,9 +233,12 @@ export class StatelessStack extends Stack {
     route('/v1/requests', [HttpMethod.POST], 'intake');
     route('/v1/requests/{requestId}', [HttpMethod.GET], 'request-status');
     route('/v1/requests/{requestId}/audit', [HttpMethod.GET], 'request-audit');
+    route('/v1/requests/{requestId}/versions', [HttpMethod.POST], 'versions');
+    route('/v1/requests/{requestId}/withdraw', [HttpMethod.POST], 'withdraw');
+    route('/withdraw/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'withdraw-link');
     route('/approvals/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'review');
     route('/media/{key}', [HttpMethod.GET, HttpMethod.HEAD], 'media');
-    for (const name of ['request-approval', 'mail-intake'] as const) fn(name).addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
+    for (const name of ['request-approval', 'record-submission', 'mail-intake'] as const) fn(name).addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'Each route authenticates in its function: intake by Standard Webhooks HMAC signature, reads by bearer token (Secrets Manager), review links by a 256-bit single-approver link id. An API Gateway authorizer cannot verify a body signature.',

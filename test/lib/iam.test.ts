@@ -48,6 +48,7 @@ describe('function roles', () => {
         ...(access.secrets ? SECRET : []),
         ...(access.sendsMail ? ['ses:SendEmail'] : []),
         ...(access.startsExecutions ? ['states:StartExecution'] : []),
+        ...(access.stopsExecutions ? ['states:StopExecution'] : []),
         ...(access.bucket?.read ? ['s3:GetObject'] : []),
         ...(access.bucket?.write ? ['s3:PutObject'] : []),
         // The asynchronously invoked function delivers failed events to its own queue.
@@ -59,9 +60,11 @@ describe('function roles', () => {
     }
   });
 
-  it('let only the two intake functions (webhook, mail) start executions', () => {
+  it('let only the intake functions (webhook, mail) and new versions start executions, and only withdrawal stop them', () => {
     const starters = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StartExecution')).map(([n]) => n).sort();
-    expect(starters).toEqual(['intake', 'mail-intake']);
+    expect(starters).toEqual(['intake', 'mail-intake', 'versions']);
+    const stoppers = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StopExecution')).map(([n]) => n).sort();
+    expect(stoppers).toEqual(['withdraw', 'withdraw-link']);
   });
 
   it('let only the decision function answer task tokens', () => {
@@ -71,7 +74,7 @@ describe('function roles', () => {
 
   it('let only the notifying functions send e-mail, from the institution\'s identity and sender address', () => {
     const senders = [...byFunction].filter(([, s]) => actionsOf(s).has('ses:SendEmail')).map(([n]) => n).sort();
-    expect(senders).toEqual(['mail-intake', 'notify-submitter', 'request-approval']);
+    expect(senders).toEqual(['mail-intake', 'notify-submitter', 'record-submission', 'request-approval']);
     for (const name of senders) {
       const statement = byFunction.get(name)?.find((s) => s.Action === 'ses:SendEmail');
       expect(JSON.stringify(statement?.Resource)).toContain('identity/example.org');

@@ -67,6 +67,11 @@ describe('HTTP API', () => {
         'POST /approvals/{linkId}',
         'GET /media/{key}',
         'HEAD /media/{key}',
+        'POST /v1/requests/{requestId}/versions',
+        'POST /v1/requests/{requestId}/withdraw',
+        'GET /withdraw/{linkId}',
+        'HEAD /withdraw/{linkId}',
+        'POST /withdraw/{linkId}',
       ].sort(),
     );
   });
