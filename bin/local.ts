@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       `  Outbox           ${base}/_local/outbox   (every e-mail sent; JSON at /_local/outbox.json)`,
       `  Mail intake      smtp://127.0.0.1:${settings.smtpPort}  (send to submit+<account>@<any domain>, from a directory address)`,
       `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
+      `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,
       `  Data             ${settings.dataDir}`,
       `  Directory        ${settings.directoryPath}`,
       `  Time scale       ${settings.timeScale}× for deadlines`,

@@ -87,7 +87,7 @@ function contentHtml(request: RequestRecord): string {
 
 function wrapHtml(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111;background:#fff}button{font-size:1rem;padding:0.6em 1.1em;margin:0.25em 0.5em 0.25em 0;border-radius:6px;border:2px solid #111;cursor:pointer}button[value=approve]{background:#0a6b2d;color:#fff}button[value=reject]{background:#a3120f;color:#fff}textarea{width:100%;font:inherit;box-sizing:border-box}a{color:#0645ad}:focus-visible{outline:3px solid #0645ad;outline-offset:2px}.notice{padding:0.75em 1em;border:2px solid #111;border-radius:6px}</style>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111;background:#fff;overflow-wrap:anywhere}button{font-size:1rem;padding:0.6em 1.1em;margin:0.25em 0.5em 0.25em 0;border-radius:6px;border:2px solid #111;cursor:pointer}button[value=approve]{background:#0a6b2d;color:#fff}button[value=reject]{background:#a3120f;color:#fff}textarea{width:100%;font:inherit;box-sizing:border-box}a{color:#0645ad}:focus-visible{outline:3px solid #0645ad;outline-offset:2px}.notice{padding:0.75em 1em;border:2px solid #111;border-radius:6px}</style>
 </head><body><main>${body}</main></body></html>`;
 }
 

@@ -190,9 +190,22 @@ export class WorkflowEngine {
     };
   }
 
-  /** The execution's events, in the library's event-log shape, numbered like Step Functions history. */
+  /**
+   * The execution's events in Step Functions' history shape: `TaskStateEntered`/`…StateExited` with the state's
+   * name (never its input or output: they can hold a task token), and the execution's own events.
+   */
   history(arn: string) {
-    return this.#execution(arn).history.map((event, i) => ({ id: i + 1, timestamp: event.timestamp / 1000, type: event.type, details: event }));
+    return this.#execution(arn).history.flatMap((event, i) => {
+      if (event === undefined) return [];
+      const base = { id: i + 1, timestamp: event.timestamp / 1000 };
+      if ('state' in event && (event.type === 'StateEntered' || event.type === 'StateExited')) {
+        const details = { name: event.state.name };
+        return event.type === 'StateEntered'
+          ? [{ ...base, type: `${event.state.type}StateEntered`, stateEnteredEventDetails: details }]
+          : [{ ...base, type: `${event.state.type}StateExited`, stateExitedEventDetails: details }];
+      }
+      return [{ ...base, type: event.type }];
+    });
   }
 
   /** Resolves when the execution has ended (for tests and benchmarks; clients poll DescribeExecution). */

@@ -107,6 +107,13 @@ export class Stack {
     return this.#child?.pid;
   }
 
+  /** The local engine's Step Functions API, as printed at start. */
+  sfnEndpoint(): string {
+    const match = /Workflow API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(this.#output);
+    if (match?.[1] === undefined) throw new Error('the stack did not print its workflow API');
+    return match[1];
+  }
+
   get output(): string {
     return this.#output;
   }
