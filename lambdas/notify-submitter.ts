@@ -1,6 +1,6 @@
 import { appendAudit } from './adapters/audit.js';
 import { sendMail } from './adapters/mail.js';
-import { claimOutcomeNotification, finishRequest, releaseOutcomeNotification } from './adapters/requests.js';
+import { claimFlag, finishRequest, releaseFlag } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
 import { outcomeMail } from './core/render.js';
 import { notifySubmitterPayload } from './core/task-payloads.js';
@@ -16,7 +16,7 @@ export const handler = taskHandler(notifySubmitterPayload, async ({ requestId, v
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   // Another ending won (the submitter withdrew as the last decision landed): that one stands, nothing to send.
   if (request.outcome !== outcome) return { outcome: request.outcome ?? outcome };
-  if (await claimOutcomeNotification(requestId)) {
+  if (await claimFlag(requestId, 'outcomeNotified', version)) {
     await appendAudit(requestId, { type: 'request.outcome', actor: 'signoff', data: { outcome, version } });
     const mail = outcomeMail(directory.institution, request, outcome);
     let messageId: string;
@@ -30,7 +30,7 @@ export const handler = taskHandler(notifySubmitterPayload, async ({ requestId, v
         ...(thread ? { inReplyTo: thread.messageId, references: thread.references } : {}),
       });
     } catch (error) {
-      await releaseOutcomeNotification(requestId);
+      await releaseFlag(requestId, 'outcomeNotified');
       throw error;
     }
     await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, outcome, messageId } });

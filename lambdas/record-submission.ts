@@ -1,7 +1,7 @@
 import { appendAudit } from './adapters/audit.js';
 import { putWithdrawLink } from './adapters/approvals.js';
 import { sendMail } from './adapters/mail.js';
-import { claimAcknowledgement, recordExecution } from './adapters/requests.js';
+import { claimFlag, recordExecution, releaseFlag } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
 import { newLinkId, sha256Hex } from './core/ids.js';
 import { acknowledgementMail } from './core/render.js';
@@ -20,17 +20,23 @@ export const handler = taskHandler(recordSubmissionPayload, async ({ requestId, 
   const request = await recordExecution(requestId, executionArn);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   await appendAudit(requestId, { type: 'workflow.started', actor: 'signoff', data: { executionArn, version } });
-  if (await claimAcknowledgement(requestId, version)) {
+  if (await claimFlag(requestId, 'acknowledged', version)) {
     const withdrawId = newLinkId();
     await putWithdrawLink(sha256Hex(withdrawId), requestId);
     const mail = acknowledgementMail(directory.institution, request, `${baseUrl}/withdraw/${withdrawId}`);
     const thread = request.thread;
-    const messageId = await sendMail({
-      from: mailFrom,
-      to: [request.submission.submitter],
-      ...mail,
-      ...(thread ? { inReplyTo: thread.messageId, references: [...thread.references] } : {}),
-    });
+    let messageId: string;
+    try {
+      messageId = await sendMail({
+        from: mailFrom,
+        to: [request.submission.submitter],
+        ...mail,
+        ...(thread ? { inReplyTo: thread.messageId, references: [...thread.references] } : {}),
+      });
+    } catch (error) {
+      await releaseFlag(requestId, 'acknowledged');
+      throw error;
+    }
     await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, kind: 'acknowledgement', version, messageId } });
   }
   return { kind: request.kind };

@@ -183,34 +183,24 @@ export async function finishRequest(requestId: string, outcome: Outcome): Promis
   return updated ?? (await getRequest(requestId));
 }
 
-/** True exactly once per request: the outcome e-mail is sent by whoever flips this flag. */
-export async function claimOutcomeNotification(requestId: string): Promise<boolean> {
-  const updated = await updateItem({
-    table,
-    key: key(requestId),
-    update: 'SET outcomeNotified = :t',
-    condition: 'attribute_not_exists(outcomeNotified)',
-    values: { ':t': true },
-  });
-  return updated !== undefined;
-}
-
-/** Gives the notification back when sending failed, so the retried task sends it. */
-export async function releaseOutcomeNotification(requestId: string): Promise<void> {
-  await updateItem({ table, key: key(requestId), update: 'REMOVE outcomeNotified' });
-}
-
 /**
- * The acknowledgement is sent once per request version, by whoever sets this flag. At most once: a crash
- * between flag and mail loses the acknowledgement (the request itself is unaffected), never repeats it.
+ * Sets a once-per-version flag on the request; true for the one caller that set it. `outcomeNotified`: the
+ * outcome e-mail; `acknowledged`: the acknowledgement. At most once: a crash between the flag and the mail loses
+ * that mail (the request itself is unaffected), never repeats it; a failed send gives the flag back.
  */
-export async function claimAcknowledgement(requestId: string, version: number): Promise<boolean> {
+export async function claimFlag(requestId: string, flag: 'outcomeNotified' | 'acknowledged', version: number): Promise<boolean> {
   const updated = await updateItem({
     table,
     key: key(requestId),
-    update: 'SET acknowledged = :v',
-    condition: 'version = :v AND attribute_not_exists(acknowledged)',
+    update: 'SET #f = :v',
+    condition: 'version = :v AND attribute_not_exists(#f)',
+    names: { '#f': flag },
     values: { ':v': version },
   });
   return updated !== undefined;
+}
+
+/** Gives a flag back when sending failed, so the retried task sends the mail. */
+export async function releaseFlag(requestId: string, flag: 'outcomeNotified' | 'acknowledged'): Promise<void> {
+  await updateItem({ table, key: key(requestId), update: 'REMOVE #f', names: { '#f': flag } });
 }
