@@ -3,16 +3,19 @@ import { getRequest, saveChecks, saveRoute } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
 import { RouteError, planRoute } from './core/route.js';
 import { requestRef } from './core/task-payloads.js';
+import { loadPreset } from './core/presets.js';
 import { directory } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';
 
-// PlanRoute: supervisor → comms → ethics (publications), from the directory, with separation of duties.
+// PlanRoute: the stages the institution's preset gives this request (by default supervisor → comms → ethics
+// for publications and sensitive matters), filled from the directory, with separation of duties.
+const preset = loadPreset(directory.preset);
 export const handler = taskHandler(requestRef, async ({ requestId, version }) => {
   const request = await getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   const publication = request.publication ?? { is: false, reasons: [] };
   try {
-    const stages = planRoute(request.submission, directory, publication);
+    const stages = planRoute(request.submission, directory, publication, preset, request.findings);
     await saveRoute(requestId, version, stages);
     await appendAudit(requestId, {
       type: 'route.planned',

@@ -4,16 +4,20 @@ import { checkBrandPost } from './core/checks.js';
 import { NotFoundError } from './core/errors.js';
 import { classifyPublication } from './core/publication.js';
 import { requestRef } from './core/task-payloads.js';
+import { loadPreset, publicationOptions } from './core/presets.js';
 import { directory } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';
 
 // RunChecks: the governance checks of GOVERNANCE.md §4–§5. A blocking finding sends the request back
 // to the submitter (the ASL routes on `blocked`); everything else travels with it to the approvers.
+// The institution's preset (config/presets): which checks run, at which severity, with which thresholds.
+const preset = loadPreset(directory.preset);
+
 export const handler = taskHandler(requestRef, async ({ requestId, version }) => {
   const request = await getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
-  const findings = checkBrandPost(request.submission, directory);
-  const publication = classifyPublication(request.submission);
+  const findings = checkBrandPost(request.submission, directory, preset);
+  const publication = classifyPublication(request.submission, publicationOptions(preset));
   await saveChecks(requestId, version, findings, publication);
   const blocked = findings.some((f) => f.severity === 'block');
   await appendAudit(requestId, {
@@ -22,7 +26,7 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
     data: {
       version,
       blocked,
-      findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, where: f.where ?? null, stage: f.stage ?? null, satisfied: f.attestation?.satisfied ?? null })),
       publication: { is: publication.is, reasons: [...publication.reasons] },
     },
   });

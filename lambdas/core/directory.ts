@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './schema.js';
 import { ConfigurationError } from './errors.js';
+import { PRESET_NAMES } from './presets.js';
 
 // The institution's directory (DESIGN.md "Directory file"): who works where, who manages whom,
 // which groups fill which stage, and the registered institutional accounts.
@@ -91,6 +92,7 @@ export function parseDirectory(raw: unknown): Directory {
     if (!units.has(a.unit)) problems.push(`accounts.${a.id}.unit: unknown unit "${a.unit}"`);
     for (const m of [...a.posters, ...a.admins]) if (!byId.has(m)) problems.push(`accounts.${a.id}: unknown person "${m}"`);
   }
+  if (!(PRESET_NAMES as readonly string[]).includes(file.preset)) problems.push(`preset: unknown preset "${file.preset}"; use one of ${PRESET_NAMES.join(', ')}`);
   if (problems.length > 0) throw new ConfigurationError(`directory is invalid: ${problems.join('; ')}`);
 
   return {

@@ -24,6 +24,25 @@ export type Platform = 'x' | 'bluesky' | 'mastodon' | 'linkedin' | 'facebook' | 
 
 export type PostFormat = 'post' | 'thread' | 'article' | 'blog' | 'share' | 'correction';
 
+/**
+ * What the submitter declares a media item to be (GOVERNANCE.md §5 P-CONFIDENTIAL, P-LOGO). The confidential
+ * declarations — `internal-document`, `contract`, `budget`, `access-card`, `credentials` — block the post (CERN §1:
+ * "don't post a picture of your CERN access card or of internal documents such as contracts or project budgets");
+ * `logo` is the institution's own logo, allowed only on registered brand accounts.
+ */
+export type MediaDeclaration =
+  | 'photo'
+  | 'illustration'
+  | 'chart'
+  | 'poster'
+  | 'screenshot'
+  | 'logo'
+  | 'internal-document'
+  | 'contract'
+  | 'budget'
+  | 'access-card'
+  | 'credentials';
+
 export interface MediaItem {
   readonly type: 'image' | 'video';
   readonly url: string;
@@ -32,6 +51,8 @@ export interface MediaItem {
   readonly rights?: 'own' | 'licensed' | 'public-domain' | 'creative-commons' | 'unknown' | undefined;
   readonly credit?: string | undefined;
   readonly showsPeople?: boolean | undefined;
+  /** What the item is, as the submitter declares it; see MediaDeclaration. */
+  readonly declaredAs?: MediaDeclaration | undefined;
 }
 
 export interface BrandPostAttestations {
@@ -55,12 +76,51 @@ export interface BrandPostSubmission {
 
 export type Submission = BrandPostSubmission;
 
+/** A span of the post's text: UTF-16 offsets into `text` (JavaScript string indices), `end` exclusive. */
+export interface TextSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** The policy sentence a rule enforces: the file in `seeds/`, its section, and the words quoted from it. */
+export interface RuleCitation {
+  readonly policy: string;
+  readonly section: string;
+  readonly quote: string;
+}
+
+/** Who must make an attestation's statement: the submitter with the request, or an approver on the review page. */
+export type AttestationBy = 'submitter' | 'comms' | 'ethics';
+
+/**
+ * The explicit statement an `attest` rule asks for (GOVERNANCE.md §5). A submitter's statement that is missing
+ * makes the finding blocking; an approver's statement is shown on the review page as one the approver must make.
+ */
+export interface Attestation {
+  readonly statement: string;
+  readonly by: AttestationBy;
+  readonly satisfied: boolean;
+}
+
 export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
   readonly message: string;
   /** The offending span of text, or the media item (`media[2]`), when there is one. */
   readonly where?: string | undefined;
+  /** The offending text, when the finding points at the post's text. */
+  readonly span?: TextSpan | undefined;
+  /** Index into `media` of the offending item. */
+  readonly media?: number | undefined;
+  /** A fix the submitter can take as is (a CamelCase hashtag, a neutral term). */
+  readonly suggestion?: string | undefined;
+  /** The policy sentence behind the rule, in the institution's preset. */
+  readonly source?: RuleCitation | undefined;
+  /** For `attest` rules: the statement required, who makes it, and whether it has been made. */
+  readonly attestation?: Attestation | undefined;
+  /** For `route` rules: the stage the finding adds or asks to clear it explicitly. */
+  readonly stage?: Extract<StageName, 'comms' | 'ethics'> | undefined;
 }
 
 export interface PublicationClassification {

@@ -1,5 +1,6 @@
 import type { Directory, Person } from './directory.js';
-import type { Assignee, BrandPostSubmission, PublicationClassification, RequestRecord, Stage, StageName } from './model.js';
+import type { Assignee, BrandPostSubmission, Finding, PublicationClassification, RequestRecord, Stage, StageName } from './model.js';
+import { planStages, stageSeconds, type Preset } from './presets.js';
 
 // Route planning (GOVERNANCE.md §1–§3): supervisor → comms → ethics (publications only).
 // Separation of duties: nobody approves their own request; one person decides at most one stage.
@@ -19,22 +20,26 @@ function toAssignee(p: Person): Assignee {
   return { id: p.id, name: p.name, email: p.email };
 }
 
+/**
+ * The route of one request under the institution's preset (config/presets, GOVERNANCE.md §8): which stages,
+ * filled by whom, each with the preset's stage time. Separation of duties holds whatever the preset.
+ */
 export function planRoute(
   submission: BrandPostSubmission,
   directory: Directory,
   publication: PublicationClassification,
-  stageSeconds: number = DEFAULT_STAGE_SECONDS,
+  preset: Preset,
+  findings: readonly Finding[] = [],
 ): Stage[] {
   const submitter = directory.personByEmail(submission.submitter);
   if (submitter === undefined) throw new RouteError(`submitter ${submission.submitter} is not in the directory`);
-  const manager = submitter.manager === undefined ? undefined : directory.personById(submitter.manager);
-  if (manager === undefined) throw new RouteError(`${submitter.name} has no manager in the directory`);
-
-  const wanted: Array<[StageName, readonly Person[]]> = [
-    ['supervisor', [manager]],
-    ['comms', directory.group('comms')],
-  ];
-  if (publication.is) wanted.push(['ethics', directory.group('ethics')]);
+  const seconds = stageSeconds(preset);
+  const wanted: Array<[StageName, readonly Person[]]> = planStages(preset, { publication, findings }).map((plan) => {
+    if (plan.filledBy !== 'manager') return [plan.stage, directory.group(plan.filledBy)];
+    const manager = submitter.manager === undefined ? undefined : directory.personById(submitter.manager);
+    if (manager === undefined) throw new RouteError(`${submitter.name} has no manager in the directory`);
+    return [plan.stage, [manager]];
+  });
 
   // A person who is the only assignee of an earlier stage will certainly decide it, so they cannot
   // fill a later one. Overlaps within larger groups are enforced when a decision arrives.
@@ -48,8 +53,9 @@ export function planRoute(
       );
     }
     if (assignees.length === 1) certain.add((assignees[0] as Person).id);
-    stages.push({ stage, status: 'waiting', assignees: assignees.map(toAssignee), timeoutSeconds: stageSeconds });
+    stages.push({ stage, status: 'waiting', assignees: assignees.map(toAssignee), timeoutSeconds: seconds });
   }
+  if (stages.length === 0) throw new RouteError(`the ${preset.name} preset gives this request no approval stage`);
   return stages;
 }
 

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import './schema.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
-import type { BrandPostSubmission } from './model.js';
+import { MEDIA_DECLARATIONS } from './checks.js';
+import type { BrandPostSubmission, MediaDeclaration } from './model.js';
 
 // The webhook body contract of DESIGN.md ("Webhook intake"). Every problem is listed at once,
 // so a client fixes its request in one round trip.
@@ -21,6 +22,8 @@ const mediaSchema = z.strictObject({
   rights: z.optional(z.enum(['own', 'licensed', 'public-domain', 'creative-commons', 'unknown'])),
   credit: z.optional(z.string().check(z.maxLength(300))),
   showsPeople: z.optional(z.boolean()),
+  /** What the item is, declared by the submitter: an access card or a contract never goes out (P-CONFIDENTIAL). */
+  declaredAs: z.optional(z.enum(MEDIA_DECLARATIONS as [MediaDeclaration, ...MediaDeclaration[]])),
 });
 
 export const brandPostSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { classifyPublication, DEFAULT_PUBLICATION_OPTIONS, extractLinks } from '../../lambdas/core/publication.js';
 import type { BrandPostSubmission, PostFormat } from '../../lambdas/core/model.js';
+import { loadPreset, publicationOptions } from '../../lambdas/core/presets.js';
 
 function post(text: string, format: PostFormat = 'post'): BrandPostSubmission {
   return {
@@ -138,6 +139,12 @@ describe('classifyPublication — publication', () => {
     expect(c.is).toBe(true);
     expect(c.reasons.some((r) => r.startsWith('length: '))).toBe(true);
     expect(c.reasons.some((r) => r.startsWith('stand-alone:'))).toBe(false);
+  });
+
+  it('takes its threshold from the institution preset', () => {
+    const options = publicationOptions(loadPreset('eu-commission'));
+    expect(classifyPublication(post(essay(1201)), options).reasons).toContain('length: 1201 characters, over the 1200-character threshold');
+    expect(classifyPublication(post(essay(1200)), options).is).toBe(false);
   });
 
   it('honours a configured threshold', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseDirectory, type Directory } from '../../lambdas/core/directory.js';
+import { loadPreset } from '../../lambdas/core/presets.js';
 import type { BrandPostSubmission, PublicationClassification, Stage } from '../../lambdas/core/model.js';
 import {
   DEFAULT_STAGE_SECONDS,
@@ -8,6 +9,10 @@ import {
   RouteError,
   stageDeadline,
 } from '../../lambdas/core/route.js';
+
+// The default preset: supervisor always, comms always, ethics for publications (GOVERNANCE.md §8).
+const DEFAULT = loadPreset('default');
+const ONE_HOUR_STAGES = { ...DEFAULT, thresholds: { ...DEFAULT.thresholds, stageHours: 1 } };
 
 interface DirectoryShape {
   readonly comms: readonly string[];
@@ -84,7 +89,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, NOT_PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, NOT_PUBLICATION, DEFAULT);
 
     // Assess
     expect(stages.map((s) => s.stage)).toEqual(['supervisor', 'comms']);
@@ -97,7 +102,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION, DEFAULT);
 
     // Assess
     expect(stages.map((s) => s.stage)).toEqual(['supervisor', 'comms', 'ethics']);
@@ -109,7 +114,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION, 3600);
+    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION, ONE_HOUR_STAGES);
 
     // Assess
     expect(stages.every((s) => s.status === 'waiting')).toBe(true);
@@ -122,7 +127,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, NOT_PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, NOT_PUBLICATION, DEFAULT);
 
     // Assess
     expect(DEFAULT_STAGE_SECONDS).toBe(72 * 3600);
@@ -134,7 +139,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('Ada@Example.ORG'), directory, NOT_PUBLICATION);
+    const stages = planRoute(post('Ada@Example.ORG'), directory, NOT_PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[0])).toEqual(['grace']);
@@ -145,7 +150,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('carl@example.org'), directory, PUBLICATION);
+    const stages = planRoute(post('carl@example.org'), directory, PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[0])).toEqual(['kim']);
@@ -158,7 +163,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('eve@example.org'), directory, PUBLICATION);
+    const stages = planRoute(post('eve@example.org'), directory, PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[2])).toEqual(['ezra']);
@@ -169,7 +174,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['kim', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const stages = planRoute(post('carl@example.org'), directory, NOT_PUBLICATION);
+    const stages = planRoute(post('carl@example.org'), directory, NOT_PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[0])).toEqual(['kim']);
@@ -181,7 +186,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl'], ethics: ['eve'], managers: { ada: 'carl' } });
 
     // Act
-    const error = routeErrorOf(() => planRoute(post('ada@example.org'), directory, NOT_PUBLICATION));
+    const error = routeErrorOf(() => planRoute(post('ada@example.org'), directory, NOT_PUBLICATION, DEFAULT));
 
     // Assess
     expect(error.name).toBe('RouteError');
@@ -193,7 +198,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve'], managers: { cara: 'carl' } });
 
     // Act
-    const error = routeErrorOf(() => planRoute(post('cara@example.org'), directory, NOT_PUBLICATION));
+    const error = routeErrorOf(() => planRoute(post('cara@example.org'), directory, NOT_PUBLICATION, DEFAULT));
 
     // Assess
     expect(error.message).toContain('comms');
@@ -205,7 +210,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl'], ethics: ['eve'] });
 
     // Act
-    const error = routeErrorOf(() => planRoute(post('carl@example.org'), directory, NOT_PUBLICATION));
+    const error = routeErrorOf(() => planRoute(post('carl@example.org'), directory, NOT_PUBLICATION, DEFAULT));
 
     // Assess
     expect(error.message).toMatch(/nobody can decide the comms stage/);
@@ -216,7 +221,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl'], ethics: ['carl', 'eve'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[1])).toEqual(['carl']);
@@ -228,7 +233,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['grace', 'eve'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[2])).toEqual(['eve']);
@@ -239,7 +244,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['carl', 'eve'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, PUBLICATION, DEFAULT);
 
     // Assess
     expect(ids(stages[2])).toEqual(['carl', 'eve']);
@@ -250,7 +255,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl'], ethics: ['carl'] });
 
     // Act
-    const error = routeErrorOf(() => planRoute(post('ada@example.org'), directory, PUBLICATION));
+    const error = routeErrorOf(() => planRoute(post('ada@example.org'), directory, PUBLICATION, DEFAULT));
 
     // Assess
     expect(error.message).toContain('ethics stage');
@@ -261,7 +266,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl'], ethics: ['carl'] });
 
     // Act
-    const stages = planRoute(post('ada@example.org'), directory, NOT_PUBLICATION);
+    const stages = planRoute(post('ada@example.org'), directory, NOT_PUBLICATION, DEFAULT);
 
     // Assess
     expect(stages.map((s) => s.stage)).toEqual(['supervisor', 'comms']);
@@ -272,7 +277,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const error = routeErrorOf(() => planRoute(post('nobody@example.org'), directory, NOT_PUBLICATION));
+    const error = routeErrorOf(() => planRoute(post('nobody@example.org'), directory, NOT_PUBLICATION, DEFAULT));
 
     // Assess
     expect(error.message).toContain('nobody@example.org');
@@ -283,7 +288,7 @@ describe('planRoute', () => {
     const directory = directoryWith({ comms: ['carl', 'cara'], ethics: ['eve', 'ezra'] });
 
     // Act
-    const error = routeErrorOf(() => planRoute(post('dora@example.org'), directory, NOT_PUBLICATION));
+    const error = routeErrorOf(() => planRoute(post('dora@example.org'), directory, NOT_PUBLICATION, DEFAULT));
 
     // Assess
     expect(error.message).toContain('Dora Director has no manager');
