@@ -39,14 +39,23 @@ export function stageTitle(stage: Stage['stage']): string {
   return STAGE_TITLE[stage];
 }
 
-function groupFindings(findings: readonly Finding[]): Array<[Severity, Finding[]]> {
-  return SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, Finding[]]).filter(([, list]) => list.length > 0);
+/** Findings by severity; statements already made (satisfied attestations) get their own group. */
+function groupFindings(findings: readonly Finding[]): Array<[string, Finding[]]> {
+  const made = findings.filter((f) => f.severity === 'attest' && f.attestation?.satisfied === true);
+  const open = findings.filter((f) => !made.includes(f));
+  const groups: Array<[string, Finding[]]> = SEVERITY_ORDER.map((sev) => [SEVERITY_TITLE[sev], open.filter((f) => f.severity === sev)]);
+  groups.push(['Statements made', made]);
+  return groups.filter(([, list]) => list.length > 0);
+}
+
+function findingLine(f: Finding): string {
+  return `[${f.rule}] ${f.message}${f.where ? ` (${f.where})` : ''}${f.suggestion ? ` Suggestion: ${f.suggestion}` : ''}${f.source ? ` — ${f.source.policy}, ${f.source.section}` : ''}`;
 }
 
 function findingsText(findings: readonly Finding[]): string {
   if (findings.length === 0) return 'Checks: nothing to report.';
   return groupFindings(findings)
-    .map(([severity, list]) => `${SEVERITY_TITLE[severity]}:\n${list.map((f) => `  - [${f.rule}] ${f.message}${f.where ? ` (${f.where})` : ''}`).join('\n')}`)
+    .map(([title, list]) => `${title}:\n${list.map((f) => `  - ${findingLine(f)}`).join('\n')}`)
     .join('\n');
 }
 
@@ -54,9 +63,12 @@ function findingsHtml(findings: readonly Finding[]): string {
   if (findings.length === 0) return '<p>Checks: nothing to report.</p>';
   return groupFindings(findings)
     .map(
-      ([severity, list]) =>
-        `<h3>${SEVERITY_TITLE[severity]}</h3><ul>${list
-          .map((f) => `<li><strong>${escapeHtml(f.rule)}</strong> ${escapeHtml(f.message)}${f.where ? ` <em>(${escapeHtml(f.where)})</em>` : ''}</li>`)
+      ([title, list]) =>
+        `<h3>${escapeHtml(title)}</h3><ul>${list
+          .map(
+            (f) =>
+              `<li><strong>${escapeHtml(f.rule)}</strong> ${escapeHtml(f.message)}${f.where ? ` <em>(${escapeHtml(f.where)})</em>` : ''}${f.suggestion ? `<br>Suggestion: ${escapeHtml(f.suggestion)}` : ''}${f.source ? `<br><small>Source: ${escapeHtml(f.source.policy)}, ${escapeHtml(f.source.section)} — “${escapeHtml(f.source.quote)}”</small>` : ''}</li>`,
+          )
           .join('')}</ul>`,
     )
     .join('');
@@ -178,7 +190,7 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
     `Your request "${s.title}" for ${s.account} was ${OUTCOME_TITLE[outcome]}.`,
     '',
     ...(outcome === 'changes-requested' && blocking.length > 0
-      ? ['Fix the following and submit a new version:', ...blocking.map((f) => `  - [${f.rule}] ${f.message}${f.where ? ` (${f.where})` : ''}`), '']
+      ? ['Fix the following and submit a new version:', ...blocking.map((f) => `  - ${findingLine(f)}`), '']
       : []),
     ...(decisions.length > 0 ? ['Decisions:', ...decisions, ''] : []),
     ...(outcome === 'expired' ? ['Nobody decided before the deadline; nothing was approved. Submit it again if it is still wanted.', ''] : []),
