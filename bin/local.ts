@@ -11,6 +11,8 @@ import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
 import { loadSettings, projectRoot } from '../local/settings.js';
 import { landingPage } from '../local/landing.js';
+import { startAuditCheckpoints } from '../local/audit-checkpoints.js';
+import { localAuditSecrets } from '../local/audit-secrets.js';
 import { WorkflowEngine } from '../local/workflow/engine.js';
 import { startWorkflowService } from '../local/workflow/service.js';
 import { definitionPath, substitute, workflowFunctions } from '../statemachines/functions.js';
@@ -22,6 +24,7 @@ const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:state
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  const auditSecrets = localAuditSecrets(settings.dataDir);
   const dynamo = await startDynamo(settings.dataDir);
   const ses = await startSes(settings.dataDir);
 
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
     SIGNOFF_WEBHOOK_SECRET: settings.webhookSecret,
     SIGNOFF_API_TOKEN: settings.apiToken,
     SIGNOFF_MEDIA_DIR: join(settings.dataDir, 'media'),
+    SIGNOFF_AUDITOR_TOKEN: auditSecrets.auditorToken,
+    SIGNOFF_AUDIT_KEY: auditSecrets.auditKey,
     ...Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
   });
   registry = await FunctionRegistry.load(projectRoot);
@@ -74,6 +79,8 @@ async function main(): Promise<void> {
     smtp.listen(settings.smtpPort, '127.0.0.1', () => resolve());
   });
   const resumed = engine.recover();
+  // The hourly EventBridge schedule's stand-in: seals ended hours (and those missed while stopped) with signed checkpoints.
+  const checkpoints = startAuditCheckpoints({ onError: (error) => process.stderr.write(`audit checkpoint error: ${error instanceof Error ? error.stack : String(error)}\n`) });
 
   const base = settings.publicBaseUrl;
   process.stdout.write(
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
       `  Outbox           ${base}/_local/outbox   (every e-mail sent; JSON at /_local/outbox.json)`,
       `  Mail intake      smtp://127.0.0.1:${settings.smtpPort}  (send to submit+<account>@<any domain>, from a directory address)`,
       `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
+      `  Audit            ${base}/v1/audit/export  (auditor token and checkpoint key in ${auditSecrets.file})`,
       `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,
       `  Data             ${settings.dataDir}`,
       `  Directory        ${settings.directoryPath}`,
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
     // The engine first: from here on no task outcome is journaled, so work cut short by the closing
     // services below simply runs again after the next start.
     engine.shutdown();
+    await checkpoints.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await closeServer(gateway);
     await closeServer(workflow.server);

@@ -10,6 +10,7 @@ export const httpFunctions = [
   { name: 'intake', entry: 'lambdas/intake.ts' },
   { name: 'request-status', entry: 'lambdas/request-status.ts' },
   { name: 'request-audit', entry: 'lambdas/request-audit.ts' },
+  { name: 'audit-export', entry: 'lambdas/audit-export.ts' },
   { name: 'review', entry: 'lambdas/review.ts' },
   { name: 'media', entry: 'lambdas/media.ts' },
   { name: 'versions', entry: 'lambdas/versions.ts' },

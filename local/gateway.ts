@@ -26,6 +26,7 @@ function route(methods: string[], path: string, fn: FunctionName): Route {
 
 export const routes: readonly Route[] = [
   route(['POST'], '/v1/requests', 'intake'),
+  route(['GET'], '/v1/audit/export', 'audit-export'),
   route(['GET'], '/v1/requests/{requestId}', 'request-status'),
   route(['GET'], '/v1/requests/{requestId}/audit', 'request-audit'),
   route(['POST'], '/v1/requests/{requestId}/versions', 'versions'),

@@ -78,12 +78,13 @@ export function ceilHour(at: string | Date): string {
 
 export function hashCheckpoint(body: CheckpointBody): string {
   const { kind, period, heads, previous, at } = body;
+  // Keys in canonical order, so that canonicalJson takes its fast path.
   const json: Json = {
+    at,
+    heads: heads.map((h): Json => (h.account !== undefined ? { account: h.account, hash: h.hash, requestId: h.requestId, seq: h.seq } : { hash: h.hash, requestId: h.requestId, seq: h.seq })),
     kind,
     period: { from: period.from, to: period.to },
-    heads: heads.map((h) => ({ requestId: h.requestId, seq: h.seq, hash: h.hash, ...(h.account !== undefined ? { account: h.account } : {}) })),
     previous,
-    at,
   };
   return createHash('sha256').update(canonicalJson(json)).digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { canonicalJson, type AuditEvent, type Json } from './audit-chain.js';
 import type { Checkpoint, CheckpointHead } from './audit-checkpoint.js';
@@ -10,7 +10,7 @@ import type { Checkpoint, CheckpointHead } from './audit-checkpoint.js';
 //   content     request-filtered exports: each version's content, bound to the chain by its contentHash
 //   event       one audit event, exactly its hashed fields
 //   checkpoint  after the events of its hour
-//   end         last: counts and a running digest over every record before it (truncation, stray edits)
+//   end         last: counts, and a running digest over the records before it that are not events
 //
 // Chains are complete from seq 1: a date-range export brings each chain it touches from its first event
 // (the events before `from` come first, just ahead of the chain's first event in range). Ranges are widened
@@ -78,10 +78,10 @@ export function checkpointRecord(c: Checkpoint): CheckpointRecord {
 
 function filterJson(f: ExportFilter): Json {
   return {
-    from: f.from,
-    to: f.to,
-    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
     ...(f.account !== undefined ? { account: f.account } : {}),
+    from: f.from,
+    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
+    to: f.to,
     ...(f.types !== undefined ? { types: [...f.types] } : {}),
   };
 }
@@ -96,49 +96,57 @@ export function exportHeader(h: Omit<ExportHeader, 'kind' | 'format' | 'hash'>):
   return { ...body, hash: hashHeader(body) };
 }
 
+/** A record that is not an event as JSON, its keys in canonical order (so canonicalJson is JSON.stringify). */
 function recordJson(record: Exclude<ExportRecord, EventRecord>): Json {
   switch (record.kind) {
     case 'export':
-      return { kind: record.kind, format: record.format, exportId: record.exportId, exportedAt: record.exportedAt, filter: filterJson(record.filter), sealedUntil: record.sealedUntil, hash: record.hash };
+      return { exportId: record.exportId, exportedAt: record.exportedAt, filter: filterJson(record.filter), format: record.format, hash: record.hash, kind: record.kind, sealedUntil: record.sealedUntil };
     case 'content':
-      return { kind: record.kind, requestId: record.requestId, version: record.version, contentHash: record.contentHash, submission: record.submission };
+      return { contentHash: record.contentHash, kind: record.kind, requestId: record.requestId, submission: record.submission, version: record.version };
     case 'checkpoint':
       return {
-        kind: record.kind,
-        period: { from: record.period.from, to: record.period.to },
-        heads: record.heads.map(headJson),
-        previous: record.previous,
         at: record.at,
         hash: record.hash,
-        signature: record.signature,
+        heads: record.heads.map(headJson),
         keyId: record.keyId,
+        kind: record.kind,
+        period: { from: record.period.from, to: record.period.to },
+        previous: record.previous,
+        signature: record.signature,
       };
     case 'end':
-      return { kind: record.kind, events: record.events, checkpoints: record.checkpoints, contents: record.contents, digest: record.digest };
+      return { checkpoints: record.checkpoints, contents: record.contents, digest: record.digest, events: record.events, kind: record.kind };
   }
 }
 
 function headJson(h: CheckpointHead): Json {
-  return { requestId: h.requestId, seq: h.seq, hash: h.hash, ...(h.account !== undefined ? { account: h.account } : {}) };
+  return { ...(h.account !== undefined ? { account: h.account } : {}), hash: h.hash, requestId: h.requestId, seq: h.seq };
 }
 
 /** The digest before the first record. */
 export const DIGEST_START = createHash('sha256').update(EXPORT_FORMAT).digest('hex');
 
 /**
- * The running digest the end record carries: sha256(previous digest, record). An event enters by its hash
- * (verify has recomputed it from the content first); every other record by its canonical JSON. The state is
- * one hex string, so a paginated export carries it from page to page in its cursor.
+ * The running digest the end record carries: sha256(previous digest, record) over every record that is not an
+ * event, in canonical JSON (a checkpoint by its hash, signature and key id). Events need none: each is bound by its own hash, its chain and the checkpoints, and
+ * the end record counts them. What it adds is the fields no other hash covers (a checkpoint's signature and key
+ * id, which a verifier without the key cannot check). The state is one hex string, so a paginated export carries
+ * it from page to page in its cursor.
  */
 export function nextDigest(digest: string, record: Exclude<ExportRecord, EndRecord>): string {
-  const part = record.kind === 'event' ? `event:${record.hash}` : canonicalJson(recordJson(record));
-  return createHash('sha256').update(digest).update('\n').update(part).digest('hex');
+  if (record.kind === 'event') return digest;
+  // A checkpoint's hash covers all of it but its signature and key id (verify recomputes the hash first).
+  const part = record.kind === 'checkpoint' ? `checkpoint:${record.hash}:${record.signature}:${record.keyId}` : canonicalJson(recordJson(record));
+  return hash('sha256', `${digest}\n${part}`, 'hex');
 }
 
 // ---- JSON lines --------------------------------------------------------------------------------------
 
 export function jsonlLine(record: ExportRecord): string {
-  return `${JSON.stringify(record.kind === 'event' ? record : recordJson(record))}\n`;
+  if (record.kind !== 'event') return `${canonicalJson(recordJson(record))}\n`;
+  // data in canonical order (as in the CSV), so that a reader's hash needs no sorting.
+  const { requestId, seq, at, type, actor, data, prevHash, hash: h } = record;
+  return `{"kind":"event","requestId":${JSON.stringify(requestId)},"seq":${seq},"at":${JSON.stringify(at)},"type":${JSON.stringify(type)},"actor":${JSON.stringify(actor)},"data":${canonicalJson(data)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(h)}}\n`;
 }
 
 // ---- CSV ---------------------------------------------------------------------------------------------
@@ -183,8 +191,15 @@ function isObject(v: unknown): v is Obj {
 }
 
 function exactKeys(o: Obj, required: readonly string[], optional: readonly string[] = []): void {
-  for (const k of required) if (!(k in o)) throw new RecordFormatError(`missing field "${k}"`);
-  for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) throw new RecordFormatError(`unexpected field "${k}"`);
+  let count = 0;
+  for (const k in o) {
+    count++;
+    if (count > required.length + optional.length || (!required.includes(k) && !optional.includes(k))) {
+      const unexpected = Object.keys(o).find((key) => !required.includes(key) && !optional.includes(key));
+      if (unexpected !== undefined) throw new RecordFormatError(`unexpected field "${unexpected}"`);
+    }
+  }
+  if (count < required.length || optional.length > 0) for (const k of required) if (!(k in o)) throw new RecordFormatError(`missing field "${k}"`);
 }
 
 function str(o: Obj, k: string, pattern?: RegExp): string {
@@ -217,8 +232,9 @@ function parseEvent(o: Obj): EventRecord {
     type: str(o, 'type'),
     actor: str(o, 'actor'),
     data: jsonObject(o, 'data'),
-    prevHash: str(o, 'prevHash', HEX64),
-    hash: str(o, 'hash', HEX64),
+    // Not checked as hex here: verify compares both with hashes it computes, which is stricter.
+    prevHash: str(o, 'prevHash'),
+    hash: str(o, 'hash'),
   };
 }
 

@@ -165,13 +165,21 @@ export class AuditExport {
     const p = this.#p;
     const { filter } = p;
     const reader = this.#reader;
+    // State changes before each yield: a consumer that stops at a record never resumes the generator.
     if (!p.header) {
-      yield this.#emit(exportHeader({ exportId: p.exportId, exportedAt: p.exportedAt, filter, sealedUntil: p.sealedUntil }));
       p.header = true;
+      yield this.#emit(exportHeader({ exportId: p.exportId, exportedAt: p.exportedAt, filter, sealedUntil: p.sealedUntil }));
     }
     if (p.contents && !p.contentsDone && filter.requestId !== undefined) {
-      for (const content of await reader.contents(filter.requestId)) yield this.#emit(content);
+      const contents = await reader.contents(filter.requestId);
+      for (const [i, content] of contents.entries()) {
+        const last = i === contents.length - 1;
+        this.safe = last;
+        p.contentsDone = last;
+        yield this.#emit(content);
+      }
       p.contentsDone = true;
+      this.safe = true;
     }
     const queue = new CheckpointQueue(reader.checkpointsBetween(hourIndexOf(filter.from), hourIndexOf(filter.to), p.checkpointAfter ?? undefined));
     const self = this;

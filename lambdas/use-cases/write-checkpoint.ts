@@ -28,7 +28,16 @@ export interface CheckpointRun {
   readonly latest: Checkpoint | undefined;
 }
 
-export async function writeCheckpoints(now: Date, ports: CheckpointPorts, maxHours = 1000): Promise<CheckpointRun> {
+export interface CheckpointLimits {
+  /** At most this many hours per run (the rest on the next run). */
+  readonly maxHours?: number;
+  /** Start no new hour after this time (ms since the epoch): a function stops well inside its timeout. */
+  readonly deadline?: number;
+}
+
+export async function writeCheckpoints(now: Date, ports: CheckpointPorts, limits: CheckpointLimits = {}): Promise<CheckpointRun> {
+  const maxHours = limits.maxHours ?? 1000;
+  const deadline = limits.deadline ?? Number.POSITIVE_INFINITY;
   const sealable = hourIndexOf(new Date(now.getTime() - SEAL_GRACE_MS));
   let previous = await ports.latestCheckpoint();
   let next: number;
@@ -44,7 +53,7 @@ export async function writeCheckpoints(now: Date, ports: CheckpointPorts, maxHou
   const written: Checkpoint[] = [];
   if (next >= sealable) return { written, latest: previous };
   const signer = await ports.signer();
-  for (; next < sealable && written.length < maxHours; next++) {
+  for (; next < sealable && written.length < maxHours && Date.now() < deadline; next++) {
     const period = periodAt(next);
     const checkpoint = await buildCheckpoint(previous, period, await ports.headsOf(period), now, signer);
     const stored = await ports.putCheckpoint(checkpoint);

@@ -1,9 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import {
+  atKeyOf,
   canonicalJson,
   chainEvent,
   GENESIS_HASH,
   hashEvent,
+  indexAttributesOf,
+  stampAfter,
+  toAuditEvent,
   verifyChain,
   type AuditEvent,
   type Json,
@@ -418,5 +422,69 @@ describe('verifyChain', () => {
 
     // Assess
     expect(verdict).toEqual({ ok: false, seq: 1, problem: 'prevHash does not match the previous event' });
+  });
+});
+
+describe('index attributes', () => {
+  it('put an event in its UTC day and key it by time, request and zero-padded seq', () => {
+    // Prepare
+    const event = { requestId: 'req_abc', seq: 7, at: '2030-01-01T23:59:59.999Z' };
+
+    // Act
+    const attributes = indexAttributesOf(event);
+
+    // Assess
+    expect(attributes).toEqual({ day: '2030-01-01', atKey: '2030-01-01T23:59:59.999Z#req_abc#0000000007' });
+  });
+
+  it('sort keys of one instant by seq, and an instant before any later one', () => {
+    // Prepare
+    const keys = [atKeyOf('2030-01-01T10:00:00.000Z', 'req_a', 10), atKeyOf('2030-01-01T10:00:00.000Z', 'req_a', 9), atKeyOf('2030-01-01T09:59:59.999Z', 'req_z', 1)];
+
+    // Act
+    const sorted = [...keys].sort();
+
+    // Assess
+    expect(sorted).toEqual([keys[2], keys[1], keys[0]]);
+  });
+
+  it('are not covered by the hash: an item with them gives back the same event', () => {
+    // Prepare
+    const [event] = buildChain(1);
+    if (event === undefined) throw new Error('no event');
+    const item = { ...event, ...indexAttributesOf(event), account: 'physics-x', prevAt: '2029-12-31T00:00:00.000Z' };
+
+    // Act
+    const back = toAuditEvent(item);
+
+    // Assess
+    expect(back).toEqual(event);
+    expect(hashEvent(back)).toBe(event.hash);
+  });
+});
+
+describe('stampAfter', () => {
+  it('stamps the clock when it is later than the event before', () => {
+    // Prepare & Act
+    const at = stampAfter({ at: '2030-01-01T10:00:00.000Z' }, new Date('2030-01-01T10:00:01.000Z'));
+
+    // Assess
+    expect(at).toBe('2030-01-01T10:00:01.000Z');
+  });
+
+  it('never stamps earlier than the event before, whatever the clock says', () => {
+    // Prepare & Act
+    const at = stampAfter({ at: '2030-01-01T10:00:00.000Z' }, new Date('2030-01-01T09:59:58.000Z'));
+
+    // Assess
+    expect(at).toBe('2030-01-01T10:00:00.000Z');
+  });
+
+  it("stamps the clock for a chain's first event", () => {
+    // Prepare & Act
+    const at = stampAfter(undefined, new Date('2030-01-01T09:59:58.000Z'));
+
+    // Assess
+    expect(at).toBe('2030-01-01T09:59:58.000Z');
   });
 });

@@ -224,7 +224,7 @@ describe('deadlines (workflow time scaled: 72 h pass in 8 s)', () => {
     expect(notice).toContain('Alan Turing');
 
     const final = await fast.waitForStatus(requestId, 'expired', 40_000);
-    const told = await fast.mailTo('ada@example.org', 'expired', 20_000);
+    const told = await fast.mailTo('ada@example.org', 'expired without a decision: Nobody answers', 20_000);
 
     expect(final.stages[0]).toMatchObject({ status: 'expired', decision: 'expired', decidedBy: null });
     expect(told.text).toContain('nothing was approved');
