@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
+import type { OutboxMessage } from '../../local/outbox.js';
 
 // Starts the real local stack (`bin/local.ts`) as a separate process and talks to it from outside,
 // over HTTP, the way a client, an approver's browser or an auditor's script would.
@@ -14,16 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export const WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const API_TOKEN = 'test-api-token-0123456789';
 
-export interface OutboxMessage {
-  readonly id: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly date: string;
-}
+export type { OutboxMessage } from '../../local/outbox.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,6 +29,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The pause between two checks of a condition (not a wait for the condition itself). */
+const pollInterval = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
 /** Polls a condition until it holds (the workflow is asynchronous); fails with what it last saw. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -49,7 +44,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       last = error;
     }
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await pollInterval(25);
   }
 }
 

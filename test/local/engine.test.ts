@@ -72,11 +72,14 @@ function engine(dir: string, calls: Calls, timeScale = 1, seconds = 3600): Workf
   });
 }
 
+/** The pause between two checks of a condition (not a wait for the condition itself). */
+const pollInterval = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
 async function until<T>(probe: () => T | undefined): Promise<T> {
   for (let i = 0; i < 400; i++) {
     const v = probe();
     if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 5));
+    await pollInterval(5);
   }
   throw new Error('condition never held');
 }
