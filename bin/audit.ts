@@ -161,9 +161,10 @@ async function storeSession(options: Options, env: NodeJS.ProcessEnv): Promise<S
     try {
       dynamo = await startStoreProcess(dataDir);
     } catch (error) {
-      if (error instanceof Error && /lock/i.test(error.message)) {
+      // dynalite reports a data directory locked by another process as a database that is not open.
+      if (error instanceof Error && /lock|database is not open/i.test(error.message)) {
         throw new UsageError(
-          `the local stack is running on ${dataDir} (dynalite allows one process per data directory): use --url http://127.0.0.1:<PORT>; the auditor token is read from ${join(dataDir, 'audit-secrets.json')}`,
+          `the local store at ${dataDir} cannot be opened: the local stack is probably running on it (dynalite allows one process per data directory). Use --url http://127.0.0.1:<PORT>; the auditor token is read from ${join(dataDir, 'audit-secrets.json')}`,
         );
       }
       throw error;

@@ -16,6 +16,8 @@ export const deployConfigSchema = z.strictObject({
   directoryFile: z.string().min(1).default('config/directory.json'),
   /** Public base of the review links (the API's custom domain, or its execute-api URL once known). */
   publicBaseUrl: z.url().optional(),
+  /** Days each audit checkpoint and export copy stays locked (S3 Object Lock, compliance mode: nobody can shorten it). */
+  auditRetentionDays: z.number().int().min(1).max(36500).default(2557),
   /** Days to keep function, API and state-machine logs. */
   logRetentionDays: z.union([z.literal(30), z.literal(90), z.literal(180), z.literal(365)]).default(90),
 });

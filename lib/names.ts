@@ -7,6 +7,11 @@ export function dataBucketName(stage: string, account: string, region: string): 
   return `signoff-${stage}-data-${account}-${region}`;
 }
 
+/** The audit archive (Object Lock, compliance mode): checkpoints and export pages. */
+export function auditBucketName(stage: string, account: string, region: string): string {
+  return `signoff-${stage}-audit-${account}-${region}`;
+}
+
 /** How cdk-nag prints a value in a finding id: an unresolved pseudo parameter as `<AWS::…>`. */
 export function nagRendering(value: string, pseudo: 'AWS::AccountId' | 'AWS::Region' | 'AWS::Partition'): string {
   return Token.isUnresolved(value) ? `<${pseudo}>` : value;

@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { TableSpec } from './tables.js';
@@ -31,6 +32,10 @@ export interface SignoffFunctionProps {
 }
 
 export type TableAccess = 'read' | 'readWrite';
+
+/** What Table.grantReadData and grantReadWriteData allow. */
+const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export class SignoffFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SignoffFunctionProps) {
@@ -101,11 +106,19 @@ export class SignoffFunction extends NodejsFunction {
     }
   }
 
-  /** Sets the table's environment variable and grants access together, so neither is forgotten. */
+  /**
+   * Sets the table's environment variable and grants access together, so neither is forgotten. The grant names
+   * the table and each of its indexes (lib/tables.ts): grantReadData would add `index/*`, a wildcard.
+   */
   bindTable(spec: TableSpec, table: Table, access: TableAccess): this {
     this.addEnvironment(spec.envVar, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE],
+        resources: [table.tableArn, ...(spec.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`)],
+      }),
+    );
     return this;
   }
 

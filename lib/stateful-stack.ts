@@ -1,12 +1,13 @@
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
-import { dataBucketName } from './names.js';
+import { auditBucketName, dataBucketName } from './names.js';
 import { tables, type TableSpec } from './tables.js';
 
 // What holds data and must outlive any deployment of the code: tables, the mail/media/export bucket,
@@ -26,6 +27,12 @@ export class StatefulStack extends Stack {
   readonly identity: EmailIdentity;
   readonly webhookSecret: Secret;
   readonly apiToken: Secret;
+  /** Auditors' bearer token for GET /v1/audit/export. */
+  readonly auditorToken: Secret;
+  /** Write-once copies of audit checkpoints and export pages (Object Lock, compliance mode). */
+  readonly auditBucket: Bucket;
+  /** Signs audit checkpoints (ECDSA P-256); the private key never leaves KMS. */
+  readonly auditSigningKey: Key;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -44,6 +51,14 @@ export class StatefulStack extends Stack {
         removalPolicy,
         ...(spec.envVar === 'APPROVALS_TABLE' ? { timeToLiveAttribute: TTL_ATTRIBUTE } : {}),
       });
+      for (const index of spec.indexes ?? []) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey.name, type: index.partitionKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER },
+          ...(index.sortKey ? { sortKey: { name: index.sortKey.name, type: index.sortKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER } } : {}),
+          projectionType: ProjectionType.ALL,
+        });
+      }
       built.set(spec.envVar, table);
     }
     this.tables = built;
@@ -71,6 +86,31 @@ export class StatefulStack extends Stack {
       removalPolicy,
     });
 
+    // Audit copies that nobody can change or delete before their retention ends, not even the account's root user.
+    // Retained whatever the stage: a compliance-mode object outlives any attempt to delete its bucket.
+    this.auditBucket = new Bucket(this, 'AuditArchive', {
+      bucketName: auditBucketName(props.config.stage, this.account, this.region),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(props.config.auditRetentionDays)),
+      serverAccessLogsBucket: bucketRef(accessLogs),
+      serverAccessLogsPrefix: 'audit/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auditSigningKey = new Key(this, 'AuditSigningKey', {
+      description: 'Signoff: signs audit checkpoints (ECDSA_SHA_256).',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.auditSigningKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS does not rotate asymmetric keys; checkpoints name the key that signed them, so a new key can be introduced without invalidating earlier signatures.',
+    });
+
     this.identity = new EmailIdentity(this, 'Identity', { identity: Identity.domain(props.config.domain) });
 
     this.webhookSecret = new Secret(this, 'WebhookSecret', {
@@ -83,7 +123,12 @@ export class StatefulStack extends Stack {
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
       removalPolicy,
     });
-    for (const secret of [this.webhookSecret, this.apiToken]) {
+    this.auditorToken = new Secret(this, 'AuditorToken', {
+      description: 'Signoff: bearer token for audit exports (GET /v1/audit/export).',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      removalPolicy,
+    });
+    for (const secret of [this.webhookSecret, this.apiToken, this.auditorToken]) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason: 'Rotated by the operator with the documented two-step procedure (docs/deploy.md): senders must receive the new webhook secret at the same time, which automatic rotation cannot coordinate.',

@@ -5,6 +5,8 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -17,7 +19,7 @@ import type { Construct } from 'constructs';
 import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
-import { dataBucketName, nagRendering } from './names.js';
+import { auditBucketName, dataBucketName, nagRendering } from './names.js';
 import { SignoffFunction, type TableAccess } from './signoff-function.js';
 import type { StatefulStack } from './stateful-stack.js';
 import { tables, type TableSpec } from './tables.js';
@@ -29,6 +31,7 @@ export const httpFunctionEntries = {
   intake: 'lambdas/intake.ts',
   'request-status': 'lambdas/request-status.ts',
   'request-audit': 'lambdas/request-audit.ts',
+  'audit-export': 'lambdas/audit-export.ts',
   review: 'lambdas/review.ts',
   media: 'lambdas/media.ts',
   versions: 'lambdas/versions.ts',
@@ -39,13 +42,18 @@ export const httpFunctionEntries = {
 /** Functions triggered by something other than the API or the state machine. */
 export const eventFunctionEntries = {
   'mail-intake': 'lambdas/mail-intake.ts',
+  'audit-checkpoint': 'lambdas/audit-checkpoint.ts',
 } as const;
 
 type FunctionName = (typeof workflowFunctions)[number]['name'] | keyof typeof httpFunctionEntries | keyof typeof eventFunctionEntries;
 
 interface Access {
   readonly tables: Partial<Record<TableSpec['envVar'], TableAccess>>;
-  readonly secrets?: ReadonlyArray<'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN'>;
+  readonly secrets?: ReadonlyArray<'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN' | 'SIGNOFF_AUDITOR_TOKEN'>;
+  /** Object prefixes it writes in the audit bucket (Object Lock: a write adds a version, nothing is overwritten). */
+  readonly auditArchive?: readonly string[];
+  /** Signs audit checkpoints with the KMS key. */
+  readonly signsAudit?: true;
   /** Sends e-mail through SES, from the institution's identity only. */
   readonly sendsMail?: true;
   /** Starts approval executions (the intake functions, new versions). */
@@ -71,6 +79,8 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   'withdraw-link': { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, stopsExecutions: true },
   'request-status': { tables: { REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'request-audit': { tables: { AUDIT_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
+  'audit-export': { tables: { AUDIT_TABLE: 'read', REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_AUDITOR_TOKEN'], auditArchive: ['exports/*'] },
+  'audit-checkpoint': { tables: { AUDIT_TABLE: 'readWrite' }, signsAudit: true, auditArchive: ['checkpoints/*'] },
   review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
   'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
   'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
@@ -116,6 +126,8 @@ export class StatelessStack extends Stack {
     const bucketName = dataBucketName(config.stage, this.account, this.region);
     const bucketArn = `arn:${this.partition}:s3:::${bucketName}`;
     const bucketArnForNag = `arn:${nagRendering(this.partition, 'AWS::Partition')}:s3:::${dataBucketName(config.stage, nagRendering(this.account, 'AWS::AccountId'), nagRendering(this.region, 'AWS::Region'))}`;
+    const auditName = auditBucketName(config.stage, this.account, this.region);
+    const auditArnForNag = `arn:${nagRendering(this.partition, 'AWS::Partition')}:s3:::${auditBucketName(config.stage, nagRendering(this.account, 'AWS::AccountId'), nagRendering(this.region, 'AWS::Region'))}`;
     const functions = new Map<FunctionName, SignoffFunction>();
     for (const [name, entry] of entries) {
       const fn = new SignoffFunction(this, pascal(name), {
@@ -131,7 +143,23 @@ export class StatelessStack extends Stack {
         const table = stateful.tables.get(spec.envVar);
         if (level !== undefined && table !== undefined) fn.bindTable(spec, table, level);
       }
-      for (const secret of access.secrets ?? []) fn.bindSecret(secret, secret === 'SIGNOFF_WEBHOOK_SECRET' ? stateful.webhookSecret : stateful.apiToken);
+      const secrets = { SIGNOFF_WEBHOOK_SECRET: stateful.webhookSecret, SIGNOFF_API_TOKEN: stateful.apiToken, SIGNOFF_AUDITOR_TOKEN: stateful.auditorToken } as const;
+      for (const secret of access.secrets ?? []) fn.bindSecret(secret, secrets[secret]);
+      if (access.auditArchive !== undefined) {
+        // By its agreed name, like the data bucket: no cross-stack export.
+        fn.addEnvironment('AUDIT_BUCKET', auditName);
+        fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: access.auditArchive.map((p) => `arn:${this.partition}:s3:::${auditName}/${p}`) }));
+        for (const prefix of access.auditArchive) {
+          Validations.of(fn).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::${auditArnForNag}/${prefix}]`,
+            reason: `Audit copies under ${prefix.replace('*', '')} are named by hour or export id at run time; Object Lock keeps every version written.`,
+          });
+        }
+      }
+      if (access.signsAudit) {
+        fn.addEnvironment('SIGNOFF_AUDIT_KMS_KEY_ID', stateful.auditSigningKey.keyArn);
+        stateful.auditSigningKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      }
       if (access.sendsMail) {
         fn.addEnvironment('SIGNOFF_MAIL_FROM', config.senderAddress);
         fn.addToRolePolicy(
@@ -233,6 +261,7 @@ export class StatelessStack extends Stack {
     route('/v1/requests', [HttpMethod.POST], 'intake');
     route('/v1/requests/{requestId}', [HttpMethod.GET], 'request-status');
     route('/v1/requests/{requestId}/audit', [HttpMethod.GET], 'request-audit');
+    route('/v1/audit/export', [HttpMethod.GET], 'audit-export');
     route('/v1/requests/{requestId}/versions', [HttpMethod.POST], 'versions');
     route('/v1/requests/{requestId}/withdraw', [HttpMethod.POST], 'withdraw');
     route('/withdraw/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'withdraw-link');
@@ -265,6 +294,17 @@ export class StatelessStack extends Stack {
           ],
         },
       ],
+    });
+
+    // Audit checkpoints: every hour, six minutes past (an hour is sealed five minutes after it ends).
+    const checkpointSchedule = new Rule(this, 'AuditCheckpointSchedule', {
+      description: 'Seal the audit trail of each hour that ended with a signed checkpoint.',
+      schedule: Schedule.cron({ minute: '6' }),
+      targets: [new LambdaFunction(fn('audit-checkpoint'))],
+    });
+    Validations.of(checkpointSchedule).acknowledge({
+      id: 'Serverless-EventBusDLQ',
+      reason: 'A missed run loses nothing: the next hourly run seals every hour not yet sealed, and a failing run raises the function\'s error alarm.',
     });
 
     // Alarms: failed or timed-out executions, and every function's errors and throttles.

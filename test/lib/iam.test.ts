@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionAccess } from '../../lib/stateless-stack.js';
+import { eventFunctionEntries, functionAccess } from '../../lib/stateless-stack.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
 // Least privilege: each function's role may do exactly what its line in functionAccess says.
@@ -50,9 +50,10 @@ describe('function roles', () => {
         ...(access.startsExecutions ? ['states:StartExecution'] : []),
         ...(access.stopsExecutions ? ['states:StopExecution'] : []),
         ...(access.bucket?.read ? ['s3:GetObject'] : []),
-        ...(access.bucket?.write ? ['s3:PutObject'] : []),
-        // The asynchronously invoked function delivers failed events to its own queue.
-        ...(name === 'mail-intake' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
+        ...(access.bucket?.write || access.auditArchive ? ['s3:PutObject'] : []),
+        ...(access.signsAudit ? ['kms:Sign', 'kms:GetPublicKey'] : []),
+        // The asynchronously invoked functions deliver failed events to their own queues.
+        ...(name in eventFunctionEntries ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ]);
       if (name === 'review') for (const a of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) allowed.add(a);
       const extra = [...actionsOf(byFunction.get(name) ?? [])].filter((a) => !allowed.has(a));
@@ -65,6 +66,15 @@ describe('function roles', () => {
     expect(starters).toEqual(['intake', 'mail-intake', 'versions']);
     const stoppers = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StopExecution')).map(([n]) => n).sort();
     expect(stoppers).toEqual(['withdraw', 'withdraw-link']);
+  });
+
+  it('let only the checkpoint function sign with the audit key, and only audit functions write to the audit archive', () => {
+    const signers = [...byFunction].filter(([, s]) => actionsOf(s).has('kms:Sign')).map(([n]) => n);
+    expect(signers).toEqual(['audit-checkpoint']);
+    for (const [name, statements] of byFunction) {
+      const archive = statements.filter((s) => JSON.stringify(s.Resource).includes('-audit-'));
+      expect(archive.length > 0, name).toBe(name === 'audit-export' || name === 'audit-checkpoint');
+    }
   });
 
   it('let only the decision function answer task tokens', () => {

@@ -38,7 +38,7 @@ describe('tables', () => {
 
 describe('buckets', () => {
   it('blocks public access, encrypts and versions the data bucket, and logs access to a separate bucket', () => {
-    prod.stateful.resourceCountIs('AWS::S3::Bucket', 2);
+    prod.stateful.resourceCountIs('AWS::S3::Bucket', 3);
     prod.stateful.allResourcesProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
@@ -49,13 +49,39 @@ describe('buckets', () => {
     });
   });
 
-  it('refuses plain HTTP on both buckets', () => {
+  it('refuses plain HTTP on every bucket', () => {
     const policies = prod.stateful.findResources('AWS::S3::BucketPolicy');
-    expect(Object.keys(policies)).toHaveLength(2);
+    expect(Object.keys(policies)).toHaveLength(3);
     for (const policy of Object.values(policies)) {
       const statements = (policy as { Properties: { PolicyDocument: { Statement: Array<{ Effect: string; Condition?: unknown }> } } }).Properties.PolicyDocument.Statement;
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
+  });
+});
+
+describe('audit', () => {
+  it('indexes the audit table by day and time, every attribute projected', () => {
+    prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byTime', KeySchema: [{ AttributeName: 'day', KeyType: 'HASH' }, { AttributeName: 'atKey', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+    });
+  });
+
+  it('locks audit copies in compliance mode for the configured retention, and keeps the bucket in every stage', () => {
+    for (const app of [prod, dev]) {
+      app.stateful.hasResource('AWS::S3::Bucket', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          ObjectLockEnabled: true,
+          ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2557 } } },
+          VersioningConfiguration: { Status: 'Enabled' },
+        }),
+      });
+    }
+  });
+
+  it('signs checkpoints with an ECC P-256 KMS key used only to sign and verify', () => {
+    prod.stateful.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 });
 
@@ -64,8 +90,8 @@ describe('mail identity and secrets', () => {
     prod.stateful.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
   });
 
-  it('generates the webhook secret and the API token in Secrets Manager', () => {
-    prod.stateful.resourceCountIs('AWS::SecretsManager::Secret', 2);
+  it('generates the webhook secret, the API token and the auditor token in Secrets Manager', () => {
+    prod.stateful.resourceCountIs('AWS::SecretsManager::Secret', 3);
     prod.stateful.allResourcesProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }) });
   });
 });

@@ -62,6 +62,7 @@ describe('HTTP API', () => {
         'POST /v1/requests',
         'GET /v1/requests/{requestId}',
         'GET /v1/requests/{requestId}/audit',
+        'GET /v1/audit/export',
         'GET /approvals/{linkId}',
         'HEAD /approvals/{linkId}',
         'POST /approvals/{linkId}',
@@ -82,6 +83,12 @@ describe('HTTP API', () => {
     const format = JSON.parse(stage?.Properties.AccessLogSettings.Format ?? '{}') as Record<string, string>;
     expect(format['routeKey']).toBe('$context.routeKey');
     expect(Object.values(format)).not.toContain('$context.path');
+  });
+});
+
+describe('audit checkpoints', () => {
+  it('runs the checkpoint function every hour, six minutes past', () => {
+    t.stateless.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(6 * * * ? *)', State: 'ENABLED' });
   });
 });
 
