@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { createTransport } from 'nodemailer';
-import { Webhook } from 'standardwebhooks';
+import { signedHeaders } from '../local/webhook-client.js';
 import { Stack, WEBHOOK_SECRET, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
 
 // `npm run bench`: figures for the foundation issue, measured on the real local stack started as a
@@ -60,7 +60,6 @@ async function latency(stack: Stack): Promise<void> {
 }
 
 async function throughput(stack: Stack): Promise<void> {
-  const webhook = new Webhook(WEBHOOK_SECRET);
   let n = 0;
   const result = await autocannon({
     url: `${stack.baseUrl}/v1/requests`,
@@ -70,19 +69,8 @@ async function throughput(stack: Stack): Promise<void> {
       {
         method: 'POST',
         setupRequest: (req) => {
-          const id = `load_${process.pid}_${n++}`;
           const body = JSON.stringify(samplePost({ title: `Load ${n}` }));
-          const now = new Date();
-          return {
-            ...req,
-            body,
-            headers: {
-              'content-type': 'application/json',
-              'webhook-id': id,
-              'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-              'webhook-signature': webhook.sign(id, now, body),
-            },
-          };
+          return { ...req, body, headers: signedHeaders(WEBHOOK_SECRET, body, `load_${process.pid}_${n++}`) };
         },
       },
     ],

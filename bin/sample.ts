@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Webhook } from 'standardwebhooks';
+import { signedHeaders } from '../local/webhook-client.js';
 import { readSecrets } from '../local/settings.js';
 
 // `npm run sample`: submits a signed sample brand post to the running local stack, as a client would.
@@ -26,19 +25,7 @@ const body = JSON.stringify({
   media: [{ type: 'image', url: 'https://example.org/media/open-day.jpg', alt: 'Visitors looking at a particle detector model', rights: 'own', showsPeople: true }],
   attestations: { peopleConsent: true, aiUsed: false },
 });
-const id = `msg_${randomUUID()}`;
-const timestamp = new Date();
-const signature = new Webhook(secret).sign(id, timestamp, body);
-const response = await fetch(`${base}/v1/requests`, {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': signature,
-  },
-  body,
-});
+const response = await fetch(`${base}/v1/requests`, { method: 'POST', headers: signedHeaders(secret, body), body });
 process.stdout.write(`${response.status} ${await response.text()}\n`);
 if (response.ok) process.stdout.write(`Now open ${base}/_local/outbox: the supervisor's approval e-mail is there.\n`);
 process.exit(response.ok ? 0 : 1);

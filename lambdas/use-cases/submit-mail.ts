@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Json } from '../core/audit-chain.js';
 import type { Directory } from '../core/directory.js';
 import { requestIdFor } from '../core/ids.js';
+import { escapeHtml } from '../core/render.js';
 import { decideMail, type MediaToStore, type Trust } from '../core/mail.js';
 import { parseInboundMail } from '../core/mail-parse.js';
 import type { Submission } from '../core/model.js';
@@ -33,9 +34,6 @@ export type MailOutcome =
   | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean }
   | { readonly outcome: 'new-version'; readonly requestId: string; readonly version: number };
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export async function submitMail(raw: Buffer, envelopeRecipients: readonly string[], trust: Trust, ports: MailPorts, now: Date = new Date()): Promise<MailOutcome> {
   const mail = await parseInboundMail(raw, envelopeRecipients);
@@ -57,7 +55,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
       data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: [...mail.recipients], replied: decision.action === 'reply' },
     });
     if (decision.action === 'reply') {
-      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text: decision.reply, html: `<pre style="white-space:pre-wrap;font:inherit">${escape(decision.reply)}</pre>`, ...thread });
+      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text: decision.reply, html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`, ...thread });
     }
     await ports.markAnswered(messageIdHash);
     return decision.action === 'drop' ? { outcome: 'dropped', reason: decision.reason } : { outcome: 'answered', reason: decision.reason };
@@ -69,7 +67,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   if (answering !== undefined) {
     if (answering.outcome !== 'changes-requested') {
       const text = `Your request ${answering.requestId} is ${answering.status}, so this reply changed nothing. To change it, withdraw it (the link is in the acknowledgement) and submit it again.`;
-      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escape(text)}</p>`, ...thread });
+      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escapeHtml(text)}</p>`, ...thread });
       await ports.audit(answering.requestId, { type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason: `reply to a request that is ${answering.status}` } });
       await ports.markAnswered(messageIdHash);
       return { outcome: 'answered', reason: `request is ${answering.status}` };

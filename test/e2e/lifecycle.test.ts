@@ -1,7 +1,6 @@
 import { createTransport, type Transporter } from 'nodemailer';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack, WEBHOOK_SECRET, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from './stack.js';
+import { Stack, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from './stack.js';
 
 // GOVERNANCE.md §3 on the running stack: changes and new versions, withdrawal, and links that mail scanners
 // cannot trigger. Deadlines run in a second stack whose clock is scaled (see the last describe).
@@ -14,18 +13,8 @@ afterAll(async () => {
   await stack.dispose();
 });
 
-async function signed(s: Stack, path: string, body: string, id = `msg_${Math.random().toString(36).slice(2)}`): Promise<Response> {
-  const now = new Date();
-  return fetch(`${s.baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, now, body),
-    },
-    body,
-  });
+function signed(s: Stack, path: string, body: string, id?: string): Promise<Response> {
+  return s.signedPost(path, body, id === undefined ? {} : { id });
 }
 
 async function submitted(s: Stack, title: string, overrides: Record<string, unknown> = {}): Promise<string> {

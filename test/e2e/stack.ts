@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Webhook } from 'standardwebhooks';
+import { signedHeaders } from '../../local/webhook-client.js';
 import type { OutboxMessage } from '../../local/outbox.js';
 
 // Starts the real local stack (`bin/local.ts`) as a separate process and talks to it from outside,
@@ -151,19 +151,12 @@ export class Stack {
 
   async submit(body: unknown, options: { id?: string; timestamp?: Date; secret?: string; raw?: string } = {}): Promise<Response> {
     const raw = options.raw ?? JSON.stringify(body);
-    const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}${Date.now()}`;
-    const timestamp = options.timestamp ?? new Date();
-    const signature = new Webhook(options.secret ?? WEBHOOK_SECRET).sign(id, timestamp, raw);
-    return fetch(`${this.baseUrl}/v1/requests`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body: raw,
-    });
+    return this.signedPost('/v1/requests', raw, options);
+  }
+
+  /** POSTs a body signed per Standard Webhooks, as the submitting system would. */
+  async signedPost(path: string, raw: string, options: { id?: string; timestamp?: Date; secret?: string } = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: signedHeaders(options.secret ?? WEBHOOK_SECRET, raw, options.id, options.timestamp), body: raw });
   }
 
   async status(requestId: string): Promise<RequestStatusBody> {
