@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { checkBrandPost } from '../lambdas/core/checks.js';
 import { BRAND_POST_RULES, PRESET_NAMES, loadPreset } from '../lambdas/core/presets.js';
+import { MAX_TEXT_CHARS } from '../lambdas/core/submission.js';
+import { ADVERSARIAL_UNITS, adversarialText } from '../test/fixtures/adversarial.js';
 import { CORPUS, CORPUS_DIRECTORY } from '../test/fixtures/corpus.js';
 import { corpusFigures, type Share } from '../test/fixtures/corpus-figures.js';
 
@@ -50,3 +52,17 @@ for (const rule of BRAND_POST_RULES) {
   const c = figures.perRule[rule];
   out(`  ${rule.padEnd(20)} ${String(c.fires).padStart(4)} ${String(c.warnOrWorse).padStart(4)} ${String(c.statements).padStart(4)}`);
 }
+
+// Texts built to make patterns backtrack (test/fixtures/adversarial.ts), five times longer than the intake accepts:
+// the slowest shows whether any pattern has gone quadratic.
+const LONG = 5 * MAX_TEXT_CHARS;
+const slowest: Array<{ unit: string; ms: number }> = [];
+for (const unit of ADVERSARIAL_UNITS) {
+  const text = adversarialText(unit, LONG);
+  const submission = { ...(CORPUS[0]?.submission ?? (() => { throw new Error('empty corpus'); })()), text, format: 'thread' as const };
+  const start = performance.now();
+  checkBrandPost(submission, CORPUS_DIRECTORY);
+  slowest.push({ unit, ms: performance.now() - start });
+}
+slowest.sort((a, b) => b.ms - a.ms);
+out(`checks on ${LONG.toLocaleString('en')}-character adversarial texts   ${slowest.length} texts, slowest ${slowest.slice(0, 3).map((s) => `${JSON.stringify(s.unit)} ${s.ms.toFixed(0)} ms`).join(', ')}`);

@@ -52,14 +52,14 @@ export function findCues(text: string, cues: readonly Cue[]): Match[] {
 export const CONFIDENTIALITY_MARKERS: readonly Cue[] = [
   { pattern: /\b(?:strictly|highly|company|commercially|commercial[- ]in)[- ]confidential\b/iu, label: 'a confidentiality marking' },
   { pattern: /\bCONFIDENTIAL\b/u, label: 'a confidentiality marking' },
-  { pattern: /(?:^|(?<=[[(]\s*))confidential(?=\s*(?:[:\])]|[–—-]\s))/imu, label: 'a confidentiality marking' },
+  { pattern: /(?:^|(?<=[[(]\s{0,3}))confidential(?=\s*(?:[:\])]|[–—-]\s))/imu, label: 'a confidentiality marking' },
   { pattern: /\bconfidential\s+(?:draft|document|report|memo|minutes|information|data|figures|budget)\b/iu, label: 'a reference to a confidential document' },
   { pattern: /\b(?:for\s+)?internal\s+(?:use\s+)?only\b/iu, label: 'an "internal only" marking' },
   { pattern: /\bnot\s+for\s+(?:public\s+|external\s+|wider\s+)?(?:distribution|circulation|publication|release|sharing)\b/iu, label: 'a "not for distribution" marking' },
   { pattern: /\bdo\s+not\s+(?:share|distribute|forward|circulate|publish)\s+(?:this|externally|outside|further|beyond|before|until)\b/iu, label: 'a "do not share" marking' },
   { pattern: /\bdraft\b[^.\n]{0,20}?\bdo\s+not\s+(?:share|distribute|circulate|cite|quote)\b/iu, label: 'a "draft – do not share" marking' },
   { pattern: /\b(?:EU\s+)?RESTRICTED\b/u, label: 'a "restricted" classification' },
-  { pattern: /(?:^|(?<=[[(]\s*)|(?<=\bclassification\s*:\s*))(?:restricted|classified|sensitive|limited)(?=\s*(?:[:\])]|[–—-]\s|$))/imu, label: 'a classification marking' },
+  { pattern: /(?:^|(?<=[[(]\s{0,3})|(?<=\bclassification\s{0,3}:\s{0,3}))(?:restricted|classified|sensitive|limited)(?=\s*(?:[:\])]|[–—-]\s|$))/imu, label: 'a classification marking' },
   { pattern: /\b(?:eyes\s+only|under\s+NDA|sensitive\s+(?:–|-|—)\s*internal)\b/iu, label: 'a confidentiality marking' },
   { pattern: /\binternal\s+(?:memo|memorandum|note|e-?mail|minutes|report|audit|document|documents)\b/iu, label: 'a reference to an internal document' },
 ];
@@ -83,7 +83,7 @@ export const CONFIDENTIAL_PICTURES: readonly Cue[] = [
 // P-EMBARGO — embargo notes and release dates, not embargoes in the news ("the EU's arms embargo").
 export const EMBARGO_NOTES: readonly Cue[] = [
   { pattern: /\b(?<!(?:arms|trade|oil|gas|economic|export|import|weapons?|grain|travel|data)\s)(?:under\s+)?embargo(?:ed)?\b(?!\s+(?:on|against)\b)/iu, label: 'an embargo note' },
-  { pattern: /^\s*(?:release|publication)\s+date\s*:/imu, label: 'a release date' },
+  { pattern: /^[^\S\n]*(?:release|publication)\s+date\s*:/imu, label: 'a release date' },
   { pattern: /\b(?:not\s+(?:to\s+be\s+)?(?:published|released|posted|shared|publici[sz]ed)|do\s+not\s+(?:publish|release|post))\s+(?:before|until|prior\s+to)\b/iu, label: 'a "not before" note' },
   { pattern: /\bhold\s+(?:for\s+release\s+)?until\b|\bfor\s+release\s+(?:on|at)\b/iu, label: 'a hold-for-release note' },
 ];
@@ -122,7 +122,7 @@ export const SENSITIVE_CUES: readonly Cue[] = [
 
 // P-SOURCE — factual or news claims that need their source: "a study shows", "according to", statistics.
 export const CLAIM_CUES: readonly Cue[] = [
-  { pattern: /\b(?:(?:a|the|this|our|new|latest|recent)\s+)*(?:study|studies|research|survey|report|analysis|data|evidence|statistics|figures|poll|paper|measurements?)\s+(?:shows?|showed|finds?|found|suggests?|suggested|reveals?|revealed|indicates?|indicated|confirms?|confirmed|proves?|proved|demonstrates?|demonstrated)\b/iu, label: 'a claim based on a study' },
+  { pattern: /\b(?:(?:a|the|this|our|new|latest|recent)\s+){0,3}(?:study|studies|research|survey|report|analysis|data|evidence|statistics|figures|poll|paper|measurements?)\s+(?:shows?|showed|finds?|found|suggests?|suggested|reveals?|revealed|indicates?|indicated|confirms?|confirmed|proves?|proved|demonstrates?|demonstrated)\b/iu, label: 'a claim based on a study' },
   { pattern: /\baccording\s+to\b/iu, label: '"according to"' },
   { pattern: /\b(?:scientists|researchers|experts|studies|economists|doctors)\s+(?:say|said|have\s+(?:found|shown)|found|believe|warn|warned|agree)\b/iu, label: 'a claim attributed to experts' },
   { pattern: /\b(?:published|appears?|appeared)\s+(?:today\s+|this\s+week\s+)?in\s+(?:the\s+journal\s+)?[A-Z][\w-]*/u, label: 'a publication in a journal' },
@@ -173,7 +173,7 @@ export const GENDERED_TERMS: readonly Term[] = [
   { pattern: /\bforefathers\b/iu, neutral: 'ancestors' },
   { pattern: /\bfounding\s+fathers\b/iu, neutral: 'founders' },
   { pattern: /\bladies\s+and\s+gentlemen\b/iu, neutral: 'everyone' },
-  { pattern: /(?<=\b(?:hi|hey|hello|thanks|thank\s+you)\s+)guys\b/iu, neutral: 'everyone' },
+  { pattern: /(?<=\b(?:hi|hey|hello|thanks|thank\s{1,3}you)\s{1,3})guys\b/iu, neutral: 'everyone' },
   { pattern: /\byou\s+guys\b/iu, neutral: 'you all' },
   { pattern: /\bheadmaster\b/iu, neutral: 'head teacher' },
   { pattern: /\bsportsmanship\b/iu, neutral: 'fair play' },

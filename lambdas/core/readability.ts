@@ -14,8 +14,18 @@ export interface Readability {
   readonly hardWords: readonly string[];
 }
 
-const NOT_PROSE = /\b(?:https?:\/\/|www\.)\S+|[@#][\p{L}\p{N}_.@-]+|\S+@\S+\.\S+/gu;
+// Every alternative is linear in the text: an address is only tried from the start of a token (a pattern free to
+// start anywhere inside one long token rescans it from each position — quadratic).
+const NOT_PROSE = /\b(?:https?:\/\/|www\.)\S+|[@#][\p{L}\p{N}_.@-]+|(?<!\S)[^\s@]+@[^\s@]+\.\S+/gu;
 const WORD = /\p{L}+(?:['’-]\p{L}+)*/gu;
+/** Longer than any dictionary word: counted by its vowel groups, since `syllable` is quadratic in a word's length. */
+const LONGEST_WORD = 45;
+const VOWEL_GROUP = /[aeiouyàáâäæèéêëìíîïòóôöøœùúûüÿ]+/giu;
+
+function syllablesOf(word: string): number {
+  if (word.length <= LONGEST_WORD) return syllable(word);
+  return Math.max(1, word.match(VOWEL_GROUP)?.length ?? 0);
+}
 
 /** The words of prose in `text`, counted as `readability` counts them. */
 export function wordCount(text: string): number {
@@ -32,7 +42,7 @@ export function readability(text: string): Readability {
   let syllables = 0;
   const hard = new Map<string, number>();
   for (const word of words) {
-    const count = syllable(word);
+    const count = syllablesOf(word);
     syllables += count;
     if (count >= 3) hard.set(word.toLowerCase(), count);
   }

@@ -4,6 +4,8 @@ import { parseDirectory } from '../../lambdas/core/directory.js';
 import { ConfigurationError } from '../../lambdas/core/errors.js';
 import type { BrandPostAttestations, BrandPostSubmission, Finding, MediaItem, PostFormat } from '../../lambdas/core/model.js';
 import { loadPreset, parsePreset, type Preset } from '../../lambdas/core/presets.js';
+import { MAX_TEXT_CHARS } from '../../lambdas/core/submission.js';
+import { ADVERSARIAL_UNITS, adversarialText } from '../fixtures/adversarial.js';
 
 function directoryFile(): Record<string, unknown> {
   return {
@@ -964,5 +966,28 @@ describe('isWarnOrWorse', () => {
   ] as const)('%s (statement %j) → %s', (severity, attestation, expected) => {
     const finding: Finding = { ...base, severity, ...(attestation !== undefined ? { attestation } : {}) };
     expect(isWarnOrWorse(finding)).toBe(expected);
+  });
+});
+
+describe('texts built to make patterns backtrack', () => {
+  // Every rule on, at the longest text the intake accepts. A quadratic pattern turns one of these into minutes; the
+  // figures for five times this length come from `npm run bench`. What is asserted is that each finding points at
+  // the text it quotes.
+  const everyRuleOn = (() => {
+    const base = loadPreset('default');
+    const checks = Object.fromEntries(
+      Object.entries(base.checks).map(([rule, setting]) => [rule, setting.severity === 'off' ? { ...setting, severity: 'warn' } : setting]),
+    );
+    return parsePreset({ ...base, checks });
+  })();
+
+  it.each(ADVERSARIAL_UNITS.map((unit) => [JSON.stringify(unit), unit] as const))('%s repeated to the maximum length', (_label, unit) => {
+    const text = adversarialText(unit, MAX_TEXT_CHARS);
+    for (const format of ['post', 'thread'] as const) {
+      const findings = checkBrandPost(post({ account: 'acc-linkedin', text, format }), directory, everyRuleOn);
+      for (const f of findings) {
+        if (f.span !== undefined) expect(text.slice(f.span.start, f.span.end)).toBe(f.span.text);
+      }
+    }
   });
 });
