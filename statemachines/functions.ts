@@ -9,6 +9,7 @@ export const workflowFunctions = [
   { name: 'open-stage', substitution: 'OpenStageFunctionArn', entry: 'lambdas/open-stage.ts' },
   { name: 'request-approval', substitution: 'RequestApprovalFunctionArn', entry: 'lambdas/request-approval.ts' },
   { name: 'expire-stage', substitution: 'ExpireStageFunctionArn', entry: 'lambdas/expire-stage.ts' },
+  { name: 'register-account', substitution: 'RegisterAccountFunctionArn', entry: 'lambdas/register-account.ts' },
   { name: 'notify-submitter', substitution: 'NotifySubmitterFunctionArn', entry: 'lambdas/notify-submitter.ts' },
 ] as const;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './schema.js';
 import { ConfigurationError } from './errors.js';
+import type { RegistryAccount } from './model.js';
 import { PRESET_NAMES } from './presets.js';
 
 // The institution's directory (DESIGN.md "Directory file"): who works where, who manages whom,
@@ -38,13 +39,15 @@ export const directorySchema = z.object({
     socialMediaManager: z._default(z.array(id()), []),
     auditors: z._default(z.array(id()), []),
   }),
-  units: z.array(z.object({ id: id(), name: id() })),
+  /** `head`: the person who gives an account opening its management approval when the submitter has no manager. */
+  units: z.array(z.object({ id: id(), name: id(), head: z.optional(id()) })),
   accounts: z._default(z.array(accountSchema), []),
 });
 
 export type DirectoryFile = z.infer<typeof directorySchema>;
 export type Person = z.infer<typeof personSchema>;
-export type Account = z.infer<typeof accountSchema>;
+/** An institutional account as the checks and the route see it: the directory file's entry, or a registry item. */
+export type Account = Pick<RegistryAccount, 'id' | 'platform' | 'handle' | 'unit' | 'posters' | 'admins' | 'status'>;
 export type GroupName = keyof DirectoryFile['groups'];
 
 export interface Directory {
@@ -58,6 +61,8 @@ export interface Directory {
   account(id: string): Account | undefined;
   group(name: GroupName): readonly Person[];
   unitName(id: string): string | undefined;
+  /** The unit's head, when the directory names one. */
+  unitHead(id: string): Person | undefined;
 }
 
 /**
@@ -74,6 +79,7 @@ export function parseDirectory(raw: unknown): Directory {
   const byId = new Map(file.people.map((p) => [p.id, p] as const));
   const byEmail = new Map(file.people.map((p) => [p.email.toLowerCase(), p] as const));
   const units = new Map(file.units.map((u) => [u.id, u.name] as const));
+  const heads = new Map(file.units.flatMap((u) => (u.head === undefined ? [] : [[u.id, u.head] as const])));
   const accounts = new Map(file.accounts.map((a) => [a.id, a] as const));
 
   const problems: string[] = [];
@@ -88,6 +94,7 @@ export function parseDirectory(raw: unknown): Directory {
   for (const [name, members] of Object.entries(file.groups)) {
     for (const m of members) if (!byId.has(m)) problems.push(`groups.${name}: unknown person "${m}"`);
   }
+  for (const [unit, head] of heads) if (!byId.has(head)) problems.push(`units.${unit}.head: unknown person "${head}"`);
   for (const a of file.accounts) {
     if (!units.has(a.unit)) problems.push(`accounts.${a.id}.unit: unknown unit "${a.unit}"`);
     for (const m of [...a.posters, ...a.admins]) if (!byId.has(m)) problems.push(`accounts.${a.id}: unknown person "${m}"`);
@@ -106,5 +113,18 @@ export function parseDirectory(raw: unknown): Directory {
     account: (id) => accounts.get(id),
     group: (name) => file.groups[name].map((id) => byId.get(id)).filter((p): p is Person => p !== undefined),
     unitName: (id) => units.get(id),
+    unitHead: (id) => {
+      const head = heads.get(id);
+      return head === undefined ? undefined : byId.get(head);
+    },
   };
+}
+
+/**
+ * The directory with the registry's accounts in place of the file's (GOVERNANCE.md §6): after the registry is
+ * seeded, it — not the file — says which accounts exist.
+ */
+export function withRegistry(directory: Directory, registry: readonly RegistryAccount[]): Directory {
+  const byId = new Map(registry.map((a) => [a.id, a] as const));
+  return { ...directory, accounts: registry, account: (id) => byId.get(id) };
 }

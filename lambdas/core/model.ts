@@ -74,7 +74,77 @@ export interface BrandPostSubmission {
   readonly attestations: BrandPostAttestations;
 }
 
-export type Submission = BrandPostSubmission;
+/** The twelve questions of CERN §3, in its order (DESIGN.md "Webhook intake", GOVERNANCE.md §6). */
+export type QuestionKey =
+  | 'project'
+  | 'platform'
+  | 'audience'
+  | 'existingChannel'
+  | 'communications'
+  | 'frequency'
+  | 'resources'
+  | 'endOfLife'
+  | 'hashtagInstead'
+  | 'closedGroupInstead'
+  | 'evaluation'
+  | 'readyToRetire';
+
+export interface AccountOpeningAttestations {
+  /** The social-media manager will receive admin rights (A-SMM-ADMIN). */
+  readonly smmAdmin?: boolean | undefined;
+  /** Where the access details are kept — a reference such as a vault path, never a secret (A-SMM-ADMIN). */
+  readonly credentialStore?: string | undefined;
+  /** Comment policy and community guidelines are prepared (A-COMMENT-POLICY). */
+  readonly commentPolicy?: boolean | undefined;
+}
+
+/** An alumni group's settings (GOVERNANCE.md §6 A-GROUP-PRIVACY). */
+export interface GroupSettings {
+  readonly visibility: 'public' | 'private';
+  /** A private group's join-moderation policy, with its non-discrimination statement. */
+  readonly joinPolicy?: string | undefined;
+}
+
+/** A request to open a new institutional account (GOVERNANCE.md §6), after schema validation. */
+export interface AccountOpeningSubmission {
+  readonly kind: 'account-opening';
+  readonly submitter: string;
+  /** The requesting unit's id in the directory. */
+  readonly unit: string;
+  readonly platform: Platform;
+  readonly handle: string;
+  /** A title for mails and pages; defaults to "Open <handle> on <platform>". */
+  readonly title: string;
+  /** The administrators' e-mail addresses, lower case, in the order given. */
+  readonly admins: readonly string[];
+  readonly group?: GroupSettings | undefined;
+  /** The answers given, trimmed; a question left out or blank is absent (A-QUESTIONNAIRE names it). */
+  readonly questionnaire: Readonly<Partial<Record<QuestionKey, string>>>;
+  readonly attestations: AccountOpeningAttestations;
+}
+
+export type Submission = BrandPostSubmission | AccountOpeningSubmission;
+
+/**
+ * An institutional account in the registry (GOVERNANCE.md §6): seeded once from the directory's `accounts`, then
+ * added to by approved account openings. People are directory person ids, as in the directory file.
+ */
+export interface RegistryAccount {
+  readonly id: string;
+  readonly platform: Platform;
+  readonly handle: string;
+  readonly unit: string;
+  readonly posters: readonly string[];
+  readonly admins: readonly string[];
+  readonly status: 'active' | 'retired' | 'suspended';
+  /** Whether the social-media manager has admin rights on the account. */
+  readonly smmAdmin: boolean;
+  /** Where the access details are kept (a reference, never a secret). */
+  readonly credentialStore?: string | undefined;
+  /** The account-opening request that registered it, or `directory` for an account seeded from the file. */
+  readonly openedBy: string;
+  readonly openedAt: string;
+}
 
 /** A span of the post's text: UTF-16 offsets into `text` (JavaScript string indices), `end` exclusive. */
 export interface TextSpan {
@@ -129,7 +199,8 @@ export interface PublicationClassification {
   readonly reasons: readonly string[];
 }
 
-export type StageName = 'supervisor' | 'comms' | 'ethics';
+/** `management` is an account opening's first stage: the submitter's manager, or the unit head (GOVERNANCE.md §6). */
+export type StageName = 'supervisor' | 'management' | 'comms' | 'ethics';
 
 export type StageStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'changes-requested' | 'expired';
 
