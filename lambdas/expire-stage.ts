@@ -13,13 +13,17 @@ export const handler = taskHandler(stageRef, async ({ requestId, version, stageI
   const request = await getRequest(requestId);
   const stage = request?.stages[stageIndex];
   if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
-  const expiry: DecisionResult = { stageIndex, decision: 'expired', decidedAt: new Date().toISOString() };
+  const expiry = { stageIndex, decision: 'expired', decidedAt: new Date().toISOString() } as const;
   const claimed = await claimStage(requestId, version, stageIndex, request.stages.length, expiry);
   if (claimed !== undefined) {
     await appendAudit(requestId, { type: 'stage.expired', actor: 'signoff', data: { stageIndex, version, stage: stage.stage } });
-    return expiry;
+    return { ...expiry, stageCount: claimed.stages.length };
   }
-  const latest = (await getRequest(requestId))?.stages[stageIndex] ?? stage;
-  if (latest.decision === undefined || latest.decidedAt === undefined) return expiry;
-  return { stageIndex, decision: latest.decision, decidedBy: latest.decidedBy, decidedAt: latest.decidedAt, comment: latest.comment };
+  // Something else won the stage: hand the workflow that decision (or, if the request ended otherwise — withdrawn,
+  // a newer version — an expiry, which the outcome already recorded overrides).
+  const latestRequest = (await getRequest(requestId)) ?? request;
+  const latest = latestRequest.stages[stageIndex] ?? stage;
+  const stageCount = latestRequest.stages.length;
+  if (latest.decision === undefined || latest.decidedAt === undefined) return { ...expiry, stageCount };
+  return { stageIndex, decision: latest.decision, decidedBy: latest.decidedBy, decidedAt: latest.decidedAt, comment: latest.comment, statements: latest.statements ?? undefined, stageCount };
 });

@@ -14,7 +14,7 @@ export const handler = taskHandler(stageRef, async ({ requestId, stageIndex }) =
   if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
   // A retried task keeps the first opening's times: computed from when the stage opened, not from now.
   const opened = stage.status !== 'waiting' && stage.deadline !== undefined ? new Date(Date.parse(stage.deadline) - stage.timeoutSeconds * 1000) : new Date();
-  const times = stageTimes(opened, stage.timeoutSeconds, request.submission.publishAt);
+  const times = stageTimes(opened, stage.timeoutSeconds, request.submission.kind === 'brand-post' ? request.submission.publishAt : undefined);
   if (stage.status === 'waiting') {
     await openStage(requestId, stageIndex, times.deadline, times.remindSeconds + times.remainingSeconds);
     await appendAudit(requestId, {

@@ -58,7 +58,7 @@ export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, r
     if (delivery.state === 'new') {
       const linkHash = sha256Hex(linkId);
       await putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, csrf: newLinkId(), createdAt: new Date().toISOString() });
-      const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline, phase });
+      const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline, phase, unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined });
       const messageId = await sendMail({ from: mailFrom, to: [approver.email], ...mail });
       await markDelivery(tokenHash, approver.id, 'sent', messageId);
       delivery = { state: 'sent', linkHash, messageId };

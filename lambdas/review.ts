@@ -1,11 +1,14 @@
 import { appendAudit } from './adapters/audit.js';
 import { getLink, type ApprovalLink } from './adapters/approvals.js';
-import { claimStage, getRequest, waitTokenOf } from './adapters/requests.js';
+import { claimStage, getRequest, overridePublication, waitTokenOf } from './adapters/requests.js';
 import { sendTaskSuccess } from './adapters/workflow.js';
+import type { Directory } from './core/directory.js';
 import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from './core/ids.js';
-import type { Decision, DecisionResult, RequestRecord } from './core/model.js';
+import type { Decision, DecisionResult, PublicationClassification, RequestRecord } from './core/model.js';
+import { loadPreset } from './core/presets.js';
 import { reviewPage, type ReviewPageState } from './core/render.js';
-import { directory } from './shared/directory.js';
+import { RouteError, replanAfterOverride, statementsAsked } from './core/route.js';
+import { directoryWithRegistry } from './shared/directory.js';
 import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,
@@ -15,6 +18,7 @@ import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/
 // win; only then is the waiting task told, with the token kept server-side on the stage.
 
 const DECISIONS: readonly Decision[] = ['approve', 'reject', 'request-changes'];
+const MAX_REASON_CHARS = 1_000;
 
 function page(statusCode: number, html: string, method: string): HttpResult {
   return {
@@ -68,8 +72,9 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   if (link === undefined) return notFound(method);
   const request = await getRequest(link.requestId);
   if (request === undefined) return notFound(method);
+  const directory = await directoryWithRegistry();
   const render = (state: ReviewPageState, r: RequestRecord = request) =>
-    reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: deadlineOf(r, link), csrf: link.csrf, state });
+    reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: deadlineOf(r, link), csrf: link.csrf, state, accounts: directory.accounts });
 
   const state = stateOf(request, link);
   if (method === 'GET' || method === 'HEAD') return page(200, render(state), method);
@@ -81,14 +86,6 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   if (!constantTimeEquals(form.get('csrf') ?? '', link.csrf)) {
     return page(403, render({ kind: 'open', error: 'This decision did not come from the review page, so nothing was decided. Use the buttons on this page.' }), method);
   }
-  const decision = form.get('decision') as Decision | null;
-  const comment = (form.get('comment') ?? '').trim();
-  if (decision === null || !DECISIONS.includes(decision)) {
-    return page(400, render({ kind: 'open', error: `Choose approve, reject or request changes (got ${JSON.stringify(decision)}).` }), method);
-  }
-  if (decision !== 'approve' && comment === '') {
-    return page(400, render({ kind: 'open', error: decision === 'reject' ? 'A rejection needs a reason in the comment.' : 'Requesting changes needs a comment saying what to change.' }), method);
-  }
   // Separation of duties (GOVERNANCE.md §2): nobody approves their own request, one person decides at most one stage.
   const approver = link.approver.email;
   if (approver === request.submission.submitter) {
@@ -98,8 +95,25 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   if (other !== undefined) {
     return page(403, render({ kind: 'closed', reason: `You already decided the ${other.stage} stage of this request; another member of the group must decide this one.` }), method);
   }
+  if (form.get('action') === 'classify') return classify(request, link, form, directory, render, method);
 
-  const result: DecisionResult = { stageIndex: link.stageIndex, decision, decidedBy: approver, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment };
+  const decision = form.get('decision') as Decision | null;
+  const comment = (form.get('comment') ?? '').trim();
+  if (decision === null || !DECISIONS.includes(decision)) {
+    return page(400, render({ kind: 'open', error: `Choose approve, reject or request changes (got ${JSON.stringify(decision)}).` }), method);
+  }
+  if (decision !== 'approve' && comment === '') {
+    return page(400, render({ kind: 'open', error: decision === 'reject' ? 'A rejection needs a reason in the comment.' : 'Requesting changes needs a comment saying what to change.' }), method);
+  }
+  // Statements the findings ask of this stage (GOVERNANCE.md §5): approving means making each of them.
+  const asked = decision === 'approve' ? statementsAsked(request.findings, link.stage) : [];
+  const ticked = form.getAll('statement');
+  const missing = asked.filter((a) => !ticked.includes(a.rule));
+  if (missing.length > 0) {
+    return page(400, render({ kind: 'open', ticked, error: `To approve, make ${missing.length === 1 ? 'this statement' : 'these statements'} (tick ${missing.length === 1 ? 'it' : 'each'}), or request changes: ${missing.map((m) => `${m.rule} — ${m.statement}`).join(' ')}` }), method);
+  }
+
+  const result = { stageIndex: link.stageIndex, decision, decidedBy: approver, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment, statements: asked.length > 0 ? asked : undefined };
   const claimed = await claimStage(request.requestId, request.version, link.stageIndex, request.stages.length, result);
   if (claimed === undefined) {
     const latest = (await getRequest(request.requestId)) ?? request;
@@ -109,11 +123,87 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   await appendAudit(request.requestId, {
     type: 'decision.recorded',
     actor: approver,
-    data: { stage: link.stage, stageIndex: link.stageIndex, version: request.version, decision, comment: comment === '' ? null : comment, channel: 'web', linkHash: link.pk.slice('link#'.length), contentHash: request.contentHash },
+    data: {
+      stage: link.stage,
+      stageIndex: link.stageIndex,
+      version: request.version,
+      decision,
+      comment: comment === '' ? null : comment,
+      statements: asked.map((a) => ({ rule: a.rule, statement: a.statement })),
+      channel: 'web',
+      linkHash: link.pk.slice('link#'.length),
+      contentHash: request.contentHash,
+    },
   });
   // The task waiting now (asked, reminded or escalated). TaskTimedOut here means its timeout fired after our
   // claim: the next waiting task finds the stage claimed, or ExpireStage does, and either returns this decision.
   const token = await waitTokenOf(request.requestId, link.stageIndex);
-  if (token !== undefined) await sendTaskSuccess(token, result);
+  const handedOver: DecisionResult = { ...result, stageCount: claimed.stages.length };
+  if (token !== undefined) await sendTaskSuccess(token, handedOver);
   return page(200, render({ kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed), method);
 });
+
+/**
+ * A communications approver overrides the publication classification (GOVERNANCE.md §4) with a reason: the
+ * route after their stage is planned again (an ethics stage appears or goes), and the override is audited.
+ * Their own decision is still to be made on the page that follows.
+ */
+async function classify(
+  request: RequestRecord,
+  link: ApprovalLink,
+  form: URLSearchParams,
+  directory: Directory,
+  render: (state: ReviewPageState, r?: RequestRecord) => string,
+  method: string,
+): Promise<HttpResult> {
+  const current = request.publication;
+  if (link.stage !== 'comms' || request.submission.kind !== 'brand-post' || current === undefined) {
+    return page(403, render({ kind: 'open', error: 'Only a communications approver can override the publication classification of a post.' }), method);
+  }
+  const wanted = form.get('publication');
+  if (wanted !== 'yes' && wanted !== 'no') return page(400, render({ kind: 'open', error: `Choose whether the post is a publication (got ${JSON.stringify(wanted)}).` }), method);
+  const to = wanted === 'yes';
+  const reason = (form.get('reason') ?? '').trim();
+  if (reason === '') return page(400, render({ kind: 'open', error: 'Overriding the classification needs a reason; it is kept in the audit trail.' }), method);
+  if (reason.length > MAX_REASON_CHARS) return page(400, render({ kind: 'open', error: `The reason is ${reason.length} characters; keep it under ${MAX_REASON_CHARS}.` }), method);
+  if (to === current.is) return page(409, render({ kind: 'open', error: `The post is already classified as ${to ? 'a publication' : 'not a publication'}; nothing changed.` }), method);
+
+  const at = new Date().toISOString();
+  const publication: PublicationClassification = {
+    is: to,
+    reasons: [`classified as ${to ? 'a publication' : 'not a publication'} by ${link.approver.email}: ${reason}`],
+    override: { by: link.approver.email, at, reason, was: current.override?.was ?? current.is },
+  };
+  let stages;
+  try {
+    stages = replanAfterOverride(request, link.stageIndex, publication, directory, loadPreset(directory.preset));
+  } catch (error) {
+    if (!(error instanceof RouteError)) throw error;
+    return page(409, render({ kind: 'open', error: `The classification was not changed: ${error.message}.` }), method);
+  }
+  const updated = await overridePublication(request.requestId, request.version, link.stageIndex, request.stages.length, publication, stages);
+  if (updated === undefined) {
+    const latest = (await getRequest(request.requestId)) ?? request;
+    const now = stateOf(latest, link);
+    return page(now.kind === 'open' ? 409 : statusFor(now), render(now.kind === 'open' ? { kind: 'open', error: 'The route changed while you were reading; review it again below.' } : now, latest), method);
+  }
+  await appendAudit(request.requestId, {
+    type: 'publication.overridden',
+    actor: link.approver.email,
+    data: {
+      version: request.version,
+      stage: link.stage,
+      stageIndex: link.stageIndex,
+      from: current.is,
+      to,
+      reason,
+      classifierReasons: [...current.reasons],
+      route: stages.map((s) => ({ stage: s.stage, assignees: s.assignees.map((a) => a.email) })),
+      channel: 'web',
+      linkHash: link.pk.slice('link#'.length),
+    },
+  });
+  const before = request.stages.map((s) => s.stage).join(' → ');
+  const after = stages.map((s) => s.stage).join(' → ');
+  return page(200, render({ kind: 'open', notice: `Classified as ${to ? 'a publication' : 'not a publication'}. Route: ${before === after ? `unchanged (${after})` : `${before} became ${after}`}. Your decision is still to be made.` }, updated), method);
+}

@@ -5,10 +5,13 @@ import { NotFoundError } from './core/errors.js';
 import { classifyPublication } from './core/publication.js';
 import { requestRef } from './core/task-payloads.js';
 import { loadPreset, publicationOptions } from './core/presets.js';
+import { listAccounts } from './adapters/registry.js';
+import { checkAccountOpening } from './core/account-opening.js';
+import { withRegistry } from './core/directory.js';
 import { directory } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';
 
-// RunChecks: the governance checks of GOVERNANCE.md §4–§5. A blocking finding sends the request back
+// RunChecks: the governance checks of GOVERNANCE.md §4–§6 (§6 for account openings). A blocking finding sends the request back
 // to the submitter (the ASL routes on `blocked`); everything else travels with it to the approvers.
 // The institution's preset (config/presets): which checks run, at which severity, with which thresholds.
 const preset = loadPreset(directory.preset);
@@ -16,8 +19,11 @@ const preset = loadPreset(directory.preset);
 export const handler = taskHandler(requestRef, async ({ requestId, version }) => {
   const request = await getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
-  const findings = checkBrandPost(request.submission, directory, preset);
-  const publication = classifyPublication(request.submission, publicationOptions(preset));
+  const submission = request.submission;
+  const registry = await listAccounts(directory);
+  const current = withRegistry(directory, registry);
+  const findings = submission.kind === 'brand-post' ? checkBrandPost(submission, current, preset) : checkAccountOpening(submission, current, registry, preset);
+  const publication = submission.kind === 'brand-post' ? classifyPublication(submission, publicationOptions(preset)) : undefined;
   await saveChecks(requestId, version, findings, publication);
   const blocked = findings.some((f) => f.severity === 'block');
   await appendAudit(requestId, {
@@ -27,7 +33,7 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
       version,
       blocked,
       findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, where: f.where ?? null, stage: f.stage ?? null, satisfied: f.attestation?.satisfied ?? null })),
-      publication: { is: publication.is, reasons: [...publication.reasons] },
+      publication: publication === undefined ? null : { is: publication.is, reasons: [...publication.reasons] },
     },
   });
   return { blocked, findingCount: findings.length };

@@ -1,4 +1,6 @@
 import { parseSubmission } from './core/submission.js';
+import { listAccounts } from './adapters/registry.js';
+import { withRegistry } from './core/directory.js';
 import { directory } from './shared/directory.js';
 import { httpHandler, json } from './shared/middleware.js';
 import { verifiedBody } from './shared/webhook.js';
@@ -10,7 +12,9 @@ import { submitNewVersion } from './use-cases/change-request.js';
 export const handler = httpHandler(async (event) => {
   const { webhookId, json: parsed } = await verifiedBody(event);
   const now = new Date();
-  const submission = parseSubmission(parsed, directory, now);
+  // The registry, not the directory file, says which accounts exist (an account opened a moment ago included).
+  const registry = await listAccounts(directory);
+  const submission = parseSubmission(parsed, withRegistry(directory, registry), now, registry);
   const requestId = event.pathParameters?.['requestId'] ?? '';
   const version = await submitNewVersion(requestId, submission, webhookId, now);
   return json(202, { requestId, version: version.version, status: 'checking' }, version.created ? {} : { 'idempotent-replayed': 'true' });

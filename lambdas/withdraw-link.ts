@@ -1,7 +1,7 @@
 import { requestOfWithdrawLink } from './adapters/approvals.js';
 import { getRequest } from './adapters/requests.js';
 import { isWellFormedLinkId, sha256Hex } from './core/ids.js';
-import { escapeHtml } from './core/render.js';
+import { escapeHtml, requestSubject } from './core/render.js';
 import { httpHandler, rawBody, type HttpResult } from './shared/middleware.js';
 import { withdraw } from './use-cases/change-request.js';
 
@@ -24,7 +24,7 @@ export const handler = httpHandler(async (event) => {
   const requestId = isWellFormedLinkId(linkId) ? await requestOfWithdrawLink(sha256Hex(linkId)) : undefined;
   const request = requestId === undefined ? undefined : await getRequest(requestId);
   if (request === undefined) return page(404, 'Link not found', '<p>This withdraw link is not valid.</p>', method);
-  const what = `<p>“${escapeHtml(request.submission.title)}” for ${escapeHtml(request.submission.account)}, request ${escapeHtml(request.requestId)}.</p>`;
+  const what = `<p>“${escapeHtml(request.submission.title)}” (${escapeHtml(requestSubject(request.submission))}), request ${escapeHtml(request.requestId)}.</p>`;
   if (method === 'GET' || method === 'HEAD') {
     if (request.outcome !== undefined) return page(200, `This request is ${request.status}`, `${what}<p>It can no longer be withdrawn.</p>`, method);
     return page(200, 'Withdraw this request?', `${what}<p>Approvers will no longer be able to decide it.</p><form method="post"><button type="submit" name="confirm" value="withdraw">Withdraw the request</button></form>`, method);

@@ -37,6 +37,7 @@ export const httpFunctionEntries = {
   versions: 'lambdas/versions.ts',
   withdraw: 'lambdas/withdraw.ts',
   'withdraw-link': 'lambdas/withdraw-link.ts',
+  accounts: 'lambdas/accounts.ts',
 } as const;
 
 /** Functions triggered by something other than the API or the state machine. */
@@ -64,30 +65,41 @@ interface Access {
   readonly bucket?: { readonly read?: readonly string[]; readonly write?: readonly string[] };
 }
 
-/** Least privilege, per function, in one table (docs/deploy.md explains each line). */
+/**
+ * Least privilege, per function, in one table (docs/deploy.md explains each line).
+ *
+ * ACCOUNTS_TABLE is 'readWrite' for every function that reads the registry (lambdas/shared/directory.ts
+ * `directoryWithRegistry`, lambdas/accounts.ts): whichever of them runs first after a deployment seeds the
+ * registry from the directory file (lambdas/adapters/registry.ts), with conditional puts only. Only
+ * register-account adds accounts after that.
+ */
 export const functionAccess: Readonly<Record<FunctionName, Access>> = {
-  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
   'mail-intake': {
-    tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' },
+    tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' },
     startsExecutions: true,
     sendsMail: true,
     bucket: { read: ['inbound/*'], write: ['media/*'] },
   },
   media: { tables: {}, bucket: { read: ['media/*'] } },
-  versions: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  versions: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
   withdraw: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], stopsExecutions: true },
   'withdraw-link': { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, stopsExecutions: true },
-  'request-status': { tables: { REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
+  'request-status': { tables: { REQUESTS_TABLE: 'read', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_API_TOKEN'] },
+  // A read API, but the first read ever may be the one that seeds the registry (see above).
+  accounts: { tables: { ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'request-audit': { tables: { AUDIT_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'audit-export': { tables: { AUDIT_TABLE: 'read', REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_AUDITOR_TOKEN'], auditArchive: ['exports/*'] },
   'audit-checkpoint': { tables: { AUDIT_TABLE: 'readWrite' }, signsAudit: true, auditArchive: ['checkpoints/*'] },
-  review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
   'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
-  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
-  'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
+  'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
   'open-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
-  'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
+  'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, sendsMail: true },
   'expire-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  // An approved account opening enters the registry (GOVERNANCE.md §6); its administrators and the social-media manager are told.
+  'register-account': { tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
   'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
 };
 
@@ -267,6 +279,8 @@ export class StatelessStack extends Stack {
     route('/withdraw/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'withdraw-link');
     route('/approvals/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'review');
     route('/media/{key}', [HttpMethod.GET, HttpMethod.HEAD], 'media');
+    route('/v1/accounts', [HttpMethod.GET, HttpMethod.HEAD], 'accounts');
+    route('/v1/accounts/{accountId}', [HttpMethod.GET, HttpMethod.HEAD], 'accounts');
     for (const name of ['request-approval', 'record-submission', 'mail-intake'] as const) fn(name).addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -15,7 +15,7 @@ export interface IndexSpec {
 
 export interface TableSpec {
   /** Logical name; also the environment variable handlers read the physical name from. */
-  readonly envVar: 'REQUESTS_TABLE' | 'APPROVALS_TABLE' | 'AUDIT_TABLE';
+  readonly envVar: 'REQUESTS_TABLE' | 'APPROVALS_TABLE' | 'AUDIT_TABLE' | 'ACCOUNTS_TABLE';
   readonly localName: string;
   readonly partitionKey: KeySpec;
   readonly sortKey?: KeySpec;
@@ -43,4 +43,7 @@ export const tables: readonly TableSpec[] = [
     sortKey: { name: 'seq', type: 'N' },
     indexes: [AUDIT_TIME_INDEX],
   },
+  // The registry of institutional accounts (GOVERNANCE.md §6), keyed by account id. Ids starting with `#` are
+  // reserved for bookkeeping items (the seed marker, handle claims) that readers never see.
+  { envVar: 'ACCOUNTS_TABLE', localName: 'signoff-accounts', partitionKey: { name: 'id', type: 'S' } },
 ];

@@ -16,6 +16,7 @@ export const httpFunctions = [
   { name: 'versions', entry: 'lambdas/versions.ts' },
   { name: 'withdraw', entry: 'lambdas/withdraw.ts' },
   { name: 'withdraw-link', entry: 'lambdas/withdraw-link.ts' },
+  { name: 'accounts', entry: 'lambdas/accounts.ts' },
 ] as const;
 
 export type FunctionName = (typeof workflowFunctions)[number]['name'] | (typeof httpFunctions)[number]['name'];

@@ -34,6 +34,8 @@ export const routes: readonly Route[] = [
   route(['GET', 'HEAD', 'POST'], '/withdraw/{linkId}', 'withdraw-link'),
   route(['GET', 'HEAD', 'POST'], '/approvals/{linkId}', 'review'),
   route(['GET', 'HEAD'], '/media/{key}', 'media'),
+  route(['GET', 'HEAD'], '/v1/accounts', 'accounts'),
+  route(['GET', 'HEAD'], '/v1/accounts/{accountId}', 'accounts'),
 ];
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -30,14 +30,15 @@ export async function saveChecks(
   requestId: string,
   version: number,
   findings: readonly Finding[],
-  publication: PublicationClassification,
+  publication: PublicationClassification | undefined,
 ): Promise<void> {
+  // An account opening has no publication classification (GOVERNANCE.md §4 concerns posts).
   await updateItem({
     table,
     key: key(requestId),
-    update: 'SET findings = :f, publication = :p',
+    update: `SET findings = :f${publication === undefined ? '' : ', publication = :p'}`,
     condition: 'version = :v',
-    values: { ':f': findings, ':p': publication, ':v': version },
+    values: { ':f': findings, ':v': version, ...(publication === undefined ? {} : { ':p': publication }) },
   });
 }
 
@@ -70,13 +71,29 @@ export async function openStage(requestId: string, index: number, deadline: stri
  * (GOVERNANCE.md §3). A decision that ends the request writes the request's outcome in the same write
  * (lambdas/core/arbiter.ts). Returns undefined when somebody, the deadline or a withdrawal got there first.
  */
-export async function claimStage(requestId: string, version: number, index: number, stageCount: number, result: DecisionResult): Promise<RequestRecord | undefined> {
+export async function claimStage(requestId: string, version: number, index: number, stageCount: number, result: Omit<DecisionResult, 'stageCount'>): Promise<RequestRecord | undefined> {
+  // The write is conditional on the number of stages too: a classification override may add or drop a later
+  // stage, and whether this decision ends the request depends on it. If only the count moved, claim again.
+  let count = stageCount;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claimed = await claimWithCount(requestId, version, index, count, result);
+    if (claimed !== undefined) return claimed;
+    const latest = await getRequest(requestId);
+    const stillOpen = latest !== undefined && latest.version === version && latest.status === 'awaiting-approval' && latest.outcome === undefined && latest.stages[index]?.status === 'pending';
+    if (!stillOpen || latest.stages.length === count) return undefined;
+    count = latest.stages.length;
+  }
+  return undefined;
+}
+
+async function claimWithCount(requestId: string, version: number, index: number, stageCount: number, result: Omit<DecisionResult, 'stageCount'>): Promise<RequestRecord | undefined> {
   const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
+  const statements = result.statements !== undefined && result.statements.length > 0 ? result.statements : undefined;
   return (await updateItem({
     table,
     key: key(requestId),
-    update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].decidedAt = :at, stages[${index}].#c = :c${ends ? ', #status = :o, outcome = :o' : ''}`,
-    condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome)`,
+    update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].decidedAt = :at, stages[${index}].#c = :c${statements ? `, stages[${index}].statements = :stm` : ''}${ends ? ', #status = :o, outcome = :o' : ''}`,
+    condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome) AND size(stages) = :n`,
     names: { '#st': 'status', '#status': 'status', '#c': 'comment' },
     values: {
       ':s': stageStatusOf(result.decision),
@@ -84,11 +101,36 @@ export async function claimStage(requestId: string, version: number, index: numb
       ':by': result.decidedBy ?? null,
       ':at': result.decidedAt,
       ':c': result.comment ?? null,
+      ...(statements ? { ':stm': statements } : {}),
       ':v': version,
+      ':n': stageCount,
       ':awaiting': 'awaiting-approval',
       ':pending': 'pending',
       ...(ends ? { ':o': ends } : {}),
     },
+  })) as RequestRecord | undefined;
+}
+
+/**
+ * A communications approver's override of the publication classification (GOVERNANCE.md §4), with the route it
+ * gives: only while their stage is open and the route is the one they saw, so a decision or another override
+ * that came first wins.
+ */
+export async function overridePublication(
+  requestId: string,
+  version: number,
+  index: number,
+  stageCount: number,
+  publication: PublicationClassification,
+  stages: readonly Stage[],
+): Promise<RequestRecord | undefined> {
+  return (await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET publication = :p, stages = :stages',
+    condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome) AND size(stages) = :n`,
+    names: { '#st': 'status', '#status': 'status' },
+    values: { ':p': publication, ':stages': stages, ':v': version, ':n': stageCount, ':awaiting': 'awaiting-approval', ':pending': 'pending' },
   })) as RequestRecord | undefined;
 }
 
@@ -147,7 +189,7 @@ export async function startNewVersion(current: RequestRecord, submission: Submis
     table,
     key: key(current.requestId),
     update:
-      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, outcomeNotified, publication, acknowledged',
+      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, outcomeNotified, publication, acknowledged, adminsNotified, registration',
     condition: 'version = :v AND outcome = :cr',
     names: { '#status': 'status' },
     values: {
@@ -188,7 +230,21 @@ export async function finishRequest(requestId: string, outcome: Outcome): Promis
  * outcome e-mail; `acknowledged`: the acknowledgement. At most once: a crash between the flag and the mail loses
  * that mail (the request itself is unaffected), never repeats it; a failed send gives the flag back.
  */
-export async function claimFlag(requestId: string, flag: 'outcomeNotified' | 'acknowledged', version: number): Promise<boolean> {
+/** Where an approved account opening went in the registry (or why it could not), for the outcome mail and status. */
+export async function saveRegistration(requestId: string, version: number, registration: NonNullable<RequestRecord['registration']>): Promise<RequestRecord | undefined> {
+  return (await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET registration = :r',
+    condition: 'version = :v',
+    values: { ':r': registration, ':v': version },
+  })) as RequestRecord | undefined;
+}
+
+/** Once-only side effects of a request, each claimed by a conditional write before it happens. */
+export type RequestFlag = 'outcomeNotified' | 'acknowledged' | 'adminsNotified';
+
+export async function claimFlag(requestId: string, flag: RequestFlag, version: number): Promise<boolean> {
   const updated = await updateItem({
     table,
     key: key(requestId),
@@ -201,6 +257,6 @@ export async function claimFlag(requestId: string, flag: 'outcomeNotified' | 'ac
 }
 
 /** Gives a flag back when sending failed, so the retried task sends the mail. */
-export async function releaseFlag(requestId: string, flag: 'outcomeNotified' | 'acknowledged'): Promise<void> {
+export async function releaseFlag(requestId: string, flag: RequestFlag): Promise<void> {
   await updateItem({ table, key: key(requestId), update: 'REMOVE #f', names: { '#f': flag } });
 }

@@ -50,7 +50,7 @@ export const PLATFORM_TEXT_LIMITS: Readonly<Record<Platform, number>> = {
   tiktok: 2200,
 };
 
-const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
+export const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
   x: 'X',
   bluesky: 'Bluesky',
   mastodon: 'Mastodon',

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { accountIdFor } from './account-opening.js';
 import type { Submission } from './model.js';
 import { canonicalJson, type Json } from './audit-chain.js';
 
@@ -13,6 +14,27 @@ export function requestIdFor(channel: 'webhook' | 'mail', idempotencyKey: string
 
 /** sha256 over the canonical form: the hash that binds an approval to the exact content it saw (GOVERNANCE.md §3). */
 export function contentHashOf(submission: Submission): string {
+  if (submission.kind === 'account-opening') {
+    // Everything an approver of an opening sees is bound: who asks, for what, who runs it, every answer and statement.
+    const { kind, submitter, unit, platform, handle, title, admins, group, questionnaire, attestations } = submission;
+    const opening: Json = {
+      kind,
+      submitter,
+      unit,
+      platform,
+      handle,
+      title,
+      admins: [...admins],
+      group: group === undefined ? null : { visibility: group.visibility, joinPolicy: group.joinPolicy ?? null },
+      questionnaire: Object.fromEntries(Object.entries(questionnaire).filter((e): e is [string, string] => e[1] !== undefined)),
+      attestations: {
+        smmAdmin: attestations.smmAdmin ?? null,
+        credentialStore: attestations.credentialStore ?? null,
+        commentPolicy: attestations.commentPolicy ?? null,
+      },
+    };
+    return sha256Hex(canonicalJson(opening));
+  }
   const { kind, account, title, text, format, publishAt, media } = submission;
   const bound: Json = {
     kind,
@@ -24,6 +46,11 @@ export function contentHashOf(submission: Submission): string {
     media: media.map((m) => ({ type: m.type, url: m.url, alt: m.alt ?? null })),
   };
   return sha256Hex(canonicalJson(bound));
+}
+
+/** The account a request concerns: a post's target, or the registry id an opening will be entered under. */
+export function accountOf(submission: Submission): string {
+  return submission.kind === 'brand-post' ? submission.account : accountIdFor(submission);
 }
 
 export function sha256Hex(value: string): string {

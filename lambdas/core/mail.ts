@@ -209,7 +209,9 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
 
   let submission: BrandPostSubmission | undefined;
   try {
-    submission = parseSubmission(candidate, o.directory, o.now);
+    // A mailed submission is a brand post; the directory given is already the registry's view of the accounts.
+    const parsed = parseSubmission(candidate, o.directory, o.now, []);
+    if (parsed.kind === 'brand-post') submission = parsed;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     problems.push(...error.problems.map(mailHint));

@@ -197,6 +197,22 @@ export interface PublicationClassification {
   readonly is: boolean;
   /** Which criteria of GOVERNANCE.md §4 fired (or, when not a publication, why not). */
   readonly reasons: readonly string[];
+  /** When a communications approver overrode the classifier (GOVERNANCE.md §4): who, when, why, from what. */
+  readonly override?: PublicationOverride | undefined;
+}
+
+export interface PublicationOverride {
+  readonly by: string;
+  readonly at: string;
+  readonly reason: string;
+  /** What the classifier said before the override. */
+  readonly was: boolean;
+}
+
+/** A statement an approver made with their decision, as an `attest` or `route` finding asked it of their stage. */
+export interface StatementMade {
+  readonly rule: string;
+  readonly statement: string;
 }
 
 /** `management` is an account opening's first stage: the submitter's manager, or the unit head (GOVERNANCE.md §6). */
@@ -229,6 +245,8 @@ export interface Stage {
   readonly decidedAt?: string | undefined;
   readonly decision?: Decision | undefined;
   readonly comment?: string | undefined;
+  /** The statements the approver made with the decision (GOVERNANCE.md §5 attest/route, e.g. a reputational check). */
+  readonly statements?: readonly StatementMade[] | undefined;
 }
 
 /** The stored request, as the status API shows it (plus the submission). */
@@ -249,6 +267,8 @@ export interface RequestRecord {
   readonly outcomeNotified?: boolean | undefined;
   /** Earlier versions, oldest first: what each one said, and its hash. */
   readonly previousVersions?: ReadonlyArray<{ readonly version: number; readonly submission: Submission; readonly contentHash: string; readonly outcome?: Outcome | undefined }> | undefined;
+  /** For an approved account opening: the registry id it was entered under, or why it could not be. */
+  readonly registration?: { readonly accountId: string; readonly registered: boolean; readonly reason?: string | undefined } | undefined;
   /** For a mailed request: the thread its replies belong to. */
   readonly thread?: { readonly messageId: string; readonly references: readonly string[] } | undefined;
 }
@@ -260,4 +280,7 @@ export interface DecisionResult {
   readonly decidedBy?: string | undefined;
   readonly decidedAt: string;
   readonly comment?: string | undefined;
+  readonly statements?: readonly StatementMade[] | undefined;
+  /** How many stages the route has now: a classification override may have changed it (the ASL loops on this). */
+  readonly stageCount: number;
 }

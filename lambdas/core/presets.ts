@@ -121,6 +121,16 @@ const presetSchema = z.strictObject({
     /** P-JARGON: texts shorter than this many words are not scored. */
     jargonMinWords: count(),
   }),
+  /**
+   * Account openings (GOVERNANCE.md §6). `groupRules`: the CERN Alumni group rules apply — two or three group managers,
+   * a public or private group, a join policy without discrimination (A-ADMINS, A-GROUP-PRIVACY). `management` and
+   * `comms`: who gives the management approval and the communications approval, in the institution's words.
+   */
+  accountOpening: z.strictObject({
+    groupRules: z.boolean(),
+    management: text(),
+    comms: text(),
+  }),
   checks: z.record(z.enum(BRAND_POST_RULES), ruleSchema),
   /** Accounts and sites that need no reputational check (P-ENDORSEMENT): the institution's own, verified ones. */
   trusted: z.strictObject({ handles: z.array(text()), domains: z.array(text()) }),

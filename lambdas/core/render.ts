@@ -1,5 +1,9 @@
+import { QUESTION_KEYS, QUESTIONS } from './account-opening.js';
+import { PLATFORM_NAMES } from './checks.js';
+import type { Account } from './directory.js';
 import { diffLines } from './diff.js';
-import type { Assignee, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase } from './model.js';
+import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from './model.js';
+import { statementsAsked } from './route.js';
 
 // What people read: approval e-mails, outcome e-mails and the review page. Plain text first (every
 // client shows it), HTML that works on a phone and with a screen reader. Never a task token.
@@ -14,6 +18,7 @@ const SEVERITY_TITLE: Readonly<Record<Severity, string>> = {
 };
 const STAGE_TITLE: Readonly<Record<Stage['stage'], string>> = {
   supervisor: 'Supervisor',
+  management: 'Management',
   comms: 'Communications',
   ethics: 'Ethics',
 };
@@ -74,8 +79,12 @@ function findingsHtml(findings: readonly Finding[]): string {
     .join('');
 }
 
-function contentText(request: RequestRecord): string {
-  const s = request.submission;
+/** What the request asks for, in a phrase: "a post to physics-x", "opening @Lab on Bluesky for the Physics Department". */
+export function requestSubject(s: Submission, unitName?: string): string {
+  return s.kind === 'brand-post' ? `a post to ${s.account}` : `opening ${s.handle} on ${PLATFORM_NAMES[s.platform]} for ${unitName ?? s.unit}`;
+}
+
+function postText(request: RequestRecord, s: BrandPostSubmission): string {
   const media = s.media.map((m, i) => `  media[${i}]: ${m.type} ${m.url}${m.alt ? ` — alt: ${m.alt}` : ''}`).join('\n');
   return [
     `Title: ${s.title}`,
@@ -88,13 +97,50 @@ function contentText(request: RequestRecord): string {
   ].join('\n');
 }
 
+function openingFacts(s: AccountOpeningSubmission): Array<[string, string]> {
+  return [
+    ['Unit', s.unit],
+    ['Platform', PLATFORM_NAMES[s.platform]],
+    ['Handle', s.handle],
+    ['Administrators', s.admins.join(', ')],
+    ...(s.group !== undefined ? [['Group', `${s.group.visibility}${s.group.joinPolicy ? ` — joining: ${s.group.joinPolicy}` : ''}`] as [string, string]] : []),
+    ['Social-media manager gets admin rights', s.attestations.smmAdmin === true ? 'yes' : 'not confirmed'],
+    ['Access details kept in', s.attestations.credentialStore ?? 'not given'],
+    ['Comment policy prepared', s.attestations.commentPolicy === true ? 'yes' : 'not confirmed'],
+  ];
+}
+
+function openingText(s: AccountOpeningSubmission): string {
+  return [
+    `Title: ${s.title}`,
+    ...openingFacts(s).map(([k, v]) => `${k}: ${v}`),
+    '',
+    'Questionnaire:',
+    ...QUESTION_KEYS.map((k, i) => `  ${i + 1}. ${QUESTIONS[k]}\n     ${s.questionnaire[k] ?? '(not answered)'}`),
+  ].join('\n');
+}
+
+function contentText(request: RequestRecord): string {
+  const s = request.submission;
+  return s.kind === 'brand-post' ? postText(request, s) : openingText(s);
+}
+
 function contentHtml(request: RequestRecord): string {
   const s = request.submission;
+  if (s.kind === 'account-opening') {
+    const facts = openingFacts(s).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
+    const answers = QUESTION_KEYS.map((k) => `<li><strong>${escapeHtml(QUESTIONS[k])}</strong><br>${s.questionnaire[k] === undefined ? '<em>not answered</em>' : `<span style="white-space:pre-wrap">${escapeHtml(s.questionnaire[k])}</span>`}</li>`).join('');
+    return `<dl>${facts}</dl><h3>Questionnaire</h3><ol>${answers}</ol>`;
+  }
   const media = s.media
     .map((m, i) => `<li>media[${i}]: ${escapeHtml(m.type)} <a href="${escapeHtml(m.url)}">${escapeHtml(m.url)}</a>${m.alt ? ` — alt: ${escapeHtml(m.alt)}` : ' — <strong>no alt text</strong>'}</li>`)
     .join('');
   return `<dl><dt>Account</dt><dd>${escapeHtml(s.account)}</dd><dt>Format</dt><dd>${escapeHtml(s.format)}${request.publication?.is ? ' (a publication)' : ''}</dd><dt>Publish at</dt><dd>${escapeHtml(s.publishAt ?? 'not scheduled')}</dd></dl>
 <blockquote style="white-space:pre-wrap;border-left:4px solid #555;margin:0;padding:0.5em 1em">${escapeHtml(s.text)}</blockquote>${media ? `<h3>Media</h3><ul>${media}</ul>` : ''}`;
+}
+
+function statementsText(statements: readonly StatementMade[] | undefined): string {
+  return statements === undefined || statements.length === 0 ? '' : ` (stated: ${statements.map((m) => `[${m.rule}] ${m.statement}`).join(' ')})`;
 }
 
 function wrapHtml(title: string, body: string): string {
@@ -111,6 +157,8 @@ export interface ApprovalMailInput {
   readonly reviewUrl: string;
   readonly deadline: string;
   readonly phase?: StagePhase | undefined;
+  /** The requesting unit's name, for an account opening. */
+  readonly unitName?: string | undefined;
 }
 
 const SUBJECT_PREFIX: Readonly<Record<StagePhase, string>> = {
@@ -123,13 +171,16 @@ export function approvalMail(m: ApprovalMailInput): RenderedMail {
   const s = m.request.submission;
   const phase = m.phase ?? 'requested';
   const stageName = stageTitle(m.stage.stage).toLowerCase();
+  const what = requestSubject(s, m.unitName);
   const subject = `${SUBJECT_PREFIX[phase]} (${stageTitle(m.stage.stage)}): ${s.title}`;
   const ask =
     phase === 'escalated'
-      ? `Nobody decided the ${stageName} approval of a post to ${s.account} by its deadline. As the recorded deputy of ${m.stage.assignees.map((a) => a.name).join(', ')}, you are asked to decide.`
+      ? `Nobody decided the ${stageName} approval of ${what} by its deadline. As the recorded deputy of ${m.stage.assignees.map((a) => a.name).join(', ')}, you are asked to decide.`
       : phase === 'reminded'
-        ? `A reminder: ${s.submitter} is still waiting for your ${stageName} approval of a post to ${s.account}. Half of the time to decide has passed; your first link still works too.`
-        : `${s.submitter} asks for your ${stageName} approval of a post to ${s.account}.`;
+        ? `A reminder: ${s.submitter} is still waiting for your ${stageName} approval of ${what}. Half of the time to decide has passed; your first link still works too.`
+        : `${s.submitter} asks for your ${stageName} approval of ${what}.`;
+  const asked = statementsAsked(m.request.findings, m.stage.stage);
+  const toState = asked.length > 0 ? ['To approve, you will be asked to state:', ...asked.map((a) => `  - [${a.rule}] ${a.statement}`), ''] : [];
   const changed = m.request.version > 1 ? [`This is version ${m.request.version}: the review page shows what changed.`, ''] : [];
   const text = [
     `Hello ${m.approver.name},`,
@@ -139,6 +190,7 @@ export function approvalMail(m: ApprovalMailInput): RenderedMail {
     '',
     m.reviewUrl,
     '',
+    ...toState,
     ...changed,
     '--- Content ---',
     contentText(m.request),
@@ -152,7 +204,7 @@ export function approvalMail(m: ApprovalMailInput): RenderedMail {
   const html = wrapHtml(
     subject,
     `<p>Hello ${escapeHtml(m.approver.name)},</p><p>${escapeHtml(ask)} Please decide by ${escapeHtml(m.deadline)}.</p>
-<p><a href="${escapeHtml(m.reviewUrl)}">Open the review page</a> to approve, reject or request changes.</p>
+<p><a href="${escapeHtml(m.reviewUrl)}">Open the review page</a> to approve, reject or request changes.</p>${asked.length > 0 ? `<p>To approve, you will be asked to state:</p><ul>${asked.map((a) => `<li><strong>${escapeHtml(a.rule)}</strong> ${escapeHtml(a.statement)}</li>`).join('')}</ul>` : ''}
 <h2>${escapeHtml(s.title)}</h2>${contentHtml(m.request)}<h2>Checks</h2>${findingsHtml(m.request.findings)}
 <p><small>Request ${escapeHtml(m.request.requestId)}, version ${m.request.version}. This link is yours alone; opening it decides nothing.</small></p>`,
   );
@@ -164,9 +216,16 @@ export function acknowledgementMail(institution: string, request: RequestRecord,
   const s = request.submission;
   const subject = request.thread ? `Re: ${s.title}` : `Received: ${s.title}`;
   const text = [
-    `Your post "${s.title}" for ${s.account} is submitted as request ${request.requestId}${request.version > 1 ? `, version ${request.version}` : ''}.`,
-    'It is being checked now; then the approvers are asked in turn (your supervisor, then the communications team,',
-    'and the ethics service if it is a publication). You will hear when it is decided.',
+    `Your request "${s.title}" (${requestSubject(s)}) is submitted as request ${request.requestId}${request.version > 1 ? `, version ${request.version}` : ''}.`,
+    ...(s.kind === 'brand-post'
+      ? [
+          'It is being checked now; then the approvers are asked in turn (your supervisor, then the communications team,',
+          'and the ethics service if it is a publication). You will hear when it is decided.',
+        ]
+      : [
+          'It is being checked now; then the approvers are asked in turn (your unit\'s management, then the communications',
+          'team). Once both approve, the account enters the registry and its administrators are told.',
+        ]),
     '',
     'To withdraw it before it is decided, open:',
     withdrawUrl,
@@ -184,11 +243,17 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
   const s = request.submission;
   const subject = `Your request was ${OUTCOME_TITLE[outcome]}: ${s.title}`;
   const decided = request.stages.filter((st) => st.decision !== undefined);
-  const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}`);
+  const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}${statementsText(st.statements)}`);
+  const registration = request.registration;
   const blocking = request.findings.filter((f) => f.severity === 'block');
   const lines = [
-    `Your request "${s.title}" for ${s.account} was ${OUTCOME_TITLE[outcome]}.`,
+    `Your request "${s.title}" (${requestSubject(s)}) was ${OUTCOME_TITLE[outcome]}.`,
     '',
+    ...(registration === undefined
+      ? []
+      : registration.registered
+        ? [`The account is now in the registry as ${registration.accountId}: posts to it can be submitted from now on.`, '']
+        : [`The account could not be registered: ${registration.reason ?? 'see the audit trail'}.`, '']),
     ...(outcome === 'changes-requested' && blocking.length > 0
       ? ['Fix the following and submit a new version:', ...blocking.map((f) => `  - ${findingLine(f)}`), '']
       : []),
@@ -202,7 +267,7 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
 }
 
 export type ReviewPageState =
-  | { readonly kind: 'open'; readonly error?: string | undefined }
+  | { readonly kind: 'open'; readonly error?: string | undefined; readonly notice?: string | undefined; readonly ticked?: readonly string[] | undefined }
   | { readonly kind: 'decided'; readonly by: string; readonly at: string; readonly decision: string; readonly justNow: boolean }
   | { readonly kind: 'closed'; readonly reason: string };
 
@@ -215,12 +280,12 @@ export interface ReviewPageInput {
   /** Embedded in the form; the POST must carry it back. */
   readonly csrf: string;
   readonly state: ReviewPageState;
+  /** The registry's accounts, for an account opening (A-EXISTING). */
+  readonly accounts?: readonly Account[] | undefined;
 }
 
-function versionDiffHtml(request: RequestRecord): string {
-  const previous = request.previousVersions?.at(-1);
-  if (previous === undefined) return '';
-  const lines = diffLines(previous.submission.text, request.submission.text)
+function diffHtml(before: string, after: string): string {
+  return diffLines(before, after)
     .map((d) =>
       d.op === 'same'
         ? `<span>  ${escapeHtml(d.line)}</span>`
@@ -229,13 +294,60 @@ function versionDiffHtml(request: RequestRecord): string {
           : `<del style="background:#fbd9d9">- ${escapeHtml(d.line)}</del>`,
     )
     .join('\n');
+}
+
+function versionDiffHtml(request: RequestRecord): string {
+  const previous = request.previousVersions?.at(-1);
+  if (previous === undefined) return '';
+  const before = previous.submission;
+  const after = request.submission;
+  const heading = `<h2>What changed since version ${previous.version}</h2>`;
+  const pre = (lines: string) =>
+    `<pre aria-label="Changes: lines starting with + were added, lines starting with - were removed" style="white-space:pre-wrap;font:inherit">${lines}</pre>`;
+  if (before.kind !== 'brand-post' || after.kind !== 'brand-post') {
+    return `${heading}${pre(diffHtml(before.kind === 'account-opening' ? openingText(before) : before.text, after.kind === 'account-opening' ? openingText(after) : after.text))}`;
+  }
   const fields = (['title', 'account', 'publishAt', 'format'] as const)
-    .filter((f) => previous.submission[f] !== request.submission[f])
-    .map((f) => `<li>${f}: “${escapeHtml(String(previous.submission[f] ?? '—'))}” → “${escapeHtml(String(request.submission[f] ?? '—'))}”</li>`)
+    .filter((f) => before[f] !== after[f])
+    .map((f) => `<li>${f}: “${escapeHtml(String(before[f] ?? '—'))}” → “${escapeHtml(String(after[f] ?? '—'))}”</li>`)
     .join('');
-  const media = previous.submission.media.length !== request.submission.media.length || previous.submission.media.some((m, i) => m.url !== request.submission.media[i]?.url || m.alt !== request.submission.media[i]?.alt);
-  return `<h2>What changed since version ${previous.version}</h2>${fields ? `<ul>${fields}</ul>` : ''}${media ? '<p>The media changed.</p>' : ''}
-<pre aria-label="Text changes: lines starting with + were added, lines starting with - were removed" style="white-space:pre-wrap;font:inherit">${lines}</pre>`;
+  const media = before.media.length !== after.media.length || before.media.some((m, i) => m.url !== after.media[i]?.url || m.alt !== after.media[i]?.alt);
+  return `${heading}${fields ? `<ul>${fields}</ul>` : ''}${media ? '<p>The media changed.</p>' : ''}${pre(diffHtml(before.text, after.text))}`;
+}
+
+function publicationHtml(request: RequestRecord, canOverride: boolean, csrf: string): string {
+  const p = request.publication;
+  if (p === undefined || request.submission.kind !== 'brand-post') return '';
+  const override = p.override;
+  const said = `<p>Publication (GOVERNANCE.md §4): <strong>${p.is ? 'yes' : 'no'}</strong> — ${escapeHtml(p.reasons.join('; '))}</p>${
+    override !== undefined ? `<p class="notice">Classification overridden by ${escapeHtml(override.by)} at ${escapeHtml(override.at)} (the classifier said ${override.was ? 'yes' : 'no'}): “${escapeHtml(override.reason)}”</p>` : ''
+  }`;
+  if (!canOverride) return said;
+  const to = !p.is;
+  return `${said}<details><summary>Override the classification</summary>
+<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="action" value="classify"><input type="hidden" name="publication" value="${to ? 'yes' : 'no'}">
+<p>Classify this post as ${to ? 'a publication: the ethics service is added to the route' : 'not a publication: an ethics review asked only because of the classification is dropped'}.</p>
+<label for="override-reason">Reason (required; kept in the audit trail)</label><br><textarea id="override-reason" name="reason" rows="3" required></textarea><br>
+<button type="submit">${to ? 'Classify as a publication' : 'Classify as not a publication'}</button></form></details>`;
+}
+
+function existingAccountsHtml(request: RequestRecord, accounts: readonly Account[]): string {
+  const s = request.submission;
+  if (s.kind !== 'account-opening') return '';
+  const same = accounts.filter((a) => a.unit === s.unit && a.platform === s.platform && a.status === 'active');
+  return `<h2>The unit's existing accounts on ${escapeHtml(PLATFORM_NAMES[s.platform])}</h2>${
+    same.length === 0 ? '<p>None in the registry.</p>' : `<ul>${same.map((a) => `<li>${escapeHtml(a.handle)} (${escapeHtml(a.id)})</li>`).join('')}</ul><p>Could the unit contribute to one of these instead (GOVERNANCE.md §6 A-EXISTING)?</p>`
+  }`;
+}
+
+function statementsFieldset(asked: readonly StatementMade[], ticked: readonly string[]): string {
+  if (asked.length === 0) return '';
+  return `<fieldset><legend>To approve, state:</legend>${asked
+    .map(
+      (a, i) =>
+        `<p><input type="checkbox" id="statement-${i}" name="statement" value="${escapeHtml(a.rule)}"${ticked.includes(a.rule) ? ' checked' : ''}> <label for="statement-${i}"><strong>${escapeHtml(a.rule)}</strong> ${escapeHtml(a.statement)}</label></p>`,
+    )
+    .join('')}</fieldset>`;
 }
 
 export function reviewPage(p: ReviewPageInput): string {
@@ -244,7 +356,7 @@ export function reviewPage(p: ReviewPageInput): string {
   const stageName = stage === undefined ? 'approval' : stageTitle(stage.stage);
   const earlier = p.request.stages
     .slice(0, p.stageIndex)
-    .map((st) => `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}</li>`)
+    .map((st) => `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}${escapeHtml(statementsText(st.statements))}</li>`)
     .join('');
   const route = p.request.stages.map((st) => `${stageTitle(st.stage)} (${st.status})`).join(' → ');
   const escalation =
@@ -254,8 +366,8 @@ export function reviewPage(p: ReviewPageInput): string {
   let action: string;
   switch (p.state.kind) {
     case 'open':
-      action = `<h2>Your decision</h2>${p.state.error ? `<p class="notice" role="alert">${escapeHtml(p.state.error)}</p>` : ''}
-<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}"><label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4"></textarea><br>
+      action = `<h2>Your decision</h2>${p.state.error ? `<p class="notice" role="alert">${escapeHtml(p.state.error)}</p>` : ''}${p.state.notice ? `<p class="notice" role="status">${escapeHtml(p.state.notice)}</p>` : ''}
+<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">${statementsFieldset(stage === undefined ? [] : statementsAsked(p.request.findings, stage.stage), p.state.ticked ?? [])}<label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4"></textarea><br>
 <button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="request-changes">Request changes</button><button type="submit" name="decision" value="reject">Reject</button></form>
 <p>Decide by ${escapeHtml(p.deadline)}.</p>`;
       break;
@@ -271,9 +383,33 @@ export function reviewPage(p: ReviewPageInput): string {
     `<h1>${escapeHtml(stageName)} review</h1><p>For ${escapeHtml(p.approver.name)} · ${escapeHtml(p.institution)}</p>
 <h2>${escapeHtml(s.title)}</h2><p>Submitted by ${escapeHtml(s.submitter)} · request ${escapeHtml(p.request.requestId)}, version ${p.request.version}</p>
 ${contentHtml(p.request)}
-<h2>Checks</h2>${findingsHtml(p.request.findings)}${p.request.publication ? `<p>Publication: ${p.request.publication.is ? 'yes' : 'no'} — ${escapeHtml(p.request.publication.reasons.join('; '))}</p>` : ''}
-${versionDiffHtml(p.request)}
+<h2>Checks</h2>${findingsHtml(p.request.findings)}${publicationHtml(p.request, p.state.kind === 'open' && stage?.stage === 'comms', p.csrf)}
+${existingAccountsHtml(p.request, p.accounts ?? [])}${versionDiffHtml(p.request)}
 <h2>Route</h2><p>${escapeHtml(route)}</p>${earlier ? `<h3>Earlier decisions</h3><ul>${earlier}</ul>` : ''}
 ${escalation}${action}`,
   );
+}
+
+/**
+ * Sent when an approved account opening enters the registry (GOVERNANCE.md §6): to its administrators and the
+ * social-media manager — what was registered, what they are responsible for, and how posts to it are submitted.
+ */
+export function accountRegisteredMail(institution: string, request: RequestRecord, account: { readonly id: string; readonly domain: string; readonly unitName: string }): RenderedMail {
+  const s = request.submission;
+  if (s.kind !== 'account-opening') throw new TypeError(`request ${request.requestId} is not an account opening`);
+  const subject = `Registered: ${s.handle} on ${PLATFORM_NAMES[s.platform]}`;
+  const text = [
+    `${s.handle} on ${PLATFORM_NAMES[s.platform]}, for ${account.unitName}, is now a registered institutional account of ${institution}: ${account.id}.`,
+    '',
+    `It was requested by ${s.submitter} (request ${request.requestId}) and approved by ${request.stages.filter((st) => st.decision === 'approve').map((st) => `${stageTitle(st.stage).toLowerCase()} (${st.decidedBy ?? '?'})`).join(' and ')}.`,
+    '',
+    `Administrators: ${s.admins.join(', ')}.`,
+    `The social-media manager ${s.attestations.smmAdmin === true ? 'is to receive admin rights' : 'has not been confirmed as an admin'}; the access details are kept in: ${s.attestations.credentialStore ?? 'not recorded'}.`,
+    'Signoff never stores passwords: keep them in that store only.',
+    '',
+    `Posts to it go through Signoff from now on: by webhook with "account": "${account.id}", or by mail to submit+${account.id}@${account.domain}.`,
+    '',
+    `— Signoff, ${institution}`,
+  ].join('\n');
+  return { subject, text, html: wrapHtml(subject, `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`) };
 }

@@ -1,9 +1,10 @@
 import type { Directory, Person } from './directory.js';
-import type { Assignee, BrandPostSubmission, Finding, PublicationClassification, RequestRecord, Stage, StageName } from './model.js';
+import type { AccountOpeningSubmission, Assignee, Finding, PublicationClassification, RequestRecord, Stage, StageName, StatementMade, Submission } from './model.js';
 import { planStages, stageSeconds, type Preset } from './presets.js';
 
-// Route planning (GOVERNANCE.md §1–§3): supervisor → comms → ethics (publications only).
-// Separation of duties: nobody approves their own request; one person decides at most one stage.
+// Route planning (GOVERNANCE.md §1–§3): a brand post goes supervisor → comms → ethics (publications and sensitive
+// matters); an account opening goes management → comms (§6). Separation of duties: nobody approves their own
+// request; one person decides at most one stage.
 
 export class RouteError extends Error {
   constructor(message: string) {
@@ -25,7 +26,7 @@ function toAssignee(p: Person): Assignee {
  * filled by whom, each with the preset's stage time. Separation of duties holds whatever the preset.
  */
 export function planRoute(
-  submission: BrandPostSubmission,
+  submission: Submission,
   directory: Directory,
   publication: PublicationClassification,
   preset: Preset,
@@ -33,17 +34,40 @@ export function planRoute(
 ): Stage[] {
   const submitter = directory.personByEmail(submission.submitter);
   if (submitter === undefined) throw new RouteError(`submitter ${submission.submitter} is not in the directory`);
-  const seconds = stageSeconds(preset);
-  const wanted: Array<[StageName, readonly Person[]]> = planStages(preset, { publication, findings }).map((plan) => {
-    if (plan.filledBy !== 'manager') return [plan.stage, directory.group(plan.filledBy)];
-    const manager = submitter.manager === undefined ? undefined : directory.personById(submitter.manager);
-    if (manager === undefined) throw new RouteError(`${submitter.name} has no manager in the directory`);
-    return [plan.stage, [manager]];
-  });
+  const wanted: Array<[StageName, readonly Person[]]> =
+    submission.kind === 'account-opening'
+      ? [
+          ['management', [managementOf(submission, submitter, directory)]],
+          ['comms', directory.group('comms')],
+        ]
+      : planStages(preset, { publication, findings }).map((plan) => {
+          if (plan.filledBy !== 'manager') return [plan.stage, directory.group(plan.filledBy)];
+          const manager = submitter.manager === undefined ? undefined : directory.personById(submitter.manager);
+          if (manager === undefined) throw new RouteError(`${submitter.name} has no manager in the directory`);
+          return [plan.stage, [manager]];
+        });
+  const stages = assign(wanted, submitter, stageSeconds(preset));
+  if (stages.length === 0) throw new RouteError(`the ${preset.name} preset gives this request no approval stage`);
+  return stages;
+}
 
+/**
+ * Who gives an account opening its management approval (GOVERNANCE.md §6): the submitter's manager, or else the
+ * head of the requesting unit as the directory names them.
+ */
+export function managementOf(submission: AccountOpeningSubmission, submitter: Person, directory: Directory): Person {
+  const manager = submitter.manager === undefined ? undefined : directory.personById(submitter.manager);
+  if (manager !== undefined) return manager;
+  const head = directory.unitHead(submission.unit);
+  if (head !== undefined && head.id !== submitter.id) return head;
+  throw new RouteError(`nobody can give management approval: ${submitter.name} has no manager and the directory names no other head of unit "${submission.unit}"`);
+}
+
+/** Fills the wanted stages, in order, with separation of duties. */
+function assign(wanted: ReadonlyArray<readonly [StageName, readonly Person[]]>, submitter: Person, seconds: number, alreadyCertain: readonly string[] = []): Stage[] {
   // A person who is the only assignee of an earlier stage will certainly decide it, so they cannot
   // fill a later one. Overlaps within larger groups are enforced when a decision arrives.
-  const certain = new Set<string>([submitter.id]);
+  const certain = new Set<string>([submitter.id, ...alreadyCertain]);
   const stages: Stage[] = [];
   for (const [stage, people] of wanted) {
     const assignees = people.filter((p) => !certain.has(p.id));
@@ -55,8 +79,51 @@ export function planRoute(
     if (assignees.length === 1) certain.add((assignees[0] as Person).id);
     stages.push({ stage, status: 'waiting', assignees: assignees.map(toAssignee), timeoutSeconds: seconds });
   }
-  if (stages.length === 0) throw new RouteError(`the ${preset.name} preset gives this request no approval stage`);
   return stages;
+}
+
+/**
+ * The route after a communications approver overrides the publication classification at stage `stageIndex`
+ * (GOVERNANCE.md §4): the stages up to and including that one stay as they are; the later ones are planned again
+ * under the new classification (an ethics stage appears for a publication, or goes when only the classification
+ * asked for it). Separation of duties counts everyone who decided, or is certain to decide, a kept stage.
+ */
+export function replanAfterOverride(
+  request: RequestRecord,
+  stageIndex: number,
+  publication: PublicationClassification,
+  directory: Directory,
+  preset: Preset,
+): Stage[] {
+  const kept = request.stages.slice(0, stageIndex + 1);
+  const planned = planRoute(request.submission, directory, publication, preset, request.findings);
+  const order = planned.map((s) => s.stage);
+  const current = request.stages[stageIndex];
+  const after = current === undefined ? -1 : order.indexOf(current.stage);
+  const submitter = directory.personByEmail(request.submission.submitter);
+  if (submitter === undefined) throw new RouteError(`submitter ${request.submission.submitter} is not in the directory`);
+  const decided = kept.flatMap((s) => [
+    ...(s.decidedBy !== undefined ? [s.decidedBy] : []),
+    ...(s.assignees.length === 1 ? s.assignees.map((a) => a.email) : []),
+  ]);
+  const certainIds = decided.map((email) => directory.personByEmail(email)?.id).filter((id): id is string => id !== undefined);
+  const wanted = planned
+    .filter((s) => order.indexOf(s.stage) > after && !kept.some((k) => k.stage === s.stage))
+    .map((s) => [s.stage, s.assignees.map((a) => directory.personById(a.id)).filter((p): p is Person => p !== undefined)] as const);
+  return [...kept, ...assign(wanted, submitter, stageSeconds(preset), certainIds)];
+}
+
+/**
+ * The statements a stage's approver must make to approve (GOVERNANCE.md §5): an `attest` finding whose statement
+ * is theirs to make (P-ENDORSEMENT: the reputational check), and a `route` finding that asks their stage to clear
+ * it explicitly (P-POLITICAL). Rejecting or requesting changes needs none.
+ */
+export function statementsAsked(findings: readonly Finding[], stage: StageName): StatementMade[] {
+  return findings.flatMap((f) =>
+    f.attestation !== undefined && !f.attestation.satisfied && f.attestation.by === stage && (f.severity === 'attest' || f.severity === 'route')
+      ? [{ rule: f.rule, statement: f.attestation.statement }]
+      : [],
+  );
 }
 
 export interface StageDeadline {

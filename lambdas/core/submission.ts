@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import './schema.js';
+import { credentialFields, credentialProblem, parseAccountOpening } from './account-opening.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
 import { MEDIA_DECLARATIONS } from './checks.js';
-import type { BrandPostSubmission, MediaDeclaration } from './model.js';
+import type { BrandPostSubmission, MediaDeclaration, RegistryAccount, RequestKind, Submission } from './model.js';
 
 // The webhook body contract of DESIGN.md ("Webhook intake"). Every problem is listed at once,
-// so a client fixes its request in one round trip.
+// so a client fixes its request in one round trip. Account openings are in account-opening.ts.
 
 export const MAX_BODY_BYTES = 128 * 1024; // far under Step Functions' 256 KiB and DynamoDB's 400 KB item
 export const MAX_TEXT_CHARS = 20_000;
@@ -45,7 +46,7 @@ export const brandPostSchema = z.strictObject({
   ),
 });
 
-const SUPPORTED_KINDS = ['brand-post'] as const;
+const SUPPORTED_KINDS: readonly RequestKind[] = ['brand-post', 'account-opening'];
 
 function describe(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
@@ -53,17 +54,25 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 /**
- * Validates a webhook body against the schema and the directory. Throws ValidationError with
- * every problem; returns the submission with defaults applied.
+ * Validates a webhook body against the schema, the directory and the registry (the accounts as they stand). A body
+ * carrying anything that looks like a credential is refused first, whatever its kind, naming each field. Throws
+ * ValidationError with every problem; returns the submission with defaults applied.
  */
-export function parseSubmission(body: unknown, directory: Directory, now: Date): BrandPostSubmission {
+export function parseSubmission(body: unknown, directory: Directory, now: Date, registry: readonly RegistryAccount[]): Submission {
+  const secrets = credentialFields(body);
+  if (secrets.length > 0) throw new ValidationError(secrets.map(credentialProblem));
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError(['body: must be a JSON object']);
   }
   const kind = (body as { kind?: unknown }).kind;
-  if (!SUPPORTED_KINDS.includes(kind as (typeof SUPPORTED_KINDS)[number])) {
+  if (kind === 'account-opening') return parseAccountOpening(body, directory, registry);
+  if (kind !== 'brand-post') {
     throw new ValidationError([`kind: must be one of ${SUPPORTED_KINDS.join(', ')} (got ${JSON.stringify(kind ?? null)})`]);
   }
+  return parseBrandPost(body, directory, now);
+}
+
+function parseBrandPost(body: object, directory: Directory, now: Date): BrandPostSubmission {
   const parsed = brandPostSchema.safeParse(body);
   const problems = parsed.success ? [] : parsed.error.issues.map(describe);
   const raw = body as { submitter?: unknown; account?: unknown; publishAt?: unknown };

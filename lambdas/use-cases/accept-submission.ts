@@ -2,7 +2,7 @@ import { appendAudit } from '../adapters/audit.js';
 import { createRequest, getRequest } from '../adapters/requests.js';
 import { startExecution } from '../adapters/workflow.js';
 import { ConflictError } from '../core/errors.js';
-import { contentHashOf, requestIdFor } from '../core/ids.js';
+import { accountOf, contentHashOf, requestIdFor } from '../core/ids.js';
 import type { RequestRecord, Submission } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 
@@ -56,7 +56,7 @@ export async function acceptSubmission(a: Acceptance): Promise<Accepted> {
     await appendAudit(requestId, {
       type: 'request.submitted',
       actor: a.submission.submitter,
-      data: { channel: a.channel, idempotencyKey: a.idempotencyKey, version: 1, contentHash: record.contentHash, account: a.submission.account, kind: a.submission.kind },
+      data: { channel: a.channel, idempotencyKey: a.idempotencyKey, version: 1, contentHash: record.contentHash, account: accountOf(a.submission), kind: a.submission.kind },
     });
     await startExecution(stateMachineArn, requestId, { requestId, version: 1 });
     return { requestId, created: true };

@@ -41,9 +41,10 @@ export async function submitNewVersion(requestId: string, submission: Submission
   const current = (await getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
   if (current === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   if (current.versionKey === idempotencyKey) return { requestId, version: current.version, created: false };
-  if (submission.submitter !== current.submission.submitter) {
-    throw new ValidationError([`submitter: a new version must come from ${current.submission.submitter}, who submitted the request`]);
-  }
+  const problems: string[] = [];
+  if (submission.submitter !== current.submission.submitter) problems.push(`submitter: a new version must come from ${current.submission.submitter}, who submitted the request`);
+  if (submission.kind !== current.submission.kind) problems.push(`kind: a new version must be a ${current.submission.kind} like the request (got ${submission.kind})`);
+  if (problems.length > 0) throw new ValidationError(problems);
   if (current.outcome !== 'changes-requested') {
     throw new ConflictError(`request ${requestId} is ${current.status}; a new version is accepted only after changes were requested`);
   }

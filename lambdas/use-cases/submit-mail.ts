@@ -12,7 +12,8 @@ import type { Accepted, Acceptance } from './accept-submission.js';
 // in as ports, so the same function runs against the real adapters and against fakes in tests.
 
 export interface MailPorts {
-  readonly directory: Directory;
+  /** The directory with the registry's accounts, read per mail: an account opened a moment ago is a valid target. */
+  directory(): Promise<Directory>;
   readonly mailFrom: string;
   readonly mediaBaseUrl: string;
   /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
@@ -43,7 +44,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   if (await ports.answered(messageIdHash)) return { outcome: 'duplicate' };
 
   const requestId = requestIdFor('mail', messageId);
-  const decision = decideMail(mail, { directory: ports.directory, trust, now, mediaBaseUrl: ports.mediaBaseUrl });
+  const decision = decideMail(mail, { directory: await ports.directory(), trust, now, mediaBaseUrl: ports.mediaBaseUrl });
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 

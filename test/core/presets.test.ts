@@ -150,6 +150,45 @@ describe('thresholds', () => {
   });
 });
 
+// GOVERNANCE.md §6: who approves an account opening under each preset, and whether the alumni group rules apply.
+describe('accountOpening', () => {
+  it('applies the group rules under cern-alumni only, where the OAR gives the comms approval', () => {
+    const alumni = loadPreset('cern-alumni');
+    expect(alumni.accountOpening.groupRules).toBe(true);
+    expect(alumni.accountOpening.comms).toBe('the CERN Office of Alumni Relations (OAR)');
+    expect(alumni.thresholds).toMatchObject({ minAdmins: 2, maxAdmins: 3 });
+    for (const name of PRESET_NAMES.filter((n) => n !== 'cern-alumni')) expect([name, loadPreset(name).accountOpening.groupRules]).toEqual([name, false]);
+  });
+
+  it.each([
+    ['cern', 'management team', 'Education, Communications and Outreach group'],
+    ['eu-commission', 'manager', 'DG COMM'],
+    ['leiden', 'personnel responsible', 'social media contact person at your faculty'],
+    ['caltech', 'head of the entity', 'Office of Strategic Communications'],
+    ['default', 'line manager', 'communications team'],
+  ] as const)('%s names who gives the management and the comms approval in its own words', (name, management, comms) => {
+    const { accountOpening } = loadPreset(name);
+    expect(accountOpening.management).toContain(management);
+    expect(accountOpening.comms).toContain(comms);
+  });
+
+  it.each([
+    ['without it', (p: Record<string, unknown>) => delete p.accountOpening, /accountOpening/],
+    ['with an empty comms text', (p: Record<string, unknown>) => {
+      p.accountOpening = { groupRules: false, management: 'the line manager', comms: '' };
+    }, /accountOpening\.comms/],
+    ['with an unknown key', (p: Record<string, unknown>) => {
+      p.accountOpening = { groupRules: false, management: 'the line manager', comms: 'comms', ethics: 'x' };
+    }, /accountOpening.*"ethics"/],
+    ['with groupRules not a boolean', (p: Record<string, unknown>) => {
+      p.accountOpening = { groupRules: 'yes', management: 'the line manager', comms: 'comms' };
+    }, /accountOpening\.groupRules/],
+  ])('refuses a preset %s', (_name, change, problem) => {
+    expect(() => parsePreset(variant(change))).toThrow(ConfigurationError);
+    expect(() => parsePreset(variant(change))).toThrow(problem);
+  });
+});
+
 // GOVERNANCE.md §1 and §8: which stages a request gets under each preset, and why.
 describe('planStages — the stages sample requests get under each preset', () => {
   const SAMPLES: ReadonlyArray<readonly [string, BrandPostSubmission]> = [

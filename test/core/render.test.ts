@@ -342,6 +342,11 @@ describe('outcomeMail', () => {
 });
 
 describe('reviewPage', () => {
+  /** The form that carries the decision buttons. */
+  function decisionForm(html: string): string {
+    return html.split('<form').find((f) => f.includes('name="decision"')) ?? '';
+  }
+
   function page(state: Parameters<typeof reviewPage>[0]['state']): string {
     return reviewPage({
       institution: 'Example Institute',
@@ -361,9 +366,9 @@ describe('reviewPage', () => {
     // Act
     const html = page(state);
 
-    // Assess
+    // Assess: the decision form (a comms page also has the classification override's own form)
     expect(html).toContain('<form method="post">');
-    const buttons = [...html.matchAll(/<button\b[^>]*>/g)].map((m) => m[0]);
+    const buttons = [...decisionForm(html).matchAll(/<button\b[^>]*>/g)].map((m) => m[0]);
     expect(buttons).toHaveLength(3);
     for (const button of buttons) expect(button).toContain('name="decision"');
     const values = buttons.map((b) => /value="([^"]*)"/.exec(b)?.[1]).sort();
@@ -378,7 +383,7 @@ describe('reviewPage', () => {
     const html = page(state);
 
     // Assess
-    const textarea = /<textarea\b[^>]*>/.exec(html)?.[0] ?? '';
+    const textarea = /<textarea\b[^>]*>/.exec(decisionForm(html))?.[0] ?? '';
     expect(textarea).toContain('name="comment"');
     const id = /\bid="([^"]+)"/.exec(textarea)?.[1];
     expect(id).toBeDefined();
@@ -461,5 +466,102 @@ describe('reviewPage CSRF field', () => {
     const closed = reviewPage({ institution: 'Example Institute', request: request(), stageIndex: 1, approver: APPROVER, deadline: '2030-01-01T00:00:00Z', csrf: 'tok-123', state: { kind: 'closed', reason: 'Withdrawn.' } });
     expect(open).toContain('<input type="hidden" name="csrf" value="tok-123">');
     expect(closed).not.toContain('tok-123');
+  });
+});
+
+describe('statements and the classification override on the review page', () => {
+  const endorsement: Finding = {
+    rule: 'P-ENDORSEMENT',
+    severity: 'attest',
+    message: 'The post names a third party.',
+    attestation: { statement: 'Reputational check done: Acme is not in conflict with our values.', by: 'comms', satisfied: false },
+  };
+  const render = (stageIndex: number, overrides: Partial<RequestRecord> = {}, state: Parameters<typeof reviewPage>[0]['state'] = { kind: 'open' }) =>
+    reviewPage({ institution: 'Example Institute', request: request({ findings: [endorsement], ...overrides }), stageIndex, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state });
+
+  it('asks the comms approver for the statement as a labelled checkbox inside the decision form', () => {
+    const html = render(1);
+    const form = html.split('<form').find((f) => f.includes('name="decision"')) ?? '';
+    expect(form).toContain('<input type="checkbox" id="statement-0" name="statement" value="P-ENDORSEMENT">');
+    expect(form).toContain('<label for="statement-0"><strong>P-ENDORSEMENT</strong> Reputational check done');
+  });
+
+  it('keeps the ticks after a refused POST', () => {
+    expect(render(1, {}, { kind: 'open', ticked: ['P-ENDORSEMENT'] })).toContain('value="P-ENDORSEMENT" checked>');
+  });
+
+  it('asks nothing of a stage the statement is not for', () => {
+    const supervisorOpen = request({ findings: [endorsement], stages: [{ ...COMMS_STAGE, stage: 'supervisor' }, COMMS_STAGE] });
+    const html = reviewPage({ institution: 'Example Institute', request: supervisorOpen, stageIndex: 0, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state: { kind: 'open' } });
+    expect(html).not.toContain('name="statement"');
+    expect(html).not.toContain('Override the classification');
+  });
+
+  it('offers comms the override with a required reason, and shows an override made', () => {
+    expect(render(1)).toContain('<input type="hidden" name="action" value="classify"><input type="hidden" name="publication" value="yes">');
+    expect(render(1)).toContain('name="reason" rows="3" required');
+    const overridden = render(1, { publication: { is: true, reasons: ['classified as a publication by carl@example.org: policy statement'], override: { by: 'carl@example.org', at: '2030-01-02T00:00:00.000Z', reason: 'policy <statement>', was: false } } });
+    expect(overridden).toContain('Classification overridden by carl@example.org at 2030-01-02T00:00:00.000Z (the classifier said no): “policy &#60;statement&#62;”');
+    expect(overridden).toContain('name="publication" value="no"');
+  });
+
+  it('shows statements made with earlier decisions, and lists them in the approval mail', () => {
+    const decided = { ...SUPERVISOR_DECIDED, stage: 'comms' as const, statements: [{ rule: 'P-ENDORSEMENT', statement: 'Reputational check done.' }] };
+    const ethics: Stage = { ...COMMS_STAGE, stage: 'ethics' };
+    const html = reviewPage({ institution: 'Example Institute', request: request({ stages: [SUPERVISOR_DECIDED, decided, ethics] }), stageIndex: 2, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state: { kind: 'open' } });
+    expect(html).toContain('(stated: [P-ENDORSEMENT] Reputational check done.)');
+    const mail = approvalMail({ institution: 'Example Institute', request: request({ findings: [endorsement] }), stage: COMMS_STAGE, approver: APPROVER, reviewUrl: REVIEW_URL, deadline: DEADLINE });
+    expect(mail.text).toContain('To approve, you will be asked to state:\n  - [P-ENDORSEMENT] Reputational check done: Acme is not in conflict with our values.');
+  });
+});
+
+describe('account openings in mails and on the review page', () => {
+  const opening: RequestRecord = {
+    ...request(),
+    kind: 'account-opening',
+    publication: undefined,
+    findings: [],
+    stages: [{ ...COMMS_STAGE, stage: 'management' }, { ...COMMS_STAGE, status: 'waiting' }],
+    submission: {
+      kind: 'account-opening',
+      submitter: 'alan@example.org',
+      unit: 'physics',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      title: 'Open @physics.example.org on Bluesky',
+      admins: ['ada@example.org', 'bob@example.org'],
+      questionnaire: { project: 'Outreach <programme>', frequency: 'Weekly' },
+      attestations: { smmAdmin: true, credentialStore: 'vault://physics' },
+    },
+  };
+
+  it('shows every question, answered or not, the unit\'s existing accounts, and no override', () => {
+    const html = reviewPage({
+      institution: 'Example Institute',
+      request: opening,
+      stageIndex: 0,
+      approver: APPROVER,
+      deadline: DEADLINE,
+      csrf: 'tok',
+      state: { kind: 'open' },
+      accounts: [
+        { id: 'physics-bluesky-old', platform: 'bluesky', handle: '@old.example.org', unit: 'physics', posters: [], admins: [], status: 'active' },
+        { id: 'physics-x', platform: 'x', handle: '@ExamplePhysics', unit: 'physics', posters: [], admins: [], status: 'active' },
+      ],
+    });
+    expect(html).toContain('Management review');
+    expect((html.match(/<li><strong>/g) ?? []).length).toBeGreaterThanOrEqual(12);
+    expect(html).toContain('Outreach &#60;programme&#62;');
+    expect((html.match(/<em>not answered<\/em>/g) ?? []).length).toBe(10);
+    expect(html).toContain('<li>@old.example.org (physics-bluesky-old)</li>');
+    expect(html).not.toContain('@ExamplePhysics');
+    expect(html).not.toContain('Override the classification');
+  });
+
+  it('asks for the management approval of the opening by name in the mail', () => {
+    const mail = approvalMail({ institution: 'Example Institute', request: opening, stage: opening.stages[0] as Stage, approver: APPROVER, reviewUrl: REVIEW_URL, deadline: DEADLINE, unitName: 'Physics Department' });
+    expect(mail.subject).toBe('Approval needed (Management): Open @physics.example.org on Bluesky');
+    expect(mail.text).toContain('alan@example.org asks for your management approval of opening @physics.example.org on Bluesky for Physics Department.');
+    expect(mail.text).toContain('Access details kept in: vault://physics');
   });
 });

@@ -2,11 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parseDirectory } from '../../lambdas/core/directory.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
-import type { BrandPostSubmission } from '../../lambdas/core/model.js';
+import type { BrandPostSubmission, RegistryAccount, Submission } from '../../lambdas/core/model.js';
 import { MAX_MEDIA_ITEMS, parseSubmission } from '../../lambdas/core/submission.js';
 
 const directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
 const now = new Date('2030-01-01T00:00:00.000Z');
+/** The registry as seeded from the directory file's accounts. */
+const registry: readonly RegistryAccount[] = directory.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2029-01-01T00:00:00.000Z' }));
+
+function brandPost(submission: Submission): BrandPostSubmission {
+  if (submission.kind !== 'brand-post') throw new Error(`expected a brand post, got ${submission.kind}`);
+  return submission;
+}
 
 function validBody(): Record<string, unknown> {
   return {
@@ -20,7 +27,7 @@ function validBody(): Record<string, unknown> {
 
 function problemsOf(body: unknown): readonly string[] {
   try {
-    parseSubmission(body, directory, now);
+    parseSubmission(body, directory, now, registry);
   } catch (error) {
     if (error instanceof ValidationError) return error.problems;
     throw error;
@@ -34,7 +41,7 @@ describe('parseSubmission', () => {
     const body = validBody();
 
     // Act
-    const submission = parseSubmission(body, directory, now);
+    const submission = parseSubmission(body, directory, now, registry);
 
     // Assess
     const expected: BrandPostSubmission = {
@@ -56,7 +63,7 @@ describe('parseSubmission', () => {
     const body = { ...validBody(), submitter: 'Ada@Example.ORG' };
 
     // Act
-    const submission = parseSubmission(body, directory, now);
+    const submission = parseSubmission(body, directory, now, registry);
 
     // Assess
     expect(submission.submitter).toBe('ada@example.org');
@@ -67,7 +74,7 @@ describe('parseSubmission', () => {
     const body = { ...validBody(), title: '  Open day  ', text: '\n Hello \n' };
 
     // Act
-    const submission = parseSubmission(body, directory, now);
+    const submission = brandPost(parseSubmission(body, directory, now, registry));
 
     // Assess
     expect(submission.title).toBe('Open day');
@@ -85,7 +92,7 @@ describe('parseSubmission', () => {
     };
 
     // Act
-    const submission = parseSubmission(body, directory, now);
+    const submission = brandPost(parseSubmission(body, directory, now, registry));
 
     // Assess
     expect(submission.format).toBe('thread');
@@ -133,7 +140,7 @@ describe('parseSubmission', () => {
     // Act
     let message = '';
     try {
-      parseSubmission(body, directory, now);
+      parseSubmission(body, directory, now, registry);
     } catch (error) {
       if (error instanceof Error) message = error.message;
     }
@@ -217,18 +224,29 @@ describe('parseSubmission', () => {
     expect(problems[0]).toMatch(/^submitter: "dora@example\.org" has no manager/);
   });
 
-  it("names the kind when it is 'account-opening'", () => {
+  it('names the kind and the kinds there are when the kind is unknown', () => {
     // Prepare
-    const body = { ...validBody(), kind: 'account-opening' };
+    const body = { ...validBody(), kind: 'account-closing' };
 
     // Act
     const problems = problemsOf(body);
 
     // Assess
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^kind:/);
-    expect(problems[0]).toContain('"account-opening"');
-    expect(problems[0]).toContain('brand-post');
+    expect(problems).toEqual(['kind: must be one of brand-post, account-opening (got "account-closing")']);
+  });
+
+  it("validates a brand post's fields as an account opening's when the kind is 'account-opening'", () => {
+    // Prepare: a brand post's body, relabelled
+    const body = { ...validBody(), kind: 'account-opening' };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess: the account-opening contract answers, naming its own missing fields and the brand post's extra ones
+    expect(problems.some((p) => p.startsWith('unit:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('handle:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('questionnaire: required'))).toBe(true);
+    expect(problems.some((p) => p.includes('"account"') && p.includes('"text"'))).toBe(true);
   });
 
   it('names the kind when it is missing', () => {
@@ -239,7 +257,7 @@ describe('parseSubmission', () => {
     const problems = problemsOf(body);
 
     // Assess
-    expect(problems).toEqual(['kind: must be one of brand-post (got null)']);
+    expect(problems).toEqual(['kind: must be one of brand-post, account-opening (got null)']);
   });
 
   it.each([
@@ -314,12 +332,78 @@ describe('parseSubmission reports a past publishAt alongside schema problems', (
     // Act
     let problems: readonly string[] = [];
     try {
-      parseSubmission(body, directory, new Date('2030-01-01T00:00:00Z'));
+      parseSubmission(body, directory, new Date('2030-01-01T00:00:00Z'), registry);
     } catch (error) {
       if (error instanceof ValidationError) problems = error.problems;
     }
     // Assess
     expect(problems.some((p) => p.startsWith('title:'))).toBe(true);
     expect(problems).toContain('publishAt: 2020-01-01T00:00:00Z is in the past');
+  });
+});
+
+describe('parseSubmission: account openings', () => {
+  function openingBody(): Record<string, unknown> {
+    return {
+      kind: 'account-opening',
+      submitter: 'ada@example.org',
+      unit: 'physics',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      admins: ['ada@example.org', 'bob@example.org'],
+      questionnaire: { project: 'Open days', frequency: 'weekly' },
+      attestations: { smmAdmin: true, credentialStore: 'vault:social/bluesky/physics', commentPolicy: true },
+    };
+  }
+
+  it('dispatches kind "account-opening" to the account-opening contract', () => {
+    // Act
+    const submission = parseSubmission(openingBody(), directory, now, registry);
+
+    // Assess
+    expect(submission.kind).toBe('account-opening');
+    expect(submission.title).toBe('Open @physics.example.org on Bluesky');
+    if (submission.kind !== 'account-opening') throw new Error('unreachable');
+    expect(submission.attestations.credentialStore).toBe('vault:social/bluesky/physics');
+  });
+
+  it('refuses a handle the registry already holds on that platform, naming the account', () => {
+    const problems = problemsOf({ ...openingBody(), platform: 'x', handle: 'examplephysics' });
+    expect(problems).toEqual(['handle: "examplephysics" is already registered on X as the account "physics-x"']);
+  });
+
+  it('refuses password-like fields at any depth, naming each path, before anything else', () => {
+    // Prepare: a body with other problems too (no unit), and secrets at three depths
+    const { unit: _unit, ...rest } = openingBody();
+    const body = {
+      ...rest,
+      password: 'hunter2',
+      admins: ['ada@example.org', { email: 'bob@example.org', pwd: 'x' }],
+      questionnaire: { project: 'Open days', password: 'p' },
+      attestations: { smmAdmin: true, adminPassword: 'p', credentialStore: 'vault:social/x' },
+    };
+
+    // Act
+    const problems = problemsOf(body);
+
+    // Assess
+    // in the body's order (the keys spread from `rest` keep their places; `password` comes last)
+    expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['admins.1.pwd', 'questionnaire.password', 'attestations.adminPassword', 'password']);
+    expect(problems[2]).toBe(
+      'attestations.adminPassword: Signoff never stores credentials — remove this field; put where the access details are kept (e.g. a vault path) in attestations.credentialStore',
+    );
+  });
+
+  it('refuses a credential store that holds a secret rather than a reference', () => {
+    const problems = problemsOf({ ...openingBody(), attestations: { smmAdmin: true, credentialStore: 'ada:Hunter2!' } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^attestations\.credentialStore: this looks like a password or a login, not a place/u);
+  });
+
+  it('refuses credentials in a brand post too, and whatever the kind', () => {
+    expect(problemsOf({ ...validBody(), attestations: { peopleConsent: true, apiToken: 't' } })).toEqual([
+      'attestations.apiToken: Signoff never stores credentials — remove this field; put where the access details are kept (e.g. a vault path) in attestations.credentialStore',
+    ]);
+    expect(problemsOf({ kind: 'something-else', secret: 's' }).map((p) => p.slice(0, p.indexOf(':')))).toEqual(['secret']);
   });
 });

@@ -84,7 +84,7 @@ describe('function roles', () => {
 
   it('let only the notifying functions send e-mail, from the institution\'s identity and sender address', () => {
     const senders = [...byFunction].filter(([, s]) => actionsOf(s).has('ses:SendEmail')).map(([n]) => n).sort();
-    expect(senders).toEqual(['mail-intake', 'notify-submitter', 'record-submission', 'request-approval']);
+    expect(senders).toEqual(['mail-intake', 'notify-submitter', 'record-submission', 'register-account', 'request-approval']);
     for (const name of senders) {
       const statement = byFunction.get(name)?.find((s) => s.Action === 'ses:SendEmail');
       expect(JSON.stringify(statement?.Resource)).toContain('identity/example.org');
@@ -92,11 +92,30 @@ describe('function roles', () => {
     }
   });
 
-  it('never let a read-only function write a table', () => {
-    for (const name of ['request-status', 'request-audit']) {
-      const actions = actionsOf(byFunction.get(name) ?? []);
-      for (const w of WRITE) expect(actions.has(w), `${name} ${w}`).toBe(false);
+  it('never let a read-only function write a table, except the account registry it may be the first to seed', () => {
+    for (const name of ['request-status', 'request-audit', 'accounts']) {
+      const writes = (byFunction.get(name) ?? []).filter((s) => [...actionsOf([s])].some((a) => WRITE.includes(a)));
+      for (const s of writes) expect(JSON.stringify(s.Resource), name).toMatch(/^\{"Fn::ImportValue":"[^"]*ACCOUNTSTABLE[^"]*"\}$/);
     }
+    expect(actionsOf(byFunction.get('request-audit') ?? []).has('dynamodb:PutItem')).toBe(false);
+  });
+
+  it('let only the registry readers (which may seed it) and register-account write the account registry', () => {
+    const writers = [...byFunction]
+      .filter(([, statements]) => statements.some((s) => JSON.stringify(s.Resource).includes('ACCOUNTSTABLE') && [...actionsOf([s])].some((a) => WRITE.includes(a))))
+      .map(([n]) => n)
+      .sort();
+    expect(writers).toEqual(['accounts', 'intake', 'mail-intake', 'plan-route', 'register-account', 'request-approval', 'request-status', 'review', 'run-checks', 'versions']);
+    const readers = [...byFunction].filter(([, statements]) => statements.some((s) => JSON.stringify(s.Resource).includes('ACCOUNTSTABLE'))).map(([n]) => n).sort();
+    expect(readers).toEqual(writers);
+  });
+
+  it('give register-account the requests, registry and audit tables and the sender address, nothing more', () => {
+    expect(functionAccess['register-account']).toEqual({ tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true });
+    const statements = byFunction.get('register-account') ?? [];
+    const tablesTouched = statements.flatMap((s) => /ExportsOutputFnGetAtt([A-Z]+)TABLE/.exec(JSON.stringify(s.Resource))?.[1] ?? []).sort();
+    expect(tablesTouched).toEqual(['ACCOUNTS', 'AUDIT', 'REQUESTS']);
+    expect(actionsOf(statements).has('states:StartExecution')).toBe(false);
   });
 
   it('read raw mail and write media only under their prefixes, and nothing else of the bucket', () => {

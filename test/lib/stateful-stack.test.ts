@@ -28,6 +28,19 @@ describe('tables', () => {
     dev.stateful.allResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
   });
 
+  it('keeps the account registry (GOVERNANCE.md §6) keyed by id, with point-in-time recovery, protected and retained in prod', () => {
+    expect(tables.find((t) => t.envVar === 'ACCOUNTS_TABLE')).toEqual({ envVar: 'ACCOUNTS_TABLE', localName: 'signoff-accounts', partitionKey: { name: 'id', type: 'S' } });
+    prod.stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+    });
+  });
+
   it('cleans up short-lived approval records by TTL (expiry itself is checked in code)', () => {
     prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],

@@ -36,6 +36,15 @@ describe('functions (the SignoffFunction construct)', () => {
     expect(JSON.stringify(status)).toContain('REQUESTS_TABLE');
     expect(JSON.stringify(status)).not.toContain('APPROVALS_TABLE');
   });
+
+  it('gives the accounts API the registry table and the API token, and no other table', () => {
+    const fns = t.stateless.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+    const accounts = Object.entries(fns).find(([id]) => id.startsWith('Accounts'))?.[1];
+    const variables = Object.keys(accounts?.Properties.Environment.Variables ?? {});
+    expect(variables).toContain('ACCOUNTS_TABLE');
+    expect(variables).toContain('SIGNOFF_API_TOKEN_ARN');
+    for (const other of ['REQUESTS_TABLE', 'APPROVALS_TABLE', 'AUDIT_TABLE']) expect(variables).not.toContain(other);
+  });
 });
 
 describe('state machine', () => {
@@ -73,6 +82,10 @@ describe('HTTP API', () => {
         'GET /withdraw/{linkId}',
         'HEAD /withdraw/{linkId}',
         'POST /withdraw/{linkId}',
+        'GET /v1/accounts',
+        'HEAD /v1/accounts',
+        'GET /v1/accounts/{accountId}',
+        'HEAD /v1/accounts/{accountId}',
       ].sort(),
     );
   });

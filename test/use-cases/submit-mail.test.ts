@@ -75,7 +75,7 @@ function fakePorts(threads: Threads = new Map()): { ports: MailPorts; calls: Rec
   const done = new Set<string>();
   const calls: Recorded = { accept: [], sendMail: [], audit: [], putMedia: [], answered: [], markAnswered: [], newVersion: [] };
   const ports: MailPorts = {
-    directory,
+    directory: async () => directory,
     mailFrom: MAIL_FROM,
     mediaBaseUrl: MEDIA_BASE,
     answered: async (hash) => {

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// dynalite for adapter tests: the local runtime's own (every table of lib/tables.ts created), in a fresh data
+// directory, with the environment the adapters read set to reach it.
+
+export interface TestDynamo {
+  readonly endpoint: string;
+  /** Stops dynalite and removes its data directory. */
+  close(): Promise<void>;
+}
+
+export async function startTestDynamo(env: Record<string, string> = {}): Promise<TestDynamo> {
+  const dir = mkdtempSync(join(tmpdir(), 'signoff-adapters-'));
+  const { startDynamo } = await import('../../local/dynamo.js');
+  const dynamo = await startDynamo(dir);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    ...env,
+  });
+  return {
+    endpoint: dynamo.endpoint,
+    async close() {
+      await dynamo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
