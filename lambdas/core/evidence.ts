@@ -34,6 +34,8 @@ export interface EvidenceDecision {
   /** sha256 of the review link id the decision came through (the link itself is never stored). */
   readonly linkHash: string | null;
   readonly comment: string | null;
+  /** The statements the approver made with the decision (GOVERNANCE.md §5), as "RULE: statement". */
+  readonly statements: readonly string[];
 }
 
 export interface EvidenceAction {
@@ -101,7 +103,25 @@ const str = (v: Json | undefined): string | null => (typeof v === 'string' ? v :
 const num = (v: Json | undefined): number | null => (typeof v === 'number' ? v : null);
 
 /** Who may end or steer a request besides the approvers' decisions. */
-const ACTION_TYPES = new Set(['request.withdrawn', 'stage.expired', 'request.outcome', 'stage.escalation-skipped']);
+const ACTION_TYPES = new Set(['request.withdrawn', 'stage.expired', 'request.outcome', 'stage.escalation-skipped', 'account.registered', 'account.registration-refused']);
+
+/** What an action changed, in words, for the printable page (the JSON keeps every detail). */
+function actionSummary(a: EvidenceAction): string {
+  const d = a.details;
+  if (a.type === 'publication.overridden') {
+    const yesNo = (v: Json | undefined) => (v === true ? 'a publication' : 'not a publication');
+    return `classified as ${yesNo(d['to'])} (the classifier said ${yesNo(d['from'])}); reason: “${str(d['reason']) ?? '—'}”`;
+  }
+  if (a.type === 'account.registered') return `registered as ${str(d['accountId']) ?? '?'} (${str(d['handle']) ?? '?'} on ${str(d['platform']) ?? '?'})`;
+  if (a.type === 'account.registration-refused' || a.type === 'stage.escalation-skipped') return str(d['reason']) ?? '';
+  if (a.type === 'request.outcome') return str(d['outcome']) ?? '';
+  return '';
+}
+
+function statementsOf(value: Json | undefined): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((s) => (typeof s === 'object' && s !== null && !Array.isArray(s) ? [`${str(s['rule']) ?? '?'}: ${str(s['statement']) ?? ''}`] : []));
+}
 
 export function verificationSummary(report: VerifyReport): string {
   if (!report.ok) return `FAILED — ${report.problem !== undefined ? describeProblem(report.problem) : 'unknown problem'}`;
@@ -170,6 +190,7 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
           channel: str(d['channel']),
           linkHash: str(d['linkHash']),
           comment: str(d['comment']),
+          statements: statementsOf(d['statements']),
         });
         break;
       case 'request.outcome': {
@@ -238,8 +259,24 @@ function person(email: string | null, name: string | null): string {
   return name === null ? h(email) : `${h(name)} &lt;${h(email)}&gt;`;
 }
 
+function openingHtml(content: { readonly [key: string]: Json }): string {
+  const rows: Array<[string, Json | undefined]> = [
+    ['Title', content['title']],
+    ['Unit', content['unit']],
+    ['Platform', content['platform']],
+    ['Handle', content['handle']],
+    ['Administrators', Array.isArray(content['admins']) ? content['admins'].join(', ') : null],
+    ['Group', content['group'] === undefined || content['group'] === null ? null : JSON.stringify(content['group'])],
+    ['Statements', content['attestations'] === undefined ? null : JSON.stringify(content['attestations'])],
+  ];
+  const answers = content['questionnaire'];
+  const qa = typeof answers === 'object' && answers !== null && !Array.isArray(answers) ? Object.entries(answers).map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(str(v))}</td></tr>`).join('') : '';
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${h(typeof v === 'string' ? v : null)}</td></tr>`).join('')}</table>${qa ? `<table class="kv"><caption>Questionnaire</caption>${qa}</table>` : ''}`;
+}
+
 function contentHtml(content: { readonly [key: string]: Json } | null): string {
   if (content === null) return '<p class="warn">The content of this version is not in the export.</p>';
+  if (content['kind'] === 'account-opening') return openingHtml(content);
   const media = Array.isArray(content['media']) ? content['media'] : [];
   const mediaItems = media
     .map((m, i) => {
@@ -261,10 +298,10 @@ export function evidenceHtml(pack: EvidencePack): string {
     )
     .join('');
   const decisions = pack.decisions
-    .map((d) => `<tr><td>${h(d.at)}</td><td>${person(d.by, d.name)}</td><td>${h(d.stage)}</td><td><strong>${h(d.decision)}</strong></td><td>${h(d.channel)}</td><td>${h(d.version)}</td><td>${h(d.comment)}</td><td><code>${h(d.linkHash?.slice(0, 16) ?? null)}</code></td></tr>`)
+    .map((d) => `<tr><td>${h(d.at)}</td><td>${person(d.by, d.name)}</td><td>${h(d.stage)}</td><td><strong>${h(d.decision)}</strong></td><td>${h(d.channel)}</td><td>${h(d.version)}</td><td>${h(d.comment)}</td><td>${d.statements.map((st) => h(st)).join('<br>')}</td><td><code>${h(d.linkHash?.slice(0, 16) ?? null)}</code></td></tr>`)
     .join('');
   const asked = pack.approvalRequests.map((a) => `<tr><td>${h(a.at)}</td><td>${h(a.stage)}</td><td>${person(a.approver, a.name)}</td><td>${h(a.deadline)}</td></tr>`).join('');
-  const actions = pack.actions.map((a) => `<tr><td>${h(a.at)}</td><td>${h(a.type)}</td><td>${person(a.by, a.name)}</td><td>${h(a.channel)}</td></tr>`).join('');
+  const actions = pack.actions.map((a) => `<tr><td>${h(a.at)}</td><td>${h(a.type)}</td><td>${person(a.by, a.name)}</td><td>${h(a.channel)}</td><td>${h(actionSummary(a))}</td></tr>`).join('');
   const findings = pack.findings
     .map((f) => `<tr><td>${h(f.version)}</td><td><strong>${h(f.rule)}</strong></td><td>${h(f.severity)}</td><td>${h(f.message)}</td><td>${h(f.source)}</td></tr>`)
     .join('');
@@ -288,9 +325,9 @@ table.kv{width:auto}@media print{body{padding:0;max-width:none}h2{break-after:av
 <table class="kv"><tr><th>Kind</th><td>${h(r.kind)}</td></tr><tr><th>Account</th><td>${h(r.account)}</td></tr><tr><th>Submitted by</th><td>${person(r.submitter, r.submitterName)}</td></tr>
 <tr><th>Channel</th><td>${h(r.channel)}</td></tr><tr><th>Submitted at</th><td>${h(r.submittedAt)}</td></tr><tr><th>Outcome</th><td><strong>${h(r.outcome)}</strong> at ${h(r.outcomeAt)}</td></tr></table>
 <h2>Content, version by version</h2>${versions || '<p>No versions recorded.</p>'}
-<h2>Decisions</h2>${table(['Time (UTC)', 'Person', 'Stage', 'Decision', 'Channel', 'Version', 'Comment', 'Link id hash'], decisions, 'No decisions were recorded.')}
+<h2>Decisions</h2>${table(['Time (UTC)', 'Person', 'Stage', 'Decision', 'Channel', 'Version', 'Comment', 'Statements made', 'Link id hash'], decisions, 'No decisions were recorded.')}
 <h2>Approvals requested</h2>${table(['Time (UTC)', 'Stage', 'Approver', 'Deadline'], asked, 'No approvals were requested.')}
-<h2>Other actions</h2>${table(['Time (UTC)', 'Event', 'By', 'Channel'], actions, 'None.')}
+<h2>Other actions</h2>${table(['Time (UTC)', 'Event', 'By', 'Channel', 'What'], actions, 'None.')}
 <h2>Findings of the checks, with their rules</h2>${table(['Version', 'Rule', 'Severity', 'Finding', 'Source of the rule'], findings, 'The checks found nothing.')}
 <h2>Audit trail</h2>${table(['Seq', 'Time (UTC)', 'Event', 'Actor', 'Hash'], timeline, 'No events.')}
 <h2>Checkpoints</h2>${table(['From', 'To', 'Hash', 'Signing key'], checkpoints, 'No checkpoint covers these events yet.')}

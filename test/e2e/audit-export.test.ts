@@ -137,3 +137,68 @@ describe('npm run audit -- evidence', () => {
     expect(html).toContain(`<td>${decidedAt[1] ?? ''}</td>`);
   });
 });
+
+describe('evidence for an account opening and for statements made', () => {
+  /** Submits the review page's form with the fields given, as a browser would. */
+  async function post(link: string, fields: Array<[string, string]>): Promise<number> {
+    const page = await (await fetch(link)).text();
+    const csrf = /name="csrf" value="([^"]*)"/.exec(page)?.[1] ?? '';
+    const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([['csrf', csrf], ...fields]).toString() });
+    return res.status;
+  }
+
+  it('verifies an opening sent back for a missing answer, with its answers and the finding', async () => {
+    // Prepare: an opening whose "frequency" answer is missing, so the checks send it back
+    const res = await stack.submit({
+      kind: 'account-opening',
+      submitter: 'alan@example.org',
+      unit: 'physics',
+      platform: 'instagram',
+      handle: '@physics.pictures',
+      admins: ['ada@example.org', 'bob@example.org'],
+      questionnaire: Object.fromEntries(
+        ['project', 'platform', 'audience', 'existingChannel', 'communications', 'resources', 'endOfLife', 'hashtagInstead', 'closedGroupInstead', 'evaluation', 'readyToRetire'].map((k) => [k, `Our answer on ${k}, in full.`]),
+      ),
+      attestations: { smmAdmin: true, credentialStore: 'vault://physics/instagram', commentPolicy: true },
+    });
+    expect(res.status).toBe(202);
+    const openingId = ((await res.json()) as { requestId: string }).requestId;
+    await stack.waitForStatus(openingId, 'changes-requested');
+    const out = join(work, 'evidence-opening');
+
+    // Act
+    const result = await cli(['evidence', openingId, '--url', stack.baseUrl, '--token', AUDITOR_TOKEN, '--out', out]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as { verification: { ok: boolean }; request: { kind: string; account: string }; findings: Array<{ rule: string }>; versions: Array<{ content: { questionnaire: Record<string, string> } }> };
+    expect(pack.verification.ok).toBe(true);
+    expect(pack.request).toMatchObject({ kind: 'account-opening', account: 'physics-instagram-physics-pictures' });
+    expect(pack.findings.map((f) => f.rule)).toContain('A-QUESTIONNAIRE');
+    expect(pack.versions[0]?.content.questionnaire['endOfLife']).toBe('Our answer on endOfLife, in full.');
+    const html = readFileSync(join(out, 'evidence.html'), 'utf8');
+    expect(html).toContain('<caption>Questionnaire</caption>');
+    expect(html).toContain('@physics.pictures');
+  });
+
+  it('shows the statement comms made with the approval', async () => {
+    // Prepare: a post naming a third party; comms approves with the reputational check stated
+    const res = await stack.submit(samplePost({ title: 'Sponsor thanks, audited', text: 'Thank you @AcmeDetectors for the detector on loan! https://acme-detectors.com/outreach' }));
+    const id = ((await res.json()) as { requestId: string }).requestId;
+    expect((await decide(reviewLink(await stack.mailTo('grace@example.org', 'Sponsor thanks, audited')), 'approve')).status).toBe(200);
+    expect(await post(reviewLink(await stack.mailTo('carl@example.org', 'Sponsor thanks, audited')), [['statement', 'P-ENDORSEMENT'], ['decision', 'approve']])).toBe(200);
+    await stack.waitForStatus(id, 'approved');
+    await waitFor('the notification audit event', async () => ((await stack.audit(id)).events.some((e) => e.type === 'notification.sent') ? true : undefined));
+    const out = join(work, 'evidence-statement');
+
+    // Act
+    const result = await cli(['evidence', id, '--url', stack.baseUrl, '--token', AUDITOR_TOKEN, '--out', out]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as { verification: { ok: boolean }; decisions: Array<{ by: string; statements: string[] }> };
+    expect(pack.verification.ok).toBe(true);
+    expect(pack.decisions.find((d) => d.by === 'carl@example.org')?.statements).toEqual([expect.stringMatching(/^P-ENDORSEMENT: Reputational check done/) as unknown]);
+    expect(readFileSync(join(out, 'evidence.html'), 'utf8')).toContain('Statements made');
+  });
+});
