@@ -95,4 +95,40 @@ describe('the review page in Chromium', () => {
     expect((await stack.status(requestId)).stages[0]).toMatchObject({ status: 'approved', decidedBy: 'grace@example.org' });
     await context.close();
   });
+
+  it('for comms on a phone: the statement is a labelled checkbox the keyboard ticks, and approving needs it', async () => {
+    // Prepare: a post naming a third party reaches comms, who must state the reputational check
+    const res = await stack.submit(samplePost({ title: 'Browser statement', text: 'Thank you @AcmeDetectors for lending us a detector for the open day! https://acme-detectors.com/outreach' }));
+    const { requestId } = (await res.json()) as { requestId: string };
+    const supervisor = await browser.newPage();
+    await supervisor.goto(reviewLink(await stack.mailTo('grace@example.org', 'Browser statement')));
+    await supervisor.getByRole('button', { name: 'Approve' }).click();
+    await supervisor.getByText('your decision is recorded').waitFor();
+    await supervisor.close();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(reviewLink(await stack.mailTo('carl@example.org', 'Browser statement')));
+    await assertAccessible(page);
+    const statement = page.getByLabel(/P-ENDORSEMENT Reputational check done/);
+    expect(await statement.count()).toBe(1);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+
+    // Act: Approve without the statement
+    await page.getByRole('button', { name: 'Approve' }).click();
+
+    // Assess: refused with an alert naming it; nothing decided
+    await page.getByRole('alert').getByText('To approve, make this statement').waitFor();
+    expect((await stack.status(requestId)).stages[1]?.status).toBe('pending');
+
+    // Act: the keyboard reaches the checkbox, Space ticks it; then Approve
+    for (let i = 0; i < 60 && !(await page.evaluate("document.activeElement?.getAttribute('name') === 'statement'")); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await statement.isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Approve' }).click();
+
+    // Assess
+    await page.getByText('your decision is recorded').waitFor();
+    expect((await stack.status(requestId)).stages[1]).toMatchObject({ status: 'approved', decidedBy: 'carl@example.org' });
+    await context.close();
+  });
 });
