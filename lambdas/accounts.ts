@@ -1,7 +1,8 @@
 import { getAccount, listAccounts } from './adapters/registry.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
+import { PLATFORM_NAMES, isPlatform } from './core/platforms.js';
 import { NotFoundError, ValidationError } from './core/errors.js';
-import type { Platform, RegistryAccount } from './core/model.js';
+import type { RegistryAccount } from './core/model.js';
 import { requireBearer } from './shared/auth.js';
 import { directory } from './shared/directory.js';
 import { httpHandler, json, type HttpEvent } from './shared/middleware.js';
@@ -11,17 +12,6 @@ import { httpHandler, json, type HttpEvent } from './shared/middleware.js';
 // directory file, which is why this reader may write its table.
 const apiToken = requireSecretConfig('SIGNOFF_API_TOKEN');
 
-const PLATFORMS: Readonly<Record<Platform, true>> = {
-  x: true,
-  bluesky: true,
-  mastodon: true,
-  linkedin: true,
-  facebook: true,
-  instagram: true,
-  threads: true,
-  youtube: true,
-  tiktok: true,
-};
 const STATUSES: Readonly<Record<RegistryAccount['status'], true>> = { active: true, retired: true, suspended: true };
 
 interface Filters {
@@ -41,7 +31,7 @@ function filtersOf(event: HttpEvent): Filters {
       if (directory.unitName(v) === undefined) problems.push(`unit: unknown unit "${v}"`);
       else filters.unit = v;
     } else if (name === 'platform') {
-      if (!Object.hasOwn(PLATFORMS, v)) problems.push(`platform: unknown platform "${v}"; use one of ${Object.keys(PLATFORMS).join(', ')}`);
+      if (!isPlatform(v)) problems.push(`platform: unknown platform "${v}"; use one of ${Object.keys(PLATFORM_NAMES).join(', ')}`);
       else filters.platform = v;
     } else if (name === 'status') {
       if (!Object.hasOwn(STATUSES, v)) problems.push(`status: unknown status "${v}"; use one of ${Object.keys(STATUSES).join(', ')}`);

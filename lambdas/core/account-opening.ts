@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import './schema.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
-import type { AccountOpeningSubmission, Attestation, Finding, Platform, QuestionKey, RegistryAccount, RuleCitation, Severity } from './model.js';
+import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from './model.js';
+import { PLATFORMS, PLATFORM_NAMES } from './platforms.js';
 import type { Preset } from './presets.js';
 
 // Requests to open an institutional account (GOVERNANCE.md §6): the webhook body contract (DESIGN.md "Webhook
@@ -84,26 +85,6 @@ export const ACCOUNT_OPENING_RULES = [
 
 export type AccountOpeningRule = (typeof ACCOUNT_OPENING_RULES)[number];
 
-// ——— platforms ———
-
-const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  linkedin: 'LinkedIn',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  threads: 'Threads',
-  youtube: 'YouTube',
-  tiktok: 'TikTok',
-};
-
-const PLATFORMS = Object.keys(PLATFORM_NAMES) as [Platform, ...Platform[]];
-
-/** The platform's name as people write it ("LinkedIn"). */
-export function platformName(platform: Platform): string {
-  return PLATFORM_NAMES[platform];
-}
 
 // ——— the body contract ———
 

@@ -21,6 +21,7 @@ import {
 import type { Attestation, BrandPostSubmission, Finding, MediaDeclaration, MediaItem, Platform, Severity, TextSpan } from './model.js';
 import { findOffensive } from './offensive.js';
 import { findPersonalData, withoutLinks } from './personal-data.js';
+import { PLATFORM_NAMES } from './platforms.js';
 import { BRAND_POST_RULES, loadPreset, type BrandPostRule, type Preset, type SeverityLevel } from './presets.js';
 import { extractLinks } from './publication.js';
 import { readability, wordCount } from './readability.js';
@@ -50,17 +51,6 @@ export const PLATFORM_TEXT_LIMITS: Readonly<Record<Platform, number>> = {
   tiktok: 2200,
 };
 
-export const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  threads: 'Threads',
-  linkedin: 'LinkedIn',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  youtube: 'YouTube',
-  tiktok: 'TikTok',
-};
 
 /** X shortens every link to a t.co address and counts it as this many characters. */
 const X_LINK_LENGTH = 23;

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import './schema.js';
 import { ConfigurationError } from './errors.js';
 import type { RegistryAccount } from './model.js';
+import { PLATFORMS } from './platforms.js';
 import { PRESET_NAMES } from './presets.js';
 
 // The institution's directory (DESIGN.md "Directory file"): who works where, who manages whom,
@@ -20,7 +21,7 @@ const personSchema = z.object({
 
 const accountSchema = z.object({
   id: id(),
-  platform: z.enum(['x', 'bluesky', 'mastodon', 'linkedin', 'facebook', 'instagram', 'threads', 'youtube', 'tiktok']),
+  platform: z.enum(PLATFORMS),
   handle: id(),
   unit: id(),
   posters: z.array(id()),

@@ -1,5 +1,5 @@
 import { QUESTION_KEYS, QUESTIONS } from './account-opening.js';
-import { PLATFORM_NAMES } from './checks.js';
+import { PLATFORM_NAMES } from './platforms.js';
 import type { Account } from './directory.js';
 import { diffLines } from './diff.js';
 import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from './model.js';
