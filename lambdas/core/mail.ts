@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Directory, Person } from './directory.js';
 import { checkBrandPost } from './checks.js';
 import { ValidationError } from './errors.js';
-import type { BrandPostSubmission } from './model.js';
+import { decideOpening, yesNo } from './mail-opening.js';
+import type { BrandPostSubmission, RegistryAccount, Submission } from './model.js';
 import { MAX_MEDIA_ITEMS, parseSubmission } from './submission.js';
 
 // Mail intake (DESIGN.md "Mail intake"): a mail from a directory member to submit+{accountId}@{domain}
-// becomes a brand post. This module decides what to do with one parsed mail; it sends, stores and audits
-// nothing itself, so the SES path (AWS) and the SMTP path (local) share every rule.
+// becomes a brand post, and one to open@{domain} a request to open an account (mail-opening.ts). This module
+// decides what to do with one parsed mail; it sends, stores and audits nothing itself, so the SES path (AWS)
+// and the SMTP path (local) share every rule.
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES = MAX_MEDIA_ITEMS;
@@ -63,32 +65,39 @@ export type MailDecision =
   | { readonly action: 'drop'; readonly reason: string; readonly sender: string | undefined }
   /** The sender is answered, nothing is submitted. */
   | { readonly action: 'reply'; readonly reason: string; readonly sender: string; readonly reply: string }
-  | { readonly action: 'submit'; readonly submission: BrandPostSubmission; readonly media: readonly MediaToStore[]; readonly sender: string };
+  /** A brand post (with its images to store) or an account opening (no media). */
+  | { readonly action: 'submit'; readonly submission: Submission; readonly media: readonly MediaToStore[]; readonly sender: string };
 
 const PLUS_ADDRESS = /^submit\+([a-z0-9][a-z0-9._-]*)@(.+)$/i;
+/** Account openings: open@ at any domain (on AWS, SES only receives the institution's). */
+const OPEN_ADDRESS = /^open@[^@\s]+$/i;
 const IMAGE_TYPES: Readonly<Record<string, string>> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 /** Body conventions: `Alt: …` or `Alt 2: …`, `Consent: yes`, `AI: no`, `AI disclosed: yes`, `Publish: <ISO time>`, `Format: thread`. */
 const CONVENTION = /^\s*(alt(?:\s+(\d+))?|consent|ai|ai disclosed|publish|format)\s*:\s*(.*?)\s*$/i;
 
-function yesNo(value: string): boolean | undefined {
-  if (/^(yes|y|true|oui|ja)$/i.test(value)) return true;
-  if (/^(no|n|false|non|nein)$/i.test(value)) return false;
-  return undefined;
+/**
+ * The message's lines up to its quoted replies and signature. Quoted replies: lines from "On … wrote:", an
+ * Outlook "-----Original Message-----" or the first `>` line on. Signature: from a line "-- ".
+ */
+export function bodyLines(raw: string): string[] {
+  const kept: string[] = [];
+  for (const line of raw.replace(/\r\n/g, '\n').split('\n')) {
+    if (line === '-- ' || line === '--') break;
+    if (/^On .+ wrote:\s*$/.test(line) || /^-{2,}\s*Original Message\s*-{2,}/i.test(line) || /^>/.test(line)) break;
+    kept.push(line);
+  }
+  return kept;
 }
 
 /**
- * The message text without quoted replies and signature, with convention lines taken out.
- * Quoted replies: lines from "On … wrote:" or the first run of `>` lines on. Signature: from a line "-- ".
+ * The message text without quoted replies and signature (bodyLines), with convention lines taken out.
  */
 export function readBody(raw: string): { text: string; conventions: Map<string, string>; alts: Map<number, string> } {
-  const lines = raw.replace(/\r\n/g, '\n').split('\n');
   const kept: string[] = [];
   const conventions = new Map<string, string>();
   const alts = new Map<number, string>();
-  for (const line of lines) {
-    if (line === '-- ' || line === '--') break;
-    if (/^On .+ wrote:\s*$/.test(line) || /^-{2,}\s*Original Message\s*-{2,}/i.test(line) || /^>/.test(line)) break;
+  for (const line of bodyLines(raw)) {
     const m = CONVENTION.exec(line);
     if (m !== null) {
       const key = (m[1] ?? '').toLowerCase();
@@ -116,13 +125,23 @@ function postersAccounts(directory: Directory, person: Person): string {
   return mine.length === 0 ? 'You are not a poster of any registered account.' : `Your accounts: ${mine.map((a) => `submit+${a.id}@${directory.domain} (${a.handle})`).join(', ')}.`;
 }
 
+function openingAddress(directory: Directory): string {
+  return `To ask for a new account, write to open@${directory.domain}.`;
+}
+
+/** A reply's subject carries "Re:" (or AW:, SV:, Fwd:); the request's title does not. */
+function titleOf(subject: string): string {
+  return subject.replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
+}
+
 /** People write times to the minute ("2026-12-01T10:00Z"); the schema wants seconds. */
 function withSeconds(time: string): string {
   return time.trim().replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})$/i, '$1:00$2');
 }
 
 /** Turns a problem from the webhook schema or a blocking check into something a mail sender can act on. */
-function mailHint(problem: string): string {
+function mailHint(problem: string, directory: Directory, person: Person): string {
+  if (problem.startsWith('account: ')) return `${problem}. ${postersAccounts(directory, person)} ${openingAddress(directory)}`;
   if (problem.startsWith('title')) return 'Put the title of the post in the subject line.';
   if (problem.startsWith('text')) return 'Write the text of the post in the body of the mail.';
   if (problem.startsWith('publishAt')) return `${problem}. Add a line "Publish: 2026-12-01T10:00Z" with a future time, or leave it out.`;
@@ -131,7 +150,10 @@ function mailHint(problem: string): string {
 }
 
 export interface DecideOptions {
+  /** The directory with the registry's accounts (withRegistry): the accounts that exist now. */
   readonly directory: Directory;
+  /** The registry as it stands: an opening's handle must be free, and A-EXISTING looks at the unit's accounts. */
+  readonly registry: readonly RegistryAccount[];
   readonly trust: Trust;
   readonly now: Date;
   /** Base of media links, e.g. `${PUBLIC_BASE_URL}/media`. */
@@ -152,14 +174,20 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
     };
   }
 
-  // Envelope recipients only: a submit+ address in a Cc header proves nothing about where the mail was delivered.
-  const target = mail.recipients.map((r) => PLUS_ADDRESS.exec(r.trim())).find((m) => m !== null);
-  if (target === undefined || target === null) {
+  // Envelope recipients only: a submit+ or open@ address in a Cc header proves nothing about where the mail was
+  // delivered. The first intake address among them decides what the mail is.
+  const recipient = mail.recipients.map((r) => r.trim()).find((r) => PLUS_ADDRESS.test(r) || OPEN_ADDRESS.test(r));
+  if (recipient !== undefined && OPEN_ADDRESS.test(recipient)) {
+    const opening = decideOpening({ sender, person, title: titleOf(mail.subject), lines: bodyLines(mail.text) }, o);
+    return opening.action === 'submit' ? { action: 'submit', submission: opening.submission, media: [], sender } : { ...opening, sender };
+  }
+  const target = recipient === undefined ? null : PLUS_ADDRESS.exec(recipient);
+  if (target === null) {
     return {
       action: 'reply',
       reason: 'no submit+account recipient',
       sender,
-      reply: `Nothing was submitted: send the mail to submit+<account>@${o.directory.domain}, naming the account to post to. ${postersAccounts(o.directory, person)}`,
+      reply: `Nothing was submitted: send the mail to submit+<account>@${o.directory.domain}, naming the account to post to. ${postersAccounts(o.directory, person)} ${openingAddress(o.directory)}`,
     };
   }
   const account = (target[1] ?? '').toLowerCase();
@@ -188,8 +216,7 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
     kind: 'brand-post',
     submitter: sender,
     account,
-    // A reply's subject carries "Re:" (or AW:, SV:, Fwd:); the post's title does not.
-    title: mail.subject.replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, ''),
+    title: titleOf(mail.subject),
     text: body.text,
     format: body.conventions.get('format')?.toLowerCase() ?? 'post',
     ...(body.conventions.has('publish') ? { publishAt: withSeconds(body.conventions.get('publish') ?? '') } : {}),
@@ -209,12 +236,12 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
 
   let submission: BrandPostSubmission | undefined;
   try {
-    // A mailed submission is a brand post; the directory given is already the registry's view of the accounts.
-    const parsed = parseSubmission(candidate, o.directory, o.now, []);
+    // The candidate is a brand post; the directory given is already the registry's view of the accounts.
+    const parsed = parseSubmission(candidate, o.directory, o.now, o.registry);
     if (parsed.kind === 'brand-post') submission = parsed;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    problems.push(...error.problems.map(mailHint));
+    problems.push(...error.problems.map((p) => mailHint(p, o.directory, person)));
   }
   if (submission !== undefined) {
     // Blocking checks answered now, in the thread, with the mail conventions that fix them.

@@ -1,19 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../core/audit-chain.js';
 import type { Directory } from '../core/directory.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render.js';
 import { decideMail, type MediaToStore, type Trust } from '../core/mail.js';
 import { parseInboundMail } from '../core/mail-parse.js';
-import type { Submission } from '../core/model.js';
+import type { RegistryAccount, Submission } from '../core/model.js';
 import type { Accepted, Acceptance } from './accept-submission.js';
 
 // One inbound mail, from either transport (SES receipt on AWS, SMTP locally): decide, then act. Effects come
 // in as ports, so the same function runs against the real adapters and against fakes in tests.
 
 export interface MailPorts {
-  /** The directory with the registry's accounts, read per mail: an account opened a moment ago is a valid target. */
-  directory(): Promise<Directory>;
+  /**
+   * The registry, and the directory with the registry's accounts in place of the file's, read per mail: an account
+   * opened a moment ago is a valid target, and its handle is taken for the next opening.
+   */
+  directory(): Promise<{ readonly directory: Directory; readonly registry: readonly RegistryAccount[] }>;
   readonly mailFrom: string;
   readonly mediaBaseUrl: string;
   /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
@@ -44,7 +48,8 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   if (await ports.answered(messageIdHash)) return { outcome: 'duplicate' };
 
   const requestId = requestIdFor('mail', messageId);
-  const decision = decideMail(mail, { directory: await ports.directory(), trust, now, mediaBaseUrl: ports.mediaBaseUrl });
+  const { directory, registry } = await ports.directory();
+  const decision = decideMail(mail, { directory, registry, trust, now, mediaBaseUrl: ports.mediaBaseUrl });
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 
@@ -73,7 +78,20 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
       await ports.markAnswered(messageIdHash);
       return { outcome: 'answered', reason: `request is ${answering.status}` };
     }
-    const version = await ports.newVersion(answering.requestId, decision.submission, messageId, now);
+    let version: { readonly version: number };
+    try {
+      version = await ports.newVersion(answering.requestId, decision.submission, messageId, now);
+    } catch (error) {
+      // Not a version of that request (another kind, another sender), or the request moved on meanwhile: answered,
+      // not retried — a redelivery would meet the same refusal.
+      if (!(error instanceof ValidationError || error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+      const problems = error instanceof ValidationError ? error.problems : [error.message];
+      const text = [`This reply is not a new version of request ${answering.requestId}, so nothing was submitted:`, ...problems.map((p) => `  - ${p}`)].join('\n');
+      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`, ...thread });
+      await ports.audit(answering.requestId, { type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason: `not a new version: ${error.name}` } });
+      await ports.markAnswered(messageIdHash);
+      return { outcome: 'answered', reason: `not a new version (${error.name})` };
+    }
     await ports.markAnswered(messageIdHash);
     return { outcome: 'new-version', requestId: answering.requestId, version: version.version };
   }

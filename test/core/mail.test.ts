@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { SESEvent, SESReceipt } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { parseDirectory, type Directory } from '../../lambdas/core/directory.js';
-import { decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, trustFromSes, type InboundMail, type MailDecision, type Trust } from '../../lambdas/core/mail.js';
+import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/directory.js';
+import { bodyLines, decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, trustFromSes, type InboundMail, type MailDecision, type MediaToStore, type Trust } from '../../lambdas/core/mail.js';
+import type { BrandPostSubmission, RegistryAccount } from '../../lambdas/core/model.js';
 
 // Mail intake rules (DESIGN.md "Mail intake"): what a parsed mail becomes, before anything is sent or stored.
 
@@ -17,7 +18,10 @@ function sesReceipt(name: string): SESReceipt {
   return record.ses.receipt;
 }
 
-const directory = loadDirectory();
+const file = loadDirectory();
+// The registry as the first read seeds it from the file, and the directory as the mail ports give it: with the registry's accounts.
+const registry: readonly RegistryAccount[] = file.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
+const directory = withRegistry(file, registry);
 const NOW = new Date('2026-11-20T10:00:00Z');
 const MEDIA_BASE = 'https://signoff.example.org/media';
 const VERIFIED: Trust = { drop: false, verified: true, basis: 'SPF PASS, DKIM PASS, DMARC PASS, spam PASS, virus PASS' };
@@ -46,7 +50,7 @@ function inbound(overrides: Partial<InboundMail> = {}): InboundMail {
 }
 
 function decide(mail: InboundMail, trust: Trust = VERIFIED): MailDecision {
-  return decideMail(mail, { directory, trust, now: NOW, mediaBaseUrl: MEDIA_BASE });
+  return decideMail(mail, { directory, registry, trust, now: NOW, mediaBaseUrl: MEDIA_BASE });
 }
 
 function replyOf(decision: MailDecision): string {
@@ -54,10 +58,25 @@ function replyOf(decision: MailDecision): string {
   return decision.reply;
 }
 
-function submissionOf(decision: MailDecision): Extract<MailDecision, { action: 'submit' }> {
+/** A submit decision carrying a brand post. */
+function submissionOf(decision: MailDecision): { readonly submission: BrandPostSubmission; readonly media: readonly MediaToStore[]; readonly sender: string } {
   if (decision.action !== 'submit') throw new Error(`expected a submit, got ${decision.action}: ${JSON.stringify(decision)}`);
-  return decision;
+  if (decision.submission.kind !== 'brand-post') throw new Error(`expected a brand post, got ${decision.submission.kind}`);
+  return { submission: decision.submission, media: decision.media, sender: decision.sender };
 }
+
+describe('bodyLines', () => {
+  it('keeps the lines before the signature or a quoted reply, in their order and numbering', () => {
+    // Prepare
+    const raw = 'Unit: physics\r\n\r\nPlatform: bluesky\r\n-- \r\nAlan\r\n> quoted';
+
+    // Act
+    const lines = bodyLines(raw);
+
+    // Assess
+    expect(lines).toEqual(['Unit: physics', '', 'Platform: bluesky']);
+  });
+});
 
 describe('readBody', () => {
   it('cuts the signature from the "-- " line on', () => {
@@ -311,6 +330,7 @@ describe('decideMail: what is refused by reply', () => {
     expect(reply).toContain('submit+physics-mastodon@example.org');
     expect(reply).not.toContain('old-physics-facebook');
     expect(reply).not.toContain('institute-bluesky');
+    expect(reply).toContain('To ask for a new account, write to open@example.org.');
   });
 
   it('refuses more than 10 images', () => {
@@ -420,6 +440,21 @@ describe('decideMail: what is refused by reply', () => {
 
     // Assess
     expect(reply).toContain('account: "no-such-account" is not a registered institutional account');
+    expect(reply).toContain('Your accounts: submit+physics-x@example.org (@ExamplePhysics)');
+    expect(reply).toContain('To ask for a new account, write to open@example.org.');
+  });
+
+  it('posts to an account the registry has and the directory file does not', () => {
+    // Prepare: an account registered by an approved opening since the file was read
+    const opened: RegistryAccount = { id: 'physics-bluesky-physics-example-org', platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, credentialStore: 'vault://x', openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', openedAt: '2026-11-01T00:00:00.000Z' };
+    const now = [...registry, opened];
+    const mail = inbound({ recipients: ['submit+physics-bluesky-physics-example-org@example.org'] });
+
+    // Act
+    const decision = decideMail(mail, { directory: withRegistry(file, now), registry: now, trust: VERIFIED, now: NOW, mediaBaseUrl: MEDIA_BASE });
+
+    // Assess
+    expect(submissionOf(decision).submission.account).toBe('physics-bluesky-physics-example-org');
   });
 
   it('asks for the title in the subject line when the subject is empty', () => {

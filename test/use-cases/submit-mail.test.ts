@@ -3,9 +3,13 @@ import { readFileSync } from 'node:fs';
 import type { SESEvent, SESMail, SESReceipt } from 'aws-lambda';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { describe, expect, it } from 'vitest';
-import { parseDirectory, type Directory } from '../../lambdas/core/directory.js';
+import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/directory.js';
 import { requestIdFor } from '../../lambdas/core/ids.js';
 import { mediaKey, trustFromSes, type MediaToStore } from '../../lambdas/core/mail.js';
+import { ValidationError } from '../../lambdas/core/errors.js';
+import { QUESTION_KEYS } from '../../lambdas/core/account-opening.js';
+import { QUESTION_LABELS } from '../../lambdas/core/mail-opening.js';
+import type { RegistryAccount, Submission } from '../../lambdas/core/model.js';
 import type { Accepted, Acceptance } from '../../lambdas/use-cases/accept-submission.js';
 import { submitMail, type MailPorts } from '../../lambdas/use-cases/submit-mail.js';
 
@@ -20,7 +24,9 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const BODY_PHRASE = 'Quantum Open Day in the Feynman lecture hall';
 const BODY = [`Join us on Saturday for the ${BODY_PHRASE}!`, 'Alt 1: Visitors looking at a detector model', 'Consent: yes', 'AI: no', '', '-- ', 'Ada Lovelace, Physics Department'].join('\n');
 
-const directory: Directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+const file: Directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+// The registry as its first read seeds it from the file; the port gives it with the directory in the registry's view.
+const registry: readonly RegistryAccount[] = file.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
 
 interface Fixture {
   readonly mail: SESMail;
@@ -65,17 +71,25 @@ interface Recorded {
   readonly putMedia: MediaToStore[];
   readonly answered: string[];
   readonly markAnswered: string[];
-  readonly newVersion: Array<{ requestId: string; idempotencyKey: string }>;
+  readonly newVersion: Array<{ requestId: string; idempotencyKey: string; submission?: Submission }>;
 }
 
 /** Requests already in the store, by the Message-ID that submitted them (for replies in their thread). */
 type Threads = Map<string, { requestId: string; status: string; outcome?: string }>;
 
-function fakePorts(threads: Threads = new Map()): { ports: MailPorts; calls: Recorded } {
+interface FakeOptions {
+  /** The registry the port reads (default: the directory file's accounts). */
+  readonly registry?: readonly RegistryAccount[];
+  /** What newVersion throws, when it refuses. */
+  readonly newVersionError?: Error;
+}
+
+function fakePorts(threads: Threads = new Map(), options: FakeOptions = {}): { ports: MailPorts; calls: Recorded } {
   const done = new Set<string>();
   const calls: Recorded = { accept: [], sendMail: [], audit: [], putMedia: [], answered: [], markAnswered: [], newVersion: [] };
+  const current = options.registry ?? registry;
   const ports: MailPorts = {
-    directory: async () => directory,
+    directory: async () => ({ directory: withRegistry(file, current), registry: current }),
     mailFrom: MAIL_FROM,
     mediaBaseUrl: MEDIA_BASE,
     answered: async (hash) => {
@@ -94,8 +108,9 @@ function fakePorts(threads: Threads = new Map()): { ports: MailPorts; calls: Rec
       calls.putMedia.push(m);
     },
     threadRequest: async (references) => references.map((r) => threads.get(r)).find((t) => t !== undefined),
-    newVersion: async (requestId, _submission, idempotencyKey) => {
-      calls.newVersion.push({ requestId, idempotencyKey });
+    newVersion: async (requestId, submission, idempotencyKey) => {
+      if (options.newVersionError !== undefined) throw options.newVersionError;
+      calls.newVersion.push({ requestId, idempotencyKey, ...(submission.kind === 'account-opening' ? { submission } : {}) });
       return { version: 2, created: true };
     },
     sendMail: async (m) => {
@@ -329,5 +344,176 @@ describe('submitMail: replies in a request\'s thread', () => {
     expect(calls.newVersion).toEqual([]);
     expect(calls.accept).toEqual([]);
     expect(calls.sendMail[0]?.text).toContain('awaiting-approval');
+  });
+});
+
+describe('submitMail: account openings to open@', () => {
+  const LOOPBACK = { drop: false, verified: true, basis: 'local loopback connection' };
+  const SECRET = 'hunter2-Correct-Horse';
+  const ANSWER_PHRASE = 'Physics Department outreach programme';
+  const ANSWERS: Readonly<Record<string, string>> = {
+    project: `The ${ANSWER_PHRASE}: public lectures, open days and lab news.`,
+    platform: 'Bluesky, where many physicists moved.',
+    audience: 'Students, teachers and the public.',
+    existingChannel: 'The institute account posts institution-wide news.',
+    communications: 'Event announcements and lab stories.',
+    frequency: 'Three times a week',
+    resources: 'Ada Lovelace (20 %) and Bob Noyce (10 %).',
+    endOfLife: 'Archived and handed back to the communications office.',
+    hashtagInstead: 'No: a hashtag would not give the department its own audience.',
+    closedGroupInstead: 'No: the audience is the public.',
+    evaluation: 'Followers and replies, reviewed every quarter.',
+    readyToRetire: 'Yes.',
+  };
+  const OPENING = [
+    'Unit: physics',
+    'Platform: bluesky',
+    'Handle: @physics.example.org',
+    'Admins: ada@example.org, bob@example.org',
+    'SMM admin: yes',
+    'Credentials kept in: vault://comms/social/physics-bluesky',
+    'Comment policy: yes',
+    ...QUESTION_KEYS.map((k) => `${QUESTION_LABELS[k]}: ${ANSWERS[k] ?? ''}`),
+    '',
+    '-- ',
+    'Alan Turing',
+  ].join('\n');
+
+  async function openingMime(m: { text: string; messageId: string; subject?: string; thread?: string }): Promise<Buffer> {
+    return new MailComposer({
+      from: 'Alan Turing <alan@example.org>',
+      to: 'open@example.org',
+      subject: m.subject ?? 'Physics on Bluesky',
+      messageId: m.messageId,
+      text: m.text,
+      ...(m.thread === undefined ? {} : { inReplyTo: m.thread, references: m.thread }),
+    })
+      .compile()
+      .build();
+  }
+
+  it('accepts a complete opening as an account-opening request, threaded for the acknowledgement', async () => {
+    // Prepare
+    const messageId = '<opening-1@example.org>';
+    const raw = await openingMime({ text: OPENING, messageId });
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'submitted', requestId: requestIdFor('mail', messageId), created: true });
+    expect(calls.accept).toHaveLength(1);
+    expect(calls.accept[0]?.channel).toBe('mail');
+    expect(calls.accept[0]?.thread).toEqual({ messageId, references: [messageId] });
+    expect(calls.accept[0]?.submission).toMatchObject({
+      kind: 'account-opening',
+      submitter: 'alan@example.org',
+      unit: 'physics',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      title: 'Physics on Bluesky',
+      admins: ['ada@example.org', 'bob@example.org'],
+      questionnaire: ANSWERS,
+      attestations: { smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky', commentPolicy: true },
+    });
+    expect(calls.putMedia).toEqual([]);
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit).toEqual([]);
+    expect(calls.markAnswered).toEqual([sha256(messageId)]);
+  });
+
+  it('refuses a mail with a "Password:" line: nothing submitted, a reply in the thread, an audit entry, never the password', async () => {
+    // Prepare
+    const messageId = '<opening-password@example.org>';
+    const raw = await openingMime({ text: OPENING.replace('Comment policy: yes', `Comment policy: yes\nPassword: ${SECRET}`), messageId });
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'answered', reason: 'credentials in the mail (1 line)' });
+    expect(calls.accept).toEqual([]);
+    expect(calls.newVersion).toEqual([]);
+    expect(calls.sendMail).toHaveLength(1);
+    const reply = calls.sendMail[0];
+    expect(reply?.to).toEqual(['alan@example.org']);
+    expect(reply?.subject).toBe('Re: Physics on Bluesky');
+    expect(reply?.inReplyTo).toBe(messageId);
+    expect(reply?.text).toContain('Signoff never stores passwords or other credentials');
+    expect(reply?.text).toContain('line 8: "Password:"');
+    expect(reply?.text).toContain('Credentials kept in: <vault path>');
+    expect(JSON.stringify(reply)).not.toContain(SECRET);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]).toEqual({
+      requestId: requestIdFor('mail', messageId),
+      entry: {
+        type: 'mail.rejected',
+        actor: 'alan@example.org',
+        data: { messageIdHash: sha256(messageId), reason: 'credentials in the mail (1 line)', trust: LOOPBACK.basis, recipients: ['open@example.org'], replied: true },
+      },
+    });
+    const logged = JSON.stringify(calls.audit);
+    expect(logged).not.toContain(SECRET);
+    expect(logged).not.toContain(ANSWER_PHRASE);
+    expect(calls.markAnswered).toEqual([sha256(messageId)]);
+  });
+
+  it('reads the registry from the port: a handle registered there is answered, not submitted', async () => {
+    // Prepare
+    const opened: RegistryAccount = { id: 'physics-bluesky-physics-example-org', platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, credentialStore: 'vault://x', openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', openedAt: '2026-11-01T00:00:00.000Z' };
+    const raw = await openingMime({ text: OPENING, messageId: '<opening-taken@example.org>' });
+    const { ports, calls } = fakePorts(new Map(), { registry: [...registry, opened] });
+
+    // Act
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+
+    // Assess
+    expect(result.outcome).toBe('answered');
+    expect(calls.accept).toEqual([]);
+    expect(calls.sendMail[0]?.text).toContain('"Handle:" "@physics.example.org" is already registered on Bluesky');
+  });
+
+  it('takes a reply in the thread of an opening returned for changes as its new version', async () => {
+    // Prepare
+    const original = '<opening-original@example.org>';
+    const messageId = '<opening-v2@example.org>';
+    const raw = await openingMime({ text: `${OPENING}\n\nOn Monday, Signoff wrote:\n> Returned for changes.`, messageId, subject: 'Re: Physics on Bluesky', thread: original });
+    const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_CCCCCCCCCCCCCCCCCCCCCCCC', status: 'changes-requested', outcome: 'changes-requested' }]]));
+
+    // Act
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'new-version', requestId: 'req_CCCCCCCCCCCCCCCCCCCCCCCC', version: 2 });
+    expect(calls.accept).toEqual([]);
+    expect(calls.newVersion).toHaveLength(1);
+    expect(calls.newVersion[0]?.idempotencyKey).toBe(messageId);
+    expect(calls.newVersion[0]?.submission).toMatchObject({ kind: 'account-opening', title: 'Physics on Bluesky', handle: '@physics.example.org' });
+    expect(calls.markAnswered).toEqual([sha256(messageId)]);
+  });
+
+  it('answers, and is not retried, when the thread\'s request refuses the version (another kind)', async () => {
+    // Prepare: an opening mailed in the thread of a brand post
+    const original = '<brand-post-original@example.org>';
+    const messageId = '<opening-in-post-thread@example.org>';
+    const raw = await openingMime({ text: OPENING, messageId, subject: 'Re: Open day', thread: original });
+    const refusal = new ValidationError(['kind: a new version must be a brand-post like the request (got account-opening)']);
+    const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD', status: 'changes-requested', outcome: 'changes-requested' }]]), { newVersionError: refusal });
+
+    // Act
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'answered', reason: 'not a new version (ValidationError)' });
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.sendMail[0]?.inReplyTo).toBe(messageId);
+    expect(calls.sendMail[0]?.text).toContain('is not a new version of request req_DDDDDDDDDDDDDDDDDDDDDDDD');
+    expect(calls.sendMail[0]?.text).toContain('kind: a new version must be a brand-post');
+    expect(calls.audit).toEqual([
+      { requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD', entry: { type: 'mail.rejected', actor: 'alan@example.org', data: { messageIdHash: sha256(messageId), reason: 'not a new version: ValidationError' } } },
+    ]);
+    expect(calls.markAnswered).toEqual([sha256(messageId)]);
   });
 });

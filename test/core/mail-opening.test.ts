@@ -1,0 +1,480 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { QUESTION_KEYS, QUESTIONS } from '../../lambdas/core/account-opening.js';
+import { parseDirectory, withRegistry } from '../../lambdas/core/directory.js';
+import { decideMail, type InboundMail, type MailDecision } from '../../lambdas/core/mail.js';
+import { OPENING_LABELS, QUESTION_LABELS, readOpening, splitAdmins } from '../../lambdas/core/mail-opening.js';
+import type { AccountOpeningSubmission, QuestionKey, RegistryAccount } from '../../lambdas/core/model.js';
+
+// Account openings by e-mail (README "By e-mail"): a mail to open@{domain} whose body lines `Label: value` give the
+// fields of an account-opening request.
+
+const file = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+const seeded: readonly RegistryAccount[] = file.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
+const NOW = new Date('2026-11-20T10:00:00Z');
+const VERIFIED = { drop: false, verified: true, basis: 'SPF PASS, DKIM PASS, DMARC PASS, spam PASS, virus PASS' };
+
+const ANSWERS: Readonly<Record<QuestionKey, string>> = {
+  project: 'The Physics Department outreach programme: public lectures, open days and lab news.',
+  platform: 'Bluesky, where many physicists and science journalists moved.',
+  audience: 'Students, teachers and the interested public in the region.',
+  existingChannel: 'The institute account posts institution-wide news; department events get lost there.',
+  communications: 'Event announcements, short lab stories with photos, links to our news articles.',
+  frequency: 'Three times a week',
+  resources: 'Ada Lovelace (20 %) and Bob Noyce (10 %).',
+  endOfLife: 'Archived and handed back to the communications office when the programme ends.',
+  hashtagInstead: 'No: a hashtag on the institute account would not give the department its own audience.',
+  closedGroupInstead: 'No: the audience is the public, not a closed group.',
+  evaluation: 'Followers, replies and visits to the open-day pages, reviewed every quarter.',
+  readyToRetire: 'Yes: if it does not reach 500 followers in a year we retire it.',
+};
+
+/** The body of a complete opening, label by label; `leave` drops labels, `extra` adds lines at the end. */
+function body(options: { leave?: readonly string[]; replace?: Readonly<Record<string, string>>; extra?: readonly string[] } = {}): string {
+  const lines: Array<[string, string]> = [
+    ['Unit', 'physics'],
+    ['Platform', 'bluesky'],
+    ['Handle', '@physics.example.org'],
+    ['Admins', 'ada@example.org, bob@example.org'],
+    ['SMM admin', 'yes'],
+    ['Credentials kept in', 'vault://comms/social/physics-bluesky'],
+    ['Comment policy', 'yes'],
+    ...QUESTION_KEYS.map((k): [string, string] => [QUESTION_LABELS[k], ANSWERS[k]]),
+  ];
+  return [
+    ...lines.filter(([label]) => !(options.leave ?? []).includes(label)).map(([label, value]) => `${label}: ${options.replace?.[label] ?? value}`),
+    ...(options.extra ?? []),
+  ].join('\n');
+}
+
+function mail(overrides: Partial<InboundMail> = {}): InboundMail {
+  return {
+    messageId: '<opening.0001@mail.example.org>',
+    from: 'alan@example.org',
+    recipients: ['open@example.org'],
+    subject: 'Physics on Bluesky',
+    text: body(),
+    references: [],
+    attachments: [],
+    ...overrides,
+  };
+}
+
+function decide(m: InboundMail, registry: readonly RegistryAccount[] = seeded): MailDecision {
+  return decideMail(m, { directory: withRegistry(file, registry), registry, trust: VERIFIED, now: NOW, mediaBaseUrl: 'https://signoff.example.org/media' });
+}
+
+function openingOf(decision: MailDecision): AccountOpeningSubmission {
+  if (decision.action !== 'submit') throw new Error(`expected a submit, got ${decision.action}: ${JSON.stringify(decision)}`);
+  if (decision.submission.kind !== 'account-opening') throw new Error(`expected an account opening, got ${decision.submission.kind}`);
+  return decision.submission;
+}
+
+function replyOf(decision: MailDecision): string {
+  if (decision.action !== 'reply') throw new Error(`expected a reply, got ${decision.action}: ${JSON.stringify(decision)}`);
+  return decision.reply;
+}
+
+function reasonOf(decision: MailDecision): string {
+  return decision.action === 'submit' ? '' : decision.reason;
+}
+
+describe('readOpening: label lines', () => {
+  it('reads each label case-insensitively, with its value trimmed', () => {
+    // Prepare
+    const lines = ['UNIT:  physics ', 'platform:Bluesky', 'hAnDlE: @physics.example.org', 'smm ADMIN: yes', 'credentials KEPT in: vault://x/y', 'End-of-life: Archived.', 'join_policy: Open to all.'];
+
+    // Act
+    const { fields, secrets } = readOpening(lines);
+
+    // Assess
+    expect(secrets).toEqual([]);
+    expect(Object.fromEntries([...fields].map(([f, v]) => [f, v.value]))).toEqual({
+      unit: 'physics',
+      platform: 'Bluesky',
+      handle: '@physics.example.org',
+      'attestations.smmAdmin': 'yes',
+      'attestations.credentialStore': 'vault://x/y',
+      'questionnaire.endOfLife': 'Archived.',
+      'group.joinPolicy': 'Open to all.',
+    });
+    expect(fields.get('platform')?.line).toBe(2);
+  });
+
+  it('maps each question label to its question, "Why this platform" to questionnaire.platform', () => {
+    // Prepare
+    const lines = QUESTION_KEYS.map((k) => `${QUESTION_LABELS[k]}: answer to ${k}`);
+
+    // Act
+    const { fields } = readOpening(lines);
+
+    // Assess
+    for (const k of QUESTION_KEYS) expect(fields.get(`questionnaire.${k}`)?.value).toBe(`answer to ${k}`);
+    expect(fields.get('questionnaire.platform')?.value).toBe('answer to platform');
+    expect(fields.has('platform')).toBe(false);
+    expect(QUESTION_LABELS).toEqual({
+      project: 'Project',
+      platform: 'Why this platform',
+      audience: 'Audience',
+      existingChannel: 'Existing channel',
+      communications: 'Communications',
+      frequency: 'Frequency',
+      resources: 'Resources',
+      endOfLife: 'End of life',
+      hashtagInstead: 'Hashtag instead',
+      closedGroupInstead: 'Closed group instead',
+      evaluation: 'Evaluation',
+      readyToRetire: 'Ready to retire',
+    });
+    expect(OPENING_LABELS.map((l) => l.label)).toEqual(['Unit', 'Platform', 'Handle', 'Admins', 'Group', 'Join policy', 'SMM admin', 'Credentials kept in', 'Comment policy', ...QUESTION_KEYS.map((k) => QUESTION_LABELS[k])]);
+  });
+
+  it('continues the previous label with each following line that is not a label line, keeping paragraphs', () => {
+    // Prepare
+    const lines = [
+      'Project: The outreach programme:',
+      '  public lectures and open days.',
+      'Events: the summer school, every July.',
+      '',
+      'And lab news.',
+      'Audience:',
+      'Students and teachers.',
+      'Frequency: Weekly',
+    ];
+
+    // Act
+    const { fields } = readOpening(lines);
+
+    // Assess
+    expect(fields.get('questionnaire.project')).toEqual({
+      value: 'The outreach programme:\npublic lectures and open days.\nEvents: the summer school, every July.\n\nAnd lab news.',
+      line: 1,
+      lines: 4,
+      repeated: false,
+    });
+    expect(fields.get('questionnaire.audience')?.value).toBe('Students and teachers.');
+    expect(fields.get('questionnaire.frequency')?.value).toBe('Weekly');
+  });
+
+  it('leaves out text before the first label', () => {
+    // Act
+    const { fields } = readOpening(['Hello comms team,', '', 'please open this account for us.', 'Unit: physics']);
+
+    // Assess
+    expect([...fields.keys()]).toEqual(['unit']);
+    expect(fields.get('unit')?.line).toBe(4);
+  });
+
+  it('marks a label given twice, and joins an answer given twice as two paragraphs', () => {
+    // Act
+    const { fields } = readOpening(['Platform: bluesky', 'Audience: Students.', 'Platform: mastodon', 'Audience: Teachers', 'too.']);
+
+    // Assess
+    expect(fields.get('platform')).toMatchObject({ value: 'bluesky\nmastodon', repeated: true });
+    expect(fields.get('questionnaire.audience')).toMatchObject({ value: 'Students.\n\nTeachers\ntoo.', repeated: true });
+  });
+
+  it('lists every line that gives a secret, by label and line, without its value', () => {
+    // Prepare
+    const lines = ['Hi, the pwd=sesame123 for now', 'Unit: physics', 'Password: hunter2', 'PIN 4711: 0000', 'Project: Outreach.', 'Lab tours, and the token: abc123', 'The API key: zz9', 'Admin password = letmein', 'Recovery codes: 1111 2222'];
+
+    // Act
+    const { secrets, fields } = readOpening(lines);
+
+    // Assess
+    expect(secrets).toEqual([
+      { line: 1, what: 'a line before the first label' },
+      { line: 3, what: '"Password:"' },
+      { line: 4, what: 'a line naming a password or another secret' },
+      { line: 6, what: 'a line of the "Project:" answer', field: 'questionnaire.project' },
+      { line: 7, what: '"The API key:"' },
+      { line: 8, what: '"Admin password="' },
+      { line: 9, what: '"Recovery codes:"' },
+    ]);
+    const said = JSON.stringify(secrets);
+    for (const value of ['sesame123', 'hunter2', '4711', 'abc123', 'zz9', 'letmein', '1111']) expect(said).not.toContain(value);
+    expect(fields.get('questionnaire.project')?.value).toBe('Outreach.');
+  });
+
+  it('does not take "Credentials kept in:" or a vault path for a secret', () => {
+    // Act
+    const { secrets } = readOpening(['Credentials kept in: vault://comms/social/physics-bluesky', 'Resources: Ada; the passwords are in the vault.']);
+
+    // Assess
+    expect(secrets).toEqual([]);
+  });
+});
+
+describe('splitAdmins', () => {
+  it.each([
+    ['commas', 'ada@example.org,bob@example.org'],
+    ['commas and spaces', 'ada@example.org, bob@example.org'],
+    ['semicolons', 'ada@example.org; bob@example.org'],
+    ['spaces', 'ada@example.org bob@example.org'],
+    ['lines', 'ada@example.org\nbob@example.org'],
+    ['names with addresses', 'Ada Lovelace <ada@example.org>, Bob Noyce <bob@example.org>'],
+    ['mailto links', 'mailto:ada@example.org mailto:bob@example.org'],
+    ['a name with one of them', 'Ada Lovelace <ada@example.org>, bob@example.org'],
+    ['names without commas', 'Ada Lovelace <ada@example.org> Bob Noyce <bob@example.org>'],
+  ])('separates addresses by %s', (_name, value) => {
+    // Act
+    const admins = splitAdmins(value);
+
+    // Assess
+    expect(admins).toEqual(['ada@example.org', 'bob@example.org']);
+  });
+});
+
+describe('decideMail: a complete opening to open@', () => {
+  it('is submitted as the account opening a webhook would carry', () => {
+    // Act
+    const decision = decide(mail({ text: `Hello,\n\nplease open this account.\n\n${body()}\n\n-- \nAlan Turing\nPhysics Department` }));
+
+    // Assess
+    expect(decision.action).toBe('submit');
+    expect(decision.action === 'submit' ? decision.media : undefined).toEqual([]);
+    expect(openingOf(decision)).toEqual({
+      kind: 'account-opening',
+      submitter: 'alan@example.org',
+      unit: 'physics',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      title: 'Physics on Bluesky',
+      admins: ['ada@example.org', 'bob@example.org'],
+      group: undefined,
+      questionnaire: ANSWERS,
+      attestations: { smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky', commentPolicy: true },
+    });
+  });
+
+  it('takes a multi-line answer whole, and admins on several lines', () => {
+    // Prepare
+    const text = body({ replace: { Project: 'The outreach programme:\npublic lectures,\n\nand open days.', Admins: 'Ada Lovelace <ada@example.org>;\n  Bob Noyce <bob@example.org>' } });
+
+    // Act
+    const submission = openingOf(decide(mail({ text })));
+
+    // Assess
+    expect(submission.questionnaire.project).toBe('The outreach programme:\npublic lectures,\n\nand open days.');
+    expect(submission.admins).toEqual(['ada@example.org', 'bob@example.org']);
+  });
+
+  it('takes the title from the subject without "Re:"/"Fwd:", and the default title when the subject is empty', () => {
+    // Act
+    const replied = openingOf(decide(mail({ subject: 'Re: Fwd: Physics on Bluesky' })));
+    const untitled = openingOf(decide(mail({ subject: '' })));
+
+    // Assess
+    expect(replied.title).toBe('Physics on Bluesky');
+    expect(untitled.title).toBe('Open @physics.example.org on Bluesky');
+  });
+
+  it('reads a group and its join policy', () => {
+    // Prepare
+    const text = body({ extra: ['Group: Private', 'Join policy: The managers check that the person is a registered alumnus.', 'Requests to join are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.'] });
+
+    // Act
+    const submission = openingOf(decide(mail({ text })));
+
+    // Assess
+    expect(submission.group).toEqual({
+      visibility: 'private',
+      joinPolicy: 'The managers check that the person is a registered alumnus.\nRequests to join are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.',
+    });
+  });
+
+  it('answers open@ at any domain, in any case, among other envelope recipients; not an open@ address in a header only', () => {
+    // Act
+    const elsewhere = decide(mail({ recipients: ['comms@example.org', 'Open@Signoff.Example.NET'] }));
+    const headerOnly = decide(mail({ recipients: ['comms@example.org'] }));
+
+    // Assess
+    expect(openingOf(elsewhere).handle).toBe('@physics.example.org');
+    expect(replyOf(headerOnly)).toContain('send the mail to submit+<account>@example.org');
+  });
+
+  it('ignores attachments', () => {
+    // Prepare
+    const png = { filename: 'logo.png', contentType: 'image/png', content: Buffer.from('not really a png') };
+
+    // Act
+    const decision = decide(mail({ attachments: [png] }));
+
+    // Assess
+    expect(openingOf(decision).kind).toBe('account-opening');
+    expect(decision.action === 'submit' ? decision.media : undefined).toEqual([]);
+  });
+});
+
+describe('decideMail: an opening that cannot be submitted yet', () => {
+  it('names the label of each missing answer, with its question', () => {
+    // Prepare
+    const left = ['Audience', 'End of life', 'Why this platform'];
+
+    // Act
+    const reply = replyOf(decide(mail({ text: body({ leave: left }) })));
+
+    // Assess
+    expect(reply).toContain('Nothing was submitted yet.');
+    expect(reply).toContain(`  - [A-QUESTIONNAIRE] Add a line "Audience: …" to answer "${QUESTIONS.audience}"`);
+    expect(reply).toContain(`  - [A-QUESTIONNAIRE] Add a line "Why this platform: …" to answer "${QUESTIONS.platform}"`);
+    expect(reply).toContain(`  - [A-END-OF-LIFE] Add a line "End of life: …" to answer "${QUESTIONS.endOfLife}"`);
+    expect(reply.match(/^ {2}- /gmu)).toHaveLength(3);
+    expect(reply).toContain('open@example.org');
+  });
+
+  it('asks for every field a body needs when the mail has none of them', () => {
+    // Act
+    const decision = decide(mail({ text: 'Hello, we would like a Bluesky account.' }));
+    const reply = replyOf(decision);
+
+    // Assess
+    for (const label of ['Unit', 'Platform', 'Handle', 'Admins', 'Credentials kept in', ...QUESTION_KEYS.map((k) => QUESTION_LABELS[k])]) {
+      expect(reply).toContain(`Add a line "${label}: …"`);
+    }
+    expect(reply).toContain('Add a line "SMM admin: yes"');
+    expect(reply).toContain('Add a line "Comment policy: yes"');
+    expect(reply).toContain('yours: "Unit: physics"');
+    expect(reasonOf(decision)).toBe('not submittable: 19 problem(s)');
+  });
+
+  it('lists the body\'s problems and the blocking checks in one reply', () => {
+    // Prepare: an unknown platform, a bad address, an unsure end of life, no comment policy
+    const text = body({ replace: { Platform: 'twitter', Admins: 'ada@example.org, bob', 'End of life': 'tbd' }, leave: ['Comment policy'] });
+
+    // Act
+    const reply = replyOf(decide(mail({ text })));
+
+    // Assess
+    expect(reply).toContain('"Platform:" takes one of x, bluesky, mastodon');
+    expect(reply).toContain('"Admins:" "bob" is not an e-mail address');
+    expect(reply).toContain('[A-END-OF-LIFE] The "End of life:" answer does not say what will happen to the account when the project ends');
+    expect(reply).toContain('[A-COMMENT-POLICY] Add a line "Comment policy: yes"');
+    expect(reply).not.toContain('[A-ADMINS]');
+    expect(reply).not.toContain('questionnaire.');
+    expect(reply).not.toContain('attestations.');
+  });
+
+  it('asks for a second administrator, on the "Admins:" line', () => {
+    // Act
+    const reply = replyOf(decide(mail({ text: body({ replace: { Admins: 'ada@example.org' } }) })));
+
+    // Assess
+    expect(reply).toContain('[A-ADMINS] On the "Admins:" line: Only one administrator is named (ada@example.org)');
+  });
+
+  it('takes yes or no for the statements, and says "SMM admin: no" is not enough', () => {
+    // Act
+    const maybe = replyOf(decide(mail({ text: body({ replace: { 'SMM admin': 'maybe' } }) })));
+    const no = replyOf(decide(mail({ text: body({ replace: { 'SMM admin': 'no', 'Comment policy': 'no' } }) })));
+
+    // Assess
+    expect(maybe).toContain('  - "SMM admin:" takes yes or no.');
+    expect(maybe).not.toContain('[A-SMM-ADMIN]');
+    expect(no).toContain('[A-SMM-ADMIN] "SMM admin: no": the social-media manager (Sam Manager) must receive admin rights');
+    expect(no).toContain('[A-COMMENT-POLICY] "Comment policy: no"');
+  });
+
+  it('refuses a one-line field that runs on, or is given twice', () => {
+    // Act
+    const runOn = replyOf(decide(mail({ text: body({ replace: { Handle: '@physics.example.org\nThanks a lot' } }) })));
+    const twice = replyOf(decide(mail({ text: body({ extra: ['Platform: mastodon'] }) })));
+
+    // Assess
+    expect(runOn).toContain('"Handle:" takes one line');
+    expect(twice).toContain('"Platform:" is given more than once: keep one line.');
+  });
+
+  it('names a handle the registry already has, including an account opened since the directory file', () => {
+    // Prepare: an account registered by an approved opening, not in the file
+    const opened: RegistryAccount = { id: 'physics-bluesky-physics-example-org', platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, credentialStore: 'vault://x', openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', openedAt: '2026-11-01T00:00:00.000Z' };
+
+    // Act
+    const reply = replyOf(decide(mail(), [...seeded, opened]));
+
+    // Assess
+    expect(reply).toContain('"Handle:" "@physics.example.org" is already registered on Bluesky as the account "physics-bluesky-physics-example-org"');
+  });
+
+  it('names a unit the directory does not list, with the sender\'s own', () => {
+    // Act
+    const reply = replyOf(decide(mail({ text: body({ replace: { Unit: 'astro' } }) })));
+
+    // Assess
+    expect(reply).toContain('[A-UNIT] "Unit:" "astro" is not listed in the Example Institute directory.');
+    expect(reply).toContain('"Unit: physics"');
+  });
+
+  it('asks a private group for its join policy', () => {
+    // Act
+    const reply = replyOf(decide(mail({ text: body({ extra: ['Group: private'] }) })));
+
+    // Assess
+    expect(reply).toContain('[A-GROUP-PRIVACY] The group is private: Add a line "Join policy: …"');
+  });
+});
+
+describe('decideMail: an opening that gives a credential', () => {
+  const SECRET = 'Tr0ub4dor&3';
+
+  it('submits nothing and names the "Password:" line without its value', () => {
+    // Prepare
+    const text = body({ extra: [`Password: ${SECRET}`, '', '-- ', 'Alan'] });
+
+    // Act
+    const decision = decide(mail({ text }));
+
+    // Assess
+    expect(decision.action).toBe('reply');
+    const reply = replyOf(decision);
+    expect(reply).toContain('Signoff never stores passwords or other credentials');
+    expect(reply).toContain(`line ${QUESTION_KEYS.length + 8}: "Password:"`);
+    expect(reply).toContain('"Credentials kept in: <vault path>"');
+    expect(reply).not.toContain(SECRET);
+    expect(reasonOf(decision)).toBe('credentials in the mail (1 line)');
+  });
+
+  it.each([
+    ['a PIN line', `PIN: ${SECRET}`, '"PIN:"'],
+    ['a token given with "="', `Token = ${SECRET}`, '"Token="'],
+    ['a labelled secret inside an answer', `Resources: Ada; the account password: ${SECRET}`, 'the "Resources:" line'],
+    ['a labelled secret on a continuation line', `Evaluation: Followers, monthly.\nShared login, pwd: ${SECRET}`, 'a line of the "Evaluation:" answer'],
+    ['a login for the credential store', `Credentials kept in: physics:${SECRET}`, 'the "Credentials kept in:" line gives a password or a login'],
+    ['a login on the line after the credential store', `Credentials kept in: the team vault\nphysics:${SECRET}`, 'the "Credentials kept in:" line gives a password or a login'],
+  ])('refuses %s, naming it without the value', (_name, line, named) => {
+    // Prepare
+    const label = line.slice(0, line.search(/[:=]/u)).trim();
+    const known = OPENING_LABELS.some((l) => l.label === label);
+    const text = known ? body({ leave: [label], extra: [line] }) : body({ extra: [line] });
+
+    // Act
+    const decision = decide(mail({ text }));
+
+    // Assess
+    const reply = replyOf(decision);
+    expect(reply).toContain(named);
+    expect(reply).not.toContain(SECRET);
+    expect(reasonOf(decision)).not.toContain(SECRET);
+    expect(reply).not.toContain('Nothing was submitted yet.');
+  });
+
+  it('refuses a secret in the subject line', () => {
+    // Act
+    const reply = replyOf(decide(mail({ subject: `Bluesky, password: ${SECRET}` })));
+
+    // Assess
+    expect(reply).toContain('  - the subject line');
+    expect(reply).not.toContain(SECRET);
+  });
+
+  it('lists only the credentials, not the other problems, and each line once', () => {
+    // Act
+    const reply = replyOf(decide(mail({ text: `Unit: physics\nProject: Outreach, password: ${SECRET}\nand lab tours, token: ${SECRET}` })));
+
+    // Assess
+    expect(reply.match(/^ {2}- /gmu)).toHaveLength(2);
+    expect(reply).toContain('line 2: the "Project:" line');
+    expect(reply).toContain('line 3: a line of the "Project:" answer');
+    expect(reply).not.toContain('Add a line');
+  });
+});
