@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       'Signoff is running (local mode, loopback only).',
       `  API              ${base}/v1/requests  (POST, Standard Webhooks signature)`,
       `  Outbox           ${base}/_local/outbox   (every e-mail sent; JSON at /_local/outbox.json)`,
-      `  Mail intake      smtp://127.0.0.1:${settings.smtpPort}  (send to submit+<account>@<any domain>, from a directory address)`,
+      `  Mail intake      smtp://127.0.0.1:${settings.smtpPort}  (submit+<account>@ for a post, open@ for a new account; any domain, from a directory address)`,
       `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
       `  Audit            ${base}/v1/audit/export  (auditor token and checkpoint key in ${auditSecrets.file})`,
       `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,

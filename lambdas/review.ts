@@ -8,7 +8,7 @@ import type { Decision, DecisionResult, PublicationClassification, RequestRecord
 import { loadPreset } from './core/presets.js';
 import { reviewPage, type ReviewPageState } from './core/render.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/route.js';
-import { directoryWithRegistry } from './shared/directory.js';
+import { directory as fileDirectory, directoryWithRegistry } from './shared/directory.js';
 import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,
@@ -72,7 +72,8 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   if (link === undefined) return notFound(method);
   const request = await getRequest(link.requestId);
   if (request === undefined) return notFound(method);
-  const directory = await directoryWithRegistry();
+  // The registry is read only where the page shows it: an opening lists the unit's existing accounts (A-EXISTING).
+  const directory = request.submission.kind === 'account-opening' ? await directoryWithRegistry() : fileDirectory;
   const render = (state: ReviewPageState, r: RequestRecord = request) =>
     reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: deadlineOf(r, link), csrf: link.csrf, state, accounts: directory.accounts });
 

@@ -16,3 +16,6 @@ export function auditBucketName(stage: string, account: string, region: string):
 export function nagRendering(value: string, pseudo: 'AWS::AccountId' | 'AWS::Region' | 'AWS::Partition'): string {
   return Token.isUnresolved(value) ? `<${pseudo}>` : value;
 }
+
+/** Where SES writes each received mail's raw MIME in the data bucket; mail intake reads it from there. */
+export const INBOUND_PREFIX = 'inbound/';

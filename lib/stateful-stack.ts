@@ -7,7 +7,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
-import { auditBucketName, dataBucketName } from './names.js';
+import { INBOUND_PREFIX, auditBucketName, dataBucketName } from './names.js';
 import { tables, type TableSpec } from './tables.js';
 
 // What holds data and must outlive any deployment of the code: tables, the mail/media/export bucket,
@@ -84,6 +84,11 @@ export class StatefulStack extends Stack {
       serverAccessLogsBucket: bucketRef(accessLogs),
       serverAccessLogsPrefix: 'data/',
       removalPolicy,
+      // Raw received mail is read once by mail intake (images go on to media/), and may hold what a sender should
+      // never have mailed — a password Signoff refused. It is kept one day, its older versions one day more.
+      lifecycleRules: [
+        { id: 'inbound-mail', prefix: INBOUND_PREFIX, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
     });
 
     // Audit copies that nobody can change or delete before their retention ends, not even the account's root user.

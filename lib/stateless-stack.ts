@@ -19,7 +19,7 @@ import type { Construct } from 'constructs';
 import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
-import { auditBucketName, dataBucketName, nagRendering } from './names.js';
+import { INBOUND_PREFIX, auditBucketName, dataBucketName, nagRendering } from './names.js';
 import { SignoffFunction, type TableAccess } from './signoff-function.js';
 import type { StatefulStack } from './stateful-stack.js';
 import { tables, type TableSpec } from './tables.js';
@@ -109,7 +109,6 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /** Where SES stores raw inbound mail in the data bucket; mail-intake reads `<prefix><SES message id>`. */
-const INBOUND_PREFIX = 'inbound/';
 
 const RETENTION: Readonly<Record<DeployConfig['logRetentionDays'], RetentionDays>> = {
   30: RetentionDays.ONE_MONTH,

@@ -1020,7 +1020,7 @@ const checkEndOfLife: Check = ({ submission }) => {
           ? `The question "${QUESTIONS.endOfLife}" (questionnaire.endOfLife) is not answered. Say what will happen to the account when the project ends, before the request goes to approval.`
           : `The answer to "${QUESTIONS.endOfLife}" (questionnaire.endOfLife), ${quote(answer)}, does not say what will happen. ` +
             'Commit to a plan: an account left behind when its project ends loses its followers and the institution its voice.',
-      suggestion: `${ANSWER_HINTS.endOfLife} CERN suggests, for an account kept to hold its name, the bio "Profile no longer actively managed. For more updates, please follow @CERN."`,
+      suggestion: `${ANSWER_HINTS.endOfLife} An account kept only to hold its name can say so in its bio, as CERN's guidelines advise: "Profile no longer actively managed. For more updates, please follow" the institution's main account.`,
       source: questionSource('endOfLife'),
     },
   ];

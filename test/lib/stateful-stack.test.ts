@@ -62,6 +62,24 @@ describe('buckets', () => {
     });
   });
 
+  it('keeps raw received mail one day (and its older versions one day more), nothing else', () => {
+    prod.stateful.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'data/' },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'inbound-mail',
+            Prefix: 'inbound/',
+            Status: 'Enabled',
+            ExpirationInDays: 1,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+    });
+  });
+
   it('refuses plain HTTP on every bucket', () => {
     const policies = prod.stateful.findResources('AWS::S3::BucketPolicy');
     expect(Object.keys(policies)).toHaveLength(3);
