@@ -1,38 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor } from '../../lambdas/core/ids.js';
+import { SAMPLE_ANSWERS, SAMPLE_OPENING } from '../../local/samples.js';
 import { API_TOKEN, Stack, decide, reviewLink, samplePost, waitFor } from './stack.js';
 
 // Account openings end to end on the running local stack (GOVERNANCE.md §6): management → comms, the registry,
 // a brand post to the new account, and the openings the checks send back.
 
-const ANSWERS = {
-  project: 'The Physics Department outreach programme: public lectures, open days and lab news.',
-  platform: 'Bluesky, where many physicists and science journalists moved in 2024–2025.',
-  audience: 'Students, teachers and the interested public in the region.',
-  existingChannel: 'The institute account posts institution-wide news; department events get lost there.',
-  communications: 'Event announcements, short lab stories with photos, links to our news articles.',
-  frequency: 'Three times a week',
-  resources: 'Ada Lovelace (20 %) and Bob Noyce (10 %), with the communications office reviewing.',
-  endOfLife: 'The account is archived and handed back to the communications office when the programme ends.',
-  hashtagInstead: 'No: a hashtag on the institute account would not give the department its own audience.',
-  closedGroupInstead: 'No: the audience is the public, not a closed group.',
-  evaluation: 'Followers, replies and visits to the open-day pages, reviewed every quarter.',
-  readyToRetire: 'Yes: if it does not reach 500 followers in a year we retire it.',
-};
+const ANSWERS = SAMPLE_ANSWERS;
 
 function opening(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    kind: 'account-opening',
-    submitter: 'alan@example.org',
-    unit: 'physics',
-    platform: 'bluesky',
-    handle: '@physics.example.org',
-    admins: ['ada@example.org', 'bob@example.org'],
-    questionnaire: ANSWERS,
-    attestations: { smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky', commentPolicy: true },
-    ...overrides,
-  };
+  return { ...SAMPLE_OPENING, ...overrides };
 }
 
 interface AccountBody {
