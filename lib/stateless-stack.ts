@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -234,7 +234,9 @@ export class StatelessStack extends Stack {
         this.stateMachine.grantExecution(fn(name), 'states:StopExecution');
         Validations.of(fn(name)).acknowledge({
           // cdk-nag prints the state machine's name as the intrinsic that extracts it from the ARN.
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(this.stateMachine.node.defaultChild as CfnResource)}"}]}]}:*]`,
+          // cdk-nag renders the region and account as the template has them: a literal when the stack's env names
+          // one (the CLI fills CDK_DEFAULT_REGION), a pseudo parameter when it is environment-agnostic.
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(this.stateMachine.node.defaultChild as CfnResource)}"}]}]}:*]`,
           reason: 'A withdrawal stops the execution of its request, whose name is only known at run time; the grant covers executions of this one state machine.',
         });
       }

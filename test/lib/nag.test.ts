@@ -13,6 +13,21 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it('finds nothing unacknowledged when the stacks are bound to an account and region, as the cdk CLI and a deploy bind them', () => {
+    const saved = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
+    Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-central-1' });
+    try {
+      const { app, stateless } = buildApp(new App({ context: context('prod') }));
+      expect(stateless.region).toBe('eu-central-1');
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      for (const [key, value] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it('does run: a non-compliant resource added to the app fails synthesis, naming the rule', () => {
     const { app } = buildApp(new App({ context: context('dev') }));
     new Bucket(new Stack(app, 'Careless'), 'OpenBucket');
