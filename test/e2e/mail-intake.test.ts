@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor } from '../../lambdas/core/ids.js';
-import { Stack, decide, reviewLink, waitFor } from './stack.js';
+import { Stack, decide, requestIdIn, reviewLink, waitFor } from './stack.js';
 
 // Submitting by e-mail, through real SMTP to the running local stack (nodemailer is the sending client).
 
@@ -31,12 +31,6 @@ async function send(mail: { from?: string; to?: string; subject: string; text: s
     ...(mail.attachments ? { attachments: mail.attachments } : {}),
   });
   return messageId;
-}
-
-function requestIdIn(text: string): string {
-  const id = /request (req_[A-Za-z0-9]{24})/.exec(text)?.[1];
-  if (id === undefined) throw new Error(`no request id in: ${text}`);
-  return id;
 }
 
 describe('a mail from a directory member to submit+account', () => {

@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor } from '../../lambdas/core/ids.js';
-import { API_TOKEN, Stack, decide, reviewLink, waitFor } from './stack.js';
+import { API_TOKEN, Stack, decide, requestIdIn, reviewLink, waitFor } from './stack.js';
 
 // Opening an account by e-mail (README "By e-mail"): through real SMTP to the running local stack, nodemailer
 // as the sending client, alan@example.org (unit physics, manager grace) as the submitter.
@@ -57,12 +57,6 @@ async function send(mail: { subject: string; text: string; inReplyTo?: string })
     ...(mail.inReplyTo === undefined ? {} : { inReplyTo: mail.inReplyTo, references: [mail.inReplyTo] }),
   });
   return messageId;
-}
-
-function requestIdIn(text: string): string {
-  const id = /request (req_[A-Za-z0-9]{24})/.exec(text)?.[1];
-  if (id === undefined) throw new Error(`no request id in: ${text}`);
-  return id;
 }
 
 describe('an account opening mailed to open@', () => {

@@ -194,6 +194,13 @@ export interface AuditBody {
   readonly verification: { ok: boolean };
 }
 
+/** The request id an acknowledgement or reply names ("request req_…"). */
+export function requestIdIn(text: string): string {
+  const id = /request (req_[A-Za-z0-9]{24})/.exec(text)?.[1];
+  if (id === undefined) throw new Error(`no request id in: ${text}`);
+  return id;
+}
+
 /** The review link in an approval e-mail. */
 export function reviewLink(mail: OutboxMessage): string {
   const match = /https?:\/\/\S+\/approvals\/[A-Za-z0-9_-]{43}/.exec(mail.text);
