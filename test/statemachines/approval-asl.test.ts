@@ -68,8 +68,10 @@ describe('statemachines/approval.asl.json', () => {
   it('routes every decision, and nothing is approved by silence', () => {
     const route = definition.States['RouteDecision'] as unknown as { Choices: Array<{ StringEquals: string; Next: string }>; Default: string };
     const next = Object.fromEntries(route.Choices.map((c) => [c.StringEquals, c.Next]));
-    expect(next).toEqual({ approve: 'NextStage', reject: 'Rejected', 'request-changes': 'ChangesRequested', expired: 'Expired' });
+    expect(next).toEqual({ approve: 'StageCountKnown', reject: 'Rejected', 'request-changes': 'ChangesRequested', expired: 'Expired' });
     expect(route.Default).toBe('WorkflowFailed');
+    // An approval moves to the next stage, of the route as the decision reports it or else as planned.
+    for (const name of ['NextStage', 'NextStageAsPlanned']) expect((definition.States[name] as { Next?: string } | undefined)?.Next).toBe('MoreStages');
     // Asked → reminded at half-time → escalated at the deadline → expired at the second deadline.
     expect(definition.States['RequestApproval']?.Catch?.[0]?.Next).toBe('RemindApprovers');
     expect(definition.States['RemindApprovers']?.Catch?.[0]?.Next).toBe('EscalateStage');
