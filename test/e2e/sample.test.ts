@@ -54,6 +54,15 @@ describe('npm run sample', () => {
     await stack.mailTo('sam@example.org', 'Registered: @physics.example.org');
   });
 
+  it('is what the landing page suggests, with the endpoints to read the results', async () => {
+    const res = await fetch(`${stack.baseUrl}/`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('<code>npm run sample</code> (a post) or <code>npm run sample -- opening</code> (an account opening)');
+    for (const path of ['POST /v1/requests', 'GET /v1/requests/{requestId}', 'GET /v1/accounts']) expect(html).toContain(`<code>${path}</code>`);
+    expect(html).toContain('href="/_local/outbox"');
+  });
+
   it('names the samples it knows when given another', async () => {
     const result = await sample('tweet');
     expect(result.code).toBe(2);
