@@ -1,8 +1,6 @@
 import { sha256Hex } from './core/ids.js';
 import { parseSubmission } from './core/submission.js';
-import { listAccounts } from './adapters/registry.js';
-import { withRegistry } from './core/directory.js';
-import { directory } from './shared/directory.js';
+import { registryView } from './shared/directory.js';
 import { httpHandler, json } from './shared/middleware.js';
 import { verifiedBody } from './shared/webhook.js';
 import { acceptSubmission } from './use-cases/accept-submission.js';
@@ -14,8 +12,8 @@ export const handler = httpHandler(async (event) => {
   const { webhookId, body, json: parsed } = await verifiedBody(event);
   const now = new Date();
   // The registry, not the directory file, says which accounts exist (an account opened a moment ago included).
-  const registry = await listAccounts(directory);
-  const submission = parseSubmission(parsed, withRegistry(directory, registry), now, registry);
+  const { directory, registry } = await registryView();
+  const submission = parseSubmission(parsed, directory, now, registry);
   const accepted = await acceptSubmission({ channel: 'webhook', idempotencyKey: webhookId, bodyHash: sha256Hex(body), submission, now });
   const location = { location: `/v1/requests/${accepted.requestId}` };
   // A replay gets the first answer again (the status at acceptance), marked as such like other idempotent APIs.

@@ -8,7 +8,7 @@ import type { Decision, DecisionResult, PublicationClassification, RequestRecord
 import { loadPreset } from './core/presets.js';
 import { reviewPage, type ReviewPageState } from './core/render.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/route.js';
-import { directory as fileDirectory, directoryWithRegistry } from './shared/directory.js';
+import { directory as fileDirectory, registryView } from './shared/directory.js';
 import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,
@@ -73,7 +73,7 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   const request = await getRequest(link.requestId);
   if (request === undefined) return notFound(method);
   // The registry is read only where the page shows it: an opening lists the unit's existing accounts (A-EXISTING).
-  const directory = request.submission.kind === 'account-opening' ? await directoryWithRegistry() : fileDirectory;
+  const directory = request.submission.kind === 'account-opening' ? (await registryView()).directory : fileDirectory;
   const render = (state: ReviewPageState, r: RequestRecord = request) =>
     reviewPage({ institution: directory.institution, request: r, stageIndex: link.stageIndex, approver: link.approver, deadline: deadlineOf(r, link), csrf: link.csrf, state, accounts: directory.accounts });
 

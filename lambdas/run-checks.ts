@@ -5,10 +5,8 @@ import { NotFoundError } from './core/errors.js';
 import { classifyPublication } from './core/publication.js';
 import { requestRef } from './core/task-payloads.js';
 import { loadPreset, publicationOptions } from './core/presets.js';
-import { listAccounts } from './adapters/registry.js';
 import { checkAccountOpening } from './core/account-opening.js';
-import { withRegistry } from './core/directory.js';
-import { directory } from './shared/directory.js';
+import { directory, registryView } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';
 
 // RunChecks: the governance checks of GOVERNANCE.md §4–§6 (§6 for account openings). A blocking finding sends the request back
@@ -20,8 +18,7 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
   const request = await getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   const submission = request.submission;
-  const registry = await listAccounts(directory);
-  const current = withRegistry(directory, registry);
+  const { directory: current, registry } = await registryView();
   const findings = submission.kind === 'brand-post' ? checkBrandPost(submission, current, preset) : checkAccountOpening(submission, current, registry, preset);
   const publication = submission.kind === 'brand-post' ? classifyPublication(submission, publicationOptions(preset)) : undefined;
   await saveChecks(requestId, version, findings, publication);

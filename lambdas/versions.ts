@@ -1,7 +1,5 @@
 import { parseSubmission } from './core/submission.js';
-import { listAccounts } from './adapters/registry.js';
-import { withRegistry } from './core/directory.js';
-import { directory } from './shared/directory.js';
+import { registryView } from './shared/directory.js';
 import { httpHandler, json } from './shared/middleware.js';
 import { verifiedBody } from './shared/webhook.js';
 import { submitNewVersion } from './use-cases/change-request.js';
@@ -13,8 +11,8 @@ export const handler = httpHandler(async (event) => {
   const { webhookId, json: parsed } = await verifiedBody(event);
   const now = new Date();
   // The registry, not the directory file, says which accounts exist (an account opened a moment ago included).
-  const registry = await listAccounts(directory);
-  const submission = parseSubmission(parsed, withRegistry(directory, registry), now, registry);
+  const { directory, registry } = await registryView();
+  const submission = parseSubmission(parsed, directory, now, registry);
   const requestId = event.pathParameters?.['requestId'] ?? '';
   const version = await submitNewVersion(requestId, submission, webhookId, now);
   return json(202, { requestId, version: version.version, status: 'checking' }, version.created ? {} : { 'idempotent-replayed': 'true' });

@@ -2,9 +2,7 @@ import { appendAudit } from '../adapters/audit.js';
 import { inboundAnswered, markInboundAnswered } from '../adapters/approvals.js';
 import { sendMail } from '../adapters/mail.js';
 import { putMedia } from '../adapters/media.js';
-import { listAccounts } from '../adapters/registry.js';
-import { withRegistry } from '../core/directory.js';
-import { directory } from '../shared/directory.js';
+import { directory, registryView } from '../shared/directory.js';
 import { optionalEnv, requireEnv } from '../shared/env.js';
 import { getRequest } from '../adapters/requests.js';
 import { requestIdFor } from '../core/ids.js';
@@ -14,11 +12,7 @@ import type { MailPorts } from './submit-mail.js';
 
 // The real adapters behind submitMail, shared by the SES-triggered function and the local SMTP server.
 export const mailPorts: MailPorts = {
-  async directory() {
-    // Read afresh per mail; the first read ever seeds the registry from the directory file.
-    const registry = await listAccounts(directory);
-    return { directory: withRegistry(directory, registry), registry };
-  },
+  directory: registryView,
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
   mediaBaseUrl: `${requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '')}/media`,
   answered: inboundAnswered,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../core/audit-chain.js';
-import type { Directory } from '../core/directory.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render.js';
 import { decideMail, type MediaToStore, type Trust } from '../core/mail.js';
 import { parseInboundMail } from '../core/mail-parse.js';
-import type { RegistryAccount, Submission } from '../core/model.js';
+import type { Submission } from '../core/model.js';
+import type { RegistryView } from '../shared/directory.js';
 import type { Accepted, Acceptance } from './accept-submission.js';
 
 // One inbound mail, from either transport (SES receipt on AWS, SMTP locally): decide, then act. Effects come
@@ -17,7 +17,7 @@ export interface MailPorts {
    * The registry, and the directory with the registry's accounts in place of the file's, read per mail: an account
    * opened a moment ago is a valid target, and its handle is taken for the next opening.
    */
-  directory(): Promise<{ readonly directory: Directory; readonly registry: readonly RegistryAccount[] }>;
+  directory(): Promise<RegistryView>;
   readonly mailFrom: string;
   readonly mediaBaseUrl: string;
   /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
