@@ -63,6 +63,32 @@ async function createTable(client: DynamoDBClient, name: string, t: TableSpec): 
       ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
     }),
   );
+  await settle(client, name, 'active');
+}
+
+/**
+ * dynalite creates and deletes tables asynchronously (CREATING, DELETING) even with no configured delay, so a
+ * create right after a delete of the same name, or a write right after a create, can meet the table mid-change.
+ * Polls until the table is ACTIVE, or gone.
+ */
+async function settle(client: DynamoDBClient, name: string, want: 'active' | 'gone'): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const status = await client.send(new DescribeTableCommand({ TableName: name })).then(
+      (out) => out.Table?.TableStatus,
+      (error: unknown) => {
+        if (error instanceof Error && error.name === 'ResourceNotFoundException') return 'GONE';
+        throw error;
+      },
+    );
+    if ((want === 'active' && status === 'ACTIVE') || (want === 'gone' && status === 'GONE')) return;
+    await new Promise<void>((done) => setTimeout(done, 5));
+  }
+  throw new Error(`table ${name} did not become ${want}`);
+}
+
+async function deleteTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: name }));
+  await settle(client, name, 'gone');
 }
 
 async function hasAllIndexes(client: DynamoDBClient, name: string, t: TableSpec): Promise<boolean> {
@@ -107,7 +133,7 @@ async function ensureTable(client: DynamoDBClient, t: TableSpec): Promise<void> 
   const current = hasTable && (await hasAllIndexes(client, t.localName, t));
   if (existing.has(rebuild) && !current) {
     // Interrupted in the first step: the original is intact, start again.
-    if (hasTable) await client.send(new DeleteTableCommand({ TableName: rebuild }));
+    if (hasTable) await deleteTable(client, rebuild);
   } else if (current && !existing.has(rebuild)) {
     return;
   }
@@ -115,11 +141,11 @@ async function ensureTable(client: DynamoDBClient, t: TableSpec): Promise<void> 
     if (hasTable) {
       await createTable(client, rebuild, t);
       await copyItems(doc, t.localName, rebuild);
-      await client.send(new DeleteTableCommand({ TableName: t.localName }));
+      await deleteTable(client, t.localName);
     }
     await createTable(client, t.localName, t);
   }
   await copyItems(doc, rebuild, t.localName);
-  await client.send(new DeleteTableCommand({ TableName: rebuild }));
+  await deleteTable(client, rebuild);
   if (t.envVar === 'AUDIT_TABLE') await reindexAudit(doc, t.localName);
 }
