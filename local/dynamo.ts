@@ -71,7 +71,7 @@ async function createTable(client: DynamoDBClient, name: string, t: TableSpec): 
  * create right after a delete of the same name, or a write right after a create, can meet the table mid-change.
  * Polls until the table is ACTIVE, or gone.
  */
-async function settle(client: DynamoDBClient, name: string, want: 'active' | 'gone'): Promise<void> {
+export async function settle(client: DynamoDBClient, name: string, want: 'active' | 'gone'): Promise<void> {
   for (let attempt = 0; attempt < 400; attempt++) {
     const status = await client.send(new DescribeTableCommand({ TableName: name })).then(
       (out) => out.Table?.TableStatus,

@@ -11,7 +11,7 @@ import { buildCheckpoint, hmacSigner, periodAt, hourIndexOf, type Checkpoint } f
 import { parseJsonlRecord } from '../../lambdas/core/audit-export.js';
 import { verifyExport } from '../../lambdas/core/audit-verify.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
-import { startDynamo, type LocalDynamo } from '../../local/dynamo.js';
+import { settle, startDynamo, type LocalDynamo } from '../../local/dynamo.js';
 
 // The audit adapters against dynalite, the local DynamoDB: the time index, checkpoints stored and read back, the
 // export handler answering page by page, and an old table rebuilt with its index.
@@ -247,6 +247,8 @@ describe('an audit table from before the time index', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    // dynalite creates tables asynchronously even with createTableMs: 0; a put before ACTIVE fails.
+    await settle(client, 'signoff-audit', 'active');
     const first = chainEvent(undefined, { requestId: 'req_old', at: '2029-01-01T10:00:00.000Z', type: 'request.submitted', actor: 'ada@example.org', data: { account: 'physics-x' } });
     const second = chainEvent(first, { requestId: 'req_old', at: '2029-01-01T10:30:00.000Z', type: 'checks.completed', actor: 'signoff', data: {} });
     const oldDoc = DynamoDBDocumentClient.from(client);
