@@ -76,9 +76,11 @@ export function parseDirectory(raw: unknown): Directory {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigurationError(`directory is invalid: ${problems.join('; ')}`);
   }
-  const file = parsed.data;
+  // Addresses are compared as people are: one spelling each. Normalised here, once, so that "Ada.Lovelace@Example.org"
+  // in the file and "ada.lovelace@example.org" in a request are the same person everywhere after.
+  const file = { ...parsed.data, people: parsed.data.people.map((p) => ({ ...p, email: normaliseAddress(p.email) })) };
   const byId = new Map(file.people.map((p) => [p.id, p] as const));
-  const byEmail = new Map(file.people.map((p) => [p.email.toLowerCase(), p] as const));
+  const byEmail = new Map(file.people.map((p) => [p.email, p] as const));
   const units = new Map(file.units.map((u) => [u.id, u.name] as const));
   const heads = new Map(file.units.flatMap((u) => (u.head === undefined ? [] : [[u.id, u.head] as const])));
   const accounts = new Map(file.accounts.map((a) => [a.id, a] as const));
@@ -110,7 +112,7 @@ export function parseDirectory(raw: unknown): Directory {
     people: file.people,
     accounts: file.accounts,
     personById: (id) => byId.get(id),
-    personByEmail: (email) => byEmail.get(email.trim().toLowerCase()),
+    personByEmail: (email) => byEmail.get(normaliseAddress(email)),
     account: (id) => accounts.get(id),
     group: (name) => file.groups[name].map((id) => byId.get(id)).filter((p): p is Person => p !== undefined),
     unitName: (id) => units.get(id),
@@ -119,6 +121,25 @@ export function parseDirectory(raw: unknown): Directory {
       return head === undefined ? undefined : byId.get(head);
     },
   };
+}
+
+/** An e-mail address as Signoff compares and stores it. */
+export function normaliseAddress(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Who an address is, for separation of duties (GOVERNANCE.md §2): their directory person id, or for an address no
+ * longer in the directory, the normalised address (distinct from every id, which cannot contain "@").
+ */
+export function personKey(directory: Directory, email: string): string {
+  return directory.personByEmail(email)?.id ?? `@${normaliseAddress(email)}`;
+}
+
+/** Who decided a stage, as personKey gives it (stages decided before ids were stored have only the address). */
+export function deciderKey(directory: Directory, stage: { readonly deciderId?: string | undefined; readonly decidedBy?: string | undefined }): string | undefined {
+  if (stage.deciderId !== undefined) return stage.deciderId;
+  return stage.decidedBy === undefined ? undefined : personKey(directory, stage.decidedBy);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Directory, Person } from './directory.js';
+import { deciderKey, personKey, type Directory, type Person } from './directory.js';
 import type { AccountOpeningSubmission, Assignee, Finding, PublicationClassification, RequestRecord, Stage, StageName, StatementMade, Submission } from './model.js';
 import { planStages, stageSeconds, type Preset } from './presets.js';
 
@@ -102,11 +102,10 @@ export function replanAfterOverride(
   const after = current === undefined ? -1 : order.indexOf(current.stage);
   const submitter = directory.personByEmail(request.submission.submitter);
   if (submitter === undefined) throw new RouteError(`submitter ${request.submission.submitter} is not in the directory`);
-  const decided = kept.flatMap((s) => [
-    ...(s.decidedBy !== undefined ? [s.decidedBy] : []),
-    ...(s.assignees.length === 1 ? s.assignees.map((a) => a.email) : []),
-  ]);
-  const certainIds = decided.map((email) => directory.personByEmail(email)?.id).filter((id): id is string => id !== undefined);
+  const certainIds = kept.flatMap((s) => {
+    const decider = deciderKey(directory, s);
+    return [...(decider !== undefined ? [decider] : []), ...(s.assignees.length === 1 ? s.assignees.map((a) => a.id) : [])];
+  });
   const wanted = planned
     .filter((s) => order.indexOf(s.stage) > after && !kept.some((k) => k.stage === s.stage))
     .map((s) => [s.stage, s.assignees.map((a) => directory.personById(a.id)).filter((p): p is Person => p !== undefined)] as const);
@@ -178,16 +177,20 @@ export function stageTimes(now: Date, stageSeconds: number, publishAt: string | 
 export function deputiesFor(request: RequestRecord, stageIndex: number, directory: Directory): Assignee[] {
   const stage = request.stages[stageIndex];
   if (stage === undefined) return [];
+  // People, not addresses: a deputy listed as "Ada.Lovelace@Example.org" is the submitter ada@example.org.
   const excluded = new Set<string>([
-    request.submission.submitter,
-    ...stage.assignees.map((a) => a.email),
-    ...request.stages.flatMap((s, i) => (i !== stageIndex && s.decidedBy ? [s.decidedBy] : [])),
+    personKey(directory, request.submission.submitter),
+    ...stage.assignees.map((a) => a.id),
+    ...request.stages.flatMap((s, i) => {
+      const decider = i === stageIndex ? undefined : deciderKey(directory, s);
+      return decider === undefined ? [] : [decider];
+    }),
   ]);
   const deputies = new Map<string, Assignee>();
   for (const assignee of stage.assignees) {
     const deputyId = directory.personById(assignee.id)?.deputy;
     const deputy = deputyId === undefined ? undefined : directory.personById(deputyId);
-    if (deputy !== undefined && !excluded.has(deputy.email)) deputies.set(deputy.email, toAssignee(deputy));
+    if (deputy !== undefined && !excluded.has(deputy.id)) deputies.set(deputy.id, toAssignee(deputy));
   }
   return [...deputies.values()];
 }

@@ -172,7 +172,7 @@ describe('Directory lookups', () => {
     expect(found).toEqual(['ada', 'ada', 'ada', 'ada']);
   });
 
-  it('finds a person whose directory address has capitals by a lower-case address', () => {
+  it('normalises a directory address with capitals, and finds the person by any spelling of it', () => {
     // Prepare
     const mixed = parseDirectory(minimalFile());
 
@@ -181,7 +181,8 @@ describe('Directory lookups', () => {
 
     // Assess
     expect(person?.id).toBe('ada');
-    expect(person?.email).toBe('Ada@Example.org');
+    expect(person?.email).toBe('ada@example.org');
+    expect(mixed.personByEmail(' ADA@example.ORG ')?.id).toBe('ada');
   });
 
   it('returns undefined for an unknown e-mail address, id, account or unit', () => {
