@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     SIGNOFF_MEDIA_DIR: join(settings.dataDir, 'media'),
     SIGNOFF_AUDITOR_TOKEN: auditSecrets.auditorToken,
     SIGNOFF_AUDIT_KEY: auditSecrets.auditKey,
+    // The engine runs deadlines this much faster; AdvanceStage reads the clock at the same rate.
+    SIGNOFF_TIME_SCALE: String(settings.timeScale),
     ...Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
   });
   registry = await FunctionRegistry.load(projectRoot);

@@ -1,7 +1,7 @@
 import { appendAudit, readAudit } from './adapters/audit.js';
 import { beginDelivery, markDelivery, putLink } from './adapters/approvals.js';
 import { sendMail } from './adapters/mail.js';
-import { getRequest, recordEscalation, registerWait } from './adapters/requests.js';
+import { getRequest, markDelivered, recordEscalation, registerWait } from './adapters/requests.js';
 import { AlreadyDecidedError, NotFoundError } from './core/errors.js';
 import { newLinkId, sha256Hex } from './core/ids.js';
 import type { Assignee, RequestRecord, StagePhase } from './core/model.js';
@@ -12,11 +12,11 @@ import { directory } from './shared/directory.js';
 import { optionalEnv, requireEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 
-// The callback tasks of a stage (.waitForTaskToken): RequestApproval asks the assignees, RemindApprovers
-// reminds them at half-time, EscalateStage asks their deputies at the deadline (GOVERNANCE.md §3). Each
-// registers its task token on the stage (server-side only) so the decision endpoint answers the task now
-// waiting, and e-mails review links: one per person, bound to them and the stage. Keyed on the token with
-// conditional writes, so a retried or replayed task sends nothing twice.
+// The callback task of a stage (RequestApproval, .waitForTaskToken), in the phase AdvanceStage gives it: asks the
+// assignees, reminds them at half-time, or asks their deputies at the deadline (GOVERNANCE.md §3). It registers its
+// task token on the stage (server-side only) so the decision endpoint can nudge the task now waiting, and e-mails
+// review links: one per person, bound to them and the stage. Each e-mail is keyed on (stage, phase, person) with
+// conditional writes, so a retried, replayed or re-entered task sends nothing twice.
 
 const baseUrl = requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
@@ -47,27 +47,27 @@ export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, r
   if ((await registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
   }
-  const tokenHash = sha256Hex(taskToken);
   const people = await recipients(request, stageIndex, phase, deadline);
   const current = (await getRequest(requestId)) ?? request;
 
   for (const approver of people) {
     const linkId = newLinkId();
-    let delivery = await beginDelivery(tokenHash, approver.id, sha256Hex(linkId));
+    const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
+    let delivery = await beginDelivery(ref, sha256Hex(linkId));
     if (delivery.state === 'audited') continue;
     if (delivery.state === 'new') {
       const linkHash = sha256Hex(linkId);
       await putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, csrf: newLinkId(), createdAt: new Date().toISOString() });
       const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline, phase, unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined });
       const messageId = await sendMail({ from: mailFrom, to: [approver.email], ...mail });
-      await markDelivery(tokenHash, approver.id, 'sent', messageId);
+      await markDelivery(ref, 'sent', messageId);
       delivery = { state: 'sent', linkHash, messageId };
     } else {
       // Recovery only: an earlier attempt sent this mail; it may also have audited it before dying.
       const sentLink = delivery.linkHash;
       const audited = (await readAudit(requestId)).some((e) => e.type === AUDIT_TYPE[phase] && e.data['linkHash'] === sentLink);
       if (audited) {
-        await markDelivery(tokenHash, approver.id, 'audited');
+        await markDelivery(ref, 'audited');
         continue;
       }
     }
@@ -76,7 +76,9 @@ export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, r
       actor: 'signoff',
       data: { stage: stage.stage, stageIndex, version, approver: approver.email, linkHash: delivery.linkHash, deadline, messageId: delivery.messageId },
     });
-    await markDelivery(tokenHash, approver.id, 'audited');
+    await markDelivery(ref, 'audited');
   }
+  // Every e-mail of this phase is out: a failure reported for this task from now on did not come from here.
+  await markDelivered(requestId, version, stageIndex, phase);
   return { asked: people.length };
 });

@@ -2,9 +2,9 @@ import { appendAudit } from './adapters/audit.js';
 import { getLink, type ApprovalLink } from './adapters/approvals.js';
 import { claimStage, getRequest, overridePublication, waitTokenOf } from './adapters/requests.js';
 import { sendTaskSuccess } from './adapters/workflow.js';
-import type { Directory } from './core/directory.js';
+import { deciderKey, personKey, type Directory } from './core/directory.js';
 import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from './core/ids.js';
-import type { Decision, DecisionResult, PublicationClassification, RequestRecord } from './core/model.js';
+import type { Decision, PublicationClassification, RequestRecord, StageDecision } from './core/model.js';
 import { loadPreset } from './core/presets.js';
 import { reviewPage, type ReviewPageState } from './core/render.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/route.js';
@@ -88,11 +88,12 @@ export const handler = httpHandler(async (event: HttpEvent) => {
     return page(403, render({ kind: 'open', error: 'This decision did not come from the review page, so nothing was decided. Use the buttons on this page.' }), method);
   }
   // Separation of duties (GOVERNANCE.md §2): nobody approves their own request, one person decides at most one stage.
+  // People are compared by directory id, never by how an address happens to be spelled.
   const approver = link.approver.email;
-  if (approver === request.submission.submitter) {
+  if (link.approver.id === personKey(directory, request.submission.submitter)) {
     return page(403, render({ kind: 'closed', reason: 'You submitted this request, so you cannot decide on it.' }), method);
   }
-  const other = request.stages.find((s, i) => i !== link.stageIndex && s.decidedBy === approver);
+  const other = request.stages.find((s, i) => i !== link.stageIndex && deciderKey(directory, s) === link.approver.id);
   if (other !== undefined) {
     return page(403, render({ kind: 'closed', reason: `You already decided the ${other.stage} stage of this request; another member of the group must decide this one.` }), method);
   }
@@ -114,7 +115,7 @@ export const handler = httpHandler(async (event: HttpEvent) => {
     return page(400, render({ kind: 'open', ticked, error: `To approve, make ${missing.length === 1 ? 'this statement' : 'these statements'} (tick ${missing.length === 1 ? 'it' : 'each'}), or request changes: ${missing.map((m) => `${m.rule} — ${m.statement}`).join(' ')}` }), method);
   }
 
-  const result = { stageIndex: link.stageIndex, decision, decidedBy: approver, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment, statements: asked.length > 0 ? asked : undefined };
+  const result: StageDecision = { stageIndex: link.stageIndex, decision, decidedBy: approver, deciderId: link.approver.id, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment, statements: asked.length > 0 ? asked : undefined };
   const claimed = await claimStage(request.requestId, request.version, link.stageIndex, request.stages.length, result);
   if (claimed === undefined) {
     const latest = (await getRequest(request.requestId)) ?? request;
@@ -136,11 +137,11 @@ export const handler = httpHandler(async (event: HttpEvent) => {
       contentHash: request.contentHash,
     },
   });
-  // The task waiting now (asked, reminded or escalated). TaskTimedOut here means its timeout fired after our
-  // claim: the next waiting task finds the stage claimed, or ExpireStage does, and either returns this decision.
+  // Nudge the task waiting now (asked, reminded or escalated): the workflow then reads this decision from the store
+  // (AdvanceStage), never from the message. TaskTimedOut here means its wait ended first; AdvanceStage reads the
+  // store then too. The token is read after the claim, so a task that started waiting meanwhile is the one nudged.
   const token = await waitTokenOf(request.requestId, link.stageIndex);
-  const handedOver: DecisionResult = { ...result, stageCount: claimed.stages.length };
-  if (token !== undefined) await sendTaskSuccess(token, handedOver);
+  if (token !== undefined) await sendTaskSuccess(token, { stageIndex: link.stageIndex });
   return page(200, render({ kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed), method);
 });
 

@@ -95,9 +95,8 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
   'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
   'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
-  'open-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
+  'advance-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
   'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, sendsMail: true },
-  'expire-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
   // An approved account opening enters the registry (GOVERNANCE.md §6); its administrators and the social-media manager are told.
   'register-account': { tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
   'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },

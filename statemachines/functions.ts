@@ -6,9 +6,8 @@ export const workflowFunctions = [
   { name: 'record-submission', substitution: 'RecordSubmissionFunctionArn', entry: 'lambdas/record-submission.ts' },
   { name: 'run-checks', substitution: 'RunChecksFunctionArn', entry: 'lambdas/run-checks.ts' },
   { name: 'plan-route', substitution: 'PlanRouteFunctionArn', entry: 'lambdas/plan-route.ts' },
-  { name: 'open-stage', substitution: 'OpenStageFunctionArn', entry: 'lambdas/open-stage.ts' },
+  { name: 'advance-stage', substitution: 'AdvanceStageFunctionArn', entry: 'lambdas/advance-stage.ts' },
   { name: 'request-approval', substitution: 'RequestApprovalFunctionArn', entry: 'lambdas/request-approval.ts' },
-  { name: 'expire-stage', substitution: 'ExpireStageFunctionArn', entry: 'lambdas/expire-stage.ts' },
   { name: 'register-account', substitution: 'RegisterAccountFunctionArn', entry: 'lambdas/register-account.ts' },
   { name: 'notify-submitter', substitution: 'NotifySubmitterFunctionArn', entry: 'lambdas/notify-submitter.ts' },
 ] as const;

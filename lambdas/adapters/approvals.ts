@@ -1,4 +1,4 @@
-import type { Assignee, StageName } from '../core/model.js';
+import type { Assignee, StageName, StagePhase } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 import { getItem, putIfAbsent, putItem, updateItem } from './dynamo.js';
 
@@ -6,8 +6,9 @@ import { getItem, putIfAbsent, putItem, updateItem } from './dynamo.js';
 //  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
 //    its review page embeds. The task token is not here: it lives on the stage (requests table), because
 //    reminders and escalation replace it while earlier links keep working.
-//  - `delivery#<sha256 of task token>#<approver id>`: marks that an approval e-mail went out for this
-//    task and approver, so a replayed or retried task sends nothing twice.
+//  - `delivery#<request id>#<version>#<stage index>#<phase>#<approver id>`: marks that the approval e-mail of
+//    this phase of the stage went out to this approver, so a retried, replayed or re-entered task (the workflow
+//    waits again after a callback it does not believe) sends nothing twice.
 const table = requireEnv('APPROVALS_TABLE');
 
 export interface ApprovalLink {
@@ -40,12 +41,23 @@ export type Delivery =
   /** Sent and audited: nothing left to do. */
   | { readonly state: 'audited' };
 
+/** What an approval e-mail is sent once for: one phase of one stage of one version, to one approver. */
+export interface DeliveryRef {
+  readonly requestId: string;
+  readonly version: number;
+  readonly stageIndex: number;
+  readonly phase: StagePhase;
+  readonly approverId: string;
+}
+
+const deliveryKey = (d: DeliveryRef) => `delivery#${d.requestId}#${d.version}#${d.stageIndex}#${d.phase}#${d.approverId}`;
+
 /**
- * Starts a delivery for (task, approver): sending → sent → audited. A replayed or retried task resumes
- * wherever the last attempt stopped: never a second e-mail once one went out, never a missing audit event.
+ * Starts a delivery: sending → sent → audited. A replayed, retried or re-entered task resumes wherever the last
+ * attempt stopped: never a second e-mail once one went out, never a missing audit event.
  */
-export async function beginDelivery(tokenHash: string, approverId: string, linkHash: string): Promise<Delivery> {
-  const pk = `delivery#${tokenHash}#${approverId}`;
+export async function beginDelivery(ref: DeliveryRef, linkHash: string): Promise<Delivery> {
+  const pk = deliveryKey(ref);
   if (await putIfAbsent(table, { pk, state: 'sending', linkHash }, 'pk')) return { state: 'new' };
   const existing = await getItem(table, { pk });
   if (existing?.['state'] === 'audited') return { state: 'audited' };
@@ -55,10 +67,10 @@ export async function beginDelivery(tokenHash: string, approverId: string, linkH
   return { state: 'new' };
 }
 
-export async function markDelivery(tokenHash: string, approverId: string, state: 'sent' | 'audited', messageId?: string): Promise<void> {
+export async function markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', messageId?: string): Promise<void> {
   await updateItem({
     table,
-    key: { pk: `delivery#${tokenHash}#${approverId}` },
+    key: { pk: deliveryKey(ref) },
     update: messageId === undefined ? 'SET #s = :s' : 'SET #s = :s, messageId = :m',
     names: { '#s': 'state' },
     values: messageId === undefined ? { ':s': state } : { ':s': state, ':m': messageId },

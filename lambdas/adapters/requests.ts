@@ -1,5 +1,6 @@
 import { outcomeOfDecision, stageStatusOf } from '../core/arbiter.js';
-import type { Assignee, DecisionResult, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
+import type { StageSchedule } from '../core/stage-clock.js';
+import type { Assignee, StageDecision, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 import { getItem, putIfAbsent, updateItem } from './dynamo.js';
 
@@ -53,17 +54,42 @@ export async function saveRoute(requestId: string, version: number, stages: read
   });
 }
 
-/** Opens a stage for decisions. Idempotent: opening an already-open stage keeps its first deadline. */
-export async function openStage(requestId: string, index: number, deadline: string, timeoutSeconds: number): Promise<RequestRecord | undefined> {
-  const opened = await updateItem({
+/**
+ * Opens a stage for decisions with its schedule (lambdas/core/stage-clock.ts). Returns undefined when the stage was
+ * not waiting (another attempt opened it first: its schedule stands).
+ */
+export async function openStage(requestId: string, version: number, index: number, opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string }): Promise<RequestRecord | undefined> {
+  return (await updateItem({
     table,
     key: key(requestId),
-    update: `SET stages[${index}].#st = :pending, stages[${index}].deadline = :d, stages[${index}].timeoutSeconds = :t`,
-    condition: `stages[${index}].#st = :waiting`,
+    update: `SET stages[${index}].#st = :pending, stages[${index}].deadline = :d, stages[${index}].timeoutSeconds = :t, stages[${index}].openedAt = :o, stages[${index}].schedule = :sch`,
+    condition: `version = :v AND stages[${index}].#st = :waiting`,
     names: { '#st': 'status' },
-    values: { ':pending': 'pending', ':waiting': 'waiting', ':d': deadline, ':t': timeoutSeconds },
+    values: { ':pending': 'pending', ':waiting': 'waiting', ':d': opening.deadline, ':t': opening.schedule.deadlineSeconds, ':o': opening.openedAt, ':sch': opening.schedule, ':v': version },
+  })) as RequestRecord | undefined;
+}
+
+/** Notes that every e-mail of the stage's phase went out (request-approval finished it). */
+export async function markDelivered(requestId: string, version: number, index: number, phase: StagePhase): Promise<void> {
+  await updateItem({
+    table,
+    key: key(requestId),
+    update: `SET stages[${index}].delivered = :p`,
+    condition: `version = :v AND stages[${index}].phase = :p`,
+    values: { ':p': phase, ':v': version },
   });
-  return (opened ?? (await getItem(table, key(requestId)))) as RequestRecord | undefined;
+}
+
+/** Counts a failed attempt to ask a stage's assignees; returns the count. */
+export async function recordFailedAsk(requestId: string, version: number, index: number): Promise<number> {
+  const updated = (await updateItem({
+    table,
+    key: key(requestId),
+    update: `SET stages[${index}].failedAsks = if_not_exists(stages[${index}].failedAsks, :zero) + :one`,
+    condition: 'version = :v',
+    values: { ':zero': 0, ':one': 1, ':v': version },
+  })) as RequestRecord | undefined;
+  return updated?.stages[index]?.failedAsks ?? 0;
 }
 
 /**
@@ -71,7 +97,7 @@ export async function openStage(requestId: string, index: number, deadline: stri
  * (GOVERNANCE.md §3). A decision that ends the request writes the request's outcome in the same write
  * (lambdas/core/arbiter.ts). Returns undefined when somebody, the deadline or a withdrawal got there first.
  */
-export async function claimStage(requestId: string, version: number, index: number, stageCount: number, result: Omit<DecisionResult, 'stageCount'>): Promise<RequestRecord | undefined> {
+export async function claimStage(requestId: string, version: number, index: number, stageCount: number, result: StageDecision): Promise<RequestRecord | undefined> {
   // The write is conditional on the number of stages too: a classification override may add or drop a later
   // stage, and whether this decision ends the request depends on it. If only the count moved, claim again.
   let count = stageCount;
@@ -86,19 +112,20 @@ export async function claimStage(requestId: string, version: number, index: numb
   return undefined;
 }
 
-async function claimWithCount(requestId: string, version: number, index: number, stageCount: number, result: Omit<DecisionResult, 'stageCount'>): Promise<RequestRecord | undefined> {
+async function claimWithCount(requestId: string, version: number, index: number, stageCount: number, result: StageDecision): Promise<RequestRecord | undefined> {
   const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
   const statements = result.statements !== undefined && result.statements.length > 0 ? result.statements : undefined;
   return (await updateItem({
     table,
     key: key(requestId),
-    update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].decidedAt = :at, stages[${index}].#c = :c${statements ? `, stages[${index}].statements = :stm` : ''}${ends ? ', #status = :o, outcome = :o' : ''}`,
+    update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].deciderId = :byId, stages[${index}].decidedAt = :at, stages[${index}].#c = :c${statements ? `, stages[${index}].statements = :stm` : ''}${ends ? ', #status = :o, outcome = :o' : ''}`,
     condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome) AND size(stages) = :n`,
     names: { '#st': 'status', '#status': 'status', '#c': 'comment' },
     values: {
       ':s': stageStatusOf(result.decision),
       ':dec': result.decision,
       ':by': result.decidedBy ?? null,
+      ':byId': result.deciderId ?? null,
       ':at': result.decidedAt,
       ':c': result.comment ?? null,
       ...(statements ? { ':stm': statements } : {}),

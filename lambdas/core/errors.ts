@@ -72,12 +72,20 @@ export class ConcurrentUpdateError extends Error {
 
 /**
  * A callback task found its stage already decided (or its request ended) before it could start waiting. The
- * state machine catches it and goes to ExpireStage, which returns the decision that won.
+ * state machine goes on to AdvanceStage, which returns the decision that won.
  */
 export class AlreadyDecidedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'AlreadyDecidedError';
+  }
+}
+
+/** Asking a stage's assignees kept failing after every retry (e.g. SES refuses the address): the execution fails, alarmed. */
+export class DeliveryFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeliveryFailedError';
   }
 }
 

@@ -1,6 +1,8 @@
 // The domain vocabulary of Signoff. One word per idea, used the same in code, ASL, e-mails and docs
 // (GOVERNANCE.md, DESIGN.md). Nothing here imports AWS.
 
+import type { StageSchedule } from './stage-clock.js';
+
 export type RequestKind = 'brand-post' | 'account-opening';
 
 export type RequestStatus =
@@ -236,12 +238,21 @@ export interface Stage {
   /** Seconds the stage may wait for a decision (GOVERNANCE.md §3 deadline). */
   readonly timeoutSeconds: number;
   readonly deadline?: string | undefined;
+  /** When the stage opened, and its times from then (lambdas/core/stage-clock.ts). */
+  readonly openedAt?: string | undefined;
+  readonly schedule?: StageSchedule | undefined;
+  /** The phase whose e-mails all went out (request-approval finished it). */
+  readonly delivered?: StagePhase | undefined;
+  /** How often asking the assignees failed after its retries (the workflow gives up after a few). */
+  readonly failedAsks?: number | undefined;
   /** After escalation: the deputies asked, when, and the second deadline. */
   readonly phase?: StagePhase | undefined;
   readonly escalatedTo?: readonly Assignee[] | undefined;
   readonly escalatedAt?: string | undefined;
   readonly escalationDeadline?: string | undefined;
   readonly decidedBy?: string | undefined;
+  /** The decider's directory person id. */
+  readonly deciderId?: string | undefined;
   readonly decidedAt?: string | undefined;
   readonly decision?: Decision | undefined;
   readonly comment?: string | undefined;
@@ -273,14 +284,14 @@ export interface RequestRecord {
   readonly thread?: { readonly messageId: string; readonly references: readonly string[] } | undefined;
 }
 
-/** What the decision endpoint hands back to the workflow through SendTaskSuccess. */
-export interface DecisionResult {
+/** A stage's decision as it is written to the store: by an approver, or `expired` by the clock. */
+export interface StageDecision {
   readonly stageIndex: number;
   readonly decision: Decision | 'expired';
   readonly decidedBy?: string | undefined;
+  /** The decider's directory person id (separation of duties compares ids, never addresses). */
+  readonly deciderId?: string | undefined;
   readonly decidedAt: string;
   readonly comment?: string | undefined;
   readonly statements?: readonly StatementMade[] | undefined;
-  /** How many stages the route has now: a classification override may have changed it (the ASL loops on this). */
-  readonly stageCount: number;
 }

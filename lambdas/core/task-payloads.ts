@@ -14,6 +14,17 @@ export const requestApprovalPayload = z.extend(stageRef, {
   deadline: z.iso.datetime(),
   timeoutSeconds: count(1),
 });
+/**
+ * What the callback task ended with, as the state machine hands it on: `{ kind: "success" }` (its ResultSelector
+ * keeps nothing of what SendTaskSuccess carried), `{ Error, Cause }` from its Catch, or null before the first wait.
+ * A hint only: AdvanceStage acts on the store and the clock.
+ */
+export const callbackHint = z.nullable(
+  z.union([z.object({ kind: z.literal('success') }), z.object({ Error: z.string(), Cause: z.optional(z.nullable(z.string())) })]),
+);
+export const advanceStagePayload = z.extend(stageRef, { callback: callbackHint });
+export type CallbackHint = z.infer<typeof callbackHint>;
+
 export const notifySubmitterPayload = z.extend(requestRef, {
   outcome: z.enum(['approved', 'rejected', 'changes-requested', 'expired']),
 });

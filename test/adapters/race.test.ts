@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecisionResult, RequestRecord, Stage } from '../../lambdas/core/model.js';
+import type { RequestRecord, Stage, StageDecision } from '../../lambdas/core/model.js';
 import { startTestDynamo, type TestDynamo } from './local-dynamo.js';
 
 // Race safety (GOVERNANCE.md §3: the first valid decision wins). Two comms members, the deadline and the
@@ -76,7 +76,7 @@ describe('racing for one stage', () => {
             const ethics: Stage = { stage: 'ethics', status: 'waiting', assignees: [person('eve')], timeoutSeconds: 3600 };
             return requests.overridePublication(requestId, 1, stageIndex, seen.stages.length, { is: true, reasons: ['override'] }, [...seen.stages, ethics]);
           }
-          const result: Omit<DecisionResult, 'stageCount'> =
+          const result: StageDecision =
             op.kind === 'expire'
               ? { stageIndex, decision: 'expired', decidedAt: at }
               : { stageIndex, decision: op.kind, decidedBy: `${op.by}@example.org`, decidedAt: at, comment: op.kind === 'approve' ? undefined : 'because' };

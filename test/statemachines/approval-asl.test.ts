@@ -53,31 +53,36 @@ describe('statemachines/approval.asl.json', () => {
     }
   });
 
-  it('gives every task a timeout, and every callback task catches States.Timeout before anything else', () => {
+  it('gives every task a timeout; the one callback task carries its deadline in its payload too', () => {
     const callbacks = tasks.filter(([, s]) => s.Resource.endsWith('.waitForTaskToken'));
-    expect(callbacks.map(([n]) => n)).toEqual(['RequestApproval', 'RemindApprovers', 'EscalateStage']);
+    expect(callbacks.map(([n]) => n)).toEqual(['RequestApproval']);
     for (const [name, state] of tasks) expect(state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined, name).toBe(true);
     for (const [, state] of callbacks) {
-      expect(state.Catch?.[0]?.ErrorEquals).toEqual(['States.Timeout']);
       expect(state.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
       // The local engine reads the same deadline from the payload (local/workflow/engine.ts).
       expect(state.Parameters?.Payload?.['timeoutSeconds.$']).toBe(state.TimeoutSecondsPath);
     }
   });
 
-  it('routes every decision, and nothing is approved by silence', () => {
-    const route = definition.States['RouteDecision'] as unknown as { Choices: Array<{ StringEquals: string; Next: string }>; Default: string };
+  it('acts on no callback: every end of the wait goes back to AdvanceStage, which reads the store', () => {
+    const wait = definition.States['RequestApproval'] as AnyState & { Next?: string; ResultSelector?: unknown };
+    expect(wait.Next).toBe('AdvanceStage');
+    // A timeout, a failure from the function, or one that anyone holding the token sent: all the same way.
+    expect(wait.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.callback', Next: 'AdvanceStage' }]);
+    // Nothing a SendTaskSuccess carries reaches the state: the decision is read from the store.
+    expect(wait.ResultSelector).toEqual({ kind: 'success' });
+    const decided = definition.States['StageDecided'] as unknown as { Choices: Array<{ Variable: string; StringEquals: string; Next: string }>; Default: string };
+    expect(decided.Choices).toEqual([{ Variable: '$.stage.step.next', StringEquals: 'wait', Next: 'RequestApproval' }]);
+    expect(decided.Default).toBe('RouteDecision');
+  });
+
+  it('routes every decision AdvanceStage read, and nothing is approved by silence', () => {
+    const route = definition.States['RouteDecision'] as unknown as { Choices: Array<{ Variable: string; StringEquals: string; Next: string }>; Default: string };
     const next = Object.fromEntries(route.Choices.map((c) => [c.StringEquals, c.Next]));
-    expect(next).toEqual({ approve: 'StageCountKnown', reject: 'Rejected', 'request-changes': 'ChangesRequested', expired: 'Expired' });
+    expect(next).toEqual({ approve: 'NextStage', reject: 'Rejected', 'request-changes': 'ChangesRequested', expired: 'Expired' });
+    for (const choice of route.Choices) expect(choice.Variable).toBe('$.stage.step.decision');
     expect(route.Default).toBe('WorkflowFailed');
-    // An approval moves to the next stage, of the route as the decision reports it or else as planned.
-    for (const name of ['NextStage', 'NextStageAsPlanned']) expect((definition.States[name] as { Next?: string } | undefined)?.Next).toBe('MoreStages');
-    // Asked → reminded at half-time → escalated at the deadline → expired at the second deadline.
-    expect(definition.States['RequestApproval']?.Catch?.[0]?.Next).toBe('RemindApprovers');
-    expect(definition.States['RemindApprovers']?.Catch?.[0]?.Next).toBe('EscalateStage');
-    expect(definition.States['EscalateStage']?.Catch?.[0]?.Next).toBe('ExpireStage');
-    for (const name of ['RequestApproval', 'RemindApprovers', 'EscalateStage']) {
-      expect(definition.States[name]?.Catch?.[1]).toMatchObject({ ErrorEquals: ['AlreadyDecidedError'], Next: 'ExpireStage' });
-    }
+    // An approval moves to the next stage of the route as the store holds it (an override may have changed it).
+    expect((definition.States['NextStage'] as { Next?: string } | undefined)?.Next).toBe('MoreStages');
   });
 });

@@ -8,8 +8,8 @@ import type { JsonValue } from '../../local/workflow/types.js';
 import { definitionPath, substitute, workflowFunctions } from '../../statemachines/functions.js';
 
 // The real statemachines/approval.asl.json in the local engine, each function a stand-in that answers as the handler
-// would: how the loop over stages follows the route. A decision reports the route's stage count (a classification
-// override may have added a stage); a decision journaled by an earlier version, without one, keeps the route as planned.
+// would. AdvanceStage's stand-in answers from a small "store" the test writes decisions into, as the decision endpoint
+// writes them to DynamoDB: the loop over stages follows what is recorded, whatever a callback carried.
 
 const definition = JSON.parse(
   substitute(readFileSync(definitionPath, 'utf8'), Object.fromEntries(workflowFunctions.map((f) => [f.substitution, f.name]))),
@@ -20,21 +20,29 @@ interface Asked {
   readonly stageIndex: number;
 }
 
+interface Store {
+  decisions: Map<number, string>;
+  stageCount: number;
+}
+
 let dir: string;
 let asked: Asked[];
 let invoked: string[];
+let hints: unknown[];
+let store: Store;
 let engine: WorkflowEngine;
 
-function start(kind: 'brand-post' | 'account-opening', plannedStages: number): string {
+function start(kind: 'brand-post' | 'account-opening', plannedStages: number, waitSeconds = 3600, timeScale = 1): string {
+  store = { decisions: new Map(), stageCount: plannedStages };
   engine = new WorkflowEngine({
     definition,
     stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:approval',
     journalDir: dir,
-    timeScale: 1,
+    timeScale,
     tokenSecret: 'route-test',
     invoke: async (name, payload): Promise<JsonValue> => {
       invoked.push(name);
-      const p = payload as { taskToken?: string; stageIndex?: number; outcome?: string };
+      const p = payload as { taskToken?: string; stageIndex?: number; outcome?: string; callback?: JsonValue };
       switch (name) {
         case 'record-submission':
           return { kind };
@@ -42,8 +50,12 @@ function start(kind: 'brand-post' | 'account-opening', plannedStages: number): s
           return { blocked: false, findingCount: 0 };
         case 'plan-route':
           return { planned: true, stageCount: plannedStages };
-        case 'open-stage':
-          return { remindSeconds: 3600, remainingSeconds: 3600, deadline: '2030-01-01T00:00:00Z', escalationSeconds: 7200, escalationDeadline: '2030-01-01T02:00:00Z', tooLate: false };
+        case 'advance-stage': {
+          hints.push(p.callback ?? null);
+          const decision = store.decisions.get(p.stageIndex ?? -1);
+          if (decision !== undefined) return { next: 'decided', decision, stageCount: store.stageCount };
+          return { next: 'wait', wait: { phase: 'requested', seconds: waitSeconds, deadline: '2030-01-01T00:00:00Z' } };
+        }
         case 'request-approval':
           asked.push({ token: p.taskToken ?? '', stageIndex: p.stageIndex ?? -1 });
           return null;
@@ -65,21 +77,21 @@ async function nextAsk(count: number): Promise<Asked> {
     if (a !== undefined) return a;
     await new Promise<void>((done) => setTimeout(done, 5));
   }
-  throw new Error(`stage ${count - 1} was never asked`);
+  throw new Error(`ask number ${count} never came`);
 }
 
-const approve = (stageIndex: number, stageCount?: number): JsonValue => ({
-  stageIndex,
-  decision: 'approve',
-  decidedBy: 'carl@example.org',
-  decidedAt: '2030-01-01T00:00:00Z',
-  ...(stageCount === undefined ? {} : { stageCount }),
-});
+/** What the decision endpoint does: record the decision, then nudge the waiting task (whose message means nothing). */
+function decide(ask: Asked, decision = 'approve', stageCount?: number): void {
+  store.decisions.set(ask.stageIndex, decision);
+  if (stageCount !== undefined) store.stageCount = stageCount;
+  engine.sendTaskSuccess(ask.token, { stageIndex: ask.stageIndex });
+}
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'signoff-route-'));
   asked = [];
   invoked = [];
+  hints = [];
 });
 afterEach(() => {
   engine.shutdown();
@@ -87,13 +99,48 @@ afterEach(() => {
 });
 
 describe('the loop over stages', () => {
-  it('opens the stage an override added: two stages planned, the second decision reports three', async () => {
+  it('changes nothing on a SendTaskSuccess the store does not back: the stage is asked again, and only a recorded decision moves it', async () => {
+    // Prepare
     const arn = start('brand-post', 2);
-    engine.sendTaskSuccess((await nextAsk(1)).token, approve(0, 2));
-    engine.sendTaskSuccess((await nextAsk(2)).token, approve(1, 3));
+    const first = await nextAsk(1);
+
+    // Act: a forged success, carrying an approval of the whole route
+    engine.sendTaskSuccess(first.token, { stageIndex: 0, decision: 'approve', stageCount: 1 });
+    const again = await nextAsk(2);
+
+    // Assess: the same stage waits again; AdvanceStage saw only that the task ended in success
+    expect(again.stageIndex).toBe(0);
+    expect(again.token).not.toBe(first.token);
+    expect(hints).toEqual([null, { kind: 'success' }]);
+    expect(engine.describeExecution(arn).status).toBe('RUNNING');
+
+    decide(again);
+    decide(await nextAsk(3));
+    expect(await engine.settled(arn)).toBe('SUCCEEDED');
+    expect(asked.map((a) => a.stageIndex)).toEqual([0, 0, 1]);
+    expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'approved' });
+  });
+
+  it('hands AdvanceStage the timeout when a wait ends without a callback, and follows a decision no nudge announced', async () => {
+    // Prepare: one-second waits, a thousand times faster
+    const arn = start('brand-post', 1, 1, 1000);
+
+    // Act: the waits time out and the stage is asked again; a decision is recorded without a nudge
+    await nextAsk(2);
+    store.decisions.set(0, 'approve');
+
+    // Assess
+    expect(hints[1]).toMatchObject({ Error: 'States.Timeout' });
+    expect(await engine.settled(arn)).toBe('SUCCEEDED');
+  });
+
+  it('opens the stage an override added: two stages planned, the store holds three', async () => {
+    const arn = start('brand-post', 2);
+    decide(await nextAsk(1));
+    decide(await nextAsk(2), 'approve', 3);
     const third = await nextAsk(3);
     expect(third.stageIndex).toBe(2);
-    engine.sendTaskSuccess(third.token, approve(2, 3));
+    decide(third);
 
     expect(await engine.settled(arn)).toBe('SUCCEEDED');
     expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'approved' });
@@ -101,27 +148,26 @@ describe('the loop over stages', () => {
 
   it('ends after fewer stages when an override dropped one', async () => {
     const arn = start('brand-post', 3);
-    engine.sendTaskSuccess((await nextAsk(1)).token, approve(0, 3));
-    engine.sendTaskSuccess((await nextAsk(2)).token, approve(1, 2));
-
-    expect(await engine.settled(arn)).toBe('SUCCEEDED');
-    expect(asked.map((a) => a.stageIndex)).toEqual([0, 1]);
-  });
-
-  it('keeps the route as planned for a decision without a stage count (journaled before the count existed)', async () => {
-    const arn = start('brand-post', 2);
-    engine.sendTaskSuccess((await nextAsk(1)).token, approve(0));
-    engine.sendTaskSuccess((await nextAsk(2)).token, approve(1));
+    decide(await nextAsk(1));
+    decide(await nextAsk(2), 'approve', 2);
 
     expect(await engine.settled(arn)).toBe('SUCCEEDED');
     expect(asked.map((a) => a.stageIndex)).toEqual([0, 1]);
     expect(invoked).not.toContain('register-account');
   });
 
+  it('ends the request with the recorded rejection', async () => {
+    const arn = start('brand-post', 2);
+    decide(await nextAsk(1), 'reject');
+
+    expect(await engine.settled(arn)).toBe('SUCCEEDED');
+    expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'rejected' });
+  });
+
   it('registers an approved account opening before the submitter is told', async () => {
     const arn = start('account-opening', 2);
-    engine.sendTaskSuccess((await nextAsk(1)).token, approve(0, 2));
-    engine.sendTaskSuccess((await nextAsk(2)).token, approve(1, 2));
+    decide(await nextAsk(1));
+    decide(await nextAsk(2));
 
     expect(await engine.settled(arn)).toBe('SUCCEEDED');
     expect(invoked.slice(-2)).toEqual(['register-account', 'notify-submitter']);
