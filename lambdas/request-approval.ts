@@ -9,7 +9,7 @@ import { approvalMail } from './core/render.js';
 import { deputiesFor } from './core/route.js';
 import { requestApprovalPayload } from './core/task-payloads.js';
 import { directory } from './shared/directory.js';
-import { optionalEnv, requireEnv } from './shared/env.js';
+import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 
 // The callback tasks of a stage (.waitForTaskToken): RequestApproval asks the assignees, RemindApprovers
@@ -18,7 +18,7 @@ import { taskHandler } from './shared/middleware.js';
 // waiting, and e-mails review links: one per person, bound to them and the stage. Keyed on the token with
 // conditional writes, so a retried or replayed task sends nothing twice.
 
-const baseUrl = requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
+const baseUrl = withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'));
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
 
 const AUDIT_TYPE: Readonly<Record<StagePhase, string>> = {

@@ -74,7 +74,9 @@ const OPEN_ADDRESS = /^open@[^@\s]+$/i;
 const IMAGE_TYPES: Readonly<Record<string, string>> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 /** Body conventions: `Alt: …` or `Alt 2: …`, `Consent: yes`, `AI: no`, `AI disclosed: yes`, `Publish: <ISO time>`, `Format: thread`. */
-const CONVENTION = /^\s*(alt(?:\s+(\d+))?|consent|ai|ai disclosed|publish|format)\s*:\s*(.*?)\s*$/i;
+// The value is trimmed by its shape (from a non-space to a non-space), not by `\s*(.*?)\s*`, whose three parts share
+// a run of spaces in every way — cubic in its length.
+const CONVENTION = /^\s*(alt(?:\s+(\d+))?|consent|ai|ai disclosed|publish|format)\s*:\s*(?:(\S(?:.*\S)?)\s*)?$/i;
 
 /**
  * The message's lines up to its quoted replies and signature. Quoted replies: lines from "On … wrote:", an
