@@ -20,6 +20,7 @@ import {
 } from './lexicon.js';
 import type { Attestation, BrandPostSubmission, Finding, MediaDeclaration, MediaItem, Platform, Severity, TextSpan } from './model.js';
 import { findOffensive } from './offensive.js';
+import { compilePattern, escapePattern } from './patterns.js';
 import { findPersonalData, withoutLinks } from './personal-data.js';
 import { PLATFORM_NAMES } from './platforms.js';
 import { BRAND_POST_RULES, loadPreset, type BrandPostRule, type Preset, type SeverityLevel } from './presets.js';
@@ -395,8 +396,8 @@ const checkOffensive: Check = (ctx, level) => {
 const checkLogo: Check = (ctx, level) => {
   const { account, directory, preset } = ctx;
   if (account !== undefined && account.status === 'active') return [];
-  const names = [directory.institution, ...preset.names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'));
-  const described = new RegExp(`\\b(?:our|official|institutional|(?:${names.join('|')}))\\s+logo\\b`, 'iu');
+  const names = [directory.institution, ...preset.names].map(escapePattern);
+  const described = compilePattern('checks: the logo in a media description', `\\b(?:our|official|institutional|(?:${names.join('|')}))\\s+logo\\b`, 'iu');
   const target = account === undefined ? `"${ctx.submission.account}" is not a registered account` : `${describeAccount(account)} is ${account.status}`;
   const findings: Finding[] = [];
   ctx.submission.media.forEach((item, i) => {

@@ -1,3 +1,5 @@
+import { compilePattern } from './patterns.js';
+
 // The word patterns behind the text checks of GOVERNANCE.md §5 that no maintained library covers: confidentiality
 // markers, embargo notes, political and procurement cues, unsourced claims, gendered terms. Each pattern says what
 // it found in words a communications officer reads in a finding. They are deliberately narrow — a cue must be
@@ -22,7 +24,7 @@ const globals = new WeakMap<RegExp, RegExp>();
 export function globalOf(pattern: RegExp): RegExp {
   let global = globals.get(pattern);
   if (global === undefined) {
-    global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    global = compilePattern('lexicon: a cue or term with the g flag', pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
     globals.set(pattern, global);
   }
   return global;
