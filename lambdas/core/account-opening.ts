@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './schema.js';
+import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from './check-budget.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
 import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from './model.js';
@@ -1202,9 +1203,10 @@ export function checkAccountOpening(
   directory: Directory,
   registry: readonly RegistryAccount[],
   preset: Preset,
+  budget: CheckBudget = DEFAULT_CHECK_BUDGET,
 ): Finding[] {
   const ctx: CheckContext = { submission, directory, registry, preset, groupRules: preset.accountOpening.groupRules };
-  return ACCOUNT_OPENING_RULES.flatMap((rule) => CHECKS[rule](ctx));
+  return runWithinBudget(ACCOUNT_OPENING_RULES, (rule) => CHECKS[rule](ctx), budget);
 }
 
 // ——— registry ids ———

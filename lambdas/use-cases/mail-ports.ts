@@ -2,6 +2,7 @@ import { appendAudit } from '../adapters/audit.js';
 import { inboundAnswered, markInboundAnswered } from '../adapters/approvals.js';
 import { sendMail } from '../adapters/mail.js';
 import { putMedia } from '../adapters/media.js';
+import { loggedCheckBudget } from '../shared/check-budget.js';
 import { directory, registryView } from '../shared/directory.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from '../shared/env.js';
 import { getRequest } from '../adapters/requests.js';
@@ -15,6 +16,7 @@ export const mailPorts: MailPorts = {
   directory: registryView,
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
   mediaBaseUrl: `${withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'))}/media`,
+  checkBudget: loggedCheckBudget({ source: 'mail' }),
   answered: inboundAnswered,
   markAnswered: markInboundAnswered,
   accept: acceptSubmission,
