@@ -40,6 +40,9 @@ const LABELLED_PHONE = /\b(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whats[A
 // Dates of birth: a date with day and month right after "born", "date of birth", "DOB", "birthday:".
 const BIRTH = /\b(?:born(?:\s+on)?|date\s+of\s+birth|birth\s*date|birthday\s*:)\s*[:,-]?\s*|\bD\.?O\.?B\.?\s*[:,-]?\s*/giu;
 
+/** Characters read for the date after a birth label: the longest written date, with room to spare. */
+const DATE_AFTER_LABEL = 200;
+
 // Identity numbers with a recognisable layout.
 const IBAN = /\b([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?)\b/gu;
 const CARD = /(?<![\w.-])(?:\d{4}[ -]?){3}\d{1,7}(?![\w.-])/gu;
@@ -123,7 +126,9 @@ export function findPersonalData(text: string, options: PersonalDataOptions = {}
 
   for (const m of plain.matchAll(BIRTH)) {
     const after = m.index + m[0].length;
-    const date = findDate(plain, after);
+    // The date must start right after the label, so only the next few words are read: reading the whole rest of
+    // the text after each label ("DOB DOB DOB …") would be quadratic.
+    const date = findDate(plain.slice(0, after + DATE_AFTER_LABEL), after);
     if (date === undefined || date.start !== after) continue;
     // A birth date of a historical figure ("Marie Curie, born 7 November 1867") is not personal data.
     if (date.year !== undefined && (date.year < 1900 || (options.referenceYear !== undefined && date.year < options.referenceYear - 100))) continue;
