@@ -141,7 +141,7 @@ export function checkBrandPost(
     on,
     (rule) => {
       const setting = preset.checks[rule];
-      if (setting.severity === 'off') return [];
+      if (setting.severity === 'off') return []; // filtered out above; this narrows the level's type
       const findings = CHECKS[rule](ctx, setting.severity);
       return setting.source === undefined ? findings : findings.map((finding) => ({ ...finding, source: setting.source }));
     },
