@@ -7,13 +7,13 @@ import { newLinkId, sha256Hex } from './core/ids.js';
 import { acknowledgementMail } from './core/render.js';
 import { recordSubmissionPayload } from './core/task-payloads.js';
 import { directory } from './shared/directory.js';
-import { optionalEnv, requireEnv } from './shared/env.js';
+import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 
 // RecordSubmission: ties the stored submission (this version) to the execution that carries it, and
 // acknowledges it to the submitter with a link to withdraw it — in the mail thread for mailed requests.
 
-const baseUrl = requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
+const baseUrl = withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'));
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
 
 export const handler = taskHandler(recordSubmissionPayload, async ({ requestId, version, executionArn }) => {

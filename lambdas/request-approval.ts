@@ -9,7 +9,7 @@ import { approvalMail } from './core/render.js';
 import { deputiesFor } from './core/route.js';
 import { requestApprovalPayload } from './core/task-payloads.js';
 import { directory } from './shared/directory.js';
-import { optionalEnv, requireEnv } from './shared/env.js';
+import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 
 // The callback task of a stage (RequestApproval, .waitForTaskToken), in the phase AdvanceStage gives it: asks the
@@ -18,7 +18,7 @@ import { taskHandler } from './shared/middleware.js';
 // review links: one per person, bound to them and the stage. Each e-mail is keyed on (stage, phase, person) with
 // conditional writes, so a retried, replayed or re-entered task sends nothing twice.
 
-const baseUrl = requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
+const baseUrl = withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'));
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
 
 const AUDIT_TYPE: Readonly<Record<StagePhase, string>> = {

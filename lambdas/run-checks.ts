@@ -6,6 +6,7 @@ import { classifyPublication } from './core/publication.js';
 import { requestRef } from './core/task-payloads.js';
 import { loadPreset, publicationOptions } from './core/presets.js';
 import { checkAccountOpening } from './core/account-opening.js';
+import { loggedCheckBudget } from './shared/check-budget.js';
 import { directory, registryView } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';
 
@@ -19,7 +20,9 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   const submission = request.submission;
   const { directory: current, registry } = await registryView();
-  const findings = submission.kind === 'brand-post' ? checkBrandPost(submission, current, preset) : checkAccountOpening(submission, current, registry, preset);
+  const budget = loggedCheckBudget({ requestId, version });
+  const findings =
+    submission.kind === 'brand-post' ? checkBrandPost(submission, current, preset, budget) : checkAccountOpening(submission, current, registry, preset, budget);
   const publication = submission.kind === 'brand-post' ? classifyPublication(submission, publicationOptions(preset)) : undefined;
   await saveChecks(requestId, version, findings, publication);
   const blocked = findings.some((f) => f.severity === 'block');

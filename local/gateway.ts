@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { compilePattern } from '../lambdas/core/patterns.js';
 import type { FunctionName, FunctionRegistry } from './functions.js';
 import { outboxPage, type OutboxMessage } from './outbox.js';
 
@@ -20,7 +21,7 @@ interface Route {
 
 function route(methods: string[], path: string, fn: FunctionName): Route {
   const params: string[] = [];
-  const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_m, p: string) => (params.push(p), '([^/]+)'))}$`);
+  const pattern = compilePattern('gateway: a route', `^${path.replace(/\{(\w+)\}/g, (_m, p: string) => (params.push(p), '([^/]+)'))}$`, '');
   return { methods, pattern, params, routeKey: `${methods[0]} ${path}`, fn };
 }
 

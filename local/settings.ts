@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutTrailingSlashes } from '../lambdas/shared/env.js';
 
 // The environment contract of `npm start` (DESIGN.md "Running it"). Every bad value is reported by name.
 
@@ -71,7 +72,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     directoryPath,
     webhookSecret: webhookEnv || secrets.webhookSecret,
     apiToken: env['SIGNOFF_API_TOKEN'] || secrets.apiToken,
-    publicBaseUrl: (baseUrl || `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    publicBaseUrl: withoutTrailingSlashes(baseUrl || `http://127.0.0.1:${port}`),
     timeScale,
     tokenSecret: secrets.tokenSecret,
     secretsFile,

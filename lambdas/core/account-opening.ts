@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './schema.js';
+import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from './check-budget.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
 import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from './model.js';
@@ -1202,9 +1203,10 @@ export function checkAccountOpening(
   directory: Directory,
   registry: readonly RegistryAccount[],
   preset: Preset,
+  budget: CheckBudget = DEFAULT_CHECK_BUDGET,
 ): Finding[] {
   const ctx: CheckContext = { submission, directory, registry, preset, groupRules: preset.accountOpening.groupRules };
-  return ACCOUNT_OPENING_RULES.flatMap((rule) => CHECKS[rule](ctx));
+  return runWithinBudget(ACCOUNT_OPENING_RULES, (rule) => CHECKS[rule](ctx), budget);
 }
 
 // ——— registry ids ———
@@ -1226,6 +1228,7 @@ function fnv1a(text: string): string {
  */
 export function accountIdFor(submission: Pick<AccountOpeningSubmission, 'unit' | 'platform' | 'handle'>): string {
   const handle = submission.handle.trim().toLowerCase().replace(/^@/u, '');
-  const slug = handle.replace(/[^a-z0-9]+/gu, '-').replace(/^-+|-+$/gu, '').slice(0, 40).replace(/-+$/u, '');
+  // After the first replace every run is one '-', so `-` at an end suffices (`-+$` rescans a run from each dash).
+  const slug = handle.replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '').slice(0, 40).replace(/-$/u, '');
   return `${submission.unit}-${submission.platform}-${slug === '' ? `h${fnv1a(handle)}` : slug}`;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from './check-budget.js';
 import { findDate, findTime, momentOf, nearestYear } from './dates.js';
 import type { Account, Directory } from './directory.js';
 import { hashtagIssues } from './hashtags.js';
@@ -20,6 +21,7 @@ import {
 } from './lexicon.js';
 import type { Attestation, BrandPostSubmission, Finding, MediaDeclaration, MediaItem, Platform, Severity, TextSpan } from './model.js';
 import { findOffensive } from './offensive.js';
+import { compilePattern, escapePattern } from './patterns.js';
 import { findPersonalData, withoutLinks } from './personal-data.js';
 import { PLATFORM_NAMES } from './platforms.js';
 import { BRAND_POST_RULES, loadPreset, type BrandPostRule, type Preset, type SeverityLevel } from './presets.js';
@@ -117,7 +119,12 @@ type Check = (ctx: CheckContext, level: Exclude<SeverityLevel, 'off'>) => Findin
  * Runs every check of GOVERNANCE.md §5 that the preset turns on, at the preset's severity, in the order of §5's
  * table. The preset defaults to the one the directory names.
  */
-export function checkBrandPost(submission: BrandPostSubmission, directory: Directory, preset: Preset = loadPreset(directory.preset)): Finding[] {
+export function checkBrandPost(
+  submission: BrandPostSubmission,
+  directory: Directory,
+  preset: Preset = loadPreset(directory.preset),
+  budget: CheckBudget = DEFAULT_CHECK_BUDGET,
+): Finding[] {
   const publishAt = submission.publishAt === undefined ? undefined : new Date(submission.publishAt);
   const ctx: CheckContext = {
     submission,
@@ -128,15 +135,18 @@ export function checkBrandPost(submission: BrandPostSubmission, directory: Direc
     links: extractLinks(submission.text),
     publishAt: publishAt !== undefined && !Number.isNaN(publishAt.getTime()) ? publishAt : undefined,
   };
-  const findings: Finding[] = [];
-  for (const rule of BRAND_POST_RULES) {
-    const setting = preset.checks[rule];
-    if (setting.severity === 'off') continue;
-    for (const finding of CHECKS[rule](ctx, setting.severity)) {
-      findings.push(setting.source === undefined ? finding : { ...finding, source: setting.source });
-    }
-  }
-  return findings;
+  // Each rule under its time budget (check-budget.ts): a rule that runs too long is reported as skipped.
+  const on = BRAND_POST_RULES.filter((rule) => preset.checks[rule].severity !== 'off');
+  return runWithinBudget(
+    on,
+    (rule) => {
+      const setting = preset.checks[rule];
+      if (setting.severity === 'off') return []; // filtered out above; this narrows the level's type
+      const findings = CHECKS[rule](ctx, setting.severity);
+      return setting.source === undefined ? findings : findings.map((finding) => ({ ...finding, source: setting.source }));
+    },
+    budget,
+  );
 }
 
 /** Whether a finding keeps the request out of approval (GOVERNANCE.md §5 "block"). */
@@ -395,8 +405,8 @@ const checkOffensive: Check = (ctx, level) => {
 const checkLogo: Check = (ctx, level) => {
   const { account, directory, preset } = ctx;
   if (account !== undefined && account.status === 'active') return [];
-  const names = [directory.institution, ...preset.names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'));
-  const described = new RegExp(`\\b(?:our|official|institutional|(?:${names.join('|')}))\\s+logo\\b`, 'iu');
+  const names = [directory.institution, ...preset.names].map(escapePattern);
+  const described = compilePattern('checks: the logo in a media description', `\\b(?:our|official|institutional|(?:${names.join('|')}))\\s+logo\\b`, 'iu');
   const target = account === undefined ? `"${ctx.submission.account}" is not a registered account` : `${describeAccount(account)} is ${account.status}`;
   const findings: Finding[] = [];
   ctx.submission.media.forEach((item, i) => {

@@ -1,3 +1,5 @@
+import { compilePattern } from './patterns.js';
+
 // Dates and times as people write them in posts and press notes, for P-EMBARGO ("embargoed until 3 December 2026,
 // 10:00 CET") and P-PERSONAL-DATA (dates of birth). English month names; ISO dates; day.month.year with dots.
 // A slashed date is read only when it cannot be misread (03/12/2026 could be March or December): an ambiguous one
@@ -12,8 +14,8 @@ const MONTH = '(january|february|march|april|may|june|july|august|september|octo
 const WEEKDAY = '(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s+(?:the\\s+)?)?';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
 
-const DAY_MONTH = new RegExp(`\\b${WEEKDAY}${DAY}\\s+(?:of\\s+)?${MONTH}(?:,?\\s+(\\d{4}))?(?![\\w-])`, 'iu');
-const MONTH_DAY = new RegExp(`\\b${WEEKDAY}${MONTH}\\s+${DAY}(?:,?\\s+(\\d{4}))?(?![\\w-])`, 'iu');
+const DAY_MONTH = compilePattern('dates: day and month', `\\b${WEEKDAY}${DAY}\\s+(?:of\\s+)?${MONTH}(?:,?\\s+(\\d{4}))?(?![\\w-])`, 'iu');
+const MONTH_DAY = compilePattern('dates: month and day', `\\b${WEEKDAY}${MONTH}\\s+${DAY}(?:,?\\s+(\\d{4}))?(?![\\w-])`, 'iu');
 const ISO = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?(?![\w-])/u;
 const NUMERIC = /(?<![\w./-])(\d{1,2})([./])(\d{1,2})\2(\d{4})(?![\w./-])/u;
 

@@ -1,3 +1,5 @@
+import { compilePattern } from './patterns.js';
+
 // The word patterns behind the text checks of GOVERNANCE.md §5 that no maintained library covers: confidentiality
 // markers, embargo notes, political and procurement cues, unsourced claims, gendered terms. Each pattern says what
 // it found in words a communications officer reads in a finding. They are deliberately narrow — a cue must be
@@ -22,7 +24,7 @@ const globals = new WeakMap<RegExp, RegExp>();
 export function globalOf(pattern: RegExp): RegExp {
   let global = globals.get(pattern);
   if (global === undefined) {
-    global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    global = compilePattern('lexicon: a cue or term with the g flag', pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
     globals.set(pattern, global);
   }
   return global;
@@ -67,7 +69,9 @@ export const CONFIDENTIALITY_MARKERS: readonly Cue[] = [
 // Credentials in text or in a picture's description: "PC password 12345" (EC guidelines §4c, the sample picture).
 export const CREDENTIALS: readonly Cue[] = [
   {
-    pattern: /\b(?:password|passcode|passwd|pwd|access\s+code|door\s+code|wi-?fi\s+key|PIN(?:\s+code)?)\s*(?:[:=]|\bis\b)?\s*["'“]?(?=[^\s"'”]*\d)[^\s"'”]{3,}/iu,
+    // The secret is the next token, with a digit among its first 24 characters. The look-ahead is bounded: labels
+    // packed into one long token ("pin:pin:pin:…") would each scan it to its end — quadratic. One place for spaces.
+    pattern: /\b(?:password|passcode|passwd|pwd|access\s+code|door\s+code|wi-?fi\s+key|PIN(?:\s+code)?)\s*(?:(?:[:=]|\bis\b)\s*)?["'“]?(?=[^\s"'”]{0,23}\d)[^\s"'”]{3,}/iu,
     label: 'a password or access code',
   },
 ];
@@ -83,7 +87,9 @@ export const CONFIDENTIAL_PICTURES: readonly Cue[] = [
 // P-EMBARGO — embargo notes and release dates, not embargoes in the news ("the EU's arms embargo").
 export const EMBARGO_NOTES: readonly Cue[] = [
   { pattern: /\b(?<!(?:arms|trade|oil|gas|economic|export|import|weapons?|grain|travel|data)\s)(?:under\s+)?embargo(?:ed)?\b(?!\s+(?:on|against)\b)/iu, label: 'an embargo note' },
-  { pattern: /^[^\S\n]*(?:release|publication)\s+date\s*:/imu, label: 'a release date' },
+  // Leading blanks stop at every line terminator: `^` matches after each of them, and a run of lone \r scanned from
+  // each would be quadratic.
+  { pattern: /^[^\S\n\r\u2028\u2029]*(?:release|publication)\s+date\s*:/imu, label: 'a release date' },
   { pattern: /\b(?:not\s+(?:to\s+be\s+)?(?:published|released|posted|shared|publici[sz]ed)|do\s+not\s+(?:publish|release|post))\s+(?:before|until|prior\s+to)\b/iu, label: 'a "not before" note' },
   { pattern: /\bhold\s+(?:for\s+release\s+)?until\b|\bfor\s+release\s+(?:on|at)\b/iu, label: 'a hold-for-release note' },
 ];
@@ -132,7 +138,7 @@ export const CLAIM_CUES: readonly Cue[] = [
 ];
 
 /** References that make an unsourced claim sourced: a DOI, an arXiv id, a journal reference. */
-export const SOURCE_REFERENCE = /\bdoi\s*:?\s*10\.\d{4,9}\/\S+|\b10\.\d{4,9}\/[-._;()/:A-Za-z0-9]+|\barxiv\s*:\s*\d{4}\.\d{4,5}/iu;
+export const SOURCE_REFERENCE = /\bdoi\s*(?::\s*)?10\.\d{4,9}\/\S+|\b10\.\d{4,9}\/[-._;()/:A-Za-z0-9]+|\barxiv\s*:\s*\d{4}\.\d{4,5}/iu;
 
 export interface Term {
   readonly pattern: RegExp;

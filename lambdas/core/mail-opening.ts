@@ -1,4 +1,5 @@
 import { checkAccountOpening, credentialFields, hasLabelledSecret, looksLikeSecret, MAX_ADMINS, QUESTION_KEYS, QUESTIONS } from './account-opening.js';
+import type { CheckBudget } from './check-budget.js';
 import type { Directory, Person } from './directory.js';
 import { ValidationError } from './errors.js';
 import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount } from './model.js';
@@ -232,6 +233,8 @@ export interface OpeningOptions {
   readonly directory: Directory;
   readonly registry: readonly RegistryAccount[];
   readonly now: Date;
+  /** The checks' time budget per rule (check-budget.ts), and who hears of an overrun. */
+  readonly budget?: CheckBudget | undefined;
 }
 
 export type OpeningDecision =
@@ -522,7 +525,7 @@ export function decideOpening(mail: OpeningMail, o: OpeningOptions): OpeningDeci
   // The checks run on the submission, or, while the body is invalid, on what could be read of it: everything the
   // sender must fix comes in this one reply. Labels already answered for above are not answered twice.
   const checked = submission ?? provisional(mail, candidate);
-  const findings = checkAccountOpening(checked, o.directory, o.registry, preset).filter((f) => f.severity === 'block');
+  const findings = checkAccountOpening(checked, o.directory, o.registry, preset, o.budget).filter((f) => f.severity === 'block');
   const hints: Hint[] = [...local];
   const seen = (h: Hint, among: readonly Hint[]): boolean => h.field !== undefined && among.some((x) => x.field === h.field);
   for (const h of problems) if (!seen(h, local)) hints.push(h);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Directory, Person } from './directory.js';
+import type { CheckBudget } from './check-budget.js';
 import { checkBrandPost } from './checks.js';
 import { ValidationError } from './errors.js';
 import { decideOpening, yesNo } from './mail-opening.js';
@@ -74,7 +75,9 @@ const OPEN_ADDRESS = /^open@[^@\s]+$/i;
 const IMAGE_TYPES: Readonly<Record<string, string>> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 /** Body conventions: `Alt: …` or `Alt 2: …`, `Consent: yes`, `AI: no`, `AI disclosed: yes`, `Publish: <ISO time>`, `Format: thread`. */
-const CONVENTION = /^\s*(alt(?:\s+(\d+))?|consent|ai|ai disclosed|publish|format)\s*:\s*(.*?)\s*$/i;
+// The value is trimmed by its shape (from a non-space to a non-space), not by `\s*(.*?)\s*`, whose three parts share
+// a run of spaces in every way — cubic in its length.
+const CONVENTION = /^\s*(alt(?:\s+(\d+))?|consent|ai|ai disclosed|publish|format)\s*:\s*(?:(\S(?:.*\S)?)\s*)?$/i;
 
 /**
  * The message's lines up to its quoted replies and signature. Quoted replies: lines from "On … wrote:", an
@@ -158,6 +161,8 @@ export interface DecideOptions {
   readonly now: Date;
   /** Base of media links, e.g. `${PUBLIC_BASE_URL}/media`. */
   readonly mediaBaseUrl: string;
+  /** The checks' time budget per rule (check-budget.ts), and who hears of an overrun. */
+  readonly budget?: CheckBudget | undefined;
 }
 
 export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
@@ -245,7 +250,7 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
   }
   if (submission !== undefined) {
     // Blocking checks answered now, in the thread, with the mail conventions that fix them.
-    for (const f of checkBrandPost(submission, o.directory).filter((x) => x.severity === 'block')) {
+    for (const f of checkBrandPost(submission, o.directory, undefined, o.budget).filter((x) => x.severity === 'block')) {
       const index = f.where?.startsWith('media[') ? Number(/\d+/.exec(f.where)?.[0] ?? '0') + 1 : undefined;
       problems.push(
         f.rule === 'P-ALT-TEXT' && index !== undefined

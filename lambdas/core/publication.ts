@@ -30,7 +30,8 @@ const LONG_FORMATS: Readonly<Partial<Record<PostFormat, string>>> = {
 };
 
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"]+/giu;
-const URL_TRAILING_PUNCTUATION = /[.,;:!?'")\]}>…]+$/u;
+// Only from the start of a run of punctuation: from each of its characters, a run not at the end is rescanned — quadratic.
+const URL_TRAILING_PUNCTUATION = /(?<![.,;:!?'")\]}>…])[.,;:!?'")\]}>…]+$/u;
 
 /** The links in a text, in order, without trailing sentence punctuation. */
 export function extractLinks(text: string): string[] {
@@ -49,7 +50,7 @@ function codePoints(text: string): number {
 
 const SEPARATOR_LINE = /^\s*(?:-{3,}|\*{3,}|_{3,})\s*$/u;
 const MARKDOWN_HEADING = /^\s{0,3}#{1,6}\s+\S/u;
-const BOLD_HEADING = /^\s*(?:\*\*[^*]+\*\*|__[^_]+__)\s*:?\s*$/u;
+const BOLD_HEADING = /^\s*(?:\*\*[^*]+\*\*|__[^_]+__)\s*(?::\s*)?$/u;
 const LIST_ITEM = /^\s*(?:[-*•+]\s|\d+[.)]\s|\d+\s*\/\s*\d*)/u;
 
 /** Blocks of text separated by blank lines, without thread separators (`---`). */

@@ -36,7 +36,8 @@ export function readability(text: string): Readability {
   const prose = text.replace(NOT_PROSE, ' ');
   // A sentence ends at . ! ? … or a line break (list items and headings are sentences of their own).
   const sentences = prose
-    .split(/[.!?…]+(?=\s|$)|\n+/u)
+    // From the start of a run of end marks only: "!!!!…x" tried from each mark would be quadratic.
+    .split(/(?<![.!?…])[.!?…]+(?=\s|$)|\n+/u)
     .filter((s) => /\p{L}/u.test(s));
   const words = prose.match(WORD) ?? [];
   let syllables = 0;

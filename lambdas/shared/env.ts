@@ -10,3 +10,8 @@ export function optionalEnv(name: string, fallback: string): string {
   const value = process.env[name];
   return value === undefined || value === '' ? fallback : value;
 }
+
+/** A base URL without its trailing slashes. Only from the first slash of a run: `\/+$` rescans a run from each of its slashes. */
+export function withoutTrailingSlashes(url: string): string {
+  return url.replace(/(?<!\/)\/+$/u, '');
+}

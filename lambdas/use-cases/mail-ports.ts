@@ -2,8 +2,9 @@ import { appendAudit } from '../adapters/audit.js';
 import { inboundAnswered, markInboundAnswered } from '../adapters/approvals.js';
 import { sendMail } from '../adapters/mail.js';
 import { putMedia } from '../adapters/media.js';
+import { loggedCheckBudget } from '../shared/check-budget.js';
 import { directory, registryView } from '../shared/directory.js';
-import { optionalEnv, requireEnv } from '../shared/env.js';
+import { optionalEnv, requireEnv, withoutTrailingSlashes } from '../shared/env.js';
 import { getRequest } from '../adapters/requests.js';
 import { requestIdFor } from '../core/ids.js';
 import { acceptSubmission } from './accept-submission.js';
@@ -14,7 +15,8 @@ import type { MailPorts } from './submit-mail.js';
 export const mailPorts: MailPorts = {
   directory: registryView,
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
-  mediaBaseUrl: `${requireEnv('PUBLIC_BASE_URL').replace(/\/+$/, '')}/media`,
+  mediaBaseUrl: `${withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'))}/media`,
+  checkBudget: loggedCheckBudget({ source: 'mail' }),
   answered: inboundAnswered,
   markAnswered: markInboundAnswered,
   accept: acceptSubmission,

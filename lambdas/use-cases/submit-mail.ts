@@ -5,6 +5,7 @@ import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render.js';
 import { decideMail, type MediaToStore, type Trust } from '../core/mail.js';
 import { parseInboundMail } from '../core/mail-parse.js';
+import type { CheckBudget } from '../core/check-budget.js';
 import type { Submission } from '../core/model.js';
 import type { RegistryView } from '../shared/directory.js';
 import type { Accepted, Acceptance } from './accept-submission.js';
@@ -20,6 +21,8 @@ export interface MailPorts {
   directory(): Promise<RegistryView>;
   readonly mailFrom: string;
   readonly mediaBaseUrl: string;
+  /** The checks' time budget per rule, and who hears of an overrun (the default budget, unheard, when absent). */
+  readonly checkBudget?: CheckBudget | undefined;
   /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
   answered(messageIdHash: string): Promise<boolean>;
   markAnswered(messageIdHash: string): Promise<void>;
@@ -49,7 +52,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
 
   const requestId = requestIdFor('mail', messageId);
   const { directory, registry } = await ports.directory();
-  const decision = decideMail(mail, { directory, registry, trust, now, mediaBaseUrl: ports.mediaBaseUrl });
+  const decision = decideMail(mail, { directory, registry, trust, now, mediaBaseUrl: ports.mediaBaseUrl, budget: ports.checkBudget });
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 

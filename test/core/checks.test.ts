@@ -5,7 +5,7 @@ import { ConfigurationError } from '../../lambdas/core/errors.js';
 import type { BrandPostAttestations, BrandPostSubmission, Finding, MediaItem, PostFormat } from '../../lambdas/core/model.js';
 import { loadPreset, parsePreset, type Preset } from '../../lambdas/core/presets.js';
 import { MAX_TEXT_CHARS } from '../../lambdas/core/submission.js';
-import { ADVERSARIAL_UNITS, adversarialText } from '../fixtures/adversarial.js';
+import { ADVERSARIAL_PADDED, ADVERSARIAL_UNITS, adversarialText, paddedLabel, paddedText } from '../fixtures/adversarial.js';
 
 function directoryFile(): Record<string, unknown> {
   return {
@@ -983,6 +983,16 @@ describe('texts built to make patterns backtrack', () => {
 
   it.each(ADVERSARIAL_UNITS.map((unit) => [JSON.stringify(unit), unit] as const))('%s repeated to the maximum length', (_label, unit) => {
     const text = adversarialText(unit, MAX_TEXT_CHARS);
+    for (const format of ['post', 'thread'] as const) {
+      const findings = checkBrandPost(post({ account: 'acc-linkedin', text, format }), directory, everyRuleOn);
+      for (const f of findings) {
+        if (f.span !== undefined) expect(text.slice(f.span.start, f.span.end)).toBe(f.span.text);
+      }
+    }
+  });
+
+  it.each(ADVERSARIAL_PADDED.map((padded) => [paddedLabel(padded), padded] as const))('%s to the maximum length', (_label, padded) => {
+    const text = paddedText(padded, MAX_TEXT_CHARS);
     for (const format of ['post', 'thread'] as const) {
       const findings = checkBrandPost(post({ account: 'acc-linkedin', text, format }), directory, everyRuleOn);
       for (const f of findings) {

@@ -1,0 +1,74 @@
+import { Script, createContext } from 'node:vm';
+import type { Finding } from './model.js';
+
+// A time budget for each rule's check (GOVERNANCE.md §5 and §6), so that a pattern that has slipped into
+// super-linear backtracking costs one finding, not the stack: the local stack runs every request on one event loop,
+// and on AWS a check that never ends times the function out on every retry.
+//
+// A synchronous check cannot be interrupted from JavaScript, but `node:vm` can: a script run with `{ timeout }` is
+// stopped by a watchdog thread (V8's TerminateExecution), including inside a backtracking RegExp, and including the
+// functions of this realm that the script calls (checked on Node 20 and 24, the deployed runtime). Each rule runs as
+// such a call. Measured by bench/checks.ts: a timed call costs about 40 µs on Node 20 and 100 µs on Node 24 (a
+// watchdog thread each), 0.8 and 2 ms for the nineteen brand-post rules. A rule stopped mid-way leaves nothing
+// behind: the checks only read their input and build their findings, and `matchAll` clones the patterns it runs.
+
+/** A rule's check that ran out of its budget. */
+export interface Overrun {
+  readonly rule: string;
+  readonly budgetMs: number;
+}
+
+export interface CheckBudget {
+  /** How long one rule's check may run, in milliseconds. */
+  readonly ms: number;
+  /** Told of each rule stopped (the handlers log it; the core has no logger). */
+  readonly onOverrun?: ((overrun: Overrun) => void) | undefined;
+}
+
+// Each rule takes well under 50 ms on the slowest adversarial text at the intake's maximum length (npm run bench), so
+// a second is met only by a pattern gone super-linear, not by a slow machine. Nineteen rules at a second each stay
+// under the functions' 30-second timeout.
+export const DEFAULT_CHECK_BUDGET: CheckBudget = { ms: 1_000 };
+
+// One empty context for every call: the script only calls back into this realm, so nothing is shared with it.
+const sandbox: { run?: () => readonly Finding[] } = {};
+const context = createContext(sandbox);
+const callRun = new Script('run()');
+
+// Known by its code, not by `instanceof Error`: Node makes the error in its own realm, which is not this module's when
+// a test runner loads it in a sandbox.
+function isTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}
+
+/** The finding that stands for a rule stopped: it names the rule, never the text it was reading. */
+export function skippedFinding(rule: string): Finding {
+  return {
+    rule,
+    severity: 'info',
+    message: `The ${rule} check was skipped: it took longer than its time limit on this text, so the post was not checked for ${rule}. Approvers should check it by reading the post.`,
+  };
+}
+
+/**
+ * Runs `check` for each rule in order, each under `budget.ms`, and returns all their findings. A rule that runs out
+ * of time contributes one info finding saying it was skipped (skippedFinding), and `budget.onOverrun` is told; the
+ * other rules' findings stand. Any other error of a check is thrown as it is.
+ */
+export function runWithinBudget<R extends string>(rules: readonly R[], check: (rule: R) => readonly Finding[], budget: CheckBudget = DEFAULT_CHECK_BUDGET): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    sandbox.run = () => check(rule);
+    try {
+      const found = callRun.runInContext(context, { timeout: budget.ms }) as readonly Finding[];
+      findings.push(...found);
+    } catch (error) {
+      if (!isTimeout(error)) throw error;
+      findings.push(skippedFinding(rule));
+      budget.onOverrun?.({ rule, budgetMs: budget.ms });
+    } finally {
+      delete sandbox.run;
+    }
+  }
+  return findings;
+}
