@@ -7,6 +7,7 @@ import { startDynamo } from '../local/dynamo.js';
 import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
 import { createSmtpIntake } from '../local/smtp.js';
+import { LOOPBACK } from '../lambdas/core/mail-auth.js';
 import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
 import { loadSettings, projectRoot } from '../local/settings.js';
@@ -69,9 +70,7 @@ async function main(): Promise<void> {
   // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback.
   const [{ submitMail }, { mailPorts }] = await Promise.all([import('../lambdas/use-cases/submit-mail.js'), import('../lambdas/use-cases/mail-ports.js')]);
   const smtp = createSmtpIntake(
-    async (raw, recipients) => {
-      await submitMail(raw, recipients, { drop: false, verified: true, basis: 'local loopback connection' }, mailPorts);
-    },
+    (raw, recipients) => submitMail(raw, recipients, LOOPBACK, mailPorts),
     (error) => process.stderr.write(`mail intake error: ${error instanceof Error ? error.stack : String(error)}\n`),
   );
   await new Promise<void>((resolve, reject) => {

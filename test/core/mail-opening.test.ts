@@ -51,6 +51,7 @@ function mail(overrides: Partial<InboundMail> = {}): InboundMail {
   return {
     messageId: '<opening.0001@mail.example.org>',
     from: 'alan@example.org',
+    fromProblem: undefined,
     recipients: ['open@example.org'],
     subject: 'Physics on Bluesky',
     text: body(),
