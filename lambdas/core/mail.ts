@@ -4,6 +4,7 @@ import { checkBrandPost } from './checks.js';
 import { ValidationError } from './errors.js';
 import { decideOpening, yesNo } from './mail-opening.js';
 import type { BrandPostSubmission, RegistryAccount, Submission } from './model.js';
+import { hasAwsKeyId, hasKeyShapedSecret } from './secrets.js';
 import { MAX_MEDIA_ITEMS, parseSubmission } from './submission.js';
 
 // Mail intake (DESIGN.md "Mail intake"): a mail from a directory member to submit+{accountId}@{domain}
@@ -183,6 +184,27 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
     };
   }
   const account = (target[1] ?? '').toLowerCase();
+
+  // A key or a token pasted into a post (an account's API token, a private key) is never stored nor sent to approvers.
+  // Labelled phrases are not looked for here: a post may well say "Forgot your password? …".
+  const lines = bodyLines(mail.text);
+  const awsKeyIdNearby = hasAwsKeyId(mail.subject) || lines.some((l) => hasAwsKeyId(l));
+  const secretAt = [
+    ...(hasKeyShapedSecret(mail.subject, awsKeyIdNearby) ? ['the subject line'] : []),
+    ...lines.flatMap((l, i) => (hasKeyShapedSecret(l, awsKeyIdNearby) ? [`line ${i + 1} of the body`] : [])),
+  ];
+  if (secretAt.length > 0) {
+    return {
+      action: 'reply',
+      reason: `credentials in the mail (${secretAt.length} line${secretAt.length === 1 ? '' : 's'})`,
+      sender,
+      reply: [
+        'Nothing was submitted: Signoff never stores passwords, keys or tokens, and this mail gives one. Remove it from:',
+        ...secretAt.map((w) => `  - ${w}`),
+        'and send the post again. A key or token that was sent by e-mail is best revoked and replaced.',
+      ].join('\n'),
+    };
+  }
 
   const images = mail.attachments.filter((a) => IMAGE_TYPES[a.contentType] !== undefined);
   const bytes = mail.attachments.reduce((n, a) => n + a.content.length, 0);

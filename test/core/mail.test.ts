@@ -613,3 +613,28 @@ describe('fixes found in review', () => {
     expect(replyOf(decision)).toContain('submit+physics-x@example.org');
   });
 });
+
+describe('decideMail: a brand post by mail that holds a key or a token (issue #11)', () => {
+  const token = `${'gh'}p_${'R8kz2Lw9Qm4T'.repeat(3)}`;
+
+  it('submits nothing and names the line, never the token', () => {
+    // Act
+    const decision = decide(inbound({ text: `Our new bot posts for us.\nIt uses ${token} for now.` }));
+
+    // Assess
+    expect(decision.action).toBe('reply');
+    const reply = replyOf(decision);
+    expect(reply).toContain('Signoff never stores passwords, keys or tokens');
+    expect(reply).toContain('line 2 of the body');
+    expect(reply).not.toContain(token);
+    expect(decision.action === 'reply' ? decision.reason : '').toBe('credentials in the mail (1 line)');
+  });
+
+  it('names the subject line', () => {
+    expect(replyOf(decide(inbound({ subject: `Token ${token}` })))).toContain('  - the subject line');
+  });
+
+  it('still takes a post that talks about passwords', () => {
+    expect(decide(inbound({ text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset' })).action).toBe('submit');
+  });
+});
