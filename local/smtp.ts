@@ -10,6 +10,11 @@ import type { MailOutcome, Refusal } from '../lambdas/use-cases/submit-mail.js';
 
 /** Mail larger than this is refused at the SMTP level; up to it, oversize attachments are answered by reply. */
 const MAX_MESSAGE_BYTES = 4 * MAX_ATTACHMENT_BYTES;
+/**
+ * Recipients of one transaction. A request goes to one intake address; past this the client hears 452 (RFC 5321
+ * §4.5.3.1.10) and sends the rest in another transaction, instead of a huge envelope reaching the audit trail.
+ */
+const MAX_RECIPIENTS = 50;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** Handles one received message; the session gives the connection and envelope facts a verifying mode needs. */
@@ -42,6 +47,7 @@ export function createSmtpIntake(handle: InboundHandler, onError: (error: unknow
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: MAX_MESSAGE_BYTES,
+    maxRecipients: MAX_RECIPIENTS,
     logger: false,
     onConnect(session: SMTPServerSession, callback: (error?: Error) => void) {
       if (!LOOPBACK.test(session.remoteAddress)) {

@@ -48,6 +48,9 @@ export type MailOutcome =
   | { readonly outcome: 'new-version'; readonly requestId: string; readonly version: number };
 
 
+/** Recipients kept in an audit event: an envelope of thousands must not make the event too large to store. */
+const MAX_AUDITED_RECIPIENTS = 50;
+
 function sha256(value: Buffer | string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -64,7 +67,7 @@ async function refuse(
   await ports.audit(requestIdFor('mail', messageId), {
     type: 'mail.rejected',
     actor: 'unknown',
-    data: { messageIdHash: sha256(messageId), reason, refusal, ...(trust === undefined ? {} : { trust }), recipients: [...recipients], replied: false },
+    data: { messageIdHash: sha256(messageId), reason, refusal, ...(trust === undefined ? {} : { trust }), recipients: recipients.slice(0, MAX_AUDITED_RECIPIENTS), replied: false },
   });
   return { outcome: 'refused', refusal, reason };
 }
@@ -104,7 +107,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
     await ports.audit(requestId, {
       type: 'mail.rejected',
       actor: decision.sender ?? 'unknown',
-      data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: [...mail.recipients], replied: decision.action === 'reply' },
+      data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS), replied: decision.action === 'reply' },
     });
     if (decision.action === 'reply') {
       await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text: decision.reply, html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`, ...thread });
