@@ -55,15 +55,21 @@ function sha256(value: Buffer | string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** Audits a refusal without the mail's content. Not marked answered: the same bytes again are refused again. */
+/**
+ * Audits a refusal without the mail's content, under the request id its Message-ID gives — unless a mail with that
+ * Message-ID was handled before: then under its bytes', so that nobody can add events to a request's chain by
+ * sending garbage with that request's Message-ID. Not marked answered: the same bytes again are refused again.
+ */
 async function refuse(
   ports: MailPorts,
-  messageId: string,
+  ids: { readonly messageId: string; readonly byBytes: string },
   recipients: readonly string[],
   refusal: Refusal,
   reason: string,
   trust: string | undefined,
 ): Promise<MailOutcome> {
+  const taken = ids.messageId !== ids.byBytes && (await ports.answered(sha256(ids.messageId)));
+  const messageId = taken ? ids.byBytes : ids.messageId;
   await ports.audit(requestIdFor('mail', messageId), {
     type: 'mail.rejected',
     actor: 'unknown',
@@ -78,17 +84,17 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   // Counted before anything is parsed: mailparser would decode every one of thousands of parts first.
   const census = await mimeCensus(raw);
   if (census.exceeded === 'parts') {
-    return refuse(ports, census.messageId ?? byBytes, envelopeRecipients, 'too-many-parts', `more than ${MAX_MIME_PARTS} MIME parts`, undefined);
+    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'too-many-parts', `more than ${MAX_MIME_PARTS} MIME parts`, undefined);
   }
   if (census.exceeded === 'header') {
-    return refuse(ports, census.messageId ?? byBytes, envelopeRecipients, 'unparseable', 'a MIME header block over 1 MiB', undefined);
+    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'unparseable', 'a MIME header block over 1 MiB', undefined);
   }
   let mail: Awaited<ReturnType<typeof parseInboundMail>>;
   try {
     mail = await parseInboundMail(raw, envelopeRecipients);
   } catch {
     // The same bytes fail the same way every time: a refusal, not a failure to retry.
-    return refuse(ports, census.messageId ?? byBytes, envelopeRecipients, 'unparseable', 'the message could not be parsed as MIME', undefined);
+    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'unparseable', 'the message could not be parsed as MIME', undefined);
   }
   const messageId = mail.messageId || byBytes;
   const messageIdHash = sha256(messageId);
@@ -98,7 +104,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   const { directory, registry } = await ports.directory();
   const trust = trustOf(origin, mail.from);
   const decision = decideMail(mail, { directory, registry, trust, now, mediaBaseUrl: ports.mediaBaseUrl });
-  if (decision.action === 'refuse') return refuse(ports, messageId, mail.recipients, 'sender-not-established', decision.reason, trust.basis);
+  if (decision.action === 'refuse') return refuse(ports, { messageId, byBytes }, mail.recipients, 'sender-not-established', decision.reason, trust.basis);
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 

@@ -599,7 +599,6 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'refused', refusal: 'too-many-parts', reason: `more than ${MAX_MIME_PARTS} MIME parts` });
-    expect(calls.answered).toEqual([]);
     expect(calls.accept).toEqual([]);
     expect(calls.sendMail).toEqual([]);
     expect(calls.audit.map((a) => [a.requestId, a.entry.type, a.entry.actor])).toEqual([[requestIdFor('mail', messageId), 'mail.rejected', 'unknown']]);
@@ -616,5 +615,27 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
 
     // Assess
     expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', `<${sha256(raw.toString('latin1'))}@signoff.invalid>`));
+  });
+
+  it('audits a refused mail reusing a handled mail\'s Message-ID under its bytes, not in that request\'s chain', async () => {
+    // Prepare: Ada's mail was handled; then garbage with two From headers comes with its Message-ID
+    const f = fixture('dmarc-pass');
+    const messageId = f.mail.commonHeaders.messageId;
+    const { ports, calls } = fakePorts();
+    const first = await rawMime(f);
+    await submitMail(first, f.receipt.recipients, sesOrigin(f, first), ports, NOW);
+    const raw = sesStored(f, sent(['From: mallory@evil.example', 'From: ada@example.org', `Message-ID: ${messageId}`, 'Subject: x']));
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+
+    // Assess: refused; the duplicate check answers first for a parsed mail, so try a census refusal too
+    expect(result).toEqual({ outcome: 'duplicate' });
+    const many = sesStored(f, Buffer.from([`Message-ID: ${messageId}`, 'Content-Type: multipart/mixed; boundary="b"', '', ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'), '--b--', ''].join('\r\n')));
+    const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, NOW);
+    expect(refused.outcome).toBe('refused');
+    const refusal = calls.audit.find((a) => a.entry.type === 'mail.rejected');
+    expect(refusal?.requestId).toBe(requestIdFor('mail', `<${sha256(many.toString('latin1'))}@signoff.invalid>`));
+    expect(refusal?.requestId).not.toBe(requestIdFor('mail', messageId));
   });
 });
