@@ -10,8 +10,7 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['test/**/*.test.ts'],
-          // Security tests that start the stack (test/security/*-e2e.test.ts) belong to the e2e project.
-          exclude: ['test/e2e/**', 'test/security/**/*-e2e.test.ts'],
+          exclude: ['test/e2e/**', 'test/security/e2e/**'],
           environment: 'node',
           // CDK synthesis (test/lib) takes seconds, not milliseconds.
           testTimeout: 30_000,
@@ -23,7 +22,7 @@ export default defineConfig({
           name: 'e2e',
           // Unit tests first: a broken core fails fast, before any stack starts.
           sequence: { groupOrder: 1 },
-          include: ['test/e2e/**/*.test.ts', 'test/security/**/*-e2e.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/security/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -7,6 +7,9 @@ import { startDynamo } from '../local/dynamo.js';
 import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
 import { createSmtpIntake } from '../local/smtp.js';
+import { LOOPBACK } from '../lambdas/core/mail-auth.js';
+import { sesOrigin } from '../lambdas/adapters/ses-receipt.js';
+import { LOCAL_AUTHSERV_ID, localReceiver } from '../local/mail-auth.js';
 import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
 import { loadSettings, projectRoot } from '../local/settings.js';
@@ -70,9 +73,14 @@ async function main(): Promise<void> {
   await listenLoopback(gateway, settings.port);
   // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback.
   const [{ submitMail }, { mailPorts }] = await Promise.all([import('../lambdas/use-cases/submit-mail.js'), import('../lambdas/use-cases/mail-ports.js')]);
+  const receive = settings.mailAuth === 'verify' ? localReceiver(settings.dnsServer) : undefined;
   const smtp = createSmtpIntake(
-    async (raw, recipients) => {
-      await submitMail(raw, recipients, { drop: false, verified: true, basis: 'local loopback connection' }, mailPorts);
+    async (raw, recipients, session) => {
+      if (receive === undefined) return submitMail(raw, recipients, LOOPBACK, mailPorts);
+      // Verifying mode: SES's verdicts and headers computed here, then the same adapter and rule as on AWS.
+      const mailFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
+      const { record, stored } = await receive(raw, { remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom });
+      return submitMail(stored, recipients, sesOrigin(record, stored, LOCAL_AUTHSERV_ID), mailPorts);
     },
     (error) => process.stderr.write(`mail intake error: ${error instanceof Error ? error.stack : String(error)}\n`),
   );
@@ -92,6 +100,7 @@ async function main(): Promise<void> {
       `  API              ${base}/v1/requests  (POST, Standard Webhooks signature)`,
       `  Outbox           ${base}/_local/outbox   (every e-mail sent; JSON at /_local/outbox.json)`,
       `  Mail intake      smtp://127.0.0.1:${settings.smtpPort}  (submit+<account>@ for a post, open@ for a new account; any domain, from a directory address)`,
+      `  Mail trust       ${settings.mailAuth === 'verify' ? `SPF/DKIM/DMARC verified and aligned with From, DNS ${settings.dnsServer ?? 'of the system'}` : 'loopback connections (SIGNOFF_MAIL_AUTH=verify checks SPF/DKIM/DMARC)'}`,
       `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
       `  Audit            ${base}/v1/audit/export  (auditor token and checkpoint key in ${auditSecrets.file})`,
       `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,

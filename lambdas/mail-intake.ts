@@ -2,14 +2,17 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SESEvent } from 'aws-lambda';
 import { getInboundMail } from './adapters/media.js';
-import { trustFromSes } from './core/mail.js';
+import { sesOrigin } from './adapters/ses-receipt.js';
 import { requireEnv } from './shared/env.js';
 import { logger } from './shared/logger.js';
 import { mailPorts } from './use-cases/mail-ports.js';
 import { submitMail } from './use-cases/submit-mail.js';
 
-// SES receipt rule → S3 (raw MIME under inbound/) → this function. The verdicts SES computed decide trust:
-// DMARC PASS, or SPF and DKIM PASS; spam or virus FAIL is dropped (lambdas/core/mail.ts).
+// SES receipt rule → S3 (raw MIME under inbound/) → this function. Trust comes from SES's verdicts and its own
+// Authentication-Results, aligned with the From domain (lambdas/core/mail-auth.ts); spam or virus FAIL is dropped.
+// A mail refused as it stands (too many parts, unparseable, no single sender) is audited and returns normally:
+// SES has already accepted it, and Lambda's retries of an async invocation would only refuse it again. Only a
+// failure of S3, DynamoDB or SES itself throws, to be retried.
 
 const bucket = requireEnv('INBOUND_BUCKET');
 const prefix = requireEnv('INBOUND_PREFIX');
@@ -20,8 +23,8 @@ export const handler = middy<SESEvent, void>()
     for (const record of event.Records) {
       const { mail, receipt } = record.ses;
       const raw = await getInboundMail(bucket, `${prefix}${mail.messageId}`);
-      const outcome = await submitMail(raw, receipt.recipients, trustFromSes(receipt), mailPorts);
+      const outcome = await submitMail(raw, receipt.recipients, sesOrigin(record.ses, raw), mailPorts);
       // Never the content: who, and what became of it.
-      logger.info('inbound mail handled', { sesMessageId: mail.messageId, outcome: outcome.outcome });
+      logger.info('inbound mail handled', { sesMessageId: mail.messageId, outcome: outcome.outcome, ...(outcome.outcome === 'refused' ? { refusal: outcome.refusal } : {}) });
     }
   });

@@ -18,6 +18,13 @@ export interface LocalSettings {
   readonly publicBaseUrl: string;
   readonly timeScale: number;
   readonly tokenSecret: string;
+  /**
+   * How the SMTP intake judges a mail's origin: `loopback` (the default local policy: a loopback connection is
+   * trusted) or `verify` (SPF, DKIM and DMARC computed as SES receipt would, then the alignment rule, as on AWS).
+   */
+  readonly mailAuth: 'loopback' | 'verify';
+  /** The DNS server (`host:port`) the verifying mode asks; undefined: the system's resolver. */
+  readonly dnsServer: string | undefined;
   /** Where generated secrets are kept, for the banner. */
   readonly secretsFile: string;
 }
@@ -42,6 +49,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
   if (smtpPort === port) problems.push(`SMTP_PORT and PORT must differ (both ${port})`);
   const timeScale = Number(env['SIGNOFF_TIME_SCALE'] ?? '1');
   if (!Number.isFinite(timeScale) || timeScale < 1) problems.push(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got "${env['SIGNOFF_TIME_SCALE']}")`);
+  const mailAuth = env['SIGNOFF_MAIL_AUTH'] || 'loopback';
+  if (mailAuth !== 'loopback' && mailAuth !== 'verify') problems.push(`SIGNOFF_MAIL_AUTH must be loopback or verify (got "${mailAuth}")`);
+  const dnsServer = env['SIGNOFF_DNS_SERVER'] || undefined;
+  if (dnsServer !== undefined && !/^[0-9a-f.:[\]]{2,60}$/iu.test(dnsServer)) problems.push(`SIGNOFF_DNS_SERVER must be an IP address, with an optional port (got "${dnsServer}")`);
   const dataDir = resolve(env['SIGNOFF_DATA_DIR'] ?? '.signoff');
   const directoryRaw = env['SIGNOFF_DIRECTORY'];
   const directoryPath = directoryRaw ? (isAbsolute(directoryRaw) ? directoryRaw : resolve(directoryRaw)) : fileURLToPath(new URL('config/directory.json', projectRoot));
@@ -75,6 +86,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     publicBaseUrl: withoutTrailingSlashes(baseUrl || `http://127.0.0.1:${port}`),
     timeScale,
     tokenSecret: secrets.tokenSecret,
+    mailAuth: mailAuth === 'verify' ? 'verify' : 'loopback',
+    dnsServer,
     secretsFile,
   };
 }

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { MAX_ATTACHMENT_BYTES } from '../lambdas/core/mail.js';
+import { MAX_MIME_PARTS } from '../lambdas/core/mail-parse.js';
+import type { MailOutcome, Refusal } from '../lambdas/use-cases/submit-mail.js';
 
 // The local stand-in for SES receipt: an SMTP server on loopback that hands each message to the same
 // mail-intake code the SES-triggered function runs. Mail is accepted from loopback connections only,
@@ -8,9 +10,25 @@ import { MAX_ATTACHMENT_BYTES } from '../lambdas/core/mail.js';
 
 /** Mail larger than this is refused at the SMTP level; up to it, oversize attachments are answered by reply. */
 const MAX_MESSAGE_BYTES = 4 * MAX_ATTACHMENT_BYTES;
+/**
+ * Recipients of one transaction. A request goes to one intake address; past this the client hears 452 (RFC 5321
+ * §4.5.3.1.10) and sends the rest in another transaction, instead of a huge envelope reaching the audit trail.
+ */
+const MAX_RECIPIENTS = 50;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-export type InboundHandler = (raw: Buffer, envelopeRecipients: string[]) => Promise<void>;
+/** Handles one received message; the session gives the connection and envelope facts a verifying mode needs. */
+export type InboundHandler = (raw: Buffer, envelopeRecipients: string[], session: SMTPServerSession) => Promise<MailOutcome>;
+
+/**
+ * The permanent answers (RFC 5321 §4.2.1, 5yz: do not send this again) to a mail refused as it stands. A 4xx here
+ * would have the sending server retry for days something that can never succeed.
+ */
+const REFUSALS: Readonly<Record<Refusal, { readonly code: number; readonly text: string }>> = {
+  'too-many-parts': { code: 552, text: `Message has more than ${MAX_MIME_PARTS} MIME parts; at most ${MAX_MIME_PARTS} MIME parts are accepted` },
+  unparseable: { code: 554, text: 'Message could not be parsed as MIME' },
+  'sender-not-established': { code: 550, text: 'The From header must name exactly one sender, in exactly one From header (RFC 5322 section 3.6)' },
+};
 
 function readAll(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -29,6 +47,7 @@ export function createSmtpIntake(handle: InboundHandler, onError: (error: unknow
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: MAX_MESSAGE_BYTES,
+    maxRecipients: MAX_RECIPIENTS,
     logger: false,
     onConnect(session: SMTPServerSession, callback: (error?: Error) => void) {
       if (!LOOPBACK.test(session.remoteAddress)) {
@@ -45,12 +64,18 @@ export function createSmtpIntake(handle: InboundHandler, onError: (error: unknow
             return;
           }
           // Handled before "250 OK": once the sender hears OK, the request is stored (or the reply sent).
-          await handle(raw, session.envelope.rcptTo.map((r) => r.address));
+          const outcome = await handle(raw, session.envelope.rcptTo.map((r) => r.address), session);
+          if (outcome.outcome === 'refused') {
+            const answer = REFUSALS[outcome.refusal];
+            callback(Object.assign(new Error(answer.text), { responseCode: answer.code }));
+            return;
+          }
           callback(null);
         })
         .catch((error: unknown) => {
           onError(error);
-          // 451: a temporary failure, so the sending client tries again; nothing half-done is kept as done.
+          // 451: a temporary failure (the store or the outbox did not answer), so the sending client tries again;
+          // nothing half-done is kept as done. What can never succeed was answered with a 5xx above.
           callback(Object.assign(new Error('Temporary failure; try again'), { responseCode: 451 }));
         });
     },

@@ -6,6 +6,7 @@ import { ValidationError } from './errors.js';
 import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from './model.js';
 import { PLATFORMS, PLATFORM_NAMES } from './platforms.js';
 import type { Preset } from './presets.js';
+import { hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret as labelledSecretIn } from './secrets.js';
 
 // Requests to open an institutional account (GOVERNANCE.md §6): the webhook body contract (DESIGN.md "Webhook
 // intake", `kind: "account-opening"`), the refusal of anything that looks like a credential, and the checks A-UNIT …
@@ -229,7 +230,10 @@ export function parseAccountOpening(body: unknown, directory: Directory, registr
 const SECRET_WORDS: ReadonlySet<string> = new Set([
   'password', 'passwords', 'passwd', 'pwd', 'pass', 'passcode', 'passcodes', 'passphrase', 'passphrases', 'passkey', 'passkeys',
   'pin', 'pins', 'secret', 'secrets', 'token', 'tokens', 'otp', 'totp', 'hotp', '2fa', 'mfa', 'credentials',
-  'apikey', 'apikeys', 'accesskey', 'privatekey', 'secretkey', 'cvv',
+  'apikey', 'apikeys', 'accesskey', 'privatekey', 'secretkey', 'cvv', 'pw', 'mdp', 'pincode',
+  // the same in the institution's other languages (German, French, Dutch, Spanish, Portuguese, Nordic, Polish, Czech)
+  'passwort', 'kennwort', 'geheimzahl', 'zugangscode', 'wachtwoord', 'contraseña', 'contrasena', 'senha', 'lösenord',
+  'losenord', 'passord', 'adgangskode', 'salasana', 'hasło', 'haslo', 'heslo',
 ]);
 
 /** Two consecutive words of a key that name a secret (`apiKey`, `recovery_codes`). */
@@ -243,6 +247,7 @@ const SECRET_PAIRS: ReadonlySet<string> = new Set([
 const SECRET_PARTS: readonly string[] = [
   'password', 'passwd', 'pwd', 'passcode', 'passphrase', 'apikey', 'accesskey', 'privatekey', 'secretkey', 'recoverycode',
   'backupcode', 'authtoken', 'accesstoken', 'refreshtoken', 'bearertoken', 'sessiontoken', 'clientsecret', '2fa',
+  'passwort', 'kennwort', 'wachtwoord', 'motdepasse', 'contraseña', 'lösenord', 'adgangskode', 'salasana',
 ];
 
 /** The only key that may talk about credentials: where they are kept. */
@@ -282,9 +287,6 @@ function namesSecret(key: string): boolean {
   return SECRET_PARTS.some((part) => joined.includes(part));
 }
 
-/** Labels that, followed by ':' or '=', introduce a secret in a value ("password: hunter2", "pwd=…"). */
-const SECRET_LABELS: readonly string[] = ['password', 'passwd', 'pwd', 'pass', 'passcode', 'passphrase', 'pin', 'api key', 'api_key', 'api-key', 'apikey', 'otp', 'token'];
-
 /** Where access details may be kept, written `store:entry` (a reference, not `user:password`). */
 const STORE_SCHEMES: ReadonlySet<string> = new Set([
   'vault', 'hashicorp', 'op', '1password', 'kv', 'ssm', 'arn', 'keepass', 'keepassxc', 'bitwarden', 'lastpass', 'keeper', 'dashlane',
@@ -292,15 +294,12 @@ const STORE_SCHEMES: ReadonlySet<string> = new Set([
   'infisical', 's3', 'https', 'http', 'file', 'urn', 'ref', 'store', 'path', 'teampass', 'passwordstate', 'pass',
 ]);
 
-function isAlnumChar(c: string | undefined): boolean {
-  return c !== undefined && /[\p{L}\p{N}]/u.test(c);
-}
-
 /**
  * Whether a credential-store value is a secret rather than a reference: a labelled secret ("password: …", "pwd=…"),
  * a URL carrying a password (`https://user:pw@host`), or a bare `user:password`. Linear in the value's length.
  */
 export function looksLikeSecret(value: string): boolean {
+  if (hasKeyShapedSecret(value)) return true;
   const v = value.trim().toLowerCase();
   if (hasLabelledSecret(v)) return true;
   const scheme = v.indexOf('://');
@@ -318,35 +317,42 @@ export function looksLikeSecret(value: string): boolean {
   return !STORE_SCHEMES.has(v.slice(0, colon));
 }
 
-/** Whether a text gives a secret after a label ("password: …", "PIN = …"). Linear in the text's length. */
+/**
+ * Whether a text gives a secret after a label ("password: …", "PIN = …", "pw: …", "Passwort: …", "The password is
+ * hunter2"; secrets.ts). Linear in the text's length.
+ */
 export function hasLabelledSecret(text: string): boolean {
-  const v = text.toLowerCase();
-  for (const label of SECRET_LABELS) {
-    for (let at = v.indexOf(label); at !== -1; at = v.indexOf(label, at + 1)) {
-      if (isAlnumChar(v[at - 1])) continue;
-      let next = at + label.length;
-      while (v[next] === ' ' || v[next] === '\t') next += 1;
-      if (v[next] === ':' || v[next] === '=') return true;
-    }
-  }
-  return false;
+  return labelledSecretIn(text);
 }
 
 /** The free-text fields of an account opening, where a pasted "password: …" would otherwise be stored. */
 const FREE_TEXT = /^(?:questionnaire\.[A-Za-z]+|group\.joinPolicy)$/u;
 
+/** Media links are fetched by approvers as given; a signed link's token is its purpose, not a pasted secret. */
+const MEDIA_URL = /^media\.\d+\.url$/u;
+
 /**
  * The dotted paths of every key, at any depth, that names a secret (`questionnaire.password`, `admins.0.pwd`,
- * `attestations.apiKey`) — everything but `credentialStore`, the reference to where access details are kept — and
- * `attestations.credentialStore` itself when its value is a secret rather than a reference. In document order.
+ * `attestations.apiKey`) — everything but `credentialStore`, the reference to where access details are kept — of
+ * every string value, whatever the kind, that holds a key-shaped secret (a token, a private key, an AWS key pair; the
+ * pair's halves may sit in two fields), of each free-text answer of an opening that gives a labelled secret
+ * ("password: …", "The password is …"), and `attestations.credentialStore` itself when its value is a secret rather
+ * than a reference. In document order. A brand post's text is not read for labelled secrets: a post may well say
+ * "Forgot your password? …"; a key in it is refused all the same.
  */
 export function credentialFields(body: unknown): string[] {
   const found: string[] = [];
+  const strings: Array<{ readonly path: string; readonly value: string }> = [];
+  // Every visited path's place in the document, so the value checks below report in document order too.
+  const order = new Map<string, number>();
   const seen = new Set<object>();
   const stack: Array<{ readonly value: unknown; readonly path: string; readonly secret: boolean }> = [{ value: body, path: '', secret: false }];
+  const opening = isRecord(body) && body.kind === 'account-opening';
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value, path } = item;
-    if (item.secret || (typeof value === 'string' && FREE_TEXT.test(path) && hasLabelledSecret(value))) found.push(path);
+    order.set(path, order.size);
+    if (item.secret) found.push(path);
+    else if (typeof value === 'string' && path !== '') strings.push({ path, value });
     if (typeof value !== 'object' || value === null || seen.has(value)) continue;
     seen.add(value);
     const children = Array.isArray(value)
@@ -357,9 +363,17 @@ export function credentialFields(body: unknown): string[] {
       if (child !== undefined) stack.push(child);
     }
   }
+  const store = `attestations.${CREDENTIAL_REFERENCE_KEY}`;
+  const awsKeyIdNearby = strings.some((s) => hasAwsKeyId(s.value));
+  for (const { path, value } of strings) {
+    if (path === store || MEDIA_URL.test(path)) continue;
+    const freeText = FREE_TEXT.test(path) || (opening && path === 'title');
+    if (hasKeyShapedSecret(value, awsKeyIdNearby) || (freeText && hasLabelledSecret(value))) found.push(path);
+  }
+  found.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   if (isRecord(body) && isRecord(body.attestations)) {
-    const store = body.attestations[CREDENTIAL_REFERENCE_KEY];
-    if (typeof store === 'string' && looksLikeSecret(store)) found.push(`attestations.${CREDENTIAL_REFERENCE_KEY}`);
+    const value = body.attestations[CREDENTIAL_REFERENCE_KEY];
+    if (typeof value === 'string' && (looksLikeSecret(value) || hasKeyShapedSecret(value, awsKeyIdNearby))) found.push(store);
   }
   return found;
 }
@@ -373,6 +387,14 @@ export function credentialProblem(path: string): string {
     return (
       `${path}: this looks like a password or a login, not a place — Signoff never stores credentials; ` +
       'give where the access details are kept instead (a reference such as a vault path, e.g. "vault:social/physics-x")'
+    );
+  }
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  if (!namesSecret(key) && !/^\d+$/u.test(key)) {
+    // Found by its value (a key, a token), not by its name: the field stays, the secret goes.
+    return (
+      `${path}: this gives a password, a key or a token — Signoff never stores credentials; remove it, and put where ` +
+      'the access details are kept (e.g. a vault path) in attestations.credentialStore'
     );
   }
   return (

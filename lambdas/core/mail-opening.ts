@@ -1,10 +1,11 @@
-import { checkAccountOpening, credentialFields, hasLabelledSecret, looksLikeSecret, MAX_ADMINS, QUESTION_KEYS, QUESTIONS } from './account-opening.js';
+import { checkAccountOpening, credentialFields, looksLikeSecret, MAX_ADMINS, QUESTION_KEYS, QUESTIONS } from './account-opening.js';
 import type { CheckBudget } from './check-budget.js';
 import type { Directory, Person } from './directory.js';
 import { ValidationError } from './errors.js';
 import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount } from './model.js';
 import { isPlatform, PLATFORMS } from './platforms.js';
 import { loadPreset, type Preset } from './presets.js';
+import { givesSecret, hasAwsKeyId } from './secrets.js';
 import { parseSubmission } from './submission.js';
 
 // Account openings by e-mail (README "By e-mail"): a mail from a directory member to open@{domain}. The subject is
@@ -145,10 +146,13 @@ interface Building {
 
 /**
  * Reads the labelled lines of an opening mail's body (quoted replies and signature already cut). Text before the
- * first label (a greeting) is not part of any value. Each line that gives a secret — a label naming one, or a value
- * with a labelled secret ("… password: …") — is listed in `secrets`, wherever it is.
+ * first label (a greeting) is not part of any value. Each line that gives a secret — a label naming one, a value with
+ * a labelled secret ("… password: …", "the password is …"), or a key-shaped value (a token, a private key, an AWS
+ * key pair; secrets.ts) — is listed in `secrets`, wherever it is.
  */
 export function readOpening(lines: readonly string[]): OpeningBody {
+  // An AWS key id on one line makes a 40-character secret on another the pair's second half.
+  const awsKeyIdNearby = lines.some((l) => hasAwsKeyId(l));
   const building = new Map<OpeningField, Building>();
   const secrets: SecretLine[] = [];
   let current: { readonly field: OpeningField; readonly label: string } | undefined;
@@ -163,7 +167,7 @@ export function readOpening(lines: readonly string[]): OpeningBody {
     const known = knownLabel(line);
     if (known !== undefined) {
       current = { field: known.field, label: known.label };
-      if (hasLabelledSecret(known.value)) secrets.push({ line: n, what: `the "${labelOf(known.field)}:" line`, field: known.field });
+      if (givesSecret(known.value, awsKeyIdNearby)) secrets.push({ line: n, what: `the "${labelOf(known.field)}:" line`, field: known.field });
       const b = building.get(known.field);
       if (b === undefined) building.set(known.field, { parts: known.value === '' ? [] : [known.value], line: n, repeated: false, gap: false, shape: known.shape });
       else {
@@ -181,7 +185,7 @@ export function readOpening(lines: readonly string[]): OpeningBody {
       secrets.push({ line: n, what: named });
       return;
     }
-    if (hasLabelledSecret(line)) {
+    if (givesSecret(line, awsKeyIdNearby)) {
       secrets.push(
         current === undefined
           ? { line: n, what: 'a line before the first label' }
@@ -263,7 +267,7 @@ function credentialReply(secrets: readonly SecretLine[]): string {
 
 /** The secrets of the mail: the body's lines, the subject, and what account-opening.ts finds in the candidate body. */
 function secretsOf(mail: OpeningMail, body: OpeningBody, candidate: Record<string, unknown>): SecretLine[] {
-  const found: SecretLine[] = hasLabelledSecret(mail.title) ? [{ line: undefined, what: 'the subject line' }] : [];
+  const found: SecretLine[] = givesSecret(mail.title) ? [{ line: undefined, what: 'the subject line' }] : [];
   found.push(...body.secrets);
   const reported = new Set(body.secrets.flatMap((s) => (s.field === undefined ? [] : [s.field])));
   // Every line of "Credentials kept in:", not only the one the request would keep: a login on the next line is one too.

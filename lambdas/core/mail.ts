@@ -5,6 +5,7 @@ import { checkBrandPost } from './checks.js';
 import { ValidationError } from './errors.js';
 import { decideOpening, yesNo } from './mail-opening.js';
 import type { BrandPostSubmission, RegistryAccount, Submission } from './model.js';
+import { hasAwsKeyId, hasKeyShapedSecret } from './secrets.js';
 import { MAX_MEDIA_ITEMS, parseSubmission } from './submission.js';
 
 // Mail intake (DESIGN.md "Mail intake"): a mail from a directory member to submit+{accountId}@{domain}
@@ -15,38 +16,22 @@ import { MAX_MEDIA_ITEMS, parseSubmission } from './submission.js';
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES = MAX_MEDIA_ITEMS;
 
-/** What the mail's transport says about its origin. */
+/** What the mail's transport says about its origin, for its From address (trustOf in mail-auth.ts). */
 export interface Trust {
   /** Spam or virus: dropped without a reply. */
   readonly drop: boolean;
-  /** DMARC PASS, or SPF and DKIM PASS (AWS); a loopback connection (local). */
+  /** DMARC PASS, or SPF or DKIM PASS aligned with the From domain (a receipt); a loopback connection (local). */
   readonly verified: boolean;
   readonly basis: string;
-}
-
-/** SES receipt verdicts (`Records[0].ses.receipt`). */
-export interface SesVerdicts {
-  readonly spfVerdict?: { readonly status: string } | undefined;
-  readonly dkimVerdict?: { readonly status: string } | undefined;
-  readonly dmarcVerdict?: { readonly status: string } | undefined;
-  readonly spamVerdict?: { readonly status: string } | undefined;
-  readonly virusVerdict?: { readonly status: string } | undefined;
-}
-
-export function trustFromSes(v: SesVerdicts): Trust {
-  const s = (x: { readonly status: string } | undefined) => x?.status ?? 'MISSING';
-  const basis = `SPF ${s(v.spfVerdict)}, DKIM ${s(v.dkimVerdict)}, DMARC ${s(v.dmarcVerdict)}, spam ${s(v.spamVerdict)}, virus ${s(v.virusVerdict)}`;
-  const drop = s(v.spamVerdict) === 'FAIL' || s(v.virusVerdict) === 'FAIL';
-  // SPF and DKIM may both pass for an attacker's own domain while From is spoofed; a DMARC FAIL says exactly
-  // that, so SPF+DKIM stand in only where DMARC gave no verdict (GRAY, missing).
-  const verified = s(v.dmarcVerdict) === 'PASS' || (s(v.dmarcVerdict) !== 'FAIL' && s(v.spfVerdict) === 'PASS' && s(v.dkimVerdict) === 'PASS');
-  return { drop, verified, basis };
 }
 
 /** The parts of a parsed mail (mailparser's ParsedMail) that intake reads. */
 export interface InboundMail {
   readonly messageId: string;
+  /** The sender: the one address of the one From header; undefined when there is not exactly one (fromProblem). */
   readonly from: string | undefined;
+  /** Why the From header does not name exactly one sender (mail-parse.ts fromProblem); undefined when it does. */
+  readonly fromProblem: string | undefined;
   /** Envelope recipients (SMTP RCPT TO, SES receipt recipients): where the mail was actually delivered. */
   readonly recipients: readonly string[];
   readonly subject: string;
@@ -64,6 +49,11 @@ export interface MediaToStore {
 export type MailDecision =
   /** Nothing is answered: spam, virus, or a sender who is not in the directory. */
   | { readonly action: 'drop'; readonly reason: string; readonly sender: string | undefined }
+  /**
+   * Nothing is answered, and the message is refused as malformed: its From header establishes no single sender.
+   * A transport that can still refuse it (SMTP) answers with a permanent error.
+   */
+  | { readonly action: 'refuse'; readonly reason: string; readonly sender: undefined }
   /** The sender is answered, nothing is submitted. */
   | { readonly action: 'reply'; readonly reason: string; readonly sender: string; readonly reply: string }
   /** A brand post (with its images to store) or an account opening (no media). */
@@ -166,16 +156,19 @@ export interface DecideOptions {
 }
 
 export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
-  const sender = mail.from?.trim().toLowerCase();
-  if (o.trust.drop) return { action: 'drop', reason: `spam or virus verdict (${o.trust.basis})`, sender };
-  const person = sender === undefined ? undefined : o.directory.personByEmail(sender);
-  if (person === undefined || sender === undefined) return { action: 'drop', reason: 'sender is not in the directory', sender };
+  if (o.trust.drop) return { action: 'drop', reason: `spam or virus verdict (${o.trust.basis})`, sender: mail.fromProblem === undefined ? mail.from?.trim().toLowerCase() : undefined };
+  // RFC 5322 §3.6: exactly one From header with exactly one address. Otherwise who sent it is not established, and
+  // neither address is answered: the member named beside a stranger did not write it.
+  if (mail.fromProblem !== undefined || mail.from === undefined) return { action: 'refuse', reason: `sender not established: ${mail.fromProblem ?? 'no From address'}`, sender: undefined };
+  const sender = mail.from.trim().toLowerCase();
+  const person = o.directory.personByEmail(sender);
+  if (person === undefined) return { action: 'drop', reason: 'sender is not in the directory', sender };
   if (!o.trust.verified) {
     return {
       action: 'reply',
       reason: `unverified origin (${o.trust.basis})`,
       sender,
-      reply: 'We could not verify that this mail came from you (its SPF/DKIM/DMARC checks did not pass), so nothing was submitted. Send it again from your institutional mail account.',
+      reply: 'We could not verify that this mail came from you (its SPF/DKIM/DMARC checks did not pass for the domain of its From address), so nothing was submitted. Send it again from your institutional mail account.',
     };
   }
 
@@ -196,6 +189,27 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
     };
   }
   const account = (target[1] ?? '').toLowerCase();
+
+  // A key or a token pasted into a post (an account's API token, a private key) is never stored nor sent to approvers.
+  // Labelled phrases are not looked for here: a post may well say "Forgot your password? …".
+  const lines = bodyLines(mail.text);
+  const awsKeyIdNearby = hasAwsKeyId(mail.subject) || lines.some((l) => hasAwsKeyId(l));
+  const secretAt = [
+    ...(hasKeyShapedSecret(mail.subject, awsKeyIdNearby) ? ['the subject line'] : []),
+    ...lines.flatMap((l, i) => (hasKeyShapedSecret(l, awsKeyIdNearby) ? [`line ${i + 1} of the body`] : [])),
+  ];
+  if (secretAt.length > 0) {
+    return {
+      action: 'reply',
+      reason: `credentials in the mail (${secretAt.length} line${secretAt.length === 1 ? '' : 's'})`,
+      sender,
+      reply: [
+        'Nothing was submitted: Signoff never stores passwords, keys or tokens, and this mail gives one. Remove it from:',
+        ...secretAt.map((w) => `  - ${w}`),
+        'and send the post again. A key or token that was sent by e-mail is best revoked and replaced.',
+      ].join('\n'),
+    };
+  }
 
   const images = mail.attachments.filter((a) => IMAGE_TYPES[a.contentType] !== undefined);
   const bytes = mail.attachments.reduce((n, a) => n + a.content.length, 0);

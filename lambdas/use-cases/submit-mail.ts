@@ -3,8 +3,9 @@ import type { Json } from '../core/audit-chain.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render.js';
-import { decideMail, type MediaToStore, type Trust } from '../core/mail.js';
-import { parseInboundMail } from '../core/mail-parse.js';
+import { decideMail, type MediaToStore } from '../core/mail.js';
+import { trustOf, type MailOrigin } from '../core/mail-auth.js';
+import { MAX_MIME_PARTS, mimeCensus, parseInboundMail } from '../core/mail-parse.js';
 import type { CheckBudget } from '../core/check-budget.js';
 import type { Submission } from '../core/model.js';
 import type { RegistryView } from '../shared/directory.js';
@@ -35,24 +36,78 @@ export interface MailPorts {
   audit(requestId: string, entry: { type: string; actor: string; data: { [key: string]: Json } }): Promise<unknown>;
 }
 
+/**
+ * Why a mail is refused as it stands: it will never be a request, however often it is delivered. A transport that
+ * can still refuse it answers with a permanent error (SMTP 5xx); SES has already taken it, so there it is audited.
+ */
+export type Refusal = 'too-many-parts' | 'unparseable' | 'sender-not-established';
+
 export type MailOutcome =
   | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'refused'; readonly refusal: Refusal; readonly reason: string }
   | { readonly outcome: 'dropped'; readonly reason: string }
   | { readonly outcome: 'answered'; readonly reason: string }
   | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean }
   | { readonly outcome: 'new-version'; readonly requestId: string; readonly version: number };
 
 
-export async function submitMail(raw: Buffer, envelopeRecipients: readonly string[], trust: Trust, ports: MailPorts, now: Date = new Date()): Promise<MailOutcome> {
-  const mail = await parseInboundMail(raw, envelopeRecipients);
+/** Recipients kept in an audit event: an envelope of thousands must not make the event too large to store. */
+const MAX_AUDITED_RECIPIENTS = 50;
+
+function sha256(value: Buffer | string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * Audits a refusal without the mail's content, under the request id its Message-ID gives — unless a mail with that
+ * Message-ID was handled before: then under its bytes', so that nobody can add events to a request's chain by
+ * sending garbage with that request's Message-ID. Not marked answered: the same bytes again are refused again.
+ */
+async function refuse(
+  ports: MailPorts,
+  ids: { readonly messageId: string; readonly byBytes: string },
+  recipients: readonly string[],
+  refusal: Refusal,
+  reason: string,
+  trust: string | undefined,
+): Promise<MailOutcome> {
+  const taken = ids.messageId !== ids.byBytes && (await ports.answered(sha256(ids.messageId)));
+  const messageId = taken ? ids.byBytes : ids.messageId;
+  await ports.audit(requestIdFor('mail', messageId), {
+    type: 'mail.rejected',
+    actor: 'unknown',
+    data: { messageIdHash: sha256(messageId), reason, refusal, ...(trust === undefined ? {} : { trust }), recipients: recipients.slice(0, MAX_AUDITED_RECIPIENTS), replied: false },
+  });
+  return { outcome: 'refused', refusal, reason };
+}
+
+export async function submitMail(raw: Buffer, envelopeRecipients: readonly string[], origin: MailOrigin, ports: MailPorts, now: Date = new Date()): Promise<MailOutcome> {
   // A mail without a Message-ID is keyed by its bytes, so a redelivery is still recognised.
-  const messageId = mail.messageId || `<${createHash('sha256').update(raw).digest('hex')}@signoff.invalid>`;
-  const messageIdHash = createHash('sha256').update(messageId).digest('hex');
+  const byBytes = `<${sha256(raw)}@signoff.invalid>`;
+  // Counted before anything is parsed: mailparser would decode every one of thousands of parts first.
+  const census = await mimeCensus(raw);
+  if (census.exceeded === 'parts') {
+    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'too-many-parts', `more than ${MAX_MIME_PARTS} MIME parts`, undefined);
+  }
+  if (census.exceeded === 'header') {
+    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'unparseable', 'a MIME header block over 1 MiB', undefined);
+  }
+  let mail: Awaited<ReturnType<typeof parseInboundMail>>;
+  try {
+    mail = await parseInboundMail(raw, envelopeRecipients);
+  } catch {
+    // The same bytes fail the same way every time: a refusal, not a failure to retry.
+    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'unparseable', 'the message could not be parsed as MIME', undefined);
+  }
+  const messageId = mail.messageId || byBytes;
+  const messageIdHash = sha256(messageId);
   if (await ports.answered(messageIdHash)) return { outcome: 'duplicate' };
 
   const requestId = requestIdFor('mail', messageId);
   const { directory, registry } = await ports.directory();
+  const trust = trustOf(origin, mail.from);
   const decision = decideMail(mail, { directory, registry, trust, now, mediaBaseUrl: ports.mediaBaseUrl, budget: ports.checkBudget });
+  if (decision.action === 'refuse') return refuse(ports, { messageId, byBytes }, mail.recipients, 'sender-not-established', decision.reason, trust.basis);
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 
@@ -61,7 +116,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
     await ports.audit(requestId, {
       type: 'mail.rejected',
       actor: decision.sender ?? 'unknown',
-      data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: [...mail.recipients], replied: decision.action === 'reply' },
+      data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS), replied: decision.action === 'reply' },
     });
     if (decision.action === 'reply') {
       await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text: decision.reply, html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`, ...thread });
@@ -101,7 +156,7 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   const accepted = await ports.accept({
     channel: 'mail',
     idempotencyKey: messageId,
-    bodyHash: createHash('sha256').update(raw).digest('hex'),
+    bodyHash: sha256(raw),
     submission: decision.submission,
     thread: { messageId, references: thread.references },
     now,

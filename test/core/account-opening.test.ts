@@ -941,3 +941,68 @@ describe('parseAccountOpening refuses credentials when called directly', () => {
     expect(problems[1]).toContain('Signoff never stores credentials');
   });
 });
+
+describe('credentialFields: secrets written as people write them (issue #11)', () => {
+  const alnum = (seed: string, length: number): string => seed.repeat(Math.ceil(length / seed.length)).slice(0, length);
+  const GITHUB = `${'gh'}p_${alnum('R8kz2Lw9Qm4T', 36)}`;
+  const AWS_KEY_ID = `${'AK'}IA${'Q3EGRIXB7TNPLZ5F'}`;
+  const AWS_SECRET = `wJalrXUtnFEMI/K7MDENG/${alnum('bPxRfiCY9kEq', 18)}`;
+
+  it.each([
+    ['a sentence', 'Ada runs it. The password is hunter2'],
+    ['a short label', 'Ada runs it, pw: sesame'],
+    ['German', 'Ada betreut es. Passwort: Sommer'],
+    ['French', 'Ada le gère, mot de passe : soleil'],
+    ['Dutch', 'Ada beheert het, wachtwoord: zomer'],
+    ['a full-width colon', 'Ada runs it, password：hunter2'],
+    ['an AWS key pair', `The scheduler uses ${AWS_KEY_ID} with ${AWS_SECRET}`],
+    ['a GitHub token', `Deploys use ${GITHUB}`],
+  ])('finds %s in an answer, naming the answer', (_name, answer) => {
+    // Act
+    const paths = credentialFields({ ...validBody(), questionnaire: { ...ANSWERS, resources: answer } });
+
+    // Assess
+    expect(paths).toEqual(['questionnaire.resources']);
+    expect(credentialProblem(paths[0] ?? '')).not.toContain(answer.slice(-6));
+  });
+
+  it('finds a labelled secret in an opening\'s title, and a key in any field of any kind', () => {
+    expect(credentialFields({ ...validBody(), title: 'Bluesky, the password is Hunter2' })).toEqual(['title']);
+    expect(credentialFields({ ...validBody(), handle: GITHUB })).toEqual(['handle']);
+    expect(credentialFields({ kind: 'brand-post', title: 'Open day', text: `Token ${GITHUB}` })).toEqual(['text']);
+  });
+
+  it('finds the two halves of an AWS key pair in two fields, and names the secret\'s', () => {
+    const paths = credentialFields({ ...validBody(), questionnaire: { ...ANSWERS, resources: `Key id ${AWS_KEY_ID}`, evaluation: `Secret ${AWS_SECRET}` } });
+    expect(paths).toEqual(['questionnaire.evaluation']);
+  });
+
+  it('refuses a key given as the credential store', () => {
+    expect(credentialFields({ ...validBody(), attestations: { smmAdmin: true, credentialStore: GITHUB } })).toEqual(['attestations.credentialStore']);
+  });
+
+  it('explains a value found by its shape without calling the field itself forbidden', () => {
+    expect(credentialProblem('text')).toBe('text: this gives a password, a key or a token — Signoff never stores credentials; remove it, and put where the access details are kept (e.g. a vault path) in attestations.credentialStore');
+    expect(credentialProblem('attestations.apiKey')).toContain('remove this field');
+  });
+
+  it.each([
+    ['the password policy', 'The password policy of the IT office applies; passwords are rotated.'],
+    ['a PIN-code workshop', 'Ada and Bob, after our PIN-code workshop.'],
+    ['a token of appreciation', 'Flowers as a token of appreciation for the IT team.'],
+    ['a hardware token', 'Each admin has a hardware token.'],
+    ['a password kept elsewhere', 'The password is kept in the team vault.'],
+  ])('leaves an answer about %s alone', (_name, answer) => {
+    expect(credentialFields({ ...validBody(), questionnaire: { ...ANSWERS, resources: answer } })).toEqual([]);
+  });
+
+  it('leaves a vault path in the credential store, and a brand post saying "password:", alone', () => {
+    expect(credentialFields({ ...validBody(), attestations: { smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky', commentPolicy: true } })).toEqual([]);
+    expect(credentialFields({ kind: 'brand-post', title: 'IT tips', text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset' })).toEqual([]);
+  });
+
+  it('leaves a signed media link alone: its token is what lets approvers fetch it', () => {
+    const jwt = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":"img"}').toString('base64url')}.${alnum('SflKxwRJSMeKKF2QT4fw', 43)}`;
+    expect(credentialFields({ kind: 'brand-post', media: [{ type: 'image', url: `https://cdn.example.org/a.jpg?token=${jwt}` }] })).toEqual([]);
+  });
+});

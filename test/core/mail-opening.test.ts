@@ -51,6 +51,7 @@ function mail(overrides: Partial<InboundMail> = {}): InboundMail {
   return {
     messageId: '<opening.0001@mail.example.org>',
     from: 'alan@example.org',
+    fromProblem: undefined,
     recipients: ['open@example.org'],
     subject: 'Physics on Bluesky',
     text: body(),
@@ -476,5 +477,47 @@ describe('decideMail: an opening that gives a credential', () => {
     expect(reply).toContain('line 2: the "Project:" line');
     expect(reply).toContain('line 3: a line of the "Project:" answer');
     expect(reply).not.toContain('Add a line');
+  });
+});
+
+describe('decideMail: an opening that gives a secret the old detector missed (issue #11)', () => {
+  const alnum = (seed: string, length: number): string => seed.repeat(Math.ceil(length / seed.length)).slice(0, length);
+  const AWS_KEY_ID = `${'AK'}IA${'Q3EGRIXB7TNPLZ5F'}`;
+  const AWS_SECRET = `wJalrXUtnFEMI/K7MDENG/${alnum('bPxRfiCY9kEq', 18)}`;
+  const GITHUB = `${'gh'}p_${alnum('R8kz2Lw9Qm4T', 36)}`;
+
+  it.each([
+    ['a sentence on a continuation line', 'Resources: Ada runs it.\nThe password is Hunter2-q1', 'Hunter2-q1', 'a line of the "Resources:" answer'],
+    ['"pw:" in an answer', 'Resources: Ada runs it, pw: Sesame-q2', 'Sesame-q2', 'the "Resources:" line'],
+    ['a "Passwort:" line', 'Passwort: Kennwort-q3', 'Kennwort-q3', '"Passwort:"'],
+    ['"mot de passe :" in an answer', 'Resources: Ada le gère, mot de passe : Soleil-q4', 'Soleil-q4', 'the "Resources:" line'],
+    ['a "Wachtwoord:" line', 'Wachtwoord: Zomer-q5', 'Zomer-q5', '"Wachtwoord:"'],
+    ['a full-width colon', 'Resources: Ada runs it, password：Fullwidth-q6', 'Fullwidth-q6', 'the "Resources:" line'],
+    ['an AWS key pair over two lines', `Resources: The scheduler uses ${AWS_KEY_ID}\nwith ${AWS_SECRET}`, AWS_SECRET, 'a line of the "Resources:" answer'],
+    ['a GitHub token', `Resources: Deploys use ${GITHUB}`, GITHUB, 'the "Resources:" line'],
+  ])('refuses %s, naming the line without the value', (_name, lines, secret, named) => {
+    // Prepare
+    const text = body({ leave: lines.startsWith('Resources:') ? ['Resources'] : [], extra: [lines] });
+
+    // Act
+    const decision = decide(mail({ text }));
+
+    // Assess
+    const reply = replyOf(decision);
+    expect(reply).toContain('Signoff never stores passwords or other credentials');
+    expect(reply).toContain(named);
+    expect(reply).not.toContain(secret);
+    expect(reasonOf(decision)).not.toContain(secret);
+  });
+
+  it('takes an opening that only talks about passwords, PINs and tokens', () => {
+    // Prepare
+    const text = body({ replace: { Resources: 'Ada and Bob, after our PIN-code workshop; the password policy applies; a token of appreciation for IT.' } });
+
+    // Act
+    const decision = decide(mail({ text }));
+
+    // Assess
+    expect(decision.action).toBe('submit');
   });
 });

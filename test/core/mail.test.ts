@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { SESEvent, SESReceipt } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { sesOrigin } from '../../lambdas/adapters/ses-receipt.js';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/directory.js';
-import { bodyLines, decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, trustFromSes, type InboundMail, type MailDecision, type MediaToStore, type Trust } from '../../lambdas/core/mail.js';
+import { bodyLines, decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, type InboundMail, type MailDecision, type MediaToStore, type Trust } from '../../lambdas/core/mail.js';
+import { trustOf } from '../../lambdas/core/mail-auth.js';
+import { sesFixture, sesFrom, sesStored } from '../fixtures/ses.js';
 import type { BrandPostSubmission, RegistryAccount } from '../../lambdas/core/model.js';
 
 // Mail intake rules (DESIGN.md "Mail intake"): what a parsed mail becomes, before anything is sent or stored.
@@ -11,11 +13,11 @@ function loadDirectory(): Directory {
   return parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
 }
 
-function sesReceipt(name: string): SESReceipt {
-  const event = JSON.parse(readFileSync(new URL(`../fixtures/ses/${name}.json`, import.meta.url), 'utf8')) as SESEvent;
-  const record = event.Records[0];
-  if (record === undefined) throw new Error(`fixture ${name} has no record`);
-  return record.ses.receipt;
+/** The trust SES's receipt gives the fixture's mail: its verdicts and SES's Authentication-Results, for its From. */
+function sesTrust(name: string): Trust {
+  const f = sesFixture(name);
+  const message = Buffer.from(`From: ${f.mail.commonHeaders.from?.[0] ?? ''}\r\nTo: submit+physics-x@example.org\r\nSubject: Fixture\r\n\r\nBody\r\n`);
+  return trustOf(sesOrigin(f, sesStored(f, message)), sesFrom(f));
 }
 
 const file = loadDirectory();
@@ -40,6 +42,7 @@ function inbound(overrides: Partial<InboundMail> = {}): InboundMail {
   return {
     messageId: '<CAHk3unit.0001@mail.example.org>',
     from: 'ada@example.org',
+    fromProblem: undefined,
     recipients: ['submit+physics-x@example.org'],
     subject: 'Physics Open Day',
     text: 'Join us on Saturday for the Physics Open Day!',
@@ -201,72 +204,54 @@ describe('mediaKey', () => {
   });
 });
 
-describe('trustFromSes', () => {
+describe('the trust of SES receipts (sesOrigin, trustOf)', () => {
   it.each([
     ['dmarc-fail', { drop: false, verified: false }],
     ['spf-pass-dmarc-fail', { drop: false, verified: false }],
     ['dmarc-pass', { drop: false, verified: true }],
     ['spf-dkim-pass-no-dmarc', { drop: false, verified: true }],
+    ['spf-dkim-pass-unaligned', { drop: false, verified: false }],
+    ['dkim-aligned-esp', { drop: false, verified: true }],
+    ['spf-aligned-subdomain', { drop: false, verified: true }],
     ['spam-fail', { drop: true, verified: true }],
     ['virus-fail', { drop: true, verified: true }],
     ['unknown-sender', { drop: false, verified: true }],
     ['no-account', { drop: false, verified: true }],
-  ])('reads the verdicts of %s', (name, expected) => {
-    // Prepare
-    const receipt = sesReceipt(name);
-
+  ])('reads %s', (name, expected) => {
     // Act
-    const trust = trustFromSes(receipt);
+    const trust = sesTrust(name);
 
     // Assess
     expect({ drop: trust.drop, verified: trust.verified }).toEqual(expected);
   });
 
-  it('names every verdict in its basis', () => {
-    // Prepare
-    const receipt = sesReceipt('spf-dkim-pass-no-dmarc');
-
+  it('names every verdict, and the domains SPF and DKIM passed for, in its basis', () => {
     // Act
-    const trust = trustFromSes(receipt);
+    const aligned = sesTrust('spf-dkim-pass-no-dmarc');
+    const unaligned = sesTrust('spf-dkim-pass-unaligned');
 
     // Assess
-    expect(trust.basis).toBe('SPF PASS, DKIM PASS, DMARC GRAY, spam PASS, virus PASS');
-  });
-
-  it('trusts nothing when the verdicts are missing', () => {
-    // Act
-    const trust = trustFromSes({});
-
-    // Assess
-    expect(trust).toEqual({ drop: false, verified: false, basis: 'SPF MISSING, DKIM MISSING, DMARC MISSING, spam MISSING, virus MISSING' });
-  });
-
-  it('does not verify SPF PASS alone, nor DKIM PASS alone, without DMARC PASS', () => {
-    // Act
-    const spfOnly = trustFromSes({ spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'GRAY' }, dmarcVerdict: { status: 'GRAY' } });
-    const dkimOnly = trustFromSes({ spfVerdict: { status: 'FAIL' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'GRAY' } });
-
-    // Assess
-    expect(spfOnly.verified).toBe(false);
-    expect(dkimOnly.verified).toBe(false);
+    expect(aligned.basis).toBe('SPF PASS (example.org: aligned), DKIM PASS (example.org: aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org');
+    expect(unaligned.basis).toBe('SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org');
   });
 });
 
 describe('decideMail: who is answered', () => {
   it('drops a spam verdict without a reply', () => {
     // Prepare
-    const trust = trustFromSes(sesReceipt('spam-fail'));
+    const trust = sesTrust('spam-fail');
 
     // Act
     const decision = decide(inbound(), trust);
 
     // Assess
-    expect(decision).toEqual({ action: 'drop', reason: 'spam or virus verdict (SPF PASS, DKIM PASS, DMARC PASS, spam FAIL, virus PASS)', sender: 'ada@example.org' });
+    expect(decision).toEqual({ action: 'drop', reason: `spam or virus verdict (${trust.basis})`, sender: 'ada@example.org' });
+    expect(trust.basis).toContain('spam FAIL');
   });
 
   it('drops a virus verdict without a reply', () => {
     // Prepare
-    const trust = trustFromSes(sesReceipt('virus-fail'));
+    const trust = sesTrust('virus-fail');
 
     // Act
     const decision = decide(inbound(), trust);
@@ -284,13 +269,24 @@ describe('decideMail: who is answered', () => {
     expect(decision).toEqual({ action: 'drop', reason: 'sender is not in the directory', sender: 'mallory@elsewhere.example' });
   });
 
-  it('drops a mail without a From address', () => {
+  it('refuses a mail without a From address, answering nobody', () => {
     // Act
-    const decision = decide(inbound({ from: undefined }));
+    const decision = decide(inbound({ from: undefined, fromProblem: 'no From header' }));
 
     // Assess
-    expect(decision).toEqual({ action: 'drop', reason: 'sender is not in the directory', sender: undefined });
+    expect(decision).toEqual({ action: 'refuse', reason: 'sender not established: no From header', sender: undefined });
   });
+
+  it.each(['2 From headers', 'the From header names 2 addresses', 'the From header is not one plain address'])(
+    'refuses a mail whose From is "%s", even when its parsed address is a directory member\'s',
+    (problem) => {
+      // Act
+      const decision = decide(inbound({ from: 'ada@example.org', fromProblem: problem }));
+
+      // Assess: no reply to the member (she did not write it), nothing submitted
+      expect(decision).toEqual({ action: 'refuse', reason: `sender not established: ${problem}`, sender: undefined });
+    },
+  );
 
   it('answers a known sender whose mail is not verified, submitting nothing', () => {
     // Act
@@ -601,7 +597,7 @@ describe('fixes found in review', () => {
   });
 
   it('does not count SPF and DKIM PASS as verified when DMARC FAILs (a spoofed From)', () => {
-    const trust = trustFromSes({ spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'FAIL' }, spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' } });
+    const trust = sesTrust('spf-pass-dmarc-fail');
     expect(trust.verified).toBe(false);
     expect(decide(inbound(), trust).action).toBe('reply');
   });
@@ -615,5 +611,30 @@ describe('fixes found in review', () => {
   it('reads the account from the envelope only: a submit+ address in a header is not where the mail was delivered', () => {
     const decision = decide(inbound({ recipients: ['comms@example.org'] }));
     expect(replyOf(decision)).toContain('submit+physics-x@example.org');
+  });
+});
+
+describe('decideMail: a brand post by mail that holds a key or a token (issue #11)', () => {
+  const token = `${'gh'}p_${'R8kz2Lw9Qm4T'.repeat(3)}`;
+
+  it('submits nothing and names the line, never the token', () => {
+    // Act
+    const decision = decide(inbound({ text: `Our new bot posts for us.\nIt uses ${token} for now.` }));
+
+    // Assess
+    expect(decision.action).toBe('reply');
+    const reply = replyOf(decision);
+    expect(reply).toContain('Signoff never stores passwords, keys or tokens');
+    expect(reply).toContain('line 2 of the body');
+    expect(reply).not.toContain(token);
+    expect(decision.action === 'reply' ? decision.reason : '').toBe('credentials in the mail (1 line)');
+  });
+
+  it('names the subject line', () => {
+    expect(replyOf(decide(inbound({ subject: `Token ${token}` })))).toContain('  - the subject line');
+  });
+
+  it('still takes a post that talks about passwords', () => {
+    expect(decide(inbound({ text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset' })).action).toBe('submit');
   });
 });

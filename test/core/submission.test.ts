@@ -407,3 +407,23 @@ describe('parseSubmission: account openings', () => {
     expect(problemsOf({ kind: 'something-else', secret: 's' }).map((p) => p.slice(0, p.indexOf(':')))).toEqual(['secret']);
   });
 });
+
+describe('parseSubmission refuses keys and tokens in every kind (issue #11)', () => {
+  const token = `${'xo'}xb-281493705512-482193376511-${'aZ3kQ9mT2vX7'.repeat(2)}`;
+
+  it('refuses a brand post whose text holds a token, naming the field and never the token', () => {
+    // Act
+    const problems = problemsOf({ ...validBody(), text: `Posting via the bot, ${token}` });
+
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^text: this gives a password, a key or a token/u);
+    expect(problems.join('\n')).not.toContain(token);
+  });
+
+  it('refuses an account opening whose answer says "The password is …", before any other problem', () => {
+    const problems = problemsOf({ kind: 'account-opening', submitter: 'ada@example.org', questionnaire: { resources: 'The password is hunter2' } });
+    expect(problems).toEqual([expect.stringMatching(/^questionnaire\.resources: this answer gives a password/u)]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+});

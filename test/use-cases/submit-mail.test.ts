@@ -5,7 +5,11 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { describe, expect, it } from 'vitest';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/directory.js';
 import { requestIdFor } from '../../lambdas/core/ids.js';
-import { mediaKey, trustFromSes, type MediaToStore } from '../../lambdas/core/mail.js';
+import { sesOrigin } from '../../lambdas/adapters/ses-receipt.js';
+import { mediaKey, type MediaToStore } from '../../lambdas/core/mail.js';
+import { LOOPBACK, trustOf } from '../../lambdas/core/mail-auth.js';
+import { MAX_MIME_PARTS } from '../../lambdas/core/mail-parse.js';
+import { sesFrom, sesStored } from '../fixtures/ses.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import { QUESTION_KEYS } from '../../lambdas/core/account-opening.js';
 import { QUESTION_LABELS } from '../../lambdas/core/mail-opening.js';
@@ -40,12 +44,12 @@ function fixture(name: string): Fixture {
   return { mail: record.ses.mail, receipt: record.ses.receipt };
 }
 
-/** The raw MIME SES stored for the fixture: its From, To, Subject, Message-ID and Date, with a PNG attached. */
+/** The raw MIME SES stored for the fixture: SES's headers on top of its From, To, Subject, Message-ID and Date, with a PNG attached. */
 async function rawMime(f: Fixture, imageOrThread: Buffer | { references: string; inReplyTo: string } = PNG): Promise<Buffer> {
   const h = f.mail.commonHeaders;
   const image = Buffer.isBuffer(imageOrThread) ? imageOrThread : PNG;
   const thread = Buffer.isBuffer(imageOrThread) ? {} : imageOrThread;
-  return new MailComposer({
+  const message = await new MailComposer({
     ...thread,
     from: h.from?.[0] ?? f.mail.source,
     to: h.to ?? f.mail.destination,
@@ -57,6 +61,7 @@ async function rawMime(f: Fixture, imageOrThread: Buffer | { references: string;
   })
     .compile()
     .build();
+  return sesStored(f, message);
 }
 
 type SentMail = Parameters<MailPorts['sendMail']>[0];
@@ -147,7 +152,7 @@ describe('submitMail: mail that makes no request', () => {
     const messageId = f.mail.commonHeaders.messageId;
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(result.outcome).toBe(outcome);
@@ -175,7 +180,7 @@ describe('submitMail: mail that makes no request', () => {
     const messageId = f.mail.commonHeaders.messageId;
 
     // Act
-    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(calls.sendMail).toHaveLength(1);
@@ -189,7 +194,7 @@ describe('submitMail: mail that makes no request', () => {
     expect(reply?.text.length).toBeLessThan(300);
     expect(reply?.text).not.toContain(BODY_PHRASE);
     expect(calls.audit[0]?.entry.actor).toBe('ada@example.org');
-    expect(calls.audit[0]?.entry.data['reason']).toBe(`unverified origin (${trustFromSes(f.receipt).basis})`);
+    expect(calls.audit[0]?.entry.data['reason']).toBe(`unverified origin (${trustOf(sesOrigin(f, raw), sesFrom(f)).basis})`);
   });
 
   it('no-account: the reply names the submit+ address of the sender’s account', async () => {
@@ -199,7 +204,7 @@ describe('submitMail: mail that makes no request', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(calls.sendMail[0]?.to).toEqual(['ada@example.org']);
@@ -214,7 +219,7 @@ describe('submitMail: mail that makes no request', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(calls.sendMail[0]?.to).toEqual(['ada@example.org']);
@@ -229,7 +234,7 @@ describe('submitMail: mail that makes no request', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(calls.sendMail).toEqual([]);
@@ -238,7 +243,7 @@ describe('submitMail: mail that makes no request', () => {
 });
 
 describe('submitMail: verified mail from a poster', () => {
-  it.each(['dmarc-pass', 'spf-dkim-pass-no-dmarc'])('%s: is accepted once, with its image stored and the thread recorded for the acknowledgement', async (name) => {
+  it.each(['dmarc-pass', 'spf-dkim-pass-no-dmarc', 'dkim-aligned-esp', 'spf-aligned-subdomain'])('%s: is accepted once, with its image stored and the thread recorded for the acknowledgement', async (name) => {
     // Prepare
     const f = fixture(name);
     const raw = await rawMime(f);
@@ -248,7 +253,7 @@ describe('submitMail: verified mail from a poster', () => {
     const key = mediaKey(PNG, 'image/png');
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'submitted', requestId, created: true });
@@ -281,7 +286,7 @@ describe('submitMail: redelivery', () => {
     const f = fixture('duplicate');
     const raw = await rawMime(f);
     const { ports, calls } = fakePorts();
-    const trust = trustFromSes(f.receipt);
+    const trust = sesOrigin(f, raw);
     const first = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
 
     // Act
@@ -302,7 +307,7 @@ describe('submitMail: redelivery', () => {
     const f = fixture('dmarc-fail');
     const raw = await rawMime(f);
     const { ports, calls } = fakePorts();
-    const trust = trustFromSes(f.receipt);
+    const trust = sesOrigin(f, raw);
     await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
 
     // Act
@@ -324,7 +329,7 @@ describe('submitMail: replies in a request\'s thread', () => {
     const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', status: 'changes-requested', outcome: 'changes-requested' }]]));
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'new-version', requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', version: 2 });
@@ -338,7 +343,7 @@ describe('submitMail: replies in a request\'s thread', () => {
     const raw = await rawMime(f, { references: original, inReplyTo: original });
     const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_BBBBBBBBBBBBBBBBBBBBBBBB', status: 'awaiting-approval' }]]));
 
-    const result = await submitMail(raw, f.receipt.recipients, trustFromSes(f.receipt), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
     expect(result.outcome).toBe('answered');
     expect(calls.newVersion).toEqual([]);
@@ -348,7 +353,6 @@ describe('submitMail: replies in a request\'s thread', () => {
 });
 
 describe('submitMail: account openings to open@', () => {
-  const LOOPBACK = { drop: false, verified: true, basis: 'local loopback connection' };
   const SECRET = 'hunter2-Correct-Horse';
   const ANSWER_PHRASE = 'Physics Department outreach programme';
   const ANSWERS: Readonly<Record<string, string>> = {
@@ -451,7 +455,7 @@ describe('submitMail: account openings to open@', () => {
       entry: {
         type: 'mail.rejected',
         actor: 'alan@example.org',
-        data: { messageIdHash: sha256(messageId), reason: 'credentials in the mail (1 line)', trust: LOOPBACK.basis, recipients: ['open@example.org'], replied: true },
+        data: { messageIdHash: sha256(messageId), reason: 'credentials in the mail (1 line)', trust: 'local loopback connection', recipients: ['open@example.org'], replied: true },
       },
     });
     const logged = JSON.stringify(calls.audit);
@@ -515,5 +519,123 @@ describe('submitMail: account openings to open@', () => {
       { requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD', entry: { type: 'mail.rejected', actor: 'alan@example.org', data: { messageIdHash: sha256(messageId), reason: 'not a new version: ValidationError' } } },
     ]);
     expect(calls.markAnswered).toEqual([sha256(messageId)]);
+  });
+});
+
+describe('submitMail: who sent it must be established (issue #11)', () => {
+  /** A message as sent, with the headers given, before SES adds its own. */
+  function sent(headers: readonly string[], body = BODY): Buffer {
+    return Buffer.from(`${headers.join('\r\n')}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`);
+  }
+
+  it('spf-dkim-pass-unaligned: SPF and DKIM PASS for the sender\'s own domain do not make it the From address\'s mail', async () => {
+    // Prepare
+    const f = fixture('spf-dkim-pass-unaligned');
+    const raw = await rawMime(f);
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+
+    // Assess: nothing accepted; the address in From is told its name was used (as for any unverified mail)
+    expect(result.outcome).toBe('answered');
+    expect(calls.accept).toEqual([]);
+    expect(calls.putMedia).toEqual([]);
+    expect(calls.sendMail[0]?.text).toContain('could not verify that this mail came from you');
+    expect(calls.audit[0]?.entry.data['reason']).toBe('unverified origin (SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org)');
+  });
+
+  it('takes no Authentication-Results from the mail itself: a forged "amazonses.com; dmarc=pass" lower down changes nothing', async () => {
+    // Prepare: the sender wrote their own, SES's is on top
+    const f = fixture('spf-dkim-pass-unaligned');
+    const forged = 'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org';
+    const raw = sesStored(f, sent([forged, 'From: Ada Lovelace <ada@example.org>', 'To: submit+physics-x@example.org', 'Subject: Forged results', `Message-ID: ${f.mail.commonHeaders.messageId}`]));
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+
+    // Assess
+    expect(result.outcome).toBe('answered');
+    expect(calls.accept).toEqual([]);
+  });
+
+  it.each([
+    ['two From headers', ['From: Mallory <mallory@evil.example>', 'From: Ada Lovelace <ada@example.org>'], '2 From headers'],
+    ['one From naming a member, then a stranger', ['From: ada@example.org, mallory@evil.example'], 'the From header names 2 addresses'],
+  ])('%s: refused, nobody answered, audited as from no one and without content', async (_name, from, problem) => {
+    // Prepare: SES's verdicts all PASS (DMARC for example.org), so only the From rule stands in the way
+    const f = fixture('dmarc-pass');
+    const messageId = f.mail.commonHeaders.messageId;
+    const raw = sesStored(f, sent([...from, 'To: submit+physics-x@example.org', 'Subject: Open day next Saturday', `Message-ID: ${messageId}`]));
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'refused', refusal: 'sender-not-established', reason: `sender not established: ${problem}` });
+    expect(calls.accept).toEqual([]);
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', messageId));
+    expect(calls.audit[0]?.entry).toMatchObject({ type: 'mail.rejected', actor: 'unknown', data: { messageIdHash: sha256(messageId), refusal: 'sender-not-established', replied: false } });
+    expect(JSON.stringify(calls.audit)).not.toContain(BODY_PHRASE);
+    expect(JSON.stringify(calls.audit)).not.toContain('Open day next Saturday');
+    // not marked answered: the same bytes again are refused again, not taken for a handled duplicate
+    expect(calls.markAnswered).toEqual([]);
+  });
+
+  it('refuses a mail with more MIME parts than the limit before parsing it, audited under its Message-ID', async () => {
+    // Prepare
+    const f = fixture('dmarc-pass');
+    const messageId = f.mail.commonHeaders.messageId;
+    const parts = Array.from({ length: MAX_MIME_PARTS }, (_, i) => ['--b', `Content-Type: text/plain; name="p${i}.txt"`, '', `${BODY_PHRASE} ${i}`].join('\r\n'));
+    const raw = sesStored(f, Buffer.from([`From: ada@example.org`, `Message-ID: ${messageId}`, 'Subject: Many parts', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', ...parts, '--b--', ''].join('\r\n')));
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'refused', refusal: 'too-many-parts', reason: `more than ${MAX_MIME_PARTS} MIME parts` });
+    expect(calls.accept).toEqual([]);
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit.map((a) => [a.requestId, a.entry.type, a.entry.actor])).toEqual([[requestIdFor('mail', messageId), 'mail.rejected', 'unknown']]);
+    expect(JSON.stringify(calls.audit)).not.toContain(BODY_PHRASE);
+  });
+
+  it('keys a refused mail without a Message-ID by its bytes', async () => {
+    // Prepare
+    const raw = sent(['From: ada@example.org', 'From: mallory@evil.example', 'Subject: No id']);
+    const { ports, calls } = fakePorts();
+
+    // Act
+    await submitMail(raw, ['submit+physics-x@example.org'], LOOPBACK, ports, NOW);
+
+    // Assess
+    expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', `<${sha256(raw.toString('latin1'))}@signoff.invalid>`));
+  });
+
+  it('audits a refused mail reusing a handled mail\'s Message-ID under its bytes, not in that request\'s chain', async () => {
+    // Prepare: Ada's mail was handled; then garbage with two From headers comes with its Message-ID
+    const f = fixture('dmarc-pass');
+    const messageId = f.mail.commonHeaders.messageId;
+    const { ports, calls } = fakePorts();
+    const first = await rawMime(f);
+    await submitMail(first, f.receipt.recipients, sesOrigin(f, first), ports, NOW);
+    const raw = sesStored(f, sent(['From: mallory@evil.example', 'From: ada@example.org', `Message-ID: ${messageId}`, 'Subject: x']));
+
+    // Act
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+
+    // Assess: refused; the duplicate check answers first for a parsed mail, so try a census refusal too
+    expect(result).toEqual({ outcome: 'duplicate' });
+    const many = sesStored(f, Buffer.from([`Message-ID: ${messageId}`, 'Content-Type: multipart/mixed; boundary="b"', '', ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'), '--b--', ''].join('\r\n')));
+    const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, NOW);
+    expect(refused.outcome).toBe('refused');
+    const refusal = calls.audit.find((a) => a.entry.type === 'mail.rejected');
+    expect(refusal?.requestId).toBe(requestIdFor('mail', `<${sha256(many.toString('latin1'))}@signoff.invalid>`));
+    expect(refusal?.requestId).not.toBe(requestIdFor('mail', messageId));
   });
 });

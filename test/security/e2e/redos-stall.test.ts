@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TEXT_CHARS } from '../../lambdas/core/submission.js';
-import { signedHeaders } from '../../local/webhook-client.js';
-import { Stack, WEBHOOK_SECRET, samplePost, waitFor } from '../e2e/stack.js';
-import { paddedText } from '../fixtures/adversarial.js';
+import { MAX_TEXT_CHARS } from '../../../lambdas/core/submission.js';
+import { signedHeaders } from '../../../local/webhook-client.js';
+import { Stack, WEBHOOK_SECRET, samplePost, waitFor } from '../../e2e/stack.js';
+import { paddedText } from '../../fixtures/adversarial.js';
 
 // Issue #11 against the running local stack: texts made to make the checks backtrack, at the longest the intake
 // accepts, do not take the stack down. Before the fix, the first of them held the stack's one event loop in
