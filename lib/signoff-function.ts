@@ -31,7 +31,12 @@ export interface SignoffFunctionProps {
   readonly asyncInvoked?: boolean;
 }
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * 'append' is for the audit trail: read, and add items with a conditional PutItem (lambdas/adapters/dynamo.ts
+ * putIfAbsent), but never UpdateItem, DeleteItem or BatchWriteItem. IAM cannot require the condition itself; an
+ * unconditional PutItem over an existing event would still break the hash chain and the signed checkpoints.
+ */
+export type TableAccess = 'read' | 'append' | 'readWrite';
 
 /** What Table.grantReadData and grantReadWriteData allow. */
 const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -115,7 +120,7 @@ export class SignoffFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE],
+        actions: { read: TABLE_READ, append: [...TABLE_READ, 'dynamodb:PutItem'], readWrite: [...TABLE_READ, ...TABLE_WRITE] }[access],
         resources: [table.tableArn, ...(spec.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`)],
       }),
     );

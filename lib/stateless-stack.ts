@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Token, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -49,7 +49,8 @@ export const eventFunctionEntries = {
 type FunctionName = (typeof workflowFunctions)[number]['name'] | keyof typeof httpFunctionEntries | keyof typeof eventFunctionEntries;
 
 interface Access {
-  readonly tables: Partial<Record<TableSpec['envVar'], TableAccess>>;
+  /** The audit trail is never 'readWrite': functions only append to it (TableAccess). */
+  readonly tables: Partial<Record<Exclude<TableSpec['envVar'], 'AUDIT_TABLE'>, TableAccess>> & { readonly AUDIT_TABLE?: Exclude<TableAccess, 'readWrite'> };
   readonly secrets?: ReadonlyArray<'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN' | 'SIGNOFF_AUDITOR_TOKEN'>;
   /** Object prefixes it writes in the audit bucket (Object Lock: a write adds a version, nothing is overwritten). */
   readonly auditArchive?: readonly string[];
@@ -74,33 +75,60 @@ interface Access {
  * register-account adds accounts after that.
  */
 export const functionAccess: Readonly<Record<FunctionName, Access>> = {
-  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
   'mail-intake': {
-    tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' },
+    tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' },
     startsExecutions: true,
     sendsMail: true,
     bucket: { read: ['inbound/*'], write: ['media/*'] },
   },
   media: { tables: {}, bucket: { read: ['media/*'] } },
-  versions: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
-  withdraw: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], stopsExecutions: true },
-  'withdraw-link': { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, stopsExecutions: true },
+  versions: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  withdraw: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], stopsExecutions: true },
+  'withdraw-link': { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, stopsExecutions: true },
   'request-status': { tables: { REQUESTS_TABLE: 'read', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_API_TOKEN'] },
   // A read API, but the first read ever may be the one that seeds the registry (see above).
   accounts: { tables: { ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'request-audit': { tables: { AUDIT_TABLE: 'read' }, secrets: ['SIGNOFF_API_TOKEN'] },
   'audit-export': { tables: { AUDIT_TABLE: 'read', REQUESTS_TABLE: 'read' }, secrets: ['SIGNOFF_AUDITOR_TOKEN'], auditArchive: ['exports/*'] },
-  'audit-checkpoint': { tables: { AUDIT_TABLE: 'readWrite' }, signsAudit: true, auditArchive: ['checkpoints/*'] },
-  review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
-  'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
-  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
-  'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' } },
-  'advance-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' } },
-  'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite' }, sendsMail: true },
+  'audit-checkpoint': { tables: { AUDIT_TABLE: 'append' }, signsAudit: true, auditArchive: ['checkpoints/*'] },
+  review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
+  'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
+  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
+  'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
+  'advance-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' } },
+  'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, sendsMail: true },
   // An approved account opening enters the registry (GOVERNANCE.md §6); its administrators and the social-media manager are told.
-  'register-account': { tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
-  'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true },
+  'register-account': { tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
+  'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
 };
+
+/** One HTTP route: its path and methods, the function behind it, and its throttle (requests per second, burst). */
+export interface ApiRoute {
+  readonly path: string;
+  readonly methods: ReadonlyArray<'GET' | 'HEAD' | 'POST'>;
+  readonly function: FunctionName;
+  readonly throttle: { readonly rate: number; readonly burst: number };
+}
+
+/**
+ * The routes of DESIGN.md with per-route throttles. Signed calls come from one integrating system at its own pace;
+ * the audit export reads a whole period per call; review and withdraw links are opened by people; the status and
+ * media reads are the most frequent (a client polling, approvers' mail clients loading images).
+ */
+export const apiRoutes: readonly ApiRoute[] = [
+  { path: '/v1/requests', methods: ['POST'], function: 'intake', throttle: { rate: 20, burst: 40 } },
+  { path: '/v1/requests/{requestId}', methods: ['GET'], function: 'request-status', throttle: { rate: 50, burst: 100 } },
+  { path: '/v1/requests/{requestId}/audit', methods: ['GET'], function: 'request-audit', throttle: { rate: 10, burst: 20 } },
+  { path: '/v1/audit/export', methods: ['GET'], function: 'audit-export', throttle: { rate: 2, burst: 5 } },
+  { path: '/v1/requests/{requestId}/versions', methods: ['POST'], function: 'versions', throttle: { rate: 10, burst: 20 } },
+  { path: '/v1/requests/{requestId}/withdraw', methods: ['POST'], function: 'withdraw', throttle: { rate: 10, burst: 20 } },
+  { path: '/withdraw/{linkId}', methods: ['GET', 'HEAD', 'POST'], function: 'withdraw-link', throttle: { rate: 5, burst: 10 } },
+  { path: '/approvals/{linkId}', methods: ['GET', 'HEAD', 'POST'], function: 'review', throttle: { rate: 20, burst: 40 } },
+  { path: '/media/{key}', methods: ['GET', 'HEAD'], function: 'media', throttle: { rate: 50, burst: 100 } },
+  { path: '/v1/accounts', methods: ['GET', 'HEAD'], function: 'accounts', throttle: { rate: 20, burst: 40 } },
+  { path: '/v1/accounts/{accountId}', methods: ['GET', 'HEAD'], function: 'accounts', throttle: { rate: 20, burst: 40 } },
+];
 
 export interface StatelessStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -245,7 +273,7 @@ export class StatelessStack extends Stack {
     // The HTTP API: routes as DESIGN.md lists them, access logs and throttling on the stage.
     this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'Signoff public API' });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy });
-    new HttpStage(this, 'DefaultStage', {
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -268,19 +296,15 @@ export class StatelessStack extends Stack {
         ),
       },
     });
-    const route = (path: string, methods: HttpMethod[], name: FunctionName) =>
-      this.api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(`${pascal(name)}Integration`, fn(name)) });
-    route('/v1/requests', [HttpMethod.POST], 'intake');
-    route('/v1/requests/{requestId}', [HttpMethod.GET], 'request-status');
-    route('/v1/requests/{requestId}/audit', [HttpMethod.GET], 'request-audit');
-    route('/v1/audit/export', [HttpMethod.GET], 'audit-export');
-    route('/v1/requests/{requestId}/versions', [HttpMethod.POST], 'versions');
-    route('/v1/requests/{requestId}/withdraw', [HttpMethod.POST], 'withdraw');
-    route('/withdraw/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'withdraw-link');
-    route('/approvals/{linkId}', [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], 'review');
-    route('/media/{key}', [HttpMethod.GET, HttpMethod.HEAD], 'media');
-    route('/v1/accounts', [HttpMethod.GET, HttpMethod.HEAD], 'accounts');
-    route('/v1/accounts/{accountId}', [HttpMethod.GET, HttpMethod.HEAD], 'accounts');
+    const routes = apiRoutes.flatMap((r) =>
+      this.api.addRoutes({ path: r.path, methods: r.methods.map((m) => HttpMethod[m]), integration: new HttpLambdaIntegration(`${pascal(r.function)}Integration`, fn(r.function)) }),
+    );
+    // Per-route throttles (API Gateway's RouteSettings, keyed "METHOD /path"), sized to each route's use; the
+    // stage default above covers anything not listed. A route setting may only name a route that exists.
+    stage.node.addDependency(...routes);
+    (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      apiRoutes.flatMap((r) => r.methods.map((m) => [`${m} ${r.path}`, { ThrottlingRateLimit: r.throttle.rate, ThrottlingBurstLimit: r.throttle.burst }])),
+    );
     for (const name of ['request-approval', 'record-submission', 'mail-intake'] as const) fn(name).addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl ?? this.api.apiEndpoint);
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',

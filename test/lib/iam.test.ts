@@ -45,6 +45,7 @@ describe('function roles', () => {
         ...XRAY,
         ...(Object.keys(access.tables).length > 0 ? READ : []),
         ...(Object.values(access.tables).includes('readWrite') ? WRITE : []),
+        ...(Object.values(access.tables).includes('append') ? ['dynamodb:PutItem'] : []),
         ...(access.secrets ? SECRET : []),
         ...(access.sendsMail ? ['ses:SendEmail'] : []),
         ...(access.startsExecutions ? ['states:StartExecution'] : []),
@@ -111,7 +112,7 @@ describe('function roles', () => {
   });
 
   it('give register-account the requests, registry and audit tables and the sender address, nothing more', () => {
-    expect(functionAccess['register-account']).toEqual({ tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'readWrite' }, sendsMail: true });
+    expect(functionAccess['register-account']).toEqual({ tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true });
     const statements = byFunction.get('register-account') ?? [];
     const tablesTouched = statements.flatMap((s) => /ExportsOutputFnGetAtt([A-Z]+)TABLE/.exec(JSON.stringify(s.Resource))?.[1] ?? []).sort();
     expect(tablesTouched).toEqual(['ACCOUNTS', 'AUDIT', 'REQUESTS']);
@@ -126,6 +127,26 @@ describe('function roles', () => {
     expect(JSON.stringify(s3('media'))).not.toMatch(/inbound/);
     expect([...actionsOf(s3('media'))]).toEqual(['s3:GetObject']);
     for (const name of ['intake', 'review', 'request-approval']) expect(s3(name), name).toEqual([]);
+  });
+
+  it('let no function delete, update or batch-write the audit trail: conditional PutItem (append) and reads only', () => {
+    const auditStatements = [...byFunction].flatMap(([name, statements]) =>
+      statements.filter((s) => JSON.stringify(s.Resource).includes('AUDITTABLE')).map((s) => [name, s] as const),
+    );
+    // Every function that records events is here, so the assertion below is not vacuous.
+    const appenders = [...new Set(auditStatements.filter(([, s]) => actionsOf([s]).has('dynamodb:PutItem')).map(([n]) => n))].sort();
+    expect(appenders).toEqual(
+      ['advance-stage', 'audit-checkpoint', 'intake', 'mail-intake', 'notify-submitter', 'plan-route', 'record-submission', 'register-account', 'request-approval', 'review', 'run-checks', 'versions', 'withdraw', 'withdraw-link'].sort(),
+    );
+    for (const [name, s] of auditStatements) {
+      for (const action of ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate', 'dynamodb:*']) {
+        expect(actionsOf([s]).has(action), `${name} may ${action} on the audit table`).toBe(false);
+      }
+    }
+    // And no statement elsewhere reaches the audit table through a wildcard resource.
+    for (const [name, statements] of byFunction) {
+      for (const s of statements.filter((st) => st.Resource === '*')) expect([...actionsOf([s])].some((a) => a.startsWith('dynamodb:')), name).toBe(false);
+    }
   });
 
   it('use "*" as a resource only for X-Ray', () => {

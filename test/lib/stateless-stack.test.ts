@@ -91,8 +91,14 @@ describe('HTTP API', () => {
   });
 
   it('throttles the stage and writes JSON access logs without the request path', () => {
-    const [stage] = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Stage')) as Array<{ Properties: { DefaultRouteSettings: Record<string, number>; AccessLogSettings: { Format: string } } }>;
+    const [stage] = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Stage')) as Array<{ Properties: { DefaultRouteSettings: Record<string, number>; RouteSettings: Record<string, Record<string, number>>; AccessLogSettings: { Format: string } } }>;
     expect(stage?.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    // Each route its own throttle, so a flood of one (say, review-link guessing) leaves the others their share.
+    const routeKeys = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    expect(Object.keys(stage?.Properties.RouteSettings ?? {}).sort()).toEqual(routeKeys.sort());
+    expect(stage?.Properties.RouteSettings['GET /v1/audit/export']).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 });
+    expect(stage?.Properties.RouteSettings['POST /v1/requests']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    expect(stage?.Properties.RouteSettings['POST /approvals/{linkId}']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
     const format = JSON.parse(stage?.Properties.AccessLogSettings.Format ?? '{}') as Record<string, string>;
     expect(format['routeKey']).toBe('$context.routeKey');
     expect(Object.values(format)).not.toContain('$context.path');
