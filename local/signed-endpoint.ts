@@ -67,6 +67,9 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
+      // The Date of every answer is the clock the signature was judged by: an SDK corrects its clock skew from it.
+      const now = new Date();
+      res.setHeader('date', now.toUTCString());
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (options.servesPath !== undefined && !options.servesPath(path)) {
         // Drain what was sent, so the answer is not cut off by a reset connection.
@@ -80,7 +83,7 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         res.end(`request body over ${options.maxBodyBytes} bytes\n`);
         return;
       }
-      const refusal = await verifier.verify({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+      const refusal = await verifier.verify({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, now);
       if (refusal !== undefined) {
         answer(res, options.protocol, refusal);
         return;
