@@ -26,6 +26,8 @@ import { definitionPath, substitute, workflowFunctions } from '../statemachines/
 const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:signoff-approval`;
 
 async function main(): Promise<void> {
+  // Everything this process creates (data directory, secrets, store, journal, outbox, media) is its owner's alone.
+  process.umask(0o077);
   const settings = loadSettings();
   const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);

@@ -6,6 +6,8 @@ import { readLocalCredentials } from './settings.js';
 // Like the running stack's, it answers only requests signed with the local credentials: those its parent gives in
 // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the data directory's own.
 
+// The store's new files are its owner's alone, as the stack makes them.
+process.umask(0o077);
 const dataDir = process.argv[2];
 if (dataDir === undefined) {
   process.stderr.write('usage: dynamo-server.ts DATA_DIR\n');

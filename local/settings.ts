@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withoutTrailingSlashes } from '../lambdas/shared/env.js';
+import { DATA_FILE_MODE, secureDataDir } from './data-dir.js';
 import type { LocalCredentials } from './sigv4.js';
 
 // The environment contract of `npm start` (DESIGN.md "Running it"). Every bad value is reported by name.
@@ -90,7 +91,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
   if (baseUrl !== undefined && baseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(baseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
   if (problems.length > 0) throw new Error(`cannot start:\n  - ${problems.join('\n  - ')}`);
 
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only before anything is written into it (an older version left it as the umask made it).
+  secureDataDir(dataDir);
   // Secrets not given in the environment are generated once and kept in the data directory.
   const secretsFile = secretsFileOf(dataDir);
   const stored = readSecrets(dataDir);
@@ -102,7 +104,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     awsAccessKeyId: credentials.accessKeyId,
     awsSecretAccessKey: credentials.secretAccessKey,
   };
-  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: DATA_FILE_MODE });
+  // `mode` applies only when the file is created.
+  chmodSync(secretsFile, DATA_FILE_MODE);
 
   return {
     port,
