@@ -28,6 +28,23 @@ describe('secureDataDir', () => {
     expect([mode(dir), mode(join(dir, 'dynamodb'))]).toEqual([0o700, 0o700]);
     expect([mode(join(dir, 'outbox.jsonl')), mode(join(dir, 'dynamodb', 'CURRENT'))]).toEqual([0o600, 0o600]);
   });
+
+  it('re-modes only what Signoff keeps there: a data directory pointed at a folder with other things leaves them be', () => {
+    // Prepare: SIGNOFF_DATA_DIR naming a project folder, say
+    const dir = join(work, 'shared');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'bin', 'tool.sh'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n', { mode: 0o644 });
+    writeFileSync(join(dir, 'secrets.json'), '{}\n', { mode: 0o644 });
+
+    // Act
+    secureDataDir(dir);
+
+    // Assess
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'secrets.json'))).toBe(0o600);
+    expect([mode(join(dir, 'bin', 'tool.sh')), mode(join(dir, 'notes.txt'))]).toEqual([0o755, 0o644]);
+  });
 });
 
 describe('loadSettings: the local AWS credentials', () => {
