@@ -8,6 +8,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { indexAttributesOf } from '../lambdas/core/audit-chain.js';
 import { localAuditSecrets } from '../local/audit-secrets.js';
 import { startDynamo } from '../local/dynamo.js';
+import { newLocalCredentials } from '../local/settings.js';
 import { startFor, trails, writeFile } from './audit-trails.js';
 
 // `npx tsx bench/audit.ts` (part of `npm run bench`): export and verify throughput and peak memory.
@@ -90,8 +91,9 @@ function line(label: string, events: number, m: Measured): void {
 }
 
 async function loadStore(dataDir: string): Promise<void> {
-  const dynamo = await startDynamo(dataDir);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const credentials = newLocalCredentials();
+  const dynamo = await startDynamo(dataDir, credentials);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }));
   const started = performance.now();
   const source = trails(STORE_EVENTS, startFor(STORE_EVENTS));
   const nextBatch = (): Array<{ PutRequest: { Item: Record<string, unknown> } }> => {

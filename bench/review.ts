@@ -45,7 +45,7 @@ async function historyFigures(stack: Stack): Promise<void> {
   await decide(reviewLink(await stack.mailTo('carl@example.org', 'Longest route', 60_000)), 'approve');
   await decide(reviewLink(await stack.mailTo('eve@example.org', 'Longest route', 60_000)), 'approve');
   await stack.waitForStatus(requestId, 'approved', 60_000);
-  const sfn = new SFNClient({ endpoint: stack.sfnEndpoint(), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sfn = new SFNClient({ endpoint: stack.sfnEndpoint(), region: 'us-east-1', credentials: stack.awsCredentials() });
   const executionArn = `arn:aws:states:us-east-1:000000000000:execution:signoff-approval:${requestId}`;
   await waitFor('the execution to end', async () => ((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED' ? true : undefined));
   const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];

@@ -15,6 +15,9 @@ import { buildEvidence, evidenceHtml, verificationSummary } from '../lambdas/cor
 import type { ExportInput } from '../lambdas/use-cases/export-audit.js';
 import { fileRecords, formatOfPath, writeRecords } from '../local/audit-io.js';
 import { readAuditSecrets } from '../local/audit-secrets.js';
+import { LOCAL_REGION } from '../local/functions.js';
+import { newLocalCredentials, readLocalCredentials } from '../local/settings.js';
+import type { LocalCredentials } from '../local/sigv4.js';
 
 // `npm run audit -- <command>`: the auditor's and operator's tool (DESIGN.md "Audit").
 //
@@ -124,10 +127,11 @@ function httpSession(url: string, token: string, pageLimit: number): Session {
  * The local store of a stopped stack, opened in a process of its own (local/dynamo-server.ts): dynalite gets a core
  * to itself while this one exports. Fails with the store's own message, e.g. when the stack holds its lock.
  */
-async function startStoreProcess(dataDir: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+async function startStoreProcess(dataDir: string, credentials: LocalCredentials): Promise<{ endpoint: string; close(): Promise<void> }> {
+  // The store accepts requests signed with the credentials in its environment, which this process signs with.
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../local/dynamo-server.ts', import.meta.url)), dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -157,9 +161,11 @@ async function storeSession(options: Options, env: NodeJS.ProcessEnv): Promise<S
   if (options.dynamodb !== true) {
     const dataDir = dataDirOf(options, env);
     if (!existsSync(join(dataDir, 'dynamodb'))) throw new UsageError(`no local store at ${dataDir} (give --data-dir, --dynamodb or --url)`);
+    // The data directory's own credentials; one from an older version has none, and a key made up for this run serves.
+    const credentials = readLocalCredentials(dataDir) ?? newLocalCredentials();
     let dynamo;
     try {
-      dynamo = await startStoreProcess(dataDir);
+      dynamo = await startStoreProcess(dataDir, credentials);
     } catch (error) {
       // dynalite reports a data directory locked by another process as a database that is not open.
       if (error instanceof Error && /lock|database is not open/i.test(error.message)) {
@@ -173,11 +179,13 @@ async function storeSession(options: Options, env: NodeJS.ProcessEnv): Promise<S
     const stored = readAuditSecrets(dataDir);
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_REGION: env['AWS_REGION'] ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // The local store is signed for as the local region, whatever region the operator's shell names.
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       ...(env['SIGNOFF_AUDIT_KEY'] === undefined && stored.auditKey !== undefined ? { SIGNOFF_AUDIT_KEY: stored.auditKey } : {}),
     });
+    delete process.env['AWS_SESSION_TOKEN'];
   }
   const { tables } = await import('../lib/tables.js');
   for (const t of tables) if (!process.env[t.envVar]) process.env[t.envVar] = t.localName;

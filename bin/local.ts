@@ -26,10 +26,13 @@ import { definitionPath, substitute, workflowFunctions } from '../statemachines/
 const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:signoff-approval`;
 
 async function main(): Promise<void> {
+  // Everything this process creates (data directory, secrets, store, journal, outbox, media) is its owner's alone.
+  process.umask(0o077);
   const settings = loadSettings();
+  const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);
-  const dynamo = await startDynamo(settings.dataDir);
-  const ses = await startSes(settings.dataDir);
+  const dynamo = await startDynamo(settings.dataDir, credentials);
+  const ses = await startSes(settings.dataDir, credentials);
 
   const substitutions = Object.fromEntries(workflowFunctions.map((f) => [f.substitution, functionArn(f.name)]));
   const definition = JSON.parse(substitute(readFileSync(definitionPath, 'utf8'), substitutions)) as StateMachineDefinition;
@@ -45,13 +48,14 @@ async function main(): Promise<void> {
       return registry.invoke(name, payload);
     },
   });
-  const workflow = await startWorkflowService(engine);
+  const workflow = await startWorkflowService(engine, credentials);
 
-  // What Lambda's configuration would give each function on AWS.
+  // What Lambda's configuration would give each function on AWS: here, the data directory's credentials, the only
+  // ones the local endpoints accept.
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: workflow.endpoint,
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
     SIGNOFF_TIME_SCALE: String(settings.timeScale),
     ...Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
   });
+  // A session token of the operator's own AWS identity would ride along with the local key.
+  delete process.env['AWS_SESSION_TOKEN'];
   registry = await FunctionRegistry.load(projectRoot);
 
   const gateway = createGateway({ functions: registry, outbox: ses.messages, landingPage: landingPage(settings) });
@@ -104,6 +110,9 @@ async function main(): Promise<void> {
       `  Secrets          ${settings.secretsFile}  (webhook secret and API token)`,
       `  Audit            ${base}/v1/audit/export  (auditor token and checkpoint key in ${auditSecrets.file})`,
       `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,
+      `  DynamoDB         ${dynamo.endpoint}`,
+      `  SES              ${ses.endpoint}  (the SES v2 API only)`,
+      `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the three endpoints above accept only requests signed with it)`,
       `  Data             ${settings.dataDir}`,
       `  Directory        ${settings.directoryPath}`,
       `  Time scale       ${settings.timeScale}× for deadlines`,

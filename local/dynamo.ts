@@ -14,22 +14,30 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { reindexAudit } from '../lambdas/adapters/audit-reindex.js';
 import { tables, type KeySpec, type TableSpec } from '../lib/tables.js';
+import { LOCAL_REGION } from './functions.js';
 import { closeServer, listenLoopback } from './net.js';
+import { requireSigV4 } from './signed-endpoint.js';
+import type { LocalCredentials } from './sigv4.js';
 
-// dynalite persisted under the data directory: the local stand-in for DynamoDB. One process per path.
+// dynalite persisted under the data directory: the local stand-in for DynamoDB. One process per path. It answers
+// only requests signed (SigV4) with the data directory's credentials, as DynamoDB answers only signed ones.
+
+/** dynalite's own limit on a request body. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export interface LocalDynamo {
   readonly endpoint: string;
   close(): Promise<void>;
 }
 
-export async function startDynamo(dataDir: string): Promise<LocalDynamo> {
+export async function startDynamo(dataDir: string, credentials: LocalCredentials): Promise<LocalDynamo> {
   const path = join(dataDir, 'dynamodb');
   mkdirSync(path, { recursive: true });
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  requireSigV4(server, { credentials, region: LOCAL_REGION, service: 'dynamodb', protocol: 'json', maxBodyBytes: MAX_REQUEST_BYTES });
   const port = await listenLoopback(server, 0);
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials });
   try {
     for (const t of tables) await ensureTable(client, t);
   } finally {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { compilePattern } from '../lambdas/core/patterns.js';
 import type { FunctionName, FunctionRegistry } from './functions.js';
+import { isLoopbackHost } from './net.js';
 import { outboxPage, type OutboxMessage } from './outbox.js';
 
 // The local stand-in for the HTTP API: each request becomes an API Gateway v2 (payload 2.0) event for
@@ -105,6 +106,15 @@ export function createGateway(options: GatewayOptions): Server {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const method = (req.method ?? 'GET').toUpperCase();
+      if (path.startsWith('/_local/') && !isLoopbackHost(req.headers.host)) {
+        // The outbox holds every review link: only a page asked for by a loopback name is answered (DNS rebinding).
+        respond(res, {
+          statusCode: 403,
+          headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+          body: `${path} answers only when asked for as 127.0.0.1, localhost or [::1] (with the port): this request named the host "${req.headers.host ?? ''}".\n`,
+        });
+        return;
+      }
       if (method === 'GET' && path === '/_local/outbox.json') {
         // ?from=N skips the first N messages, so a client polling a long outbox reads only what is new.
         const from = Number(new URL(req.url ?? '/', 'http://localhost').searchParams.get('from') ?? '0');

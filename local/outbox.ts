@@ -5,9 +5,19 @@ import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
 import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
 import { escapeHtml } from '../lambdas/core/render.js';
+import { LOCAL_REGION } from './functions.js';
+import { requireSigV4 } from './signed-endpoint.js';
+import type { LocalCredentials } from './sigv4.js';
 
 // aws-ses-v2-local answers the SES send actions on loopback and keeps mail in memory. We persist
 // every message to <data>/outbox.jsonl, so the outbox (and "no e-mail sent twice") survives a restart.
+// Only the SES v2 API is served, and only to requests signed (SigV4) with the local credentials: the package's own
+// web page and store routes (/, /store, /clear-store, …) would hand every e-mail, review links included, to
+// anyone on the machine. The gateway's /_local/outbox is where mail is read.
+
+/** aws-ses-v2-local's own body limit. */
+const MAX_REQUEST_BYTES = 25 * 1024 * 1024;
+const isSesV2Api = (path: string): boolean => path.startsWith('/v2/email/');
 
 export interface OutboxMessage {
   readonly id: string;
@@ -40,7 +50,7 @@ function toMessage(e: Email): OutboxMessage {
   };
 }
 
-export async function startSes(dataDir: string): Promise<LocalSes> {
+export async function startSes(dataDir: string, credentials: LocalCredentials): Promise<LocalSes> {
   const file = join(dataDir, 'outbox.jsonl');
   const emails = getStoreReadonly().emails;
   if (existsSync(file)) {
@@ -52,8 +62,10 @@ export async function startSes(dataDir: string): Promise<LocalSes> {
     const all = getStoreReadonly().emails;
     for (; persisted < all.length; persisted++) appendFileSync(file, `${JSON.stringify(all[persisted])}\n`);
   };
-  // aws-ses-v2-local is CommonJS with a default export: under Node's ESM interop it arrives as `.default`.
-  const server: Server = await sesLocal.default({ host: '127.0.0.1', port: 0 });
+  // aws-ses-v2-local is CommonJS with a default export: under Node's ESM interop it arrives as `.default`; vitest's
+  // interop hands over the function itself.
+  const start: typeof sesLocal.default = typeof sesLocal === 'function' ? sesLocal : sesLocal.default;
+  const server: Server = await start({ host: '127.0.0.1', port: 0 });
   // Persist before the response reaches the sender: once SES said "sent", the mail is on disk.
   server.prependListener('request', (_req, res) => {
     const end = res.end.bind(res);
@@ -61,6 +73,15 @@ export async function startSes(dataDir: string): Promise<LocalSes> {
       persistNew();
       return end(...args);
     }) as typeof res.end;
+  });
+  requireSigV4(server, {
+    credentials,
+    region: LOCAL_REGION,
+    service: 'ses',
+    protocol: 'rest-json',
+    maxBodyBytes: MAX_REQUEST_BYTES,
+    servesPath: isSesV2Api,
+    outsideApi: 'Only the SES v2 API (/v2/email/…) is served here; read the mail Signoff sent at /_local/outbox of the Signoff API.',
   });
   const port = (server.address() as AddressInfo).port;
   return {

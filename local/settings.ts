@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withoutTrailingSlashes } from '../lambdas/shared/env.js';
+import { DATA_FILE_MODE, secureDataDir } from './data-dir.js';
+import type { LocalCredentials } from './sigv4.js';
 
 // The environment contract of `npm start` (DESIGN.md "Running it"). Every bad value is reported by name.
 
@@ -27,17 +29,41 @@ export interface LocalSettings {
   readonly dnsServer: string | undefined;
   /** Where generated secrets are kept, for the banner. */
   readonly secretsFile: string;
+  /**
+   * The AWS credentials of this data directory: the local DynamoDB, SES and workflow endpoints accept only requests
+   * signed with them (SigV4), and every function and client of the local runtime signs with them.
+   */
+  readonly credentials: LocalCredentials;
 }
 
 interface StoredSecrets {
   webhookSecret?: string;
   apiToken?: string;
   tokenSecret?: string;
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
+}
+
+export function secretsFileOf(dataDir: string): string {
+  return join(dataDir, 'secrets.json');
 }
 
 export function readSecrets(dataDir: string): StoredSecrets {
-  const file = join(dataDir, 'secrets.json');
+  const file = secretsFileOf(dataDir);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+}
+
+/** Fresh local credentials, shaped like AWS's: a 20-character key id (`AKIALOCAL…`) and a 40-character secret. */
+export function newLocalCredentials(): LocalCredentials {
+  const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const id = [...randomBytes(11)].map((b) => base32[b % 32]).join('');
+  return { accessKeyId: `AKIALOCAL${id}`, secretAccessKey: randomBytes(30).toString('base64') };
+}
+
+/** The credentials kept in a data directory, if it has any (a directory of an older version has none). */
+export function readLocalCredentials(dataDir: string): LocalCredentials | undefined {
+  const { awsAccessKeyId, awsSecretAccessKey } = readSecrets(dataDir);
+  return typeof awsAccessKeyId === 'string' && typeof awsSecretAccessKey === 'string' ? { accessKeyId: awsAccessKeyId, secretAccessKey: awsSecretAccessKey } : undefined;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
@@ -65,16 +91,22 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
   if (baseUrl !== undefined && baseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(baseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
   if (problems.length > 0) throw new Error(`cannot start:\n  - ${problems.join('\n  - ')}`);
 
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only before anything is written into it (an older version left it as the umask made it).
+  secureDataDir(dataDir);
   // Secrets not given in the environment are generated once and kept in the data directory.
-  const secretsFile = join(dataDir, 'secrets.json');
+  const secretsFile = secretsFileOf(dataDir);
   const stored = readSecrets(dataDir);
+  const credentials = readLocalCredentials(dataDir) ?? newLocalCredentials();
   const secrets: Required<StoredSecrets> = {
     webhookSecret: stored.webhookSecret ?? `whsec_${randomBytes(32).toString('base64')}`,
     apiToken: stored.apiToken ?? randomBytes(24).toString('base64url'),
     tokenSecret: stored.tokenSecret ?? randomBytes(32).toString('base64url'),
+    awsAccessKeyId: credentials.accessKeyId,
+    awsSecretAccessKey: credentials.secretAccessKey,
   };
-  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: DATA_FILE_MODE });
+  // `mode` applies only when the file is created.
+  chmodSync(secretsFile, DATA_FILE_MODE);
 
   return {
     port,
@@ -89,5 +121,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     mailAuth: mailAuth === 'verify' ? 'verify' : 'loopback',
     dnsServer,
     secretsFile,
+    credentials,
   };
 }

@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { LOCAL_REGION } from '../functions.js';
 import { listenLoopback } from '../net.js';
+import { requireSigV4 } from '../signed-endpoint.js';
+import type { LocalCredentials } from '../sigv4.js';
 import type { WorkflowEngine } from './engine.js';
 import { SfnApiError, type JsonValue } from './types.js';
 
 // The Step Functions API (JSON 1.0 protocol, X-Amz-Target: AWSStepFunctions.<Action>) on loopback,
-// so handlers use the ordinary SFNClient pointed here by AWS_ENDPOINT_URL_SFN.
+// so handlers use the ordinary SFNClient pointed here by AWS_ENDPOINT_URL_SFN. Like Step Functions, it answers only
+// requests signed (SigV4) with the credentials it is given: anyone able to call SendTaskSuccess can end a wait.
 
 const MAX_BODY = 1024 * 1024;
 
@@ -61,7 +65,7 @@ export function workflowActions(engine: WorkflowEngine): Record<string, (body: B
   };
 }
 
-export async function startWorkflowService(engine: WorkflowEngine): Promise<{ endpoint: string; server: Server }> {
+export async function startWorkflowService(engine: WorkflowEngine, credentials: LocalCredentials): Promise<{ endpoint: string; server: Server }> {
   const actions = workflowActions(engine);
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -84,6 +88,7 @@ export async function startWorkflowService(engine: WorkflowEngine): Promise<{ en
       }
     })();
   });
+  requireSigV4(server, { credentials, region: LOCAL_REGION, service: 'states', protocol: 'json', maxBodyBytes: MAX_BODY });
   const port = await listenLoopback(server, 0);
   return { endpoint: `http://127.0.0.1:${port}`, server };
 }

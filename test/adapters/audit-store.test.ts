@@ -12,6 +12,7 @@ import { parseJsonlRecord } from '../../lambdas/core/audit-export.js';
 import { verifyExport } from '../../lambdas/core/audit-verify.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 import { settle, startDynamo, type LocalDynamo } from '../../local/dynamo.js';
+import { newLocalCredentials } from '../../local/settings.js';
 
 // The audit adapters against dynalite, the local DynamoDB: the time index, checkpoints stored and read back, the
 // export handler answering page by page, and an old table rebuilt with its index.
@@ -20,6 +21,7 @@ const KEY = 'store-test-audit-key-0123456789';
 const TOKEN = 'auditor-token-for-the-store-test';
 const dir = mkdtempSync(join(tmpdir(), 'signoff-audit-store-'));
 let dynamo: LocalDynamo;
+const credentials = newLocalCredentials();
 let audit: typeof import('../../lambdas/adapters/audit.js');
 let checkpoints: typeof import('../../lambdas/use-cases/checkpoint-ports.js');
 let exportHandler: typeof import('../../lambdas/audit-export.js');
@@ -30,12 +32,12 @@ const T0 = Date.parse('2030-05-06T08:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
 
 beforeAll(async () => {
-  dynamo = await startDynamo(dir);
+  dynamo = await startDynamo(dir, credentials);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AUDIT_TABLE: 'signoff-audit',
     REQUESTS_TABLE: 'signoff-requests',
     SIGNOFF_AUDIT_KEY: KEY,
@@ -45,7 +47,7 @@ beforeAll(async () => {
   audit = await import('../../lambdas/adapters/audit.js');
   checkpoints = await import('../../lambdas/use-cases/checkpoint-ports.js');
   exportHandler = await import('../../lambdas/audit-export.js');
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }));
 
   // Two requests over two hours, and a third hour with nothing.
   await audit.appendAudit('req_one', { type: 'request.submitted', actor: 'ada@example.org', data: { account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, at(5 * 60_000));
@@ -257,10 +259,10 @@ describe('an audit table from before the time index', () => {
     await closeServer(server);
 
     // Act
-    const restarted = await startDynamo(oldDir);
+    const restarted = await startDynamo(oldDir, credentials);
 
     // Assess
-    const after = new DynamoDBClient({ endpoint: restarted.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const after = new DynamoDBClient({ endpoint: restarted.endpoint, region: 'us-east-1', credentials });
     const table = await after.send(new DescribeTableCommand({ TableName: 'signoff-audit' }));
     const item = (await DynamoDBDocumentClient.from(after).send(new GetCommand({ TableName: 'signoff-audit', Key: { requestId: 'req_old', seq: 2 } }))).Item;
     after.destroy();

@@ -81,7 +81,7 @@ function opened(overrides: Partial<RegistryAccount> = {}): RegistryAccount {
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: dynamo.credentials });
   doc = DynamoDBDocumentClient.from(client);
 });
 

@@ -15,6 +15,7 @@ import { contentHashOf } from '../../lambdas/core/ids.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import { localAuditSecrets } from '../../local/audit-secrets.js';
 import { startDynamo } from '../../local/dynamo.js';
+import { newLocalCredentials } from '../../local/settings.js';
 import { NOW, sampleStore, TEST_KEY, toJsonl } from '../core/audit-fixture.js';
 
 // `npm run audit`: verify's verdict and exit status for each kind of tampering (in-process), and export,
@@ -149,8 +150,10 @@ describe('audit export, checkpoint and evidence on a local store', () => {
   beforeAll(async () => {
     // A finished request in a stopped stack's data directory: stored as the runtime stores it.
     localAuditSecrets(dataDir, {});
-    const dynamo = await startDynamo(dataDir);
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    // Credentials of this run only: the data directory has none (as one from before they existed), and the CLI copes.
+    const credentials = newLocalCredentials();
+    const dynamo = await startDynamo(dataDir, credentials);
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }));
     const submission: Submission = {
       kind: 'brand-post',
       submitter: 'ada@example.org',

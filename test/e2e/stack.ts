@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,9 +104,34 @@ export class Stack {
 
   /** The local engine's Step Functions API, as printed at start. */
   sfnEndpoint(): string {
-    const match = /Workflow API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(this.#output);
-    if (match?.[1] === undefined) throw new Error('the stack did not print its workflow API');
-    return match[1];
+    return this.#printed('Workflow API');
+  }
+
+  /** The local DynamoDB (dynalite), as printed at start. */
+  dynamoEndpoint(): string {
+    return this.#printed('DynamoDB');
+  }
+
+  /** The local SES v2 API (aws-ses-v2-local), as printed at start. */
+  sesEndpoint(): string {
+    return this.#printed('SES');
+  }
+
+  #printed(label: string): string {
+    const line = this.#output.split('\n').find((l) => l.trimStart().startsWith(`${label} `));
+    const url = line?.trim().slice(label.length).trim().split(' ')[0];
+    if (url === undefined || !url.startsWith('http://127.0.0.1:')) throw new Error(`the stack did not print its ${label} endpoint`);
+    return url;
+  }
+
+  /**
+   * The AWS credentials the local endpoints accept, read from the data directory as its operator (or anyone who can
+   * read it) would.
+   */
+  awsCredentials(): { accessKeyId: string; secretAccessKey: string } {
+    const stored = JSON.parse(readFileSync(join(this.dataDir, 'secrets.json'), 'utf8')) as { awsAccessKeyId?: unknown; awsSecretAccessKey?: unknown };
+    if (typeof stored.awsAccessKeyId !== 'string' || typeof stored.awsSecretAccessKey !== 'string') throw new Error(`no local AWS credentials in ${this.dataDir}/secrets.json`);
+    return { accessKeyId: stored.awsAccessKeyId, secretAccessKey: stored.awsSecretAccessKey };
   }
 
   get output(): string {

@@ -1,0 +1,100 @@
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
+
+// Puts a local AWS stand-in (dynalite, aws-ses-v2-local, the workflow service) behind Signature Version 4: every
+// request is read whole, verified against the local credentials, and only then handed to the server's own
+// listeners, as a request replayed from the bytes received. A refusal is answered in the service's error shape.
+
+export interface SignedEndpointOptions {
+  readonly credentials: LocalCredentials;
+  readonly region: string;
+  /** The service's signing name: `dynamodb`, `ses`, `states`. */
+  readonly service: string;
+  readonly protocol: AwsProtocol;
+  /** Bodies above this are refused (413) before any verification. */
+  readonly maxBodyBytes: number;
+  /** Paths the service's API owns; anything else is refused whether signed or not. Default: every path. */
+  readonly servesPath?: (path: string) => boolean;
+  /** What a caller of a path outside the API is told. */
+  readonly outsideApi?: string;
+}
+
+function readAll(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A request that reads as `req` did, from `body`: what the wrapped listeners receive once it is verified. */
+function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const copy = Readable.from(body.length > 0 ? [body] : [], { objectMode: false });
+  return Object.assign(copy, {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    trailers: req.trailers,
+    rawTrailers: req.rawTrailers,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+    socket: req.socket,
+    connection: req.socket,
+    complete: true,
+    aborted: false,
+    setTimeout: (ms: number, callback?: () => void) => req.setTimeout(ms, callback),
+  }) as unknown as IncomingMessage;
+}
+
+function answer(res: ServerResponse, protocol: AwsProtocol, refusal: { readonly type: string; readonly message: string }): void {
+  const { status, headers, body } = errorResponse(protocol, refusal);
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/** Moves the server's 'request' listeners behind the signature check. Call once, before the first request. */
+export function requireSigV4(server: Server, options: SignedEndpointOptions): SigV4Verifier {
+  const verifier = new SigV4Verifier(options);
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      // The Date of every answer is the clock the signature was judged by: an SDK corrects its clock skew from it.
+      const now = new Date();
+      res.setHeader('date', now.toUTCString());
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (options.servesPath !== undefined && !options.servesPath(path)) {
+        // Drain what was sent, so the answer is not cut off by a reset connection.
+        req.resume();
+        answer(res, options.protocol, { type: 'AccessDeniedException', message: options.outsideApi ?? `${path} is not part of this API` });
+        return;
+      }
+      const body = await readAll(req, options.maxBodyBytes);
+      if (body === 'too-large') {
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+        res.end(`request body over ${options.maxBodyBytes} bytes\n`);
+        return;
+      }
+      const refusal = await verifier.verify({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, now);
+      if (refusal !== undefined) {
+        answer(res, options.protocol, refusal);
+        return;
+      }
+      const verified = replay(req, body);
+      for (const listener of listeners) listener.call(server, verified, res);
+    })().catch((error: unknown) => {
+      process.stderr.write(`signed endpoint (${options.service}) error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      if (!res.headersSent) answer(res, options.protocol, { type: 'InvalidSignatureException', message: 'the request could not be read' });
+      else res.destroy();
+    });
+  });
+  return verifier;
+}
