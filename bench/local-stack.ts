@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { createTransport } from 'nodemailer';
-import { signedHeaders } from '../local/webhook-client.js';
+import { signedHeaders, submissionBody } from '../local/webhook-client.js';
 import { Stack, WEBHOOK_SECRET, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
 
 // `npm run bench`: figures for the foundation issue, measured on the real local stack started as a
@@ -69,7 +69,7 @@ async function throughput(stack: Stack): Promise<void> {
       {
         method: 'POST',
         setupRequest: (req) => {
-          const body = JSON.stringify(samplePost({ title: `Load ${n}` }));
+          const body = submissionBody(samplePost({ title: `Load ${n}` }));
           return { ...req, body, headers: signedHeaders(WEBHOOK_SECRET, body, `load_${process.pid}_${n++}`) };
         },
       },

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { signedHeaders } from '../local/webhook-client.js';
+import { signedHeaders, submissionBody } from '../local/webhook-client.js';
 import { SAMPLE_OPENING, samplePostBody } from '../local/samples.js';
 import { readSecrets } from '../local/settings.js';
 
@@ -21,7 +21,7 @@ if (what !== 'post' && what !== 'opening') {
   process.stderr.write(`Unknown sample "${what}": use "post" (the default) or "opening".\n`);
   process.exit(2);
 }
-const body = JSON.stringify(what === 'opening' ? SAMPLE_OPENING : samplePostBody(publishAt));
+const body = submissionBody(what === 'opening' ? SAMPLE_OPENING : samplePostBody(publishAt));
 const response = await fetch(`${base}/v1/requests`, { method: 'POST', headers: signedHeaders(secret, body), body });
 process.stdout.write(`${response.status} ${await response.text()}\n`);
 if (response.ok) process.stdout.write(`Now open ${base}/_local/outbox: the ${what === 'opening' ? 'management' : 'supervisor'}'s approval e-mail is there.\n`);

@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from './core/errors.js';
 import type { RegistryAccount } from './core/model.js';
 import { requireBearer } from './shared/auth.js';
 import { directory } from './shared/directory.js';
-import { httpHandler, json, type HttpEvent } from './shared/middleware.js';
+import { httpHandler, json, pathParameter, type HttpEvent } from './shared/middleware.js';
 
 // GET /v1/accounts and GET /v1/accounts/{accountId} (bearer token): the registry of institutional accounts
 // (GOVERNANCE.md §6), people resolved through the directory. The first read ever seeds the registry from the
@@ -68,7 +68,7 @@ function view(a: RegistryAccount) {
 
 export const handler = httpHandler(async (event) => {
   requireBearer(event, await secretValue(apiToken));
-  const accountId = event.pathParameters?.['accountId'];
+  const accountId = event.pathParameters?.['accountId'] === undefined ? undefined : pathParameter(event, 'accountId');
   if (accountId !== undefined) {
     const account = await getAccount(accountId, directory);
     if (account === undefined) throw new NotFoundError(`account ${accountId} does not exist`);

@@ -2,14 +2,14 @@ import { getRequest } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
 import { requireBearer } from './shared/auth.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
-import { httpHandler, json } from './shared/middleware.js';
+import { httpHandler, json, pathParameter } from './shared/middleware.js';
 
 // GET /v1/requests/{requestId} (bearer token): status, stages and findings (DESIGN.md "Request status").
 const apiToken = requireSecretConfig('SIGNOFF_API_TOKEN');
 
 export const handler = httpHandler(async (event) => {
   requireBearer(event, await secretValue(apiToken));
-  const requestId = event.pathParameters?.['requestId'] ?? '';
+  const requestId = pathParameter(event, 'requestId');
   const request = await getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   return json(200, {

@@ -4,12 +4,13 @@ import { claimStage, getRequest, overridePublication, waitTokenOf } from './adap
 import { sendTaskSuccess } from './adapters/workflow.js';
 import { deciderKey, personKey, type Directory } from './core/directory.js';
 import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from './core/ids.js';
+import { MAX_FORM_BYTES, commentProblem } from './core/limits.js';
 import type { Decision, PublicationClassification, RequestRecord, StageDecision } from './core/model.js';
 import { loadPreset } from './core/presets.js';
 import { reviewPage, type ReviewPageState } from './core/render.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/route.js';
 import { directory as fileDirectory, registryView } from './shared/directory.js';
-import { httpHandler, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
+import { httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,
 // Proofpoint) fetch every link and some run scripts; none of that can decide, because a decision is a POST
@@ -66,7 +67,7 @@ function statusFor(state: ReviewPageState): number {
 
 export const handler = httpHandler(async (event: HttpEvent) => {
   const method = event.requestContext.http.method.toUpperCase();
-  const linkId = event.pathParameters?.['linkId'] ?? '';
+  const linkId = pathParameter(event, 'linkId');
   if (!isWellFormedLinkId(linkId)) return notFound(method);
   const link = await getLink(sha256Hex(linkId));
   if (link === undefined) return notFound(method);
@@ -83,7 +84,10 @@ export const handler = httpHandler(async (event: HttpEvent) => {
 
   // A closed stage answers what closed it, whatever was posted: nothing can be decided there anyway.
   if (state.kind !== 'open') return page(statusFor(state), render(state), method);
-  const form = new URLSearchParams(rawBody(event));
+  const raw = rawBody(event);
+  const size = Buffer.byteLength(raw, 'utf8');
+  if (size > MAX_FORM_BYTES) return page(413, render({ kind: 'open', error: `The form sent ${size.toLocaleString('en')} bytes; the limit is ${MAX_FORM_BYTES.toLocaleString('en')}. Nothing was decided.` }), method);
+  const form = new URLSearchParams(raw);
   if (!constantTimeEquals(form.get('csrf') ?? '', link.csrf)) {
     return page(403, render({ kind: 'open', error: 'This decision did not come from the review page, so nothing was decided. Use the buttons on this page.' }), method);
   }
@@ -104,6 +108,8 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   if (decision === null || !DECISIONS.includes(decision)) {
     return page(400, render({ kind: 'open', error: `Choose approve, reject or request changes (got ${JSON.stringify(decision)}).` }), method);
   }
+  const tooLong = commentProblem(comment);
+  if (tooLong !== undefined) return page(400, render({ kind: 'open', ticked: form.getAll('statement'), error: tooLong }), method);
   if (decision !== 'approve' && comment === '') {
     return page(400, render({ kind: 'open', error: decision === 'reject' ? 'A rejection needs a reason in the comment.' : 'Requesting changes needs a comment saying what to change.' }), method);
   }

@@ -1,8 +1,9 @@
 import { requestOfWithdrawLink } from './adapters/approvals.js';
 import { getRequest } from './adapters/requests.js';
 import { isWellFormedLinkId, sha256Hex } from './core/ids.js';
+import { MAX_FORM_BYTES } from './core/limits.js';
 import { escapeHtml, requestSubject } from './core/render.js';
-import { httpHandler, rawBody, type HttpResult } from './shared/middleware.js';
+import { httpHandler, pathParameter, rawBody, type HttpResult } from './shared/middleware.js';
 import { withdraw } from './use-cases/change-request.js';
 
 // GET/HEAD /withdraw/{linkId}: asks "withdraw this request?" and changes nothing (mail scanners fetch links).
@@ -20,7 +21,7 @@ function page(statusCode: number, title: string, body: string, method: string): 
 
 export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method.toUpperCase();
-  const linkId = event.pathParameters?.['linkId'] ?? '';
+  const linkId = pathParameter(event, 'linkId');
   const requestId = isWellFormedLinkId(linkId) ? await requestOfWithdrawLink(sha256Hex(linkId)) : undefined;
   const request = requestId === undefined ? undefined : await getRequest(requestId);
   if (request === undefined) return page(404, 'Link not found', '<p>This withdraw link is not valid.</p>', method);
@@ -30,7 +31,9 @@ export const handler = httpHandler(async (event) => {
     return page(200, 'Withdraw this request?', `${what}<p>Approvers will no longer be able to decide it.</p><form method="post"><button type="submit" name="confirm" value="withdraw">Withdraw the request</button></form>`, method);
   }
   if (method !== 'POST') return { statusCode: 405, headers: { allow: 'GET, HEAD, POST' }, body: '' };
-  if (new URLSearchParams(rawBody(event)).get('confirm') !== 'withdraw') return page(400, 'Nothing was withdrawn', `${what}<p>Use the button on the page to withdraw.</p>`, method);
+  const raw = rawBody(event);
+  if (Buffer.byteLength(raw, 'utf8') > MAX_FORM_BYTES) return page(413, 'Nothing was withdrawn', `${what}<p>The form sent too much. Use the button on the page to withdraw.</p>`, method);
+  if (new URLSearchParams(raw).get('confirm') !== 'withdraw') return page(400, 'Nothing was withdrawn', `${what}<p>Use the button on the page to withdraw.</p>`, method);
   const result = await withdraw(request.requestId, request.submission.submitter, 'link');
   if (!result.won) return page(409, `This request is already ${result.request.status}`, `${what}<p>It can no longer be withdrawn.</p>`, method);
   return page(200, 'Request withdrawn', `${what}<p>It is withdrawn; its review links now say so.</p>`, method);

@@ -1,15 +1,21 @@
-import { ConflictError } from './core/errors.js';
-import { httpHandler, json } from './shared/middleware.js';
-import { verifiedBody } from './shared/webhook.js';
+import { ConflictError, ValidationError } from './core/errors.js';
+import { signedContent } from './core/signed-call.js';
+import { httpHandler, json, pathParameter } from './shared/middleware.js';
+import { acceptSignedCall, verifiedBody } from './shared/webhook.js';
 import { withdraw } from './use-cases/change-request.js';
 
-// POST /v1/requests/{requestId}/withdraw (signed like intake; body optional): the submitter withdraws a
-// request that is not yet decided. If a decision or the deadline won first, 409 says which.
+// POST /v1/requests/{requestId}/withdraw (signed like intake; the body is {"action": "withdraw", "requestId"} naming
+// this request): the submitter withdraws a request that is not yet decided. If a decision or the deadline won
+// first, 409 says which. A retried delivery of a withdrawal that went through gets its first answer again.
 
 export const handler = httpHandler(async (event) => {
-  await verifiedBody(event, { allowEmpty: true });
-  const requestId = event.pathParameters?.['requestId'] ?? '';
+  const signed = await verifiedBody(event);
+  const requestId = pathParameter(event, 'requestId');
+  const rest = Object.keys(signedContent(signed.json, { action: 'withdraw', requestId }));
+  if (rest.length > 0) throw new ValidationError(rest.map((field) => `${field}: unknown field; a withdrawal carries "action" and "requestId" only`));
+  const { retry } = await acceptSignedCall(signed, 'withdraw', requestId, new Date());
   const result = await withdraw(requestId, 'api', 'api');
-  if (!result.won) throw new ConflictError(`request ${requestId} is already ${result.request.status}; it can no longer be withdrawn`);
-  return json(200, { requestId, status: 'withdrawn' });
+  if (result.won) return json(200, { requestId, status: 'withdrawn' });
+  if (retry && result.request.status === 'withdrawn') return json(200, { requestId, status: 'withdrawn' }, { 'idempotent-replayed': 'true' });
+  throw new ConflictError(`request ${requestId} is already ${result.request.status}; it can no longer be withdrawn`);
 });

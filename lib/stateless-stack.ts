@@ -73,9 +73,12 @@ interface Access {
  * `directoryWithRegistry`, lambdas/accounts.ts): whichever of them runs first after a deployment seeds the
  * registry from the directory file (lambdas/adapters/registry.ts), with conditional puts only. Only
  * register-account adds accounts after that.
+ *
+ * APPROVALS_TABLE is 'append' for the signed routes (intake, versions, withdraw): they remember each accepted
+ * webhook-id there with a conditional put and read it back on a retry (lambdas/adapters/approvals.ts).
  */
 export const functionAccess: Readonly<Record<FunctionName, Access>> = {
-  intake: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  intake: { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'append', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
   'mail-intake': {
     tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' },
     startsExecutions: true,
@@ -83,8 +86,8 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
     bucket: { read: ['inbound/*'], write: ['media/*'] },
   },
   media: { tables: {}, bucket: { read: ['media/*'] } },
-  versions: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
-  withdraw: { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], stopsExecutions: true },
+  versions: { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'append', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
+  withdraw: { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'append', AUDIT_TABLE: 'append' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], stopsExecutions: true },
   'withdraw-link': { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, stopsExecutions: true },
   'request-status': { tables: { REQUESTS_TABLE: 'read', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_API_TOKEN'] },
   // A read API, but the first read ever may be the one that seeds the registry (see above).

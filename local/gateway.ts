@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MAX_PATH_PARAMETER_BYTES } from '../lambdas/core/limits.js';
 import { compilePattern } from '../lambdas/core/patterns.js';
 import type { FunctionName, FunctionRegistry } from './functions.js';
 import { isLoopbackHost } from './net.js';
@@ -53,13 +54,35 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
-function toEvent(req: IncomingMessage, r: Route, match: RegExpExecArray, body: Buffer): APIGatewayProxyEventV2 {
+type PathParameters = { readonly ok: true; readonly values: Record<string, string> } | { readonly ok: false; readonly statusCode: 400 | 414; readonly error: string };
+
+/**
+ * The route's path parameters, percent-decoded once. A malformed escape (`%E0%A4%A`, or bytes that are not UTF-8)
+ * is the client's mistake, a 400, where decodeURIComponent would throw; a parameter over 2,048 bytes decoded is
+ * no id Signoff gives out and no key DynamoDB takes, a 414 (the handlers check it too: lambdas/shared/middleware.ts).
+ */
+export function pathParametersOf(r: Route, match: RegExpExecArray): PathParameters {
+  const values: Record<string, string> = {};
+  for (const [i, name] of r.params.entries()) {
+    let value: string;
+    try {
+      value = decodeURIComponent(match[i + 1] ?? '');
+    } catch {
+      return { ok: false, statusCode: 400, error: `the path parameter ${name} is not valid percent-encoded UTF-8` };
+    }
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_PATH_PARAMETER_BYTES) return { ok: false, statusCode: 414, error: `the path parameter ${name} is ${bytes} bytes; the limit is ${MAX_PATH_PARAMETER_BYTES}` };
+    values[name] = value;
+  }
+  return { ok: true, values };
+}
+
+function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  const pathParameters = Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]));
   const now = new Date();
   const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/.test(headers['content-type'] ?? 'application/json');
   return {
@@ -137,12 +160,17 @@ export function createGateway(options: GatewayOptions): Server {
           respond(res, { statusCode: 405, headers: { allow: r.methods.join(', '), 'content-type': 'application/json' }, body: JSON.stringify({ error: `${method} is not allowed here` }) });
           return;
         }
+        const parameters = pathParametersOf(r, match);
+        if (!parameters.ok) {
+          respond(res, { statusCode: parameters.statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: parameters.error }) });
+          return;
+        }
         const body = await readBody(req);
         if (body === 'too-large') {
           respond(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `the body is over ${MAX_PAYLOAD} bytes` }) });
           return;
         }
-        const result = (await options.functions.invoke(r.fn, toEvent(req, r, match, body))) as APIGatewayProxyStructuredResultV2;
+        const result = (await options.functions.invoke(r.fn, toEvent(req, r, parameters.values, body))) as APIGatewayProxyStructuredResultV2;
         respond(res, result);
         return;
       }

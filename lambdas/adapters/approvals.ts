@@ -1,6 +1,8 @@
+import { sha256Hex } from '../core/ids.js';
 import type { Assignee, StageName, StagePhase } from '../core/model.js';
+import { WEBHOOK_ID_RETENTION_SECONDS, type SignedAction, type SignedCallRecord } from '../core/signed-call.js';
 import { requireEnv } from '../shared/env.js';
-import { getItem, putIfAbsent, putItem, updateItem } from './dynamo.js';
+import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
 
 // The approvals table holds two kinds of item under one key attribute `pk`:
 //  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
@@ -9,7 +11,15 @@ import { getItem, putIfAbsent, putItem, updateItem } from './dynamo.js';
 //  - `delivery#<request id>#<version>#<stage index>#<phase>#<approver id>`: marks that the approval e-mail of
 //    this phase of the stage went out to this approver, so a retried, replayed or re-entered task (the workflow
 //    waits again after a callback it does not believe) sends nothing twice.
+//  - `webhook#<sha256 of webhook-id>`: a signed call accepted by intake, versions or withdraw — its route, request
+//    and body hash — so the same webhook-id is answered as a retry on the same call and refused on any other
+//    (lambdas/core/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
+// `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
+// code, since TTL deletes late and dynalite never does.
 const table = requireEnv('APPROVALS_TABLE');
+
+/** The table's TTL attribute (lib/stateful-stack.ts TTL_ATTRIBUTE). */
+const TTL = 'expiresAt';
 
 export interface ApprovalLink {
   readonly pk: string;
@@ -94,4 +104,32 @@ export async function putWithdrawLink(linkHash: string, requestId: string): Prom
 export async function requestOfWithdrawLink(linkHash: string): Promise<string | undefined> {
   const item = await getItem(table, { pk: `withdraw#${linkHash}` });
   return typeof item?.['requestId'] === 'string' ? item['requestId'] : undefined;
+}
+
+const webhookKey = (webhookId: string) => `webhook#${sha256Hex(webhookId)}`;
+
+/**
+ * Remembers a signed call under its webhook-id with one conditional put, unless the id is already remembered (and
+ * not yet expired). Returns undefined when this call is the first with its id; otherwise the call the id was
+ * first accepted for, which the caller compares with this one (a retry, or a conflict).
+ */
+export async function rememberSignedCall(call: SignedCallRecord, now: Date): Promise<SignedCallRecord | undefined> {
+  const pk = webhookKey(call.webhookId);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const item = { pk, ...call, [TTL]: nowSeconds + WEBHOOK_ID_RETENTION_SECONDS };
+  // Twice at most: a record found expired by the condition, and gone (TTL) when read, is absent on the second try.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await putIf(table, item, 'attribute_not_exists(#pk) OR #ttl < :now', { '#pk': 'pk', '#ttl': TTL }, { ':now': nowSeconds })) return undefined;
+    const first = await getItem(table, { pk });
+    if (first !== undefined) {
+      return {
+        webhookId: String(first['webhookId']),
+        action: first['action'] as SignedAction,
+        requestId: String(first['requestId']),
+        bodyHash: String(first['bodyHash']),
+        acceptedAt: String(first['acceptedAt']),
+      };
+    }
+  }
+  throw new Error(`the record of webhook-id ${call.webhookId} neither could be written nor read`);
 }

@@ -36,6 +36,17 @@ export async function putIfAbsent(table: string, item: Item, keyAttribute: strin
   }
 }
 
+/** Puts an item if `condition` holds for the item under its key (or its absence). Returns false when it did not. */
+export async function putIf(table: string, item: Item, condition: string, names: Record<string, string>, values: Item): Promise<boolean> {
+  try {
+    await documentClient.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 export async function putItem(table: string, item: Item): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: table, Item: item }));
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import './schema.js';
+import { singleLine } from './schema.js';
 import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from './check-budget.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
@@ -94,7 +94,8 @@ export const MAX_ADMINS = 10;
 export const MAX_ANSWER_CHARS = 2_000;
 export const MAX_CREDENTIAL_STORE_CHARS = 300;
 
-const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+/** A field that is one line (an id, a handle, a title): a line break in it would split an e-mail subject or a log line. */
+const line = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max), singleLine());
 const answer = () => z.optional(z.string().check(z.trim(), z.maxLength(MAX_ANSWER_CHARS)));
 
 const questionnaireSchema = z.strictObject({
@@ -120,7 +121,7 @@ const groupSchema = z.strictObject({
 const attestationsSchema = z.strictObject({
   smmAdmin: z.optional(z.boolean()),
   /** Where the access details are kept: a reference (a vault path), never a secret. */
-  credentialStore: z.optional(z.string().check(z.trim(), z.maxLength(MAX_CREDENTIAL_STORE_CHARS))),
+  credentialStore: z.optional(z.string().check(z.trim(), z.maxLength(MAX_CREDENTIAL_STORE_CHARS), singleLine())),
   commentPolicy: z.optional(z.boolean()),
 });
 
@@ -128,11 +129,11 @@ export const accountOpeningSchema = z.strictObject({
   kind: z.literal('account-opening'),
   submitter: z.email(),
   /** The requesting unit's id in the directory (for an alumni group, its group type). */
-  unit: text(1, 100),
+  unit: line(1, 100),
   platform: z.enum(PLATFORMS),
-  handle: text(1, 100),
+  handle: line(1, 100),
   /** Defaults to "Open <handle> on <platform>". */
-  title: z.optional(text(1, 200)),
+  title: z.optional(line(1, 200)),
   admins: z.array(z.email()).check(z.minLength(1), z.maxLength(MAX_ADMINS)),
   group: z.optional(groupSchema),
   questionnaire: questionnaireSchema,

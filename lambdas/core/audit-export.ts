@@ -2,6 +2,7 @@ import { createHash, hash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { canonicalJson, type AuditEvent, type Json } from './audit-chain.js';
 import type { Checkpoint, CheckpointHead } from './audit-checkpoint.js';
+import { MAX_JSON_DEPTH, jsonNestedDeeperThan } from './limits.js';
 
 // The export file (DESIGN.md "Audit"): the same records in two encodings, JSON lines and CSV, so that
 // `npm run audit -- verify` checks either one the same way.
@@ -154,7 +155,35 @@ export function jsonlLine(record: ExportRecord): string {
 /** The fixed CSV header. Events fill the first eight columns; other records put their JSON in `data`. */
 export const CSV_COLUMNS = ['requestId', 'seq', 'at', 'type', 'actor', 'data', 'prevHash', 'hash', 'kind'] as const;
 
+/**
+ * CSV injection (OWASP): a spreadsheet opening the export runs a cell that begins with `=`, `+`, `-` or `@` as a
+ * formula (`=HYPERLINK(…)` in a mail sender's address is enough), and tab and carriage return lead to the same on
+ * some. Such a cell is written with a single quote in front, which spreadsheets show as text; a cell that already
+ * begins with a quote gets one more, so that `parseCsvCell` can take exactly one away and every cell reads back as
+ * written. The rule is by first character only, whatever the column: numbers and times never begin with one of them
+ * here (sequence numbers are positive, times are ISO 8601), and the JSON of the data column begins with `{`.
+ */
+const FORMULA_STARTS = new Set(['=', '+', '-', '@', '\t', '\r', "'"]);
+
+export function escapeCsvCell(value: string): string {
+  return FORMULA_STARTS.has(value.charAt(0)) ? `'${value}` : value;
+}
+
+/** The value of a cell `escapeCsvCell` wrote; a cell it could not have written (a needless quote, a bare `=`) is refused. */
+export function parseCsvCell(cell: string, column: string): string {
+  const value = cell.startsWith("'") ? cell.slice(1) : cell;
+  if (escapeCsvCell(value) !== cell) {
+    throw new RecordFormatError(cell.startsWith("'") ? `the ${column} column has a quote in front that is not an escape` : `the ${column} column begins with ${JSON.stringify(cell.charAt(0))} unescaped (a spreadsheet would run it as a formula)`);
+  }
+  return value;
+}
+
+/** The cells of a record, escaped (`escapeCsvCell`). */
 export function csvFields(record: ExportRecord): string[] {
+  return plainCsvFields(record).map(escapeCsvCell);
+}
+
+function plainCsvFields(record: ExportRecord): string[] {
   if (record.kind === 'event') {
     return [record.requestId, String(record.seq), record.at, record.type, record.actor, canonicalJson(record.data), record.prevHash, record.hash, 'event'];
   }
@@ -327,8 +356,10 @@ function parseJsonColumn(text: string): unknown {
 }
 
 /** A record from one CSV row (after the header row). The row must hold exactly what csvFields writes. */
-export function parseCsvRecord(fields: readonly string[]): ExportRecord {
-  if (fields.length !== CSV_COLUMNS.length) throw new RecordFormatError(`the row has ${fields.length} columns, not ${CSV_COLUMNS.length}`);
+export function parseCsvRecord(cells: readonly string[]): ExportRecord {
+  if (cells.length !== CSV_COLUMNS.length) throw new RecordFormatError(`the row has ${cells.length} columns, not ${CSV_COLUMNS.length}`);
+  // The hashes cover the values, not their escaped cells.
+  const fields = cells.map((cell, i) => parseCsvCell(cell, CSV_COLUMNS[i] ?? String(i)));
   const [requestId, seq, at, type, actor, data, prevHash, hash, kind] = fields as [string, string, string, string, string, string, string, string, string];
   if (kind === 'event') {
     if (!/^[1-9]\d*$/.test(seq)) throw new RecordFormatError('field "seq" is not an integer ≥ 1');
@@ -339,7 +370,7 @@ export function parseCsvRecord(fields: readonly string[]): ExportRecord {
   }
   const record = recordFromJson(parseJsonColumn(data));
   if (record.kind !== kind) throw new RecordFormatError(`the kind column says ${kind} but the data holds a ${record.kind} record`);
-  const expected = csvFields(record);
+  const expected = plainCsvFields(record);
   if (expected.some((v, i) => v !== fields[i])) throw new RecordFormatError(`the columns of this ${kind} row do not match its data`);
   return record;
 }
@@ -374,8 +405,11 @@ export function encodeCursor(position: ExportPosition): string {
 
 export function decodeCursor(cursor: string): ExportPosition {
   let value: unknown;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  // A cursor this service gave out nests three levels; anything deeper is refused before it is parsed (issue #11).
+  if (jsonNestedDeeperThan(text, MAX_JSON_DEPTH)) throw new RecordFormatError('the cursor is not one this service gave out');
   try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new RecordFormatError('the cursor is not one this service gave out');
   }

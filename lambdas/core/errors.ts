@@ -54,6 +54,14 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
+/** A path parameter longer than any id Signoff gives out (a table key stops at 2,048 bytes). */
+export class UriTooLongError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UriTooLongError';
+  }
+}
+
 /** A stage can no longer be decided (expired with its stage, or its request ended). */
 export class GoneError extends Error {
   constructor(message: string) {
@@ -97,6 +105,7 @@ const statusByName: Readonly<Record<string, number>> = {
   ConflictError: 409,
   GoneError: 410,
   PayloadTooLargeError: 413,
+  UriTooLongError: 414,
 };
 
 /** One mapper from error to HTTP status; anything unnamed here is a 500 and its message stays private. */

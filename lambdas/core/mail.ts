@@ -122,9 +122,13 @@ function openingAddress(directory: Directory): string {
   return `To ask for a new account, write to open@${directory.domain}.`;
 }
 
-/** A reply's subject carries "Re:" (or AW:, SV:, Fwd:); the request's title does not. */
+/**
+ * A reply's subject carries "Re:" (or AW:, SV:, Fwd:); the request's title does not. A subject is one line: the
+ * whitespace a folded header keeps (a tab) and any control character an encoded word smuggled in become one space,
+ * as a title must be a single line (issue #11).
+ */
 function titleOf(subject: string): string {
-  return subject.replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
+  return subject.replace(/[\s\p{Cc}]+/gu, ' ').replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
 }
 
 /** People write times to the minute ("2026-12-01T10:00Z"); the schema wants seconds. */

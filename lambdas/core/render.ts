@@ -2,6 +2,7 @@ import { QUESTION_KEYS, QUESTIONS } from './account-opening.js';
 import { PLATFORM_NAMES } from './platforms.js';
 import type { Account } from './directory.js';
 import { diffLines } from './diff.js';
+import { MAX_COMMENT_CHARS } from './limits.js';
 import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from './model.js';
 import { statementsAsked } from './route.js';
 
@@ -367,7 +368,7 @@ export function reviewPage(p: ReviewPageInput): string {
   switch (p.state.kind) {
     case 'open':
       action = `<h2>Your decision</h2>${p.state.error ? `<p class="notice" role="alert">${escapeHtml(p.state.error)}</p>` : ''}${p.state.notice ? `<p class="notice" role="status">${escapeHtml(p.state.notice)}</p>` : ''}
-<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">${statementsFieldset(stage === undefined ? [] : statementsAsked(p.request.findings, stage.stage), p.state.ticked ?? [])}<label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4"></textarea><br>
+<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">${statementsFieldset(stage === undefined ? [] : statementsAsked(p.request.findings, stage.stage), p.state.ticked ?? [])}<label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_CHARS}"></textarea><br>
 <button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="request-changes">Request changes</button><button type="submit" name="decision" value="reject">Reject</button></form>
 <p>Decide by ${escapeHtml(p.deadline)}.</p>`;
       break;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import './schema.js';
+import { singleLine } from './schema.js';
 import { credentialFields, credentialProblem, parseAccountOpening } from './account-opening.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from './errors.js';
@@ -14,6 +14,8 @@ export const MAX_TEXT_CHARS = 20_000;
 export const MAX_MEDIA_ITEMS = 10;
 
 const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+/** A field that is one line (a title, an id): a line break in it would split an e-mail subject or a log line. */
+const line = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max), singleLine());
 
 const mediaSchema = z.strictObject({
   type: z.enum(['image', 'video']),
@@ -21,7 +23,7 @@ const mediaSchema = z.strictObject({
   alt: z.optional(z.string().check(z.maxLength(1_500))),
   captions: z.optional(z.boolean()),
   rights: z.optional(z.enum(['own', 'licensed', 'public-domain', 'creative-commons', 'unknown'])),
-  credit: z.optional(z.string().check(z.maxLength(300))),
+  credit: z.optional(z.string().check(z.maxLength(300), singleLine())),
   showsPeople: z.optional(z.boolean()),
   /** What the item is, declared by the submitter: an access card or a contract never goes out (P-CONFIDENTIAL). */
   declaredAs: z.optional(z.enum(MEDIA_DECLARATIONS as [MediaDeclaration, ...MediaDeclaration[]])),
@@ -30,8 +32,8 @@ const mediaSchema = z.strictObject({
 export const brandPostSchema = z.strictObject({
   kind: z.literal('brand-post'),
   submitter: z.email(),
-  account: z.string().check(z.minLength(1), z.maxLength(100)),
-  title: text(1, 200),
+  account: z.string().check(z.minLength(1), z.maxLength(100), singleLine()),
+  title: line(1, 200),
   text: text(1, MAX_TEXT_CHARS),
   format: z._default(z.enum(['post', 'thread', 'article', 'blog', 'share', 'correction']), 'post'),
   publishAt: z.optional(z.iso.datetime({ offset: true })),

@@ -3,7 +3,8 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { ValidationError, httpStatusOf } from '../core/errors.js';
+import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
+import { MAX_PATH_PARAMETER_BYTES } from '../core/limits.js';
 import { logger } from './logger.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -63,4 +64,17 @@ export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload:
 export function rawBody(event: HttpEvent): string {
   if (event.body === undefined) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/**
+ * A path parameter as the route gave it ('' when absent), never decoded here: every id Signoff gives out is
+ * URL-safe, so a value that still holds a `%` is no id of ours and simply finds nothing (404), where decoding it
+ * could throw (a malformed sequence) or turn one value into another (a second decoding). Over 2,048 bytes it is no
+ * id of ours and no key DynamoDB accepts: 414, instead of the read failing with a 500.
+ */
+export function pathParameter(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name] ?? '';
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_PATH_PARAMETER_BYTES) throw new UriTooLongError(`the path parameter ${name} is ${bytes} bytes; the limit is ${MAX_PATH_PARAMETER_BYTES}`);
+  return value;
 }

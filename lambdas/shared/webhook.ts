@@ -1,11 +1,16 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { rememberSignedCall } from '../adapters/approvals.js';
 import { requireSecretConfig, secretValue } from '../adapters/secrets.js';
-import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { ConflictError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { sha256Hex } from '../core/ids.js';
+import { MAX_JSON_DEPTH, isWholeSeconds, jsonNestedDeeperThan } from '../core/limits.js';
+import { conflictOf, type SignedAction } from '../core/signed-call.js';
 import { MAX_BODY_BYTES } from '../core/submission.js';
 import { rawBody, type HttpEvent } from './middleware.js';
 
 // Standard Webhooks verification, for every signed route (intake, versions, withdrawal): webhook-id,
-// webhook-timestamp (±5 minutes) and webhook-signature (v1 HMAC-SHA256 of id.timestamp.body).
+// webhook-timestamp (±5 minutes) and webhook-signature (v1 HMAC-SHA256 of id.timestamp.body). Then the call is
+// remembered under its webhook-id, so that one delivery is good for one call (lambdas/core/signed-call.ts).
 
 const webhookSecret = requireSecretConfig('SIGNOFF_WEBHOOK_SECRET');
 
@@ -18,11 +23,13 @@ async function webhook(): Promise<Webhook> {
 export interface SignedBody {
   readonly webhookId: string;
   readonly body: string;
+  /** sha256 of the delivered bytes: the same webhook-id with other bytes is a conflict, not a retry. */
+  readonly bodyHash: string;
   readonly json: unknown;
 }
 
-/** Checks size, signature and JSON, in that order; returns the verified body and its idempotency key. */
-export async function verifiedBody(event: HttpEvent, options: { readonly allowEmpty?: boolean } = {}): Promise<SignedBody> {
+/** Checks size, signature, nesting and JSON, in that order; returns the verified body and its webhook-id. */
+export async function verifiedBody(event: HttpEvent): Promise<SignedBody> {
   const body = rawBody(event);
   const size = Buffer.byteLength(body, 'utf8');
   if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(`the body is ${size} bytes; the limit is ${MAX_BODY_BYTES}`);
@@ -32,17 +39,37 @@ export async function verifiedBody(event: HttpEvent, options: { readonly allowEm
   if (id === undefined || timestamp === undefined || signature === undefined) {
     throw new UnauthorizedError('missing webhook-id, webhook-timestamp or webhook-signature header');
   }
+  // The library reads the timestamp with parseInt, which stops at the first non-digit: "1700000000abc" verified
+  // as 1700000000, so the header was not what was signed. Standard Webhooks sends whole seconds, digits only.
+  if (!isWholeSeconds(timestamp)) throw new UnauthorizedError('webhook-timestamp must be whole seconds since 1970, digits only');
   try {
-    (await webhook()).verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
+    // Not parsed by the library: the nesting is checked first (below).
+    (await webhook()).verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature }, { jsonParse: false });
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw new UnauthorizedError(`webhook signature rejected: ${error.message}`);
-    // The library parses the body once the signature checks out: a SyntaxError is a signed body that is not
-    // JSON — which is fine only for an empty body where one is allowed.
-    if (error instanceof SyntaxError) {
-      if (body === '' && options.allowEmpty) return { webhookId: id, body, json: {} };
-      throw new ValidationError(['body: is not valid JSON']);
-    }
     throw error;
   }
-  return { webhookId: id, body, json: body === '' ? {} : (JSON.parse(body) as unknown) };
+  // One linear scan before any parse: a 60,000-deep body overflowed the stack of the first walk over it (a 500).
+  if (jsonNestedDeeperThan(body, MAX_JSON_DEPTH)) throw new ValidationError([`body: nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`]);
+  let json: unknown;
+  try {
+    json = body === '' ? undefined : (JSON.parse(body) as unknown);
+  } catch {
+    throw new ValidationError(['body: is not valid JSON']);
+  }
+  return { webhookId: id, body, bodyHash: sha256Hex(body), json };
+}
+
+/**
+ * Remembers this signed call under its webhook-id. Returns whether it is a retry of the call the id was first
+ * accepted for (same route, request and body: answer as the first time); throws ConflictError when the id was
+ * accepted for another call — another route, another request or another body.
+ */
+export async function acceptSignedCall(signed: SignedBody, action: SignedAction, requestId: string, now: Date): Promise<{ readonly retry: boolean }> {
+  const call = { webhookId: signed.webhookId, action, requestId, bodyHash: signed.bodyHash, acceptedAt: now.toISOString() };
+  const first = await rememberSignedCall(call, now);
+  if (first === undefined) return { retry: false };
+  const conflict = conflictOf(first, call);
+  if (conflict !== undefined) throw new ConflictError(conflict);
+  return { retry: true };
 }

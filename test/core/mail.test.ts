@@ -539,6 +539,17 @@ describe('decideMail: what is submitted', () => {
     expect(decision.submission.media[0]?.url).toMatch(/^https:\/\/signoff\.example\.org\/media\/[0-9a-f]{40}\.png$/);
   });
 
+  it('makes a folded or control-laden subject one line: a title is a single line (issue #11)', () => {
+    // Prepare: the tab a folded Subject keeps once unfolded, and a line break an encoded word can carry
+    const mail = inbound({ subject: 'Re: Physics\tOpen\r\n Day\u0007 ' });
+
+    // Act
+    const decision = submissionOf(decide(mail));
+
+    // Assess
+    expect(decision.submission.title).toBe('Physics Open Day');
+  });
+
   it('takes the account from the plus address, case-insensitively, among other recipients', () => {
     // Prepare
     const mail = inbound({ recipients: ['comms@example.org', 'Submit+Physics-Mastodon@example.org'] });

@@ -427,3 +427,43 @@ describe('parseSubmission refuses keys and tokens in every kind (issue #11)', ()
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 });
+
+describe('parseSubmission keeps single-line fields on one line (issue #11)', () => {
+  it('refuses a title with a line break or another control character, naming the field and the character', () => {
+    // Act
+    const crlf = problemsOf({ ...validBody(), title: 'Open day\r\nBcc: everyone@example.org' });
+    const bell = problemsOf({ ...validBody(), title: 'Open\u0007day' });
+    const separator = problemsOf({ ...validBody(), title: 'Open\u2028day' });
+
+    // Assess
+    expect(crlf).toEqual(['title: must be a single line: no line breaks, tabs or other control characters (found U+000D)']);
+    expect(bell).toEqual(['title: must be a single line: no line breaks, tabs or other control characters (found U+0007)']);
+    expect(separator[0]).toMatch(/^title: must be a single line.*U\+2028/u);
+  });
+
+  it('refuses control characters in an account id and a media credit too', () => {
+    const problems = problemsOf({ ...validBody(), account: 'physics-x\n', media: [{ type: 'image', url: 'https://example.org/a.jpg', alt: 'A', credit: 'Photo:\tAda' }] });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^account: must be a single line/u), expect.stringMatching(/^media\.0\.credit: must be a single line.*U\+0009/u)]));
+  });
+
+  it('refuses them in an account opening\'s unit, handle, title and credential store', () => {
+    const problems = problemsOf({
+      kind: 'account-opening',
+      submitter: 'alan@example.org',
+      unit: 'phys\rics',
+      platform: 'bluesky',
+      handle: '@physics\n.example.org',
+      title: 'Open\u0085it',
+      admins: ['ada@example.org', 'bob@example.org'],
+      questionnaire: {},
+      attestations: { credentialStore: 'vault://comms/\u001b[31m' },
+    });
+    for (const field of ['unit', 'handle', 'title', 'attestations.credentialStore']) {
+      expect(problems, field).toContainEqual(expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: must be a single line`, 'u')));
+    }
+  });
+
+  it('leaves line breaks in the text alone: a post has paragraphs', () => {
+    expect(brandPost(parseSubmission({ ...validBody(), text: 'First paragraph.\n\nSecond.\r\n\tIndented.' }, directory, now, registry)).text).toContain('\n\nSecond.');
+  });
+});

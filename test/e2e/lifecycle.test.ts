@@ -1,5 +1,6 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newVersionBody, withdrawalBody } from '../../local/webhook-client.js';
 import { Stack, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from './stack.js';
 
 // GOVERNANCE.md §3 on the running stack: changes and new versions, withdrawal, and links that mail scanners
@@ -40,7 +41,7 @@ describe('request changes, then a new version', () => {
     await stack.waitForStatus(requestId, 'changes-requested');
 
     // Act: a new version through the API
-    const body = JSON.stringify(samplePost({ title: 'Needs work', text: 'Join us on Saturday 5 December for the open day.\nBring friends. https://example.org/open-day' }));
+    const body = newVersionBody(requestId, samplePost({ title: 'Needs work', text: 'Join us on Saturday 5 December for the open day.\nBring friends. https://example.org/open-day' }));
     const res = await signed(stack, `/v1/requests/${requestId}/versions`, body, 'msg_version_2');
     const again = await signed(stack, `/v1/requests/${requestId}/versions`, body, 'msg_version_2');
 
@@ -68,7 +69,7 @@ describe('request changes, then a new version', () => {
   it('refuses a new version while the request is still being decided', async () => {
     const requestId = await submitted(stack, 'Too early');
     await stack.mailTo('grace@example.org', 'Too early');
-    const res = await signed(stack, `/v1/requests/${requestId}/versions`, JSON.stringify(samplePost({ title: 'Too early' })));
+    const res = await signed(stack, `/v1/requests/${requestId}/versions`, newVersionBody(requestId, samplePost({ title: 'Too early' })));
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toContain('awaiting-approval');
   });
@@ -101,10 +102,10 @@ describe('withdrawal', () => {
     const requestId = await submitted(stack, 'Withdrawn by API');
     const link = reviewLink(await stack.mailTo('grace@example.org', 'Withdrawn by API'));
 
-    const res = await signed(stack, `/v1/requests/${requestId}/withdraw`, '');
+    const res = await signed(stack, `/v1/requests/${requestId}/withdraw`, withdrawalBody(requestId));
     const page = await (await fetch(link)).text();
     const late = await decide(link, 'approve');
-    const second = await signed(stack, `/v1/requests/${requestId}/withdraw`, '');
+    const second = await signed(stack, `/v1/requests/${requestId}/withdraw`, withdrawalBody(requestId));
 
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ requestId, status: 'withdrawn' });
@@ -141,7 +142,7 @@ describe('withdrawal', () => {
     const requestId = await submitted(stack, 'Decided first');
     await decide(reviewLink(await stack.mailTo('grace@example.org', 'Decided first')), 'reject', 'Not now.');
     await stack.waitForStatus(requestId, 'rejected');
-    const res = await signed(stack, `/v1/requests/${requestId}/withdraw`, '');
+    const res = await signed(stack, `/v1/requests/${requestId}/withdraw`, withdrawalBody(requestId));
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toContain('rejected');
   });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { pathParametersOf, routes } from '../../local/gateway.js';
+
+// The local gateway's path parameters (issue #11): decoded once, as API Gateway does; a malformed escape is a 400
+// and an over-long parameter a 414, where decodeURIComponent threw into a 500.
+
+function parametersFor(path: string) {
+  for (const r of routes) {
+    const match = r.pattern.exec(path);
+    if (match !== null) return pathParametersOf(r, match);
+  }
+  throw new Error(`no route for ${path}`);
+}
+
+describe('pathParametersOf', () => {
+  it('decodes a parameter once', () => {
+    expect(parametersFor('/v1/accounts/physics%2Dx')).toEqual({ ok: true, values: { accountId: 'physics-x' } });
+    expect(parametersFor('/v1/requests/req_%2541')).toEqual({ ok: true, values: { requestId: 'req_%41' } });
+  });
+
+  it.each([['/approvals/%E0%A4%A'], ['/v1/requests/%'], ['/v1/requests/%ZZ'], ['/v1/requests/%ED%A0%80'], ['/media/%C0%AF']])('answers 400 for the malformed escape in %s', (path) => {
+    expect(parametersFor(path)).toEqual({ ok: false, statusCode: 400, error: expect.stringMatching(/^the path parameter \w+ is not valid percent-encoded UTF-8$/u) as unknown });
+  });
+
+  it('answers 414 for a parameter over 2,048 bytes once decoded', () => {
+    expect(parametersFor(`/v1/requests/${'a'.repeat(2_048)}`)).toMatchObject({ ok: true });
+    expect(parametersFor(`/v1/requests/${'%C3%A9'.repeat(1_025)}`)).toEqual({ ok: false, statusCode: 414, error: 'the path parameter requestId is 2050 bytes; the limit is 2048' });
+  });
+});
