@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { periodOf, type Checkpoint } from '../lambdas/core/audit-checkpoint.js';
-import type { ContentRecord } from '../lambdas/core/audit-export.js';
+import { periodOf, type Checkpoint } from '../lambdas/core/audit/audit-checkpoint.js';
+import type { ContentRecord } from '../lambdas/core/audit/audit-export.js';
 import { AuditExport, planExport, type AuditReader, type StoredEvent } from '../lambdas/use-cases/export-audit.js';
 import { formatOfPath, writeRecords } from '../local/audit-io.js';
 import { startFor, trails, type Generated } from './audit-trails.js';

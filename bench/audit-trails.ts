@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { chainEvent, type AuditEvent, type Json } from '../lambdas/core/audit-chain.js';
-import { buildCheckpoint, hmacSigner, periodOf, type Checkpoint, type CheckpointHead } from '../lambdas/core/audit-checkpoint.js';
-import { checkpointRecord, DIGEST_START, eventRecord, exportHeader, nextDigest, type ExportRecord } from '../lambdas/core/audit-export.js';
+import { chainEvent, type AuditEvent, type Json } from '../lambdas/core/audit/audit-chain.js';
+import { buildCheckpoint, hmacSigner, periodOf, type Checkpoint, type CheckpointHead } from '../lambdas/core/audit/audit-checkpoint.js';
+import { checkpointRecord, DIGEST_START, eventRecord, exportHeader, nextDigest, type ExportRecord } from '../lambdas/core/audit/audit-export.js';
 import { writeRecords } from '../local/audit-io.js';
 
 // Synthetic audit trails for bench/audit.ts: requests that run the whole brand-post route (ten events each, the

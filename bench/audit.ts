@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { indexAttributesOf } from '../lambdas/core/audit-chain.js';
+import { indexAttributesOf } from '../lambdas/core/audit/audit-chain.js';
 import { localAuditSecrets } from '../local/audit-secrets.js';
 import { startDynamo } from '../local/dynamo.js';
 import { newLocalCredentials } from '../local/settings.js';

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { MAX_ANSWER_CHARS, QUESTION_KEYS, checkAccountOpening, parseAccountOpening } from '../lambdas/core/account-opening.js';
-import { runWithinBudget } from '../lambdas/core/check-budget.js';
-import { checkBrandPost } from '../lambdas/core/checks.js';
-import { parseDirectory } from '../lambdas/core/directory.js';
+import { MAX_ANSWER_CHARS, QUESTION_KEYS, checkAccountOpening, parseAccountOpening } from '../lambdas/core/account-opening/account-opening.js';
+import { runWithinBudget } from '../lambdas/core/checks/check-budget.js';
+import { checkBrandPost } from '../lambdas/core/checks/brand-post/checks.js';
+import { parseDirectory } from '../lambdas/core/request/directory.js';
 import type { BrandPostSubmission, Finding } from '../lambdas/core/model.js';
-import { BRAND_POST_RULES, PRESET_NAMES, loadPreset, type BrandPostRule, type Preset } from '../lambdas/core/presets.js';
-import { MAX_MEDIA_ITEMS, MAX_TEXT_CHARS } from '../lambdas/core/submission.js';
+import { BRAND_POST_RULES, PRESET_NAMES, loadPreset, type BrandPostRule, type Preset } from '../lambdas/core/rules/presets.js';
+import { MAX_MEDIA_ITEMS, MAX_TEXT_CHARS } from '../lambdas/core/request/submission.js';
 import { SAMPLE_OPENING } from '../local/samples.js';
 import { ADVERSARIAL_UNITS, adversarialCorpus, adversarialText } from '../test/fixtures/adversarial.js';
 import { CORPUS, CORPUS_DIRECTORY } from '../test/fixtures/corpus.js';

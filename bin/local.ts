@@ -7,7 +7,7 @@ import { startDynamo } from '../local/dynamo.js';
 import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
 import { createSmtpIntake } from '../local/smtp.js';
-import { LOOPBACK } from '../lambdas/core/mail-auth.js';
+import { LOOPBACK } from '../lambdas/core/mail/mail-auth.js';
 import { sesOrigin } from '../lambdas/adapters/ses-receipt.js';
 import { LOCAL_AUTHSERV_ID, localReceiver } from '../local/mail-auth.js';
 import { closeServer, listenLoopback } from '../local/net.js';

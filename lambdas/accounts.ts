@@ -1,6 +1,6 @@
 import { getAccount, listAccounts } from './adapters/registry.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
-import { PLATFORM_NAMES, isPlatform } from './core/platforms.js';
+import { PLATFORM_NAMES, isPlatform } from './core/rules/platforms.js';
 import { NotFoundError, ValidationError } from './core/errors.js';
 import type { RegistryAccount } from './core/model.js';
 import { requireBearer } from './shared/auth.js';

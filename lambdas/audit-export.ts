@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { archiveObject, archiveEnabled } from './adapters/audit-archive.js';
 import { auditReader } from './adapters/audit-store.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
-import { csvText, decodeCursor, encodeCursor, jsonlLine, RecordFormatError, type ExportFormat, type ExportRecord } from './core/audit-export.js';
+import { csvText, decodeCursor, encodeCursor, jsonlLine, RecordFormatError, type ExportFormat, type ExportRecord } from './core/audit/audit-export.js';
 import { ValidationError } from './core/errors.js';
 import { requireBearer } from './shared/auth.js';
 import { httpHandler, type HttpEvent, type HttpResult } from './shared/middleware.js';

@@ -1,6 +1,6 @@
 import { requestIdFor } from './core/ids.js';
-import { signedContent } from './core/signed-call.js';
-import { parseSubmission } from './core/submission.js';
+import { signedContent } from './core/request/signed-call.js';
+import { parseSubmission } from './core/request/submission.js';
 import { registryView } from './shared/directory.js';
 import { httpHandler, json } from './shared/middleware.js';
 import { acceptSignedCall, verifiedBody } from './shared/webhook.js';

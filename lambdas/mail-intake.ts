@@ -9,7 +9,7 @@ import { mailPorts } from './use-cases/mail-ports.js';
 import { submitMail } from './use-cases/submit-mail.js';
 
 // SES receipt rule → S3 (raw MIME under inbound/) → this function. Trust comes from SES's verdicts and its own
-// Authentication-Results, aligned with the From domain (lambdas/core/mail-auth.ts); spam or virus FAIL is dropped.
+// Authentication-Results, aligned with the From domain (lambdas/core/mail/mail-auth.ts); spam or virus FAIL is dropped.
 // A mail refused as it stands (too many parts, unparseable, no single sender) is audited and returns normally:
 // SES has already accepted it, and Lambda's retries of an async invocation would only refuse it again. Only a
 // failure of S3, DynamoDB or SES itself throws, to be retried.

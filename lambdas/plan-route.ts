@@ -1,9 +1,9 @@
 import { appendAudit } from './adapters/audit.js';
 import { getRequest, saveChecks, saveRoute } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
-import { RouteError, planRoute } from './core/route.js';
-import { requestRef } from './core/task-payloads.js';
-import { loadPreset } from './core/presets.js';
+import { RouteError, planRoute } from './core/request/route.js';
+import { requestRef } from './core/request/task-payloads.js';
+import { loadPreset } from './core/rules/presets.js';
 import { directory } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';
 

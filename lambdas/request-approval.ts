@@ -5,9 +5,9 @@ import { getRequest, markDelivered, recordEscalation, registerWait } from './ada
 import { AlreadyDecidedError, NotFoundError } from './core/errors.js';
 import { newLinkId, sha256Hex } from './core/ids.js';
 import type { Assignee, RequestRecord, StagePhase } from './core/model.js';
-import { approvalMail } from './core/render.js';
-import { deputiesFor } from './core/route.js';
-import { requestApprovalPayload } from './core/task-payloads.js';
+import { approvalMail } from './core/render/render.js';
+import { deputiesFor } from './core/request/route.js';
+import { requestApprovalPayload } from './core/request/task-payloads.js';
 import { directory } from './shared/directory.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';

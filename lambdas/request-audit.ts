@@ -1,5 +1,5 @@
 import { readAudit } from './adapters/audit.js';
-import { verifyChain } from './core/audit-chain.js';
+import { verifyChain } from './core/audit/audit-chain.js';
 import { NotFoundError } from './core/errors.js';
 import { requireBearer } from './shared/auth.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';

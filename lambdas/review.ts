@@ -2,13 +2,13 @@ import { appendAudit } from './adapters/audit.js';
 import { getLink, type ApprovalLink } from './adapters/approvals.js';
 import { claimStage, getRequest, overridePublication, waitTokenOf } from './adapters/requests.js';
 import { sendTaskSuccess } from './adapters/workflow.js';
-import { deciderKey, personKey, type Directory } from './core/directory.js';
+import { deciderKey, personKey, type Directory } from './core/request/directory.js';
 import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from './core/ids.js';
-import { MAX_FORM_BYTES, commentProblem } from './core/limits.js';
+import { MAX_FORM_BYTES, commentProblem } from './core/request/limits.js';
 import type { Decision, PublicationClassification, RequestRecord, StageDecision } from './core/model.js';
-import { loadPreset } from './core/presets.js';
-import { reviewPage, type ReviewPageState } from './core/render.js';
-import { RouteError, replanAfterOverride, statementsAsked } from './core/route.js';
+import { loadPreset } from './core/rules/presets.js';
+import { reviewPage, type ReviewPageState } from './core/render/render.js';
+import { RouteError, replanAfterOverride, statementsAsked } from './core/request/route.js';
 import { directory as fileDirectory, registryView } from './shared/directory.js';
 import { httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 

@@ -1,11 +1,11 @@
 import { appendAudit } from './adapters/audit.js';
 import { getRequest, saveChecks } from './adapters/requests.js';
-import { checkBrandPost } from './core/checks.js';
+import { checkBrandPost } from './core/checks/brand-post/checks.js';
 import { NotFoundError } from './core/errors.js';
-import { classifyPublication } from './core/publication.js';
-import { requestRef } from './core/task-payloads.js';
-import { loadPreset, publicationOptions } from './core/presets.js';
-import { checkAccountOpening } from './core/account-opening.js';
+import { classifyPublication } from './core/checks/publication.js';
+import { requestRef } from './core/request/task-payloads.js';
+import { loadPreset, publicationOptions } from './core/rules/presets.js';
+import { checkAccountOpening } from './core/account-opening/account-opening.js';
 import { loggedCheckBudget } from './shared/check-budget.js';
 import { directory, registryView } from './shared/directory.js';
 import { taskHandler } from './shared/middleware.js';

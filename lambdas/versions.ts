@@ -1,5 +1,5 @@
-import { signedContent } from './core/signed-call.js';
-import { parseSubmission } from './core/submission.js';
+import { signedContent } from './core/request/signed-call.js';
+import { parseSubmission } from './core/request/submission.js';
 import { registryView } from './shared/directory.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
 import { acceptSignedCall, verifiedBody } from './shared/webhook.js';

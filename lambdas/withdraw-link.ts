@@ -1,8 +1,8 @@
 import { requestOfWithdrawLink } from './adapters/approvals.js';
 import { getRequest } from './adapters/requests.js';
 import { isWellFormedLinkId, sha256Hex } from './core/ids.js';
-import { MAX_FORM_BYTES } from './core/limits.js';
-import { escapeHtml, requestSubject } from './core/render.js';
+import { MAX_FORM_BYTES } from './core/request/limits.js';
+import { escapeHtml, requestSubject } from './core/render/render.js';
 import { httpHandler, pathParameter, rawBody, type HttpResult } from './shared/middleware.js';
 import { withdraw } from './use-cases/change-request.js';
 

@@ -1,5 +1,5 @@
 import { ConflictError, ValidationError } from './core/errors.js';
-import { signedContent } from './core/signed-call.js';
+import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
 import { acceptSignedCall, verifiedBody } from './shared/webhook.js';
 import { withdraw } from './use-cases/change-request.js';

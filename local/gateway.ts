@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MAX_PATH_PARAMETER_BYTES } from '../lambdas/core/limits.js';
-import { compilePattern } from '../lambdas/core/patterns.js';
+import { MAX_PATH_PARAMETER_BYTES } from '../lambdas/core/request/limits.js';
+import { compilePattern } from '../lambdas/core/checks/text/patterns.js';
 import type { FunctionName, FunctionRegistry } from './functions.js';
 import { isLoopbackHost } from './net.js';
 import { outboxPage, type OutboxMessage } from './outbox.js';

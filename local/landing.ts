@@ -1,4 +1,4 @@
-import { escapeHtml } from '../lambdas/core/render.js';
+import { escapeHtml } from '../lambdas/core/render/render.js';
 import type { LocalSettings } from './settings.js';
 
 export function landingPage(settings: LocalSettings): string {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
 import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
-import { escapeHtml } from '../lambdas/core/render.js';
+import { escapeHtml } from '../lambdas/core/render/render.js';
 import { LOCAL_REGION } from './functions.js';
 import { requireSigV4 } from './signed-endpoint.js';
 import type { LocalCredentials } from './sigv4.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { MAX_ATTACHMENT_BYTES } from '../lambdas/core/mail.js';
-import { MAX_MIME_PARTS } from '../lambdas/core/mail-parse.js';
+import { MAX_ATTACHMENT_BYTES } from '../lambdas/core/mail/mail.js';
+import { MAX_MIME_PARTS } from '../lambdas/core/mail/mail-parse.js';
 import type { MailOutcome, Refusal } from '../lambdas/use-cases/submit-mail.js';
 
 // The local stand-in for SES receipt: an SMTP server on loopback that hands each message to the same

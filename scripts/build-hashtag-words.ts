@@ -1,4 +1,4 @@
-// Builds lambdas/core/hashtag-words.ts, the word list the P-HASHTAG-CASE segmenter uses.
+// Builds lambdas/core/checks/text/hashtag-words.ts, the word list the P-HASHTAG-CASE segmenter uses.
 //
 // Source: the frequency-ordered English word list of `wordsninja` (MIT, © 2018 Parsa Kafi; derived from
 // wordninja's Wikipedia word frequencies). The whole list is 1.9 MB — too much for a Lambda bundle that must stay
@@ -24,7 +24,7 @@ const words = all
   .slice(0, WORDS)
   .filter((w) => /^[a-z]+$/.test(w) && (w.length > 2 || SHORT_WORDS.has(w)));
 
-const target = fileURLToPath(new URL('../lambdas/core/hashtag-words.ts', import.meta.url));
+const target = fileURLToPath(new URL('../lambdas/core/checks/text/hashtag-words.ts', import.meta.url));
 writeFileSync(
   target,
   [

@@ -6,7 +6,7 @@
 // Whitespace is normalised (the policies are extracted from PDFs and wrap lines mid-sentence). Exits 1 on a miss.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRESET_NAMES, loadPreset } from '../lambdas/core/presets.js';
+import { PRESET_NAMES, loadPreset } from '../lambdas/core/rules/presets.js';
 
 const [seedsDir, governance] = process.argv.slice(2);
 if (seedsDir === undefined) {

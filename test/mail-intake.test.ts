@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanComma
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_MIME_PARTS } from '../lambdas/core/mail-parse.js';
+import { MAX_MIME_PARTS } from '../lambdas/core/mail/mail-parse.js';
 import { sesEvent, sesFixture, sesStored } from './fixtures/ses.js';
 
 // The SES-triggered handler (lambdas/mail-intake.ts) over its real adapters, with S3, DynamoDB, SES and Step

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanComma
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_COMMENT_CHARS, MAX_FORM_BYTES, commentProblem } from '../lambdas/core/limits.js';
+import { MAX_COMMENT_CHARS, MAX_FORM_BYTES, commentProblem } from '../lambdas/core/request/limits.js';
 import type { RequestRecord } from '../lambdas/core/model.js';
 
 // The review page's POST (lambdas/review.ts) over its real adapters with DynamoDB and Step Functions mocked

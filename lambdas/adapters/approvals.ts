@@ -1,6 +1,6 @@
 import { sha256Hex } from '../core/ids.js';
 import type { Assignee, StageName, StagePhase } from '../core/model.js';
-import { WEBHOOK_ID_RETENTION_SECONDS, type SignedAction, type SignedCallRecord } from '../core/signed-call.js';
+import { WEBHOOK_ID_RETENTION_SECONDS, type SignedAction, type SignedCallRecord } from '../core/request/signed-call.js';
 import { requireEnv } from '../shared/env.js';
 import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
 
@@ -13,7 +13,7 @@ import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
 //    waits again after a callback it does not believe) sends nothing twice.
 //  - `webhook#<sha256 of webhook-id>`: a signed call accepted by intake, versions or withdraw — its route, request
 //    and body hash — so the same webhook-id is answered as a retry on the same call and refused on any other
-//    (lambdas/core/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
+//    (lambdas/core/request/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
 // `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
 // code, since TTL deletes late and dynalite never does.
 const table = requireEnv('APPROVALS_TABLE');

@@ -1,5 +1,5 @@
 import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { indexAttributesOf } from '../core/audit-chain.js';
+import { indexAttributesOf } from '../core/audit/audit-chain.js';
 
 // Events written before the audit table had its time index carry no index attributes, so the index does not
 // see them. This adds them, in place, from the hashed fields (the hash does not cover them, so nothing in any

@@ -1,4 +1,4 @@
-import { hmacSigner, type CheckpointSigner } from '../core/audit-checkpoint.js';
+import { hmacSigner, type CheckpointSigner } from '../core/audit/audit-checkpoint.js';
 import { kmsSigner } from './kms.js';
 import { secretValue } from './secrets.js';
 

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent, type Json } from '../core/audit-chain.js';
-import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit-checkpoint.js';
+import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent, type Json } from '../core/audit/audit-chain.js';
+import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
 import type { EventFilter, StoredEvent } from '../use-cases/export-audit.js';
 import { AUDIT_TIME_INDEX } from '../../lib/tables.js';

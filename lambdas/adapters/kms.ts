@@ -1,9 +1,9 @@
 import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
-import type { CheckpointSigner, CheckpointVerifier } from '../core/audit-checkpoint.js';
+import type { CheckpointSigner, CheckpointVerifier } from '../core/audit/audit-checkpoint.js';
 
 // Checkpoint signatures on AWS: a KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY) signs the 64 hex characters of
 // each checkpoint's hash with ECDSA_SHA_256. The private key never leaves KMS; anyone with the public key (the
-// `public-key` command of the audit CLI writes it as PEM) verifies offline, as core/audit-checkpoint.ts does.
+// `public-key` command of the audit CLI writes it as PEM) verifies offline, as core/audit/audit-checkpoint.ts does.
 
 const ALGORITHM = 'ECDSA_SHA_256';
 const message = (hash: string) => Buffer.from(hash, 'utf8');

@@ -1,5 +1,5 @@
 import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Directory } from '../core/directory.js';
+import type { Directory } from '../core/request/directory.js';
 import { ConcurrentUpdateError, ValidationError } from '../core/errors.js';
 import type { Platform, RegistryAccount } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';

@@ -1,5 +1,5 @@
-import { outcomeOfDecision, stageStatusOf } from '../core/arbiter.js';
-import type { StageSchedule } from '../core/stage-clock.js';
+import { outcomeOfDecision, stageStatusOf } from '../core/request/arbiter.js';
+import type { StageSchedule } from '../core/request/stage-clock.js';
 import type { Assignee, StageDecision, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 import { getItem, putIfAbsent, updateItem } from './dynamo.js';
@@ -55,7 +55,7 @@ export async function saveRoute(requestId: string, version: number, stages: read
 }
 
 /**
- * Opens a stage for decisions with its schedule (lambdas/core/stage-clock.ts). Returns undefined when the stage was
+ * Opens a stage for decisions with its schedule (lambdas/core/request/stage-clock.ts). Returns undefined when the stage was
  * not waiting (another attempt opened it first: its schedule stands).
  */
 export async function openStage(requestId: string, version: number, index: number, opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string }): Promise<RequestRecord | undefined> {
@@ -95,7 +95,7 @@ export async function recordFailedAsk(requestId: string, version: number, index:
 /**
  * Claims a stage for one decision: the conditional write that makes the first valid decision win
  * (GOVERNANCE.md §3). A decision that ends the request writes the request's outcome in the same write
- * (lambdas/core/arbiter.ts). Returns undefined when somebody, the deadline or a withdrawal got there first.
+ * (lambdas/core/request/arbiter.ts). Returns undefined when somebody, the deadline or a withdrawal got there first.
  */
 export async function claimStage(requestId: string, version: number, index: number, stageCount: number, result: StageDecision): Promise<RequestRecord | undefined> {
   // The write is conditional on the number of stages too: a classification override may add or drop a later

@@ -1,8 +1,8 @@
 import type { SESMail, SESReceipt } from 'aws-lambda';
-import { receiverResults, type MailOrigin } from '../core/mail-auth.js';
-import { topHeaderFields } from '../core/mail-parse.js';
+import { receiverResults, type MailOrigin } from '../core/mail/mail-auth.js';
+import { topHeaderFields } from '../core/mail/mail-parse.js';
 
-// SES receipt → the evidence the core judges a mail's origin by (lambdas/core/mail-auth.ts). SES gives its verdicts
+// SES receipt → the evidence the core judges a mail's origin by (lambdas/core/mail/mail-auth.ts). SES gives its verdicts
 // and the envelope sender in the event, and prepends its own Authentication-Results (authserv-id amazonses.com) to
 // the raw MIME it stores: which domains SPF and each DKIM signature passed for, needed for alignment. No SDK call:
 // the raw bytes come in.

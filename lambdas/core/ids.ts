@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { accountIdFor } from './account-opening.js';
+import { accountIdFor } from './account-opening/account-opening.js';
 import type { Submission } from './model.js';
-import { canonicalJson, type Json } from './audit-chain.js';
+import { canonicalJson, type Json } from './audit/audit-chain.js';
 
 /**
  * A request id derived from the intake channel's idempotency key, so that the same delivery always

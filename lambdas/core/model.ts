@@ -1,7 +1,7 @@
 // The domain vocabulary of Signoff. One word per idea, used the same in code, ASL, e-mails and docs
 // (GOVERNANCE.md, DESIGN.md). Nothing here imports AWS.
 
-import type { StageSchedule } from './stage-clock.js';
+import type { StageSchedule } from './request/stage-clock.js';
 
 export type RequestKind = 'brand-post' | 'account-opening';
 
@@ -238,7 +238,7 @@ export interface Stage {
   /** Seconds the stage may wait for a decision (GOVERNANCE.md §3 deadline). */
   readonly timeoutSeconds: number;
   readonly deadline?: string | undefined;
-  /** When the stage opened, and its times from then (lambdas/core/stage-clock.ts). */
+  /** When the stage opened, and its times from then (lambdas/core/request/stage-clock.ts). */
   readonly openedAt?: string | undefined;
   readonly schedule?: StageSchedule | undefined;
   /** The phase whose e-mails all went out (request-approval finished it). */

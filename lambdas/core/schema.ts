@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { SINGLE_LINE_MESSAGE, codePointName, lineBreakingCharacter } from './limits.js';
+import { SINGLE_LINE_MESSAGE, codePointName, lineBreakingCharacter } from './request/limits.js';
 
 // Validation for everything the functions bundle uses zod/mini, imported directly in each module
 // (`import * as z from 'zod/mini'`): unlike `import { z } from 'zod'`, esbuild can tree-shake it, which

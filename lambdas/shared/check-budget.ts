@@ -1,4 +1,4 @@
-import { DEFAULT_CHECK_BUDGET, type CheckBudget } from '../core/check-budget.js';
+import { DEFAULT_CHECK_BUDGET, type CheckBudget } from '../core/checks/check-budget.js';
 import { logger } from './logger.js';
 
 /** The checks' time budget, each rule stopped logged with the keys given and the rule — never the text it was reading. */

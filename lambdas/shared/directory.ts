@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { listAccounts } from '../adapters/registry.js';
-import { parseDirectory, withRegistry, type Directory } from '../core/directory.js';
+import { parseDirectory, withRegistry, type Directory } from '../core/request/directory.js';
 import type { RegistryAccount } from '../core/model.js';
 import { requireEnv } from './env.js';
 

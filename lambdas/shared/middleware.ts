@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
-import { MAX_PATH_PARAMETER_BYTES } from '../core/limits.js';
+import { MAX_PATH_PARAMETER_BYTES } from '../core/request/limits.js';
 import { logger } from './logger.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;

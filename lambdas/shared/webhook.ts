@@ -3,14 +3,14 @@ import { rememberSignedCall } from '../adapters/approvals.js';
 import { requireSecretConfig, secretValue } from '../adapters/secrets.js';
 import { ConflictError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { sha256Hex } from '../core/ids.js';
-import { MAX_JSON_DEPTH, isWholeSeconds, jsonNestedDeeperThan } from '../core/limits.js';
-import { conflictOf, type SignedAction } from '../core/signed-call.js';
-import { MAX_BODY_BYTES } from '../core/submission.js';
+import { MAX_JSON_DEPTH, isWholeSeconds, jsonNestedDeeperThan } from '../core/request/limits.js';
+import { conflictOf, type SignedAction } from '../core/request/signed-call.js';
+import { MAX_BODY_BYTES } from '../core/request/submission.js';
 import { rawBody, type HttpEvent } from './middleware.js';
 
 // Standard Webhooks verification, for every signed route (intake, versions, withdrawal): webhook-id,
 // webhook-timestamp (±5 minutes) and webhook-signature (v1 HMAC-SHA256 of id.timestamp.body). Then the call is
-// remembered under its webhook-id, so that one delivery is good for one call (lambdas/core/signed-call.ts).
+// remembered under its webhook-id, so that one delivery is good for one call (lambdas/core/request/signed-call.ts).
 
 const webhookSecret = requireSecretConfig('SIGNOFF_WEBHOOK_SECRET');
 

@@ -1,5 +1,5 @@
-import { atKeyOf, type AuditEvent } from '../core/audit-chain.js';
-import { ceilHour, floorHour, hourIndexOf, periodOf, type Checkpoint } from '../core/audit-checkpoint.js';
+import { atKeyOf, type AuditEvent } from '../core/audit/audit-chain.js';
+import { ceilHour, floorHour, hourIndexOf, periodOf, type Checkpoint } from '../core/audit/audit-checkpoint.js';
 import {
   checkpointRecord,
   DIGEST_START,
@@ -11,7 +11,7 @@ import {
   type ExportFormat,
   type ExportPosition,
   type ExportRecord,
-} from '../core/audit-export.js';
+} from '../core/audit/audit-export.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 
 // The export, as one sequence of records read from the store in time order with constant memory: the time

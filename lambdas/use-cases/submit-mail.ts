@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Json } from '../core/audit-chain.js';
+import type { Json } from '../core/audit/audit-chain.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { requestIdFor } from '../core/ids.js';
-import { escapeHtml } from '../core/render.js';
-import { decideMail, type MediaToStore } from '../core/mail.js';
-import { trustOf, type MailOrigin } from '../core/mail-auth.js';
-import { MAX_MIME_PARTS, mimeCensus, parseInboundMail } from '../core/mail-parse.js';
-import type { CheckBudget } from '../core/check-budget.js';
+import { escapeHtml } from '../core/render/render.js';
+import { decideMail, type MediaToStore } from '../core/mail/mail.js';
+import { trustOf, type MailOrigin } from '../core/mail/mail-auth.js';
+import { MAX_MIME_PARTS, mimeCensus, parseInboundMail } from '../core/mail/mail-parse.js';
+import type { CheckBudget } from '../core/checks/check-budget.js';
 import type { Submission } from '../core/model.js';
 import type { RegistryView } from '../shared/directory.js';
 import type { Accepted, Acceptance } from './accept-submission.js';

@@ -6,10 +6,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainEvent, hashEvent } from '../../lambdas/core/audit-chain.js';
-import { buildCheckpoint, hmacSigner, periodAt, hourIndexOf, type Checkpoint } from '../../lambdas/core/audit-checkpoint.js';
-import { parseJsonlRecord } from '../../lambdas/core/audit-export.js';
-import { verifyExport } from '../../lambdas/core/audit-verify.js';
+import { chainEvent, hashEvent } from '../../lambdas/core/audit/audit-chain.js';
+import { buildCheckpoint, hmacSigner, periodAt, hourIndexOf, type Checkpoint } from '../../lambdas/core/audit/audit-checkpoint.js';
+import { parseJsonlRecord } from '../../lambdas/core/audit/audit-export.js';
+import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 import { settle, startDynamo, type LocalDynamo } from '../../local/dynamo.js';
 import { newLocalCredentials } from '../../local/settings.js';

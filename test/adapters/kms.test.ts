@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, KMSInvalidSignatureException, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCheckpoint, ecdsaVerifier, hmacKeyId, verifyCheckpoint } from '../../lambdas/core/audit-checkpoint.js';
+import { buildCheckpoint, ecdsaVerifier, hmacKeyId, verifyCheckpoint } from '../../lambdas/core/audit/audit-checkpoint.js';
 import { kmsSigner, kmsVerifier } from '../../lambdas/adapters/kms.js';
 
 // Checkpoint signing with a KMS asymmetric key, against a mocked KMS that signs with a local P-256 key the way KMS

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseDirectory, type Directory, type DirectoryFile } from '../../lambdas/core/directory.js';
+import { parseDirectory, type Directory, type DirectoryFile } from '../../lambdas/core/request/directory.js';
 import type { RegistryAccount } from '../../lambdas/core/model.js';
 import { startTestDynamo, type TestDynamo } from './local-dynamo.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignedCallRecord } from '../../lambdas/core/signed-call.js';
+import type { SignedCallRecord } from '../../lambdas/core/request/signed-call.js';
 import { startTestDynamo, type TestDynamo } from './local-dynamo.js';
 
 // The store of accepted webhook-ids (lambdas/adapters/approvals.ts) against dynalite's real conditional writes:

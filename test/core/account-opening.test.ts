@@ -14,12 +14,12 @@ import {
   looksLikeSecret,
   parseAccountOpening,
   postsPerWeek,
-} from '../../lambdas/core/account-opening.js';
-import { isBlocking } from '../../lambdas/core/checks.js';
-import { parseDirectory } from '../../lambdas/core/directory.js';
+} from '../../lambdas/core/account-opening/account-opening.js';
+import { isBlocking } from '../../lambdas/core/checks/brand-post/checks.js';
+import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount, RuleCitation } from '../../lambdas/core/model.js';
-import { PRESET_NAMES, loadPreset, parsePreset, type Preset } from '../../lambdas/core/presets.js';
+import { PRESET_NAMES, loadPreset, parsePreset, type Preset } from '../../lambdas/core/rules/presets.js';
 
 const directory = parseDirectory({
   institution: 'Example Lab',

@@ -11,7 +11,7 @@ import {
   verifyChain,
   type AuditEvent,
   type Json,
-} from '../../lambdas/core/audit-chain.js';
+} from '../../lambdas/core/audit/audit-chain.js';
 
 function buildChain(length: number): AuditEvent[] {
   const events: AuditEvent[] = [];

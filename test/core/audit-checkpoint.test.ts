@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH } from '../../lambdas/core/audit-chain.js';
+import { GENESIS_HASH } from '../../lambdas/core/audit/audit-chain.js';
 import {
   anyVerifier,
   buildCheckpoint,
@@ -14,7 +14,7 @@ import {
   verifyCheckpoint,
   type Checkpoint,
   type CheckpointSigner,
-} from '../../lambdas/core/audit-checkpoint.js';
+} from '../../lambdas/core/audit/audit-checkpoint.js';
 
 const KEY = 'an-hmac-key-for-checkpoints-0001';
 const period9 = { from: '2030-03-04T09:00:00.000Z', to: '2030-03-04T10:00:00.000Z' };

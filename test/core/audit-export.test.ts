@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chainEvent, GENESIS_HASH } from '../../lambdas/core/audit-chain.js';
+import { chainEvent, GENESIS_HASH } from '../../lambdas/core/audit/audit-chain.js';
 import {
   CSV_COLUMNS,
   csvFields,
@@ -19,7 +19,7 @@ import {
   parseJsonlRecord,
   type ExportPosition,
   type ExportRecord,
-} from '../../lambdas/core/audit-export.js';
+} from '../../lambdas/core/audit/audit-export.js';
 import { NOW, sampleStore } from './audit-fixture.js';
 
 // The two encodings of an export file: what a CSV parser and a JSON-lines reader see, and how strictly a record

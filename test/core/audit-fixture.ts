@@ -1,6 +1,6 @@
-import { atKeyOf, chainEvent, stampAfter, type AuditEvent, type Json } from '../../lambdas/core/audit-chain.js';
-import { hmacSigner, hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../../lambdas/core/audit-checkpoint.js';
-import { jsonlLine, type ContentRecord, type ExportRecord } from '../../lambdas/core/audit-export.js';
+import { atKeyOf, chainEvent, stampAfter, type AuditEvent, type Json } from '../../lambdas/core/audit/audit-chain.js';
+import { hmacSigner, hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../../lambdas/core/audit/audit-checkpoint.js';
+import { jsonlLine, type ContentRecord, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
 import { contentHashOf } from '../../lambdas/core/ids.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import type { AuditReader, EventFilter, ExportInput, StoredEvent } from '../../lambdas/use-cases/export-audit.js';

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chainEvent, type AuditEvent } from '../../lambdas/core/audit-chain.js';
-import { csvText, eventRecord, jsonlLine, type ExportRecord } from '../../lambdas/core/audit-export.js';
-import { verifyExport, type VerifyReport } from '../../lambdas/core/audit-verify.js';
+import { chainEvent, type AuditEvent } from '../../lambdas/core/audit/audit-chain.js';
+import { csvText, eventRecord, jsonlLine, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
+import { verifyExport, type VerifyReport } from '../../lambdas/core/audit/audit-verify.js';
 import { csvRecords, jsonlRecords } from '../../local/audit-io.js';
 import { NOW, sampleStore, signer, toJsonl } from './audit-fixture.js';
 
@@ -357,7 +357,7 @@ describe('a missing checkpoint', () => {
     const store = await sampleStore();
     const full = await store.exportAll({ format: 'jsonl' }, NOW);
     const kept = full.filter((r, i) => !(r.kind === 'checkpoint' && i === 11));
-    const { DIGEST_START, nextDigest } = await import('../../lambdas/core/audit-export.js');
+    const { DIGEST_START, nextDigest } = await import('../../lambdas/core/audit/audit-export.js');
     let digest = DIGEST_START;
     for (const r of kept) if (r.kind !== 'end') digest = nextDigest(digest, r);
     const rewritten = kept.map((r) => (r.kind === 'end' ? { ...r, checkpoints: 2, digest } : r));

@@ -1,24 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT_OPENING_RULES, checkAccountOpening, parseAccountOpening } from '../../lambdas/core/account-opening.js';
-import { runWithinBudget, skippedFinding, type CheckBudget, type Overrun } from '../../lambdas/core/check-budget.js';
-import { checkBrandPost } from '../../lambdas/core/checks.js';
-import { parseDirectory } from '../../lambdas/core/directory.js';
+import { ACCOUNT_OPENING_RULES, checkAccountOpening, parseAccountOpening } from '../../lambdas/core/account-opening/account-opening.js';
+import { runWithinBudget, skippedFinding, type CheckBudget, type Overrun } from '../../lambdas/core/checks/check-budget.js';
+import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
+import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import type { BrandPostSubmission, Finding } from '../../lambdas/core/model.js';
-import { findOffensive } from '../../lambdas/core/offensive.js';
-import { loadPreset } from '../../lambdas/core/presets.js';
+import { findOffensive } from '../../lambdas/core/checks/text/offensive.js';
+import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import { SAMPLE_OPENING } from '../../local/samples.js';
 
 // The budget sits where the checks run their rules, one mechanism for every rule: here one brand-post rule is made
 // catastrophic from outside (P-OFFENSIVE's matcher replaced by a pattern that never ends), and the account-opening
 // checks are watched handing their rules to the same runner. Production code has no such rule.
 
-vi.mock('../../lambdas/core/offensive.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lambdas/core/offensive.js')>();
+vi.mock('../../lambdas/core/checks/text/offensive.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lambdas/core/checks/text/offensive.js')>();
   return { ...actual, findOffensive: vi.fn(actual.findOffensive) };
 });
-vi.mock('../../lambdas/core/check-budget.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../lambdas/core/check-budget.js')>();
+vi.mock('../../lambdas/core/checks/check-budget.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lambdas/core/checks/check-budget.js')>();
   return { ...actual, runWithinBudget: vi.fn(actual.runWithinBudget) };
 });
 

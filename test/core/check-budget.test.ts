@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runWithinBudget, skippedFinding, type Overrun } from '../../lambdas/core/check-budget.js';
+import { runWithinBudget, skippedFinding, type Overrun } from '../../lambdas/core/checks/check-budget.js';
 import type { Finding } from '../../lambdas/core/model.js';
 
 // A rule that never ends: `(a+)+$` against a run of a's that does not end the text backtracks through every way of

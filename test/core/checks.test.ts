@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { checkBrandPost, isBlocking, isStatementMade, isWarnOrWorse, MEDIA_DECLARATIONS, PLATFORM_TEXT_LIMITS, threadParts } from '../../lambdas/core/checks.js';
-import { parseDirectory } from '../../lambdas/core/directory.js';
+import { checkBrandPost, isBlocking, isStatementMade, isWarnOrWorse, MEDIA_DECLARATIONS, PLATFORM_TEXT_LIMITS, threadParts } from '../../lambdas/core/checks/brand-post/checks.js';
+import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ConfigurationError } from '../../lambdas/core/errors.js';
 import type { BrandPostAttestations, BrandPostSubmission, Finding, MediaItem, PostFormat } from '../../lambdas/core/model.js';
-import { loadPreset, parsePreset, type Preset } from '../../lambdas/core/presets.js';
-import { MAX_TEXT_CHARS } from '../../lambdas/core/submission.js';
+import { loadPreset, parsePreset, type Preset } from '../../lambdas/core/rules/presets.js';
+import { MAX_TEXT_CHARS } from '../../lambdas/core/request/submission.js';
 import { ADVERSARIAL_PADDED, ADVERSARIAL_UNITS, adversarialText, paddedLabel, paddedText } from '../fixtures/adversarial.js';
 
 function directoryFile(): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { findDate, findDates, findTime, momentOf, nearestYear } from '../../lambdas/core/dates.js';
+import { findDate, findDates, findTime, momentOf, nearestYear } from '../../lambdas/core/render/dates.js';
 
 describe('findDate', () => {
   it.each([

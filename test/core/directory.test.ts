@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { parseDirectory, type Directory } from '../../lambdas/core/directory.js';
+import { parseDirectory, type Directory } from '../../lambdas/core/request/directory.js';
 import { ConfigurationError } from '../../lambdas/core/errors.js';
 
 function repoDirectoryFile(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportRecord } from '../../lambdas/core/audit-export.js';
-import { verifyExport } from '../../lambdas/core/audit-verify.js';
-import { buildEvidence, evidenceHtml, type EvidencePack } from '../../lambdas/core/evidence.js';
+import type { ExportRecord } from '../../lambdas/core/audit/audit-export.js';
+import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
+import { buildEvidence, evidenceHtml, type EvidencePack } from '../../lambdas/core/audit/evidence.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import { at, HOUR, MemoryAudit, signer } from './audit-fixture.js';
 

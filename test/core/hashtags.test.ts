@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { hashtagIssues, segmentWords } from '../../lambdas/core/hashtags.js';
+import { hashtagIssues, segmentWords } from '../../lambdas/core/checks/text/hashtags.js';
 
 describe('segmentWords', () => {
   it.each([

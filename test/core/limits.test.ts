@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, codePointName, isWholeSeconds, jsonNestedDeeperThan, lineBreakingCharacter } from '../../lambdas/core/limits.js';
+import { MAX_JSON_DEPTH, codePointName, isWholeSeconds, jsonNestedDeeperThan, lineBreakingCharacter } from '../../lambdas/core/request/limits.js';
 
 // Issue #11: limits checked before the input is worked on.
 

@@ -8,7 +8,7 @@ import {
   trustOf,
   type MailOrigin,
   type ReceiptEvidence,
-} from '../../lambdas/core/mail-auth.js';
+} from '../../lambdas/core/mail/mail-auth.js';
 
 // Whether a mail's From address is established (issue #11): DMARC PASS, or SPF or DKIM PASS aligned with the From
 // domain (RFC 7489 §3.1, relaxed), as the receiving server's verdicts and its own Authentication-Results say.

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { QUESTION_KEYS, QUESTIONS } from '../../lambdas/core/account-opening.js';
-import { parseDirectory, withRegistry } from '../../lambdas/core/directory.js';
-import { decideMail, type InboundMail, type MailDecision } from '../../lambdas/core/mail.js';
-import { OPENING_LABELS, QUESTION_LABELS, readOpening, splitAdmins } from '../../lambdas/core/mail-opening.js';
+import { QUESTION_KEYS, QUESTIONS } from '../../lambdas/core/account-opening/account-opening.js';
+import { parseDirectory, withRegistry } from '../../lambdas/core/request/directory.js';
+import { decideMail, type InboundMail, type MailDecision } from '../../lambdas/core/mail/mail.js';
+import { OPENING_LABELS, QUESTION_LABELS, readOpening, splitAdmins } from '../../lambdas/core/mail/mail-opening.js';
 import type { AccountOpeningSubmission, QuestionKey, RegistryAccount } from '../../lambdas/core/model.js';
 
 // Account openings by e-mail (README "By e-mail"): a mail to open@{domain} whose body lines `Label: value` give the

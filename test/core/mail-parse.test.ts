@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressSigns, fromProblem, MAX_MIME_PARTS, mimeCensus, parseInboundMail, topHeaderFields } from '../../lambdas/core/mail-parse.js';
+import { addressSigns, fromProblem, MAX_MIME_PARTS, mimeCensus, parseInboundMail, topHeaderFields } from '../../lambdas/core/mail/mail-parse.js';
 
 // Raw MIME read before and beside mailparser: the count of parts, the header fields as written, and whether the
 // From header names exactly one sender (issue #11).

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sesOrigin } from '../../lambdas/adapters/ses-receipt.js';
-import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/directory.js';
-import { bodyLines, decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, type InboundMail, type MailDecision, type MediaToStore, type Trust } from '../../lambdas/core/mail.js';
-import { trustOf } from '../../lambdas/core/mail-auth.js';
+import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
+import { bodyLines, decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, type InboundMail, type MailDecision, type MediaToStore, type Trust } from '../../lambdas/core/mail/mail.js';
+import { trustOf } from '../../lambdas/core/mail/mail-auth.js';
 import { sesFixture, sesFrom, sesStored } from '../fixtures/ses.js';
 import type { BrandPostSubmission, RegistryAccount } from '../../lambdas/core/model.js';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { findPersonalData, withoutLinks } from '../../lambdas/core/personal-data.js';
+import { findPersonalData, withoutLinks } from '../../lambdas/core/checks/text/personal-data.js';
 
 // P-PERSONAL-DATA's detectors: what must be found, and the numbers of institutional posts that must not be —
 // dates of events, years, DOIs, ISBNs, arXiv ids, prices, counts, functional mailboxes.

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { checkBrandPost } from '../../lambdas/core/checks.js';
-import { parseDirectory } from '../../lambdas/core/directory.js';
+import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
+import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ConfigurationError } from '../../lambdas/core/errors.js';
 import type { BrandPostSubmission, Finding, PostFormat } from '../../lambdas/core/model.js';
 import {
@@ -13,8 +13,8 @@ import {
   publicationOptions,
   stageSeconds,
   type Preset,
-} from '../../lambdas/core/presets.js';
-import { classifyPublication } from '../../lambdas/core/publication.js';
+} from '../../lambdas/core/rules/presets.js';
+import { classifyPublication } from '../../lambdas/core/checks/publication.js';
 
 const SOURCES = ['cern', 'cern-alumni', 'eu-commission', 'leiden', 'caltech'] as const;
 

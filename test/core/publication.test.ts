@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { classifyPublication, DEFAULT_PUBLICATION_OPTIONS, extractLinks } from '../../lambdas/core/publication.js';
+import { classifyPublication, DEFAULT_PUBLICATION_OPTIONS, extractLinks } from '../../lambdas/core/checks/publication.js';
 import type { BrandPostSubmission, PostFormat } from '../../lambdas/core/model.js';
-import { loadPreset, publicationOptions } from '../../lambdas/core/presets.js';
+import { loadPreset, publicationOptions } from '../../lambdas/core/rules/presets.js';
 
 function post(text: string, format: PostFormat = 'post'): BrandPostSubmission {
   return {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Assignee, Finding, RequestRecord, Stage } from '../../lambdas/core/model.js';
-import { approvalMail, escapeHtml, outcomeMail, reviewPage, stageTitle } from '../../lambdas/core/render.js';
+import { approvalMail, escapeHtml, outcomeMail, reviewPage, stageTitle } from '../../lambdas/core/render/render.js';
 
 const FINDINGS: readonly Finding[] = [
   { rule: 'alt-text-missing', severity: 'block', message: 'Image has no alt text.', where: 'media[0]' },

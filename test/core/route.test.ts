@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { parseDirectory, type Directory } from '../../lambdas/core/directory.js';
-import { loadPreset } from '../../lambdas/core/presets.js';
+import { parseDirectory, type Directory } from '../../lambdas/core/request/directory.js';
+import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import type { BrandPostSubmission, PublicationClassification, Stage } from '../../lambdas/core/model.js';
 import {
   DEFAULT_STAGE_SECONDS,
@@ -8,7 +8,7 @@ import {
   PUBLISH_MARGIN_SECONDS,
   RouteError,
   stageDeadline,
-} from '../../lambdas/core/route.js';
+} from '../../lambdas/core/request/route.js';
 
 // The default preset: supervisor always, comms always, ethics for publications (GOVERNANCE.md §8).
 const DEFAULT = loadPreset('default');

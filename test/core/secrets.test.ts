@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givesSecret, hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret, secretShaped } from '../../lambdas/core/secrets.js';
+import { givesSecret, hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret, secretShaped } from '../../lambdas/core/checks/text/secrets.js';
 
 // Secrets in free text (issue #11, "credential detection misses"): labelled ones in the languages people write, and
 // key-shaped values with no label at all. Key-shaped values are put together at run time, so that no token-like

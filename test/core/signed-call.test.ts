@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lambdas/core/errors.js';
-import { conflictOf, signedContent, type ExpectedCall, type SignedCallRecord } from '../../lambdas/core/signed-call.js';
+import { conflictOf, signedContent, type ExpectedCall, type SignedCallRecord } from '../../lambdas/core/request/signed-call.js';
 
 // Issue #11, "a signed delivery is good for one call": the signed body names its action and request, and a
 // webhook-id accepted for one call is a conflict on any other.

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { parseDirectory } from '../../lambdas/core/directory.js';
+import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import type { BrandPostSubmission, RegistryAccount, Submission } from '../../lambdas/core/model.js';
-import { MAX_MEDIA_ITEMS, parseSubmission } from '../../lambdas/core/submission.js';
+import { MAX_MEDIA_ITEMS, parseSubmission } from '../../lambdas/core/request/submission.js';
 
 const directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
 const now = new Date('2030-01-01T00:00:00.000Z');

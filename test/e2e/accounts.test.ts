@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectoryFile } from '../../lambdas/core/directory.js';
+import type { DirectoryFile } from '../../lambdas/core/request/directory.js';
 import { API_TOKEN, Stack } from './stack.js';
 
 // The registry read API (GOVERNANCE.md §6): GET /v1/accounts and GET /v1/accounts/{accountId} on the running

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_MIME_PARTS } from '../../lambdas/core/mail-parse.js';
+import { MAX_MIME_PARTS } from '../../lambdas/core/mail/mail-parse.js';
 import type { MailOutcome } from '../../lambdas/use-cases/submit-mail.js';
 import { createSmtpIntake } from '../../local/smtp.js';
 import { message, sendRaw } from '../security/e2e/smtp.js';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { check, type Diagnostics, type Parameters } from 'recheck';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkBrandPost } from '../../lambdas/core/checks.js';
-import { parseDirectory } from '../../lambdas/core/directory.js';
+import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
+import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import type { BrandPostSubmission } from '../../lambdas/core/model.js';
-import { MAX_RECORDED_PATTERNS, compiledPatterns } from '../../lambdas/core/patterns.js';
-import { PRESET_NAMES, loadPreset } from '../../lambdas/core/presets.js';
+import { MAX_RECORDED_PATTERNS, compiledPatterns } from '../../lambdas/core/checks/text/patterns.js';
+import { PRESET_NAMES, loadPreset } from '../../lambdas/core/rules/presets.js';
 import { CORPUS_DIRECTORY } from '../fixtures/corpus.js';
 import { PATTERN_HELPER, projectRoot, scanRegexes, type Place, type RegexInventory } from './regex-inventory.js';
 
@@ -145,7 +145,7 @@ describe('regular expressions that see user input (ReDoS)', () => {
     expect(compiledPatterns().length).toBeGreaterThanOrEqual(AT_LEAST_DYNAMIC);
     expect(compiledPatterns().length).toBeLessThan(MAX_RECORDED_PATTERNS);
     // The scanner sees the pattern this issue started from.
-    expect(inventory.literals.some((l) => l.file === 'lambdas/core/personal-data.ts' && l.source.includes('whats[Aa]pp'))).toBe(true);
+    expect(inventory.literals.some((l) => l.file === 'lambdas/core/checks/text/personal-data.ts' && l.source.includes('whats[Aa]pp'))).toBe(true);
   });
 
   it('builds no RegExp from a string except through compilePattern, which records it', () => {

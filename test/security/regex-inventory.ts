@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 // Every regular expression in the code that runs a request, read with the TypeScript compiler: the literals, every
-// place a RegExp is constructed from a string (only `compilePattern` in lambdas/core/patterns.ts may), the calls of
+// place a RegExp is constructed from a string (only `compilePattern` in lambdas/core/checks/text/patterns.ts may), the calls of
 // `compilePattern` with the label the ReDoS test matches against what they compiled, and the calls of String
 // `match`/`matchAll`/`search` given a string, which compile that string into a RegExp without saying so.
 
@@ -17,7 +17,7 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const SCANNED_FOLDERS = ['lambdas', 'local'] as const;
 
 /** The one file allowed to call `new RegExp`: it records what it compiles. */
-export const PATTERN_HELPER = 'lambdas/core/patterns.ts';
+export const PATTERN_HELPER = 'lambdas/core/checks/text/patterns.ts';
 
 export interface Place {
   /** Path from the project root, with forward slashes. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/check-budget.js';
+import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
 import { loggedCheckBudget } from '../../lambdas/shared/check-budget.js';
 import { logger } from '../../lambdas/shared/logger.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, type ExportRecord } from '../../lambdas/core/audit-export.js';
-import { verifyExport } from '../../lambdas/core/audit-verify.js';
+import { decodeCursor, encodeCursor, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
+import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import { AuditExport, planExport } from '../../lambdas/use-cases/export-audit.js';
 import { at, HOUR, MemoryAudit, NOW, sampleStore, signer, toJsonl } from '../core/audit-fixture.js';

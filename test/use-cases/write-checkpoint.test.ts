@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH } from '../../lambdas/core/audit-chain.js';
-import { verifyCheckpoint, type Checkpoint } from '../../lambdas/core/audit-checkpoint.js';
+import { GENESIS_HASH } from '../../lambdas/core/audit/audit-chain.js';
+import { verifyCheckpoint, type Checkpoint } from '../../lambdas/core/audit/audit-checkpoint.js';
 import { nextSealAt, writeCheckpoints } from '../../lambdas/use-cases/write-checkpoint.js';
 import { at, HOUR, MemoryAudit, signer } from '../core/audit-fixture.js';
 

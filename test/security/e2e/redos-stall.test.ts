@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TEXT_CHARS } from '../../../lambdas/core/submission.js';
+import { MAX_TEXT_CHARS } from '../../../lambdas/core/request/submission.js';
 import { signedHeaders } from '../../../local/webhook-client.js';
 import { Stack, WEBHOOK_SECRET, samplePost, waitFor } from '../../e2e/stack.js';
 import { paddedText } from '../../fixtures/adversarial.js';

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { singleLine } from './schema.js';
-import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from './check-budget.js';
-import type { Directory } from './directory.js';
-import { ValidationError } from './errors.js';
-import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from './model.js';
-import { PLATFORMS, PLATFORM_NAMES } from './platforms.js';
-import type { Preset } from './presets.js';
-import { hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret as labelledSecretIn } from './secrets.js';
+import { singleLine } from '../schema.js';
+import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from '../checks/check-budget.js';
+import type { Directory } from '../request/directory.js';
+import { ValidationError } from '../errors.js';
+import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from '../model.js';
+import { PLATFORMS, PLATFORM_NAMES } from '../rules/platforms.js';
+import type { Preset } from '../rules/presets.js';
+import { hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret as labelledSecretIn } from '../checks/text/secrets.js';
 
 // Requests to open an institutional account (GOVERNANCE.md §6): the webhook body contract (DESIGN.md "Webhook
 // intake", `kind: "account-opening"`), the refusal of anything that looks like a credential, and the checks A-UNIT …

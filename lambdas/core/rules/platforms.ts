@@ -1,4 +1,4 @@
-import type { Platform } from './model.js';
+import type { Platform } from '../model.js';
 
 // The platforms an institutional account can be on, and their names as people write them. One list for the
 // schemas, the checks, mails and pages.

@@ -1,4 +1,4 @@
-import type { BrandPostSubmission, PostFormat, PublicationClassification } from './model.js';
+import type { BrandPostSubmission, PostFormat, PublicationClassification } from '../model.js';
 
 // GOVERNANCE.md §4 — Publication classification (EC "PUBLICATIONS – SPECIAL RULES", Art. 17a):
 //   "The main criteria to consider are the length, the text itself and the audience."

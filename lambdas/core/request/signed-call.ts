@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../errors.js';
 
 // A signed call is good for one call (issue #11). Standard Webhooks signs `webhook-id.webhook-timestamp.body` and
 // nothing else: not the path, not the method. A delivery captured on its way to one route verified on any other

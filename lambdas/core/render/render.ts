@@ -1,10 +1,10 @@
-import { QUESTION_KEYS, QUESTIONS } from './account-opening.js';
-import { PLATFORM_NAMES } from './platforms.js';
-import type { Account } from './directory.js';
+import { QUESTION_KEYS, QUESTIONS } from '../account-opening/account-opening.js';
+import { PLATFORM_NAMES } from '../rules/platforms.js';
+import type { Account } from '../request/directory.js';
 import { diffLines } from './diff.js';
-import { MAX_COMMENT_CHARS } from './limits.js';
-import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from './model.js';
-import { statementsAsked } from './route.js';
+import { MAX_COMMENT_CHARS } from '../request/limits.js';
+import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from '../model.js';
+import { statementsAsked } from '../request/route.js';
 
 // What people read: approval e-mails, outcome e-mails and the review page. Plain text first (every
 // client shows it), HTML that works on a phone and with a screen reader. Never a task token.

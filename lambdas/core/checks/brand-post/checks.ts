@@ -1,7 +1,7 @@
-import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from './check-budget.js';
-import { findDate, findTime, momentOf, nearestYear } from './dates.js';
-import type { Account, Directory } from './directory.js';
-import { hashtagIssues } from './hashtags.js';
+import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from '../check-budget.js';
+import { findDate, findTime, momentOf, nearestYear } from '../../render/dates.js';
+import type { Account, Directory } from '../../request/directory.js';
+import { hashtagIssues } from '../text/hashtags.js';
 import {
   CLAIM_CUES,
   CONFIDENTIAL_PICTURES,
@@ -18,15 +18,15 @@ import {
   findCues,
   globalOf,
   type Match,
-} from './lexicon.js';
-import type { Attestation, BrandPostSubmission, Finding, MediaDeclaration, MediaItem, Platform, Severity, TextSpan } from './model.js';
-import { findOffensive } from './offensive.js';
-import { compilePattern, escapePattern } from './patterns.js';
-import { findPersonalData, withoutLinks } from './personal-data.js';
-import { PLATFORM_NAMES } from './platforms.js';
-import { BRAND_POST_RULES, loadPreset, type BrandPostRule, type Preset, type SeverityLevel } from './presets.js';
-import { extractLinks } from './publication.js';
-import { readability, wordCount } from './readability.js';
+} from '../text/lexicon.js';
+import type { Attestation, BrandPostSubmission, Finding, MediaDeclaration, MediaItem, Platform, Severity, TextSpan } from '../../model.js';
+import { findOffensive } from '../text/offensive.js';
+import { compilePattern, escapePattern } from '../text/patterns.js';
+import { findPersonalData, withoutLinks } from '../text/personal-data.js';
+import { PLATFORM_NAMES } from '../../rules/platforms.js';
+import { BRAND_POST_RULES, loadPreset, type BrandPostRule, type Preset, type SeverityLevel } from '../../rules/presets.js';
+import { extractLinks } from '../publication.js';
+import { readability, wordCount } from '../text/readability.js';
 
 // Checks on a brand post (GOVERNANCE.md §5). Each finding carries the stable rule id of the table in §5, a
 // severity, a message for the submitter and the approvers that says what is wrong and how to fix it, the offending

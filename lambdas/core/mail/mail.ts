@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Directory, Person } from './directory.js';
-import type { CheckBudget } from './check-budget.js';
-import { checkBrandPost } from './checks.js';
-import { ValidationError } from './errors.js';
+import type { Directory, Person } from '../request/directory.js';
+import type { CheckBudget } from '../checks/check-budget.js';
+import { checkBrandPost } from '../checks/brand-post/checks.js';
+import { ValidationError } from '../errors.js';
 import { decideOpening, yesNo } from './mail-opening.js';
-import type { BrandPostSubmission, RegistryAccount, Submission } from './model.js';
-import { hasAwsKeyId, hasKeyShapedSecret } from './secrets.js';
-import { MAX_MEDIA_ITEMS, parseSubmission } from './submission.js';
+import type { BrandPostSubmission, RegistryAccount, Submission } from '../model.js';
+import { hasAwsKeyId, hasKeyShapedSecret } from '../checks/text/secrets.js';
+import { MAX_MEDIA_ITEMS, parseSubmission } from '../request/submission.js';
 
 // Mail intake (DESIGN.md "Mail intake"): a mail from a directory member to submit+{accountId}@{domain}
 // becomes a brand post, and one to open@{domain} a request to open an account (mail-opening.ts). This module

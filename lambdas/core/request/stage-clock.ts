@@ -1,4 +1,4 @@
-import type { Stage, StagePhase } from './model.js';
+import type { Stage, StagePhase } from '../model.js';
 import { stageTimes } from './route.js';
 
 // Where a stage stands in time (GOVERNANCE.md §3): asked until half-time, reminded until the deadline, escalated to

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { singleLine } from './schema.js';
-import { credentialFields, credentialProblem, parseAccountOpening } from './account-opening.js';
+import { singleLine } from '../schema.js';
+import { credentialFields, credentialProblem, parseAccountOpening } from '../account-opening/account-opening.js';
 import type { Directory } from './directory.js';
-import { ValidationError } from './errors.js';
-import { MEDIA_DECLARATIONS } from './checks.js';
-import type { BrandPostSubmission, MediaDeclaration, RegistryAccount, RequestKind, Submission } from './model.js';
+import { ValidationError } from '../errors.js';
+import { MEDIA_DECLARATIONS } from '../checks/brand-post/checks.js';
+import type { BrandPostSubmission, MediaDeclaration, RegistryAccount, RequestKind, Submission } from '../model.js';
 
 // The webhook body contract of DESIGN.md ("Webhook intake"). Every problem is listed at once,
 // so a client fixes its request in one round trip. Account openings are in account-opening.ts.

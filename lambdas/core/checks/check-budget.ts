@@ -1,5 +1,5 @@
 import { Script, createContext } from 'node:vm';
-import type { Finding } from './model.js';
+import type { Finding } from '../model.js';
 
 // A time budget for each rule's check (GOVERNANCE.md §5 and §6), so that a pattern that has slipped into
 // super-linear backtracking costs one finding, not the stack: the local stack runs every request on one event loop,

@@ -1,4 +1,4 @@
-import type { Decision, Outcome } from './model.js';
+import type { Decision, Outcome } from '../model.js';
 
 // Exactly one outcome per request (GOVERNANCE.md §3 "the first valid decision wins"). The request's `outcome`
 // attribute is the arbiter: it is written once, conditionally, by whichever event ends the request — in the

@@ -1,6 +1,6 @@
 import { deciderKey, personKey, type Directory, type Person } from './directory.js';
-import type { AccountOpeningSubmission, Assignee, Finding, PublicationClassification, RequestRecord, Stage, StageName, StatementMade, Submission } from './model.js';
-import { planStages, stageSeconds, type Preset } from './presets.js';
+import type { AccountOpeningSubmission, Assignee, Finding, PublicationClassification, RequestRecord, Stage, StageName, StatementMade, Submission } from '../model.js';
+import { planStages, stageSeconds, type Preset } from '../rules/presets.js';
 
 // Route planning (GOVERNANCE.md §1–§3): a brand post goes supervisor → comms → ethics (publications and sensitive
 // matters); an account opening goes management → comms (§6). Separation of duties: nobody approves their own

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import './schema.js';
-import { ConfigurationError } from './errors.js';
-import type { RegistryAccount } from './model.js';
-import { PLATFORMS } from './platforms.js';
-import { PRESET_NAMES } from './presets.js';
+import '../schema.js';
+import { ConfigurationError } from '../errors.js';
+import type { RegistryAccount } from '../model.js';
+import { PLATFORMS } from '../rules/platforms.js';
+import { PRESET_NAMES } from '../rules/presets.js';
 
 // The institution's directory (DESIGN.md "Directory file"): who works where, who manages whom,
 // which groups fill which stage, and the registered institutional accounts.

@@ -1,4 +1,4 @@
-import { compilePattern } from './patterns.js';
+import { compilePattern } from '../checks/text/patterns.js';
 
 // Dates and times as people write them in posts and press notes, for P-EMBARGO ("embargoed until 3 December 2026,
 // 10:00 CET") and P-PERSONAL-DATA (dates of birth). English month names; ISO dates; day.month.year with dots.

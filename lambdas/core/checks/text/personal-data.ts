@@ -1,4 +1,4 @@
-import { findDate } from './dates.js';
+import { findDate } from '../../render/dates.js';
 
 // P-PERSONAL-DATA detectors: e-mail addresses, phone numbers, dates of birth and identity numbers in a post.
 // Each pattern is narrow on purpose: institutional posts are full of numbers — dates of events, years, DOIs,

@@ -1,8 +1,8 @@
 import { GENESIS_HASH, hashEvent } from './audit-chain.js';
 import { HOUR_MS, verifyCheckpoint, type CheckpointVerifier, type CheckpointHead } from './audit-checkpoint.js';
 import { DIGEST_START, hashHeader, nextDigest, type CheckpointRecord, type ContentRecord, type ExportFilter, type ExportHeader, type ExportRecord } from './audit-export.js';
-import { contentHashOf } from './ids.js';
-import type { Submission } from './model.js';
+import { contentHashOf } from '../ids.js';
+import type { Submission } from '../model.js';
 
 // `npm run audit -- verify FILE`: every hash and every checkpoint recomputed, in one pass, naming the first
 // record that does not fit. Memory: one small entry per chain in the file (its last seq, hash and time) and the

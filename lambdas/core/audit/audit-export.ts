@@ -2,7 +2,7 @@ import { createHash, hash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { canonicalJson, type AuditEvent, type Json } from './audit-chain.js';
 import type { Checkpoint, CheckpointHead } from './audit-checkpoint.js';
-import { MAX_JSON_DEPTH, jsonNestedDeeperThan } from './limits.js';
+import { MAX_JSON_DEPTH, jsonNestedDeeperThan } from '../request/limits.js';
 
 // The export file (DESIGN.md "Audit"): the same records in two encodings, JSON lines and CSV, so that
 // `npm run audit -- verify` checks either one the same way.

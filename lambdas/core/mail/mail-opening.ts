@@ -1,12 +1,12 @@
-import { checkAccountOpening, credentialFields, looksLikeSecret, MAX_ADMINS, QUESTION_KEYS, QUESTIONS } from './account-opening.js';
-import type { CheckBudget } from './check-budget.js';
-import type { Directory, Person } from './directory.js';
-import { ValidationError } from './errors.js';
-import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount } from './model.js';
-import { isPlatform, PLATFORMS } from './platforms.js';
-import { loadPreset, type Preset } from './presets.js';
-import { givesSecret, hasAwsKeyId } from './secrets.js';
-import { parseSubmission } from './submission.js';
+import { checkAccountOpening, credentialFields, looksLikeSecret, MAX_ADMINS, QUESTION_KEYS, QUESTIONS } from '../account-opening/account-opening.js';
+import type { CheckBudget } from '../checks/check-budget.js';
+import type { Directory, Person } from '../request/directory.js';
+import { ValidationError } from '../errors.js';
+import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount } from '../model.js';
+import { isPlatform, PLATFORMS } from '../rules/platforms.js';
+import { loadPreset, type Preset } from '../rules/presets.js';
+import { givesSecret, hasAwsKeyId } from '../checks/text/secrets.js';
+import { parseSubmission } from '../request/submission.js';
 
 // Account openings by e-mail (README "By e-mail"): a mail from a directory member to open@{domain}. The subject is
 // the title; body lines `Label: value` give the fields a webhook body would carry (a line that is neither a label

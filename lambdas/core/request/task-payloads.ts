@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import './schema.js';
+import '../schema.js';
 
 // The payloads the state machine hands to its task functions (statemachines/approval.asl.json).
 

@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
-import './schema.js';
-import caltech from '../../config/presets/caltech.json' with { type: 'json' };
-import cernAlumni from '../../config/presets/cern-alumni.json' with { type: 'json' };
-import cern from '../../config/presets/cern.json' with { type: 'json' };
-import defaultPreset from '../../config/presets/default.json' with { type: 'json' };
-import euCommission from '../../config/presets/eu-commission.json' with { type: 'json' };
-import leiden from '../../config/presets/leiden.json' with { type: 'json' };
-import { ConfigurationError } from './errors.js';
-import type { Finding, PublicationClassification, Severity, StageName } from './model.js';
-import type { PublicationOptions } from './publication.js';
+import '../schema.js';
+import caltech from '../../../config/presets/caltech.json' with { type: 'json' };
+import cernAlumni from '../../../config/presets/cern-alumni.json' with { type: 'json' };
+import cern from '../../../config/presets/cern.json' with { type: 'json' };
+import defaultPreset from '../../../config/presets/default.json' with { type: 'json' };
+import euCommission from '../../../config/presets/eu-commission.json' with { type: 'json' };
+import leiden from '../../../config/presets/leiden.json' with { type: 'json' };
+import { ConfigurationError } from '../errors.js';
+import type { Finding, PublicationClassification, Severity, StageName } from '../model.js';
+import type { PublicationOptions } from '../checks/publication.js';
 
 // Institution presets (GOVERNANCE.md §8): one engine, configured per source policy — which stages exist and who
 // fills them, the thresholds, and which checks of §5 are on at which severity, each with the policy sentence it

@@ -1,8 +1,8 @@
 import type { Json } from './audit-chain.js';
 import type { ContentRecord, ExportRecord } from './audit-export.js';
 import { describeProblem, type VerifyReport } from './audit-verify.js';
-import { escapeHtml } from './render.js';
-import { ruleSource } from './rule-sources.js';
+import { escapeHtml } from '../render/render.js';
+import { ruleSource } from '../rules/rule-sources.js';
 
 // The evidence pack of one request (`npm run audit -- evidence REQUEST_ID`): what was approved, by whom, when,
 // through which channel and under which rules, read from the request's verified export. Every statement in it
