@@ -18,7 +18,8 @@ import { startAuditCheckpoints } from '../local/audit-checkpoints.js';
 import { localAuditSecrets } from '../local/audit-secrets.js';
 import { WorkflowEngine } from '../local/workflow/engine.js';
 import { startWorkflowService } from '../local/workflow/service.js';
-import { definitionPath, substitute, workflowFunctions } from '../statemachines/functions.js';
+import { workflowFunctions } from '../manifest.js';
+import { definitionPath, substitute } from '../statemachines/functions.js';
 
 // `npm start`: the whole of Signoff on loopback, in one process, with no AWS account. The handlers and
 // the state machine are the deployed ones; only the environment around them is local.

@@ -16,7 +16,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { definitionPath, workflowFunctions } from '../statemachines/functions.js';
+import { allFunctions, apiRoutes, eventFunctions, workflowFunctions, type FunctionName } from '../manifest.js';
+import { definitionPath } from '../statemachines/functions.js';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
 import { INBOUND_PREFIX, auditBucketName, dataBucketName, nagRendering } from './names.js';
@@ -26,27 +27,6 @@ import { tables, type TableSpec } from './tables.js';
 
 // The code: functions, the HTTP API, the state machine (the same ASL file the local runtime runs),
 // mail receipt and alarms. Everything here can be replaced on any deployment without touching data.
-
-export const httpFunctionEntries = {
-  intake: 'lambdas/intake.ts',
-  'request-status': 'lambdas/request-status.ts',
-  'request-audit': 'lambdas/request-audit.ts',
-  'audit-export': 'lambdas/audit-export.ts',
-  review: 'lambdas/review.ts',
-  media: 'lambdas/media.ts',
-  versions: 'lambdas/versions.ts',
-  withdraw: 'lambdas/withdraw.ts',
-  'withdraw-link': 'lambdas/withdraw-link.ts',
-  accounts: 'lambdas/accounts.ts',
-} as const;
-
-/** Functions triggered by something other than the API or the state machine. */
-export const eventFunctionEntries = {
-  'mail-intake': 'lambdas/mail-intake.ts',
-  'audit-checkpoint': 'lambdas/audit-checkpoint.ts',
-} as const;
-
-type FunctionName = (typeof workflowFunctions)[number]['name'] | keyof typeof httpFunctionEntries | keyof typeof eventFunctionEntries;
 
 interface Access {
   /** The audit trail is never 'readWrite': functions only append to it (TableAccess). */
@@ -106,33 +86,6 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
 };
 
-/** One HTTP route: its path and methods, the function behind it, and its throttle (requests per second, burst). */
-export interface ApiRoute {
-  readonly path: string;
-  readonly methods: ReadonlyArray<'GET' | 'HEAD' | 'POST'>;
-  readonly function: FunctionName;
-  readonly throttle: { readonly rate: number; readonly burst: number };
-}
-
-/**
- * The routes of DESIGN.md with per-route throttles. Signed calls come from one integrating system at its own pace;
- * the audit export reads a whole period per call; review and withdraw links are opened by people; the status and
- * media reads are the most frequent (a client polling, approvers' mail clients loading images).
- */
-export const apiRoutes: readonly ApiRoute[] = [
-  { path: '/v1/requests', methods: ['POST'], function: 'intake', throttle: { rate: 20, burst: 40 } },
-  { path: '/v1/requests/{requestId}', methods: ['GET'], function: 'request-status', throttle: { rate: 50, burst: 100 } },
-  { path: '/v1/requests/{requestId}/audit', methods: ['GET'], function: 'request-audit', throttle: { rate: 10, burst: 20 } },
-  { path: '/v1/audit/export', methods: ['GET'], function: 'audit-export', throttle: { rate: 2, burst: 5 } },
-  { path: '/v1/requests/{requestId}/versions', methods: ['POST'], function: 'versions', throttle: { rate: 10, burst: 20 } },
-  { path: '/v1/requests/{requestId}/withdraw', methods: ['POST'], function: 'withdraw', throttle: { rate: 10, burst: 20 } },
-  { path: '/withdraw/{linkId}', methods: ['GET', 'HEAD', 'POST'], function: 'withdraw-link', throttle: { rate: 5, burst: 10 } },
-  { path: '/approvals/{linkId}', methods: ['GET', 'HEAD', 'POST'], function: 'review', throttle: { rate: 20, burst: 40 } },
-  { path: '/media/{key}', methods: ['GET', 'HEAD'], function: 'media', throttle: { rate: 50, burst: 100 } },
-  { path: '/v1/accounts', methods: ['GET', 'HEAD'], function: 'accounts', throttle: { rate: 20, burst: 40 } },
-  { path: '/v1/accounts/{accountId}', methods: ['GET', 'HEAD'], function: 'accounts', throttle: { rate: 20, burst: 40 } },
-];
-
 export interface StatelessStackProps extends StackProps {
   readonly config: DeployConfig;
   readonly stateful: StatefulStack;
@@ -159,10 +112,7 @@ export class StatelessStack extends Stack {
     const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // Functions, each with exactly the access of its line in functionAccess.
-    const entries: Array<[FunctionName, string]> = [
-      ...workflowFunctions.map((f): [FunctionName, string] => [f.name, f.entry]),
-      ...Object.entries({ ...httpFunctionEntries, ...eventFunctionEntries }).map(([name, entry]): [FunctionName, string] => [name as FunctionName, entry]),
-    ];
+    const entries: Array<[FunctionName, string]> = allFunctions.map((f) => [f.name, f.entry]);
     // The data bucket by its agreed name (lib/names.ts), so policies here need no cross-stack export.
     const bucketName = dataBucketName(config.stage, this.account, this.region);
     const bucketArn = `arn:${this.partition}:s3:::${bucketName}`;
@@ -176,7 +126,7 @@ export class StatelessStack extends Stack {
         directoryFile: config.directoryFile,
         logRetention: retention,
         removalPolicy,
-        asyncInvoked: name in eventFunctionEntries,
+        asyncInvoked: eventFunctions.some((f) => f.name === name),
       });
       const access = functionAccess[name];
       for (const spec of tables) {

@@ -1,25 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { workflowFunctions } from '../statemachines/functions.js';
+import { workflowFunctions, httpFunctions } from '../manifest.js';
 import type { JsonValue } from './workflow/types.js';
 
 // The same handler modules Lambda runs, invoked in-process with Lambda's event and context shapes.
 // Payloads cross a JSON boundary both ways, as they do between Step Functions and Lambda.
-
-export const httpFunctions = [
-  { name: 'intake', entry: 'lambdas/intake.ts' },
-  { name: 'request-status', entry: 'lambdas/request-status.ts' },
-  { name: 'request-audit', entry: 'lambdas/request-audit.ts' },
-  { name: 'audit-export', entry: 'lambdas/audit-export.ts' },
-  { name: 'review', entry: 'lambdas/review.ts' },
-  { name: 'media', entry: 'lambdas/media.ts' },
-  { name: 'versions', entry: 'lambdas/versions.ts' },
-  { name: 'withdraw', entry: 'lambdas/withdraw.ts' },
-  { name: 'withdraw-link', entry: 'lambdas/withdraw-link.ts' },
-  { name: 'accounts', entry: 'lambdas/accounts.ts' },
-] as const;
-
-export type FunctionName = (typeof workflowFunctions)[number]['name'] | (typeof httpFunctions)[number]['name'];
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

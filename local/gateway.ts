@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MAX_PATH_PARAMETER_BYTES } from '../lambdas/core/request/limits.js';
 import { compilePattern } from '../lambdas/core/checks/text/patterns.js';
-import type { FunctionName, FunctionRegistry } from './functions.js';
+import { apiRoutes, type FunctionName } from '../manifest.js';
+import type { FunctionRegistry } from './functions.js';
 import { isLoopbackHost } from './net.js';
 import { outboxPage, type OutboxMessage } from './outbox.js';
 
@@ -17,29 +18,18 @@ interface Route {
   readonly methods: readonly string[];
   readonly pattern: RegExp;
   readonly params: readonly string[];
-  readonly routeKey: string;
+  readonly path: string;
   readonly fn: FunctionName;
 }
 
-function route(methods: string[], path: string, fn: FunctionName): Route {
+function route(methods: readonly string[], path: string, fn: FunctionName): Route {
   const params: string[] = [];
   const pattern = compilePattern('gateway: a route', `^${path.replace(/\{(\w+)\}/g, (_m, p: string) => (params.push(p), '([^/]+)'))}$`, '');
-  return { methods, pattern, params, routeKey: `${methods[0]} ${path}`, fn };
+  return { methods, pattern, params, path, fn };
 }
 
-export const routes: readonly Route[] = [
-  route(['POST'], '/v1/requests', 'intake'),
-  route(['GET'], '/v1/audit/export', 'audit-export'),
-  route(['GET'], '/v1/requests/{requestId}', 'request-status'),
-  route(['GET'], '/v1/requests/{requestId}/audit', 'request-audit'),
-  route(['POST'], '/v1/requests/{requestId}/versions', 'versions'),
-  route(['POST'], '/v1/requests/{requestId}/withdraw', 'withdraw'),
-  route(['GET', 'HEAD', 'POST'], '/withdraw/{linkId}', 'withdraw-link'),
-  route(['GET', 'HEAD', 'POST'], '/approvals/{linkId}', 'review'),
-  route(['GET', 'HEAD'], '/media/{key}', 'media'),
-  route(['GET', 'HEAD'], '/v1/accounts', 'accounts'),
-  route(['GET', 'HEAD'], '/v1/accounts/{accountId}', 'accounts'),
-];
+/** The routes of manifest.ts, which the deployed API has too. */
+export const routes: readonly Route[] = apiRoutes.map((r) => route(r.methods, r.path, r.function));
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
@@ -84,10 +74,12 @@ function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, 
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const now = new Date();
+  // As API Gateway keys a route: the method of this request and the route's path template.
+  const routeKey = `${req.method ?? 'GET'} ${r.path}`;
   const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/.test(headers['content-type'] ?? 'application/json');
   return {
     version: '2.0',
-    routeKey: r.routeKey,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
@@ -100,7 +92,7 @@ function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, 
       domainPrefix: 'local',
       http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
-      routeKey: r.routeKey,
+      routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

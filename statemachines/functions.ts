@@ -1,18 +1,5 @@
-// The one list of functions the state machine calls. The ASL names each by the substitution here;
-// the CDK stack derives substitutions and invoke grants from it, and the local runtime derives its
-// function registry from it. A test checks the ASL uses exactly these substitutions.
-
-export const workflowFunctions = [
-  { name: 'record-submission', substitution: 'RecordSubmissionFunctionArn', entry: 'lambdas/record-submission.ts' },
-  { name: 'run-checks', substitution: 'RunChecksFunctionArn', entry: 'lambdas/run-checks.ts' },
-  { name: 'plan-route', substitution: 'PlanRouteFunctionArn', entry: 'lambdas/plan-route.ts' },
-  { name: 'advance-stage', substitution: 'AdvanceStageFunctionArn', entry: 'lambdas/advance-stage.ts' },
-  { name: 'request-approval', substitution: 'RequestApprovalFunctionArn', entry: 'lambdas/request-approval.ts' },
-  { name: 'register-account', substitution: 'RegisterAccountFunctionArn', entry: 'lambdas/register-account.ts' },
-  { name: 'notify-submitter', substitution: 'NotifySubmitterFunctionArn', entry: 'lambdas/notify-submitter.ts' },
-] as const;
-
-export type WorkflowFunction = (typeof workflowFunctions)[number];
+// The state machine's definition file and its substitutions. The functions it calls are listed in manifest.ts;
+// a test checks the ASL uses exactly their substitutions.
 
 export const definitionPath = new URL('./approval.asl.json', import.meta.url);
 

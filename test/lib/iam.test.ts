@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventFunctionEntries, functionAccess } from '../../lib/stateless-stack.js';
+import { functionAccess } from '../../lib/stateless-stack.js';
+import { eventFunctions } from '../../manifest.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
 // Least privilege: each function's role may do exactly what its line in functionAccess says.
@@ -54,7 +55,7 @@ describe('function roles', () => {
         ...(access.bucket?.write || access.auditArchive ? ['s3:PutObject'] : []),
         ...(access.signsAudit ? ['kms:Sign', 'kms:GetPublicKey'] : []),
         // The asynchronously invoked functions deliver failed events to their own queues.
-        ...(name in eventFunctionEntries ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
+        ...(eventFunctions.some((f) => f.name === name) ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ]);
       if (name === 'review') for (const a of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) allowed.add(a);
       const extra = [...actionsOf(byFunction.get(name) ?? [])].filter((a) => !allowed.has(a));

@@ -1,7 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventFunctionEntries, httpFunctionEntries } from '../../lib/stateless-stack.js';
-import { workflowFunctions } from '../../statemachines/functions.js';
+import { allFunctions, apiRoutes, workflowFunctions } from '../../manifest.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
 let t: TestApp;
@@ -9,7 +8,7 @@ beforeAll(() => {
   t = testApp('prod');
 });
 
-const functionCount = workflowFunctions.length + Object.keys(httpFunctionEntries).length + Object.keys(eventFunctionEntries).length;
+const functionCount = allFunctions.length;
 
 describe('functions (the SignoffFunction construct)', () => {
   it('builds one function per handler, all with the same runtime, architecture, tracing, memory and timeout', () => {
@@ -64,8 +63,10 @@ describe('state machine', () => {
 });
 
 describe('HTTP API', () => {
-  it('has the routes of DESIGN.md, each integrated with a function', () => {
+  it('has the routes of manifest.ts, each integrated with a function', () => {
     const routes = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    expect([...routes].sort()).toEqual(apiRoutes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort());
+    // And the manifest is DESIGN.md's list:
     expect(routes.sort()).toEqual(
       [
         'POST /v1/requests',

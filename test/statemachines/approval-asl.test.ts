@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { definitionPath, substitute, workflowFunctions } from '../../statemachines/functions.js';
+import { workflowFunctions } from '../../manifest.js';
+import { definitionPath, substitute } from '../../statemachines/functions.js';
 
 // The ASL file both engines run. Validated as written (with realistic ARNs substituted), and held to
 // the rules of the road in DESIGN.md: substitutions only, retries, timeouts, explicit States.Timeout.

@@ -5,7 +5,8 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowEngine } from '../../local/workflow/engine.js';
 import type { JsonValue } from '../../local/workflow/types.js';
-import { definitionPath, substitute, workflowFunctions } from '../../statemachines/functions.js';
+import { workflowFunctions } from '../../manifest.js';
+import { definitionPath, substitute } from '../../statemachines/functions.js';
 
 // The real statemachines/approval.asl.json in the local engine, each function a stand-in that answers as the handler
 // would. AdvanceStage's stand-in answers from a small "store" the test writes decisions into, as the decision endpoint
