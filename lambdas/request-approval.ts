@@ -21,7 +21,7 @@ import { taskHandler } from './shared/middleware.js';
 const baseUrl = withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'));
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
 
-const AUDIT_TYPE: Readonly<Record<StagePhase, string>> = {
+const AUDIT_TYPE: Readonly<Record<StagePhase, 'approval.requested' | 'approval.reminded' | 'approval.escalated'>> = {
   requested: 'approval.requested',
   reminded: 'approval.reminded',
   escalated: 'approval.escalated',

@@ -1,5 +1,6 @@
+import { checkedAuditEntry, type AuditEntry } from '../core/audit/events.js';
 import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent, type Json } from '../core/audit/audit-chain.js';
+import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent } from '../core/audit/audit-chain.js';
 import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
 import type { EventFilter, StoredEvent } from '../use-cases/export-audit.js';
@@ -23,19 +24,16 @@ export const CHECKPOINT_PARTITION = 'checkpoint';
 /** Heads per item: a busy hour's heads are split over items of their own (DynamoDB items stop at 400 KB). */
 const HEADS_PER_ITEM = 2000;
 
-export interface AuditEntry {
-  readonly type: string;
-  readonly actor: string;
-  readonly data: { readonly [key: string]: Json };
-}
+export type { AuditEntry } from '../core/audit/events.js';
 
 
 export async function appendAudit(requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
+  const checked = checkedAuditEntry(entry);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const headItem = await queryLast(table, 'requestId', requestId);
     const head = headItem === undefined ? undefined : toAuditEvent(headItem);
-    const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...entry });
-    const account = headItem === undefined ? entry.data['account'] : headItem['account'];
+    const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...checked });
+    const account = headItem === undefined ? checked.data['account'] : headItem['account'];
     const item: Item = {
       ...event,
       ...indexAttributesOf(event),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Json } from '../core/audit/audit-chain.js';
+import type { AuditEntry } from '../core/audit/events.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render/render.js';
@@ -33,7 +33,7 @@ export interface MailPorts {
   newVersion(requestId: string, submission: Submission, idempotencyKey: string, now: Date): Promise<{ readonly version: number; readonly created: boolean }>;
   putMedia(m: MediaToStore): Promise<void>;
   sendMail(m: { from: string; to: string[]; subject: string; text: string; html: string; inReplyTo?: string; references?: string[] }): Promise<string>;
-  audit(requestId: string, entry: { type: string; actor: string; data: { [key: string]: Json } }): Promise<unknown>;
+  audit(requestId: string, entry: AuditEntry): Promise<unknown>;
 }
 
 /**

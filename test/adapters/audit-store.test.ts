@@ -50,9 +50,9 @@ beforeAll(async () => {
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }));
 
   // Two requests over two hours, and a third hour with nothing.
-  await audit.appendAudit('req_one', { type: 'request.submitted', actor: 'ada@example.org', data: { account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, at(5 * 60_000));
-  await audit.appendAudit('req_two', { type: 'request.submitted', actor: 'bob@example.org', data: { account: 'chem-x', version: 1, contentHash: 'b'.repeat(64) } }, at(6 * 60_000));
-  await audit.appendAudit('req_one', { type: 'decision.recorded', actor: 'grace@example.org', data: { decision: 'approve', channel: 'web' } }, at(HOUR + 5 * 60_000));
+  await audit.appendAudit('req_one', { type: 'request.submitted', actor: 'ada@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_1', kind: 'brand-post', account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, at(5 * 60_000));
+  await audit.appendAudit('req_two', { type: 'request.submitted', actor: 'bob@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_2', kind: 'brand-post', account: 'chem-x', version: 1, contentHash: 'b'.repeat(64) } }, at(6 * 60_000));
+  await audit.appendAudit('req_one', { type: 'decision.recorded', actor: 'grace@example.org', data: { stage: 'supervisor', stageIndex: 0, version: 1, decision: 'approve', comment: null, statements: [], channel: 'web', linkHash: 'c'.repeat(64), contentHash: 'a'.repeat(64) } }, at(HOUR + 5 * 60_000));
   await audit.appendAudit('req_one', { type: 'request.outcome', actor: 'signoff', data: { outcome: 'approved', version: 1 } }, at(HOUR + 6 * 60_000));
   await checkpoints.writeCheckpoint(at(3 * HOUR + 10 * 60_000));
 }, 60_000);
@@ -135,10 +135,10 @@ describe('appendAudit', () => {
 
   it('never stamps an event earlier than the one before it', async () => {
     // Prepare
-    await audit.appendAudit('req_clock', { type: 'request.submitted', actor: 'ada@example.org', data: {} }, new Date('2031-01-01T10:00:00.000Z'));
+    await audit.appendAudit('req_clock', { type: 'request.submitted', actor: 'ada@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_clock', kind: 'brand-post', account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, new Date('2031-01-01T10:00:00.000Z'));
 
     // Act
-    const second = await audit.appendAudit('req_clock', { type: 'checks.completed', actor: 'signoff', data: {} }, new Date('2031-01-01T09:59:00.000Z'));
+    const second = await audit.appendAudit('req_clock', { type: 'checks.completed', actor: 'signoff', data: { version: 1, blocked: false, findings: [], publication: null } }, new Date('2031-01-01T09:59:00.000Z'));
 
     // Assess
     expect(second.at).toBe('2031-01-01T10:00:00.000Z');
