@@ -3,7 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { periodOf, type Checkpoint } from '../lambdas/core/audit/audit-checkpoint.js';
 import type { ContentRecord } from '../lambdas/core/audit/audit-export.js';
-import { AuditExport, planExport, type AuditReader, type StoredEvent } from '../lambdas/use-cases/export-audit.js';
+import type { AuditReader, StoredEvent } from '../lambdas/core/audit/audit-reader.js';
+import { AuditExport, planExport } from '../lambdas/use-cases/export-audit.js';
 import { formatOfPath, writeRecords } from '../local/audit-io.js';
 import { startFor, trails, type Generated } from './audit-trails.js';
 

@@ -187,7 +187,7 @@ async function storeSession(options: Options, env: NodeJS.ProcessEnv): Promise<S
     });
     delete process.env['AWS_SESSION_TOKEN'];
   }
-  const { tables } = await import('../lib/tables.js');
+  const { tables } = await import('../lambdas/adapters/tables.js');
   for (const t of tables) if (!process.env[t.envVar]) process.env[t.envVar] = t.localName;
   const [{ auditReader }, { AuditExport, planExport }] = await Promise.all([import('../lambdas/adapters/audit-store.js'), import('../lambdas/use-cases/export-audit.js')]);
   return {

@@ -4,7 +4,7 @@ import { PLATFORM_NAMES, isPlatform } from './core/rules/platforms.js';
 import { NotFoundError, ValidationError } from './core/errors.js';
 import type { RegistryAccount } from './core/model.js';
 import { requireBearer } from './shared/auth.js';
-import { directory } from './shared/directory.js';
+import { directory } from './use-cases/registry-view.js';
 import { httpHandler, json, pathParameter, type HttpEvent } from './shared/middleware.js';
 
 // GET /v1/accounts and GET /v1/accounts/{accountId} (bearer token): the registry of institutional accounts

@@ -1,9 +1,9 @@
 import { requestIdFor } from './core/ids.js';
 import { signedContent } from './core/request/signed-call.js';
 import { parseSubmission } from './core/request/submission.js';
-import { registryView } from './shared/directory.js';
+import { registryView } from './use-cases/registry-view.js';
 import { httpHandler, json } from './shared/middleware.js';
-import { acceptSignedCall, verifiedBody } from './shared/webhook.js';
+import { acceptSignedCall, verifiedBody } from './use-cases/signed-call.js';
 import { acceptSubmission } from './use-cases/accept-submission.js';
 
 // POST /v1/requests — Standard Webhooks signed intake (DESIGN.md "Webhook intake").

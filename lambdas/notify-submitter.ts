@@ -4,7 +4,7 @@ import { claimFlag, finishRequest, releaseFlag } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
 import { outcomeMail } from './core/render/render.js';
 import { notifySubmitterPayload } from './core/request/task-payloads.js';
-import { directory } from './shared/directory.js';
+import { directory } from './use-cases/registry-view.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 

@@ -4,7 +4,7 @@ import { NotFoundError } from './core/errors.js';
 import { RouteError, planRoute } from './core/request/route.js';
 import { requestRef } from './core/request/task-payloads.js';
 import { loadPreset } from './core/rules/presets.js';
-import { directory } from './shared/directory.js';
+import { directory } from './use-cases/registry-view.js';
 import { taskHandler } from './shared/middleware.js';
 
 // PlanRoute: the stages the institution's preset gives this request (by default supervisor → comms → ethics

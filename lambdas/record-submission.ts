@@ -6,7 +6,7 @@ import { NotFoundError } from './core/errors.js';
 import { newLinkId, sha256Hex } from './core/ids.js';
 import { acknowledgementMail } from './core/render/render.js';
 import { recordSubmissionPayload } from './core/request/task-payloads.js';
-import { directory } from './shared/directory.js';
+import { directory } from './use-cases/registry-view.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 

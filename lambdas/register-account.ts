@@ -7,7 +7,7 @@ import { NotFoundError } from './core/errors.js';
 import type { RegistryAccount } from './core/model.js';
 import { accountRegisteredMail } from './core/render/render.js';
 import { requestRef } from './core/request/task-payloads.js';
-import { directory } from './shared/directory.js';
+import { directory } from './use-cases/registry-view.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 

@@ -8,7 +8,7 @@ import type { Assignee, RequestRecord, StagePhase } from './core/model.js';
 import { approvalMail } from './core/render/render.js';
 import { deputiesFor } from './core/request/route.js';
 import { requestApprovalPayload } from './core/request/task-payloads.js';
-import { directory } from './shared/directory.js';
+import { directory } from './use-cases/registry-view.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 

@@ -9,7 +9,7 @@ import type { Decision, PublicationClassification, RequestRecord, StageDecision 
 import { loadPreset } from './core/rules/presets.js';
 import { reviewPage, type ReviewPageState } from './core/render/render.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/request/route.js';
-import { directory as fileDirectory, registryView } from './shared/directory.js';
+import { directory as fileDirectory, registryView } from './use-cases/registry-view.js';
 import { httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,

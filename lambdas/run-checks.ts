@@ -7,7 +7,7 @@ import { requestRef } from './core/request/task-payloads.js';
 import { loadPreset, publicationOptions } from './core/rules/presets.js';
 import { checkAccountOpening } from './core/account-opening/account-opening.js';
 import { loggedCheckBudget } from './shared/check-budget.js';
-import { directory, registryView } from './shared/directory.js';
+import { directory, registryView } from './use-cases/registry-view.js';
 import { taskHandler } from './shared/middleware.js';
 
 // RunChecks: the governance checks of GOVERNANCE.md §4–§6 (§6 for account openings). A blocking finding sends the request back

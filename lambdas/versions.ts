@@ -1,8 +1,8 @@
 import { signedContent } from './core/request/signed-call.js';
 import { parseSubmission } from './core/request/submission.js';
-import { registryView } from './shared/directory.js';
+import { registryView } from './use-cases/registry-view.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
-import { acceptSignedCall, verifiedBody } from './shared/webhook.js';
+import { acceptSignedCall, verifiedBody } from './use-cases/signed-call.js';
 import { submitNewVersion } from './use-cases/change-request.js';
 
 // POST /v1/requests/{requestId}/versions — a new version after an approver requested changes (signed like

@@ -1,7 +1,7 @@
 import { ConflictError, ValidationError } from './core/errors.js';
 import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
-import { acceptSignedCall, verifiedBody } from './shared/webhook.js';
+import { acceptSignedCall, verifiedBody } from './use-cases/signed-call.js';
 import { withdraw } from './use-cases/change-request.js';
 
 // POST /v1/requests/{requestId}/withdraw (signed like intake; the body is {"action": "withdraw", "requestId"} naming

@@ -9,7 +9,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { TableSpec } from './tables.js';
+import type { TableSpec } from '../lambdas/adapters/tables.js';
 
 // The one way Signoff builds a Lambda function: runtime, architecture, tracing, a log group with
 // retention, memory, timeout and bundling are fixed here, never copied between functions.
@@ -113,7 +113,7 @@ export class SignoffFunction extends NodejsFunction {
 
   /**
    * Sets the table's environment variable and grants access together, so neither is forgotten. The grant names
-   * the table and each of its indexes (lib/tables.ts): grantReadData would add `index/*`, a wildcard.
+   * the table and each of its indexes (lambdas/adapters/tables.ts): grantReadData would add `index/*`, a wildcard.
    */
   bindTable(spec: TableSpec, table: Table, access: TableAccess): this {
     this.addEnvironment(spec.envVar, table.tableName);

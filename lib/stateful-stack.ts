@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.js';
 import { bucketRef } from './jsii-bridge.js';
 import { INBOUND_PREFIX, auditBucketName, dataBucketName } from './names.js';
-import { tables, type TableSpec } from './tables.js';
+import { tables, type TableSpec } from '../lambdas/adapters/tables.js';
 
 // What holds data and must outlive any deployment of the code: tables, the mail/media/export bucket,
 // the SES identity and the secrets. (Concrete CDK classes, not interfaces: jsii's optional properties

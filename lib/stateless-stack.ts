@@ -23,7 +23,7 @@ import { bucketRef } from './jsii-bridge.js';
 import { INBOUND_PREFIX, auditBucketName, dataBucketName, nagRendering } from './names.js';
 import { SignoffFunction, type TableAccess } from './signoff-function.js';
 import type { StatefulStack } from './stateful-stack.js';
-import { tables, type TableSpec } from './tables.js';
+import { tables, type TableSpec } from '../lambdas/adapters/tables.js';
 
 // The code: functions, the HTTP API, the state machine (the same ASL file the local runtime runs),
 // mail receipt and alarms. Everything here can be replaced on any deployment without touching data.
@@ -49,7 +49,7 @@ interface Access {
 /**
  * Least privilege, per function, in one table (docs/deploy.md explains each line).
  *
- * ACCOUNTS_TABLE is 'readWrite' for every function that reads the registry (lambdas/shared/directory.ts
+ * ACCOUNTS_TABLE is 'readWrite' for every function that reads the registry (lambdas/use-cases/registry-view.ts
  * `directoryWithRegistry`, lambdas/accounts.ts): whichever of them runs first after a deployment seeds the
  * registry from the directory file (lambdas/adapters/registry.ts), with conditional puts only. Only
  * register-account adds accounts after that.

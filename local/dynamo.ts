@@ -13,7 +13,7 @@ import dynalite from 'dynalite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { reindexAudit } from '../lambdas/adapters/audit-reindex.js';
-import { tables, type KeySpec, type TableSpec } from '../lib/tables.js';
+import { tables, type KeySpec, type TableSpec } from '../lambdas/adapters/tables.js';
 import { LOCAL_REGION } from './functions.js';
 import { closeServer, listenLoopback } from './net.js';
 import { requireSigV4 } from './signed-endpoint.js';

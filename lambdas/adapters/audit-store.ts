@@ -1,6 +1,6 @@
 import type { Json } from '../core/audit/audit-chain.js';
 import type { ContentRecord } from '../core/audit/audit-export.js';
-import type { AuditReader } from '../use-cases/export-audit.js';
+import type { AuditReader } from '../core/audit/audit-reader.js';
 import { chainEnds, chainEvents, checkpointsBetween, earliestEventAt, eventAt, eventsOfDay, firstCheckpoint, latestCheckpoint } from './audit.js';
 import { getRequest } from './requests.js';
 

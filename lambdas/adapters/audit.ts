@@ -3,8 +3,8 @@ import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type Que
 import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent } from '../core/audit/audit-chain.js';
 import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
-import type { EventFilter, StoredEvent } from '../use-cases/export-audit.js';
-import { AUDIT_TIME_INDEX } from '../../lib/tables.js';
+import type { EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
+import { AUDIT_TIME_INDEX } from './tables.js';
 import { requireEnv } from '../shared/env.js';
 import { documentClient, putIfAbsent, putItem, queryAll, queryLast, type Item } from './dynamo.js';
 
@@ -12,7 +12,7 @@ import { documentClient, putIfAbsent, putItem, queryAll, queryLast, type Item } 
 // so two writers racing for the same position cannot fork a chain; the loser re-reads the head.
 //
 // Beside the hashed event fields each item carries attributes for reading, outside the hash:
-//   day, atKey  the time index (lib/tables.ts), for date-range exports and hourly checkpoints
+//   day, atKey  the time index (lambdas/adapters/tables.ts), for date-range exports and hourly checkpoints
 //   account     the request's account, copied from the chain's head (the first event names it)
 //   prevAt      the time of the event before, so that an export finds a chain's first event in its range
 //               without reading the one before it

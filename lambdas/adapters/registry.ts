@@ -14,7 +14,7 @@ import { documentClient, getItem, isConditionFailure, putIfAbsent, updateItem, t
 // - `#handle#<platform>#<handle>`: the claim of an active account on its handle, so that two registrations
 //   racing for one handle cannot both win (conditional writes only; no transactions, DESIGN.md).
 //
-// The table name is read on first use, not at module load: lambdas/shared/directory.ts imports this module,
+// The table name is read on first use, not at module load: lambdas/use-cases/registry-view.ts imports this module,
 // and functions that only need the file's people (no ACCOUNTS_TABLE) must still start.
 const tableName = () => requireEnv('ACCOUNTS_TABLE');
 
@@ -90,7 +90,7 @@ export async function getAccount(id: string, directory: Directory): Promise<Regi
  * (DuplicateHandleError); ConcurrentUpdateError when another registration of the handle is under way (retry).
  *
  * Pass the directory when the registry may not be seeded yet (every handler that read the registry through
- * lambdas/shared/directory.ts has seeded it): a seed after this registration would not see its handle.
+ * lambdas/use-cases/registry-view.ts has seeded it): a seed after this registration would not see its handle.
  */
 export async function registerAccount(account: RegistryAccount, directory?: Directory): Promise<'registered' | 'already-registered'> {
   if (isReserved(account.id)) throw new ValidationError([`account id "${account.id}" is reserved (it starts with "#")`]);

@@ -1,4 +1,4 @@
-import { atKeyOf, type AuditEvent } from '../core/audit/audit-chain.js';
+import { atKeyOf } from '../core/audit/audit-chain.js';
 import { ceilHour, floorHour, hourIndexOf, periodOf, type Checkpoint } from '../core/audit/audit-checkpoint.js';
 import {
   checkpointRecord,
@@ -6,42 +6,18 @@ import {
   eventRecord,
   exportHeader,
   nextDigest,
-  type ContentRecord,
   type ExportFilter,
   type ExportFormat,
   type ExportPosition,
   type ExportRecord,
 } from '../core/audit/audit-export.js';
+import type { AuditReader, EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 
 // The export, as one sequence of records read from the store in time order with constant memory: the time
 // index one UTC day at a time (or one chain, for a single request), merged with the checkpoints of the range.
 // Its whole state is an ExportPosition, so the HTTP API can answer it page by page and the command line can
 // run it to the end in one go.
-
-export interface StoredEvent {
-  readonly event: AuditEvent;
-  readonly account?: string;
-  readonly prevAt?: string;
-}
-
-export interface EventFilter {
-  readonly account?: string;
-  readonly types?: readonly string[];
-}
-
-/** What the export reads (lambdas/adapters/audit.ts, and the requests table for contents). */
-export interface AuditReader {
-  eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncIterable<StoredEvent>;
-  chainEvents(requestId: string, fromSeq?: number, toSeq?: number, filter?: EventFilter): AsyncIterable<StoredEvent>;
-  eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined>;
-  chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined>;
-  earliestEventAt(): Promise<string | undefined>;
-  firstCheckpoint(): Promise<Checkpoint | undefined>;
-  latestCheckpoint(): Promise<Checkpoint | undefined>;
-  checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncIterable<Checkpoint>;
-  contents(requestId: string): Promise<ContentRecord[]>;
-}
 
 export interface ExportInput {
   readonly from?: string;

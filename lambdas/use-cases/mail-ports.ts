@@ -3,7 +3,7 @@ import { inboundAnswered, markInboundAnswered } from '../adapters/approvals.js';
 import { sendMail } from '../adapters/mail.js';
 import { putMedia } from '../adapters/media.js';
 import { loggedCheckBudget } from '../shared/check-budget.js';
-import { directory, registryView } from '../shared/directory.js';
+import { directory, registryView } from './registry-view.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from '../shared/env.js';
 import { getRequest } from '../adapters/requests.js';
 import { requestIdFor } from '../core/ids.js';

@@ -8,7 +8,7 @@ import { trustOf, type MailOrigin } from '../core/mail/mail-auth.js';
 import { MAX_MIME_PARTS, mimeCensus, parseInboundMail } from '../core/mail/mail-parse.js';
 import type { CheckBudget } from '../core/checks/check-budget.js';
 import type { Submission } from '../core/model.js';
-import type { RegistryView } from '../shared/directory.js';
+import type { RegistryView } from './registry-view.js';
 import type { Accepted, Acceptance } from './accept-submission.js';
 
 // One inbound mail, from either transport (SES receipt on AWS, SMTP locally): decide, then act. Effects come

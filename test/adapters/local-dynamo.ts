@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { newLocalCredentials } from '../../local/settings.js';
 import type { LocalCredentials } from '../../local/sigv4.js';
 
-// dynalite for adapter tests: the local runtime's own (every table of lib/tables.ts created), in a fresh data
+// dynalite for adapter tests: the local runtime's own (every table of lambdas/adapters/tables.ts created), in a fresh data
 // directory, with the environment the adapters read set to reach it (its fresh credentials included: it answers
 // only requests signed with them).
 

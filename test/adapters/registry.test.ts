@@ -96,7 +96,7 @@ beforeEach(async () => {
 });
 
 describe('seeding from the directory file', () => {
-  it('creates the registry table locally, as lib/tables.ts describes it', async () => {
+  it('creates the registry table locally, as lambdas/adapters/tables.ts describes it', async () => {
     const out = await doc.send(new ScanCommand({ TableName: 'signoff-accounts' }));
     expect(out.Items).toEqual([]);
   });

@@ -3,7 +3,8 @@ import { hmacSigner, hourIndexOf, type Checkpoint, type CheckpointHead, type Per
 import { jsonlLine, type ContentRecord, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
 import { contentHashOf } from '../../lambdas/core/ids.js';
 import type { Submission } from '../../lambdas/core/model.js';
-import type { AuditReader, EventFilter, ExportInput, StoredEvent } from '../../lambdas/use-cases/export-audit.js';
+import type { AuditReader, EventFilter, StoredEvent } from '../../lambdas/core/audit/audit-reader.js';
+import type { ExportInput } from '../../lambdas/use-cases/export-audit.js';
 import { AuditExport, planExport } from '../../lambdas/use-cases/export-audit.js';
 import { writeCheckpoints, type CheckpointPorts } from '../../lambdas/use-cases/write-checkpoint.js';
 

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '../../lib/tables.js';
+import { tables } from '../../lambdas/adapters/tables.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
 let prod: TestApp;
@@ -11,7 +11,7 @@ beforeAll(() => {
 });
 
 describe('tables', () => {
-  it('creates every table of lib/tables.ts with its keys, on-demand, encrypted, with point-in-time recovery', () => {
+  it('creates every table of lambdas/adapters/tables.ts with its keys, on-demand, encrypted, with point-in-time recovery', () => {
     prod.stateful.resourceCountIs('AWS::DynamoDB::Table', tables.length);
     for (const spec of tables) {
       prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {

@@ -104,7 +104,7 @@ export type ChainVerdict =
   | { readonly ok: false; readonly seq: number; readonly problem: string };
 
 /**
- * The audit table's index attributes (lib/tables.ts AUDIT_TIME_INDEX), kept beside each event and outside its
+ * The audit table's index attributes (lambdas/adapters/tables.ts AUDIT_TIME_INDEX), kept beside each event and outside its
  * hash: they derive from hashed fields, so editing them can hide an event from an index but never change one.
  */
 export interface AuditIndexAttributes {

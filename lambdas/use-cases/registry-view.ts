@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { listAccounts } from '../adapters/registry.js';
 import { parseDirectory, withRegistry, type Directory } from '../core/request/directory.js';
 import type { RegistryAccount } from '../core/model.js';
-import { requireEnv } from './env.js';
+import { requireEnv } from '../shared/env.js';
 
 // Read at cold start; a broken directory fails the function's init with every problem listed.
 export const directory: Directory = parseDirectory(JSON.parse(readFileSync(requireEnv('SIGNOFF_DIRECTORY'), 'utf8')));

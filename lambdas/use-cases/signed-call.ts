@@ -6,7 +6,7 @@ import { sha256Hex } from '../core/ids.js';
 import { MAX_JSON_DEPTH, isWholeSeconds, jsonNestedDeeperThan } from '../core/request/limits.js';
 import { conflictOf, type SignedAction } from '../core/request/signed-call.js';
 import { MAX_BODY_BYTES } from '../core/request/submission.js';
-import { rawBody, type HttpEvent } from './middleware.js';
+import { rawBody, type HttpEvent } from '../shared/middleware.js';
 
 // Standard Webhooks verification, for every signed route (intake, versions, withdrawal): webhook-id,
 // webhook-timestamp (±5 minutes) and webhook-signature (v1 HMAC-SHA256 of id.timestamp.body). Then the call is
