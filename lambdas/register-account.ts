@@ -2,7 +2,7 @@ import { appendAudit } from './adapters/audit.js';
 import { sendMail } from './adapters/mail.js';
 import { AccountIdTakenError, DuplicateHandleError, registerAccount } from './adapters/registry.js';
 import { claimFlag, getRequest, releaseFlag, saveRegistration } from './adapters/requests.js';
-import { accountIdFor } from './core/account-opening/account-opening.js';
+import { accountIdFor } from './core/ids.js';
 import { NotFoundError } from './core/errors.js';
 import type { RegistryAccount } from './core/model.js';
 import { accountRegisteredMail } from './core/render/render.js';

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { accountIdFor } from './account-opening/account-opening.js';
-import type { Submission } from './model.js';
+import type { AccountOpeningSubmission, Submission } from './model.js';
 import { canonicalJson, type Json } from './audit/audit-chain.js';
 
 /**
@@ -46,6 +45,28 @@ export function contentHashOf(submission: Submission): string {
     media: media.map((m) => ({ type: m.type, url: m.url, alt: m.alt ?? null })),
   };
   return sha256Hex(canonicalJson(bound));
+}
+
+/** FNV-1a, 32 bits, hex: a short stable tag for a handle with no letters or digits to slug. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const unit of new TextEncoder().encode(text)) {
+    hash ^= unit;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * The registry id an approved opening gets: `${unit}-${platform}-${slug}`, the slug being the handle in lower case
+ * without its leading '@', each run of characters other than a–z and 0–9 a single '-', no '-' at either end, at most 40
+ * characters. Deterministic: the same request always names the same account.
+ */
+export function accountIdFor(submission: Pick<AccountOpeningSubmission, 'unit' | 'platform' | 'handle'>): string {
+  const handle = submission.handle.trim().toLowerCase().replace(/^@/u, '');
+  // After the first replace every run is one '-', so `-` at an end suffices (`-+$` rescans a run from each dash).
+  const slug = handle.replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '').slice(0, 40).replace(/-$/u, '');
+  return `${submission.unit}-${submission.platform}-${slug === '' ? `h${fnv1a(handle)}` : slug}`;
 }
 
 /** The account a request concerns: a post's target, or the registry id an opening will be entered under. */

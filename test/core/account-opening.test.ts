@@ -6,7 +6,6 @@ import {
   ACCOUNT_OPENING_RULES,
   QUESTIONS,
   QUESTION_KEYS,
-  accountIdFor,
   accountOpeningCitations,
   checkAccountOpening,
   credentialFields,
@@ -907,30 +906,6 @@ describe('A-GROUP-PRIVACY (block)', () => {
     expect(restriction?.message).toContain(`restricts membership by ${grounds.join(' and ')}:`);
     expect(restriction?.severity).toBe('block');
     expect(findings.filter((f) => f.message.includes('does not say'))).toEqual([]);
-  });
-});
-
-describe('accountIdFor', () => {
-  it.each([
-    [{ unit: 'physics', platform: 'x', handle: '@ExamplePhysics' }, 'physics-x-examplephysics'],
-    [{ unit: 'physics', platform: 'bluesky', handle: '@alphag.example.org' }, 'physics-bluesky-alphag-example-org'],
-    [{ unit: 'physics', platform: 'mastodon', handle: '@physics@social.example.org' }, 'physics-mastodon-physics-social-example-org'],
-    [{ unit: 'comms', platform: 'linkedin', handle: '  Example Lab — Careers!! ' }, 'comms-linkedin-example-lab-careers'],
-    [{ unit: 'physics', platform: 'x', handle: `@${'a'.repeat(39)}_b` }, `physics-x-${'a'.repeat(39)}`],
-    [{ unit: 'physics', platform: 'x', handle: `@${'a'.repeat(50)}` }, `physics-x-${'a'.repeat(40)}`],
-  ] as const)('gives %j the id %s', (submission, id) => {
-    expect(accountIdFor(submission)).toBe(id);
-  });
-
-  it('is the same for the same handle however it is written', () => {
-    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: 'ExamplePhysics' })).toBe(accountIdFor({ unit: 'physics', platform: 'x', handle: '@examplephysics' }));
-  });
-
-  it('gives a handle without letters or digits a stable id of its own', () => {
-    const id = accountIdFor({ unit: 'physics', platform: 'x', handle: '@物理' });
-    expect(id).toMatch(/^physics-x-h[0-9a-f]{8}$/u);
-    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: '@物理' })).toBe(id);
-    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: '@化学' })).not.toBe(id);
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import type { BrandPostSubmission } from '../../lambdas/core/model.js';
+import type { AccountOpeningSubmission, BrandPostSubmission } from '../../lambdas/core/model.js';
 import {
+  accountIdFor,
+  accountOf,
   constantTimeEquals,
   contentHashOf,
   isWellFormedLinkId,
@@ -148,6 +150,60 @@ describe('contentHashOf', () => {
 
     // Assess
     expect(after).toBe(before);
+  });
+});
+
+describe('accountIdFor', () => {
+  it.each([
+    [{ unit: 'physics', platform: 'x', handle: '@ExamplePhysics' }, 'physics-x-examplephysics'],
+    [{ unit: 'physics', platform: 'bluesky', handle: '@alphag.example.org' }, 'physics-bluesky-alphag-example-org'],
+    [{ unit: 'physics', platform: 'mastodon', handle: '@physics@social.example.org' }, 'physics-mastodon-physics-social-example-org'],
+    [{ unit: 'comms', platform: 'linkedin', handle: '  Example Lab — Careers!! ' }, 'comms-linkedin-example-lab-careers'],
+    [{ unit: 'physics', platform: 'x', handle: `@${'a'.repeat(39)}_b` }, `physics-x-${'a'.repeat(39)}`],
+    [{ unit: 'physics', platform: 'x', handle: `@${'a'.repeat(50)}` }, `physics-x-${'a'.repeat(40)}`],
+  ] as const)('gives %j the id %s', (submission, id) => {
+    expect(accountIdFor(submission)).toBe(id);
+  });
+
+  it('is the same for the same handle however it is written', () => {
+    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: 'ExamplePhysics' })).toBe(accountIdFor({ unit: 'physics', platform: 'x', handle: '@examplephysics' }));
+  });
+
+  it('gives a handle without letters or digits a stable id of its own', () => {
+    const id = accountIdFor({ unit: 'physics', platform: 'x', handle: '@物理' });
+    expect(id).toMatch(/^physics-x-h[0-9a-f]{8}$/u);
+    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: '@物理' })).toBe(id);
+    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: '@化学' })).not.toBe(id);
+  });
+
+  it.each([
+    ['@物理', 'physics-x-h6ca553ff'],
+    ['@化学', 'physics-x-h04ab47fe'],
+    ['---', 'physics-x-hc4e4dc86'],
+  ] as const)('gives the handle %j the known id %s (FNV-1a of the handle: ids stored in the registry must not change)', (handle, id) => {
+    expect(accountIdFor({ unit: 'physics', platform: 'x', handle })).toBe(id);
+  });
+});
+
+describe('accountOf', () => {
+  it("is a post's target account", () => {
+    expect(accountOf(post({ account: 'physics-x' }))).toBe('physics-x');
+  });
+
+  it('is the registry id an opening will be entered under', () => {
+    const opening: AccountOpeningSubmission = {
+      kind: 'account-opening',
+      submitter: 'ada@example.org',
+      unit: 'physics',
+      platform: 'bluesky',
+      handle: '@AlphaG.example.org',
+      title: 'Open @AlphaG.example.org on Bluesky',
+      admins: ['ada@example.org', 'grace@example.org'],
+      group: undefined,
+      questionnaire: {},
+      attestations: {},
+    };
+    expect(accountOf(opening)).toBe('physics-bluesky-alphag-example-org');
   });
 });
 
