@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { MAX_ANSWER_CHARS, QUESTION_KEYS, checkAccountOpening, parseAccountOpening } from '../lambdas/core/account-opening/account-opening.js';
+import { MAX_ANSWER_CHARS, parseAccountOpening } from '../lambdas/core/account-opening/body.js';
+import { checkAccountOpening } from '../lambdas/core/account-opening/checks.js';
+import { QUESTION_KEYS } from '../lambdas/core/account-opening/questionnaire.js';
 import { runWithinBudget } from '../lambdas/core/checks/check-budget.js';
 import { checkBrandPost } from '../lambdas/core/checks/brand-post/checks.js';
 import { parseDirectory } from '../lambdas/core/request/directory.js';

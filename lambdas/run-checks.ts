@@ -5,7 +5,7 @@ import { NotFoundError } from './core/errors.js';
 import { classifyPublication } from './core/checks/publication.js';
 import { requestRef } from './core/request/task-payloads.js';
 import { loadPreset, publicationOptions } from './core/rules/presets.js';
-import { checkAccountOpening } from './core/account-opening/account-opening.js';
+import { checkAccountOpening } from './core/account-opening/checks.js';
 import { loggedCheckBudget } from './shared/check-budget.js';
 import { directory, registryView } from './use-cases/registry-view.js';
 import { taskHandler } from './shared/middleware.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { QUESTION_KEYS, QUESTIONS } from '../../lambdas/core/account-opening/account-opening.js';
+import { QUESTION_KEYS, QUESTIONS } from '../../lambdas/core/account-opening/questionnaire.js';
 import { parseDirectory, withRegistry } from '../../lambdas/core/request/directory.js';
 import { decideMail, type InboundMail, type MailDecision } from '../../lambdas/core/mail/mail.js';
 import { OPENING_LABELS, QUESTION_LABELS, readOpening, splitAdmins } from '../../lambdas/core/mail/mail-opening.js';

@@ -11,7 +11,7 @@ import { LOOPBACK, trustOf } from '../../lambdas/core/mail/mail-auth.js';
 import { MAX_MIME_PARTS } from '../../lambdas/core/mail/mail-parse.js';
 import { sesFrom, sesStored } from '../fixtures/ses.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
-import { QUESTION_KEYS } from '../../lambdas/core/account-opening/account-opening.js';
+import { QUESTION_KEYS } from '../../lambdas/core/account-opening/questionnaire.js';
 import { QUESTION_LABELS } from '../../lambdas/core/mail/mail-opening.js';
 import type { RegistryAccount, Submission } from '../../lambdas/core/model.js';
 import type { Accepted, Acceptance } from '../../lambdas/use-cases/accept-submission.js';

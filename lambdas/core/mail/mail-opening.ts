@@ -1,4 +1,7 @@
-import { checkAccountOpening, credentialFields, looksLikeSecret, MAX_ADMINS, QUESTION_KEYS, QUESTIONS } from '../account-opening/account-opening.js';
+import { MAX_ADMINS } from '../account-opening/body.js';
+import { checkAccountOpening } from '../account-opening/checks.js';
+import { credentialFields, looksLikeSecret } from '../account-opening/credentials.js';
+import { QUESTION_KEYS, QUESTIONS } from '../account-opening/questionnaire.js';
 import type { CheckBudget } from '../checks/check-budget.js';
 import type { Directory, Person } from '../request/directory.js';
 import { ValidationError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { QUESTION_KEYS, QUESTIONS } from '../account-opening/account-opening.js';
+import { QUESTION_KEYS, QUESTIONS } from '../account-opening/questionnaire.js';
 import { PLATFORM_NAMES } from '../rules/platforms.js';
 import type { Account } from '../request/directory.js';
 import { diffLines } from './diff.js';

@@ -1,13 +1,14 @@
 import * as z from 'zod/mini';
 import { singleLine } from '../schema.js';
-import { credentialFields, credentialProblem, parseAccountOpening } from '../account-opening/account-opening.js';
+import { parseAccountOpening } from '../account-opening/body.js';
+import { credentialFields, credentialProblem } from '../account-opening/credentials.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from '../errors.js';
 import { MEDIA_DECLARATIONS } from '../checks/brand-post/checks.js';
 import type { BrandPostSubmission, MediaDeclaration, RegistryAccount, RequestKind, Submission } from '../model.js';
 
 // The webhook body contract of DESIGN.md ("Webhook intake"). Every problem is listed at once,
-// so a client fixes its request in one round trip. Account openings are in account-opening.ts.
+// so a client fixes its request in one round trip. Account openings are in account-opening/ (body.ts).
 
 export const MAX_BODY_BYTES = 128 * 1024; // far under Step Functions' 256 KiB and DynamoDB's 400 KB item
 export const MAX_TEXT_CHARS = 20_000;
