@@ -12,7 +12,7 @@ import { MAX_MIME_PARTS } from '../../lambdas/core/mail/mail-parse.js';
 import { sesFrom, sesStored } from '../fixtures/ses.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import { QUESTION_KEYS } from '../../lambdas/core/account-opening/questionnaire.js';
-import { QUESTION_LABELS } from '../../lambdas/core/mail/mail-opening.js';
+import { QUESTION_LABELS } from '../../lambdas/core/mail/mail-opening-parse.js';
 import type { RegistryAccount, Submission } from '../../lambdas/core/model.js';
 import type { Accepted, Acceptance } from '../../lambdas/use-cases/accept-submission.js';
 import { submitMail, type MailPorts } from '../../lambdas/use-cases/submit-mail.js';

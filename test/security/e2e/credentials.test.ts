@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor } from '../../../lambdas/core/ids.js';
-import { QUESTION_LABELS } from '../../../lambdas/core/mail/mail-opening.js';
+import { QUESTION_LABELS } from '../../../lambdas/core/mail/mail-opening-parse.js';
 import type { QuestionKey } from '../../../lambdas/core/model.js';
 import { SAMPLE_ANSWERS, SAMPLE_OPENING } from '../../../local/samples.js';
 import { API_TOKEN, Stack } from '../../e2e/stack.js';
