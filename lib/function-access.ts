@@ -2,8 +2,8 @@ import type { FunctionName } from '../manifest.js';
 import type { TableSpec } from '../lambdas/adapters/tables.js';
 import type { TableAccess } from './signoff-function.js';
 
-// What each function may touch, in one table: lib/stateless-stack.ts grants exactly this, and test/lib/iam.test.ts
-// reads the synthesised policies back against it.
+// What each function may touch, in one table: lib/constructs/functions.ts grants exactly this, lib/constructs/workflow.ts
+// the execution rights, and test/lib/iam.test.ts reads the synthesised policies back against it.
 
 /** The secrets a function may read, by the environment variable its `_ARN` is set under. */
 export type SecretName = 'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN' | 'SIGNOFF_AUDITOR_TOKEN';
