@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionAccess } from '../../lib/stateless-stack.js';
+import { functionAccess } from '../../lib/function-access.js';
 import { eventFunctions } from '../../manifest.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
