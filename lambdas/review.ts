@@ -182,7 +182,7 @@ async function classify(
     reasons: [`classified as ${to ? 'a publication' : 'not a publication'} by ${link.approver.email}: ${reason}`],
     override: { by: link.approver.email, at, reason, was: current.override?.was ?? current.is },
   };
-  let stages;
+  let stages: ReturnType<typeof replanAfterOverride>;
   try {
     stages = replanAfterOverride(request, link.stageIndex, publication, directory, loadPreset(directory.preset));
   } catch (error) {
