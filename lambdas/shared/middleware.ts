@@ -1,11 +1,15 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
 import { MAX_PATH_PARAMETER_BYTES } from '../core/request/limits.js';
 import { logger } from './logger.js';
+import { metrics } from './metrics.js';
+import { tracer } from './tracer.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -16,6 +20,18 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * The chain every function starts with: an X-Ray subsegment around the handler (never its response as metadata: a
+ * page holds a CSRF token, a task's result a request's content), the metrics flushed with a cold-start count, and the
+ * logger given the invocation's context.
+ */
+export function lambdaChain<E, R>() {
+  return middy<E, R>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 /**
@@ -40,8 +56,7 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
 }
 
 export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return lambdaChain<HttpEvent, HttpResult>()
     .use(httpHeaderNormalizer())
     .use(httpErrors())
     .handler(fn);
@@ -52,8 +67,7 @@ export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<
  * function fails loudly with a named error rather than writing half a record.
  */
 export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
-  return middy<unknown, R>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return lambdaChain<unknown, R>()
     .handler(async (event, context) => {
       const parsed = schema.safeParse(event);
       if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
