@@ -8,7 +8,7 @@ import type * as z from 'zod/mini';
 import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
 import { MAX_PATH_PARAMETER_BYTES } from '../core/request/limits.js';
 import { logger } from './logger.js';
-import { metrics } from './metrics.js';
+import { countIntakeRefusal, metrics, type IntakeChannel } from './metrics.js';
 import { tracer } from './tracer.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -34,11 +34,16 @@ export function lambdaChain<E, R>() {
     .use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
+export interface HttpHandlerOptions {
+  /** An intake route: each refusal (an answer under 500) is counted, by status (metrics.ts). */
+  readonly intake?: IntakeChannel;
+}
+
 /**
  * The one mapper from error to HTTP answer (last in the chain). Errors under 500 are the caller's
  * to read, with every problem listed; anything else is logged and answered without detail.
  */
-function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+function httpErrors(options: HttpHandlerOptions): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: (request) => {
       const error = request.error;
@@ -48,6 +53,7 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
         request.response = json(500, { error: 'internal error' });
         return;
       }
+      if (options.intake !== undefined) countIntakeRefusal(options.intake, String(status));
       const message = error instanceof Error ? error.message : 'bad request';
       const problems = error instanceof ValidationError ? { problems: error.problems } : {};
       request.response = json(status, { error: message, ...problems });
@@ -55,10 +61,10 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   };
 }
 
-export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: HttpHandlerOptions = {}) {
   return lambdaChain<HttpEvent, HttpResult>()
     .use(httpHeaderNormalizer())
-    .use(httpErrors())
+    .use(httpErrors(options))
     .handler(fn);
 }
 
