@@ -12,6 +12,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/security/e2e/**'],
           environment: 'node',
+          // Handlers run in-process here: their EMF metric lines would fill the output. test/shared/metrics.test.ts
+          // turns them back on to read them.
+          env: { POWERTOOLS_METRICS_DISABLED: 'true' },
           // CDK synthesis (test/lib) takes seconds, not milliseconds.
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -163,7 +163,7 @@ async function storeSession(options: Options, env: NodeJS.ProcessEnv): Promise<S
     if (!existsSync(join(dataDir, 'dynamodb'))) throw new UsageError(`no local store at ${dataDir} (give --data-dir, --dynamodb or --url)`);
     // The data directory's own credentials; one from an older version has none, and a key made up for this run serves.
     const credentials = readLocalCredentials(dataDir) ?? newLocalCredentials();
-    let dynamo;
+    let dynamo: Awaited<ReturnType<typeof startStoreProcess>>;
     try {
       dynamo = await startStoreProcess(dataDir, credentials);
     } catch (error) {

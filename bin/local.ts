@@ -70,6 +70,10 @@ async function main(): Promise<void> {
     SIGNOFF_AUDIT_KEY: auditSecrets.auditKey,
     // The engine runs deadlines this much faster; AdvanceStage reads the clock at the same rate.
     SIGNOFF_TIME_SCALE: String(settings.timeScale),
+    // Powertools as lib/signoff-function.ts sets it, but no X-Ray here: metrics go to this process's output as EMF.
+    POWERTOOLS_SERVICE_NAME: 'signoff',
+    POWERTOOLS_METRICS_NAMESPACE: 'Signoff',
+    POWERTOOLS_TRACE_ENABLED: 'false',
     ...Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
   });
   // A session token of the operator's own AWS identity would ride along with the local key.

@@ -1,13 +1,11 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { logger } from './shared/logger.js';
+import { lambdaChain } from './shared/middleware.js';
 import { writeCheckpoint } from './use-cases/checkpoint-ports.js';
 
 // Hourly (EventBridge schedule, a few minutes past the hour): seals the hours that ended, empty ones included,
 // with signed checkpoints in the audit table and, on AWS, a write-once copy in the Object Lock bucket.
-export const handler = middy<ScheduledEvent, { written: number; latest: string | null }>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+export const handler = lambdaChain<ScheduledEvent, { written: number; latest: string | null }>()
   .handler(async (_event, context) => {
     // Stops starting hours 5 s before the timeout; after a long outage the next runs seal the rest.
     const run = await writeCheckpoint(new Date(), { deadline: Date.now() + context.getRemainingTimeInMillis() - 5000 });

@@ -66,7 +66,7 @@ export const handler = httpHandler(async (event): Promise<HttpResult> => {
   requireBearer(event, await secretValue(auditorToken));
   const q = event.queryStringParameters ?? {};
   const { input, limit } = parseQuery(q);
-  let position;
+  let position: ReturnType<typeof decodeCursor>;
   try {
     position = q['cursor'] !== undefined ? decodeCursor(q['cursor']) : await planExport(input, auditReader, new Date(), randomUUID());
   } catch (error) {

@@ -22,4 +22,4 @@ export const handler = httpHandler(async (event) => {
   const location = { location: `/v1/requests/${accepted.requestId}` };
   // A replay gets the first answer again (the status at acceptance), marked as such like other idempotent APIs.
   return json(202, { requestId: accepted.requestId, status: 'checking' }, accepted.created ? location : { ...location, 'idempotent-replayed': 'true' });
-});
+}, { intake: 'webhook' });

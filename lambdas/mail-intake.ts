@@ -1,10 +1,9 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SESEvent } from 'aws-lambda';
 import { getInboundMail } from './adapters/media.js';
 import { sesOrigin } from './adapters/ses-receipt.js';
 import { requireEnv } from './shared/env.js';
 import { logger } from './shared/logger.js';
+import { lambdaChain } from './shared/middleware.js';
 import { mailPorts } from './use-cases/mail-ports.js';
 import { submitMail } from './use-cases/submit-mail.js';
 
@@ -17,8 +16,7 @@ import { submitMail } from './use-cases/submit-mail.js';
 const bucket = requireEnv('INBOUND_BUCKET');
 const prefix = requireEnv('INBOUND_PREFIX');
 
-export const handler = middy<SESEvent, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+export const handler = lambdaChain<SESEvent, void>()
   .handler(async (event) => {
     for (const record of event.Records) {
       const { mail, receipt } = record.ses;

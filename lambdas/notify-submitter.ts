@@ -7,6 +7,7 @@ import { notifySubmitterPayload } from './core/request/task-payloads.js';
 import { directory } from './use-cases/registry-view.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
+import { countMailSent } from './shared/metrics.js';
 
 // NotifySubmitter: records how the request ended and tells the submitter, exactly once.
 const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
@@ -33,6 +34,7 @@ export const handler = taskHandler(notifySubmitterPayload, async ({ requestId, v
       await releaseFlag(requestId, 'outcomeNotified');
       throw error;
     }
+    countMailSent('outcome');
     await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, outcome, messageId } });
   }
   return { outcome };

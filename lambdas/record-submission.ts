@@ -9,6 +9,7 @@ import { recordSubmissionPayload } from './core/request/task-payloads.js';
 import { directory } from './use-cases/registry-view.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
+import { countMailSent } from './shared/metrics.js';
 
 // RecordSubmission: ties the stored submission (this version) to the execution that carries it, and
 // acknowledges it to the submitter with a link to withdraw it — in the mail thread for mailed requests.
@@ -37,6 +38,7 @@ export const handler = taskHandler(recordSubmissionPayload, async ({ requestId, 
       await releaseFlag(requestId, 'acknowledged');
       throw error;
     }
+    countMailSent('acknowledgement');
     await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, kind: 'acknowledgement', version, messageId } });
   }
   return { kind: request.kind };

@@ -10,6 +10,7 @@ import { requestRef } from './core/request/task-payloads.js';
 import { directory } from './use-cases/registry-view.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
+import { countMailSent } from './shared/metrics.js';
 
 // RegisterAccount: an approved account opening enters the registry (GOVERNANCE.md §6) — platform, handle, unit,
 // admins, the social-media manager's admin status, where the access details are kept (a reference, never a
@@ -73,6 +74,7 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
       await releaseFlag(requestId, 'adminsNotified');
       throw error;
     }
+    countMailSent('account-registered');
     await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to, about: 'account.registered', accountId: account.id, messageId } });
   }
   return { registered, accountId: account.id };

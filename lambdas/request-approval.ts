@@ -11,6 +11,7 @@ import { requestApprovalPayload } from './core/request/task-payloads.js';
 import { directory } from './use-cases/registry-view.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
+import { countMailSent } from './shared/metrics.js';
 
 // The callback task of a stage (RequestApproval, .waitForTaskToken), in the phase AdvanceStage gives it: asks the
 // assignees, reminds them at half-time, or asks their deputies at the deadline (GOVERNANCE.md §3). It registers its
@@ -60,6 +61,7 @@ export const handler = taskHandler(requestApprovalPayload, async ({ taskToken, r
       await putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, csrf: newLinkId(), createdAt: new Date().toISOString() });
       const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${baseUrl}/approvals/${linkId}`, deadline, phase, unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined });
       const messageId = await sendMail({ from: mailFrom, to: [approver.email], ...mail });
+      countMailSent(`approval-${phase}`);
       await markDelivery(ref, 'sent', messageId);
       delivery = { state: 'sent', linkHash, messageId };
     } else {

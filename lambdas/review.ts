@@ -11,6 +11,7 @@ import { reviewPage, type ReviewPageState } from './core/render/render.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/request/route.js';
 import { directory as fileDirectory, registryView } from './use-cases/registry-view.js';
 import { httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
+import { countDecision } from './shared/metrics.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. Mail scanners (Safe Links, Mimecast,
 // Proofpoint) fetch every link and some run scripts; none of that can decide, because a decision is a POST
@@ -143,6 +144,7 @@ export const handler = httpHandler(async (event: HttpEvent) => {
       contentHash: request.contentHash,
     },
   });
+  countDecision(decision);
   // Nudge the task waiting now (asked, reminded or escalated): the workflow then reads this decision from the store
   // (AdvanceStage), never from the message. TaskTimedOut here means its wait ended first; AdvanceStage reads the
   // store then too. The token is read after the claim, so a task that started waiting meanwhile is the one nudged.
@@ -182,7 +184,7 @@ async function classify(
     reasons: [`classified as ${to ? 'a publication' : 'not a publication'} by ${link.approver.email}: ${reason}`],
     override: { by: link.approver.email, at, reason, was: current.override?.was ?? current.is },
   };
-  let stages;
+  let stages: ReturnType<typeof replanAfterOverride>;
   try {
     stages = replanAfterOverride(request, link.stageIndex, publication, directory, loadPreset(directory.preset));
   } catch (error) {

@@ -71,6 +71,7 @@ export class SignoffFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'signoff',
+        POWERTOOLS_METRICS_NAMESPACE: 'Signoff',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         SIGNOFF_DIRECTORY: '/var/task/directory.json',
       },

@@ -24,7 +24,11 @@ interface Route {
 
 function route(methods: readonly string[], path: string, fn: FunctionName): Route {
   const params: string[] = [];
-  const pattern = compilePattern('gateway: a route', `^${path.replace(/\{(\w+)\}/g, (_m, p: string) => (params.push(p), '([^/]+)'))}$`, '');
+  const source = path.replace(/\{(\w+)\}/g, (_m, p: string) => {
+    params.push(p);
+    return '([^/]+)';
+  });
+  const pattern = compilePattern('gateway: a route', `^${source}$`, '');
   return { methods, pattern, params, path, fn };
 }
 

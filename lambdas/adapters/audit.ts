@@ -66,7 +66,9 @@ function filterExpression(filter: EventFilter, names: Record<string, string>, va
   }
   if (filter.types !== undefined && filter.types.length > 0) {
     names['#type'] = 'type';
-    filter.types.forEach((t, i) => (values[`:t${i}`] = t));
+    filter.types.forEach((t, i) => {
+      values[`:t${i}`] = t;
+    });
     parts.push(`#type IN (${filter.types.map((_t, i) => `:t${i}`).join(', ')})`);
   }
   return parts.length > 0 ? parts.join(' AND ') : undefined;

@@ -1,5 +1,6 @@
 import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import type { CheckpointSigner, CheckpointVerifier } from '../core/audit/audit-checkpoint.js';
+import { tracer } from '../shared/tracer.js';
 
 // Checkpoint signatures on AWS: a KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY) signs the 64 hex characters of
 // each checkpoint's hash with ECDSA_SHA_256. The private key never leaves KMS; anyone with the public key (the
@@ -20,7 +21,7 @@ async function verifyWithKms(client: KMSClient, keyId: string, hash: string, sig
 }
 
 /** Verifies through KMS (needs kms:Verify on the key) any checkpoint whose key is a KMS key. */
-export function kmsVerifier(client: KMSClient = new KMSClient({})): CheckpointVerifier {
+export function kmsVerifier(client: KMSClient = tracer.captureAWSv3Client(new KMSClient({}))): CheckpointVerifier {
   return { verify: async (hash, signature, keyId) => (keyId.startsWith('arn:aws:kms:') ? verifyWithKms(client, keyId, hash, signature) : undefined) };
 }
 
@@ -33,7 +34,7 @@ export interface KmsSigner extends CheckpointSigner, CheckpointVerifier {
  * `keyId` may be an ARN, a key id or an alias; checkpoints name the key by the ARN KMS reports, which is
  * what a verifier compares. Call `resolve()` once before signing so `keyId` holds that ARN.
  */
-export function kmsSigner(keyId: string, client: KMSClient = new KMSClient({})): KmsSigner & { resolve(): Promise<void> } {
+export function kmsSigner(keyId: string, client: KMSClient = tracer.captureAWSv3Client(new KMSClient({}))): KmsSigner & { resolve(): Promise<void> } {
   let arn = keyId;
   return {
     get keyId() {

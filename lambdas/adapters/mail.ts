@@ -1,8 +1,9 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { tracer } from '../shared/tracer.js';
 
 // Outgoing mail through SES (API v2, which carries custom headers: replies thread under the mail they
 // answer). Locally AWS_ENDPOINT_URL_SESV2 points at aws-ses-v2-local.
-const ses = new SESv2Client({});
+const ses = tracer.captureAWSv3Client(new SESv2Client({}));
 
 export interface OutgoingMail {
   readonly from: string;

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { tracer } from '../shared/tracer.js';
 
 // Media and raw inbound mail, by configuration: `MEDIA_BUCKET` (S3, on AWS) or `SIGNOFF_MEDIA_DIR` (a folder,
 // locally). The code path is the same; only where the bytes live differs.
@@ -18,7 +19,7 @@ export async function putMedia(key: string, content: Buffer, contentType: string
   if (!isMediaKey(key)) throw new Error(`not a media key: ${key}`);
   const b = bucket();
   if (b !== undefined && b !== '') {
-    s3 ??= new S3Client({});
+    s3 ??= tracer.captureAWSv3Client(new S3Client({}));
     await s3.send(new PutObjectCommand({ Bucket: b, Key: `media/${key}`, Body: content, ContentType: contentType }));
     return;
   }
@@ -32,7 +33,7 @@ export async function getMedia(key: string): Promise<Buffer | undefined> {
   if (!isMediaKey(key)) return undefined;
   const b = bucket();
   if (b !== undefined && b !== '') {
-    s3 ??= new S3Client({});
+    s3 ??= tracer.captureAWSv3Client(new S3Client({}));
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: b, Key: `media/${key}` }));
       return out.Body === undefined ? undefined : Buffer.from(await out.Body.transformToByteArray());
@@ -47,7 +48,7 @@ export async function getMedia(key: string): Promise<Buffer | undefined> {
 
 /** The raw MIME SES stored for a received mail (AWS only: locally SMTP hands the bytes over directly). */
 export async function getInboundMail(bucketName: string, key: string): Promise<Buffer> {
-  s3 ??= new S3Client({});
+  s3 ??= tracer.captureAWSv3Client(new S3Client({}));
   const out = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: key }));
   if (out.Body === undefined) throw new Error(`s3://${bucketName}/${key} is empty`);
   return Buffer.from(await out.Body.transformToByteArray());

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { tracer } from '../shared/tracer.js';
 
 // Secrets by configuration (DESIGN.md: Secrets Manager on AWS; a file or the environment locally):
 // `<NAME>` holds the value itself, or `<NAME>_ARN` names a Secrets Manager secret holding it. Values from
@@ -15,7 +16,7 @@ export async function secretValue(name: string): Promise<string> {
   if (arn === undefined || arn === '') throw new Error(`neither ${name} nor ${name}_ARN is set`);
   const hit = cache.get(arn);
   if (hit !== undefined && hit.until > Date.now()) return hit.value;
-  client ??= new SecretsManagerClient({});
+  client ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (out.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
   cache.set(arn, { value: out.SecretString, until: Date.now() + CACHE_MS });

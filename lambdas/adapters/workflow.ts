@@ -1,7 +1,8 @@
 import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { tracer } from '../shared/tracer.js';
 
 // Step Functions. Locally AWS_ENDPOINT_URL_SFN points at the local workflow service.
-const sfn = new SFNClient({});
+const sfn = tracer.captureAWSv3Client(new SFNClient({}));
 
 /** Starts an execution; a second start with the same name is not an error (intake is idempotent). */
 export async function startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string | undefined> {

@@ -1,11 +1,15 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
 import { MAX_PATH_PARAMETER_BYTES } from '../core/request/limits.js';
 import { logger } from './logger.js';
+import { countIntakeRefusal, metrics, type IntakeChannel } from './metrics.js';
+import { tracer } from './tracer.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -19,10 +23,27 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 /**
+ * The chain every function starts with: an X-Ray subsegment around the handler (never its response as metadata: a
+ * page holds a CSRF token, a task's result a request's content), the metrics flushed with a cold-start count, and the
+ * logger given the invocation's context.
+ */
+export function lambdaChain<E, R>() {
+  return middy<E, R>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+export interface HttpHandlerOptions {
+  /** An intake route: each refusal (an answer under 500) is counted, by status (metrics.ts). */
+  readonly intake?: IntakeChannel;
+}
+
+/**
  * The one mapper from error to HTTP answer (last in the chain). Errors under 500 are the caller's
  * to read, with every problem listed; anything else is logged and answered without detail.
  */
-function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+function httpErrors(options: HttpHandlerOptions): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: (request) => {
       const error = request.error;
@@ -32,6 +53,7 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
         request.response = json(500, { error: 'internal error' });
         return;
       }
+      if (options.intake !== undefined) countIntakeRefusal(options.intake, String(status));
       const message = error instanceof Error ? error.message : 'bad request';
       const problems = error instanceof ValidationError ? { problems: error.problems } : {};
       request.response = json(status, { error: message, ...problems });
@@ -39,11 +61,10 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   };
 }
 
-export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: HttpHandlerOptions = {}) {
+  return lambdaChain<HttpEvent, HttpResult>()
     .use(httpHeaderNormalizer())
-    .use(httpErrors())
+    .use(httpErrors(options))
     .handler(fn);
 }
 
@@ -52,8 +73,7 @@ export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<
  * function fails loudly with a named error rather than writing half a record.
  */
 export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
-  return middy<unknown, R>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return lambdaChain<unknown, R>()
     .handler(async (event, context) => {
       const parsed = schema.safeParse(event);
       if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

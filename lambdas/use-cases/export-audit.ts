@@ -203,7 +203,7 @@ export class AuditExport {
     for (let ms = Date.parse(`${(after ?? from).slice(0, 10)}T00:00:00.000Z`); ; ms += DAY_MS) {
       const day = new Date(ms).toISOString().slice(0, 10);
       if (day > lastDay) return;
-      const startAfter = after !== null && after.startsWith(day) ? after : undefined;
+      const startAfter = after?.startsWith(day) ? after : undefined;
       yield* this.#reader.eventsOfDay(day, from, to, filter, startAfter);
     }
   }

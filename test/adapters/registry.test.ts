@@ -224,7 +224,7 @@ describe('registering an approved account opening', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value)).toEqual(['registered']);
     const [loser] = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(['DuplicateHandleError', 'ConcurrentUpdateError']).toContain((loser?.reason as Error).name);
+    expect(['DuplicateHandleError', 'ConcurrentUpdateError']).toContain((loser?.reason as Error | undefined)?.name);
     expect((await a.listAccounts(directory)).filter((x) => x.id.startsWith('race-'))).toHaveLength(1);
   });
 

@@ -20,7 +20,7 @@ describe('functions (the SignoffFunction construct)', () => {
       MemorySize: 512,
       Timeout: 30,
       LoggingConfig: { LogGroup: Match.anyValue() },
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', SIGNOFF_DIRECTORY: '/var/task/directory.json' }) },
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', SIGNOFF_DIRECTORY: '/var/task/directory.json', POWERTOOLS_METRICS_NAMESPACE: 'Signoff' }) },
     });
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WorkflowEngine } from '../../local/workflow/engine.js';
-import { SfnApiError, type JsonValue } from '../../local/workflow/types.js';
+import type { SfnApiError, JsonValue } from '../../local/workflow/types.js';
 
 // The local workflow engine against a small state machine with the same shapes as the real one:
 // a Lambda task, a callback task with TimeoutSecondsPath, and a States.Timeout catch.

@@ -236,6 +236,7 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
           if (hashHeader(h) !== h.hash) fail(item.n, 'the export record does not match its hash');
           header = h;
           typeFiltered = h.filter.types !== undefined;
+          // biome-ignore lint/complexity/useMathMinMax: ISO timestamps, compared as strings; Math.min would make them NaN.
           sealedTarget = h.sealedUntil === null ? null : h.sealedUntil < h.filter.to ? h.sealedUntil : h.filter.to;
           digest = nextDigest(digest, h);
           continue;

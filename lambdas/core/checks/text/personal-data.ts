@@ -33,9 +33,9 @@ const EMAIL = /(?<![\w.%@+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A
 // Between the label and the number, each run of spaces has one place to go: `\s*(?:no\s*)?(?::\s*)?` rather than
 // `\s*(?:no)?\s*:?\s*`, whose three `\s*` share a run between them in every way — cubic in its length ("call" and
 // 2,000 spaces took 4.5 s; the intake's 20,000 characters, most of an hour).
-const INTERNATIONAL_PHONE = /(?<![\w+./-])(?:\+|00)[1-9][\d ().\/-]{6,22}\d(?![\w/]|[.,-]\d)/gu;
+const INTERNATIONAL_PHONE = /(?<![\w+./-])(?:\+|00)[1-9][\d ()./-]{6,22}\d(?![\w/]|[.,-]\d)/gu;
 const US_PHONE = /(?<![\w./-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w./-]|[.,]\d)/gu;
-const LABELLED_PHONE = /\b(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whats[Aa]pp|call(?:\s+us)?(?:\s+(?:at|on))?|text(?:\s+us)?(?:\s+(?:at|on))?)\.?\s*(?:(?:no\.?|number)\s*)?(?::\s*)?(\(?\+?\d[\d ().\/-]{5,18}\d)(?![\w/]|[.,]\d)/giu;
+const LABELLED_PHONE = /\b(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whats[Aa]pp|call(?:\s+us)?(?:\s+(?:at|on))?|text(?:\s+us)?(?:\s+(?:at|on))?)\.?\s*(?:(?:no\.?|number)\s*)?(?::\s*)?(\(?\+?\d[\d ()./-]{5,18}\d)(?![\w/]|[.,]\d)/giu;
 
 // Dates of birth: a date with day and month right after "born", "date of birth", "DOB", "birthday:".
 const BIRTH = /\b(?:born(?:\s+on)?|date\s+of\s+birth|birth\s*date|birthday\s*:)\s*[:,-]?\s*|\bD\.?O\.?B\.?\s*[:,-]?\s*/giu;
