@@ -15,7 +15,7 @@ import {
   parseAccountOpening,
   postsPerWeek,
 } from '../../lambdas/core/account-opening/account-opening.js';
-import { isBlocking } from '../../lambdas/core/checks/brand-post/checks.js';
+import { isBlocking } from '../../lambdas/core/checks/findings.js';
 import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount, RuleCitation } from '../../lambdas/core/model.js';

@@ -1,4 +1,5 @@
 import { QUESTION_KEYS, QUESTIONS } from '../account-opening/account-opening.js';
+import { isBlocking, isStatementMade } from '../checks/findings.js';
 import { PLATFORM_NAMES } from '../rules/platforms.js';
 import type { Account } from '../request/directory.js';
 import { diffLines } from './diff.js';
@@ -47,7 +48,7 @@ export function stageTitle(stage: Stage['stage']): string {
 
 /** Findings by severity; statements already made (satisfied attestations) get their own group. */
 function groupFindings(findings: readonly Finding[]): Array<[string, Finding[]]> {
-  const made = findings.filter((f) => f.severity === 'attest' && f.attestation?.satisfied === true);
+  const made = findings.filter(isStatementMade);
   const open = findings.filter((f) => !made.includes(f));
   const groups: Array<[string, Finding[]]> = SEVERITY_ORDER.map((sev) => [SEVERITY_TITLE[sev], open.filter((f) => f.severity === sev)]);
   groups.push(['Statements made', made]);
@@ -246,7 +247,7 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
   const decided = request.stages.filter((st) => st.decision !== undefined);
   const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}${statementsText(st.statements)}`);
   const registration = request.registration;
-  const blocking = request.findings.filter((f) => f.severity === 'block');
+  const blocking = request.findings.filter(isBlocking);
   const lines = [
     `Your request "${s.title}" (${requestSubject(s)}) was ${OUTCOME_TITLE[outcome]}.`,
     '',

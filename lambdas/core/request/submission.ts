@@ -3,7 +3,7 @@ import { singleLine } from '../schema.js';
 import { credentialFields, credentialProblem, parseAccountOpening } from '../account-opening/account-opening.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from '../errors.js';
-import { MEDIA_DECLARATIONS } from '../checks/brand-post/checks.js';
+import { MEDIA_DECLARATIONS } from '../checks/brand-post/media.js';
 import type { BrandPostSubmission, MediaDeclaration, RegistryAccount, RequestKind, Submission } from '../model.js';
 
 // The webhook body contract of DESIGN.md ("Webhook intake"). Every problem is listed at once,

@@ -8,6 +8,7 @@ import euCommission from '../../../config/presets/eu-commission.json' with { typ
 import leiden from '../../../config/presets/leiden.json' with { type: 'json' };
 import { ConfigurationError } from '../errors.js';
 import type { Finding, PublicationClassification, Severity, StageName } from '../model.js';
+import { isStatementOwedBy } from '../checks/findings.js';
 import type { PublicationOptions } from '../checks/publication.js';
 
 // Institution presets (GOVERNANCE.md §8): one engine, configured per source policy — which stages exist and who
@@ -243,7 +244,7 @@ export interface StageRequest {
 /** The rules whose findings ask for a stage: a route finding, or a statement its approvers still have to make. */
 function rulesAsking(stage: StageName, findings: readonly Finding[]): string[] {
   const rules = findings
-    .filter((f) => f.stage === stage || (f.attestation !== undefined && f.attestation.by === stage && !f.attestation.satisfied))
+    .filter((f) => f.stage === stage || isStatementOwedBy(f, stage))
     .map((f) => f.rule);
   return [...new Set(rules)];
 }
