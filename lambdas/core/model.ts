@@ -278,6 +278,11 @@ export interface RequestRecord {
   readonly outcomeNotified?: boolean | undefined;
   /** Earlier versions, oldest first: what each one said, and its hash. */
   readonly previousVersions?: ReadonlyArray<{ readonly version: number; readonly submission: Submission; readonly contentHash: string; readonly outcome?: Outcome | undefined }> | undefined;
+  /**
+   * Why no approval route could be planned for this version (GOVERNANCE.md §2 separation of duties, §3): nobody may
+   * decide a stage, so the request went back to the submitter. Not a finding: no rule of §5 or §6 fired.
+   */
+  readonly routeFailure?: { readonly reason: string } | undefined;
   /** For an approved account opening: the registry id it was entered under, or why it could not be. */
   readonly registration?: { readonly accountId: string; readonly registered: boolean; readonly reason?: string | undefined } | undefined;
   /** For a mailed request: the thread its replies belong to. */

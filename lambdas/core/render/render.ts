@@ -245,7 +245,11 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
   const decided = request.stages.filter((st) => st.decision !== undefined);
   const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}${statementsText(st.statements)}`);
   const registration = request.registration;
-  const blocking = request.findings.filter(isBlocking);
+  // What keeps the request out of approval: its blocking findings, or the route that could not be planned.
+  const toFix = [
+    ...request.findings.filter(isBlocking).map(findingLine),
+    ...(request.routeFailure === undefined ? [] : [`No valid approval route: ${request.routeFailure.reason}.`]),
+  ];
   const lines = [
     `Your request "${s.title}" (${requestSubject(s)}) was ${OUTCOME_TITLE[outcome]}.`,
     '',
@@ -254,9 +258,7 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
       : registration.registered
         ? [`The account is now in the registry as ${registration.accountId}: posts to it can be submitted from now on.`, '']
         : [`The account could not be registered: ${registration.reason ?? 'see the audit trail'}.`, '']),
-    ...(outcome === 'changes-requested' && blocking.length > 0
-      ? ['Fix the following and submit a new version:', ...blocking.map((f) => `  - ${findingLine(f)}`), '']
-      : []),
+    ...(outcome === 'changes-requested' && toFix.length > 0 ? ['Fix the following and submit a new version:', ...toFix.map((line) => `  - ${line}`), ''] : []),
     ...(decisions.length > 0 ? ['Decisions:', ...decisions, ''] : []),
     ...(outcome === 'expired' ? ['Nobody decided before the deadline; nothing was approved. Submit it again if it is still wanted.', ''] : []),
     `Request ${request.requestId}, version ${request.version}.`,

@@ -225,6 +225,20 @@ describe('outcomeMail', () => {
     expect(mail.text).not.toContain('[hashtag-case]');
   });
 
+  it('says why no approval route could be planned, after the blocking findings and without a rule id', () => {
+    // Prepare: PlanRoute found nobody to decide a stage (GOVERNANCE.md §2); the findings block nothing.
+    const reason = 'nobody can decide the comms stage: its only members are the submitter or people who decide an earlier stage';
+    const record = request({ stages: [], findings: [{ rule: 'P-HASHTAG-CASE', severity: 'warn', message: 'Use CamelCase hashtags.' }], routeFailure: { reason } });
+
+    // Act
+    const mail = outcomeMail('Example Institute', record, 'changes-requested');
+
+    // Assess
+    expect(mail.text).toContain(`Fix the following and submit a new version:\n  - No valid approval route: ${reason}.\n\n`);
+    expect(mail.text).not.toContain('[P-HASHTAG-CASE]');
+    expect(mail.text).not.toContain('G-SEPARATION');
+  });
+
   it('lists the decisions taken, with who, when and the comment', () => {
     // Prepare
     const record = request();
