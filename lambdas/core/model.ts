@@ -2,6 +2,7 @@
 // (GOVERNANCE.md, DESIGN.md). Nothing here imports AWS.
 
 import type { StageSchedule } from './request/stage-clock.js';
+import type { RuleId } from './rules/catalogue.js';
 
 export type RequestKind = 'brand-post' | 'account-opening';
 
@@ -176,7 +177,8 @@ export interface Attestation {
 }
 
 export interface Finding {
-  readonly rule: string;
+  /** The rule of GOVERNANCE.md the finding is under (rules/catalogue.ts). */
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly message: string;
   /** The offending span of text, or the media item (`media[2]`), when there is one. */
@@ -213,7 +215,7 @@ export interface PublicationOverride {
 
 /** A statement an approver made with their decision, as an `attest` or `route` finding asked it of their stage. */
 export interface StatementMade {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly statement: string;
 }
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import {
-  ACCOUNT_OPENING_RULES,
   QUESTIONS,
   QUESTION_KEYS,
   accountIdFor,
@@ -16,6 +15,7 @@ import {
   postsPerWeek,
 } from '../../lambdas/core/account-opening/account-opening.js';
 import { isBlocking } from '../../lambdas/core/checks/findings.js';
+import { ACCOUNT_OPENING_RULES } from '../../lambdas/core/rules/catalogue.js';
 import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import type { AccountOpeningSubmission, Finding, QuestionKey, RegistryAccount, RuleCitation } from '../../lambdas/core/model.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT_OPENING_RULES, checkAccountOpening, parseAccountOpening } from '../../lambdas/core/account-opening/account-opening.js';
+import { checkAccountOpening, parseAccountOpening } from '../../lambdas/core/account-opening/account-opening.js';
+import { ACCOUNT_OPENING_RULES } from '../../lambdas/core/rules/catalogue.js';
 import { runWithinBudget, skippedFinding, type CheckBudget, type Overrun } from '../../lambdas/core/checks/check-budget.js';
 import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
 import { parseDirectory } from '../../lambdas/core/request/directory.js';

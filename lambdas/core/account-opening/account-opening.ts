@@ -4,6 +4,7 @@ import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from '../chec
 import type { Directory } from '../request/directory.js';
 import { ValidationError } from '../errors.js';
 import type { AccountOpeningSubmission, Attestation, Finding, QuestionKey, RegistryAccount, RuleCitation, Severity } from '../model.js';
+import { ACCOUNT_OPENING_RULES, type AccountOpeningRule } from '../rules/catalogue.js';
 import { PLATFORMS, PLATFORM_NAMES } from '../rules/platforms.js';
 import type { Preset } from '../rules/presets.js';
 import { hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret as labelledSecretIn } from '../checks/text/secrets.js';
@@ -70,22 +71,6 @@ export const QUESTIONS: Readonly<Record<QuestionKey, string>> = {
   evaluation: 'How do you plan on evaluating the impact of your social media activities?',
   readyToRetire: 'Are you ready to retire your social media profile if it doesn’t perform to standards?',
 };
-
-/** The rules of GOVERNANCE.md §6, in the order of its table (and of the findings). */
-export const ACCOUNT_OPENING_RULES = [
-  'A-UNIT',
-  'A-QUESTIONNAIRE',
-  'A-ADMINS',
-  'A-SMM-ADMIN',
-  'A-END-OF-LIFE',
-  'A-CADENCE',
-  'A-EXISTING',
-  'A-CAPACITY',
-  'A-COMMENT-POLICY',
-  'A-GROUP-PRIVACY',
-] as const;
-
-export type AccountOpeningRule = (typeof ACCOUNT_OPENING_RULES)[number];
 
 
 // ——— the body contract ———

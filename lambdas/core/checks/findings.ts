@@ -1,5 +1,5 @@
 import type { AttestationBy, Finding, Severity, StageName } from '../model.js';
-import type { SeverityLevel } from '../rules/presets.js';
+import type { SeverityLevel } from '../rules/catalogue.js';
 
 // What a finding asks of whom (GOVERNANCE.md §5 severities), and the wording helpers every check's messages share —
 // the brand-post checks (checks/brand-post/), the account-opening checks (account-opening/), and whoever reads

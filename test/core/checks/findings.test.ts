@@ -5,7 +5,7 @@ import type { Finding } from '../../../lambdas/core/model.js';
 // What a finding asks of whom, and the wording every check's messages share (lambdas/core/checks/findings.ts).
 
 describe('isWarnOrWorse', () => {
-  const base = { rule: 'P-X', message: 'm' };
+  const base: Pick<Finding, 'rule' | 'message'> = { rule: 'P-SOURCE', message: 'm' };
 
   it.each([
     ['block', undefined, true],

@@ -3,11 +3,11 @@ import type { Assignee, Finding, RequestRecord, Stage } from '../../../lambdas/c
 // The request, stages and findings the rendering tests share.
 
 const FINDINGS: readonly Finding[] = [
-  { rule: 'alt-text-missing', severity: 'block', message: 'Image has no alt text.', where: 'media[0]' },
-  { rule: 'link-shortener', severity: 'block', message: 'Shortened links hide their target.' },
-  { rule: 'people-consent', severity: 'attest', message: 'Confirm the people shown agreed.' },
-  { rule: 'hashtag-case', severity: 'warn', message: 'Use CamelCase hashtags.' },
-  { rule: 'length-info', severity: 'info', message: 'The post is 120 characters long.' },
+  { rule: 'P-ALT-TEXT', severity: 'block', message: 'Image has no alt text.', where: 'media[0]' },
+  { rule: 'P-CONFIDENTIAL', severity: 'block', message: 'Shortened links hide their target.' },
+  { rule: 'P-PEOPLE-CONSENT', severity: 'attest', message: 'Confirm the people shown agreed.' },
+  { rule: 'P-HASHTAG-CASE', severity: 'warn', message: 'Use CamelCase hashtags.' },
+  { rule: 'P-JARGON', severity: 'info', message: 'The post is 120 characters long.' },
 ];
 
 export const COMMS_STAGE: Stage = {

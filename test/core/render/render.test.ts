@@ -118,12 +118,12 @@ describe('approvalMail', () => {
     const info = sectionAfter(mail.text, 'For information:', headings);
 
     // Assess
-    expect(blocking).toContain('[alt-text-missing] Image has no alt text. (media[0])');
-    expect(blocking).toContain('[link-shortener]');
-    expect(blocking).not.toContain('[people-consent]');
-    expect(attest).toContain('[people-consent]');
-    expect(warn).toContain('[hashtag-case]');
-    expect(info).toContain('[length-info]');
+    expect(blocking).toContain('[P-ALT-TEXT] Image has no alt text. (media[0])');
+    expect(blocking).toContain('[P-CONFIDENTIAL]');
+    expect(blocking).not.toContain('[P-PEOPLE-CONSENT]');
+    expect(attest).toContain('[P-PEOPLE-CONSENT]');
+    expect(warn).toContain('[P-HASHTAG-CASE]');
+    expect(info).toContain('[P-JARGON]');
     expect(mail.text).not.toContain('Adds a review:');
   });
 
@@ -138,12 +138,12 @@ describe('approvalMail', () => {
     const info = sectionAfter(mail.html, '<h3>For information</h3>', headings);
 
     // Assess
-    expect(blocking).toContain('<strong>alt-text-missing</strong>');
-    expect(blocking).toContain('<strong>link-shortener</strong>');
-    expect(blocking).not.toContain('people-consent');
-    expect(attest).toContain('<strong>people-consent</strong>');
-    expect(warn).toContain('<strong>hashtag-case</strong>');
-    expect(info).toContain('<strong>length-info</strong>');
+    expect(blocking).toContain('<strong>P-ALT-TEXT</strong>');
+    expect(blocking).toContain('<strong>P-CONFIDENTIAL</strong>');
+    expect(blocking).not.toContain('P-PEOPLE-CONSENT');
+    expect(attest).toContain('<strong>P-PEOPLE-CONSENT</strong>');
+    expect(warn).toContain('<strong>P-HASHTAG-CASE</strong>');
+    expect(info).toContain('<strong>P-JARGON</strong>');
     expect(mail.html).not.toContain('<h3>Adds a review</h3>');
   });
 
@@ -219,10 +219,10 @@ describe('outcomeMail', () => {
     // Assess
     expect(mail.subject).toBe('Your request was returned for changes: Open day <b>2030</b>');
     expect(mail.text).toContain('Fix the following and submit a new version:');
-    expect(mail.text).toContain('[alt-text-missing] Image has no alt text. (media[0])');
-    expect(mail.text).toContain('[link-shortener] Shortened links hide their target.');
-    expect(mail.text).not.toContain('[people-consent]');
-    expect(mail.text).not.toContain('[hashtag-case]');
+    expect(mail.text).toContain('[P-ALT-TEXT] Image has no alt text. (media[0])');
+    expect(mail.text).toContain('[P-CONFIDENTIAL] Shortened links hide their target.');
+    expect(mail.text).not.toContain('[P-PEOPLE-CONSENT]');
+    expect(mail.text).not.toContain('[P-HASHTAG-CASE]');
   });
 
   it('says why no approval route could be planned, after the blocking findings and without a rule id', () => {
@@ -261,7 +261,7 @@ describe('outcomeMail', () => {
     // Assess
     expect(mail.subject).toBe('Your request was approved: Open day <b>2030</b>');
     expect(mail.text).not.toContain('Fix the following');
-    expect(mail.text).not.toContain('[alt-text-missing]');
+    expect(mail.text).not.toContain('[P-ALT-TEXT]');
   });
 
   it('explains an expiry', () => {

@@ -171,7 +171,7 @@ describe('statements and the classification override on the review page', () => 
   });
 
   it('shows statements made with earlier decisions, and lists them in the approval mail', () => {
-    const decided = { ...SUPERVISOR_DECIDED, stage: 'comms' as const, statements: [{ rule: 'P-ENDORSEMENT', statement: 'Reputational check done.' }] };
+    const decided: Stage = { ...SUPERVISOR_DECIDED, stage: 'comms', statements: [{ rule: 'P-ENDORSEMENT', statement: 'Reputational check done.' }] };
     const ethics: Stage = { ...COMMS_STAGE, stage: 'ethics' };
     const html = reviewPage({ institution: 'Example Institute', request: request({ stages: [SUPERVISOR_DECIDED, decided, ethics] }), stageIndex: 2, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state: { kind: 'open' } });
     expect(html).toContain('(stated: [P-ENDORSEMENT] Reputational check done.)');

@@ -2,7 +2,8 @@ import type { Account, Directory } from '../../request/directory.js';
 import type { BrandPostSubmission, Finding, MediaItem, TextSpan } from '../../model.js';
 import type { Match } from '../text/lexicon.js';
 import { PLATFORM_NAMES } from '../../rules/platforms.js';
-import type { Preset, SeverityLevel } from '../../rules/presets.js';
+import type { SeverityLevel } from '../../rules/catalogue.js';
+import type { Preset } from '../../rules/presets.js';
 import { quote } from '../findings.js';
 
 // What every brand-post check (GOVERNANCE.md §5) reads, and how a finding points at the text or a media item.

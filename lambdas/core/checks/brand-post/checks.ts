@@ -2,7 +2,8 @@ import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from '../chec
 import type { Directory } from '../../request/directory.js';
 import type { BrandPostSubmission, Finding } from '../../model.js';
 import { withoutLinks } from '../text/personal-data.js';
-import { BRAND_POST_RULES, loadPreset, type BrandPostRule, type Preset } from '../../rules/presets.js';
+import { BRAND_POST_RULES, type BrandPostRule } from '../../rules/catalogue.js';
+import { loadPreset, type Preset } from '../../rules/presets.js';
 import { extractLinks } from '../publication.js';
 import { checkAccount, checkPlatformLimit } from './account.js';
 import type { Check, CheckContext } from './check-context.js';

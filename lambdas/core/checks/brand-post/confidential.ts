@@ -61,7 +61,7 @@ export const checkConfidential: Check = (ctx, level) => {
 export const checkEmbargo: Check = (ctx, level) => {
   const note = findCues(ctx.prose, EMBARGO_NOTES)[0];
   if (note === undefined) return [];
-  const base = { rule: 'P-EMBARGO', ...atText(ctx, note) };
+  const base: Pick<Finding, 'rule' | 'span' | 'where'> = { rule: 'P-EMBARGO', ...atText(ctx, note) };
   // The date belongs to the note: on its line or the next one, within a few words.
   const window = ctx.prose.slice(note.start, note.start + 160).split(/\n\s*\n/u)[0] ?? '';
   const date = findDate(window);

@@ -1,10 +1,11 @@
+import type { Finding } from '../../model.js';
 import { CONTEST_CONTEXT, POLITICAL_CUES, SENSITIVE_CUES, findCues } from '../text/lexicon.js';
 import { list, quote } from '../findings.js';
 import { atText, type Check, type CheckContext } from './check-context.js';
 
 // What the institution is seen to stand for (GOVERNANCE.md §5): the three rules that ask an approver stage to look —
 // P-POLITICAL (route → comms clears it explicitly), P-ENDORSEMENT (attest by comms: "reputational check done") and
-// P-SENSITIVE-MATTER (route → ethics). Their stages are in rules/presets.ts (RULE_STAGE).
+// P-SENSITIVE-MATTER (route → ethics). Their stages are in the rule catalogue (rules/catalogue.ts).
 
 /**
  * Sites an institution links to when it shares its own videos, papers, code, events and press coverage; a link to
@@ -130,7 +131,7 @@ export const checkEndorsement: Check = (ctx, level) => {
   const first = parties[0];
   if (first === undefined) return [];
   const names = [...new Set(parties.map((p) => p.name))];
-  const base = { rule: 'P-ENDORSEMENT', ...atText(ctx, first) };
+  const base: Pick<Finding, 'rule' | 'span' | 'where'> = { rule: 'P-ENDORSEMENT', ...atText(ctx, first) };
   if (level === 'attest') {
     return [
       {

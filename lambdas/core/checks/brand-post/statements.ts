@@ -1,5 +1,5 @@
 import type { Attestation, Finding, Severity } from '../../model.js';
-import { SEVERITY_RANK } from '../../rules/presets.js';
+import { SEVERITY_RANK } from '../../rules/catalogue.js';
 import { list, statementSeverity } from '../findings.js';
 import { atMedia, mediaLabel, type Check } from './check-context.js';
 
