@@ -1,5 +1,5 @@
 import { appendAudit } from './adapters/audit.js';
-import { getRequest, saveChecks, saveRoute } from './adapters/requests.js';
+import { getRequest, saveRoute, saveRouteFailure } from './adapters/requests.js';
 import { NotFoundError } from './core/errors.js';
 import { RouteError, planRoute } from './core/request/route.js';
 import { requestRef } from './core/request/task-payloads.js';
@@ -25,9 +25,9 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
     return { planned: true, stageCount: stages.length };
   } catch (error) {
     if (!(error instanceof RouteError)) throw error;
-    // No valid route (GOVERNANCE.md §2, separation of duties): the submitter hears why, nobody is asked.
-    const finding = { rule: 'G-SEPARATION', severity: 'block' as const, message: `No valid approval route: ${error.message}.` };
-    await saveChecks(requestId, version, [...request.findings, finding], publication);
+    // No valid route (GOVERNANCE.md §2, separation of duties): the submitter hears why (outcomeMail), nobody is asked.
+    // A route failure, not a finding: no rule of GOVERNANCE.md §5 or §6 fired.
+    await saveRouteFailure(requestId, version, { reason: error.message });
     await appendAudit(requestId, { type: 'route.failed', actor: 'signoff', data: { version, reason: error.message } });
     return { planned: false, stageCount: 0 };
   }

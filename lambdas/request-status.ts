@@ -30,6 +30,8 @@ export const handler = httpHandler(async (event) => {
     })),
     findings: request.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, ...(f.where ? { where: f.where } : {}) })),
     publication: request.publication ?? null,
+    // No approval route could be planned (GOVERNANCE.md §2): why, as the outcome mail says it.
+    ...(request.routeFailure !== undefined ? { routeFailure: request.routeFailure } : {}),
     // An approved account opening: the registry id it was entered under (GOVERNANCE.md §6).
     ...(request.kind === 'account-opening' ? { registration: request.registration ?? null } : {}),
   });

@@ -7,7 +7,7 @@ import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from './core/ids.js
 import { MAX_FORM_BYTES, commentProblem } from './core/request/limits.js';
 import type { Decision, PublicationClassification, RequestRecord, StageDecision } from './core/model.js';
 import { loadPreset } from './core/rules/presets.js';
-import { reviewPage, type ReviewPageState } from './core/render/render.js';
+import { reviewPage, type ReviewPageState } from './core/render/review-page.js';
 import { RouteError, replanAfterOverride, statementsAsked } from './core/request/route.js';
 import { directory as fileDirectory, registryView } from './use-cases/registry-view.js';
 import { httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';

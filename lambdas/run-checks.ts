@@ -2,6 +2,7 @@ import { appendAudit } from './adapters/audit.js';
 import { getRequest, saveChecks } from './adapters/requests.js';
 import { checkBrandPost } from './core/checks/brand-post/checks.js';
 import { NotFoundError } from './core/errors.js';
+import { isBlocking } from './core/checks/findings.js';
 import { classifyPublication } from './core/checks/publication.js';
 import { requestRef } from './core/request/task-payloads.js';
 import { loadPreset, publicationOptions } from './core/rules/presets.js';
@@ -25,7 +26,7 @@ export const handler = taskHandler(requestRef, async ({ requestId, version }) =>
     submission.kind === 'brand-post' ? checkBrandPost(submission, current, preset, budget) : checkAccountOpening(submission, current, registry, preset, budget);
   const publication = submission.kind === 'brand-post' ? classifyPublication(submission, publicationOptions(preset)) : undefined;
   await saveChecks(requestId, version, findings, publication);
-  const blocked = findings.some((f) => f.severity === 'block');
+  const blocked = findings.some(isBlocking);
   await appendAudit(requestId, {
     type: 'checks.completed',
     actor: 'signoff',

@@ -54,6 +54,17 @@ export async function saveRoute(requestId: string, version: number, stages: read
   });
 }
 
+/** Why no approval route could be planned for this version (PlanRoute): the request goes back to the submitter. */
+export async function saveRouteFailure(requestId: string, version: number, routeFailure: NonNullable<RequestRecord['routeFailure']>): Promise<void> {
+  await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET routeFailure = :f',
+    condition: 'version = :v',
+    values: { ':f': routeFailure, ':v': version },
+  });
+}
+
 /**
  * Opens a stage for decisions with its schedule (lambdas/core/request/stage-clock.ts). Returns undefined when the stage was
  * not waiting (another attempt opened it first: its schedule stands).
@@ -216,7 +227,7 @@ export async function startNewVersion(current: RequestRecord, submission: Submis
     table,
     key: key(current.requestId),
     update:
-      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, outcomeNotified, publication, acknowledged, adminsNotified, registration',
+      'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, outcomeNotified, publication, acknowledged, adminsNotified, registration, routeFailure',
     condition: 'version = :v AND outcome = :cr',
     names: { '#status': 'status' },
     values: {

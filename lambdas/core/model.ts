@@ -2,6 +2,7 @@
 // (GOVERNANCE.md, DESIGN.md). Nothing here imports AWS.
 
 import type { StageSchedule } from './request/stage-clock.js';
+import type { RuleId } from './rules/catalogue.js';
 
 export type RequestKind = 'brand-post' | 'account-opening';
 
@@ -176,7 +177,8 @@ export interface Attestation {
 }
 
 export interface Finding {
-  readonly rule: string;
+  /** The rule of GOVERNANCE.md the finding is under (rules/catalogue.ts). */
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly message: string;
   /** The offending span of text, or the media item (`media[2]`), when there is one. */
@@ -213,7 +215,7 @@ export interface PublicationOverride {
 
 /** A statement an approver made with their decision, as an `attest` or `route` finding asked it of their stage. */
 export interface StatementMade {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly statement: string;
 }
 
@@ -278,6 +280,11 @@ export interface RequestRecord {
   readonly outcomeNotified?: boolean | undefined;
   /** Earlier versions, oldest first: what each one said, and its hash. */
   readonly previousVersions?: ReadonlyArray<{ readonly version: number; readonly submission: Submission; readonly contentHash: string; readonly outcome?: Outcome | undefined }> | undefined;
+  /**
+   * Why no approval route could be planned for this version (GOVERNANCE.md §2 separation of duties, §3): nobody may
+   * decide a stage, so the request went back to the submitter. Not a finding: no rule of §5 or §6 fired.
+   */
+  readonly routeFailure?: { readonly reason: string } | undefined;
   /** For an approved account opening: the registry id it was entered under, or why it could not be. */
   readonly registration?: { readonly accountId: string; readonly registered: boolean; readonly reason?: string | undefined } | undefined;
   /** For a mailed request: the thread its replies belong to. */

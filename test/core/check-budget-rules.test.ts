@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseAccountOpening } from '../../lambdas/core/account-opening/body.js';
-import { ACCOUNT_OPENING_RULES, checkAccountOpening } from '../../lambdas/core/account-opening/checks.js';
+import { checkAccountOpening } from '../../lambdas/core/account-opening/checks.js';
+import { ACCOUNT_OPENING_RULES } from '../../lambdas/core/rules/catalogue.js';
 import { runWithinBudget, skippedFinding, type CheckBudget, type Overrun } from '../../lambdas/core/checks/check-budget.js';
 import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
 import { parseDirectory } from '../../lambdas/core/request/directory.js';

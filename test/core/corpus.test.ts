@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
-import { BRAND_POST_RULES } from '../../lambdas/core/rules/presets.js';
+import { BRAND_POST_RULES } from '../../lambdas/core/rules/catalogue.js';
 import { CORPUS, CORPUS_DIRECTORY, ORDINARY_CATEGORIES } from '../fixtures/corpus.js';
 import { corpusFigures, firedRules } from '../fixtures/corpus-figures.js';
 

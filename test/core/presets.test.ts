@@ -3,10 +3,9 @@ import { checkBrandPost } from '../../lambdas/core/checks/brand-post/checks.js';
 import { parseDirectory } from '../../lambdas/core/request/directory.js';
 import { ConfigurationError } from '../../lambdas/core/errors.js';
 import type { BrandPostSubmission, Finding, PostFormat } from '../../lambdas/core/model.js';
+import { BRAND_POST_RULES, SEVERITY_RANK } from '../../lambdas/core/rules/catalogue.js';
 import {
-  BRAND_POST_RULES,
   PRESET_NAMES,
-  SEVERITY_RANK,
   loadPreset,
   parsePreset,
   planStages,

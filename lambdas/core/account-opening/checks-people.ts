@@ -1,6 +1,7 @@
 import type { Attestation, Finding } from '../model.js';
 import { handleKey } from './body.js';
-import { list, statementSeverity, type Check } from './check-context.js';
+import { list, statementSeverity } from '../checks/findings.js';
+import type { Check } from './check-context.js';
 import { cite, SOURCES } from './citations.js';
 
 // The checks of GOVERNANCE.md §6 on who asks and who holds the keys: A-UNIT, A-ADMINS, A-SMM-ADMIN (checks.ts runs
@@ -123,7 +124,7 @@ export const checkSmmAdmin: Check = ({ submission, directory, preset }) => {
   return [
     {
       rule: 'A-SMM-ADMIN',
-      severity: statementSeverity(satisfied),
+      severity: statementSeverity('attest', satisfied),
       where: satisfied ? 'attestations' : where.join(', '),
       attestation,
       message: satisfied

@@ -5,7 +5,9 @@ import { PLATFORM_NAMES } from '../rules/platforms.js';
 import type { Preset } from '../rules/presets.js';
 import { hasContent, isNonCommittal, namesNobody } from './answers.js';
 import { describeRate, postsPerWeek } from './cadence.js';
-import { list, quote, statementSeverity, type Check, type CheckContext } from './check-context.js';
+import { list, quote, statementSeverity } from '../checks/findings.js';
+import { ACCOUNT_OPENING_RULES, type AccountOpeningRule } from '../rules/catalogue.js';
+import type { Check, CheckContext } from './check-context.js';
 import { checkAdmins, checkSmmAdmin, checkUnit } from './checks-people.js';
 import { cite, questionSource, SOURCES } from './citations.js';
 import { restrictions, statesNonDiscrimination } from './join-policy.js';
@@ -19,22 +21,6 @@ import { ANSWER_HINTS, QUESTION_KEYS, QUESTIONS } from './questionnaire.js';
 //
 // Severities are §6's. A-SMM-ADMIN and A-COMMENT-POLICY are statements the submitter makes, with the brand-post checks'
 // semantics: a statement missing is `block`, a statement made is kept as `attest` with `attestation.satisfied`.
-
-/** The rules of GOVERNANCE.md §6, in the order of its table (and of the findings). */
-export const ACCOUNT_OPENING_RULES = [
-  'A-UNIT',
-  'A-QUESTIONNAIRE',
-  'A-ADMINS',
-  'A-SMM-ADMIN',
-  'A-END-OF-LIFE',
-  'A-CADENCE',
-  'A-EXISTING',
-  'A-CAPACITY',
-  'A-COMMENT-POLICY',
-  'A-GROUP-PRIVACY',
-] as const;
-
-export type AccountOpeningRule = (typeof ACCOUNT_OPENING_RULES)[number];
 
 function handleOf(account: Pick<RegistryAccount, 'handle'>): string {
   return account.handle.startsWith('@') ? account.handle : `@${account.handle}`;
@@ -156,7 +142,7 @@ const checkCommentPolicy: Check = ({ submission, preset }) => {
   return [
     {
       rule: 'A-COMMENT-POLICY',
-      severity: statementSeverity(satisfied),
+      severity: statementSeverity('attest', satisfied),
       where: 'attestations.commentPolicy',
       attestation: { statement: 'A comment policy and community guidelines for the account are prepared.', by: 'submitter', satisfied },
       message: satisfied

@@ -2,7 +2,7 @@ import type { Json } from './audit-chain.js';
 import type { ContentRecord, ExportRecord } from './audit-export.js';
 import { describeProblem, type VerifyReport } from './audit-verify.js';
 import { escapeHtml } from '../render/render.js';
-import { ruleSource } from '../rules/rule-sources.js';
+import { ruleOf } from '../rules/catalogue.js';
 
 // The evidence pack of one request (`npm run audit -- evidence REQUEST_ID`): what was approved, by whom, when,
 // through which channel and under which rules, read from the request's verified export. Every statement in it
@@ -170,8 +170,8 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
           if (typeof f !== 'object' || f === null || Array.isArray(f)) continue;
           const finding = f as { readonly [key: string]: Json };
           const rule = str(finding['rule']) ?? '?';
-          const source = ruleSource(rule);
-          findings.push({ version: num(d['version']), rule, severity: str(finding['severity']) ?? '?', message: str(finding['message']) ?? '', what: source?.what ?? null, source: source?.source ?? null });
+          const entry = ruleOf(rule);
+          findings.push({ version: num(d['version']), rule, severity: str(finding['severity']) ?? '?', message: str(finding['message']) ?? '', what: entry?.what ?? null, source: entry?.source ?? null });
         }
         break;
       }

@@ -1,5 +1,6 @@
 import { Script, createContext } from 'node:vm';
 import type { Finding } from '../model.js';
+import type { RuleId } from '../rules/catalogue.js';
 
 // A time budget for each rule's check (GOVERNANCE.md §5 and §6), so that a pattern that has slipped into
 // super-linear backtracking costs one finding, not the stack: the local stack runs every request on one event loop,
@@ -14,7 +15,7 @@ import type { Finding } from '../model.js';
 
 /** A rule's check that ran out of its budget. */
 export interface Overrun {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly budgetMs: number;
 }
 
@@ -42,7 +43,7 @@ function isTimeout(error: unknown): boolean {
 }
 
 /** The finding that stands for a rule stopped: it names the rule, never the text it was reading. */
-export function skippedFinding(rule: string): Finding {
+export function skippedFinding(rule: RuleId): Finding {
   return {
     rule,
     severity: 'info',
@@ -55,7 +56,7 @@ export function skippedFinding(rule: string): Finding {
  * of time contributes one info finding saying it was skipped (skippedFinding), and `budget.onOverrun` is told; the
  * other rules' findings stand. Any other error of a check is thrown as it is.
  */
-export function runWithinBudget<R extends string>(rules: readonly R[], check: (rule: R) => readonly Finding[], budget: CheckBudget = DEFAULT_CHECK_BUDGET): Finding[] {
+export function runWithinBudget<R extends RuleId>(rules: readonly R[], check: (rule: R) => readonly Finding[], budget: CheckBudget = DEFAULT_CHECK_BUDGET): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     sandbox.run = () => check(rule);

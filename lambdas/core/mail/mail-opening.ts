@@ -1,5 +1,6 @@
 import { MAX_ADMINS } from '../account-opening/body.js';
 import { checkAccountOpening } from '../account-opening/checks.js';
+import { isBlocking } from '../checks/findings.js';
 import { credentialFields, looksLikeSecret } from '../account-opening/credentials.js';
 import { QUESTION_KEYS, QUESTIONS } from '../account-opening/questionnaire.js';
 import type { CheckBudget } from '../checks/check-budget.js';
@@ -301,7 +302,7 @@ export function decideOpening(mail: OpeningMail, o: OpeningOptions): OpeningDeci
   // The checks run on the submission, or, while the body is invalid, on what could be read of it: everything the
   // sender must fix comes in this one reply. Labels already answered for above are not answered twice.
   const checked = submission ?? provisional(mail, candidate);
-  const findings = checkAccountOpening(checked, o.directory, o.registry, preset, o.budget).filter((f) => f.severity === 'block');
+  const findings = checkAccountOpening(checked, o.directory, o.registry, preset, o.budget).filter(isBlocking);
   const hints: Hint[] = [...local];
   const seen = (h: Hint, among: readonly Hint[]): boolean => h.field !== undefined && among.some((x) => x.field === h.field);
   for (const h of problems) if (!seen(h, local)) hints.push(h);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Directory, Person } from '../request/directory.js';
 import type { CheckBudget } from '../checks/check-budget.js';
 import { checkBrandPost } from '../checks/brand-post/checks.js';
+import { isBlocking } from '../checks/findings.js';
 import { ValidationError } from '../errors.js';
 import { decideOpening } from './mail-opening.js';
 import { yesNo } from './mail-opening-parse.js';
@@ -269,7 +270,7 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
   }
   if (submission !== undefined) {
     // Blocking checks answered now, in the thread, with the mail conventions that fix them.
-    for (const f of checkBrandPost(submission, o.directory, undefined, o.budget).filter((x) => x.severity === 'block')) {
+    for (const f of checkBrandPost(submission, o.directory, undefined, o.budget).filter(isBlocking)) {
       const index = f.where?.startsWith('media[') ? Number(/\d+/.exec(f.where)?.[0] ?? '0') + 1 : undefined;
       problems.push(
         f.rule === 'P-ALT-TEXT' && index !== undefined

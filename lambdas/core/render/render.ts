@@ -1,13 +1,12 @@
 import { QUESTION_KEYS, QUESTIONS } from '../account-opening/questionnaire.js';
+import { isBlocking, isStatementMade } from '../checks/findings.js';
 import { PLATFORM_NAMES } from '../rules/platforms.js';
-import type { Account } from '../request/directory.js';
-import { diffLines } from './diff.js';
-import { MAX_COMMENT_CHARS } from '../request/limits.js';
 import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from '../model.js';
 import { statementsAsked } from '../request/route.js';
 
-// What people read: approval e-mails, outcome e-mails and the review page. Plain text first (every
-// client shows it), HTML that works on a phone and with a screen reader. Never a task token.
+// What people read: the e-mails to approvers, submitters and account admins (the approver's review page is
+// review-page.ts). Plain text first (every client shows it), HTML that works on a phone and with a screen reader.
+// Never a task token.
 
 const SEVERITY_ORDER: readonly Severity[] = ['block', 'attest', 'route', 'warn', 'info'];
 const SEVERITY_TITLE: Readonly<Record<Severity, string>> = {
@@ -47,7 +46,7 @@ export function stageTitle(stage: Stage['stage']): string {
 
 /** Findings by severity; statements already made (satisfied attestations) get their own group. */
 function groupFindings(findings: readonly Finding[]): Array<[string, Finding[]]> {
-  const made = findings.filter((f) => f.severity === 'attest' && f.attestation?.satisfied === true);
+  const made = findings.filter(isStatementMade);
   const open = findings.filter((f) => !made.includes(f));
   const groups: Array<[string, Finding[]]> = SEVERITY_ORDER.map((sev) => [SEVERITY_TITLE[sev], open.filter((f) => f.severity === sev)]);
   groups.push(['Statements made', made]);
@@ -65,7 +64,7 @@ function findingsText(findings: readonly Finding[]): string {
     .join('\n');
 }
 
-function findingsHtml(findings: readonly Finding[]): string {
+export function findingsHtml(findings: readonly Finding[]): string {
   if (findings.length === 0) return '<p>Checks: nothing to report.</p>';
   return groupFindings(findings)
     .map(
@@ -111,7 +110,7 @@ function openingFacts(s: AccountOpeningSubmission): Array<[string, string]> {
   ];
 }
 
-function openingText(s: AccountOpeningSubmission): string {
+export function openingText(s: AccountOpeningSubmission): string {
   return [
     `Title: ${s.title}`,
     ...openingFacts(s).map(([k, v]) => `${k}: ${v}`),
@@ -126,7 +125,7 @@ function contentText(request: RequestRecord): string {
   return s.kind === 'brand-post' ? postText(request, s) : openingText(s);
 }
 
-function contentHtml(request: RequestRecord): string {
+export function contentHtml(request: RequestRecord): string {
   const s = request.submission;
   if (s.kind === 'account-opening') {
     const facts = openingFacts(s).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
@@ -140,11 +139,11 @@ function contentHtml(request: RequestRecord): string {
 <blockquote style="white-space:pre-wrap;border-left:4px solid #555;margin:0;padding:0.5em 1em">${escapeHtml(s.text)}</blockquote>${media ? `<h3>Media</h3><ul>${media}</ul>` : ''}`;
 }
 
-function statementsText(statements: readonly StatementMade[] | undefined): string {
+export function statementsText(statements: readonly StatementMade[] | undefined): string {
   return statements === undefined || statements.length === 0 ? '' : ` (stated: ${statements.map((m) => `[${m.rule}] ${m.statement}`).join(' ')})`;
 }
 
-function wrapHtml(title: string, body: string): string {
+export function wrapHtml(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111;background:#fff;overflow-wrap:anywhere}button{font-size:1rem;padding:0.6em 1.1em;margin:0.25em 0.5em 0.25em 0;border-radius:6px;border:2px solid #111;cursor:pointer}button[value=approve]{background:#0a6b2d;color:#fff}button[value=reject]{background:#a3120f;color:#fff}textarea{width:100%;font:inherit;box-sizing:border-box}a{color:#0645ad}:focus-visible{outline:3px solid #0645ad;outline-offset:2px}.notice{padding:0.75em 1em;border:2px solid #111;border-radius:6px}</style>
 </head><body><main>${body}</main></body></html>`;
@@ -246,7 +245,11 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
   const decided = request.stages.filter((st) => st.decision !== undefined);
   const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}${statementsText(st.statements)}`);
   const registration = request.registration;
-  const blocking = request.findings.filter((f) => f.severity === 'block');
+  // What keeps the request out of approval: its blocking findings, or the route that could not be planned.
+  const toFix = [
+    ...request.findings.filter(isBlocking).map(findingLine),
+    ...(request.routeFailure === undefined ? [] : [`No valid approval route: ${request.routeFailure.reason}.`]),
+  ];
   const lines = [
     `Your request "${s.title}" (${requestSubject(s)}) was ${OUTCOME_TITLE[outcome]}.`,
     '',
@@ -255,9 +258,7 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
       : registration.registered
         ? [`The account is now in the registry as ${registration.accountId}: posts to it can be submitted from now on.`, '']
         : [`The account could not be registered: ${registration.reason ?? 'see the audit trail'}.`, '']),
-    ...(outcome === 'changes-requested' && blocking.length > 0
-      ? ['Fix the following and submit a new version:', ...blocking.map((f) => `  - ${findingLine(f)}`), '']
-      : []),
+    ...(outcome === 'changes-requested' && toFix.length > 0 ? ['Fix the following and submit a new version:', ...toFix.map((line) => `  - ${line}`), ''] : []),
     ...(decisions.length > 0 ? ['Decisions:', ...decisions, ''] : []),
     ...(outcome === 'expired' ? ['Nobody decided before the deadline; nothing was approved. Submit it again if it is still wanted.', ''] : []),
     `Request ${request.requestId}, version ${request.version}.`,
@@ -265,130 +266,6 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
   ];
   const text = lines.join('\n');
   return { subject, text, html: wrapHtml(subject, `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`) };
-}
-
-export type ReviewPageState =
-  | { readonly kind: 'open'; readonly error?: string | undefined; readonly notice?: string | undefined; readonly ticked?: readonly string[] | undefined }
-  | { readonly kind: 'decided'; readonly by: string; readonly at: string; readonly decision: string; readonly justNow: boolean }
-  | { readonly kind: 'closed'; readonly reason: string };
-
-export interface ReviewPageInput {
-  readonly institution: string;
-  readonly request: RequestRecord;
-  readonly stageIndex: number;
-  readonly approver: Assignee;
-  readonly deadline: string;
-  /** Embedded in the form; the POST must carry it back. */
-  readonly csrf: string;
-  readonly state: ReviewPageState;
-  /** The registry's accounts, for an account opening (A-EXISTING). */
-  readonly accounts?: readonly Account[] | undefined;
-}
-
-function diffHtml(before: string, after: string): string {
-  return diffLines(before, after)
-    .map((d) =>
-      d.op === 'same'
-        ? `<span>  ${escapeHtml(d.line)}</span>`
-        : d.op === 'added'
-          ? `<ins style="background:#d7f5dd;text-decoration:none">+ ${escapeHtml(d.line)}</ins>`
-          : `<del style="background:#fbd9d9">- ${escapeHtml(d.line)}</del>`,
-    )
-    .join('\n');
-}
-
-function versionDiffHtml(request: RequestRecord): string {
-  const previous = request.previousVersions?.at(-1);
-  if (previous === undefined) return '';
-  const before = previous.submission;
-  const after = request.submission;
-  const heading = `<h2>What changed since version ${previous.version}</h2>`;
-  const pre = (lines: string) =>
-    `<pre aria-label="Changes: lines starting with + were added, lines starting with - were removed" style="white-space:pre-wrap;font:inherit">${lines}</pre>`;
-  if (before.kind !== 'brand-post' || after.kind !== 'brand-post') {
-    return `${heading}${pre(diffHtml(before.kind === 'account-opening' ? openingText(before) : before.text, after.kind === 'account-opening' ? openingText(after) : after.text))}`;
-  }
-  const fields = (['title', 'account', 'publishAt', 'format'] as const)
-    .filter((f) => before[f] !== after[f])
-    .map((f) => `<li>${f}: “${escapeHtml(String(before[f] ?? '—'))}” → “${escapeHtml(String(after[f] ?? '—'))}”</li>`)
-    .join('');
-  const media = before.media.length !== after.media.length || before.media.some((m, i) => m.url !== after.media[i]?.url || m.alt !== after.media[i]?.alt);
-  return `${heading}${fields ? `<ul>${fields}</ul>` : ''}${media ? '<p>The media changed.</p>' : ''}${pre(diffHtml(before.text, after.text))}`;
-}
-
-function publicationHtml(request: RequestRecord, canOverride: boolean, csrf: string): string {
-  const p = request.publication;
-  if (p === undefined || request.submission.kind !== 'brand-post') return '';
-  const override = p.override;
-  const said = `<p>Publication (GOVERNANCE.md §4): <strong>${p.is ? 'yes' : 'no'}</strong> — ${escapeHtml(p.reasons.join('; '))}</p>${
-    override !== undefined ? `<p class="notice">Classification overridden by ${escapeHtml(override.by)} at ${escapeHtml(override.at)} (the classifier said ${override.was ? 'yes' : 'no'}): “${escapeHtml(override.reason)}”</p>` : ''
-  }`;
-  if (!canOverride) return said;
-  const to = !p.is;
-  return `${said}<details><summary>Override the classification</summary>
-<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="action" value="classify"><input type="hidden" name="publication" value="${to ? 'yes' : 'no'}">
-<p>Classify this post as ${to ? 'a publication: the ethics service is added to the route' : 'not a publication: an ethics review asked only because of the classification is dropped'}.</p>
-<label for="override-reason">Reason (required; kept in the audit trail)</label><br><textarea id="override-reason" name="reason" rows="3" required></textarea><br>
-<button type="submit">${to ? 'Classify as a publication' : 'Classify as not a publication'}</button></form></details>`;
-}
-
-function existingAccountsHtml(request: RequestRecord, accounts: readonly Account[]): string {
-  const s = request.submission;
-  if (s.kind !== 'account-opening') return '';
-  const same = accounts.filter((a) => a.unit === s.unit && a.platform === s.platform && a.status === 'active');
-  return `<h2>The unit's existing accounts on ${escapeHtml(PLATFORM_NAMES[s.platform])}</h2>${
-    same.length === 0 ? '<p>None in the registry.</p>' : `<ul>${same.map((a) => `<li>${escapeHtml(a.handle)} (${escapeHtml(a.id)})</li>`).join('')}</ul><p>Could the unit contribute to one of these instead (GOVERNANCE.md §6 A-EXISTING)?</p>`
-  }`;
-}
-
-function statementsFieldset(asked: readonly StatementMade[], ticked: readonly string[]): string {
-  if (asked.length === 0) return '';
-  return `<fieldset><legend>To approve, state:</legend>${asked
-    .map(
-      (a, i) =>
-        `<p><input type="checkbox" id="statement-${i}" name="statement" value="${escapeHtml(a.rule)}"${ticked.includes(a.rule) ? ' checked' : ''}> <label for="statement-${i}"><strong>${escapeHtml(a.rule)}</strong> ${escapeHtml(a.statement)}</label></p>`,
-    )
-    .join('')}</fieldset>`;
-}
-
-export function reviewPage(p: ReviewPageInput): string {
-  const s = p.request.submission;
-  const stage = p.request.stages[p.stageIndex];
-  const stageName = stage === undefined ? 'approval' : stageTitle(stage.stage);
-  const earlier = p.request.stages
-    .slice(0, p.stageIndex)
-    .map((st) => `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}${escapeHtml(statementsText(st.statements))}</li>`)
-    .join('');
-  const route = p.request.stages.map((st) => `${stageTitle(st.stage)} (${st.status})`).join(' → ');
-  const escalation =
-    stage?.escalatedAt !== undefined
-      ? `<p class="notice" role="status">This stage was escalated at ${escapeHtml(stage.escalatedAt)} to ${escapeHtml((stage.escalatedTo ?? []).map((a) => a.name).join(', ') || 'nobody (no deputy recorded)')}.${stage.escalationDeadline ? ` It can be decided until ${escapeHtml(stage.escalationDeadline)}.` : ''}</p>`
-      : '';
-  let action: string;
-  switch (p.state.kind) {
-    case 'open':
-      action = `<h2>Your decision</h2>${p.state.error ? `<p class="notice" role="alert">${escapeHtml(p.state.error)}</p>` : ''}${p.state.notice ? `<p class="notice" role="status">${escapeHtml(p.state.notice)}</p>` : ''}
-<form method="post"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">${statementsFieldset(stage === undefined ? [] : statementsAsked(p.request.findings, stage.stage), p.state.ticked ?? [])}<label for="comment">Comment (required to reject or request changes)</label><br><textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_CHARS}"></textarea><br>
-<button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="request-changes">Request changes</button><button type="submit" name="decision" value="reject">Reject</button></form>
-<p>Decide by ${escapeHtml(p.deadline)}.</p>`;
-      break;
-    case 'decided':
-      action = `<p class="notice" role="status">${p.state.justNow ? 'Thank you: your decision is recorded.' : 'Already decided.'} This stage was decided (${escapeHtml(p.state.decision)}) by ${escapeHtml(p.state.by)} at ${escapeHtml(p.state.at)}.</p>`;
-      break;
-    case 'closed':
-      action = `<p class="notice" role="status">${escapeHtml(p.state.reason)}</p>`;
-      break;
-  }
-  return wrapHtml(
-    `${stageName} review: ${s.title}`,
-    `<h1>${escapeHtml(stageName)} review</h1><p>For ${escapeHtml(p.approver.name)} · ${escapeHtml(p.institution)}</p>
-<h2>${escapeHtml(s.title)}</h2><p>Submitted by ${escapeHtml(s.submitter)} · request ${escapeHtml(p.request.requestId)}, version ${p.request.version}</p>
-${contentHtml(p.request)}
-<h2>Checks</h2>${findingsHtml(p.request.findings)}${publicationHtml(p.request, p.state.kind === 'open' && stage?.stage === 'comms', p.csrf)}
-${existingAccountsHtml(p.request, p.accounts ?? [])}${versionDiffHtml(p.request)}
-<h2>Route</h2><p>${escapeHtml(route)}</p>${earlier ? `<h3>Earlier decisions</h3><ul>${earlier}</ul>` : ''}
-${escalation}${action}`,
-  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { deciderKey, personKey, type Directory, type Person } from './directory.js';
 import type { AccountOpeningSubmission, Assignee, Finding, PublicationClassification, RequestRecord, Stage, StageName, StatementMade, Submission } from '../model.js';
 import { planStages, stageSeconds, type Preset } from '../rules/presets.js';
+import { isStatementOwedBy } from '../checks/findings.js';
 
 // Route planning (GOVERNANCE.md §1–§3): a brand post goes supervisor → comms → ethics (publications and sensitive
 // matters); an account opening goes management → comms (§6). Separation of duties: nobody approves their own
@@ -119,7 +120,7 @@ export function replanAfterOverride(
  */
 export function statementsAsked(findings: readonly Finding[], stage: StageName): StatementMade[] {
   return findings.flatMap((f) =>
-    f.attestation !== undefined && !f.attestation.satisfied && f.attestation.by === stage && (f.severity === 'attest' || f.severity === 'route')
+    f.attestation !== undefined && isStatementOwedBy(f, stage) && (f.severity === 'attest' || f.severity === 'route')
       ? [{ rule: f.rule, statement: f.attestation.statement }]
       : [],
   );

@@ -4,7 +4,7 @@ import { parseAccountOpening } from '../account-opening/body.js';
 import { credentialFields, credentialProblem } from '../account-opening/credentials.js';
 import type { Directory } from './directory.js';
 import { ValidationError } from '../errors.js';
-import { MEDIA_DECLARATIONS } from '../checks/brand-post/checks.js';
+import { MEDIA_DECLARATIONS } from '../checks/brand-post/media.js';
 import type { BrandPostSubmission, MediaDeclaration, RegistryAccount, RequestKind, Submission } from '../model.js';
 
 // The webhook body contract of DESIGN.md ("Webhook intake"). Every problem is listed at once,

@@ -7,70 +7,16 @@ import defaultPreset from '../../../config/presets/default.json' with { type: 'j
 import euCommission from '../../../config/presets/eu-commission.json' with { type: 'json' };
 import leiden from '../../../config/presets/leiden.json' with { type: 'json' };
 import { ConfigurationError } from '../errors.js';
-import type { Finding, PublicationClassification, Severity, StageName } from '../model.js';
+import { BRAND_POST_RULES, RULES, type BrandPostRule, type Rule, type SeverityLevel } from './catalogue.js';
+import type { Finding, PublicationClassification, StageName } from '../model.js';
+import { isStatementOwedBy } from '../checks/findings.js';
 import type { PublicationOptions } from '../checks/publication.js';
 
 // Institution presets (GOVERNANCE.md §8): one engine, configured per source policy — which stages exist and who
-// fills them, the thresholds, and which checks of §5 are on at which severity, each with the policy sentence it
-// enforces. The files live in config/presets/ and are documented against their sources in docs/presets.md; they
-// are imported statically so that a bundler puts them in the function's bundle. The directory's `preset` selects one.
-
-/** The rules of GOVERNANCE.md §5, in the order of its table (and of the findings). */
-export const BRAND_POST_RULES = [
-  'P-ACCOUNT',
-  'P-CONFIDENTIAL',
-  'P-EMBARGO',
-  'P-OFFENSIVE',
-  'P-LOGO',
-  'P-ALT-TEXT',
-  'P-PLATFORM-LIMIT',
-  'P-PEOPLE-CONSENT',
-  'P-MEDIA-RIGHTS',
-  'P-AI-DISCLOSURE',
-  'P-PERSONAL-DATA',
-  'P-POLITICAL',
-  'P-ENDORSEMENT',
-  'P-SENSITIVE-MATTER',
-  'P-SOURCE',
-  'P-HASHTAG-CASE',
-  'P-INCLUSIVE',
-  'P-JARGON',
-  'P-CORRECTION',
-] as const;
-
-export type BrandPostRule = (typeof BRAND_POST_RULES)[number];
-
-/** A rule's severity in a preset; `off` turns the check off. */
-export type SeverityLevel = Severity | 'off';
-
-/** Strictest first, as "default" takes them (GOVERNANCE.md §8: "the union, strictest severity"). */
-export const SEVERITY_RANK: Readonly<Record<SeverityLevel, number>> = { block: 5, attest: 4, route: 3, warn: 2, info: 1, off: 0 };
-
-/**
- * The severities each rule may be given. A rule keeps its kind: an `attest` rule may be softened to a warning but
- * never becomes a route; a `route` rule needs a stage to route to.
- */
-export const ALLOWED_SEVERITIES: Readonly<Record<BrandPostRule, readonly SeverityLevel[]>> = {
-  'P-ACCOUNT': ['block'],
-  'P-CONFIDENTIAL': ['block', 'warn'],
-  'P-EMBARGO': ['block', 'warn'],
-  'P-OFFENSIVE': ['block', 'warn'],
-  'P-LOGO': ['block', 'warn', 'off'],
-  'P-ALT-TEXT': ['block', 'warn', 'info', 'off'],
-  'P-PLATFORM-LIMIT': ['block'],
-  'P-PEOPLE-CONSENT': ['attest', 'warn', 'off'],
-  'P-MEDIA-RIGHTS': ['attest', 'warn', 'off'],
-  'P-AI-DISCLOSURE': ['attest', 'warn', 'off'],
-  'P-PERSONAL-DATA': ['block', 'warn', 'info', 'off'],
-  'P-POLITICAL': ['route', 'warn', 'off'],
-  'P-ENDORSEMENT': ['attest', 'warn', 'info', 'off'],
-  'P-SENSITIVE-MATTER': ['route', 'warn', 'off'],
-  'P-SOURCE': ['warn', 'info', 'off'],
-  'P-HASHTAG-CASE': ['warn', 'info', 'off'],
-  'P-INCLUSIVE': ['warn', 'info', 'off'],
-  'P-JARGON': ['warn', 'info', 'off'],
-  'P-CORRECTION': ['warn', 'info', 'off'],
-};
+// fills them, the thresholds, and which checks of §5 are on at which severity (among those the rule catalogue,
+// catalogue.ts, allows the rule), each with the policy sentence it enforces. The files live in config/presets/ and
+// are documented against their sources in docs/presets.md; they are imported statically so that a bundler puts them
+// in the function's bundle. The directory's `preset` selects one.
 
 const text = () => z.string().check(z.minLength(1));
 const severityLevel = z.enum(['block', 'attest', 'route', 'warn', 'info', 'off']);
@@ -157,13 +103,6 @@ const FILES: Readonly<Record<PresetName, unknown>> = {
 
 const STAGE_ORDER: readonly StageName[] = ['supervisor', 'comms', 'ethics'];
 
-/** The stage a route rule adds, and the stage whose approvers make an approver statement. */
-const RULE_STAGE: Readonly<Partial<Record<BrandPostRule, Extract<StageName, 'comms' | 'ethics'>>>> = {
-  'P-POLITICAL': 'comms',
-  'P-ENDORSEMENT': 'comms',
-  'P-SENSITIVE-MATTER': 'ethics',
-};
-
 /** Everything a preset must satisfy beyond its shape; every problem is listed. */
 function problemsOf(preset: Preset): string[] {
   const problems: string[] = [];
@@ -172,11 +111,10 @@ function problemsOf(preset: Preset): string[] {
   if (!preset.stages.some((s) => s.when === 'always')) problems.push('stages: at least one stage must run always (nothing is approved by silence)');
   for (const rule of BRAND_POST_RULES) {
     const setting = preset.checks[rule];
-    if (!ALLOWED_SEVERITIES[rule].includes(setting.severity)) {
-      problems.push(`checks.${rule}: severity ${setting.severity} is not one of ${ALLOWED_SEVERITIES[rule].join(', ')}`);
-    }
+    const allowed: readonly SeverityLevel[] = RULES[rule].allowed;
+    if (!allowed.includes(setting.severity)) problems.push(`checks.${rule}: severity ${setting.severity} is not one of ${allowed.join(', ')}`);
     if (setting.severity !== 'off' && setting.source === undefined) problems.push(`checks.${rule}: a check that is on must cite its source`);
-    const stage = RULE_STAGE[rule];
+    const { stage }: Rule = RULES[rule];
     const needsStage = setting.severity === 'route' || (setting.severity === 'attest' && stage !== undefined);
     if (stage !== undefined && needsStage && preset.stages.find((s) => s.stage === stage)?.when === 'never') {
       problems.push(`checks.${rule}: severity ${setting.severity} needs the ${stage} stage, which this preset never has`);
@@ -243,7 +181,7 @@ export interface StageRequest {
 /** The rules whose findings ask for a stage: a route finding, or a statement its approvers still have to make. */
 function rulesAsking(stage: StageName, findings: readonly Finding[]): string[] {
   const rules = findings
-    .filter((f) => f.stage === stage || (f.attestation !== undefined && f.attestation.by === stage && !f.attestation.satisfied))
+    .filter((f) => f.stage === stage || isStatementOwedBy(f, stage))
     .map((f) => f.rule);
   return [...new Set(rules)];
 }

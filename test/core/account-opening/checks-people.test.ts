@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { checkAccountOpening } from '../../../lambdas/core/account-opening/checks.js';
-import { isBlocking } from '../../../lambdas/core/checks/brand-post/checks.js';
+import { isBlocking } from '../../../lambdas/core/checks/findings.js';
 import { parseDirectory } from '../../../lambdas/core/request/directory.js';
 import type { Finding } from '../../../lambdas/core/model.js';
 import { loadPreset } from '../../../lambdas/core/rules/presets.js';

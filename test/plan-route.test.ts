@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../lambdas/core/model.js';
+import { outcomeMail } from '../lambdas/core/render/render.js';
+import { startTestDynamo, type TestDynamo } from './adapters/local-dynamo.js';
+
+// PlanRoute (lambdas/plan-route.ts) over its real adapters and dynalite, when no approval route can be planned
+// (GOVERNANCE.md §2): the request records why as a route failure — no finding under a rule id GOVERNANCE.md does not
+// have — the audit trail says so, the submitter's mail gives the reason, and a new version starts without it.
+
+let dynamo: TestDynamo;
+let requests: typeof import('../lambdas/adapters/requests.js');
+let audit: typeof import('../lambdas/adapters/audit.js');
+let handler: (typeof import('../lambdas/plan-route.js'))['handler'];
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo({
+    REQUESTS_TABLE: 'signoff-requests',
+    AUDIT_TABLE: 'signoff-audit',
+    APPROVALS_TABLE: 'signoff-approvals',
+    ACCOUNTS_TABLE: 'signoff-accounts',
+    SIGNOFF_DIRECTORY: fileURLToPath(new URL('../config/directory.json', import.meta.url)),
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  requests = await import('../lambdas/adapters/requests.js');
+  audit = await import('../lambdas/adapters/audit.js');
+  ({ handler } = await import('../lambdas/plan-route.js'));
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const context = { functionName: 'signoff-PlanRoute', awsRequestId: 'test-request', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-PlanRoute' } as Context;
+
+// A submitter the directory does not list: nobody can be their supervisor.
+const record: RequestRecord = {
+  requestId: 'req_PLANROUTEFAILSAAAAAAAAAAA',
+  kind: 'brand-post',
+  status: 'checking',
+  version: 1,
+  submission: { kind: 'brand-post', submitter: 'nobody@example.org', account: 'physics-x', title: 'Open day', text: 'Saturday.', format: 'post', media: [], attestations: {} },
+  contentHash: 'h',
+  receivedAt: '2026-12-05T09:00:00.000Z',
+  channel: 'webhook',
+  stages: [],
+  findings: [{ rule: 'P-HASHTAG-CASE', severity: 'warn', message: 'Use CamelCase hashtags.' }],
+};
+
+describe('PlanRoute without a valid route', () => {
+  it('records the route failure and its reason, leaves the findings as they were, and audits it', async () => {
+    // Prepare
+    await requests.createRequest(record);
+
+    // Act
+    const result = await handler({ requestId: record.requestId, version: 1 }, context);
+
+    // Assess
+    expect(result).toEqual({ planned: false, stageCount: 0 });
+    const stored = await requests.getRequest(record.requestId);
+    const reason = 'submitter nobody@example.org is not in the directory';
+    expect(stored?.routeFailure).toEqual({ reason });
+    expect(stored?.findings).toEqual(record.findings);
+    expect((await audit.readAudit(record.requestId)).map((e) => [e.type, e.data])).toEqual([['route.failed', { version: 1, reason }]]);
+  });
+
+  it('tells the submitter why in the outcome mail, and forgets it when a new version starts', async () => {
+    // Prepare
+    const ended = await requests.finishRequest(record.requestId, 'changes-requested');
+    if (ended === undefined) throw new Error('the request was not stored');
+
+    // Act
+    const mail = outcomeMail('Example Lab', ended, 'changes-requested');
+    const next = await requests.startNewVersion(ended, { ...record.submission, submitter: 'ada@example.org' }, 'h2', 'key-2', new Date('2026-12-05T10:00:00.000Z'));
+
+    // Assess
+    expect(mail.text).toContain('Fix the following and submit a new version:\n  - No valid approval route: submitter nobody@example.org is not in the directory.\n');
+    expect(next?.version).toBe(2);
+    expect(next?.routeFailure).toBeUndefined();
+  });
+});
