@@ -39,13 +39,14 @@ export function parseItem<S extends z.ZodMiniType>(schema: S, item: unknown, tab
 }
 
 /**
- * A type as a stored item has it: no index signatures (a loose object keeps the fields it does not know), nothing
- * readonly. Two types with the same shape have the same fields, each optional or not alike, of the same types.
+ * A type as a stored item has it: nothing readonly, and no `[key: string]: unknown` (a loose object's, for the fields
+ * it keeps without knowing them). Two types with the same shape have the same fields, each optional or not alike, of
+ * the same types.
  */
 export type Shape<T> = T extends readonly (infer E)[]
   ? Shape<E>[]
   : T extends object
-    ? { -readonly [K in keyof T as string extends K ? never : K]: Shape<T[K]> }
+    ? { -readonly [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Shape<T[K]> }
     : T;
 
 /**
