@@ -26,11 +26,24 @@ export class StoredItemError extends Error {
 export function parseStored<S extends z.ZodMiniType>(schema: S, value: unknown, store: string, key: string): z.output<S> {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
-  throw new StoredItemError(
-    store,
-    key,
-    result.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(item)', message: issue.message })),
-  );
+  throw new StoredItemError(store, key, problemsOf(result.error.issues, []));
+}
+
+type Problem = { readonly field: string; readonly message: string };
+
+/**
+ * Each issue as a field and a message. An item that matches no kind of a union is judged as the kind it says it is:
+ * the closest branch whose literals (`t: 'callback'`) it has, so that the field named is the one it lacks.
+ */
+function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): Problem[] {
+  return issues.flatMap((issue): Problem[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      const closest = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_value')).sort((a, b) => a.length - b.length)[0];
+      if (closest !== undefined) return problemsOf(closest, path);
+    }
+    return [{ field: path.map(String).join('.') || '(item)', message: issue.message }];
+  });
 }
 
 /** A DynamoDB item parsed by `schema`; throws StoredItemError naming the table, the item's key and each wrong field. */
