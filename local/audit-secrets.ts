@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { parseStored } from '../lambdas/adapters/items/stored-item.js';
 
 // The audit secrets of local mode, kept apart from secrets.json (which the runtime rewrites with its own keys):
 // the HMAC key that signs checkpoints and the auditor's bearer token for GET /v1/audit/export. Generated once into
@@ -12,6 +14,12 @@ export interface AuditSecrets {
   readonly file: string;
 }
 
+/** What the file keeps. A value that is not a string is read as absent, and generated anew, as it always was. */
+const storedAuditSecrets = z.object({
+  auditKey: z.catch(z.optional(z.string()), undefined),
+  auditorToken: z.catch(z.optional(z.string()), undefined),
+});
+
 export function auditSecretsFile(dataDir: string): string {
   return join(dataDir, 'audit-secrets.json');
 }
@@ -20,10 +28,10 @@ export function auditSecretsFile(dataDir: string): string {
 export function readAuditSecrets(dataDir: string): Partial<Omit<AuditSecrets, 'file'>> {
   const file = auditSecretsFile(dataDir);
   if (!existsSync(file)) return {};
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as { auditKey?: unknown; auditorToken?: unknown };
+  const stored = parseStored(storedAuditSecrets, JSON.parse(readFileSync(file, 'utf8')), `file ${file}`, '(the whole file)');
   return {
-    ...(typeof stored.auditKey === 'string' ? { auditKey: stored.auditKey } : {}),
-    ...(typeof stored.auditorToken === 'string' ? { auditorToken: stored.auditorToken } : {}),
+    ...(stored.auditKey !== undefined ? { auditKey: stored.auditKey } : {}),
+    ...(stored.auditorToken !== undefined ? { auditorToken: stored.auditorToken } : {}),
   };
 }
 

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
+import * as z from 'zod/mini';
 import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
+import { parseStored, type SameShape } from '../lambdas/adapters/items/stored-item.js';
 import { escapeHtml } from '../lambdas/core/render/render.js';
 import { LOCAL_REGION } from './functions.js';
 import { requireSigV4 } from './signed-endpoint.js';
@@ -18,6 +20,21 @@ import type { LocalCredentials } from './sigv4.js';
 /** aws-ses-v2-local's own body limit. */
 const MAX_REQUEST_BYTES = 25 * 1024 * 1024;
 const isSesV2Api = (path: string): boolean => path.startsWith('/v2/email/');
+
+/** A line of outbox.jsonl: an e-mail as aws-ses-v2-local keeps it (loose: what it keeps beyond its type goes back too). */
+const storedEmail = z.looseObject({
+  messageId: z.string(),
+  from: z.string(),
+  replyTo: z.array(z.string()),
+  destination: z.looseObject({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
+  subject: z.string(),
+  body: z.looseObject({ html: z.optional(z.string()), text: z.optional(z.string()) }),
+  attachments: z.array(z.looseObject({ content: z.string(), contentType: z.string(), filename: z.optional(z.string()), size: z.number() })),
+  headers: z.optional(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
+  at: z.number(),
+});
+
+true satisfies SameShape<z.output<typeof storedEmail>, Email>;
 
 export interface OutboxMessage {
   readonly id: string;
@@ -55,7 +72,9 @@ export async function startSes(dataDir: string, credentials: LocalCredentials): 
   const emails = getStoreReadonly().emails;
   if (existsSync(file)) {
     // Restored straight into the store: saveEmail would relay them to SMTP_TRANSPORT again.
-    for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim() !== '') emails.push(JSON.parse(line) as Email);
+    for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries()) {
+      if (line.trim() !== '') emails.push(parseStored(storedEmail, JSON.parse(line), `file ${file}`, `line ${i + 1}`));
+    }
   }
   let persisted = emails.length;
   const persistNew = () => {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as z from 'zod/mini';
+import { parseStored } from '../lambdas/adapters/items/stored-item.js';
 import { withoutTrailingSlashes } from '../lambdas/shared/env.js';
 import { DATA_FILE_MODE, secureDataDir } from './data-dir.js';
 import type { LocalCredentials } from './sigv4.js';
@@ -36,13 +38,15 @@ export interface LocalSettings {
   readonly credentials: LocalCredentials;
 }
 
-interface StoredSecrets {
-  webhookSecret?: string;
-  apiToken?: string;
-  tokenSecret?: string;
-  awsAccessKeyId?: string;
-  awsSecretAccessKey?: string;
-}
+/** What `<data dir>/secrets.json` keeps: the secrets generated when the environment gave none, and the credentials. */
+const storedSecrets = z.object({
+  webhookSecret: z.exactOptional(z.string()),
+  apiToken: z.exactOptional(z.string()),
+  tokenSecret: z.exactOptional(z.string()),
+  awsAccessKeyId: z.exactOptional(z.string()),
+  awsSecretAccessKey: z.exactOptional(z.string()),
+});
+type StoredSecrets = z.output<typeof storedSecrets>;
 
 export function secretsFileOf(dataDir: string): string {
   return join(dataDir, 'secrets.json');
@@ -50,7 +54,7 @@ export function secretsFileOf(dataDir: string): string {
 
 export function readSecrets(dataDir: string): StoredSecrets {
   const file = secretsFileOf(dataDir);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  return existsSync(file) ? parseStored(storedSecrets, JSON.parse(readFileSync(file, 'utf8')), `file ${file}`, '(the whole file)') : {};
 }
 
 /** Fresh local credentials, shaped like AWS's: a 20-character key id (`AKIALOCAL…`) and a 40-character secret. */

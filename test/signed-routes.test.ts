@@ -75,6 +75,21 @@ const updatesTo = (table: string) => dynamo.commandCalls(UpdateCommand).map((c) 
 const webhookKey = (id: string) => `webhook#${createHash('sha256').update(id).digest('hex')}`;
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
+/** REQUEST_B as the requests table holds it once withdrawn. */
+const withdrawnRequest = {
+  requestId: REQUEST_B,
+  kind: 'brand-post',
+  status: 'withdrawn',
+  outcome: 'withdrawn',
+  version: 1,
+  submission: { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Join us on Saturday.', format: 'post', media: [], attestations: {} },
+  contentHash: 'h',
+  receivedAt: '2026-12-05T09:00:00.000Z',
+  channel: 'webhook',
+  stages: [],
+  findings: [],
+};
+
 const post1 = { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Join us on Saturday. https://example.org/open-day' };
 
 beforeEach(() => {
@@ -174,7 +189,7 @@ describe('a webhook-id is good for one call', () => {
     dynamo.on(PutCommand, { TableName: 'approvals' }).rejects(conditionFailed());
     dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { webhookId: 'msg_retry', action: 'withdraw', requestId: REQUEST_B, bodyHash: createHash('sha256').update(body).digest('hex'), acceptedAt: '2026-12-05T10:00:00.000Z' } });
     dynamo.on(UpdateCommand, { TableName: 'requests' }).rejects(conditionFailed());
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { requestId: REQUEST_B, status: 'withdrawn', outcome: 'withdrawn' } });
+    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: withdrawnRequest });
 
     // Act
     const res = await answer(withdraw(toWithdraw(REQUEST_B, body, signedHeaders(SECRET, body, 'msg_retry')), context));
@@ -187,7 +202,7 @@ describe('a webhook-id is good for one call', () => {
 
   it('still refuses a second withdrawal under a new webhook-id (409: already withdrawn)', async () => {
     dynamo.on(UpdateCommand, { TableName: 'requests' }).rejects(conditionFailed());
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { requestId: REQUEST_B, status: 'withdrawn', outcome: 'withdrawn' } });
+    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: withdrawnRequest });
     const res = await answer(withdraw(toWithdraw(REQUEST_B, withdrawalBody(REQUEST_B)), context));
     expect(res.status).toBe(409);
     expect(res.body.error).toContain('already withdrawn');

@@ -1,8 +1,10 @@
 import { sha256Hex } from '../core/ids.js';
 import type { Assignee, StageName, StagePhase } from '../core/model.js';
-import { WEBHOOK_ID_RETENTION_SECONDS, type SignedAction, type SignedCallRecord } from '../core/request/signed-call.js';
+import { WEBHOOK_ID_RETENTION_SECONDS, type SignedCallRecord } from '../core/request/signed-call.js';
 import { requireEnv } from '../shared/env.js';
 import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
+import { approvalLinkItem, deliveryItem, signedCallItem, withdrawLinkItem } from './items/approval-items.js';
+import { parseItem } from './items/stored-item.js';
 
 // The approvals table holds two kinds of item under one key attribute `pk`:
 //  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
@@ -40,7 +42,9 @@ export async function putLink(link: ApprovalLink): Promise<void> {
 }
 
 export async function getLink(linkHash: string): Promise<ApprovalLink | undefined> {
-  return (await getItem(table, { pk: linkKey(linkHash) })) as ApprovalLink | undefined;
+  const key = { pk: linkKey(linkHash) };
+  const item = await getItem(table, key);
+  return item === undefined ? undefined : parseItem(approvalLinkItem, item, table, key);
 }
 
 export type Delivery =
@@ -69,9 +73,10 @@ const deliveryKey = (d: DeliveryRef) => `delivery#${d.requestId}#${d.version}#${
 export async function beginDelivery(ref: DeliveryRef, linkHash: string): Promise<Delivery> {
   const pk = deliveryKey(ref);
   if (await putIfAbsent(table, { pk, state: 'sending', linkHash }, 'pk')) return { state: 'new' };
-  const existing = await getItem(table, { pk });
-  if (existing?.['state'] === 'audited') return { state: 'audited' };
-  if (existing?.['state'] === 'sent') return { state: 'sent', linkHash: String(existing['linkHash']), messageId: String(existing['messageId']) };
+  const item = await getItem(table, { pk });
+  const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table, { pk });
+  if (existing?.state === 'audited') return { state: 'audited' };
+  if (existing?.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId };
   // The earlier attempt died before sending: its link was never e-mailed, so a fresh link replaces it.
   await updateItem({ table, key: { pk }, update: 'SET linkHash = :l', values: { ':l': linkHash } });
   return { state: 'new' };
@@ -102,8 +107,9 @@ export async function putWithdrawLink(linkHash: string, requestId: string): Prom
 }
 
 export async function requestOfWithdrawLink(linkHash: string): Promise<string | undefined> {
-  const item = await getItem(table, { pk: `withdraw#${linkHash}` });
-  return typeof item?.['requestId'] === 'string' ? item['requestId'] : undefined;
+  const key = { pk: `withdraw#${linkHash}` };
+  const item = await getItem(table, key);
+  return item === undefined ? undefined : parseItem(withdrawLinkItem, item, table, key).requestId;
 }
 
 const webhookKey = (webhookId: string) => `webhook#${sha256Hex(webhookId)}`;
@@ -121,15 +127,7 @@ export async function rememberSignedCall(call: SignedCallRecord, now: Date): Pro
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await putIf(table, item, 'attribute_not_exists(#pk) OR #ttl < :now', { '#pk': 'pk', '#ttl': TTL }, { ':now': nowSeconds })) return undefined;
     const first = await getItem(table, { pk });
-    if (first !== undefined) {
-      return {
-        webhookId: String(first['webhookId']),
-        action: first['action'] as SignedAction,
-        requestId: String(first['requestId']),
-        bodyHash: String(first['bodyHash']),
-        acceptedAt: String(first['acceptedAt']),
-      };
-    }
+    if (first !== undefined) return parseItem(signedCallItem, first, table, { pk });
   }
   throw new Error(`the record of webhook-id ${call.webhookId} neither could be written nor read`);
 }

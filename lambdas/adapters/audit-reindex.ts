@@ -1,5 +1,7 @@
 import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { indexAttributesOf } from '../core/audit/audit-chain.js';
+import { indexAttributesOf, type AuditEvent } from '../core/audit/audit-chain.js';
+import { auditEventItem } from './items/audit-items.js';
+import { parseItem } from './items/stored-item.js';
 
 // Events written before the audit table had its time index carry no index attributes, so the index does not
 // see them. This adds them, in place, from the hashed fields (the hash does not cover them, so nothing in any
@@ -10,13 +12,16 @@ import { indexAttributesOf } from '../core/audit/audit-chain.js';
 type Item = Record<string, unknown>;
 
 export async function reindexAudit(doc: DynamoDBDocumentClient, table: string, onItem?: (done: number) => void): Promise<number> {
-  const get = async (requestId: string, seq: number): Promise<Item | undefined> =>
-    (await doc.send(new GetCommand({ TableName: table, Key: { requestId, seq }, ConsistentRead: true }))).Item;
+  const event = (item: Item) => parseItem(auditEventItem, item, table, { requestId: item['requestId'], seq: item['seq'] });
+  const get = async (requestId: string, seq: number): Promise<AuditEvent | undefined> => {
+    const item = (await doc.send(new GetCommand({ TableName: table, Key: { requestId, seq }, ConsistentRead: true }))).Item;
+    return item === undefined ? undefined : event(item);
+  };
   const accounts = new Map<string, string | null>();
-  const accountOf = async (requestId: string, first: Item | undefined): Promise<string | null> => {
+  const accountOf = async (requestId: string, first: AuditEvent | undefined): Promise<string | null> => {
     const known = accounts.get(requestId);
     if (known !== undefined) return known;
-    const data = (first ?? (await get(requestId, 1)))?.['data'] as Item | undefined;
+    const data = (first ?? (await get(requestId, 1)))?.data;
     const account = typeof data?.['account'] === 'string' ? data['account'] : null;
     accounts.set(requestId, account);
     return account;
@@ -34,11 +39,10 @@ export async function reindexAudit(doc: DynamoDBDocumentClient, table: string, o
       }),
     );
     for (const item of out.Items ?? []) {
-      const requestId = item['requestId'] as string;
-      const seq = item['seq'] as number;
-      const at = item['at'] as string;
-      const account = await accountOf(requestId, seq === 1 ? item : undefined);
-      const prevAt = seq > 1 ? ((await get(requestId, seq - 1))?.['at'] as string | undefined) : undefined;
+      const scanned = event(item);
+      const { requestId, seq, at } = scanned;
+      const account = await accountOf(requestId, seq === 1 ? scanned : undefined);
+      const prevAt = seq > 1 ? (await get(requestId, seq - 1))?.at : undefined;
       const { day, atKey } = indexAttributesOf({ requestId, seq, at });
       const values: Item = { ':d': day, ':k': atKey, ...(account !== null ? { ':a': account } : {}), ...(prevAt !== undefined ? { ':p': prevAt } : {}) };
       await doc.send(

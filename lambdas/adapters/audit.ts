@@ -1,12 +1,14 @@
 import { checkedAuditEntry, type AuditEntry } from '../core/audit/events.js';
 import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent } from '../core/audit/audit-chain.js';
+import { chainEvent, indexAttributesOf, stampAfter, type AuditEvent } from '../core/audit/audit-chain.js';
 import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
 import type { EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
 import { AUDIT_TIME_INDEX } from './tables.js';
 import { requireEnv } from '../shared/env.js';
 import { documentClient, putIfAbsent, putItem, queryAll, queryLast, type Item } from './dynamo.js';
+import { auditEventItem, checkpointHeadsItem, checkpointItem } from './items/audit-items.js';
+import { parseItem } from './items/stored-item.js';
 
 // The audit table: partition requestId, sort seq. Appends are conditional on the seq being free,
 // so two writers racing for the same position cannot fork a chain; the loser re-reads the head.
@@ -31,9 +33,10 @@ export async function appendAudit(requestId: string, entry: AuditEntry, now: Dat
   const checked = checkedAuditEntry(entry);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const headItem = await queryLast(table, 'requestId', requestId);
-    const head = headItem === undefined ? undefined : toAuditEvent(headItem);
+    const last = headItem === undefined ? undefined : stored(headItem);
+    const head = last?.event;
     const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...checked });
-    const account = headItem === undefined ? checked.data['account'] : headItem['account'];
+    const account = last === undefined ? checked.data['account'] : last.account;
     const item: Item = {
       ...event,
       ...indexAttributesOf(event),
@@ -47,14 +50,14 @@ export async function appendAudit(requestId: string, entry: AuditEntry, now: Dat
 
 export async function readAudit(requestId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
-  for await (const item of queryAll(table, 'requestId', requestId)) events.push(toAuditEvent(item));
+  for await (const item of queryAll(table, 'requestId', requestId)) events.push(stored(item).event);
   return events;
 }
 
+/** An event item parsed (lambdas/adapters/items/audit-items.ts): StoredItemError if it is not one. */
 function stored(item: Item): StoredEvent {
-  const account = item['account'];
-  const prevAt = item['prevAt'];
-  return { event: toAuditEvent(item), ...(typeof account === 'string' ? { account } : {}), ...(typeof prevAt === 'string' ? { prevAt } : {}) };
+  const { account, prevAt, ...event } = parseItem(auditEventItem, item, table, { requestId: item['requestId'], seq: item['seq'] });
+  return { event, ...(account !== undefined ? { account } : {}), ...(prevAt !== undefined ? { prevAt } : {}) };
 }
 
 function filterExpression(filter: EventFilter, names: Record<string, string>, values: Record<string, unknown>): string | undefined {
@@ -205,23 +208,16 @@ export async function headsOf(period: Period): Promise<CheckpointHead[]> {
 
 const headsPartition = (hourIndex: number) => `${CHECKPOINT_PARTITION}#${hourIndex}`;
 
+/** A checkpoint item parsed, with its heads (lambdas/adapters/items/audit-items.ts): StoredItemError if it is not one. */
 async function checkpointFrom(item: Item): Promise<Checkpoint> {
-  const chunks = item['headChunks'];
-  let heads = (item['heads'] ?? []) as CheckpointHead[];
-  if (typeof chunks === 'number') {
+  const c = parseItem(checkpointItem, item, table, { requestId: CHECKPOINT_PARTITION, seq: item['seq'] });
+  let heads: CheckpointHead[] = c.heads ?? [];
+  if (c.headChunks !== undefined) {
     heads = [];
-    for await (const part of queryAll(table, 'requestId', headsPartition(item['seq'] as number))) heads.push(...(part['heads'] as CheckpointHead[]));
+    const partition = headsPartition(c.seq);
+    for await (const part of queryAll(table, 'requestId', partition)) heads.push(...parseItem(checkpointHeadsItem, part, table, { requestId: partition, seq: part['seq'] }).heads);
   }
-  return {
-    kind: 'checkpoint',
-    period: item['period'] as Period,
-    heads,
-    previous: item['previous'] as string,
-    at: item['at'] as string,
-    hash: item['hash'] as string,
-    signature: item['signature'] as string,
-    keyId: item['keyId'] as string,
-  };
+  return { kind: 'checkpoint', period: c.period, heads, previous: c.previous, at: c.at, hash: c.hash, signature: c.signature, keyId: c.keyId };
 }
 
 export async function latestCheckpoint(): Promise<Checkpoint | undefined> {

@@ -4,6 +4,8 @@ import { ConcurrentUpdateError, ValidationError } from '../core/errors.js';
 import type { Platform, RegistryAccount } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 import { documentClient, getItem, isConditionFailure, putIfAbsent, updateItem, type Item } from './dynamo.js';
+import { accountItem, handleClaimItem } from './items/account-items.js';
+import { parseItem } from './items/stored-item.js';
 
 // The registry of institutional accounts (GOVERNANCE.md §6): one item per account, keyed by id. Seeded once
 // from the directory file's `accounts`, then added to by approved account openings; from the seed on, the
@@ -71,7 +73,7 @@ export async function listAccounts(directory: Directory): Promise<RegistryAccoun
     items = await scanAll(table);
   }
   seededTables.add(table);
-  return accountsOf(items);
+  return accountsOf(table, items);
 }
 
 /** One account, or undefined (also for a reserved id). Seeds the registry first if it never was. */
@@ -80,7 +82,7 @@ export async function getAccount(id: string, directory: Directory): Promise<Regi
   const table = tableName();
   await ensureSeeded(table, directory);
   const item = await getItem(table, { id });
-  return item === undefined ? undefined : toAccount(item);
+  return item === undefined ? undefined : toAccount(table, item);
 }
 
 /**
@@ -98,11 +100,11 @@ export async function registerAccount(account: RegistryAccount, directory?: Dire
   if (directory !== undefined) await ensureSeeded(table, directory);
 
   const existing = await getItem(table, { id: account.id });
-  if (existing !== undefined) return sameOwner(existing, account);
+  if (existing !== undefined) return sameOwner(toAccount(table, existing), account);
 
   if (account.status === 'active') {
     // Every active account already registered (also any without a claim of its own)...
-    const holder = accountsOf(await scanAll(table)).find((a) => a.status === 'active' && a.id !== account.id && sameHandle(a, account));
+    const holder = accountsOf(table, await scanAll(table)).find((a) => a.status === 'active' && a.id !== account.id && sameHandle(a, account));
     if (holder !== undefined) throw new DuplicateHandleError(account.platform, account.handle, holder.id);
     // ...and any registration of the same handle racing with this one.
     await claimHandle(table, account);
@@ -112,15 +114,15 @@ export async function registerAccount(account: RegistryAccount, directory?: Dire
   const winner = await getItem(table, { id: account.id });
   if (winner === undefined) throw new ConcurrentUpdateError(`account ${account.id} changed while it was being registered`);
   try {
-    return sameOwner(winner, account);
+    return sameOwner(toAccount(table, winner), account);
   } catch (error) {
     if (account.status === 'active') await releaseClaim(table, account);
     throw error;
   }
 }
 
-function sameOwner(existing: Item, account: RegistryAccount): 'already-registered' {
-  const openedBy = String(existing['openedBy']);
+function sameOwner(existing: RegistryAccount, account: RegistryAccount): 'already-registered' {
+  const openedBy = existing.openedBy;
   if (openedBy !== account.openedBy) throw new AccountIdTakenError(account.id, openedBy);
   return 'already-registered';
 }
@@ -135,16 +137,17 @@ async function claimHandle(table: string, account: RegistryAccount): Promise<voi
   const now = new Date();
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await putIfAbsent(table, claimItem(account, now.toISOString()), 'id')) return;
-    const claim = await getItem(table, { id });
-    if (claim === undefined) continue;
-    const holderId = String(claim['accountId']);
-    const holderOpenedBy = String(claim['openedBy']);
+    const claimed = await getItem(table, { id });
+    if (claimed === undefined) continue;
+    const claim = parseItem(handleClaimItem, claimed, table, { id });
+    const holderId = claim.accountId;
+    const holderOpenedBy = claim.openedBy;
     if (holderId === account.id && holderOpenedBy === account.openedBy) return;
     const held = await getItem(table, { id: holderId });
-    if (held !== undefined && String(held['openedBy']) === holderOpenedBy) {
-      const holder = toAccount(held);
+    const holder = held === undefined ? undefined : toAccount(table, held);
+    if (holder !== undefined && holder.openedBy === holderOpenedBy) {
       if (holder.status === 'active' && sameHandle(holder, account)) throw new DuplicateHandleError(account.platform, account.handle, holder.id);
-    } else if (now.getTime() - Date.parse(String(claim['claimedAt'])) < CLAIM_GRACE_MS) {
+    } else if (now.getTime() - Date.parse(claim.claimedAt) < CLAIM_GRACE_MS) {
       throw new ConcurrentUpdateError(`${account.handle} on ${account.platform} is being registered by ${holderOpenedBy}`);
     }
     const taken = await updateItem({
@@ -224,28 +227,14 @@ async function scanAll(table: string): Promise<Item[]> {
   return items;
 }
 
-function accountsOf(items: readonly Item[]): RegistryAccount[] {
+function accountsOf(table: string, items: readonly Item[]): RegistryAccount[] {
   return items
     .filter((item) => !isReserved(String(item['id'])))
-    .map(toAccount)
+    .map((item) => toAccount(table, item))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The stored item as a RegistryAccount: its fields only, whatever else the item carries. */
-function toAccount(item: Item): RegistryAccount {
-  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-  const credentialStore = item['credentialStore'];
-  return {
-    id: String(item['id']),
-    platform: item['platform'] as Platform,
-    handle: String(item['handle']),
-    unit: String(item['unit']),
-    posters: strings(item['posters']),
-    admins: strings(item['admins']),
-    status: item['status'] as RegistryAccount['status'],
-    smmAdmin: item['smmAdmin'] === true,
-    ...(typeof credentialStore === 'string' ? { credentialStore } : {}),
-    openedBy: String(item['openedBy']),
-    openedAt: String(item['openedAt']),
-  };
+/** The stored item as a RegistryAccount (lambdas/adapters/items/account-items.ts): StoredItemError if it is not one. */
+function toAccount(table: string, item: Item): RegistryAccount {
+  return parseItem(accountItem, item, table, { id: item['id'] });
 }

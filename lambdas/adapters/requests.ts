@@ -2,7 +2,9 @@ import { outcomeOfDecision, stageStatusOf } from '../core/request/arbiter.js';
 import type { StageSchedule } from '../core/request/stage-clock.js';
 import type { Assignee, StageDecision, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
-import { getItem, putIfAbsent, updateItem } from './dynamo.js';
+import { getItem, putIfAbsent, updateItem, type Item } from './dynamo.js';
+import { requestItem, withoutLegacyRouteFinding, type RequestItem } from './items/request-item.js';
+import { parseItem } from './items/stored-item.js';
 
 // The requests table: one item per request, keyed by requestId. Every transition that matters is a
 // conditional write, so two writers can never both win.
@@ -13,18 +15,23 @@ export async function createRequest(record: RequestRecord): Promise<boolean> {
   return putIfAbsent(table, { ...record }, 'requestId');
 }
 
-export async function getRequest(requestId: string): Promise<RequestRecord | undefined> {
-  return (await getItem(table, key(requestId))) as RequestRecord | undefined;
+export async function getRequest(requestId: string): Promise<RequestItem | undefined> {
+  return parsed(requestId, await getItem(table, key(requestId)));
+}
+
+/** The item as read, parsed (lambdas/adapters/items/request-item.ts): StoredItemError if it is not a request. */
+function parsed(requestId: string, item: Item | undefined): RequestItem | undefined {
+  return item === undefined ? undefined : parseItem(requestItem, withoutLegacyRouteFinding(item), table, key(requestId));
 }
 
 export async function recordExecution(requestId: string, executionArn: string): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: 'SET executionArn = :arn',
     condition: 'attribute_exists(requestId)',
     values: { ':arn': executionArn },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 export async function saveChecks(
@@ -70,14 +77,14 @@ export async function saveRouteFailure(requestId: string, version: number, route
  * not waiting (another attempt opened it first: its schedule stands).
  */
 export async function openStage(requestId: string, version: number, index: number, opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string }): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: `SET stages[${index}].#st = :pending, stages[${index}].deadline = :d, stages[${index}].timeoutSeconds = :t, stages[${index}].openedAt = :o, stages[${index}].schedule = :sch`,
     condition: `version = :v AND stages[${index}].#st = :waiting`,
     names: { '#st': 'status' },
     values: { ':pending': 'pending', ':waiting': 'waiting', ':d': opening.deadline, ':t': opening.schedule.deadlineSeconds, ':o': opening.openedAt, ':sch': opening.schedule, ':v': version },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /** Notes that every e-mail of the stage's phase went out (request-approval finished it). */
@@ -93,13 +100,13 @@ export async function markDelivered(requestId: string, version: number, index: n
 
 /** Counts a failed attempt to ask a stage's assignees; returns the count. */
 export async function recordFailedAsk(requestId: string, version: number, index: number): Promise<number> {
-  const updated = (await updateItem({
+  const updated = parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: `SET stages[${index}].failedAsks = if_not_exists(stages[${index}].failedAsks, :zero) + :one`,
     condition: 'version = :v',
     values: { ':zero': 0, ':one': 1, ':v': version },
-  })) as RequestRecord | undefined;
+  }));
   return updated?.stages[index]?.failedAsks ?? 0;
 }
 
@@ -126,7 +133,7 @@ export async function claimStage(requestId: string, version: number, index: numb
 async function claimWithCount(requestId: string, version: number, index: number, stageCount: number, result: StageDecision): Promise<RequestRecord | undefined> {
   const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
   const statements = result.statements !== undefined && result.statements.length > 0 ? result.statements : undefined;
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: `SET stages[${index}].#st = :s, stages[${index}].decision = :dec, stages[${index}].decidedBy = :by, stages[${index}].deciderId = :byId, stages[${index}].decidedAt = :at, stages[${index}].#c = :c${statements ? `, stages[${index}].statements = :stm` : ''}${ends ? ', #status = :o, outcome = :o' : ''}`,
@@ -146,7 +153,7 @@ async function claimWithCount(requestId: string, version: number, index: number,
       ':pending': 'pending',
       ...(ends ? { ':o': ends } : {}),
     },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /**
@@ -162,14 +169,14 @@ export async function overridePublication(
   publication: PublicationClassification,
   stages: readonly Stage[],
 ): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: 'SET publication = :p, stages = :stages',
     condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome) AND size(stages) = :n`,
     names: { '#st': 'status', '#status': 'status' },
     values: { ':p': publication, ':stages': stages, ':v': version, ':n': stageCount, ':awaiting': 'awaiting-approval', ':pending': 'pending' },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /**
@@ -177,44 +184,42 @@ export async function overridePublication(
  * the stage is still open: otherwise the decision already won, and the caller hands it to the workflow.
  */
 export async function registerWait(requestId: string, version: number, index: number, token: string, phase: StagePhase): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: `SET waitTokens.#i = :t, stages[${index}].phase = :p`,
     condition: `version = :v AND #status = :awaiting AND stages[${index}].#st = :pending AND attribute_not_exists(outcome)`,
     names: { '#i': String(index), '#st': 'status', '#status': 'status' },
     values: { ':t': token, ':p': phase, ':v': version, ':awaiting': 'awaiting-approval', ':pending': 'pending' },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /** The task token the stage's decision must be handed to. Server-side only: never rendered, mailed or logged. */
 export async function waitTokenOf(requestId: string, index: number): Promise<string | undefined> {
-  const item = await getItem(table, key(requestId));
-  const tokens = item?.['waitTokens'] as Record<string, string> | undefined;
-  return tokens?.[String(index)];
+  return parsed(requestId, await getItem(table, key(requestId)))?.waitTokens?.[String(index)];
 }
 
 export async function recordEscalation(requestId: string, version: number, index: number, deputies: readonly Assignee[], at: string, deadline: string): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: `SET stages[${index}].escalatedTo = :d, stages[${index}].escalatedAt = :at, stages[${index}].escalationDeadline = :dl`,
     condition: `version = :v AND stages[${index}].#st = :pending AND attribute_not_exists(stages[${index}].escalatedAt)`,
     names: { '#st': 'status' },
     values: { ':d': deputies, ':at': at, ':dl': deadline, ':v': version, ':pending': 'pending' },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /** Withdrawal by the submitter: wins only while nothing has ended the request. */
 export async function withdrawRequest(requestId: string): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: 'SET #status = :w, outcome = :w',
     condition: 'attribute_exists(requestId) AND attribute_not_exists(outcome) AND (#status = :checking OR #status = :awaiting)',
     names: { '#status': 'status' },
     values: { ':w': 'withdrawn', ':checking': 'checking', ':awaiting': 'awaiting-approval' },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /**
@@ -223,7 +228,7 @@ export async function withdrawRequest(requestId: string): Promise<RequestRecord 
  */
 export async function startNewVersion(current: RequestRecord, submission: Submission, contentHash: string, versionKey: string, now: Date): Promise<RequestRecord | undefined> {
   const previous = { version: current.version, submission: current.submission, contentHash: current.contentHash, outcome: current.outcome };
-  return (await updateItem({
+  return parsed(current.requestId, await updateItem({
     table,
     key: key(current.requestId),
     update:
@@ -244,7 +249,7 @@ export async function startNewVersion(current: RequestRecord, submission: Submis
       ':v': current.version,
       ':cr': 'changes-requested',
     },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /**
@@ -252,14 +257,14 @@ export async function startNewVersion(current: RequestRecord, submission: Submis
  * withdrawal, say), nothing changes and the winner is returned for the caller to see.
  */
 export async function finishRequest(requestId: string, outcome: Outcome): Promise<RequestRecord | undefined> {
-  const updated = (await updateItem({
+  const updated = parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: 'SET #status = :o, outcome = :o',
     condition: 'attribute_not_exists(outcome) OR outcome = :o',
     names: { '#status': 'status' },
     values: { ':o': outcome },
-  })) as RequestRecord | undefined;
+  }));
   return updated ?? (await getRequest(requestId));
 }
 
@@ -270,13 +275,13 @@ export async function finishRequest(requestId: string, outcome: Outcome): Promis
  */
 /** Where an approved account opening went in the registry (or why it could not), for the outcome mail and status. */
 export async function saveRegistration(requestId: string, version: number, registration: NonNullable<RequestRecord['registration']>): Promise<RequestRecord | undefined> {
-  return (await updateItem({
+  return parsed(requestId, await updateItem({
     table,
     key: key(requestId),
     update: 'SET registration = :r',
     condition: 'version = :v',
     values: { ':r': registration, ':v': version },
-  })) as RequestRecord | undefined;
+  }));
 }
 
 /** Once-only side effects of a request, each claimed by a conditional write before it happens. */

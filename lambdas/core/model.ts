@@ -222,7 +222,8 @@ export interface StatementMade {
 /** `management` is an account opening's first stage: the submitter's manager, or the unit head (GOVERNANCE.md §6). */
 export type StageName = 'supervisor' | 'management' | 'comms' | 'ethics';
 
-export type StageStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'changes-requested' | 'expired';
+/** A decided stage's status is what stageStatusOf (core/request/arbiter.ts) writes: `request-changes`, as the decision is named. */
+export type StageStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'request-changes' | 'expired';
 
 export type Decision = 'approve' | 'reject' | 'request-changes';
 
@@ -256,7 +257,8 @@ export interface Stage {
   /** The decider's directory person id. */
   readonly deciderId?: string | undefined;
   readonly decidedAt?: string | undefined;
-  readonly decision?: Decision | undefined;
+  /** `expired`: the clock decided (a stage that expired is claimed like a decision, lambdas/adapters/requests.ts). */
+  readonly decision?: Decision | 'expired' | undefined;
   readonly comment?: string | undefined;
   /** The statements the approver made with the decision (GOVERNANCE.md §5 attest/route, e.g. a reputational check). */
   readonly statements?: readonly StatementMade[] | undefined;
@@ -277,7 +279,6 @@ export interface RequestRecord {
   readonly publication?: PublicationClassification | undefined;
   readonly executionArn?: string | undefined;
   readonly outcome?: Outcome | undefined;
-  readonly outcomeNotified?: boolean | undefined;
   /** Earlier versions, oldest first: what each one said, and its hash. */
   readonly previousVersions?: ReadonlyArray<{ readonly version: number; readonly submission: Submission; readonly contentHash: string; readonly outcome?: Outcome | undefined }> | undefined;
   /**

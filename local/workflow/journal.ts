@@ -1,5 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { parseStored, type SameShape } from '../../lambdas/adapters/items/stored-item.js';
 import type { JsonValue } from './types.js';
 
 // The durable journal of one execution: an append-only JSON-lines file. After a restart, an unfinished
@@ -16,6 +18,25 @@ export type JournalEntry =
   /** The callback task's function returned: do not invoke it again on replay. */
   | { readonly t: 'invoked'; readonly key: string }
   | { readonly t: 'end'; readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; readonly stopDate: number; readonly output?: JsonValue; readonly error?: string; readonly cause?: string };
+
+/** A journal line, parsed: a line of the wrong shape is a StoredItemError naming the file, the line and the field. */
+const journalEntry = z.union([
+  z.object({ t: z.literal('started'), arn: z.string(), name: z.string(), input: z.json(), startDate: z.number() }),
+  z.object({ t: z.literal('task'), key: z.string(), ok: z.json() }),
+  z.object({ t: z.literal('task'), key: z.string(), error: z.object({ name: z.string(), message: z.string() }) }),
+  z.object({ t: z.literal('callback'), key: z.string(), tokenHash: z.string(), dueAt: z.number() }),
+  z.object({ t: z.literal('invoked'), key: z.string() }),
+  z.object({
+    t: z.literal('end'),
+    status: z.enum(['SUCCEEDED', 'FAILED', 'ABORTED']),
+    stopDate: z.number(),
+    output: z.exactOptional(z.json()),
+    error: z.exactOptional(z.string()),
+    cause: z.exactOptional(z.string()),
+  }),
+]);
+
+true satisfies SameShape<z.output<typeof journalEntry>, JournalEntry>;
 
 export class Journal {
   readonly #file: string;
@@ -36,14 +57,16 @@ export class Journal {
         name: f.slice(0, -'.jsonl'.length),
         entries: readFileSync(join(dir, f), 'utf8')
           .split('\n')
-          // A crash can cut the last line short; everything before it stands.
-          .flatMap((line) => {
+          // A crash can cut the last line short (it is no JSON then); everything before it stands.
+          .flatMap((line, i) => {
             if (line.trim() === '') return [];
+            let value: unknown;
             try {
-              return [JSON.parse(line) as JournalEntry];
+              value = JSON.parse(line);
             } catch {
               return [];
             }
+            return [parseStored(journalEntry, value, `file ${join(dir, f)}`, `line ${i + 1}`)];
           }),
       }));
   }

@@ -165,7 +165,7 @@ describe('audit export, checkpoint and evidence on a local store', () => {
       attestations: {},
     };
     const contentHash = contentHashOf(submission);
-    await doc.send(new PutCommand({ TableName: 'signoff-requests', Item: { requestId, kind: 'brand-post', status: 'approved', version: 1, submission, contentHash, stages: [], findings: [] } }));
+    await doc.send(new PutCommand({ TableName: 'signoff-requests', Item: { requestId, kind: 'brand-post', status: 'approved', version: 1, submission, contentHash, receivedAt: decidedAt.toISOString(), channel: 'webhook', stages: [], findings: [] } }));
     let previous: AuditEvent | undefined;
     const append = async (type: string, actor: string, data: { readonly [key: string]: Json }, minutes: number) => {
       const event = chainEvent(previous, { requestId, at: new Date(decidedAt.getTime() + minutes * 60_000).toISOString(), type, actor, data });
