@@ -362,8 +362,8 @@ async function checkpointCommand(options: Options, io: CliIo): Promise<number> {
 async function reindexCommand(options: Options, io: CliIo): Promise<number> {
   const session = await storeSession(options, io.env);
   try {
-    const [{ reindexAudit }, { documentClient }] = await Promise.all([import('../lambdas/adapters/audit-reindex.js'), import('../lambdas/adapters/dynamo.js')]);
-    const changed = await reindexAudit(documentClient, process.env['AUDIT_TABLE'] ?? '');
+    const [{ reindexAudit }, { defaultDocumentClient }] = await Promise.all([import('../lambdas/adapters/audit-reindex.js'), import('../lambdas/adapters/dynamo.js')]);
+    const changed = await reindexAudit(defaultDocumentClient(), process.env['AUDIT_TABLE'] ?? '');
     io.stdout.write(`added index attributes to ${changed} event(s)\n`);
   } finally {
     await session.close();

@@ -1,8 +1,7 @@
 import { sha256Hex } from '../core/ids.js';
 import type { Assignee, StageName, StagePhase } from '../core/model.js';
 import { WEBHOOK_ID_RETENTION_SECONDS, type SignedAction, type SignedCallRecord } from '../core/request/signed-call.js';
-import { requireEnv } from '../shared/env.js';
-import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
+import { envTable, getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
 
 // The approvals table holds two kinds of item under one key attribute `pk`:
 //  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
@@ -15,8 +14,9 @@ import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
 //    and body hash — so the same webhook-id is answered as a retry on the same call and refused on any other
 //    (lambdas/core/request/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
 // `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
-// code, since TTL deletes late and dynalite never does.
-const table = requireEnv('APPROVALS_TABLE');
+// code, since TTL deletes late and dynalite never does. The use cases see this module as their ApprovalStore
+// (lambdas/use-cases/ports.ts); the table is APPROVALS_TABLE, read on first use.
+const table = envTable('APPROVALS_TABLE');
 
 /** The table's TTL attribute (lib/stateful-stack.ts TTL_ATTRIBUTE). */
 const TTL = 'expiresAt';

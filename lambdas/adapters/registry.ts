@@ -3,7 +3,7 @@ import type { Directory } from '../core/request/directory.js';
 import { ConcurrentUpdateError, ValidationError } from '../core/errors.js';
 import type { Platform, RegistryAccount } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
-import { documentClient, getItem, isConditionFailure, putIfAbsent, updateItem, type Item } from './dynamo.js';
+import { getItem, isConditionFailure, putIfAbsent, tableOf, updateItem, type Item, type Table } from './dynamo.js';
 
 // The registry of institutional accounts (GOVERNANCE.md §6): one item per account, keyed by id. Seeded once
 // from the directory file's `accounts`, then added to by approved account openings; from the seed on, the
@@ -14,9 +14,10 @@ import { documentClient, getItem, isConditionFailure, putIfAbsent, updateItem, t
 // - `#handle#<platform>#<handle>`: the claim of an active account on its handle, so that two registrations
 //   racing for one handle cannot both win (conditional writes only; no transactions, DESIGN.md).
 //
-// The table name is read on first use, not at module load: lambdas/use-cases/registry-view.ts imports this module,
-// and functions that only need the file's people (no ACCOUNTS_TABLE) must still start.
-const tableName = () => requireEnv('ACCOUNTS_TABLE');
+// The table name is read on each use, not at module load: lambdas/use-cases/registry-view.ts imports this module,
+// and functions that only need the file's people (no ACCOUNTS_TABLE) must still start. The use cases see this
+// module as their AccountRegistry (lambdas/use-cases/ports.ts).
+const accountsTable = (): Table => tableOf(requireEnv('ACCOUNTS_TABLE'));
 
 const SEED_MARKER = '#seeded';
 const isReserved = (id: string) => id.startsWith('#');
@@ -64,20 +65,20 @@ const sameHandle = (a: Pick<RegistryAccount, 'platform' | 'handle'>, b: Pick<Reg
  * after that the file's accounts are never read again.
  */
 export async function listAccounts(directory: Directory): Promise<RegistryAccount[]> {
-  const table = tableName();
+  const table = accountsTable();
   let items = await scanAll(table);
   if (!items.some((item) => item['id'] === SEED_MARKER)) {
     await seed(table, directory);
     items = await scanAll(table);
   }
-  seededTables.add(table);
+  seededTables.add(table.name);
   return accountsOf(items);
 }
 
 /** One account, or undefined (also for a reserved id). Seeds the registry first if it never was. */
 export async function getAccount(id: string, directory: Directory): Promise<RegistryAccount | undefined> {
   if (isReserved(id)) return undefined;
-  const table = tableName();
+  const table = accountsTable();
   await ensureSeeded(table, directory);
   const item = await getItem(table, { id });
   return item === undefined ? undefined : toAccount(item);
@@ -94,7 +95,7 @@ export async function getAccount(id: string, directory: Directory): Promise<Regi
  */
 export async function registerAccount(account: RegistryAccount, directory?: Directory): Promise<'registered' | 'already-registered'> {
   if (isReserved(account.id)) throw new ValidationError([`account id "${account.id}" is reserved (it starts with "#")`]);
-  const table = tableName();
+  const table = accountsTable();
   if (directory !== undefined) await ensureSeeded(table, directory);
 
   const existing = await getItem(table, { id: account.id });
@@ -130,7 +131,7 @@ function sameOwner(existing: Item, account: RegistryAccount): 'already-registere
  * a stale one (its account retired or suspended, renamed, or never registered within the grace period) is taken
  * over, conditionally on it still naming the same holder.
  */
-async function claimHandle(table: string, account: RegistryAccount): Promise<void> {
+async function claimHandle(table: Table, account: RegistryAccount): Promise<void> {
   const id = claimId(account.platform, account.handle);
   const now = new Date();
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -160,11 +161,11 @@ async function claimHandle(table: string, account: RegistryAccount): Promise<voi
 }
 
 /** Gives back a claim this registration took, when the account id turned out to be somebody else's. */
-async function releaseClaim(table: string, account: RegistryAccount): Promise<void> {
+async function releaseClaim(table: Table, account: RegistryAccount): Promise<void> {
   try {
-    await documentClient.send(
+    await table.client.send(
       new DeleteCommand({
-        TableName: table,
+        TableName: table.name,
         Key: { id: claimId(account.platform, account.handle) },
         ConditionExpression: 'accountId = :id AND openedBy = :by',
         ExpressionAttributeValues: { ':id': account.id, ':by': account.openedBy },
@@ -179,10 +180,10 @@ function claimItem(account: RegistryAccount, at: string): Item {
   return { id: claimId(account.platform, account.handle), accountId: account.id, openedBy: account.openedBy, claimedAt: at };
 }
 
-async function ensureSeeded(table: string, directory: Directory): Promise<void> {
-  if (seededTables.has(table)) return;
+async function ensureSeeded(table: Table, directory: Directory): Promise<void> {
+  if (seededTables.has(table.name)) return;
   if ((await getItem(table, { id: SEED_MARKER })) === undefined) await seed(table, directory);
-  seededTables.add(table);
+  seededTables.add(table.name);
 }
 
 /**
@@ -190,7 +191,7 @@ async function ensureSeeded(table: string, directory: Directory): Promise<void> 
  * the item being absent, so two cold starts seeding at once write each account once, and an account changed
  * since (say, retired) is never overwritten by the file.
  */
-async function seed(table: string, directory: Directory): Promise<void> {
+async function seed(table: Table, directory: Directory): Promise<void> {
   const managers = new Set(directory.group('socialMediaManager').map((p) => p.id));
   const at = new Date().toISOString();
   for (const a of directory.accounts) {
@@ -213,11 +214,11 @@ async function seed(table: string, directory: Directory): Promise<void> {
   await putIfAbsent(table, { id: SEED_MARKER, seededAt: at, accounts: directory.accounts.length }, 'id');
 }
 
-async function scanAll(table: string): Promise<Item[]> {
+async function scanAll(table: Table): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
   do {
-    const out = await documentClient.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const out = await table.client.send(new ScanCommand({ TableName: table.name, ExclusiveStartKey: startKey, ConsistentRead: true }));
     items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
   } while (startKey !== undefined);

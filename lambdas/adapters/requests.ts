@@ -1,12 +1,12 @@
 import { outcomeOfDecision, stageStatusOf } from '../core/request/arbiter.js';
 import type { StageSchedule } from '../core/request/stage-clock.js';
 import type { Assignee, StageDecision, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
-import { requireEnv } from '../shared/env.js';
-import { getItem, putIfAbsent, updateItem } from './dynamo.js';
+import { envTable, getItem, putIfAbsent, updateItem, type Table } from './dynamo.js';
 
 // The requests table: one item per request, keyed by requestId. Every transition that matters is a
-// conditional write, so two writers can never both win.
-const table = requireEnv('REQUESTS_TABLE');
+// conditional write, so two writers can never both win. The use cases see this module as their RequestStore
+// (lambdas/use-cases/ports.ts); the table is REQUESTS_TABLE, read on first use.
+const table = envTable('REQUESTS_TABLE');
 const key = (requestId: string) => ({ requestId });
 
 export async function createRequest(record: RequestRecord): Promise<boolean> {
@@ -14,7 +14,12 @@ export async function createRequest(record: RequestRecord): Promise<boolean> {
 }
 
 export async function getRequest(requestId: string): Promise<RequestRecord | undefined> {
-  return (await getItem(table, key(requestId))) as RequestRecord | undefined;
+  return readRequestFrom(table, requestId);
+}
+
+/** A request read from the given table: the audit CLI reads a store it opened itself. */
+export async function readRequestFrom(from: Table, requestId: string): Promise<RequestRecord | undefined> {
+  return (await getItem(from, key(requestId))) as RequestRecord | undefined;
 }
 
 export async function recordExecution(requestId: string, executionArn: string): Promise<RequestRecord | undefined> {
