@@ -1,34 +1,33 @@
-import { appendAudit } from '../adapters/audit.js';
-import { inboundAnswered, markInboundAnswered } from '../adapters/approvals.js';
-import { sendMail } from '../adapters/mail.js';
 import { putMedia } from '../adapters/media.js';
-import { loggedCheckBudget } from '../shared/check-budget.js';
-import { directory, registryView } from './registry-view.js';
-import { optionalEnv, requireEnv, withoutTrailingSlashes } from '../shared/env.js';
-import { getRequest } from '../adapters/requests.js';
 import { requestIdFor } from '../core/ids.js';
+import { loggedCheckBudget } from '../shared/check-budget.js';
+import { optionalEnv, requireEnv, withoutTrailingSlashes } from '../shared/env.js';
 import { acceptSubmission } from './accept-submission.js';
 import { submitNewVersion } from './change-request.js';
+import { defaultPorts } from './default-ports.js';
+import { directory, registryView } from './registry-view.js';
 import type { MailPorts } from './submit-mail.js';
 
 // The real adapters behind submitMail, shared by the SES-triggered function and the local SMTP server.
+const { requests, approvals, audit, mail } = defaultPorts;
+
 export const mailPorts: MailPorts = {
   directory: registryView,
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
   mediaBaseUrl: `${withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL'))}/media`,
   checkBudget: loggedCheckBudget({ source: 'mail' }),
-  answered: inboundAnswered,
-  markAnswered: markInboundAnswered,
-  accept: acceptSubmission,
+  answered: approvals.inboundAnswered,
+  markAnswered: approvals.markInboundAnswered,
+  accept: (a) => acceptSubmission(a, defaultPorts),
   async threadRequest(references) {
     for (const ref of references) {
-      const request = await getRequest(requestIdFor('mail', ref));
+      const request = await requests.getRequest(requestIdFor('mail', ref));
       if (request !== undefined) return { requestId: request.requestId, status: request.status, outcome: request.outcome };
     }
     return undefined;
   },
-  newVersion: submitNewVersion,
+  newVersion: (requestId, submission, idempotencyKey, now) => submitNewVersion(requestId, submission, idempotencyKey, now, defaultPorts),
   putMedia: (m) => putMedia(m.key, m.content, m.contentType),
-  sendMail,
-  audit: appendAudit,
+  sendMail: mail.sendMail,
+  audit: audit.appendAudit,
 };
