@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { archiveObject, archiveEnabled } from './adapters/audit-archive.js';
+import { defaultAuditArchive } from './adapters/audit-archive.js';
 import { auditReader } from './adapters/audit-store.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
 import type { ExportFormat } from './core/audit/audit-export.js';
@@ -12,7 +12,7 @@ import { CONTENT_TYPES, exportPage, type ExportPagePorts } from './use-cases/exp
 // GET /v1/audit/export?from&to&format=csv|jsonl&requestId&account&type (auditor token), page by page
 // (lambdas/use-cases/export-page.ts). A page that is not the last carries `Link: <…&cursor=…>; rel="next"`.
 const auditorToken = requireSecretConfig('SIGNOFF_AUDITOR_TOKEN');
-const ports: ExportPagePorts = { reader: auditReader, archive: archiveEnabled ? { put: archiveObject } : undefined, newExportId: randomUUID };
+const ports: ExportPagePorts = { reader: auditReader, archive: defaultAuditArchive(), newExportId: randomUUID };
 
 const DEFAULT_LIMIT = 5000;
 const MAX_LIMIT = 20_000;

@@ -5,13 +5,26 @@ import { optionalEnv } from '../shared/env.js';
 // compliance mode and a default retention, so not even the account's root user can change or delete them before
 // the retention ends. Unset locally: the local store has no such bucket and nothing is copied.
 
-const bucket = optionalEnv('AUDIT_BUCKET', '');
-const client = bucket === '' ? undefined : new S3Client({});
+export interface AuditArchive {
+  put(key: string, body: string, contentType: string): Promise<void>;
+}
 
-export const archiveEnabled = client !== undefined;
+export function auditArchive(bucket: string, client: S3Client = new S3Client({})): AuditArchive {
+  return {
+    async put(key, body, contentType) {
+      // A checksum header is what Object Lock requires of every write.
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }));
+    },
+  };
+}
 
-export async function archiveObject(key: string, body: string, contentType: string): Promise<void> {
-  if (client === undefined) return;
-  // A checksum header is what Object Lock requires of every write.
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }));
+let configured: { readonly archive: AuditArchive | undefined } | undefined;
+
+/** The function's archive: AUDIT_BUCKET's, read on first use; undefined when it is unset (locally). */
+export function defaultAuditArchive(): AuditArchive | undefined {
+  if (configured === undefined) {
+    const bucket = optionalEnv('AUDIT_BUCKET', '');
+    configured = { archive: bucket === '' ? undefined : auditArchive(bucket) };
+  }
+  return configured.archive;
 }

@@ -1,11 +1,11 @@
 import { checkedAuditEntry, type AuditEntry } from '../core/audit/events.js';
-import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, indexAttributesOf, stampAfter, toAuditEvent, type AuditEvent } from '../core/audit/audit-chain.js';
 import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
 import type { EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
 import { AUDIT_TIME_INDEX } from './tables.js';
-import { envTable, putIfAbsent, putItem, queryAll, queryLast, type Item } from './dynamo.js';
+import { envTable, putIfAbsent, putItem, queryAll, queryLast, type Item, type Table } from './dynamo.js';
 
 // The audit table: partition requestId, sort seq. Appends are conditional on the seq being free,
 // so two writers racing for the same position cannot fork a chain; the loser re-reads the head.
@@ -16,7 +16,9 @@ import { envTable, putIfAbsent, putItem, queryAll, queryLast, type Item } from '
 //   prevAt      the time of the event before, so that an export finds a chain's first event in its range
 //               without reading the one before it
 // Checkpoints live in the same table under the reserved partition `checkpoint`, sorted by hour.
-const table = envTable('AUDIT_TABLE');
+//
+// auditTable(table) gives every operation on one table (by default AUDIT_TABLE, read on first use); the functions
+// below take the table first.
 const MAX_ATTEMPTS = 8;
 
 export const CHECKPOINT_PARTITION = 'checkpoint';
@@ -26,7 +28,7 @@ const HEADS_PER_ITEM = 2000;
 export type { AuditEntry } from '../core/audit/events.js';
 
 
-export async function appendAudit(requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
+async function appendAudit(table: Table, requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
   const checked = checkedAuditEntry(entry);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const headItem = await queryLast(table, 'requestId', requestId);
@@ -44,7 +46,7 @@ export async function appendAudit(requestId: string, entry: AuditEntry, now: Dat
   throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
 }
 
-export async function readAudit(requestId: string): Promise<AuditEvent[]> {
+async function readAudit(table: Table, requestId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   for await (const item of queryAll(table, 'requestId', requestId)) events.push(toAuditEvent(item));
   return events;
@@ -72,8 +74,8 @@ function filterExpression(filter: EventFilter, names: Record<string, string>, va
 }
 
 /** A query's pages, the next one asked for while the items of this one are handed out (the store works meanwhile). */
-async function* pages(input: QueryCommandInput): AsyncGenerator<Item> {
-  const page = (startKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => table.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+async function* pages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item> {
+  const page = (startKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
   let pending: Promise<QueryCommandOutput> | undefined = page(input.ExclusiveStartKey);
   try {
     while (pending !== undefined) {
@@ -96,13 +98,13 @@ function splitAtKey(atKey: string): { requestId: string; seq: number } {
  * One UTC day's events from the time index with `atKey` in [fromKey, toKey], in time order, after `startAfter`
  * (an atKey) when given. An `at` on the hour as `toKey` excludes events at that instant: their keys sort after it.
  */
-export function eventsOfDay(day: string, fromKey: string, toKey: string, filter: EventFilter = {}, startAfter?: string): AsyncGenerator<StoredEvent> {
+function eventsOfDay(table: Table, day: string, fromKey: string, toKey: string, filter: EventFilter = {}, startAfter?: string): AsyncGenerator<StoredEvent> {
   const names: Record<string, string> = { '#d': 'day', '#k': 'atKey' };
   const values: Record<string, unknown> = { ':d': day, ':from': fromKey, ':to': toKey };
   const condition = filterExpression(filter, names, values);
   const start = startAfter === undefined ? undefined : { day, atKey: startAfter, ...splitAtKey(startAfter) };
   return mapItems(
-    pages({
+    pages(table.client, {
       TableName: table.name,
       IndexName: AUDIT_TIME_INDEX.name,
       KeyConditionExpression: '#d = :d AND #k BETWEEN :from AND :to',
@@ -121,12 +123,12 @@ async function* mapItems(items: AsyncIterable<Item>): AsyncGenerator<StoredEvent
 }
 
 /** A chain's events with seq in [fromSeq, toSeq], in order. */
-export function chainEvents(requestId: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, filter: EventFilter = {}): AsyncGenerator<StoredEvent> {
+function chainEvents(table: Table, requestId: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, filter: EventFilter = {}): AsyncGenerator<StoredEvent> {
   const names: Record<string, string> = { '#r': 'requestId', '#s': 'seq' };
   const values: Record<string, unknown> = { ':r': requestId, ':lo': fromSeq, ':hi': toSeq };
   const condition = filterExpression(filter, names, values);
   return mapItems(
-    pages({
+    pages(table.client, {
       TableName: table.name,
       KeyConditionExpression: '#r = :r AND #s BETWEEN :lo AND :hi',
       ...(condition !== undefined ? { FilterExpression: condition } : {}),
@@ -137,13 +139,13 @@ export function chainEvents(requestId: string, fromSeq = 1, toSeq = Number.MAX_S
   );
 }
 
-export async function eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined> {
+async function eventAt(table: Table, requestId: string, seq: number): Promise<StoredEvent | undefined> {
   const out = await table.client.send(new GetCommand({ TableName: table.name, Key: { requestId, seq }, ConsistentRead: true }));
   return out.Item === undefined ? undefined : stored(out.Item);
 }
 
 /** A chain's first and last events (undefined for a request with no events). */
-export async function chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined> {
+async function chainEnds(table: Table, requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined> {
   const one = async (forward: boolean) => {
     const out = await table.client.send(
       new QueryCommand({
@@ -163,7 +165,7 @@ export async function chainEnds(requestId: string): Promise<{ first: StoredEvent
 }
 
 /** The time of the earliest event in the table: one pass over it, read only before the first checkpoint exists. */
-export async function earliestEventAt(): Promise<string | undefined> {
+async function earliestEventAt(table: Table): Promise<string | undefined> {
   let earliest: string | undefined;
   let startKey: Item | undefined;
   do {
@@ -187,9 +189,9 @@ export async function earliestEventAt(): Promise<string | undefined> {
 }
 
 /** The head of every chain that moved in `period`: its last event there. Memory: one entry per such chain. */
-export async function headsOf(period: Period): Promise<CheckpointHead[]> {
+async function headsOf(table: Table, period: Period): Promise<CheckpointHead[]> {
   const heads = new Map<string, CheckpointHead>();
-  for await (const { event, account } of eventsOfDay(period.from.slice(0, 10), period.from, period.to)) {
+  for await (const { event, account } of eventsOfDay(table, period.from.slice(0, 10), period.from, period.to)) {
     const known = heads.get(event.requestId);
     if (known === undefined || event.seq > known.seq) {
       heads.set(event.requestId, { requestId: event.requestId, seq: event.seq, hash: event.hash, ...(account !== undefined ? { account } : {}) });
@@ -202,7 +204,7 @@ export async function headsOf(period: Period): Promise<CheckpointHead[]> {
 
 const headsPartition = (hourIndex: number) => `${CHECKPOINT_PARTITION}#${hourIndex}`;
 
-async function checkpointFrom(item: Item): Promise<Checkpoint> {
+async function checkpointFrom(table: Table, item: Item): Promise<Checkpoint> {
   const chunks = item['headChunks'];
   let heads = (item['heads'] ?? []) as CheckpointHead[];
   if (typeof chunks === 'number') {
@@ -221,12 +223,12 @@ async function checkpointFrom(item: Item): Promise<Checkpoint> {
   };
 }
 
-export async function latestCheckpoint(): Promise<Checkpoint | undefined> {
+async function latestCheckpoint(table: Table): Promise<Checkpoint | undefined> {
   const item = await queryLast(table, 'requestId', CHECKPOINT_PARTITION);
-  return item === undefined ? undefined : checkpointFrom(item);
+  return item === undefined ? undefined : checkpointFrom(table, item);
 }
 
-export async function firstCheckpoint(): Promise<Checkpoint | undefined> {
+async function firstCheckpoint(table: Table): Promise<Checkpoint | undefined> {
   const out = await table.client.send(
     new QueryCommand({
       TableName: table.name,
@@ -238,14 +240,14 @@ export async function firstCheckpoint(): Promise<Checkpoint | undefined> {
     }),
   );
   const item = out.Items?.[0];
-  return item === undefined ? undefined : checkpointFrom(item);
+  return item === undefined ? undefined : checkpointFrom(table, item);
 }
 
 /**
  * Stores a checkpoint unless one for its hour exists. Returns the checkpoint that holds the hour: this one, or the
  * one another writer stored first.
  */
-export async function putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint> {
+async function putCheckpoint(table: Table, checkpoint: Checkpoint): Promise<Checkpoint> {
   const hourIndex = hourIndexOf(checkpoint.period.from);
   const { heads, ...rest } = checkpoint;
   let item: Item = { requestId: CHECKPOINT_PARTITION, seq: hourIndex, ...rest, heads };
@@ -259,19 +261,55 @@ export async function putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint>
   if (await putIfAbsent(table, item, 'seq')) return checkpoint;
   const winner = await table.client.send(new GetCommand({ TableName: table.name, Key: { requestId: CHECKPOINT_PARTITION, seq: hourIndex }, ConsistentRead: true }));
   if (winner.Item === undefined) throw new ConcurrentUpdateError(`checkpoint for ${checkpoint.period.from} vanished`);
-  return checkpointFrom(winner.Item);
+  return checkpointFrom(table, winner.Item);
 }
 
 /** Checkpoints of the hours [fromHour, toHour), after `afterHour` when given, in order. */
-export async function* checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint> {
+async function* checkpointsBetween(table: Table, fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint> {
   const lo = afterHour === undefined ? fromHour : Math.max(fromHour, afterHour + 1);
   if (lo >= toHour) return;
-  const items = pages({
+  const items = pages(table.client, {
     TableName: table.name,
     KeyConditionExpression: '#r = :r AND #s BETWEEN :lo AND :hi',
     ExpressionAttributeNames: { '#r': 'requestId', '#s': 'seq' },
     ExpressionAttributeValues: { ':r': CHECKPOINT_PARTITION, ':lo': lo, ':hi': toHour - 1 },
     ConsistentRead: true,
   });
-  for await (const item of items) yield checkpointFrom(item);
+  for await (const item of items) yield checkpointFrom(table, item);
+}
+
+// ---- The table ------------------------------------------------------------------------------------------
+
+/** Every operation on one audit table. */
+export interface AuditTable {
+  appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<AuditEvent>;
+  readAudit(requestId: string): Promise<AuditEvent[]>;
+  eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncGenerator<StoredEvent>;
+  chainEvents(requestId: string, fromSeq?: number, toSeq?: number, filter?: EventFilter): AsyncGenerator<StoredEvent>;
+  eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined>;
+  chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined>;
+  earliestEventAt(): Promise<string | undefined>;
+  headsOf(period: Period): Promise<CheckpointHead[]>;
+  latestCheckpoint(): Promise<Checkpoint | undefined>;
+  firstCheckpoint(): Promise<Checkpoint | undefined>;
+  putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint>;
+  checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint>;
+}
+
+/** The audit table: by default AUDIT_TABLE over the function's client, both read on first use. */
+export function auditTable(table: Table = envTable('AUDIT_TABLE')): AuditTable {
+  return {
+    appendAudit: (requestId, entry, now) => appendAudit(table, requestId, entry, now),
+    readAudit: (requestId) => readAudit(table, requestId),
+    eventsOfDay: (day, fromKey, toKey, filter, startAfter) => eventsOfDay(table, day, fromKey, toKey, filter, startAfter),
+    chainEvents: (requestId, fromSeq, toSeq, filter) => chainEvents(table, requestId, fromSeq, toSeq, filter),
+    eventAt: (requestId, seq) => eventAt(table, requestId, seq),
+    chainEnds: (requestId) => chainEnds(table, requestId),
+    earliestEventAt: () => earliestEventAt(table),
+    headsOf: (period) => headsOf(table, period),
+    latestCheckpoint: () => latestCheckpoint(table),
+    firstCheckpoint: () => firstCheckpoint(table),
+    putCheckpoint: (checkpoint) => putCheckpoint(table, checkpoint),
+    checkpointsBetween: (fromHour, toHour, afterHour) => checkpointsBetween(table, fromHour, toHour, afterHour),
+  };
 }

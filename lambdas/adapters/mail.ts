@@ -2,7 +2,6 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
 // Outgoing mail through SES (API v2, which carries custom headers: replies thread under the mail they
 // answer). Locally AWS_ENDPOINT_URL_SESV2 points at aws-ses-v2-local.
-const ses = new SESv2Client({});
 
 export interface OutgoingMail {
   readonly from: string;
@@ -15,23 +14,40 @@ export interface OutgoingMail {
   readonly references?: readonly string[] | undefined;
 }
 
-export async function sendMail(mail: OutgoingMail): Promise<string> {
-  const headers = [
-    ...(mail.inReplyTo ? [{ Name: 'In-Reply-To', Value: mail.inReplyTo }] : []),
-    ...(mail.references && mail.references.length > 0 ? [{ Name: 'References', Value: mail.references.join(' ') }] : []),
-  ];
-  const out = await ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: mail.from,
-      Destination: { ToAddresses: [...mail.to] },
-      Content: {
-        Simple: {
-          Subject: { Data: mail.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
-          ...(headers.length > 0 ? { Headers: headers } : {}),
-        },
-      },
-    }),
-  );
-  return out.MessageId ?? '';
+export interface Mailer {
+  /** Sends the mail; returns SES's message id. */
+  sendMail(mail: OutgoingMail): Promise<string>;
+}
+
+let defaultClient: SESv2Client | undefined;
+
+/** Mail through the given SES client; by default the function's one, built on first use. */
+export function mailer(client?: SESv2Client): Mailer {
+  const ses = () => {
+    if (client !== undefined) return client;
+    defaultClient ??= new SESv2Client({});
+    return defaultClient;
+  };
+  return {
+    async sendMail(mail) {
+      const headers = [
+        ...(mail.inReplyTo ? [{ Name: 'In-Reply-To', Value: mail.inReplyTo }] : []),
+        ...(mail.references && mail.references.length > 0 ? [{ Name: 'References', Value: mail.references.join(' ') }] : []),
+      ];
+      const out = await ses().send(
+        new SendEmailCommand({
+          FromEmailAddress: mail.from,
+          Destination: { ToAddresses: [...mail.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+              ...(headers.length > 0 ? { Headers: headers } : {}),
+            },
+          },
+        }),
+      );
+      return out.MessageId ?? '';
+    },
+  };
 }

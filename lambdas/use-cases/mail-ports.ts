@@ -1,4 +1,4 @@
-import { putMedia } from '../adapters/media.js';
+import { mediaStore } from '../adapters/media.js';
 import { requestIdFor } from '../core/ids.js';
 import { loggedCheckBudget } from '../shared/check-budget.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from '../shared/env.js';
@@ -10,6 +10,7 @@ import type { MailPorts } from './submit-mail.js';
 
 // The real adapters behind submitMail, shared by the SES-triggered function and the local SMTP server.
 const { requests, approvals, audit, mail } = defaultPorts;
+const media = mediaStore();
 
 export const mailPorts: MailPorts = {
   directory: registryView,
@@ -27,7 +28,7 @@ export const mailPorts: MailPorts = {
     return undefined;
   },
   newVersion: (requestId, submission, idempotencyKey, now) => submitNewVersion(requestId, submission, idempotencyKey, now, defaultPorts),
-  putMedia: (m) => putMedia(m.key, m.content, m.contentType),
+  putMedia: (m) => media.putMedia(m.key, m.content, m.contentType),
   sendMail: mail.sendMail,
   audit: audit.appendAudit,
 };

@@ -1,5 +1,5 @@
 import type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
-import type { OutgoingMail } from '../adapters/mail.js';
+import type { Mailer } from '../adapters/mail.js';
 import type { RequestFlag } from '../adapters/requests.js';
 import type { TaskResponse } from '../adapters/workflow.js';
 import type { AuditEvent } from '../core/audit/audit-chain.js';
@@ -25,7 +25,7 @@ import type {
 // (test/use-cases/memory-ports.ts). Every write that decides something is conditional: a method that returns
 // `RequestRecord | undefined` answers undefined when its condition failed (somebody else got there first).
 
-export type { OutgoingMail } from '../adapters/mail.js';
+export type { Mailer, OutgoingMail } from '../adapters/mail.js';
 export type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
 export type { RequestFlag } from '../adapters/requests.js';
 
@@ -70,12 +70,6 @@ export interface ApprovalStore {
 export interface AuditLog {
   appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<unknown>;
   readAudit(requestId: string): Promise<AuditEvent[]>;
-}
-
-/** Outgoing mail (lambdas/adapters/mail.ts). */
-export interface Mailer {
-  /** Sends the mail; returns SES's message id. */
-  sendMail(mail: OutgoingMail): Promise<string>;
 }
 
 /** The approval workflow (lambdas/adapters/workflow.ts, with the state machine bound). */
