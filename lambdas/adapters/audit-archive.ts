@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { optionalEnv } from '../shared/env.js';
+import { lazy } from './lazy.js';
 
 // The write-once copy (AWS): checkpoints and export pages go to AUDIT_BUCKET, a bucket with Object Lock in
 // compliance mode and a default retention, so not even the account's root user can change or delete them before
@@ -18,13 +19,8 @@ export function auditArchive(bucket: string, client: S3Client = new S3Client({})
   };
 }
 
-let configured: { readonly archive: AuditArchive | undefined } | undefined;
-
 /** The function's archive: AUDIT_BUCKET's, read on first use; undefined when it is unset (locally). */
-export function defaultAuditArchive(): AuditArchive | undefined {
-  if (configured === undefined) {
-    const bucket = optionalEnv('AUDIT_BUCKET', '');
-    configured = { archive: bucket === '' ? undefined : auditArchive(bucket) };
-  }
-  return configured.archive;
-}
+export const defaultAuditArchive: () => AuditArchive | undefined = lazy(() => {
+  const bucket = optionalEnv('AUDIT_BUCKET', '');
+  return bucket === '' ? undefined : auditArchive(bucket);
+});

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/env.js';
+import { lazy } from './lazy.js';
 import type { TableSpec } from './tables.js';
 
 // DynamoDB through the document client. A function has one client, built on first use; its endpoint comes from the
@@ -13,13 +14,8 @@ export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocum
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
 }
 
-let defaultClient: DynamoDBDocumentClient | undefined;
-
 /** The function's one client, built on first use. */
-export function defaultDocumentClient(): DynamoDBDocumentClient {
-  defaultClient ??= documentClient();
-  return defaultClient;
-}
+export const defaultDocumentClient: () => DynamoDBDocumentClient = lazy(() => documentClient());
 
 /** A table and the client that reaches it. */
 export interface Table {
@@ -33,11 +29,10 @@ export function tableOf(name: string, client: DynamoDBDocumentClient = defaultDo
 
 /** The table an environment variable names (lambdas/adapters/tables.ts), over the default client; both read on first use. */
 export function envTable(envVar: TableSpec['envVar']): Table {
-  let name: string | undefined;
+  const name = lazy(() => requireEnv(envVar));
   return {
     get name() {
-      name ??= requireEnv(envVar);
-      return name;
+      return name();
     },
     get client() {
       return defaultDocumentClient();

@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { lazy } from './lazy.js';
 
 // Outgoing mail through SES (API v2, which carries custom headers: replies thread under the mail they
 // answer). Locally AWS_ENDPOINT_URL_SESV2 points at aws-ses-v2-local.
@@ -19,15 +20,11 @@ export interface Mailer {
   sendMail(mail: OutgoingMail): Promise<string>;
 }
 
-let defaultClient: SESv2Client | undefined;
+const defaultClient = lazy(() => new SESv2Client({}));
 
 /** Mail through the given SES client; by default the function's one, built on first use. */
 export function mailer(client?: SESv2Client): Mailer {
-  const ses = () => {
-    if (client !== undefined) return client;
-    defaultClient ??= new SESv2Client({});
-    return defaultClient;
-  };
+  const ses = () => client ?? defaultClient();
   return {
     async sendMail(mail) {
       const headers = [

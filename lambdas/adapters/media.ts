@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { lazy } from './lazy.js';
 
 // Media and raw inbound mail, by configuration: `MEDIA_BUCKET` (S3, on AWS) or `SIGNOFF_MEDIA_DIR` (a folder,
 // locally), read on each use. The code path is the same; only where the bytes live differs.
@@ -24,15 +25,11 @@ export interface MediaConfig {
 }
 
 const envConfig: MediaConfig = { bucket: () => process.env['MEDIA_BUCKET'], dir: () => process.env['SIGNOFF_MEDIA_DIR'] };
-let defaultClient: S3Client | undefined;
+const defaultClient = lazy(() => new S3Client({}));
 
 /** Media through the given S3 client and configuration; by default the function's, the client built on first use. */
 export function mediaStore(client?: S3Client, config: MediaConfig = envConfig): MediaStore {
-  const s3 = () => {
-    if (client !== undefined) return client;
-    defaultClient ??= new S3Client({});
-    return defaultClient;
-  };
+  const s3 = () => client ?? defaultClient();
   return {
     async putMedia(key, content, contentType) {
       if (!isMediaKey(key)) throw new Error(`not a media key: ${key}`);

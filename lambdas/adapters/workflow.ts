@@ -1,4 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { lazy } from './lazy.js';
 
 // Step Functions. Locally AWS_ENDPOINT_URL_SFN points at the local workflow service.
 
@@ -16,15 +17,11 @@ export interface StepFunctions {
   stopExecution(executionArn: string, error: string, cause: string): Promise<void>;
 }
 
-let defaultClient: SFNClient | undefined;
+const defaultClient = lazy(() => new SFNClient({}));
 
 /** Step Functions through the given client; by default the function's one, built on first use. */
 export function stepFunctions(client?: SFNClient): StepFunctions {
-  const sfn = () => {
-    if (client !== undefined) return client;
-    defaultClient ??= new SFNClient({});
-    return defaultClient;
-  };
+  const sfn = () => client ?? defaultClient();
   return {
     async startExecution(stateMachineArn, name, input) {
       try {
