@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
@@ -8,26 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { anyVerifier, ecdsaVerifier, hmacSigner, type CheckpointVerifier } from '../lambdas/core/audit/audit-checkpoint.js';
-import { parseJsonlRecord, type ExportFormat, type ExportRecord } from '../lambdas/core/audit/audit-export.js';
+import type { ExportFormat, ExportRecord } from '../lambdas/core/audit/audit-export.js';
 import { describeProblem, verifyExport, type VerifyReport } from '../lambdas/core/audit/audit-verify.js';
 import { parseDirectory } from '../lambdas/core/request/directory.js';
 import { buildEvidence, evidenceHtml, verificationSummary } from '../lambdas/core/audit/evidence.js';
 import type { ExportInput } from '../lambdas/use-cases/export-audit.js';
 import { fileRecords, formatOfPath, writeRecords } from '../local/audit-io.js';
 import { readAuditSecrets } from '../local/audit-secrets.js';
-import { LOCAL_REGION } from '../local/functions.js';
-import { newLocalCredentials, readLocalCredentials } from '../local/settings.js';
-import type { LocalCredentials } from '../local/sigv4.js';
+import { dataDirOf, openSession, storeSession, UsageError } from './audit-sources.js';
 
 // `npm run audit -- <command>`: the auditor's and operator's tool (DESIGN.md "Audit").
-//
-// Where records come from (export, evidence):
-//   --url URL        a running Signoff's HTTP API (GET /v1/audit/export, page by page; auditor token). The way to
-//                    reach a local stack that is running: dynalite allows one process per data directory.
-//   --dynamodb       DynamoDB itself, as the AWS SDK finds it (credentials, region, AWS_ENDPOINT_URL_DYNAMODB),
-//                    tables from AUDIT_TABLE and REQUESTS_TABLE. Streams with no page limit: for large exports.
-//   --data-dir DIR   the local store of a stack that is not running (default: SIGNOFF_DATA_DIR or .signoff).
-// `verify` reads a file only.
+// Where records come from (export, evidence): bin/audit-sources.ts. `verify` reads a file only.
 
 const USAGE = `usage: npm run audit -- <command> [options]
 
@@ -48,13 +37,6 @@ export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
-}
-
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 const OPTIONS = {
@@ -87,130 +69,6 @@ function formatOption(value: string | undefined): ExportFormat | undefined {
   return value;
 }
 
-function dataDirOf(options: Options, env: NodeJS.ProcessEnv): string {
-  return resolve(options['data-dir'] ?? env['SIGNOFF_DATA_DIR'] ?? '.signoff');
-}
-
-// ---- Sources -----------------------------------------------------------------------------------------
-
-interface Session {
-  records(input: ExportInput): AsyncIterable<ExportRecord>;
-  close(): Promise<void>;
-}
-
-function httpSession(url: string, token: string, pageLimit: number): Session {
-  const base = url.replace(/\/+$/, '');
-  return {
-    async *records(input) {
-      const params = new URLSearchParams({ format: 'jsonl', limit: String(pageLimit) });
-      if (input.from !== undefined) params.set('from', input.from);
-      if (input.to !== undefined) params.set('to', input.to);
-      if (input.requestId !== undefined) params.set('requestId', input.requestId);
-      if (input.account !== undefined) params.set('account', input.account);
-      if (input.types !== undefined) params.set('type', input.types.join(','));
-      if (input.contents !== undefined) params.set('contents', String(input.contents));
-      let next: string | undefined = `${base}/v1/audit/export?${params.toString()}`;
-      while (next !== undefined) {
-        const res: Response = await fetch(next, { headers: { authorization: `Bearer ${token}` } });
-        const body = await res.text();
-        if (!res.ok) throw new Error(`GET /v1/audit/export answered ${res.status}: ${body}`);
-        for (const line of body.split('\n')) if (line !== '') yield parseJsonlRecord(line);
-        const cursor = res.headers.get('x-signoff-next-cursor');
-        next = cursor === null ? undefined : `${base}/v1/audit/export?${new URLSearchParams({ cursor, limit: String(pageLimit), format: 'jsonl' }).toString()}`;
-      }
-    },
-    close: async () => undefined,
-  };
-}
-
-/**
- * The local store of a stopped stack, opened in a process of its own (local/dynamo-server.ts): dynalite gets a core
- * to itself while this one exports. Fails with the store's own message, e.g. when the stack holds its lock.
- */
-async function startStoreProcess(dataDir: string, credentials: LocalCredentials): Promise<{ endpoint: string; close(): Promise<void> }> {
-  // The store accepts requests signed with the credentials in its environment, which this process signs with.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../local/dynamo-server.ts', import.meta.url)), dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')).trim());
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(stderr.trim() || `the local store stopped (${code ?? 'signal'})`)));
-  });
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-/** Points the adapters at a store; they read the environment when first loaded, so this runs before they are. */
-async function storeSession(options: Options, env: NodeJS.ProcessEnv): Promise<Session> {
-  let close = async (): Promise<void> => undefined;
-  if (options.dynamodb !== true) {
-    const dataDir = dataDirOf(options, env);
-    if (!existsSync(join(dataDir, 'dynamodb'))) throw new UsageError(`no local store at ${dataDir} (give --data-dir, --dynamodb or --url)`);
-    // The data directory's own credentials; one from an older version has none, and a key made up for this run serves.
-    const credentials = readLocalCredentials(dataDir) ?? newLocalCredentials();
-    let dynamo: Awaited<ReturnType<typeof startStoreProcess>>;
-    try {
-      dynamo = await startStoreProcess(dataDir, credentials);
-    } catch (error) {
-      // dynalite reports a data directory locked by another process as a database that is not open.
-      if (error instanceof Error && /lock|database is not open/i.test(error.message)) {
-        throw new UsageError(
-          `the local store at ${dataDir} cannot be opened: the local stack is probably running on it (dynalite allows one process per data directory). Use --url http://127.0.0.1:<PORT>; the auditor token is read from ${join(dataDir, 'audit-secrets.json')}`,
-        );
-      }
-      throw error;
-    }
-    close = () => dynamo.close();
-    const stored = readAuditSecrets(dataDir);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      // The local store is signed for as the local region, whatever region the operator's shell names.
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      ...(env['SIGNOFF_AUDIT_KEY'] === undefined && stored.auditKey !== undefined ? { SIGNOFF_AUDIT_KEY: stored.auditKey } : {}),
-    });
-    delete process.env['AWS_SESSION_TOKEN'];
-  }
-  const { tables } = await import('../lambdas/adapters/tables.js');
-  for (const t of tables) if (!process.env[t.envVar]) process.env[t.envVar] = t.localName;
-  const [{ auditReader }, { AuditExport, planExport }] = await Promise.all([import('../lambdas/adapters/audit-store.js'), import('../lambdas/use-cases/export-audit.js')]);
-  return {
-    async *records(input) {
-      const position = await planExport(input, auditReader, new Date(), randomUUID());
-      yield* new AuditExport(position, auditReader).records();
-    },
-    close,
-  };
-}
-
-async function openSession(options: Options, io: CliIo): Promise<Session> {
-  const url = options.url ?? io.env['SIGNOFF_URL'];
-  if (url !== undefined && url !== '') {
-    const token = options.token ?? io.env['SIGNOFF_AUDITOR_TOKEN'] ?? readAuditSecrets(dataDirOf(options, io.env)).auditorToken;
-    if (token === undefined) throw new UsageError('the auditor token is needed with --url: --token, SIGNOFF_AUDITOR_TOKEN, or the data directory\'s audit-secrets.json');
-    const limit = Number(options.limit ?? '10000');
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a whole number');
-    return httpSession(url, token, limit);
-  }
-  return storeSession(options, io.env);
-}
-
 function exportInput(options: Options, format: ExportFormat, requestId?: string): ExportInput {
   const types = options.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const request = requestId ?? options.request;
@@ -234,7 +92,7 @@ async function closeOutput(out: Writable, io: CliIo): Promise<void> {
 
 async function exportCommand(options: Options, io: CliIo): Promise<number> {
   const format = formatOption(options.format) ?? (options.out !== undefined ? formatOfPath(options.out) : 'jsonl');
-  const session = await openSession(options, io);
+  const session = await openSession(options, io.env);
   const out = options.out !== undefined ? createWriteStream(options.out) : io.stdout;
   const showProgress = options.progress ?? io.stderr.isTTY === true;
   const bar = new cliProgress.SingleBar(
@@ -312,7 +170,7 @@ async function evidenceCommand(requestId: string | undefined, options: Options, 
   if (requestId === undefined) throw new UsageError('evidence needs a REQUEST_ID');
   const dir = resolve(options.out ?? `evidence-${requestId}`);
   mkdirSync(dir, { recursive: true });
-  const session = await openSession(options, io);
+  const session = await openSession(options, io.env);
   const records: ExportRecord[] = [];
   try {
     for await (const record of session.records({ ...exportInput(options, 'jsonl', requestId), contents: true })) records.push(record);
@@ -349,9 +207,9 @@ async function evidenceCommand(requestId: string | undefined, options: Options, 
 async function checkpointCommand(options: Options, io: CliIo): Promise<number> {
   const session = await storeSession(options, io.env);
   try {
-    const { writeCheckpoint } = await import('../lambdas/use-cases/checkpoint-ports.js');
+    const { writeCheckpoints } = await import('../lambdas/use-cases/write-checkpoint.js');
     // All of them, however many hours are open: the schedule's per-run cap is for a function's timeout.
-    const run = await writeCheckpoint(new Date(), { maxHours: Number.POSITIVE_INFINITY });
+    const run = await writeCheckpoints(new Date(), session.checkpoints, { maxHours: Number.POSITIVE_INFINITY });
     io.stdout.write(`wrote ${run.written.length} checkpoint(s); sealed up to ${run.latest?.period.to ?? 'nothing yet'}\n`);
   } finally {
     await session.close();
@@ -362,8 +220,8 @@ async function checkpointCommand(options: Options, io: CliIo): Promise<number> {
 async function reindexCommand(options: Options, io: CliIo): Promise<number> {
   const session = await storeSession(options, io.env);
   try {
-    const [{ reindexAudit }, { documentClient }] = await Promise.all([import('../lambdas/adapters/audit-reindex.js'), import('../lambdas/adapters/dynamo.js')]);
-    const changed = await reindexAudit(documentClient, process.env['AUDIT_TABLE'] ?? '');
+    const { reindexAudit } = await import('../lambdas/adapters/audit-reindex.js');
+    const changed = await reindexAudit(session.auditTable.client, session.auditTable.name);
     io.stdout.write(`added index attributes to ${changed} event(s)\n`);
   } finally {
     await session.close();

@@ -1,30 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { archiveObject, archiveEnabled } from './adapters/audit-archive.js';
+import { defaultAuditArchive } from './adapters/audit-archive.js';
 import { auditReader } from './adapters/audit-store.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
-import { csvText, decodeCursor, encodeCursor, jsonlLine, RecordFormatError, type ExportFormat, type ExportRecord } from './core/audit/audit-export.js';
+import type { ExportFormat } from './core/audit/audit-export.js';
 import { ValidationError } from './core/errors.js';
 import { requireBearer } from './shared/auth.js';
 import { httpHandler, type HttpEvent, type HttpResult } from './shared/middleware.js';
-import { AuditExport, planExport, type ExportInput } from './use-cases/export-audit.js';
+import type { ExportInput } from './use-cases/export-audit.js';
+import { CONTENT_TYPES, exportPage, type ExportPagePorts } from './use-cases/export-page.js';
 
-// GET /v1/audit/export?from&to&format=csv|jsonl&requestId&account&type (auditor token), page by page: each answer
-// is at most `limit` records (and about 4 MB), well inside what API Gateway and Lambda hand back (6 MB, 30 s), and
-// the function holds one page in memory. A page that is not the last carries `Link: <…&cursor=…>; rel="next"`;
-// the pages' bodies, concatenated, are the export file (the CSV header is on the first page only). On AWS each
-// page is also written to the Object Lock bucket as exports/<exportId>/<page>.<format>.
+// GET /v1/audit/export?from&to&format=csv|jsonl&requestId&account&type (auditor token), page by page
+// (lambdas/use-cases/export-page.ts). A page that is not the last carries `Link: <…&cursor=…>; rel="next"`.
 const auditorToken = requireSecretConfig('SIGNOFF_AUDITOR_TOKEN');
+const ports: ExportPagePorts = { reader: auditReader, archive: defaultAuditArchive(), newExportId: randomUUID };
 
 const DEFAULT_LIMIT = 5000;
 const MAX_LIMIT = 20_000;
-const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const TYPE = /^[a-z][a-z0-9.-]{0,63}$/;
-
-const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
-  jsonl: 'application/x-ndjson; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-};
 
 function parseQuery(q: Readonly<Record<string, string | undefined>>): { input: ExportInput; limit: number } {
   const problems: string[] = [];
@@ -66,43 +59,16 @@ export const handler = httpHandler(async (event): Promise<HttpResult> => {
   requireBearer(event, await secretValue(auditorToken));
   const q = event.queryStringParameters ?? {};
   const { input, limit } = parseQuery(q);
-  let position: ReturnType<typeof decodeCursor>;
-  try {
-    position = q['cursor'] !== undefined ? decodeCursor(q['cursor']) : await planExport(input, auditReader, new Date(), randomUUID());
-  } catch (error) {
-    if (error instanceof RecordFormatError) throw new ValidationError([error.message]);
-    throw error;
-  }
-  const run = new AuditExport(position, auditReader);
-  const chunks: string[] = [];
-  let bytes = 0;
-  let records = 0;
-  let last: ExportRecord | undefined;
-  const firstPage = !position.header;
-  for await (const record of run.records()) {
-    const text = position.format === 'csv' ? csvText([record], firstPage && records === 0) : jsonlLine(record);
-    chunks.push(text);
-    bytes += text.length;
-    records++;
-    last = record;
-    if (record.kind !== 'end' && run.safe && (records >= limit || bytes >= MAX_PAGE_BYTES)) break;
-  }
-  const body = chunks.join('');
-  const done = last?.kind === 'end';
-  const page = position.page + 1;
-  if (archiveEnabled) {
-    await archiveObject(`exports/${position.exportId}/${String(page).padStart(6, '0')}.${position.format}`, body, CONTENT_TYPES[position.format]);
-  }
+  const page = await exportPage({ cursor: q['cursor'], input, limit, now: new Date() }, ports);
   const headers: Record<string, string> = {
-    'content-type': CONTENT_TYPES[position.format],
+    'content-type': CONTENT_TYPES[page.format],
     'cache-control': 'no-store',
-    'x-signoff-export-id': position.exportId,
-    'x-signoff-page': String(page),
+    'x-signoff-export-id': page.exportId,
+    'x-signoff-page': String(page.page),
   };
-  if (!done) {
-    const cursor = encodeCursor({ ...run.position, page });
-    headers['x-signoff-next-cursor'] = cursor;
-    headers['link'] = `<${nextLink(event, cursor, limit)}>; rel="next"`;
+  if (page.next !== undefined) {
+    headers['x-signoff-next-cursor'] = page.next;
+    headers['link'] = `<${nextLink(event, page.next, limit)}>; rel="next"`;
   }
-  return { statusCode: 200, headers, body };
+  return { statusCode: 200, headers, body: page.body };
 });

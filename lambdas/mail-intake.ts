@@ -1,5 +1,5 @@
 import type { SESEvent } from 'aws-lambda';
-import { getInboundMail } from './adapters/media.js';
+import { mediaStore } from './adapters/media.js';
 import { sesOrigin } from './adapters/ses-receipt.js';
 import { requireEnv } from './shared/env.js';
 import { logger } from './shared/logger.js';
@@ -15,12 +15,13 @@ import { submitMail } from './use-cases/submit-mail.js';
 
 const bucket = requireEnv('INBOUND_BUCKET');
 const prefix = requireEnv('INBOUND_PREFIX');
+const media = mediaStore();
 
 export const handler = lambdaChain<SESEvent, void>()
   .handler(async (event) => {
     for (const record of event.Records) {
       const { mail, receipt } = record.ses;
-      const raw = await getInboundMail(bucket, `${prefix}${mail.messageId}`);
+      const raw = await media.getInboundMail(bucket, `${prefix}${mail.messageId}`);
       const outcome = await submitMail(raw, receipt.recipients, sesOrigin(record.ses, raw), mailPorts);
       // Never the content: who, and what became of it.
       logger.info('inbound mail handled', { sesMessageId: mail.messageId, outcome: outcome.outcome, ...(outcome.outcome === 'refused' ? { refusal: outcome.refusal } : {}) });

@@ -1,81 +1,11 @@
-import { appendAudit } from './adapters/audit.js';
-import { sendMail } from './adapters/mail.js';
-import { AccountIdTakenError, DuplicateHandleError, registerAccount } from './adapters/registry.js';
-import { claimFlag, getRequest, releaseFlag, saveRegistration } from './adapters/requests.js';
-import { accountIdFor } from './core/ids.js';
-import { NotFoundError } from './core/errors.js';
-import type { RegistryAccount } from './core/model.js';
-import { accountRegisteredMail } from './core/render/render.js';
 import { requestRef } from './core/request/task-payloads.js';
-import { directory } from './use-cases/registry-view.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
-import { countMailSent } from './shared/metrics.js';
+import { defaultPorts } from './use-cases/default-ports.js';
+import { registerOpenedAccount, type RegisterAccountPorts } from './use-cases/register-account.js';
+import { directory } from './use-cases/registry-view.js';
 
-// RegisterAccount: an approved account opening enters the registry (GOVERNANCE.md §6) — platform, handle, unit,
-// admins, the social-media manager's admin status, where the access details are kept (a reference, never a
-// secret), status active, opened by this request. From then on it is a valid target for brand posts. Its
-// administrators and the social-media manager are told once. A replay finds the account registered by this
-// request and sends nothing twice.
-const mailFrom = optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`);
+// RegisterAccount: an approved account opening enters the registry (lambdas/use-cases/register-account.ts).
+const ports: RegisterAccountPorts = { ...defaultPorts, directory, mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`) };
 
-export const handler = taskHandler(requestRef, async ({ requestId, version }) => {
-  const request = await getRequest(requestId);
-  if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
-  const s = request.submission;
-  if (s.kind !== 'account-opening' || request.outcome !== 'approved') {
-    throw new NotFoundError(`request ${requestId} is not an approved account opening`);
-  }
-  const people = (emails: readonly string[]) => emails.map((e) => directory.personByEmail(e)?.id).filter((id): id is string => id !== undefined);
-  const admins = people(s.admins);
-  const account: RegistryAccount = {
-    id: accountIdFor(s),
-    platform: s.platform,
-    handle: s.handle,
-    unit: s.unit,
-    posters: [...new Set([...people([s.submitter]), ...admins])],
-    admins,
-    status: 'active',
-    smmAdmin: s.attestations.smmAdmin === true,
-    credentialStore: s.attestations.credentialStore,
-    openedBy: requestId,
-    openedAt: new Date().toISOString(),
-  };
-  let registered: boolean;
-  let reason: string | undefined;
-  try {
-    const result = await registerAccount(account, directory);
-    registered = true;
-    if (result === 'registered') {
-      await appendAudit(requestId, {
-        type: 'account.registered',
-        actor: 'signoff',
-        data: { accountId: account.id, platform: account.platform, handle: account.handle, unit: account.unit, admins: [...s.admins], smmAdmin: account.smmAdmin, credentialStore: account.credentialStore ?? null, version },
-      });
-    }
-  } catch (error) {
-    // Approved, but the registry refuses: another request took the id or the handle since the checks ran.
-    if (!(error instanceof AccountIdTakenError) && !(error instanceof DuplicateHandleError)) throw error;
-    registered = false;
-    reason = error.message;
-  }
-  const latest = await saveRegistration(requestId, version, { accountId: account.id, registered, ...(reason !== undefined ? { reason } : {}) });
-  if (!registered) {
-    await appendAudit(requestId, { type: 'account.registration-refused', actor: 'signoff', data: { accountId: account.id, reason: reason ?? null, version } });
-    return { registered, accountId: account.id };
-  }
-  if (await claimFlag(requestId, 'adminsNotified', version)) {
-    const to = [...new Set([...s.admins, ...directory.group('socialMediaManager').map((p) => p.email)])];
-    const mail = accountRegisteredMail(directory.institution, latest ?? request, { id: account.id, domain: directory.domain, unitName: directory.unitName(s.unit) ?? s.unit });
-    let messageId: string;
-    try {
-      messageId = await sendMail({ from: mailFrom, to, ...mail });
-    } catch (error) {
-      await releaseFlag(requestId, 'adminsNotified');
-      throw error;
-    }
-    countMailSent('account-registered');
-    await appendAudit(requestId, { type: 'notification.sent', actor: 'signoff', data: { to, about: 'account.registered', accountId: account.id, messageId } });
-  }
-  return { registered, accountId: account.id };
-});
+export const handler = taskHandler(requestRef, (task) => registerOpenedAccount(task, ports));

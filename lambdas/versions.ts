@@ -1,23 +1,20 @@
 import { signedContent } from './core/request/signed-call.js';
-import { parseSubmission } from './core/request/submission.js';
-import { registryView } from './use-cases/registry-view.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
-import { acceptSignedCall, verifiedBody } from './use-cases/signed-call.js';
-import { submitNewVersion } from './use-cases/change-request.js';
+import { submitSignedVersion } from './use-cases/signed-changes.js';
+import { defaultPorts } from './use-cases/default-ports.js';
+import { registryView } from './use-cases/registry-view.js';
+import { verifiedBody } from './use-cases/signed-call.js';
 
 // POST /v1/requests/{requestId}/versions — a new version after an approver requested changes (signed like
 // intake; the body is the whole request again, with "action": "new-version" and "requestId" naming this request).
-// The route restarts at the first stage; approvals bind to the new content.
+// The route restarts at the first stage; approvals bind to the new content (lambdas/use-cases/signed-changes.ts).
+
+const ports = { ...defaultPorts, registryView };
 
 export const handler = httpHandler(async (event) => {
   const signed = await verifiedBody(event);
   const requestId = pathParameter(event, 'requestId');
   const content = signedContent(signed.json, { action: 'new-version', requestId });
-  const now = new Date();
-  // The registry, not the directory file, says which accounts exist (an account opened a moment ago included).
-  const { directory, registry } = await registryView();
-  const submission = parseSubmission(content, directory, now, registry);
-  await acceptSignedCall(signed, 'new-version', requestId, now);
-  const version = await submitNewVersion(requestId, submission, signed.webhookId, now);
+  const version = await submitSignedVersion({ signed, requestId, content, now: new Date() }, ports);
   return json(202, { requestId, version: version.version, status: 'checking' }, version.created ? {} : { 'idempotent-replayed': 'true' });
 });

@@ -1,8 +1,9 @@
-import { ConflictError, ValidationError } from './core/errors.js';
+import { ValidationError } from './core/errors.js';
 import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
-import { acceptSignedCall, verifiedBody } from './use-cases/signed-call.js';
-import { withdraw } from './use-cases/change-request.js';
+import { withdrawSigned } from './use-cases/signed-changes.js';
+import { defaultPorts } from './use-cases/default-ports.js';
+import { verifiedBody } from './use-cases/signed-call.js';
 
 // POST /v1/requests/{requestId}/withdraw (signed like intake; the body is {"action": "withdraw", "requestId"} naming
 // this request): the submitter withdraws a request that is not yet decided. If a decision or the deadline won
@@ -13,9 +14,6 @@ export const handler = httpHandler(async (event) => {
   const requestId = pathParameter(event, 'requestId');
   const rest = Object.keys(signedContent(signed.json, { action: 'withdraw', requestId }));
   if (rest.length > 0) throw new ValidationError(rest.map((field) => `${field}: unknown field; a withdrawal carries "action" and "requestId" only`));
-  const { retry } = await acceptSignedCall(signed, 'withdraw', requestId, new Date());
-  const result = await withdraw(requestId, 'api', 'api');
-  if (result.won) return json(200, { requestId, status: 'withdrawn' });
-  if (retry && result.request.status === 'withdrawn') return json(200, { requestId, status: 'withdrawn' }, { 'idempotent-replayed': 'true' });
-  throw new ConflictError(`request ${requestId} is already ${result.request.status}; it can no longer be withdrawn`);
+  const { replayed } = await withdrawSigned({ signed, requestId, now: new Date() }, defaultPorts);
+  return json(200, { requestId, status: 'withdrawn' }, replayed ? { 'idempotent-replayed': 'true' } : {});
 });

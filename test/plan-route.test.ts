@@ -11,7 +11,7 @@ import { startTestDynamo, type TestDynamo } from './adapters/local-dynamo.js';
 
 let dynamo: TestDynamo;
 let requests: typeof import('../lambdas/adapters/requests.js');
-let audit: typeof import('../lambdas/adapters/audit.js');
+let audit: import('../lambdas/adapters/audit.js').AuditTable;
 let handler: (typeof import('../lambdas/plan-route.js'))['handler'];
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   requests = await import('../lambdas/adapters/requests.js');
-  audit = await import('../lambdas/adapters/audit.js');
+  audit = (await import('../lambdas/adapters/audit.js')).auditTable();
   ({ handler } = await import('../lambdas/plan-route.js'));
 });
 

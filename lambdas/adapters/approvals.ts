@@ -1,8 +1,7 @@
 import { sha256Hex } from '../core/ids.js';
 import type { Assignee, StageName, StagePhase } from '../core/model.js';
 import { WEBHOOK_ID_RETENTION_SECONDS, type SignedCallRecord } from '../core/request/signed-call.js';
-import { requireEnv } from '../shared/env.js';
-import { getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
+import { envTable, getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
 import { approvalLinkItem, deliveryItem, signedCallItem, withdrawLinkItem } from './items/approval-items.js';
 import { parseItem } from './items/stored-item.js';
 
@@ -17,8 +16,9 @@ import { parseItem } from './items/stored-item.js';
 //    and body hash — so the same webhook-id is answered as a retry on the same call and refused on any other
 //    (lambdas/core/request/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
 // `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
-// code, since TTL deletes late and dynalite never does.
-const table = requireEnv('APPROVALS_TABLE');
+// code, since TTL deletes late and dynalite never does. The use cases see this module as their ApprovalStore
+// (lambdas/use-cases/ports.ts); the table is APPROVALS_TABLE, read on first use.
+const table = envTable('APPROVALS_TABLE');
 
 /** The table's TTL attribute (lib/stateful-stack.ts TTL_ATTRIBUTE). */
 const TTL = 'expiresAt';
@@ -44,7 +44,7 @@ export async function putLink(link: ApprovalLink): Promise<void> {
 export async function getLink(linkHash: string): Promise<ApprovalLink | undefined> {
   const key = { pk: linkKey(linkHash) };
   const item = await getItem(table, key);
-  return item === undefined ? undefined : parseItem(approvalLinkItem, item, table, key);
+  return item === undefined ? undefined : parseItem(approvalLinkItem, item, table.name, key);
 }
 
 export type Delivery =
@@ -74,7 +74,7 @@ export async function beginDelivery(ref: DeliveryRef, linkHash: string): Promise
   const pk = deliveryKey(ref);
   if (await putIfAbsent(table, { pk, state: 'sending', linkHash }, 'pk')) return { state: 'new' };
   const item = await getItem(table, { pk });
-  const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table, { pk });
+  const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table.name, { pk });
   if (existing?.state === 'audited') return { state: 'audited' };
   if (existing?.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId };
   // The earlier attempt died before sending: its link was never e-mailed, so a fresh link replaces it.
@@ -109,7 +109,7 @@ export async function putWithdrawLink(linkHash: string, requestId: string): Prom
 export async function requestOfWithdrawLink(linkHash: string): Promise<string | undefined> {
   const key = { pk: `withdraw#${linkHash}` };
   const item = await getItem(table, key);
-  return item === undefined ? undefined : parseItem(withdrawLinkItem, item, table, key).requestId;
+  return item === undefined ? undefined : parseItem(withdrawLinkItem, item, table.name, key).requestId;
 }
 
 const webhookKey = (webhookId: string) => `webhook#${sha256Hex(webhookId)}`;
@@ -127,7 +127,7 @@ export async function rememberSignedCall(call: SignedCallRecord, now: Date): Pro
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await putIf(table, item, 'attribute_not_exists(#pk) OR #ttl < :now', { '#pk': 'pk', '#ttl': TTL }, { ':now': nowSeconds })) return undefined;
     const first = await getItem(table, { pk });
-    if (first !== undefined) return parseItem(signedCallItem, first, table, { pk });
+    if (first !== undefined) return parseItem(signedCallItem, first, table.name, { pk });
   }
   throw new Error(`the record of webhook-id ${call.webhookId} neither could be written nor read`);
 }

@@ -1,12 +1,11 @@
 import { checkedAuditEntry, type AuditEntry } from '../core/audit/events.js';
-import { GetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, indexAttributesOf, stampAfter, type AuditEvent } from '../core/audit/audit-chain.js';
 import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
 import type { EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
 import { AUDIT_TIME_INDEX } from './tables.js';
-import { requireEnv } from '../shared/env.js';
-import { documentClient, putIfAbsent, putItem, queryAll, queryLast, type Item } from './dynamo.js';
+import { envTable, putIfAbsent, putItem, queryAll, queryLast, type Item, type Table } from './dynamo.js';
 import { auditEventItem, checkpointHeadsItem, checkpointItem } from './items/audit-items.js';
 import { parseItem } from './items/stored-item.js';
 
@@ -19,7 +18,9 @@ import { parseItem } from './items/stored-item.js';
 //   prevAt      the time of the event before, so that an export finds a chain's first event in its range
 //               without reading the one before it
 // Checkpoints live in the same table under the reserved partition `checkpoint`, sorted by hour.
-const table = requireEnv('AUDIT_TABLE');
+//
+// auditTable(table) gives every operation on one table (by default AUDIT_TABLE, read on first use); the functions
+// below take the table first.
 const MAX_ATTEMPTS = 8;
 
 export const CHECKPOINT_PARTITION = 'checkpoint';
@@ -29,11 +30,11 @@ const HEADS_PER_ITEM = 2000;
 export type { AuditEntry } from '../core/audit/events.js';
 
 
-export async function appendAudit(requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
+async function appendAudit(table: Table, requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
   const checked = checkedAuditEntry(entry);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const headItem = await queryLast(table, 'requestId', requestId);
-    const last = headItem === undefined ? undefined : stored(headItem);
+    const last = headItem === undefined ? undefined : stored(table, headItem);
     const head = last?.event;
     const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...checked });
     const account = last === undefined ? checked.data['account'] : last.account;
@@ -48,15 +49,15 @@ export async function appendAudit(requestId: string, entry: AuditEntry, now: Dat
   throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
 }
 
-export async function readAudit(requestId: string): Promise<AuditEvent[]> {
+async function readAudit(table: Table, requestId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
-  for await (const item of queryAll(table, 'requestId', requestId)) events.push(stored(item).event);
+  for await (const item of queryAll(table, 'requestId', requestId)) events.push(stored(table, item).event);
   return events;
 }
 
 /** An event item parsed (lambdas/adapters/items/audit-items.ts): StoredItemError if it is not one. */
-function stored(item: Item): StoredEvent {
-  const { account, prevAt, ...event } = parseItem(auditEventItem, item, table, { requestId: item['requestId'], seq: item['seq'] });
+function stored(table: Table, item: Item): StoredEvent {
+  const { account, prevAt, ...event } = parseItem(auditEventItem, item, table.name, { requestId: item['requestId'], seq: item['seq'] });
   return { event, ...(account !== undefined ? { account } : {}), ...(prevAt !== undefined ? { prevAt } : {}) };
 }
 
@@ -78,8 +79,8 @@ function filterExpression(filter: EventFilter, names: Record<string, string>, va
 }
 
 /** A query's pages, the next one asked for while the items of this one are handed out (the store works meanwhile). */
-async function* pages(input: QueryCommandInput): AsyncGenerator<Item> {
-  const page = (startKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+async function* pages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item> {
+  const page = (startKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
   let pending: Promise<QueryCommandOutput> | undefined = page(input.ExclusiveStartKey);
   try {
     while (pending !== undefined) {
@@ -102,14 +103,15 @@ function splitAtKey(atKey: string): { requestId: string; seq: number } {
  * One UTC day's events from the time index with `atKey` in [fromKey, toKey], in time order, after `startAfter`
  * (an atKey) when given. An `at` on the hour as `toKey` excludes events at that instant: their keys sort after it.
  */
-export function eventsOfDay(day: string, fromKey: string, toKey: string, filter: EventFilter = {}, startAfter?: string): AsyncGenerator<StoredEvent> {
+function eventsOfDay(table: Table, day: string, fromKey: string, toKey: string, filter: EventFilter = {}, startAfter?: string): AsyncGenerator<StoredEvent> {
   const names: Record<string, string> = { '#d': 'day', '#k': 'atKey' };
   const values: Record<string, unknown> = { ':d': day, ':from': fromKey, ':to': toKey };
   const condition = filterExpression(filter, names, values);
   const start = startAfter === undefined ? undefined : { day, atKey: startAfter, ...splitAtKey(startAfter) };
   return mapItems(
-    pages({
-      TableName: table,
+    table,
+    pages(table.client, {
+      TableName: table.name,
       IndexName: AUDIT_TIME_INDEX.name,
       KeyConditionExpression: '#d = :d AND #k BETWEEN :from AND :to',
       // Pages of 500 items: against dynalite, a third less peak memory than 1 MB pages for 8 % less speed.
@@ -122,18 +124,19 @@ export function eventsOfDay(day: string, fromKey: string, toKey: string, filter:
   );
 }
 
-async function* mapItems(items: AsyncIterable<Item>): AsyncGenerator<StoredEvent> {
-  for await (const item of items) yield stored(item);
+async function* mapItems(table: Table, items: AsyncIterable<Item>): AsyncGenerator<StoredEvent> {
+  for await (const item of items) yield stored(table, item);
 }
 
 /** A chain's events with seq in [fromSeq, toSeq], in order. */
-export function chainEvents(requestId: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, filter: EventFilter = {}): AsyncGenerator<StoredEvent> {
+function chainEvents(table: Table, requestId: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, filter: EventFilter = {}): AsyncGenerator<StoredEvent> {
   const names: Record<string, string> = { '#r': 'requestId', '#s': 'seq' };
   const values: Record<string, unknown> = { ':r': requestId, ':lo': fromSeq, ':hi': toSeq };
   const condition = filterExpression(filter, names, values);
   return mapItems(
-    pages({
-      TableName: table,
+    table,
+    pages(table.client, {
+      TableName: table.name,
       KeyConditionExpression: '#r = :r AND #s BETWEEN :lo AND :hi',
       ...(condition !== undefined ? { FilterExpression: condition } : {}),
       ExpressionAttributeNames: names,
@@ -143,17 +146,17 @@ export function chainEvents(requestId: string, fromSeq = 1, toSeq = Number.MAX_S
   );
 }
 
-export async function eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined> {
-  const out = await documentClient.send(new GetCommand({ TableName: table, Key: { requestId, seq }, ConsistentRead: true }));
-  return out.Item === undefined ? undefined : stored(out.Item);
+async function eventAt(table: Table, requestId: string, seq: number): Promise<StoredEvent | undefined> {
+  const out = await table.client.send(new GetCommand({ TableName: table.name, Key: { requestId, seq }, ConsistentRead: true }));
+  return out.Item === undefined ? undefined : stored(table, out.Item);
 }
 
 /** A chain's first and last events (undefined for a request with no events). */
-export async function chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined> {
+async function chainEnds(table: Table, requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined> {
   const one = async (forward: boolean) => {
-    const out = await documentClient.send(
+    const out = await table.client.send(
       new QueryCommand({
-        TableName: table,
+        TableName: table.name,
         KeyConditionExpression: '#r = :r',
         ExpressionAttributeNames: { '#r': 'requestId' },
         ExpressionAttributeValues: { ':r': requestId },
@@ -165,17 +168,17 @@ export async function chainEnds(requestId: string): Promise<{ first: StoredEvent
     return out.Items?.[0];
   };
   const [first, last] = await Promise.all([one(true), one(false)]);
-  return first === undefined || last === undefined ? undefined : { first: stored(first), last: stored(last) };
+  return first === undefined || last === undefined ? undefined : { first: stored(table, first), last: stored(table, last) };
 }
 
 /** The time of the earliest event in the table: one pass over it, read only before the first checkpoint exists. */
-export async function earliestEventAt(): Promise<string | undefined> {
+async function earliestEventAt(table: Table): Promise<string | undefined> {
   let earliest: string | undefined;
   let startKey: Item | undefined;
   do {
-    const out = await documentClient.send(
+    const out = await table.client.send(
       new ScanCommand({
-        TableName: table,
+        TableName: table.name,
         ProjectionExpression: '#at',
         FilterExpression: 'attribute_exists(#at) AND NOT begins_with(#r, :cp)',
         ExpressionAttributeNames: { '#at': 'at', '#r': 'requestId' },
@@ -193,9 +196,9 @@ export async function earliestEventAt(): Promise<string | undefined> {
 }
 
 /** The head of every chain that moved in `period`: its last event there. Memory: one entry per such chain. */
-export async function headsOf(period: Period): Promise<CheckpointHead[]> {
+async function headsOf(table: Table, period: Period): Promise<CheckpointHead[]> {
   const heads = new Map<string, CheckpointHead>();
-  for await (const { event, account } of eventsOfDay(period.from.slice(0, 10), period.from, period.to)) {
+  for await (const { event, account } of eventsOfDay(table, period.from.slice(0, 10), period.from, period.to)) {
     const known = heads.get(event.requestId);
     if (known === undefined || event.seq > known.seq) {
       heads.set(event.requestId, { requestId: event.requestId, seq: event.seq, hash: event.hash, ...(account !== undefined ? { account } : {}) });
@@ -209,26 +212,26 @@ export async function headsOf(period: Period): Promise<CheckpointHead[]> {
 const headsPartition = (hourIndex: number) => `${CHECKPOINT_PARTITION}#${hourIndex}`;
 
 /** A checkpoint item parsed, with its heads (lambdas/adapters/items/audit-items.ts): StoredItemError if it is not one. */
-async function checkpointFrom(item: Item): Promise<Checkpoint> {
-  const c = parseItem(checkpointItem, item, table, { requestId: CHECKPOINT_PARTITION, seq: item['seq'] });
+async function checkpointFrom(table: Table, item: Item): Promise<Checkpoint> {
+  const c = parseItem(checkpointItem, item, table.name, { requestId: CHECKPOINT_PARTITION, seq: item['seq'] });
   let heads: CheckpointHead[] = c.heads ?? [];
   if (c.headChunks !== undefined) {
     heads = [];
     const partition = headsPartition(c.seq);
-    for await (const part of queryAll(table, 'requestId', partition)) heads.push(...parseItem(checkpointHeadsItem, part, table, { requestId: partition, seq: part['seq'] }).heads);
+    for await (const part of queryAll(table, 'requestId', partition)) heads.push(...parseItem(checkpointHeadsItem, part, table.name, { requestId: partition, seq: part['seq'] }).heads);
   }
   return { kind: 'checkpoint', period: c.period, heads, previous: c.previous, at: c.at, hash: c.hash, signature: c.signature, keyId: c.keyId };
 }
 
-export async function latestCheckpoint(): Promise<Checkpoint | undefined> {
+async function latestCheckpoint(table: Table): Promise<Checkpoint | undefined> {
   const item = await queryLast(table, 'requestId', CHECKPOINT_PARTITION);
-  return item === undefined ? undefined : checkpointFrom(item);
+  return item === undefined ? undefined : checkpointFrom(table, item);
 }
 
-export async function firstCheckpoint(): Promise<Checkpoint | undefined> {
-  const out = await documentClient.send(
+async function firstCheckpoint(table: Table): Promise<Checkpoint | undefined> {
+  const out = await table.client.send(
     new QueryCommand({
-      TableName: table,
+      TableName: table.name,
       KeyConditionExpression: '#r = :r',
       ExpressionAttributeNames: { '#r': 'requestId' },
       ExpressionAttributeValues: { ':r': CHECKPOINT_PARTITION },
@@ -237,14 +240,14 @@ export async function firstCheckpoint(): Promise<Checkpoint | undefined> {
     }),
   );
   const item = out.Items?.[0];
-  return item === undefined ? undefined : checkpointFrom(item);
+  return item === undefined ? undefined : checkpointFrom(table, item);
 }
 
 /**
  * Stores a checkpoint unless one for its hour exists. Returns the checkpoint that holds the hour: this one, or the
  * one another writer stored first.
  */
-export async function putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint> {
+async function putCheckpoint(table: Table, checkpoint: Checkpoint): Promise<Checkpoint> {
   const hourIndex = hourIndexOf(checkpoint.period.from);
   const { heads, ...rest } = checkpoint;
   let item: Item = { requestId: CHECKPOINT_PARTITION, seq: hourIndex, ...rest, heads };
@@ -256,21 +259,57 @@ export async function putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint>
     item = { requestId: CHECKPOINT_PARTITION, seq: hourIndex, ...rest, headChunks: parts };
   }
   if (await putIfAbsent(table, item, 'seq')) return checkpoint;
-  const winner = await documentClient.send(new GetCommand({ TableName: table, Key: { requestId: CHECKPOINT_PARTITION, seq: hourIndex }, ConsistentRead: true }));
+  const winner = await table.client.send(new GetCommand({ TableName: table.name, Key: { requestId: CHECKPOINT_PARTITION, seq: hourIndex }, ConsistentRead: true }));
   if (winner.Item === undefined) throw new ConcurrentUpdateError(`checkpoint for ${checkpoint.period.from} vanished`);
-  return checkpointFrom(winner.Item);
+  return checkpointFrom(table, winner.Item);
 }
 
 /** Checkpoints of the hours [fromHour, toHour), after `afterHour` when given, in order. */
-export async function* checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint> {
+async function* checkpointsBetween(table: Table, fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint> {
   const lo = afterHour === undefined ? fromHour : Math.max(fromHour, afterHour + 1);
   if (lo >= toHour) return;
-  const items = pages({
-    TableName: table,
+  const items = pages(table.client, {
+    TableName: table.name,
     KeyConditionExpression: '#r = :r AND #s BETWEEN :lo AND :hi',
     ExpressionAttributeNames: { '#r': 'requestId', '#s': 'seq' },
     ExpressionAttributeValues: { ':r': CHECKPOINT_PARTITION, ':lo': lo, ':hi': toHour - 1 },
     ConsistentRead: true,
   });
-  for await (const item of items) yield checkpointFrom(item);
+  for await (const item of items) yield checkpointFrom(table, item);
+}
+
+// ---- The table ------------------------------------------------------------------------------------------
+
+/** Every operation on one audit table. */
+export interface AuditTable {
+  appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<AuditEvent>;
+  readAudit(requestId: string): Promise<AuditEvent[]>;
+  eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncGenerator<StoredEvent>;
+  chainEvents(requestId: string, fromSeq?: number, toSeq?: number, filter?: EventFilter): AsyncGenerator<StoredEvent>;
+  eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined>;
+  chainEnds(requestId: string): Promise<{ first: StoredEvent; last: StoredEvent } | undefined>;
+  earliestEventAt(): Promise<string | undefined>;
+  headsOf(period: Period): Promise<CheckpointHead[]>;
+  latestCheckpoint(): Promise<Checkpoint | undefined>;
+  firstCheckpoint(): Promise<Checkpoint | undefined>;
+  putCheckpoint(checkpoint: Checkpoint): Promise<Checkpoint>;
+  checkpointsBetween(fromHour: number, toHour: number, afterHour?: number): AsyncGenerator<Checkpoint>;
+}
+
+/** The audit table: by default AUDIT_TABLE over the function's client, both read on first use. */
+export function auditTable(table: Table = envTable('AUDIT_TABLE')): AuditTable {
+  return {
+    appendAudit: (requestId, entry, now) => appendAudit(table, requestId, entry, now),
+    readAudit: (requestId) => readAudit(table, requestId),
+    eventsOfDay: (day, fromKey, toKey, filter, startAfter) => eventsOfDay(table, day, fromKey, toKey, filter, startAfter),
+    chainEvents: (requestId, fromSeq, toSeq, filter) => chainEvents(table, requestId, fromSeq, toSeq, filter),
+    eventAt: (requestId, seq) => eventAt(table, requestId, seq),
+    chainEnds: (requestId) => chainEnds(table, requestId),
+    earliestEventAt: () => earliestEventAt(table),
+    headsOf: (period) => headsOf(table, period),
+    latestCheckpoint: () => latestCheckpoint(table),
+    firstCheckpoint: () => firstCheckpoint(table),
+    putCheckpoint: (checkpoint) => putCheckpoint(table, checkpoint),
+    checkpointsBetween: (fromHour, toHour, afterHour) => checkpointsBetween(table, fromHour, toHour, afterHour),
+  };
 }

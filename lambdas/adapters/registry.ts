@@ -3,7 +3,7 @@ import type { Directory } from '../core/request/directory.js';
 import { ConcurrentUpdateError, ValidationError } from '../core/errors.js';
 import type { Platform, RegistryAccount } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
-import { documentClient, getItem, isConditionFailure, putIfAbsent, updateItem, type Item } from './dynamo.js';
+import { getItem, isConditionFailure, putIfAbsent, tableOf, updateItem, type Item, type Table } from './dynamo.js';
 import { accountItem, handleClaimItem } from './items/account-items.js';
 import { parseItem } from './items/stored-item.js';
 
@@ -16,9 +16,10 @@ import { parseItem } from './items/stored-item.js';
 // - `#handle#<platform>#<handle>`: the claim of an active account on its handle, so that two registrations
 //   racing for one handle cannot both win (conditional writes only; no transactions, DESIGN.md).
 //
-// The table name is read on first use, not at module load: lambdas/use-cases/registry-view.ts imports this module,
-// and functions that only need the file's people (no ACCOUNTS_TABLE) must still start.
-const tableName = () => requireEnv('ACCOUNTS_TABLE');
+// The table name is read on each use, not at module load: lambdas/use-cases/registry-view.ts imports this module,
+// and functions that only need the file's people (no ACCOUNTS_TABLE) must still start. The use cases see this
+// module as their AccountRegistry (lambdas/use-cases/ports.ts).
+const accountsTable = (): Table => tableOf(requireEnv('ACCOUNTS_TABLE'));
 
 const SEED_MARKER = '#seeded';
 const isReserved = (id: string) => id.startsWith('#');
@@ -66,20 +67,20 @@ const sameHandle = (a: Pick<RegistryAccount, 'platform' | 'handle'>, b: Pick<Reg
  * after that the file's accounts are never read again.
  */
 export async function listAccounts(directory: Directory): Promise<RegistryAccount[]> {
-  const table = tableName();
+  const table = accountsTable();
   let items = await scanAll(table);
   if (!items.some((item) => item['id'] === SEED_MARKER)) {
     await seed(table, directory);
     items = await scanAll(table);
   }
-  seededTables.add(table);
+  seededTables.add(table.name);
   return accountsOf(table, items);
 }
 
 /** One account, or undefined (also for a reserved id). Seeds the registry first if it never was. */
 export async function getAccount(id: string, directory: Directory): Promise<RegistryAccount | undefined> {
   if (isReserved(id)) return undefined;
-  const table = tableName();
+  const table = accountsTable();
   await ensureSeeded(table, directory);
   const item = await getItem(table, { id });
   return item === undefined ? undefined : toAccount(table, item);
@@ -96,7 +97,7 @@ export async function getAccount(id: string, directory: Directory): Promise<Regi
  */
 export async function registerAccount(account: RegistryAccount, directory?: Directory): Promise<'registered' | 'already-registered'> {
   if (isReserved(account.id)) throw new ValidationError([`account id "${account.id}" is reserved (it starts with "#")`]);
-  const table = tableName();
+  const table = accountsTable();
   if (directory !== undefined) await ensureSeeded(table, directory);
 
   const existing = await getItem(table, { id: account.id });
@@ -132,14 +133,14 @@ function sameOwner(existing: RegistryAccount, account: RegistryAccount): 'alread
  * a stale one (its account retired or suspended, renamed, or never registered within the grace period) is taken
  * over, conditionally on it still naming the same holder.
  */
-async function claimHandle(table: string, account: RegistryAccount): Promise<void> {
+async function claimHandle(table: Table, account: RegistryAccount): Promise<void> {
   const id = claimId(account.platform, account.handle);
   const now = new Date();
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await putIfAbsent(table, claimItem(account, now.toISOString()), 'id')) return;
     const claimed = await getItem(table, { id });
     if (claimed === undefined) continue;
-    const claim = parseItem(handleClaimItem, claimed, table, { id });
+    const claim = parseItem(handleClaimItem, claimed, table.name, { id });
     const holderId = claim.accountId;
     const holderOpenedBy = claim.openedBy;
     if (holderId === account.id && holderOpenedBy === account.openedBy) return;
@@ -163,11 +164,11 @@ async function claimHandle(table: string, account: RegistryAccount): Promise<voi
 }
 
 /** Gives back a claim this registration took, when the account id turned out to be somebody else's. */
-async function releaseClaim(table: string, account: RegistryAccount): Promise<void> {
+async function releaseClaim(table: Table, account: RegistryAccount): Promise<void> {
   try {
-    await documentClient.send(
+    await table.client.send(
       new DeleteCommand({
-        TableName: table,
+        TableName: table.name,
         Key: { id: claimId(account.platform, account.handle) },
         ConditionExpression: 'accountId = :id AND openedBy = :by',
         ExpressionAttributeValues: { ':id': account.id, ':by': account.openedBy },
@@ -182,10 +183,10 @@ function claimItem(account: RegistryAccount, at: string): Item {
   return { id: claimId(account.platform, account.handle), accountId: account.id, openedBy: account.openedBy, claimedAt: at };
 }
 
-async function ensureSeeded(table: string, directory: Directory): Promise<void> {
-  if (seededTables.has(table)) return;
+async function ensureSeeded(table: Table, directory: Directory): Promise<void> {
+  if (seededTables.has(table.name)) return;
   if ((await getItem(table, { id: SEED_MARKER })) === undefined) await seed(table, directory);
-  seededTables.add(table);
+  seededTables.add(table.name);
 }
 
 /**
@@ -193,7 +194,7 @@ async function ensureSeeded(table: string, directory: Directory): Promise<void> 
  * the item being absent, so two cold starts seeding at once write each account once, and an account changed
  * since (say, retired) is never overwritten by the file.
  */
-async function seed(table: string, directory: Directory): Promise<void> {
+async function seed(table: Table, directory: Directory): Promise<void> {
   const managers = new Set(directory.group('socialMediaManager').map((p) => p.id));
   const at = new Date().toISOString();
   for (const a of directory.accounts) {
@@ -216,18 +217,18 @@ async function seed(table: string, directory: Directory): Promise<void> {
   await putIfAbsent(table, { id: SEED_MARKER, seededAt: at, accounts: directory.accounts.length }, 'id');
 }
 
-async function scanAll(table: string): Promise<Item[]> {
+async function scanAll(table: Table): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
   do {
-    const out = await documentClient.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const out = await table.client.send(new ScanCommand({ TableName: table.name, ExclusiveStartKey: startKey, ConsistentRead: true }));
     items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
   } while (startKey !== undefined);
   return items;
 }
 
-function accountsOf(table: string, items: readonly Item[]): RegistryAccount[] {
+function accountsOf(table: Table, items: readonly Item[]): RegistryAccount[] {
   return items
     .filter((item) => !isReserved(String(item['id'])))
     .map((item) => toAccount(table, item))
@@ -235,6 +236,6 @@ function accountsOf(table: string, items: readonly Item[]): RegistryAccount[] {
 }
 
 /** The stored item as a RegistryAccount (lambdas/adapters/items/account-items.ts): StoredItemError if it is not one. */
-function toAccount(table: string, item: Item): RegistryAccount {
-  return parseItem(accountItem, item, table, { id: item['id'] });
+function toAccount(table: Table, item: Item): RegistryAccount {
+  return parseItem(accountItem, item, table.name, { id: item['id'] });
 }

@@ -1,14 +1,14 @@
 import { outcomeOfDecision, stageStatusOf } from '../core/request/arbiter.js';
 import type { StageSchedule } from '../core/request/stage-clock.js';
 import type { Assignee, StageDecision, Finding, Outcome, PublicationClassification, RequestRecord, Stage, StagePhase, Submission } from '../core/model.js';
-import { requireEnv } from '../shared/env.js';
-import { getItem, putIfAbsent, updateItem, type Item } from './dynamo.js';
+import { envTable, getItem, putIfAbsent, updateItem, type Item, type Table } from './dynamo.js';
 import { requestItem, withoutLegacyRouteFinding, type RequestItem } from './items/request-item.js';
 import { parseItem } from './items/stored-item.js';
 
 // The requests table: one item per request, keyed by requestId. Every transition that matters is a
-// conditional write, so two writers can never both win.
-const table = requireEnv('REQUESTS_TABLE');
+// conditional write, so two writers can never both win. The use cases see this module as their RequestStore
+// (lambdas/use-cases/ports.ts); the table is REQUESTS_TABLE, read on first use.
+const table = envTable('REQUESTS_TABLE');
 const key = (requestId: string) => ({ requestId });
 
 export async function createRequest(record: RequestRecord): Promise<boolean> {
@@ -16,12 +16,21 @@ export async function createRequest(record: RequestRecord): Promise<boolean> {
 }
 
 export async function getRequest(requestId: string): Promise<RequestItem | undefined> {
-  return parsed(requestId, await getItem(table, key(requestId)));
+  return readRequestFrom(table, requestId);
+}
+
+/** A request read from the given table (the audit CLI reads a store it opened itself), parsed. */
+export async function readRequestFrom(from: Table, requestId: string): Promise<RequestItem | undefined> {
+  return parsedFrom(from, requestId, await getItem(from, key(requestId)));
+}
+
+function parsed(requestId: string, item: Item | undefined): RequestItem | undefined {
+  return parsedFrom(table, requestId, item);
 }
 
 /** The item as read, parsed (lambdas/adapters/items/request-item.ts): StoredItemError if it is not a request. */
-function parsed(requestId: string, item: Item | undefined): RequestItem | undefined {
-  return item === undefined ? undefined : parseItem(requestItem, withoutLegacyRouteFinding(item), table, key(requestId));
+function parsedFrom(from: Table, requestId: string, item: Item | undefined): RequestItem | undefined {
+  return item === undefined ? undefined : parseItem(requestItem, withoutLegacyRouteFinding(item), from.name, key(requestId));
 }
 
 export async function recordExecution(requestId: string, executionArn: string): Promise<RequestRecord | undefined> {

@@ -1,15 +1,16 @@
-import { appendAudit } from '../adapters/audit.js';
-import { createRequest, getRequest } from '../adapters/requests.js';
-import { startExecution } from '../adapters/workflow.js';
 import { ConflictError } from '../core/errors.js';
 import { accountOf, contentHashOf, requestIdFor } from '../core/ids.js';
 import type { RequestRecord, Submission } from '../core/model.js';
-import { requireEnv } from '../shared/env.js';
+import type { AuditLog, RequestStore, Workflow } from './ports.js';
 
 // Accepting a validated submission, whatever channel brought it: store the request (conditional on its
 // id, which derives from the channel's idempotency key), audit it, start its execution.
 
-const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+export interface AcceptSubmissionPorts {
+  readonly requests: Pick<RequestStore, 'createRequest' | 'getRequest'>;
+  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly workflow: Pick<Workflow, 'startApproval'>;
+}
 
 export interface ThreadRef {
   /** The Message-ID of the mail that submitted it, so replies thread under it. */
@@ -35,7 +36,7 @@ export interface Accepted {
 
 type StoredRequest = RequestRecord & { readonly bodyHash: string; readonly idempotencyKey: string; readonly thread?: ThreadRef | undefined };
 
-export async function acceptSubmission(a: Acceptance): Promise<Accepted> {
+export async function acceptSubmission(a: Acceptance, ports: AcceptSubmissionPorts): Promise<Accepted> {
   const requestId = requestIdFor(a.channel, a.idempotencyKey);
   const record: StoredRequest = {
     requestId,
@@ -52,20 +53,20 @@ export async function acceptSubmission(a: Acceptance): Promise<Accepted> {
     idempotencyKey: a.idempotencyKey,
     thread: a.thread,
   };
-  if (await createRequest(record)) {
-    await appendAudit(requestId, {
+  if (await ports.requests.createRequest(record)) {
+    await ports.audit.appendAudit(requestId, {
       type: 'request.submitted',
       actor: a.submission.submitter,
       data: { channel: a.channel, idempotencyKey: a.idempotencyKey, version: 1, contentHash: record.contentHash, account: accountOf(a.submission), kind: a.submission.kind },
     });
-    await startExecution(stateMachineArn, requestId, { requestId, version: 1 });
+    await ports.workflow.startApproval(requestId, { requestId, version: 1 });
     return { requestId, created: true };
   }
-  const existing = (await getRequest(requestId)) as Partial<StoredRequest> | undefined;
+  const existing = (await ports.requests.getRequest(requestId)) as Partial<StoredRequest> | undefined;
   if (existing?.bodyHash !== a.bodyHash) {
     throw new ConflictError(`${a.channel === 'webhook' ? 'webhook-id' : 'Message-ID'} ${a.idempotencyKey} was already used for a different body; use a new one for a new request`);
   }
   // A retry of a delivery we accepted: make sure its execution runs (starting it again is a no-op).
-  await startExecution(stateMachineArn, requestId, { requestId, version: existing.version ?? 1 });
+  await ports.workflow.startApproval(requestId, { requestId, version: existing.version ?? 1 });
   return { requestId, created: false };
 }

@@ -1,15 +1,25 @@
-import { appendAudit } from '../adapters/audit.js';
-import { getRequest, startNewVersion, withdrawRequest } from '../adapters/requests.js';
-import { startExecution, stopExecution } from '../adapters/workflow.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import { contentHashOf } from '../core/ids.js';
-import type { RequestRecord, Submission } from '../core/model.js';
-import { requireEnv } from '../shared/env.js';
+import { contentHashOf, isWellFormedLinkId, sha256Hex } from '../core/ids.js';
+import type { RequestRecord, RequestStatus, Submission } from '../core/model.js';
+import { MAX_FORM_BYTES } from '../core/request/limits.js';
+import type { ApprovalStore, AuditLog, RequestStore, Workflow } from './ports.js';
 
 // What a submitter may do to a request after submitting it (GOVERNANCE.md §3): withdraw it while it is not
-// decided, and answer "request changes" with a new version, which restarts the route at the first stage.
+// decided (a signed call, or the link in the acknowledgement), and answer "request changes" with a new version
+// (a signed call, or a reply in the mail thread), which restarts the route at the first stage. The signed calls
+// verify and remember their delivery first: lambdas/use-cases/signed-changes.ts.
 
-const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+export interface WithdrawPorts {
+  readonly requests: Pick<RequestStore, 'withdrawRequest' | 'getRequest'>;
+  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly workflow: Pick<Workflow, 'stopExecution'>;
+}
+
+export interface NewVersionPorts {
+  readonly requests: Pick<RequestStore, 'getRequest' | 'startNewVersion'>;
+  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly workflow: Pick<Workflow, 'startApproval'>;
+}
 
 export interface Withdrawn {
   readonly request: RequestRecord;
@@ -17,16 +27,16 @@ export interface Withdrawn {
   readonly won: boolean;
 }
 
-export async function withdraw(requestId: string, actor: string, channel: 'api' | 'link'): Promise<Withdrawn> {
-  const withdrawn = await withdrawRequest(requestId);
+export async function withdraw(requestId: string, actor: string, channel: 'api' | 'link', ports: WithdrawPorts): Promise<Withdrawn> {
+  const withdrawn = await ports.requests.withdrawRequest(requestId);
   if (withdrawn === undefined) {
-    const current = await getRequest(requestId);
+    const current = await ports.requests.getRequest(requestId);
     if (current === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
     return { request: current, won: false };
   }
-  await appendAudit(requestId, { type: 'request.withdrawn', actor, data: { channel, version: withdrawn.version } });
+  await ports.audit.appendAudit(requestId, { type: 'request.withdrawn', actor, data: { channel, version: withdrawn.version } });
   // Waiting tasks end with the execution; open review links now read "withdrawn".
-  if (withdrawn.executionArn !== undefined) await stopExecution(withdrawn.executionArn, 'Withdrawn', `withdrawn by ${actor}`);
+  if (withdrawn.executionArn !== undefined) await ports.workflow.stopExecution(withdrawn.executionArn, 'Withdrawn', `withdrawn by ${actor}`);
   return { request: withdrawn, won: true };
 }
 
@@ -37,8 +47,8 @@ export interface NewVersion {
   readonly created: boolean;
 }
 
-export async function submitNewVersion(requestId: string, submission: Submission, idempotencyKey: string, now: Date): Promise<NewVersion> {
-  const current = (await getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
+export async function submitNewVersion(requestId: string, submission: Submission, idempotencyKey: string, now: Date, ports: NewVersionPorts): Promise<NewVersion> {
+  const current = (await ports.requests.getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
   if (current === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   if (current.versionKey === idempotencyKey) return { requestId, version: current.version, created: false };
   const problems: string[] = [];
@@ -48,17 +58,46 @@ export async function submitNewVersion(requestId: string, submission: Submission
   if (current.outcome !== 'changes-requested') {
     throw new ConflictError(`request ${requestId} is ${current.status}; a new version is accepted only after changes were requested`);
   }
-  const next = await startNewVersion(current, submission, contentHashOf(submission), idempotencyKey, now);
+  const next = await ports.requests.startNewVersion(current, submission, contentHashOf(submission), idempotencyKey, now);
   if (next === undefined) {
-    const again = (await getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
+    const again = (await ports.requests.getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
     if (again?.versionKey === idempotencyKey) return { requestId, version: again.version, created: false };
     throw new ConflictError(`request ${requestId} changed while this version was submitted; it is now ${again?.status ?? 'gone'}`);
   }
-  await appendAudit(requestId, {
+  await ports.audit.appendAudit(requestId, {
     type: 'request.version',
     actor: submission.submitter,
     data: { version: next.version, contentHash: next.contentHash, previousContentHash: current.contentHash, idempotencyKey },
   });
-  await startExecution(stateMachineArn, `${requestId}-v${next.version}`, { requestId, version: next.version });
+  await ports.workflow.startApproval(`${requestId}-v${next.version}`, { requestId, version: next.version });
   return { requestId, version: next.version, created: true };
+}
+
+// ---- The withdraw link (GET/HEAD asks, POST withdraws) ---------------------------------------------------
+
+export type WithdrawLinkAnswer =
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'method-not-allowed' }
+  /** The confirmation page: the request can still be withdrawn, or it has ended. */
+  | { readonly kind: 'ask'; readonly request: RequestRecord }
+  /** A post that withdrew nothing: too large, or without the confirmation. */
+  | { readonly kind: 'refused'; readonly reason: 'too-large' | 'unconfirmed'; readonly request: RequestRecord }
+  /** Another outcome won first; `status` is the request's now. */
+  | { readonly kind: 'too-late'; readonly request: RequestRecord; readonly status: RequestStatus }
+  | { readonly kind: 'withdrawn'; readonly request: RequestRecord };
+
+export async function withdrawByLink(
+  linkId: string,
+  intent: { readonly kind: 'view' } | { readonly kind: 'post'; readonly body: string } | { readonly kind: 'other' },
+  ports: WithdrawPorts & { readonly approvals: Pick<ApprovalStore, 'requestOfWithdrawLink'> },
+): Promise<WithdrawLinkAnswer> {
+  const requestId = isWellFormedLinkId(linkId) ? await ports.approvals.requestOfWithdrawLink(sha256Hex(linkId)) : undefined;
+  const request = requestId === undefined ? undefined : await ports.requests.getRequest(requestId);
+  if (request === undefined) return { kind: 'not-found' };
+  if (intent.kind === 'view') return { kind: 'ask', request };
+  if (intent.kind === 'other') return { kind: 'method-not-allowed' };
+  if (Buffer.byteLength(intent.body, 'utf8') > MAX_FORM_BYTES) return { kind: 'refused', reason: 'too-large', request };
+  if (new URLSearchParams(intent.body).get('confirm') !== 'withdraw') return { kind: 'refused', reason: 'unconfirmed', request };
+  const result = await withdraw(request.requestId, request.submission.submitter, 'link', ports);
+  return result.won ? { kind: 'withdrawn', request } : { kind: 'too-late', request, status: result.request.status };
 }

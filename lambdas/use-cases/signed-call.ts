@@ -1,5 +1,4 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { rememberSignedCall } from '../adapters/approvals.js';
 import { requireSecretConfig, secretValue } from '../adapters/secrets.js';
 import { ConflictError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { sha256Hex } from '../core/ids.js';
@@ -7,6 +6,7 @@ import { MAX_JSON_DEPTH, isWholeSeconds, jsonNestedDeeperThan } from '../core/re
 import { conflictOf, type SignedAction } from '../core/request/signed-call.js';
 import { MAX_BODY_BYTES } from '../core/request/submission.js';
 import { rawBody, type HttpEvent } from '../shared/middleware.js';
+import type { ApprovalStore } from './ports.js';
 
 // Standard Webhooks verification, for every signed route (intake, versions, withdrawal): webhook-id,
 // webhook-timestamp (±5 minutes) and webhook-signature (v1 HMAC-SHA256 of id.timestamp.body). Then the call is
@@ -65,9 +65,15 @@ export async function verifiedBody(event: HttpEvent): Promise<SignedBody> {
  * accepted for (same route, request and body: answer as the first time); throws ConflictError when the id was
  * accepted for another call — another route, another request or another body.
  */
-export async function acceptSignedCall(signed: SignedBody, action: SignedAction, requestId: string, now: Date): Promise<{ readonly retry: boolean }> {
+export async function acceptSignedCall(
+  signed: SignedBody,
+  action: SignedAction,
+  requestId: string,
+  now: Date,
+  approvals: Pick<ApprovalStore, 'rememberSignedCall'>,
+): Promise<{ readonly retry: boolean }> {
   const call = { webhookId: signed.webhookId, action, requestId, bodyHash: signed.bodyHash, acceptedAt: now.toISOString() };
-  const first = await rememberSignedCall(call, now);
+  const first = await approvals.rememberSignedCall(call, now);
   if (first === undefined) return { retry: false };
   const conflict = conflictOf(first, call);
   if (conflict !== undefined) throw new ConflictError(conflict);

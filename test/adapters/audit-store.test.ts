@@ -22,7 +22,7 @@ const TOKEN = 'auditor-token-for-the-store-test';
 const dir = mkdtempSync(join(tmpdir(), 'signoff-audit-store-'));
 let dynamo: LocalDynamo;
 const credentials = newLocalCredentials();
-let audit: typeof import('../../lambdas/adapters/audit.js');
+let audit: import('../../lambdas/adapters/audit.js').AuditTable;
 let checkpoints: typeof import('../../lambdas/use-cases/checkpoint-ports.js');
 let exportHandler: typeof import('../../lambdas/audit-export.js');
 let doc: DynamoDBDocumentClient;
@@ -44,7 +44,7 @@ beforeAll(async () => {
     SIGNOFF_AUDITOR_TOKEN: TOKEN,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  audit = await import('../../lambdas/adapters/audit.js');
+  audit = (await import('../../lambdas/adapters/audit.js')).auditTable();
   checkpoints = await import('../../lambdas/use-cases/checkpoint-ports.js');
   exportHandler = await import('../../lambdas/audit-export.js');
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }));

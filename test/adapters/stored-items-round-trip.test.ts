@@ -14,7 +14,7 @@ type Adapters = {
   requests: typeof import('../../lambdas/adapters/requests.js');
   approvals: typeof import('../../lambdas/adapters/approvals.js');
   registry: typeof import('../../lambdas/adapters/registry.js');
-  audit: typeof import('../../lambdas/adapters/audit.js');
+  audit: import('../../lambdas/adapters/audit.js').AuditTable;
 };
 let a: Adapters;
 let dynamo: TestDynamo;
@@ -25,7 +25,7 @@ beforeAll(async () => {
     requests: await import('../../lambdas/adapters/requests.js'),
     approvals: await import('../../lambdas/adapters/approvals.js'),
     registry: await import('../../lambdas/adapters/registry.js'),
-    audit: await import('../../lambdas/adapters/audit.js'),
+    audit: (await import('../../lambdas/adapters/audit.js')).auditTable(),
   };
 });
 

@@ -20,7 +20,7 @@ Object.assign(process.env, {
 });
 const requests = await import('../../lambdas/adapters/requests.js');
 const approvals = await import('../../lambdas/adapters/approvals.js');
-const audit = await import('../../lambdas/adapters/audit.js');
+const audit = (await import('../../lambdas/adapters/audit.js')).auditTable();
 const registry = await import('../../lambdas/adapters/registry.js');
 const { auditReader } = await import('../../lambdas/adapters/audit-store.js');
 

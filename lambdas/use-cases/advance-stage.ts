@@ -1,0 +1,117 @@
+import { DeliveryFailedError, NotFoundError } from '../core/errors.js';
+import type { RequestRecord, StageDecision } from '../core/model.js';
+import { stageTimes } from '../core/request/route.js';
+import { positionAt, scheduleOf, stageSchedule } from '../core/request/stage-clock.js';
+import type { CallbackHint } from '../core/request/task-payloads.js';
+import { logger } from '../shared/logger.js';
+import type { AuditLog, RequestStore } from './ports.js';
+
+// The one step that decides what a stage does next (GOVERNANCE.md §3), run when the stage starts and after every end
+// of its callback task. It reads the stage from the store and routes on what is recorded there:
+//   decided (by an approver, or expired)  → the decision, for RouteDecision;
+//   undecided, time left in a phase        → wait again, in that phase (asked, reminded, escalated);
+//   undecided, the last deadline passed    → expire it with a conditional write (a decision that won first stands).
+// Whatever the callback said is a hint: SendTaskSuccess without a recorded decision changes nothing and is audited
+// as refused (anyone allowed to call SendTaskSuccess with a token could send one). Nothing is approved by silence.
+
+export interface AdvanceStagePorts {
+  readonly requests: Pick<RequestStore, 'getRequest' | 'openStage' | 'claimStage' | 'recordFailedAsk'>;
+  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  /** Workflow seconds per real second: 1 on AWS; the local runtime may run deadlines faster. */
+  readonly timeScale: number;
+}
+
+export interface StageTask {
+  readonly requestId: string;
+  readonly version: number;
+  readonly stageIndex: number;
+  readonly callback: CallbackHint;
+}
+
+/** Asking the assignees failed after the state machine's retries this many times: the execution fails (alarmed). */
+const MAX_FAILED_ASKS = 3;
+
+export type StageStep =
+  | { readonly next: 'decided'; readonly decision: StageDecision['decision']; readonly stageCount: number }
+  | { readonly next: 'wait'; readonly wait: { readonly phase: 'requested' | 'reminded' | 'escalated'; readonly seconds: number; readonly deadline: string } };
+
+function decided(request: RequestRecord, stageIndex: number): StageStep | undefined {
+  const stage = request.stages[stageIndex];
+  if (stage?.decision !== undefined && stage.decidedAt !== undefined) return { next: 'decided', decision: stage.decision, stageCount: request.stages.length };
+  if (stage?.status === 'expired') return { next: 'decided', decision: 'expired', stageCount: request.stages.length };
+  // The request ended otherwise (withdrawn): nothing is left to wait for; NotifySubmitter keeps the recorded outcome.
+  if (request.outcome !== undefined) return { next: 'decided', decision: 'expired', stageCount: request.stages.length };
+  return undefined;
+}
+
+const whereOf = (request: RequestRecord, stageIndex: number) => ({ stage: request.stages[stageIndex]?.stage ?? 'unknown', stageIndex, version: request.version });
+
+/** A success handed to the task of an undecided stage: refused, and audited (who sent it cannot be known here). */
+async function refuseSuccess(request: RequestRecord, stageIndex: number, ports: AdvanceStagePorts): Promise<void> {
+  await ports.audit.appendAudit(request.requestId, { type: 'callback.refused', actor: 'unknown', data: { ...whereOf(request, stageIndex), hint: 'success', reason: 'the task was told the stage was decided, but no decision is recorded' } });
+}
+
+/**
+ * A failure of the callback task of an undecided stage. Its own timeout is the clock's business. Otherwise: if the
+ * function that asks had finished, the failure was sent to the task by someone else (refused, audited); if not, it
+ * is the function's own failure after its retries, counted, and the execution fails after MAX_FAILED_ASKS.
+ */
+async function weighFailure(request: RequestRecord, stageIndex: number, error: string, ports: AdvanceStagePorts): Promise<void> {
+  if (error === 'States.Timeout') return;
+  const stage = request.stages[stageIndex];
+  const where = whereOf(request, stageIndex);
+  if (stage?.phase !== undefined && stage.delivered === stage.phase) {
+    // Every e-mail of the phase went out before this failure arrived: it was sent to the task, not raised by it.
+    await ports.audit.appendAudit(request.requestId, { type: 'callback.refused', actor: 'unknown', data: { ...where, hint: 'failure', error: error.slice(0, 256), reason: 'a failure was reported for a task that had finished asking' } });
+    return;
+  }
+  const failed = await ports.requests.recordFailedAsk(request.requestId, request.version, stageIndex);
+  logger.warn('asking the assignees failed', { requestId: request.requestId, stageIndex, error, failed });
+  if (failed >= MAX_FAILED_ASKS) throw new DeliveryFailedError(`asking the ${where.stage} stage of ${request.requestId} failed ${failed} times: ${error}`);
+}
+
+export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, now: Date = new Date()): Promise<StageStep> {
+  const { requestId, version, stageIndex, callback: hint } = task;
+  let request = await ports.requests.getRequest(requestId);
+  let stage = request?.stages[stageIndex];
+  if (request === undefined || stage === undefined || request.version !== version) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex} in version ${version}`);
+  const publishAt = request.submission.kind === 'brand-post' ? request.submission.publishAt : undefined;
+
+  if (stage.status === 'waiting') {
+    // Opening fixes the stage's times: a reminder at half-time, the deadline (72 h, never later than one hour before
+    // publishAt), a second deadline after escalation. Conditional: a retried step keeps the first opening's times.
+    const times = stageTimes(now, stage.timeoutSeconds, publishAt);
+    const opened = await ports.requests.openStage(requestId, version, stageIndex, { openedAt: now.toISOString(), schedule: scheduleOf(times), deadline: times.deadline });
+    if (opened !== undefined) {
+      await ports.audit.appendAudit(requestId, {
+        type: 'stage.opened',
+        actor: 'signoff',
+        data: { stage: stage.stage, stageIndex, deadline: times.deadline, remindAfterSeconds: times.remindSeconds, escalationDeadline: times.escalationDeadline, tooLate: times.tooLate },
+      });
+    }
+    request = opened ?? (await ports.requests.getRequest(requestId)) ?? request;
+    stage = request.stages[stageIndex] ?? stage;
+  }
+
+  const recorded = decided(request, stageIndex);
+  if (recorded !== undefined) return recorded;
+  if (hint !== null && 'kind' in hint) await refuseSuccess(request, stageIndex, ports);
+  const timing = stageSchedule(stage, publishAt);
+  if (timing === undefined) throw new NotFoundError(`stage ${stageIndex} of ${requestId} is open without a schedule`);
+  const position = positionAt(timing.openedAt, timing.schedule, now, ports.timeScale);
+
+  if (position.phase === 'over') {
+    const expiry: StageDecision = { stageIndex, decision: 'expired', decidedAt: now.toISOString() };
+    const claimed = await ports.requests.claimStage(requestId, version, stageIndex, request.stages.length, expiry);
+    if (claimed !== undefined) {
+      await ports.audit.appendAudit(requestId, { type: 'stage.expired', actor: 'signoff', data: { stageIndex, version, stage: stage.stage } });
+      return { next: 'decided', decision: 'expired', stageCount: claimed.stages.length };
+    }
+    // A decision (or a withdrawal) won the race: that is what the workflow follows.
+    const latest = await ports.requests.getRequest(requestId);
+    return (latest === undefined ? undefined : decided(latest, stageIndex)) ?? { next: 'decided', decision: 'expired', stageCount: request.stages.length };
+  }
+
+  if (hint !== null && 'Error' in hint) await weighFailure(request, stageIndex, hint.Error, ports);
+  return { next: 'wait', wait: { phase: position.phase, seconds: position.secondsLeft, deadline: position.deadline } };
+}

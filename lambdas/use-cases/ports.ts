@@ -1,0 +1,99 @@
+import type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
+import type { Mailer } from '../adapters/mail.js';
+import type { RequestFlag } from '../adapters/requests.js';
+import type { TaskResponse } from '../adapters/workflow.js';
+import type { AuditEvent } from '../core/audit/audit-chain.js';
+import type { AuditEntry } from '../core/audit/events.js';
+import type { Directory } from '../core/request/directory.js';
+import type { SignedCallRecord } from '../core/request/signed-call.js';
+import type { StageSchedule } from '../core/request/stage-clock.js';
+import type {
+  Assignee,
+  Finding,
+  Outcome,
+  PublicationClassification,
+  RegistryAccount,
+  RequestRecord,
+  Stage,
+  StageDecision,
+  StagePhase,
+  Submission,
+} from '../core/model.js';
+
+// The ports: what the use cases need of the world, each use case taking the few it uses (`Pick<…>` of these).
+// lambdas/use-cases/default-ports.ts puts the real adapters behind them; tests put in-memory ones
+// (test/use-cases/memory-ports.ts). Every write that decides something is conditional: a method that returns
+// `RequestRecord | undefined` answers undefined when its condition failed (somebody else got there first).
+
+export type { Mailer, OutgoingMail } from '../adapters/mail.js';
+export type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
+export type { RequestFlag } from '../adapters/requests.js';
+
+/** The requests table (lambdas/adapters/requests.ts). */
+export interface RequestStore {
+  createRequest(record: RequestRecord): Promise<boolean>;
+  getRequest(requestId: string): Promise<RequestRecord | undefined>;
+  recordExecution(requestId: string, executionArn: string): Promise<RequestRecord | undefined>;
+  saveChecks(requestId: string, version: number, findings: readonly Finding[], publication: PublicationClassification | undefined): Promise<void>;
+  saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<void>;
+  saveRouteFailure(requestId: string, version: number, routeFailure: NonNullable<RequestRecord['routeFailure']>): Promise<void>;
+  openStage(requestId: string, version: number, index: number, opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string }): Promise<RequestRecord | undefined>;
+  markDelivered(requestId: string, version: number, index: number, phase: StagePhase): Promise<void>;
+  recordFailedAsk(requestId: string, version: number, index: number): Promise<number>;
+  claimStage(requestId: string, version: number, index: number, stageCount: number, result: StageDecision): Promise<RequestRecord | undefined>;
+  overridePublication(requestId: string, version: number, index: number, stageCount: number, publication: PublicationClassification, stages: readonly Stage[]): Promise<RequestRecord | undefined>;
+  registerWait(requestId: string, version: number, index: number, token: string, phase: StagePhase): Promise<RequestRecord | undefined>;
+  waitTokenOf(requestId: string, index: number): Promise<string | undefined>;
+  recordEscalation(requestId: string, version: number, index: number, deputies: readonly Assignee[], at: string, deadline: string): Promise<RequestRecord | undefined>;
+  withdrawRequest(requestId: string): Promise<RequestRecord | undefined>;
+  startNewVersion(current: RequestRecord, submission: Submission, contentHash: string, versionKey: string, now: Date): Promise<RequestRecord | undefined>;
+  finishRequest(requestId: string, outcome: Outcome): Promise<RequestRecord | undefined>;
+  saveRegistration(requestId: string, version: number, registration: NonNullable<RequestRecord['registration']>): Promise<RequestRecord | undefined>;
+  /** True for the one caller that set the flag (a once-per-version side effect). */
+  claimFlag(requestId: string, flag: RequestFlag, version: number): Promise<boolean>;
+  releaseFlag(requestId: string, flag: RequestFlag): Promise<void>;
+}
+
+/** The approvals table (lambdas/adapters/approvals.ts): review links, deliveries, withdraw links, signed calls. */
+export interface ApprovalStore {
+  putLink(link: ApprovalLink): Promise<void>;
+  getLink(linkHash: string): Promise<ApprovalLink | undefined>;
+  beginDelivery(ref: DeliveryRef, linkHash: string): Promise<Delivery>;
+  markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', messageId?: string): Promise<void>;
+  putWithdrawLink(linkHash: string, requestId: string): Promise<void>;
+  requestOfWithdrawLink(linkHash: string): Promise<string | undefined>;
+  rememberSignedCall(call: SignedCallRecord, now: Date): Promise<SignedCallRecord | undefined>;
+  inboundAnswered(messageIdHash: string): Promise<boolean>;
+  markInboundAnswered(messageIdHash: string): Promise<void>;
+}
+
+/** The audit trail (lambdas/adapters/audit.ts). */
+export interface AuditLog {
+  appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<unknown>;
+  readAudit(requestId: string): Promise<AuditEvent[]>;
+}
+
+/** The approval workflow (lambdas/adapters/workflow.ts, with the state machine bound). */
+export interface Workflow {
+  /** Starts the workflow of a request version; starting one that exists already is not an error. */
+  startApproval(name: string, input: { readonly requestId: string; readonly version: number }): Promise<unknown>;
+  stopExecution(executionArn: string, error: string, cause: string): Promise<void>;
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<TaskResponse>;
+}
+
+/** The registry of institutional accounts (lambdas/adapters/registry.ts); the directory seeds it on first use. */
+export interface AccountRegistry {
+  listAccounts(directory: Directory): Promise<RegistryAccount[]>;
+  getAccount(id: string, directory: Directory): Promise<RegistryAccount | undefined>;
+  registerAccount(account: RegistryAccount, directory?: Directory): Promise<'registered' | 'already-registered'>;
+}
+
+/** Every port, as lambdas/use-cases/default-ports.ts provides them. */
+export interface Ports {
+  readonly requests: RequestStore;
+  readonly approvals: ApprovalStore;
+  readonly audit: AuditLog;
+  readonly mail: Mailer;
+  readonly workflow: Workflow;
+  readonly registry: AccountRegistry;
+}

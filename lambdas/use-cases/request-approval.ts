@@ -1,0 +1,98 @@
+import { AlreadyDecidedError, NotFoundError } from '../core/errors.js';
+import { newLinkId, sha256Hex } from '../core/ids.js';
+import type { Assignee, RequestRecord, StagePhase } from '../core/model.js';
+import { approvalMail } from '../core/render/render.js';
+import type { Directory } from '../core/request/directory.js';
+import { deputiesFor } from '../core/request/route.js';
+import type { ApprovalStore, AuditLog, Mailer, RequestStore } from './ports.js';
+import { countMailSent } from '../shared/metrics.js';
+
+// The callback task of a stage, in the phase AdvanceStage gives it: asks the assignees, reminds them at half-time, or
+// asks their deputies at the deadline (GOVERNANCE.md §3). It registers its task token on the stage (server-side only)
+// so the decision endpoint can nudge the task now waiting, and e-mails review links: one per person, bound to them
+// and the stage. Each e-mail is keyed on (stage, phase, person) with conditional writes (sending → sent → audited),
+// so a retried, replayed or re-entered task sends nothing twice.
+
+export interface RequestApprovalPorts {
+  readonly requests: Pick<RequestStore, 'getRequest' | 'registerWait' | 'recordEscalation' | 'markDelivered'>;
+  readonly approvals: Pick<ApprovalStore, 'beginDelivery' | 'markDelivery' | 'putLink'>;
+  readonly audit: Pick<AuditLog, 'appendAudit' | 'readAudit'>;
+  readonly mail: Mailer;
+  readonly directory: Directory;
+  readonly mailFrom: string;
+  /** Where review links point (PUBLIC_BASE_URL, no trailing slash). */
+  readonly baseUrl: string;
+}
+
+export interface ApprovalTask {
+  readonly taskToken: string;
+  readonly requestId: string;
+  readonly version: number;
+  readonly stageIndex: number;
+  readonly phase: StagePhase;
+  readonly deadline: string;
+}
+
+const AUDIT_TYPE: Readonly<Record<StagePhase, 'approval.requested' | 'approval.reminded' | 'approval.escalated'>> = {
+  requested: 'approval.requested',
+  reminded: 'approval.reminded',
+  escalated: 'approval.escalated',
+};
+
+async function recipients(request: RequestRecord, stageIndex: number, phase: StagePhase, deadline: string, ports: RequestApprovalPorts): Promise<readonly Assignee[]> {
+  const stage = request.stages[stageIndex];
+  if (stage === undefined) return [];
+  if (phase !== 'escalated') return stage.assignees;
+  if (stage.escalatedTo !== undefined) return stage.escalatedTo;
+  const deputies = deputiesFor(request, stageIndex, ports.directory);
+  await ports.requests.recordEscalation(request.requestId, request.version, stageIndex, deputies, new Date().toISOString(), deadline);
+  if (deputies.length === 0) {
+    await ports.audit.appendAudit(request.requestId, { type: 'stage.escalation-skipped', actor: 'signoff', data: { stage: stage.stage, stageIndex, reason: 'no eligible deputy in the directory' } });
+  }
+  return deputies;
+}
+
+export async function requestApproval({ taskToken, requestId, version, stageIndex, phase, deadline }: ApprovalTask, ports: RequestApprovalPorts): Promise<{ asked: number }> {
+  const { directory } = ports;
+  const request = await ports.requests.getRequest(requestId);
+  const stage = request?.stages[stageIndex];
+  if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
+  if ((await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
+    throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
+  }
+  const people = await recipients(request, stageIndex, phase, deadline, ports);
+  const current = (await ports.requests.getRequest(requestId)) ?? request;
+
+  for (const approver of people) {
+    const linkId = newLinkId();
+    const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
+    let delivery = await ports.approvals.beginDelivery(ref, sha256Hex(linkId));
+    if (delivery.state === 'audited') continue;
+    if (delivery.state === 'new') {
+      const linkHash = sha256Hex(linkId);
+      await ports.approvals.putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, csrf: newLinkId(), createdAt: new Date().toISOString() });
+      const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${ports.baseUrl}/approvals/${linkId}`, deadline, phase, unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined });
+      const messageId = await ports.mail.sendMail({ from: ports.mailFrom, to: [approver.email], ...mail });
+      countMailSent(`approval-${phase}`);
+      await ports.approvals.markDelivery(ref, 'sent', messageId);
+      delivery = { state: 'sent', linkHash, messageId };
+    } else {
+      // Recovery only: an earlier attempt sent this mail; it may also have audited it before dying.
+      const sentLink = delivery.linkHash;
+      const audited = (await ports.audit.readAudit(requestId)).some((e) => e.type === AUDIT_TYPE[phase] && e.data['linkHash'] === sentLink);
+      if (audited) {
+        await ports.approvals.markDelivery(ref, 'audited');
+        continue;
+      }
+    }
+    await ports.audit.appendAudit(requestId, {
+      type: AUDIT_TYPE[phase],
+      actor: 'signoff',
+      data: { stage: stage.stage, stageIndex, version, approver: approver.email, linkHash: delivery.linkHash, deadline, messageId: delivery.messageId },
+    });
+    await ports.approvals.markDelivery(ref, 'audited');
+  }
+  // Every e-mail of this phase is out: a failure reported for this task from now on did not come from here.
+  await ports.requests.markDelivered(requestId, version, stageIndex, phase);
+  return { asked: people.length };
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../lambdas/core/model.js';
+import { notifySubmitter } from '../../lambdas/use-cases/notify-submitter.js';
+import { recordSubmission } from '../../lambdas/use-cases/record-submission.js';
+import { registerOpenedAccount } from '../../lambdas/use-cases/register-account.js';
+import { sendOnce } from '../../lambdas/use-cases/send-once.js';
+import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
+
+// The mails a request sends once per version (claim → send → release on failure → audit), and the three task use
+// cases that send them, against in-memory ports.
+
+const MAIL_FROM = 'signoff@example.org';
+const BASE_URL = 'https://signoff.example.org';
+
+function setUp(record: RequestRecord = brandPost()) {
+  const ports = memoryPorts();
+  ports.requests.put(record);
+  return { ...ports, directory, mailFrom: MAIL_FROM, baseUrl: BASE_URL };
+}
+
+const once = (compose = () => ({ from: MAIL_FROM, to: ['ada@example.org'], subject: 's', text: 't', html: 'h' })) => ({
+  requestId: 'req_memory',
+  version: 1,
+  flag: 'outcomeNotified' as const,
+  kind: 'outcome' as const,
+  compose,
+  sent: (messageId: string) => ({ type: 'notification.sent' as const, actor: 'signoff', data: { to: 'ada@example.org', outcome: 'approved', messageId } }),
+});
+
+describe('sendOnce', () => {
+  it('sends and audits once; a second call sends nothing', async () => {
+    // Prepare
+    const ports = setUp();
+
+    // Act
+    const first = await sendOnce(ports, once());
+    const second = await sendOnce(ports, once());
+
+    // Assess
+    expect([first, second]).toEqual(['msg-1', undefined]);
+    expect(ports.mail.sent).toHaveLength(1);
+    expect(ports.audit.types()).toEqual(['notification.sent']);
+  });
+
+  it('gives the flag back when sending fails, so the retry sends the mail', async () => {
+    // Prepare
+    const ports = setUp();
+    ports.mail.failures = 1;
+
+    // Act
+    const failed = sendOnce(ports, once());
+    await expect(failed).rejects.toThrow('SES is throttling');
+    const retried = await sendOnce(ports, once());
+
+    // Assess
+    expect(retried).toBe('msg-1');
+    expect(ports.audit.types()).toEqual(['notification.sent']);
+  });
+
+  it('composes only when it holds the claim', async () => {
+    // Prepare
+    const ports = setUp();
+    let composed = 0;
+    const compose = () => {
+      composed++;
+      return { from: MAIL_FROM, to: ['ada@example.org'], subject: 's', text: 't', html: 'h' };
+    };
+
+    // Act
+    await sendOnce(ports, once(compose));
+    await sendOnce(ports, once(compose));
+
+    // Assess
+    expect(composed).toBe(1);
+  });
+});
+
+describe('recordSubmission', () => {
+  it('ties the execution, audits the start, and acknowledges once with a withdraw link that names the request', async () => {
+    // Prepare
+    const ports = setUp(brandPost({ status: 'checking', stages: [], thread: { messageId: '<m1@example.org>', references: ['<m0@example.org>'] } }));
+    const task = { requestId: 'req_memory', version: 1, executionArn: 'arn:exec:1' };
+
+    // Act
+    const first = await recordSubmission(task, ports);
+    await recordSubmission(task, ports);
+
+    // Assess
+    expect(first).toEqual({ kind: 'brand-post' });
+    expect((await ports.requests.getRequest('req_memory'))?.executionArn).toBe('arn:exec:1');
+    expect(ports.audit.types()).toEqual(['workflow.started', 'notification.sent', 'workflow.started']);
+    expect(ports.mail.sent).toHaveLength(1);
+    expect(ports.mail.sent[0]).toMatchObject({ to: ['ada@example.org'], inReplyTo: '<m1@example.org>', references: ['<m0@example.org>'] });
+    expect([...ports.approvals.withdrawLinks.values()]).toEqual(['req_memory']);
+    expect(ports.mail.sent[0]?.text).toContain(`${BASE_URL}/withdraw/`);
+  });
+});
+
+describe('notifySubmitter', () => {
+  it('records the outcome and tells the submitter once', async () => {
+    // Prepare
+    const ports = setUp();
+    const task = { requestId: 'req_memory', version: 1, outcome: 'approved' as const };
+
+    // Act
+    const first = await notifySubmitter(task, ports);
+    await notifySubmitter(task, ports);
+
+    // Assess
+    expect(first).toEqual({ outcome: 'approved' });
+    expect((await ports.requests.getRequest('req_memory'))?.status).toBe('approved');
+    expect(ports.audit.types()).toEqual(['request.outcome', 'notification.sent']);
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['ada@example.org']]);
+  });
+
+  it('sends nothing when another ending won first (a withdrawal)', async () => {
+    // Prepare
+    const ports = setUp(brandPost({ status: 'withdrawn', outcome: 'withdrawn' }));
+
+    // Act
+    const result = await notifySubmitter({ requestId: 'req_memory', version: 1, outcome: 'approved' }, ports);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'withdrawn' });
+    expect(ports.mail.sent).toEqual([]);
+    expect(ports.audit.events).toEqual([]);
+  });
+});
+
+describe('registerOpenedAccount', () => {
+  const opening = (): RequestRecord =>
+    brandPost({
+      kind: 'account-opening',
+      status: 'approved',
+      outcome: 'approved',
+      stages: [],
+      submission: {
+        kind: 'account-opening',
+        submitter: 'ada@example.org',
+        platform: 'mastodon',
+        handle: '@physics@example.social',
+        unit: 'physics',
+        title: 'Open @physics@example.social on mastodon',
+        admins: ['ada@example.org', 'bob@example.org'],
+        questionnaire: {},
+        attestations: { smmAdmin: true, credentialStore: 'vault://physics' },
+      },
+    });
+
+  it('registers the account and tells its admins and the social-media manager once', async () => {
+    // Prepare
+    const ports = setUp(opening());
+
+    // Act
+    const first = await registerOpenedAccount({ requestId: 'req_memory', version: 1 }, ports, NOW);
+    const again = await registerOpenedAccount({ requestId: 'req_memory', version: 1 }, ports, NOW);
+
+    // Assess
+    expect(first.registered).toBe(true);
+    expect(again).toEqual(first);
+    const account = ports.accounts.find((a) => a.id === first.accountId);
+    expect(account).toMatchObject({ platform: 'mastodon', unit: 'physics', admins: ['ada', 'bob'], status: 'active', smmAdmin: true, openedBy: 'req_memory' });
+    expect(ports.audit.types()).toEqual(['account.registered', 'notification.sent']);
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['ada@example.org', 'bob@example.org', 'sam@example.org']]);
+    expect((await ports.requests.getRequest('req_memory'))?.registration).toEqual({ accountId: first.accountId, registered: true });
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
+import { AlreadyDecidedError } from '../../lambdas/core/errors.js';
+import type { RequestRecord } from '../../lambdas/core/model.js';
+import { withRegistry } from '../../lambdas/core/request/directory.js';
+import { loadPreset } from '../../lambdas/core/rules/presets.js';
+import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
+import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
+import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
+import { runChecks } from '../../lambdas/use-cases/run-checks.js';
+import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
+
+// The workflow's task use cases (RunChecks, PlanRoute, AdvanceStage, RequestApproval) against in-memory ports.
+
+const preset = loadPreset(directory.preset);
+const checking = (overrides: Partial<RequestRecord> = {}) => brandPost({ status: 'checking', stages: [], ...overrides });
+
+function setUp(record: RequestRecord) {
+  const ports = memoryPorts();
+  ports.requests.put(record);
+  return {
+    ...ports,
+    directory,
+    preset,
+    timeScale: 1,
+    mailFrom: 'signoff@example.org',
+    baseUrl: 'https://signoff.example.org',
+    registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
+    checkBudget: () => DEFAULT_CHECK_BUDGET,
+  };
+}
+
+describe('runChecks', () => {
+  it('saves the findings and the publication classification, and audits them', async () => {
+    // Prepare
+    const ports = setUp(checking());
+
+    // Act
+    const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports);
+
+    // Assess
+    const saved = await ports.requests.getRequest('req_memory');
+    expect(result).toEqual({ blocked: saved?.findings.some((f) => f.severity === 'block'), findingCount: saved?.findings.length });
+    expect(saved?.publication).toBeDefined();
+    expect(ports.audit.types()).toEqual(['checks.completed']);
+    expect(ports.audit.events[0]?.data['findings']).toHaveLength(result.findingCount);
+  });
+
+  it('blocks a post to an account the registry does not have', async () => {
+    // Prepare
+    const post = checking();
+    const ports = setUp({ ...post, submission: { ...post.submission, kind: 'brand-post', account: 'no-such-account', submitter: 'ada@example.org', title: 't', text: 't', format: 'post', media: [], attestations: {} } });
+
+    // Act
+    const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports);
+
+    // Assess
+    expect(result.blocked).toBe(true);
+  });
+});
+
+describe('planApprovalRoute', () => {
+  it('saves the route the preset gives and audits it', async () => {
+    // Prepare
+    const ports = setUp(checking());
+
+    // Act
+    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+
+    // Assess
+    const saved = await ports.requests.getRequest('req_memory');
+    expect(result).toEqual({ planned: true, stageCount: saved?.stages.length });
+    expect(saved?.status).toBe('awaiting-approval');
+    expect(saved?.stages[0]?.stage).toBe('supervisor');
+    expect(ports.audit.types()).toEqual(['route.planned']);
+  });
+
+  it('without a valid route, blocks the request with the reason and asks nobody', async () => {
+    // Prepare
+    const post = checking();
+    const ports = setUp({ ...post, submission: { ...post.submission, submitter: 'stranger@example.org' } });
+
+    // Act
+    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+
+    // Assess
+    const saved = await ports.requests.getRequest('req_memory');
+    expect(result).toEqual({ planned: false, stageCount: 0 });
+    expect(saved?.stages).toEqual([]);
+    expect(saved?.findings.at(-1)).toMatchObject({ rule: 'G-SEPARATION', severity: 'block' });
+    expect(ports.audit.types()).toEqual(['route.failed']);
+  });
+});
+
+describe('advanceStage', () => {
+  const waiting = () => {
+    const post = brandPost();
+    return brandPost({ stages: post.stages.map((s, i) => (i === 0 ? { stage: s.stage, status: 'waiting', assignees: s.assignees, timeoutSeconds: s.timeoutSeconds } : s)) });
+  };
+  const task = { requestId: 'req_memory', version: 1, stageIndex: 0, callback: null };
+
+  it('opens a waiting stage with its schedule and waits in the first phase', async () => {
+    // Prepare
+    const ports = setUp(waiting());
+
+    // Act
+    const step = await advanceStage(task, ports, NOW);
+    const again = await advanceStage(task, ports, NOW);
+
+    // Assess
+    expect(step).toMatchObject({ next: 'wait', wait: { phase: 'requested' } });
+    expect(again).toEqual(step);
+    expect(ports.audit.types()).toEqual(['stage.opened']);
+    expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.status).toBe('pending');
+  });
+
+  it('refuses a success hint without a recorded decision, and audits it', async () => {
+    // Prepare
+    const ports = setUp(waiting());
+    await advanceStage(task, ports, NOW);
+
+    // Act
+    const step = await advanceStage({ ...task, callback: { kind: 'success' } }, ports, NOW);
+
+    // Assess
+    expect(step.next).toBe('wait');
+    expect(ports.audit.types()).toEqual(['stage.opened', 'callback.refused']);
+  });
+
+  it('expires the stage once its last deadline passed', async () => {
+    // Prepare
+    const ports = setUp(waiting());
+    await advanceStage(task, ports, NOW);
+
+    // Act
+    const step = await advanceStage(task, ports, new Date(NOW.getTime() + 30 * 86_400_000));
+
+    // Assess
+    expect(step).toEqual({ next: 'decided', decision: 'expired', stageCount: 2 });
+    expect(ports.audit.types()).toEqual(['stage.opened', 'stage.expired']);
+    expect((await ports.requests.getRequest('req_memory'))?.outcome).toBe('expired');
+  });
+});
+
+describe('requestApproval', () => {
+  const ask = { taskToken: 'token-1', requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested' as const, deadline: '2026-12-08T09:00:00.000Z' };
+
+  it('registers the task token, mails each assignee a review link once, and audits each mail', async () => {
+    // Prepare
+    const ports = setUp(brandPost());
+
+    // Act
+    const first = await requestApproval(ask, ports);
+    const replay = await requestApproval({ ...ask, taskToken: 'token-2' }, ports);
+
+    // Assess
+    expect([first, replay]).toEqual([{ asked: 1 }, { asked: 1 }]);
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['grace@example.org']]);
+    expect(ports.mail.sent[0]?.text).toContain('https://signoff.example.org/approvals/');
+    expect(ports.audit.types()).toEqual(['approval.requested']);
+    expect([...ports.approvals.links.values()].map((l) => l.approver.id)).toEqual(['grace']);
+    expect(await ports.requests.waitTokenOf('req_memory', 0)).toBe('token-2');
+    expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.delivered).toBe('requested');
+  });
+
+  it('asks nobody when the stage is no longer open', async () => {
+    // Prepare
+    const ports = setUp(brandPost({ status: 'withdrawn', outcome: 'withdrawn' }));
+
+    // Act
+    const asked = requestApproval(ask, ports);
+
+    // Assess
+    await expect(asked).rejects.toBeInstanceOf(AlreadyDecidedError);
+    expect(ports.mail.sent).toEqual([]);
+  });
+});
