@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
-import { CSV_COLUMNS, csvFields, jsonlLine, parseCsvRecord, parseJsonlRecord, type ExportFormat, type ExportRecord } from '../lambdas/core/audit/audit-export.js';
+import { CSV_COLUMNS, csvFields, jsonlLine, type ExportFormat, type ExportRecord } from '../lambdas/core/audit/audit-export.js';
+import { parseCsvRecord, parseJsonlRecord } from '../lambdas/core/audit/export-parse.js';
 import type { NumberedRecord } from '../lambdas/core/audit/audit-verify.js';
 
 // Export files on disk, streamed both ways with constant memory: the command line, the benchmark and the tests

@@ -1,16 +1,7 @@
 import { atKeyOf } from '../core/audit/audit-chain.js';
 import { ceilHour, floorHour, hourIndexOf, periodOf, type Checkpoint } from '../core/audit/audit-checkpoint.js';
-import {
-  checkpointRecord,
-  DIGEST_START,
-  eventRecord,
-  exportHeader,
-  nextDigest,
-  type ExportFilter,
-  type ExportFormat,
-  type ExportPosition,
-  type ExportRecord,
-} from '../core/audit/audit-export.js';
+import { checkpointRecord, DIGEST_START, eventRecord, exportHeader, nextDigest, type ExportFilter, type ExportFormat, type ExportRecord } from '../core/audit/audit-export.js';
+import type { ExportPosition } from '../core/audit/export-parse.js';
 import type { AuditReader, EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 

@@ -1,4 +1,5 @@
-import { csvText, decodeCursor, encodeCursor, jsonlLine, RecordFormatError, type ExportFormat, type ExportRecord } from '../core/audit/audit-export.js';
+import { csvText, jsonlLine, RecordFormatError, type ExportFormat, type ExportRecord } from '../core/audit/audit-export.js';
+import { decodeCursor, encodeCursor } from '../core/audit/export-parse.js';
 import type { AuditReader } from '../core/audit/audit-reader.js';
 import { ValidationError } from '../core/errors.js';
 import { AuditExport, planExport, type ExportInput } from './export-audit.js';

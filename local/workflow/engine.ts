@@ -1,7 +1,8 @@
 import './polyfills.js';
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { Journal, type JournalEntry } from './journal.js';
+import { TOKEN_PLACEHOLDER, collectTaskStates, hashToken, replacePlaceholder, type TaskStateInfo } from './task-states.js';
 import { SfnApiError, TaskError, type ExecutionStatus, type FunctionInvoker, type JsonValue } from './types.js';
 
 // The local workflow engine: aws-local-stepfunctions runs the ASL file; this class adds what it lacks
@@ -9,16 +10,6 @@ import { SfnApiError, TaskError, type ExecutionStatus, type FunctionInvoker, typ
 // recovery after a restart. It is driven through the Step Functions API (./service.ts).
 
 type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
-
-interface TaskStateInfo {
-  readonly name: string;
-  readonly resource: string;
-  readonly callback: boolean;
-  /** Seconds, when fixed in the definition. */
-  readonly timeoutSeconds: number | undefined;
-  /** With TimeoutSecondsPath, the payload field that carries the same number to the engine. */
-  readonly timeoutPayloadField: string | undefined;
-}
 
 interface Waiter {
   readonly resolve: (value: JsonValue) => void;
@@ -56,58 +47,8 @@ export interface EngineOptions {
   readonly tokenSecret: string;
 }
 
-/** Stands where `$$.Task.Token` is read; replaced by the real token inside the task override. */
-const TOKEN_PLACEHOLDER = '__signoff_local_task_token__';
 const TOKEN_PREFIX = 'local1.';
 const MAX_TIMER_MS = 2_147_483_647; // Node timers overflow past ~24.8 days
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-function collectTaskStates(states: Record<string, unknown>, into: Map<string, TaskStateInfo>): void {
-  for (const [name, raw] of Object.entries(states)) {
-    const state = raw as {
-      Type: string;
-      Resource?: string;
-      TimeoutSeconds?: number;
-      TimeoutSecondsPath?: string;
-      Parameters?: { Payload?: Record<string, unknown> };
-      Branches?: Array<{ States: Record<string, unknown> }>;
-      ItemProcessor?: { States: Record<string, unknown> };
-      Iterator?: { States: Record<string, unknown> };
-    };
-    if (state.Type === 'Task' && state.Resource !== undefined) {
-      const callback = state.Resource.endsWith('.waitForTaskToken');
-      let timeoutPayloadField: string | undefined;
-      if (callback && state.TimeoutSeconds === undefined) {
-        // The engine's override sees only the processed Parameters, so the deadline must travel in the payload too.
-        const entry = Object.entries(state.Parameters?.Payload ?? {}).find(([k, v]) => k.endsWith('.$') && v === state.TimeoutSecondsPath);
-        if (state.TimeoutSecondsPath === undefined || entry === undefined) {
-          throw new Error(`callback task "${name}" needs TimeoutSeconds, or TimeoutSecondsPath repeated as a Payload field`);
-        }
-        timeoutPayloadField = entry[0].slice(0, -2);
-        // aws-local-stepfunctions evaluates TimeoutSecondsPath against the processed Parameters, where
-        // Step Functions reads the state input. The Payload field carries the same value, so point the
-        // library there: same number, same deadline, and the ASL file itself stays as deployed.
-        (state as { TimeoutSecondsPath?: string }).TimeoutSecondsPath = `$.Payload.${timeoutPayloadField}`;
-      }
-      into.set(name, { name, resource: state.Resource, callback, timeoutSeconds: state.TimeoutSeconds, timeoutPayloadField });
-    }
-    for (const branch of state.Branches ?? []) collectTaskStates(branch.States, into);
-    if (state.ItemProcessor) collectTaskStates(state.ItemProcessor.States, into);
-    if (state.Iterator) collectTaskStates(state.Iterator.States, into);
-  }
-}
-
-function replacePlaceholder(value: JsonValue, token: string): JsonValue {
-  if (value === TOKEN_PLACEHOLDER) return token;
-  if (Array.isArray(value)) return value.map((v) => replacePlaceholder(v, token));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replacePlaceholder(v, token)]));
-  }
-  return value;
-}
 
 export class WorkflowEngine {
   readonly #options: EngineOptions;

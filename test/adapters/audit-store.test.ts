@@ -8,7 +8,7 @@ import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainEvent, hashEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { buildCheckpoint, hmacSigner, periodAt, hourIndexOf, type Checkpoint } from '../../lambdas/core/audit/audit-checkpoint.js';
-import { parseJsonlRecord } from '../../lambdas/core/audit/audit-export.js';
+import { parseJsonlRecord } from '../../lambdas/core/audit/export-parse.js';
 import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 import { settle, startDynamo, type LocalDynamo } from '../../local/dynamo.js';

@@ -2,24 +2,8 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainEvent, GENESIS_HASH } from '../../lambdas/core/audit/audit-chain.js';
-import {
-  CSV_COLUMNS,
-  csvFields,
-  csvText,
-  decodeCursor,
-  DIGEST_START,
-  encodeCursor,
-  escapeCsvCell,
-  eventRecord,
-  formatRecords,
-  jsonlLine,
-  nextDigest,
-  parseCsvCell,
-  parseCsvRecord,
-  parseJsonlRecord,
-  type ExportPosition,
-  type ExportRecord,
-} from '../../lambdas/core/audit/audit-export.js';
+import { CSV_COLUMNS, csvFields, csvText, DIGEST_START, escapeCsvCell, eventRecord, formatRecords, jsonlLine, nextDigest, parseCsvCell, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
+import { decodeCursor, encodeCursor, parseCsvRecord, parseJsonlRecord, type ExportPosition } from '../../lambdas/core/audit/export-parse.js';
 import { NOW, sampleStore } from './audit-fixture.js';
 
 // The two encodings of an export file: what a CSV parser and a JSON-lines reader see, and how strictly a record

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
+import type { ExportRecord } from '../../lambdas/core/audit/audit-export.js';
+import { decodeCursor, encodeCursor } from '../../lambdas/core/audit/export-parse.js';
 import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import { AuditExport, planExport } from '../../lambdas/use-cases/export-audit.js';

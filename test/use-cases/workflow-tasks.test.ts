@@ -75,7 +75,7 @@ describe('planApprovalRoute', () => {
     expect(ports.audit.types()).toEqual(['route.planned']);
   });
 
-  it('without a valid route, blocks the request with the reason and asks nobody', async () => {
+  it('without a valid route, records the route failure with its reason, adds no finding and asks nobody', async () => {
     // Prepare
     const post = checking();
     const ports = setUp({ ...post, submission: { ...post.submission, submitter: 'stranger@example.org' } });
@@ -87,7 +87,8 @@ describe('planApprovalRoute', () => {
     const saved = await ports.requests.getRequest('req_memory');
     expect(result).toEqual({ planned: false, stageCount: 0 });
     expect(saved?.stages).toEqual([]);
-    expect(saved?.findings.at(-1)).toMatchObject({ rule: 'G-SEPARATION', severity: 'block' });
+    expect(saved?.routeFailure).toEqual({ reason: 'submitter stranger@example.org is not in the directory' });
+    expect(saved?.findings).toEqual(post.findings);
     expect(ports.audit.types()).toEqual(['route.failed']);
   });
 });
