@@ -6,6 +6,7 @@ import { requireEnv } from '../shared/env.js';
 import { getItem, isConditionFailure, putIfAbsent, tableOf, updateItem, type Item, type Table } from './dynamo.js';
 import { accountItem, handleClaimItem } from './items/account-items.js';
 import { parseItem } from './items/stored-item.js';
+import { handleKey } from '../core/rules/platforms.js';
 
 // The registry of institutional accounts (GOVERNANCE.md §6): one item per account, keyed by id. Seeded once
 // from the directory file's `accounts`, then added to by approved account openings; from the seed on, the
@@ -52,15 +53,10 @@ export class DuplicateHandleError extends Error {
   }
 }
 
-/** A handle as compared for uniqueness: trimmed, case-insensitive, without a leading `@`. */
-export function normalizeHandle(handle: string): string {
-  return handle.trim().replace(/^@/, '').toLowerCase();
-}
-
-const claimId = (platform: Platform, handle: string) => `#handle#${platform}#${normalizeHandle(handle)}`;
+const claimId = (platform: Platform, handle: string) => `#handle#${platform}#${handleKey(handle)}`;
 
 const sameHandle = (a: Pick<RegistryAccount, 'platform' | 'handle'>, b: Pick<RegistryAccount, 'platform' | 'handle'>) =>
-  a.platform === b.platform && normalizeHandle(a.handle) === normalizeHandle(b.handle);
+  a.platform === b.platform && handleKey(a.handle) === handleKey(b.handle);
 
 /**
  * Every account in the registry, sorted by id. The first call ever seeds the registry from the directory file;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccountOpeningSubmission, Submission } from './model.js';
 import { canonicalJson, type Json } from './audit/audit-chain.js';
+import { handleKey } from './rules/platforms.js';
 
 /**
  * A request id derived from the intake channel's idempotency key, so that the same delivery always
@@ -63,7 +64,7 @@ function fnv1a(text: string): string {
  * characters. Deterministic: the same request always names the same account.
  */
 export function accountIdFor(submission: Pick<AccountOpeningSubmission, 'unit' | 'platform' | 'handle'>): string {
-  const handle = submission.handle.trim().toLowerCase().replace(/^@/u, '');
+  const handle = handleKey(submission.handle);
   // After the first replace every run is one '-', so `-` at an end suffices (`-+$` rescans a run from each dash).
   const slug = handle.replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '').slice(0, 40).replace(/-$/u, '');
   return `${submission.unit}-${submission.platform}-${slug === '' ? `h${fnv1a(handle)}` : slug}`;

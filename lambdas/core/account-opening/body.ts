@@ -3,7 +3,7 @@ import { singleLine } from '../schema.js';
 import type { Directory } from '../request/directory.js';
 import { ValidationError } from '../errors.js';
 import type { AccountOpeningSubmission, QuestionKey, RegistryAccount } from '../model.js';
-import { PLATFORMS, PLATFORM_NAMES } from '../rules/platforms.js';
+import { PLATFORMS, PLATFORM_NAMES, handleKey } from '../rules/platforms.js';
 import { credentialFields, credentialProblem, isRecord } from './credentials.js';
 import { QUESTION_KEYS } from './questionnaire.js';
 
@@ -83,12 +83,6 @@ function describe(issue: z.core.$ZodIssue, body: Record<string, unknown>): strin
     return at(`required: answer the twelve questions (${QUESTION_KEYS.join(', ')})`);
   }
   return at(issue.message);
-}
-
-/** A handle as compared: trimmed, lower case, without its leading '@'. */
-export function handleKey(handle: string): string {
-  const h = handle.trim().toLowerCase();
-  return h.startsWith('@') ? h.slice(1) : h;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Attestation, Finding } from '../model.js';
-import { handleKey } from './body.js';
+import { handleKey } from '../rules/platforms.js';
 import { list, statementSeverity } from '../checks/findings.js';
 import type { Check } from './check-context.js';
 import { cite, SOURCES } from './citations.js';

@@ -1,7 +1,7 @@
 import { DEFAULT_CHECK_BUDGET, runWithinBudget, type CheckBudget } from '../checks/check-budget.js';
 import type { Directory } from '../request/directory.js';
 import type { AccountOpeningSubmission, Finding, RegistryAccount } from '../model.js';
-import { PLATFORM_NAMES } from '../rules/platforms.js';
+import { PLATFORM_NAMES, atHandle } from '../rules/platforms.js';
 import type { Preset } from '../rules/presets.js';
 import { hasContent, isNonCommittal, namesNobody } from './answers.js';
 import { describeRate, postsPerWeek } from './cadence.js';
@@ -21,10 +21,6 @@ import { ANSWER_HINTS, QUESTION_KEYS, QUESTIONS } from './questionnaire.js';
 //
 // Severities are §6's. A-SMM-ADMIN and A-COMMENT-POLICY are statements the submitter makes, with the brand-post checks'
 // semantics: a statement missing is `block`, a statement made is kept as `attest` with `attestation.satisfied`.
-
-function handleOf(account: Pick<RegistryAccount, 'handle'>): string {
-  return account.handle.startsWith('@') ? account.handle : `@${account.handle}`;
-}
 
 // A-QUESTIONNAIRE (block): each of CERN §3's questions answered — one finding per question. A missing answer on the
 // end of the project is A-END-OF-LIFE's (below), so that every missing answer gives exactly one finding.
@@ -99,7 +95,7 @@ const checkExisting: Check = ({ submission, directory, registry }) => {
   const same = registry.filter((a) => a.status === 'active' && a.unit === submission.unit && a.platform === submission.platform);
   if (same.length === 0) return [];
   const unit = directory.unitName(submission.unit) ?? submission.unit;
-  const accounts = list(same.map((a) => `${handleOf(a)} (${a.id})`));
+  const accounts = list(same.map((a) => `${atHandle(a.handle)} (${a.id})`));
   const answer = submission.questionnaire.existingChannel;
   return [
     {

@@ -1,7 +1,7 @@
 import type { Account, Directory } from '../../request/directory.js';
 import type { BrandPostSubmission, Finding, MediaItem, TextSpan } from '../../model.js';
 import type { Match } from '../text/lexicon.js';
-import { PLATFORM_NAMES } from '../../rules/platforms.js';
+import { PLATFORM_NAMES, atHandle } from '../../rules/platforms.js';
 import type { SeverityLevel } from '../../rules/catalogue.js';
 import type { Preset } from '../../rules/presets.js';
 import { quote } from '../findings.js';
@@ -21,13 +21,9 @@ export interface CheckContext {
 
 export type Check = (ctx: CheckContext, level: Exclude<SeverityLevel, 'off'>) => Finding[];
 
-function handleOf(account: Account): string {
-  return account.handle.startsWith('@') ? account.handle : `@${account.handle}`;
-}
-
 /** "@handle on Platform", as messages name an account. */
 export function describeAccount(account: Account): string {
-  return `${handleOf(account)} on ${PLATFORM_NAMES[account.platform]}`;
+  return `${atHandle(account.handle)} on ${PLATFORM_NAMES[account.platform]}`;
 }
 
 /** "Image 2 (https://…)", as messages name a media item. */

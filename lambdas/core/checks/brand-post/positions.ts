@@ -2,6 +2,7 @@ import type { Finding } from '../../model.js';
 import { CONTEST_CONTEXT, POLITICAL_CUES, SENSITIVE_CUES, findCues } from '../text/lexicon.js';
 import { list, quote } from '../findings.js';
 import { atText, type Check, type CheckContext } from './check-context.js';
+import { handleKey } from '../../rules/platforms.js';
 
 // What the institution is seen to stand for (GOVERNANCE.md §5): the three rules that ask an approver stage to look —
 // P-POLITICAL (route → comms clears it explicitly), P-ENDORSEMENT (attest by comms: "reputational check done") and
@@ -76,10 +77,6 @@ interface ThirdParty {
   readonly end: number;
 }
 
-function normalisedHandle(handle: string): string {
-  return handle.trim().replace(/^@/u, '').toLowerCase();
-}
-
 function onDomain(host: string, domains: readonly string[]): boolean {
   const h = host.toLowerCase().replace(/^www\./u, '');
   return domains.some((d) => {
@@ -94,10 +91,10 @@ const MENTION = /(?<![\w@./])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)(?:@
 function thirdParties(ctx: CheckContext): ThirdParty[] {
   const own = [ctx.directory.domain, ...ctx.preset.trusted.domains];
   const trustedDomains = [...own, ...SHARED_CONTENT_DOMAINS];
-  const registered = new Set([...ctx.directory.accounts.map((a) => normalisedHandle(a.handle)), ...ctx.preset.trusted.handles.map(normalisedHandle)]);
+  const registered = new Set([...ctx.directory.accounts.map((a) => handleKey(a.handle)), ...ctx.preset.trusted.handles.map(handleKey)]);
   const parties: ThirdParty[] = [];
   for (const m of ctx.prose.matchAll(MENTION)) {
-    const handle = normalisedHandle(m[0]);
+    const handle = handleKey(m[0]);
     const server = m[2];
     // A handle that is a domain (Bluesky) or lives on a server (Mastodon) of the institution is the institution's.
     const domain = server ?? (handle.includes('.') ? handle : undefined);
