@@ -43,7 +43,11 @@ export type HttpFunctionName = (typeof httpFunctions)[number]['name'];
 export type EventFunctionName = (typeof eventFunctions)[number]['name'];
 export type FunctionName = WorkflowFunctionName | HttpFunctionName | EventFunctionName;
 
-export const allFunctions: ReadonlyArray<{ readonly name: FunctionName; readonly entry: string }> = [...workflowFunctions, ...httpFunctions, ...eventFunctions];
+export const allFunctions: ReadonlyArray<{ readonly name: FunctionName; readonly entry: string }> = [
+  ...workflowFunctions,
+  ...httpFunctions,
+  ...eventFunctions,
+];
 
 export type HttpMethodName = 'GET' | 'HEAD' | 'POST';
 

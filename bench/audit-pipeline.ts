@@ -46,7 +46,12 @@ const reader: AuditReader = {
 
 const to = periodOf(new Date(start + (total / 1000 + 2) * 3_600_000)).to;
 const started = performance.now();
-const position = await planExport({ format: formatOfPath(file), from: new Date(start).toISOString(), to }, reader, new Date(), randomUUID());
+const position = await planExport(
+  { format: formatOfPath(file), from: new Date(start).toISOString(), to },
+  reader,
+  new Date(),
+  randomUUID(),
+);
 const out = createWriteStream(file);
 let events = 0;
 await writeRecords(new AuditExport(position, reader).records(), out, formatOfPath(file), (r) => {

@@ -2,7 +2,14 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { chainEvent, type AuditEvent, type Json } from '../lambdas/core/audit/audit-chain.js';
 import { buildCheckpoint, hmacSigner, periodOf, type Checkpoint, type CheckpointHead } from '../lambdas/core/audit/audit-checkpoint.js';
-import { checkpointRecord, DIGEST_START, eventRecord, exportHeader, nextDigest, type ExportRecord } from '../lambdas/core/audit/audit-export.js';
+import {
+  checkpointRecord,
+  DIGEST_START,
+  eventRecord,
+  exportHeader,
+  nextDigest,
+  type ExportRecord,
+} from '../lambdas/core/audit/audit-export.js';
 import { writeRecords } from '../local/audit-io.js';
 
 // Synthetic audit trails for bench/audit.ts: requests that run the whole brand-post route (ten events each, the
@@ -19,21 +26,73 @@ function dataOf(k: number, c: number): { type: string; actor: string; data: { re
   const deadline = '2031-01-01T00:00:00.000Z';
   switch (k) {
     case 0:
-      return { type: 'request.submitted', actor: 'ada@example.org', data: { channel: c % 5 === 0 ? 'mail' : 'webhook', idempotencyKey: `msg_${c}`, version: 1, contentHash: linkHash, account: ACCOUNTS[c % 4] ?? 'physics-x', kind: 'brand-post' } };
+      return {
+        type: 'request.submitted',
+        actor: 'ada@example.org',
+        data: {
+          channel: c % 5 === 0 ? 'mail' : 'webhook',
+          idempotencyKey: `msg_${c}`,
+          version: 1,
+          contentHash: linkHash,
+          account: ACCOUNTS[c % 4] ?? 'physics-x',
+          kind: 'brand-post',
+        },
+      };
     case 1:
-      return { type: 'workflow.started', actor: 'signoff', data: { executionArn: `arn:aws:states:eu-west-1:111122223333:execution:signoff-approval:req_${c}`, version: 1 } };
+      return {
+        type: 'workflow.started',
+        actor: 'signoff',
+        data: { executionArn: `arn:aws:states:eu-west-1:111122223333:execution:signoff-approval:req_${c}`, version: 1 },
+      };
     case 2:
-      return { type: 'checks.completed', actor: 'signoff', data: { version: 1, blocked: false, findings: [{ rule: 'P-SOURCE', severity: 'warn', message: 'Factual content without a link to its source: add the link.' }], publication: { is: false, reasons: ['short text sharing a link'] } } };
+      return {
+        type: 'checks.completed',
+        actor: 'signoff',
+        data: {
+          version: 1,
+          blocked: false,
+          findings: [{ rule: 'P-SOURCE', severity: 'warn', message: 'Factual content without a link to its source: add the link.' }],
+          publication: { is: false, reasons: ['short text sharing a link'] },
+        },
+      };
     case 3:
       return { type: 'route.planned', actor: 'signoff', data: { version: 1, stages: ['supervisor', 'comms'] } };
     case 4:
-      return { type: 'stage.opened', actor: 'signoff', data: { stage: 'supervisor', stageIndex: 0, version: 1, deadline, timeoutSeconds: 259200 } };
+      return {
+        type: 'stage.opened',
+        actor: 'signoff',
+        data: { stage: 'supervisor', stageIndex: 0, version: 1, deadline, timeoutSeconds: 259200 },
+      };
     case 5:
     case 7:
-      return { type: 'approval.requested', actor: 'signoff', data: { stage: k === 5 ? 'supervisor' : 'comms', stageIndex: k === 5 ? 0 : 1, version: 1, approver: k === 5 ? 'grace@example.org' : 'carl@example.org', linkHash, deadline, messageId: `<${linkHash.slice(0, 24)}@example.org>` } };
+      return {
+        type: 'approval.requested',
+        actor: 'signoff',
+        data: {
+          stage: k === 5 ? 'supervisor' : 'comms',
+          stageIndex: k === 5 ? 0 : 1,
+          version: 1,
+          approver: k === 5 ? 'grace@example.org' : 'carl@example.org',
+          linkHash,
+          deadline,
+          messageId: `<${linkHash.slice(0, 24)}@example.org>`,
+        },
+      };
     case 6:
     case 8:
-      return { type: 'decision.recorded', actor: k === 6 ? 'grace@example.org' : 'carl@example.org', data: { stage: k === 6 ? 'supervisor' : 'comms', stageIndex: k === 6 ? 0 : 1, version: 1, decision: 'approve', comment: null, channel: 'web', linkHash } };
+      return {
+        type: 'decision.recorded',
+        actor: k === 6 ? 'grace@example.org' : 'carl@example.org',
+        data: {
+          stage: k === 6 ? 'supervisor' : 'comms',
+          stageIndex: k === 6 ? 0 : 1,
+          version: 1,
+          decision: 'approve',
+          comment: null,
+          channel: 'web',
+          linkHash,
+        },
+      };
     default:
       return { type: 'request.outcome', actor: 'signoff', data: { outcome: 'approved', version: 1 } };
   }
@@ -55,7 +114,11 @@ export function* trails(total: number, startMs: number): Generator<Generated> {
       const c = slot - k * STEP_SLOTS;
       if (c < 0 || c >= chains) continue;
       const previous = heads.get(c);
-      const event = chainEvent(previous, { requestId: `req_${String(c).padStart(10, '0')}`, at: new Date(startMs + slot * EVERY_MS).toISOString(), ...dataOf(k, c) });
+      const event = chainEvent(previous, {
+        requestId: `req_${String(c).padStart(10, '0')}`,
+        at: new Date(startMs + slot * EVERY_MS).toISOString(),
+        ...dataOf(k, c),
+      });
       if (k === CHAIN - 1) heads.delete(c);
       else heads.set(c, event);
       emitted++;
@@ -85,7 +148,14 @@ export async function writeFile(path: string, total: number, key: string): Promi
       return r;
     };
     const sealedUntil = periodOf(new Date(Date.now() - 3_600_000 - 5 * 60_000)).from;
-    yield emit(exportHeader({ exportId: 'bench', exportedAt: new Date().toISOString(), filter: { from: firstHour.from, to: periodOf(new Date()).to }, sealedUntil }));
+    yield emit(
+      exportHeader({
+        exportId: 'bench',
+        exportedAt: new Date().toISOString(),
+        filter: { from: firstHour.from, to: periodOf(new Date()).to },
+        sealedUntil,
+      }),
+    );
     let period = firstHour;
     let previous: Checkpoint | undefined;
     let heads = new Map<string, CheckpointHead>();
@@ -110,4 +180,3 @@ export async function writeFile(path: string, total: number, key: string): Promi
   out.end();
   await once(out, 'finish');
 }
-

@@ -43,10 +43,16 @@ interface Measured {
 /** The highest VmHWM among the children of `pid`, in MiB (0 when it has none). */
 function childrenPeakMiB(pid: number): number {
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((c) => c !== '');
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((c) => c !== '');
     let peak = 0;
     for (const c of children) {
-      const line = readFileSync(`/proc/${c}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:')) ?? '';
+      const line =
+        readFileSync(`/proc/${c}/status`, 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith('VmHWM:')) ?? '';
       peak = Math.max(peak, Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024);
     }
     return peak;
@@ -87,7 +93,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function line(label: string, events: number, m: Measured): void {
   const store = m.childPeakMiB > 0 ? `, store process ${m.childPeakMiB.toFixed(0)} MiB` : '';
-  process.stdout.write(`${label.padEnd(44)} ${fmt(events).padStart(9)} events  ${fmt(rateOf(m.stderr)).padStart(7)} events/s  peak RSS ${m.peakMiB.toFixed(0).padStart(4)} MiB${store}  (process ${m.seconds.toFixed(1)} s)\n`);
+  process.stdout.write(
+    `${label.padEnd(44)} ${fmt(events).padStart(9)} events  ${fmt(rateOf(m.stderr)).padStart(7)} events/s  peak RSS ${m.peakMiB.toFixed(0).padStart(4)} MiB${store}  (process ${m.seconds.toFixed(1)} s)\n`,
+  );
 }
 
 async function loadStore(dataDir: string): Promise<void> {
@@ -102,7 +110,11 @@ async function loadStore(dataDir: string): Promise<void> {
       const r = source.next();
       if (r.done === true) break;
       const g = r.value;
-      batch.push({ PutRequest: { Item: { ...g.event, ...indexAttributesOf(g.event), account: g.account, ...(g.prevAt !== undefined ? { prevAt: g.prevAt } : {}) } } });
+      batch.push({
+        PutRequest: {
+          Item: { ...g.event, ...indexAttributesOf(g.event), account: g.account, ...(g.prevAt !== undefined ? { prevAt: g.prevAt } : {}) },
+        },
+      });
     }
     return batch;
   };
@@ -120,14 +132,18 @@ async function loadStore(dataDir: string): Promise<void> {
   const loaded = (performance.now() - started) / 1000;
   doc.destroy();
   await dynamo.close();
-  process.stdout.write(`loaded ${fmt(STORE_EVENTS)} events into dynalite in ${loaded.toFixed(0)} s (${fmt(STORE_EVENTS / loaded)} writes/s)\n`);
+  process.stdout.write(
+    `loaded ${fmt(STORE_EVENTS)} events into dynalite in ${loaded.toFixed(0)} s (${fmt(STORE_EVENTS / loaded)} writes/s)\n`,
+  );
   const sealed = await measure(['checkpoint', '--data-dir', dataDir]);
   process.stdout.write(`sealed the store: ${sealed.stdout.trim()} in ${sealed.seconds.toFixed(1)} s\n`);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'signoff-bench-audit-'));
 try {
-  process.stdout.write(`Signoff audit benchmark — node ${process.version}, ${fmt(STORE_EVENTS)} events in the local store, ${fmt(FILE_EVENTS)} in a file\n`);
+  process.stdout.write(
+    `Signoff audit benchmark — node ${process.version}, ${fmt(STORE_EVENTS)} events in the local store, ${fmt(FILE_EVENTS)} in a file\n`,
+  );
   const dataDir = join(work, 'data');
   const { auditKey } = localAuditSecrets(dataDir, {});
   await loadStore(dataDir);
@@ -147,7 +163,9 @@ try {
     const file = join(work, `file.${format}`);
     const started = performance.now();
     await writeFile(file, FILE_EVENTS, auditKey);
-    process.stdout.write(`wrote ${fmt(FILE_EVENTS)} events with their checkpoints as ${format} (${(statSync(file).size / 1048576).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `wrote ${fmt(FILE_EVENTS)} events with their checkpoints as ${format} (${(statSync(file).size / 1048576).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    );
     const verified = await measure(['verify', file, '--key', auditKey]);
     if (!verified.stdout.startsWith('OK')) throw new Error(`the file did not verify: ${verified.stdout}`);
     line(`verify (${format}, ${(statSync(file).size / 1048576).toFixed(0)} MB)`, FILE_EVENTS, verified);

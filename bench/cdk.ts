@@ -22,7 +22,10 @@ process.stdout.write(`cdk synth (2 stacks, every bundle, cdk-nag)  ${synthSecond
 
 // Which asset belongs to which function: the stateless template names each function's code asset.
 const template = JSON.parse(readFileSync(join(out, 'SignoffStateless.template.json'), 'utf8')) as {
-  Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
+  Resources: Record<
+    string,
+    { Type: string; Metadata?: Record<string, string>; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
+  >;
 };
 const rows: Array<{ name: string; bytes: number; loadMs: number }> = [];
 for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -36,7 +39,11 @@ for (const [logicalId, resource] of Object.entries(template.Resources)) {
   // references (table names, ARNs) replaced by placeholders, since the values only need to exist.
   const variables = Object.entries(resource.Properties?.Environment?.Variables ?? {}).map(([name, value]) => [
     name,
-    typeof value === 'string' ? value : name.endsWith('_ARN') ? `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}` : `placeholder-${name.toLowerCase()}`,
+    typeof value === 'string'
+      ? value
+      : name.endsWith('_ARN')
+        ? `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`
+        : `placeholder-${name.toLowerCase()}`,
   ]);
   const env = {
     ...Object.fromEntries(variables),
@@ -55,6 +62,10 @@ for (const [logicalId, resource] of Object.entries(template.Resources)) {
   rows.push({ name: logicalId.replace(/[0-9A-F]{8}$/, ''), bytes, loadMs: median(loads) });
 }
 for (const r of rows.sort((a, b) => a.name.localeCompare(b.name))) {
-  process.stdout.write(`bundle ${r.name.padEnd(20)} ${(r.bytes / 1024).toFixed(0).padStart(5)} KiB   module load ${r.loadMs.toFixed(1).padStart(6)} ms (median of ${LOADS})\n`);
+  process.stdout.write(
+    `bundle ${r.name.padEnd(20)} ${(r.bytes / 1024).toFixed(0).padStart(5)} KiB   module load ${r.loadMs.toFixed(1).padStart(6)} ms (median of ${LOADS})\n`,
+  );
 }
-process.stdout.write(`largest bundle ${(Math.max(...rows.map((r) => r.bytes)) / 1024).toFixed(0)} KiB; slowest load ${Math.max(...rows.map((r) => r.loadMs)).toFixed(1)} ms\n`);
+process.stdout.write(
+  `largest bundle ${(Math.max(...rows.map((r) => r.bytes)) / 1024).toFixed(0)} KiB; slowest load ${Math.max(...rows.map((r) => r.loadMs)).toFixed(1)} ms\n`,
+);

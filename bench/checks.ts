@@ -38,7 +38,13 @@ const out = (line: string): void => {
 
 // The first call pays for building the matchers and the hashtag dictionary (a cold start), measured apart.
 const coldStart = performance.now();
-checkBrandPost(CORPUS[0]?.submission ?? (() => { throw new Error('empty corpus'); })(), CORPUS_DIRECTORY);
+checkBrandPost(
+  CORPUS[0]?.submission ??
+    (() => {
+      throw new Error('empty corpus');
+    })(),
+  CORPUS_DIRECTORY,
+);
 const cold = performance.now() - coldStart;
 
 const times: number[] = [];
@@ -53,10 +59,14 @@ for (let round = 0; round < ROUNDS; round++) {
 times.sort((a, b) => a - b);
 
 out(`checks corpus                                ${CORPUS.length} posts`);
-out(`checks time per post (preset default)        median ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${percentile(times, 100).toFixed(3)} ms (${times.length} runs); first call ${cold.toFixed(1)} ms`);
+out(
+  `checks time per post (preset default)        median ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${percentile(times, 100).toFixed(3)} ms (${times.length} runs); first call ${cold.toFixed(1)} ms`,
+);
 for (const name of PRESET_NAMES) {
   const f = corpusFigures(loadPreset(name));
-  out(`checks warn-or-worse, preset ${name.padEnd(14)}  announcements ${percent(f.announcements)}; all ordinary posts ${percent(f.ordinary)}`);
+  out(
+    `checks warn-or-worse, preset ${name.padEnd(14)}  announcements ${percent(f.announcements)}; all ordinary posts ${percent(f.ordinary)}`,
+  );
 }
 const figures = corpusFigures(loadPreset('default'));
 out('checks per rule (preset default)             posts fired / of which warn or worse / statements recorded');
@@ -71,13 +81,25 @@ const LONG = 5 * MAX_TEXT_CHARS;
 const slowest: Array<{ unit: string; ms: number }> = [];
 for (const unit of ADVERSARIAL_UNITS) {
   const text = adversarialText(unit, LONG);
-  const submission = { ...(CORPUS[0]?.submission ?? (() => { throw new Error('empty corpus'); })()), text, format: 'thread' as const };
+  const submission = {
+    ...(CORPUS[0]?.submission ??
+      (() => {
+        throw new Error('empty corpus');
+      })()),
+    text,
+    format: 'thread' as const,
+  };
   const start = performance.now();
   checkBrandPost(submission, CORPUS_DIRECTORY);
   slowest.push({ unit, ms: performance.now() - start });
 }
 slowest.sort((a, b) => b.ms - a.ms);
-out(`checks on ${LONG.toLocaleString('en')}-character adversarial texts   ${slowest.length} texts, slowest ${slowest.slice(0, 3).map((s) => `${JSON.stringify(s.unit)} ${s.ms.toFixed(0)} ms`).join(', ')}`);
+out(
+  `checks on ${LONG.toLocaleString('en')}-character adversarial texts   ${slowest.length} texts, slowest ${slowest
+    .slice(0, 3)
+    .map((s) => `${JSON.stringify(s.unit)} ${s.ms.toFixed(0)} ms`)
+    .join(', ')}`,
+);
 
 // ——— each rule on the adversarial texts, at the intake's maximum length ———
 
@@ -97,16 +119,26 @@ function onlyRule(base: Preset, rule: BrandPostRule | undefined): Preset {
   const checks = { ...base.checks };
   for (const r of BRAND_POST_RULES) {
     const setting = base.checks[r];
-    checks[r] = r === rule ? { ...setting, severity: setting.severity === 'off' ? 'warn' : setting.severity } : { ...setting, severity: 'off' };
+    checks[r] =
+      r === rule ? { ...setting, severity: setting.severity === 'off' ? 'warn' : setting.severity } : { ...setting, severity: 'off' };
   }
   return { ...base, checks };
 }
 
-const sample = CORPUS[0]?.submission ?? (() => { throw new Error('empty corpus'); })();
+const sample =
+  CORPUS[0]?.submission ??
+  (() => {
+    throw new Error('empty corpus');
+  })();
 const adversarial = adversarialCorpus(MAX_TEXT_CHARS);
 /** Each text as a thread (parts are split) to an active account, and with ten described images to an account that is not registered (P-LOGO reads them). */
 function submissionsOf(text: string): BrandPostSubmission[] {
-  const media = Array.from({ length: MAX_MEDIA_ITEMS }, (_, i) => ({ type: 'image' as const, url: `https://example.org/${i}.jpg`, alt: text.slice(0, 1_500), rights: 'own' as const }));
+  const media = Array.from({ length: MAX_MEDIA_ITEMS }, (_, i) => ({
+    type: 'image' as const,
+    url: `https://example.org/${i}.jpg`,
+    alt: text.slice(0, 1_500),
+    rights: 'own' as const,
+  }));
   return [
     { ...sample, text, format: 'thread' },
     { ...sample, text, format: 'post', account: 'not-registered', media },
@@ -119,7 +151,12 @@ function loopOver(text: string): number {
   for (let i = 0; i < text.length; i++) checksum = (checksum + text.charCodeAt(i)) | 0;
   return checksum;
 }
-const baselines = new Map(adversarial.map(({ label, text }) => [label, { loop: fastest(() => loopOver(text), 5), split: fastest(() => text.split(/\s+/u).length, 5) }]));
+const baselines = new Map(
+  adversarial.map(({ label, text }) => [
+    label,
+    { loop: fastest(() => loopOver(text), 5), split: fastest(() => text.split(/\s+/u).length, 5) },
+  ]),
+);
 
 const preset = loadPreset('default');
 const rows: Array<{ name: string; ms: number; label: string }> = [];
@@ -134,7 +171,9 @@ for (const rule of [undefined, ...BRAND_POST_RULES]) {
   }
   rows.push({ name: rule ?? '(links blanked and read, no rule)', ...slowest });
 }
-out(`checks per rule, slowest over ${adversarial.length} adversarial texts of ${MAX_TEXT_CHARS.toLocaleString('en')} characters (aim: under 50 ms), beside one loop over the same text's characters and one split of it on blanks`);
+out(
+  `checks per rule, slowest over ${adversarial.length} adversarial texts of ${MAX_TEXT_CHARS.toLocaleString('en')} characters (aim: under 50 ms), beside one loop over the same text's characters and one split of it on blanks`,
+);
 for (const row of rows) {
   const baseline = baselines.get(row.label) ?? { loop: NaN, split: NaN };
   out(
@@ -144,7 +183,9 @@ for (const row of rows) {
 }
 const loops = [...baselines.values()].map((b) => b.loop);
 const splits = [...baselines.values()].map((b) => b.split);
-out(`  baselines over all texts: loop ${Math.min(...loops).toFixed(3)}–${Math.max(...loops).toFixed(3)} ms, split ${Math.min(...splits).toFixed(3)}–${Math.max(...splits).toFixed(3)} ms (checksum ${checksum})`);
+out(
+  `  baselines over all texts: loop ${Math.min(...loops).toFixed(3)}–${Math.max(...loops).toFixed(3)} ms, split ${Math.min(...splits).toFixed(3)}–${Math.max(...splits).toFixed(3)} ms (checksum ${checksum})`,
+);
 
 // Account openings: every free-text answer and the join policy at the schema's maximum, all A- rules together.
 const demoDirectory = parseDirectory(JSON.parse(readFileSync(new URL('../config/directory.json', import.meta.url), 'utf8')));
@@ -152,11 +193,17 @@ const opening = parseAccountOpening(SAMPLE_OPENING, demoDirectory, []);
 let slowestOpening = { ms: 0, label: '' };
 for (const { label, text } of adversarialCorpus(MAX_ANSWER_CHARS)) {
   const answers = Object.fromEntries(QUESTION_KEYS.map((key) => [key, text]));
-  const adversarialOpening = { ...opening, questionnaire: { ...opening.questionnaire, ...answers }, group: { visibility: 'public' as const, joinPolicy: text } };
+  const adversarialOpening = {
+    ...opening,
+    questionnaire: { ...opening.questionnaire, ...answers },
+    group: { visibility: 'public' as const, joinPolicy: text },
+  };
   const ms = fastest(() => checkAccountOpening(adversarialOpening, demoDirectory, [], loadPreset('cern-alumni')));
   if (ms > slowestOpening.ms) slowestOpening = { ms, label };
 }
-out(`checks of an account opening (every A- rule), answers of ${MAX_ANSWER_CHARS.toLocaleString('en')} characters: slowest ${slowestOpening.ms.toFixed(2)} ms on ${slowestOpening.label.slice(0, 48)}`);
+out(
+  `checks of an account opening (every A- rule), answers of ${MAX_ANSWER_CHARS.toLocaleString('en')} characters: slowest ${slowestOpening.ms.toFixed(2)} ms on ${slowestOpening.label.slice(0, 48)}`,
+);
 
 // The time budget's own cost: a rule called through node:vm with a timeout, against calling it directly.
 const CALLS = 20_000;
@@ -164,4 +211,6 @@ const none: Finding[] = [];
 const rules = Array.from({ length: CALLS }, (): RuleId => 'P-ACCOUNT');
 const budgeted = fastest(() => runWithinBudget(rules, () => none, { ms: 1_000 }), 3);
 const direct = fastest(() => rules.flatMap(() => none), 3);
-out(`check budget (node:vm timeout, Node ${process.version}): ${((1000 * (budgeted - direct)) / CALLS).toFixed(1)} µs per rule call; ${(((budgeted - direct) / CALLS) * BRAND_POST_RULES.length).toFixed(2)} ms per post of ${BRAND_POST_RULES.length} rules`);
+out(
+  `check budget (node:vm timeout, Node ${process.version}): ${((1000 * (budgeted - direct)) / CALLS).toFixed(1)} µs per rule call; ${(((budgeted - direct) / CALLS) * BRAND_POST_RULES.length).toFixed(2)} ms per post of ${BRAND_POST_RULES.length} rules`,
+);

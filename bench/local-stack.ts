@@ -23,17 +23,24 @@ function summary(label: string, ms: readonly number[]): string {
 /** Resident memory (VmRSS) or its high-water mark since the process started (VmHWM), in MiB. */
 function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   if (pid === undefined) return NaN;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`)) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`)) ?? '';
   return Number(/(\d+)/.exec(line)?.[1] ?? NaN) / 1024;
 }
 
 /** Waits for the next message after `seen` addressed to `to`; returns it and when it was first seen. */
 async function nextMail(stack: Stack, seen: number, to: string): Promise<{ mail: OutboxMessage; at: number }> {
-  return waitFor(`mail to ${to}`, async () => {
-    const fresh = await stack.outbox(seen);
-    const mail = fresh.find((m) => m.to.includes(to));
-    return mail === undefined ? undefined : { mail, at: performance.now() };
-  }, 30_000);
+  return waitFor(
+    `mail to ${to}`,
+    async () => {
+      const fresh = await stack.outbox(seen);
+      const mail = fresh.find((m) => m.to.includes(to));
+      return mail === undefined ? undefined : { mail, at: performance.now() };
+    },
+    30_000,
+  );
 }
 
 async function latency(stack: Stack): Promise<void> {
@@ -55,7 +62,7 @@ async function latency(stack: Stack): Promise<void> {
     approveToNext.push(next.at - decidedAt);
     void started;
   }
-  process.stdout.write(`${summary("webhook 202 → first approval e-mail", toFirstMail)}\n`);
+  process.stdout.write(`${summary('webhook 202 → first approval e-mail', toFirstMail)}\n`);
   process.stdout.write(`${summary('approve POST → next approval e-mail', approveToNext)}\n`);
 }
 
@@ -88,9 +95,15 @@ async function memory(stack: Stack): Promise<void> {
     if (res.status !== 202) throw new Error(`submit answered ${res.status}`);
   }
   // Let the workflows reach their callback waits before reading memory.
-  await waitFor('all approval e-mails', async () => ((await stack.outbox()).filter((m) => m.subject.includes('Memory ')).length >= MEMORY_REQUESTS ? true : undefined), 300_000);
+  await waitFor(
+    'all approval e-mails',
+    async () => ((await stack.outbox()).filter((m) => m.subject.includes('Memory ')).length >= MEMORY_REQUESTS ? true : undefined),
+    300_000,
+  );
   const after = memoryMiB(stack.pid);
-  process.stdout.write(`resident memory                              idle ${idle.toFixed(0)} MiB   after ${MEMORY_REQUESTS} requests ${after.toFixed(0)} MiB\n`);
+  process.stdout.write(
+    `resident memory                              idle ${idle.toFixed(0)} MiB   after ${MEMORY_REQUESTS} requests ${after.toFixed(0)} MiB\n`,
+  );
 }
 
 async function mail(stack: Stack): Promise<void> {
@@ -99,7 +112,12 @@ async function mail(stack: Stack): Promise<void> {
   for (let i = 0; i < REQUESTS; i++) {
     const seen = (await stack.outbox()).length;
     const sent = performance.now();
-    await smtp.sendMail({ from: 'ada@example.org', to: 'submit+physics-x@example.org', subject: `Mail bench ${i}`, text: `Seminar ${i} on Thursday. https://example.org/seminar/${i}` });
+    await smtp.sendMail({
+      from: 'ada@example.org',
+      to: 'submit+physics-x@example.org',
+      subject: `Mail bench ${i}`,
+      text: `Seminar ${i} on Thursday. https://example.org/seminar/${i}`,
+    });
     const first = await nextMail(stack, seen, 'grace@example.org');
     toFirstMail.push(first.at - sent);
   }
@@ -114,9 +132,15 @@ async function mail(stack: Stack): Promise<void> {
     text: 'A large picture. https://example.org/large\nAlt 1: A large test image',
     attachments: [{ filename: 'large.png', content: image, contentType: 'image/png' }],
   });
-  await waitFor('the large mail\'s acknowledgement', async () => (await stack.outbox()).find((m) => m.subject === 'Re: Ten megabytes'), 60_000);
+  await waitFor(
+    "the large mail's acknowledgement",
+    async () => (await stack.outbox()).find((m) => m.subject === 'Re: Ten megabytes'),
+    60_000,
+  );
   const after = memoryMiB(stack.pid, 'VmHWM');
-  process.stdout.write(`10 MB mail through intake                    peak resident memory ${before.toFixed(0)} → ${after.toFixed(0)} MiB (+${(after - before).toFixed(0)} MiB)\n`);
+  process.stdout.write(
+    `10 MB mail through intake                    peak resident memory ${before.toFixed(0)} → ${after.toFixed(0)} MiB (+${(after - before).toFixed(0)} MiB)\n`,
+  );
   smtp.close();
 }
 

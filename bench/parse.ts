@@ -68,48 +68,79 @@ const stage = (name: Stage['stage'], decided: boolean): Stage => ({
   schedule: { remindSeconds: 86_400, deadlineSeconds: 172_800, secondDeadlineSeconds: 259_200, tooLate: false },
   phase: 'requested',
   delivered: 'requested',
-  ...(decided ? { decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: '2026-12-05T11:00:00.000Z', comment: 'Fine', statements: [] } : {}),
+  ...(decided
+    ? {
+        decision: 'approve',
+        decidedBy: 'grace@example.org',
+        deciderId: 'grace',
+        decidedAt: '2026-12-05T11:00:00.000Z',
+        comment: 'Fine',
+        statements: [],
+      }
+    : {}),
 });
 
 /** A brand post mid-route: three stages, eight findings, two media items, 1,500 characters of text (~6 KB stored). */
-const request: RequestRecord & { readonly waitTokens: Record<string, string>; readonly bodyHash: string; readonly idempotencyKey: string } = {
-  requestId: 'req_BENCHBENCHBENCHBENCHBE',
-  kind: 'brand-post',
-  status: 'awaiting-approval',
-  version: 1,
-  submission: {
+const request: RequestRecord & { readonly waitTokens: Record<string, string>; readonly bodyHash: string; readonly idempotencyKey: string } =
+  {
+    requestId: 'req_BENCHBENCHBENCHBENCHBE',
     kind: 'brand-post',
-    submitter: 'ada@example.org',
-    account: 'physics-x',
-    title: 'Open day at the physics department',
-    text: 'Join us on Saturday for the open day. '.repeat(40),
-    format: 'post',
-    publishAt: '2026-12-12T10:00:00Z',
-    media: [
-      { type: 'image', url: 'https://example.org/a.jpg', alt: 'The main hall', rights: 'own', showsPeople: true, declaredAs: 'photo' },
-      { type: 'image', url: 'https://example.org/b.png', alt: 'A chart', rights: 'own', declaredAs: 'chart' },
-    ],
-    attestations: { peopleConsent: true, aiUsed: false },
-  },
-  contentHash: 'c'.repeat(64),
-  receivedAt: '2026-12-05T09:00:00.000Z',
-  channel: 'webhook',
-  stages: [stage('supervisor', true), stage('comms', false), { ...stage('ethics', false), status: 'waiting' }],
-  findings: Array.from({ length: 8 }, (_, i) => finding(i)),
-  publication: { is: true, reasons: ['public account', 'announces an event'] },
-  executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:signoff-approval:req_BENCHBENCHBENCHBENCHBE',
-  waitTokens: { 1: 't'.repeat(400) },
-  bodyHash: 'b'.repeat(64),
-  idempotencyKey: 'msg_bench',
+    status: 'awaiting-approval',
+    version: 1,
+    submission: {
+      kind: 'brand-post',
+      submitter: 'ada@example.org',
+      account: 'physics-x',
+      title: 'Open day at the physics department',
+      text: 'Join us on Saturday for the open day. '.repeat(40),
+      format: 'post',
+      publishAt: '2026-12-12T10:00:00Z',
+      media: [
+        { type: 'image', url: 'https://example.org/a.jpg', alt: 'The main hall', rights: 'own', showsPeople: true, declaredAs: 'photo' },
+        { type: 'image', url: 'https://example.org/b.png', alt: 'A chart', rights: 'own', declaredAs: 'chart' },
+      ],
+      attestations: { peopleConsent: true, aiUsed: false },
+    },
+    contentHash: 'c'.repeat(64),
+    receivedAt: '2026-12-05T09:00:00.000Z',
+    channel: 'webhook',
+    stages: [stage('supervisor', true), stage('comms', false), { ...stage('ethics', false), status: 'waiting' }],
+    findings: Array.from({ length: 8 }, (_, i) => finding(i)),
+    publication: { is: true, reasons: ['public account', 'announces an event'] },
+    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:signoff-approval:req_BENCHBENCHBENCHBENCHBE',
+    waitTokens: { 1: 't'.repeat(400) },
+    bodyHash: 'b'.repeat(64),
+    idempotencyKey: 'msg_bench',
+  };
+const account = {
+  id: 'physics-x',
+  platform: 'x',
+  handle: '@ExamplePhysics',
+  unit: 'physics',
+  posters: ['ada'],
+  admins: ['ada', 'bob'],
+  status: 'active',
+  smmAdmin: true,
+  openedBy: 'directory',
+  openedAt: '2026-01-01T00:00:00.000Z',
 };
-const account = { id: 'physics-x', platform: 'x', handle: '@ExamplePhysics', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' };
 const event = {
   requestId: request.requestId,
   seq: 7,
   at: '2026-12-05T11:00:00.000Z',
   type: 'decision.recorded',
   actor: 'grace@example.org',
-  data: { stage: 'supervisor', stageIndex: 0, version: 1, decision: 'approve', comment: null, statements: [], channel: 'web', linkHash: 'l'.repeat(64), contentHash: 'c'.repeat(64) },
+  data: {
+    stage: 'supervisor',
+    stageIndex: 0,
+    version: 1,
+    decision: 'approve',
+    comment: null,
+    statements: [],
+    channel: 'web',
+    linkHash: 'l'.repeat(64),
+    contentHash: 'c'.repeat(64),
+  },
   prevHash: 'p'.repeat(64),
   hash: 'h'.repeat(64),
   day: '2026-12-05',
@@ -117,8 +148,24 @@ const event = {
   account: 'physics-x',
   prevAt: '2026-12-05T10:59:00.000Z',
 };
-const heads = Array.from({ length: 100 }, (_, i) => ({ requestId: `req_${String(i).padStart(24, '0')}`, seq: i + 1, hash: 'h'.repeat(64), account: 'physics-x' }));
-const checkpoint = { requestId: 'checkpoint', seq: 493_000, kind: 'checkpoint', period: { from: '2026-03-30T16:00:00.000Z', to: '2026-03-30T17:00:00.000Z' }, heads, previous: 'p'.repeat(64), at: '2026-03-30T17:05:00.000Z', hash: 'h'.repeat(64), signature: 's'.repeat(88), keyId: 'hmac:0123456789abcdef' };
+const heads = Array.from({ length: 100 }, (_, i) => ({
+  requestId: `req_${String(i).padStart(24, '0')}`,
+  seq: i + 1,
+  hash: 'h'.repeat(64),
+  account: 'physics-x',
+}));
+const checkpoint = {
+  requestId: 'checkpoint',
+  seq: 493_000,
+  kind: 'checkpoint',
+  period: { from: '2026-03-30T16:00:00.000Z', to: '2026-03-30T17:00:00.000Z' },
+  heads,
+  previous: 'p'.repeat(64),
+  at: '2026-03-30T17:05:00.000Z',
+  hash: 'h'.repeat(64),
+  signature: 's'.repeat(88),
+  keyId: 'hmac:0123456789abcdef',
+};
 
 // ---- In process ------------------------------------------------------------------------------------------
 
@@ -134,7 +181,9 @@ line('checkpoint with 100 heads', await sample(500, () => parseItem(checkpointIt
 const dir = mkdtempSync(join(tmpdir(), 'signoff-bench-parse-'));
 const credentials = newLocalCredentials();
 const dynamo = await startDynamo(dir, credentials);
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }), { marshallOptions: { removeUndefinedValues: true } });
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 try {
   await doc.send(new PutCommand({ TableName: 'signoff-requests', Item: request }));
   const get = async () => (await doc.send(new GetCommand({ TableName: 'signoff-requests', Key: key, ConsistentRead: true }))).Item;
@@ -157,7 +206,11 @@ try {
   const withParse = stats(parsed).median;
   process.stdout.write('dynalite: reading the request above (GetCommand, consistent), one read at a time\n');
   line('un-parsed (GetCommand, cast: the read before)', unparsed);
-  line('parsed (GetCommand, then the schema: the read now)', parsed, `   (+${(withParse - base).toFixed(1)} µs, ${(((withParse - base) / base) * 100).toFixed(1)} %)`);
+  line(
+    'parsed (GetCommand, then the schema: the read now)',
+    parsed,
+    `   (+${(withParse - base).toFixed(1)} µs, ${(((withParse - base) / base) * 100).toFixed(1)} %)`,
+  );
 } finally {
   doc.destroy();
   await dynamo.close();

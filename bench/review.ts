@@ -22,7 +22,11 @@ async function pageFigures(stack: Stack): Promise<void> {
   if (res.status !== 202) throw new Error(`submit answered ${res.status}`);
   const link = reviewLink(await stack.mailTo('grace@example.org', 'Page weight'));
   const html = await (await fetch(link)).arrayBuffer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic'],
+  });
   const paints: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -33,7 +37,9 @@ async function pageFigures(stack: Stack): Promise<void> {
     await page.close();
   }
   await browser.close();
-  process.stdout.write(`review page                                  ${html.byteLength} bytes (one request: no scripts, fonts or stylesheets); first contentful paint median ${median(paints).toFixed(0)} ms over ${RUNS} loads\n`);
+  process.stdout.write(
+    `review page                                  ${html.byteLength} bytes (one request: no scripts, fonts or stylesheets); first contentful paint median ${median(paints).toFixed(0)} ms over ${RUNS} loads\n`,
+  );
 }
 
 async function historyFigures(stack: Stack): Promise<void> {
@@ -41,20 +47,27 @@ async function historyFigures(stack: Stack): Promise<void> {
   const thread = ['Why we build detectors — a thread.', 'Part one.', 'Part two.'].join('\n---\n');
   const res = await stack.submit(samplePost({ title: 'Longest route', format: 'thread', text: thread, media: [] }));
   const { requestId } = (await res.json()) as { requestId: string };
-  await decide(reviewLink(await stack.mailTo('alan@example.org', 'Escalated to you: approval needed (Supervisor): Longest route', 60_000)), 'approve');
+  await decide(
+    reviewLink(await stack.mailTo('alan@example.org', 'Escalated to you: approval needed (Supervisor): Longest route', 60_000)),
+    'approve',
+  );
   await decide(reviewLink(await stack.mailTo('carl@example.org', 'Longest route', 60_000)), 'approve');
   await decide(reviewLink(await stack.mailTo('eve@example.org', 'Longest route', 60_000)), 'approve');
   await stack.waitForStatus(requestId, 'approved', 60_000);
   const sfn = new SFNClient({ endpoint: stack.sfnEndpoint(), region: 'us-east-1', credentials: stack.awsCredentials() });
   const executionArn = `arn:aws:states:us-east-1:000000000000:execution:signoff-approval:${requestId}`;
-  await waitFor('the execution to end', async () => ((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED' ? true : undefined));
+  await waitFor('the execution to end', async () =>
+    (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED' ? true : undefined,
+  );
   const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
   // The local engine logs state entered/exited; Step Functions adds, per task, scheduled/started/submitted/
   // succeeded (or timed out): about three more events for each task state entered.
   const entered = events.filter((e) => String(e.type).endsWith('StateEntered'));
   const tasks = entered.filter((e) => String(e.type) === 'TaskStateEntered');
   const awsEstimate = events.length + 3 * tasks.length + 2;
-  process.stdout.write(`history of the longest route, one escalation  ${events.length} local events (${entered.length} states entered, ${tasks.length} tasks); on Step Functions about ${awsEstimate} (limit 25,000)\n`);
+  process.stdout.write(
+    `history of the longest route, one escalation  ${events.length} local events (${entered.length} states entered, ${tasks.length} tasks); on Step Functions about ${awsEstimate} (limit 25,000)\n`,
+  );
 }
 
 const stack = await Stack.start({ POWERTOOLS_LOG_LEVEL: 'ERROR', SIGNOFF_TIME_SCALE: String(259_200 / 4) });

@@ -48,11 +48,33 @@ async function measure(label: string, service: string, request: IncomingSignedRe
   perRequest.sort((a, b) => a - b);
   const median = perRequest[Math.floor(perRequest.length / 2)] ?? NaN;
   const p99 = perRequest[Math.ceil(perRequest.length * 0.99) - 1] ?? NaN;
-  process.stdout.write(`${label.padEnd(46)} body ${String(request.body.length).padStart(7)} B   median ${median.toFixed(1).padStart(6)} µs   p99 ${p99.toFixed(1).padStart(6)} µs\n`);
+  process.stdout.write(
+    `${label.padEnd(46)} body ${String(request.body.length).padStart(7)} B   median ${median.toFixed(1).padStart(6)} µs   p99 ${p99.toFixed(1).padStart(6)} µs\n`,
+  );
 }
 
 const dynamo = (endpoint: string) => new DynamoDBClient({ endpoint, region: REGION, credentials, maxAttempts: 1 });
 await measure('DynamoDB ListTables', 'dynamodb', await captured((e) => dynamo(e).send(new ListTablesCommand({}))));
 const text = 'An approval e-mail: the post, its findings and the review link. '.repeat(60);
-await measure('SES SendEmail (an approval e-mail, ~4 KB)', 'ses', await captured((e) => new SESv2Client({ endpoint: e, region: REGION, credentials, maxAttempts: 1 }).send(new SendEmailCommand({ FromEmailAddress: 'signoff@example.org', Destination: { ToAddresses: ['grace@example.org'] }, Content: { Simple: { Subject: { Data: 'Approval needed' }, Body: { Text: { Data: text } } } } }))));
-await measure('DynamoDB PutItem (a 400 KB item)', 'dynamodb', await captured((e) => dynamo(e).send(new PutItemCommand({ TableName: 'signoff-requests', Item: { requestId: { S: 'req_x' }, pad: { S: 'x'.repeat(400 * 1024) } } }))));
+await measure(
+  'SES SendEmail (an approval e-mail, ~4 KB)',
+  'ses',
+  await captured((e) =>
+    new SESv2Client({ endpoint: e, region: REGION, credentials, maxAttempts: 1 }).send(
+      new SendEmailCommand({
+        FromEmailAddress: 'signoff@example.org',
+        Destination: { ToAddresses: ['grace@example.org'] },
+        Content: { Simple: { Subject: { Data: 'Approval needed' }, Body: { Text: { Data: text } } } },
+      }),
+    ),
+  ),
+);
+await measure(
+  'DynamoDB PutItem (a 400 KB item)',
+  'dynamodb',
+  await captured((e) =>
+    dynamo(e).send(
+      new PutItemCommand({ TableName: 'signoff-requests', Item: { requestId: { S: 'req_x' }, pad: { S: 'x'.repeat(400 * 1024) } } }),
+    ),
+  ),
+);

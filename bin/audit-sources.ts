@@ -72,7 +72,10 @@ function httpSession(url: string, token: string, pageLimit: number): Session {
         if (!res.ok) throw new Error(`GET /v1/audit/export answered ${res.status}: ${body}`);
         for (const line of body.split('\n')) if (line !== '') yield parseJsonlRecord(line);
         const cursor = res.headers.get('x-signoff-next-cursor');
-        next = cursor === null ? undefined : `${base}/v1/audit/export?${new URLSearchParams({ cursor, limit: String(pageLimit), format: 'jsonl' }).toString()}`;
+        next =
+          cursor === null
+            ? undefined
+            : `${base}/v1/audit/export?${new URLSearchParams({ cursor, limit: String(pageLimit), format: 'jsonl' }).toString()}`;
       }
     },
     close: async () => undefined,
@@ -85,10 +88,19 @@ function httpSession(url: string, token: string, pageLimit: number): Session {
  */
 async function startStoreProcess(dataDir: string, credentials: LocalCredentials): Promise<{ endpoint: string; close(): Promise<void> }> {
   // The store accepts requests signed with the credentials in its environment, which this process signs with.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../local/dynamo-server.ts', import.meta.url)), dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../local/dynamo-server.ts', import.meta.url)), dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_NO_WARNINGS: '1',
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      },
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const endpoint = await new Promise<string>((resolve, reject) => {
@@ -131,33 +143,50 @@ async function openLocalStore(dataDir: string): Promise<{ endpoint: string; cred
 
 /** The store itself (--dynamodb or --data-dir), its adapters built for this run (loaded only when a store is read). */
 export async function storeSession(options: SourceOptions, env: NodeJS.ProcessEnv): Promise<StoreSession> {
-  const [{ documentClient, tableOf }, { tables }, { auditTable }, { auditReaderOf }, { readRequestFrom }, { checkpointSignerFrom }, { auditArchive }, { checkpointPortsOf }, { AuditExport, planExport }] =
-    await Promise.all([
-      import('../lambdas/adapters/dynamo.js'),
-      import('../lambdas/adapters/tables.js'),
-      import('../lambdas/adapters/audit.js'),
-      import('../lambdas/adapters/audit-store.js'),
-      import('../lambdas/adapters/requests.js'),
-      import('../lambdas/adapters/audit-signer.js'),
-      import('../lambdas/adapters/audit-archive.js'),
-      import('../lambdas/use-cases/checkpoint-ports.js'),
-      import('../lambdas/use-cases/export-audit.js'),
-    ]);
+  const [
+    { documentClient, tableOf },
+    { tables },
+    { auditTable },
+    { auditReaderOf },
+    { readRequestFrom },
+    { checkpointSignerFrom },
+    { auditArchive },
+    { checkpointPortsOf },
+    { AuditExport, planExport },
+  ] = await Promise.all([
+    import('../lambdas/adapters/dynamo.js'),
+    import('../lambdas/adapters/tables.js'),
+    import('../lambdas/adapters/audit.js'),
+    import('../lambdas/adapters/audit-store.js'),
+    import('../lambdas/adapters/requests.js'),
+    import('../lambdas/adapters/audit-signer.js'),
+    import('../lambdas/adapters/audit-archive.js'),
+    import('../lambdas/use-cases/checkpoint-ports.js'),
+    import('../lambdas/use-cases/export-audit.js'),
+  ]);
   const dataDir = options.dynamodb === true ? undefined : dataDirOf(options, env);
   const local = dataDir === undefined ? undefined : await openLocalStore(dataDir);
   // The local store is signed for with its credentials (no session token of the operator's) as the local region.
   const client =
     local === undefined
       ? documentClient()
-      : documentClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: local.credentials.accessKeyId, secretAccessKey: local.credentials.secretAccessKey } });
+      : documentClient({
+          endpoint: local.endpoint,
+          region: LOCAL_REGION,
+          credentials: { accessKeyId: local.credentials.accessKeyId, secretAccessKey: local.credentials.secretAccessKey },
+        });
   const storedKey = dataDir === undefined ? undefined : readAuditSecrets(dataDir).auditKey;
-  const tableName = (envVar: (typeof tables)[number]['envVar']) => env[envVar] || (tables.find((t) => t.envVar === envVar)?.localName ?? '');
+  const tableName = (envVar: (typeof tables)[number]['envVar']) =>
+    env[envVar] || (tables.find((t) => t.envVar === envVar)?.localName ?? '');
   const auditStore = tableOf(tableName('AUDIT_TABLE'), client);
   const requests = tableOf(tableName('REQUESTS_TABLE'), client);
   const audit = auditTable(auditStore);
   const reader = auditReaderOf(audit, (requestId) => readRequestFrom(requests, requestId));
   // The data directory's checkpoint key, unless the environment names one (or a KMS key).
-  const signer = checkpointSignerFrom(env, env['SIGNOFF_AUDIT_KEY'] === undefined && storedKey !== undefined ? async () => storedKey : undefined);
+  const signer = checkpointSignerFrom(
+    env,
+    env['SIGNOFF_AUDIT_KEY'] === undefined && storedKey !== undefined ? async () => storedKey : undefined,
+  );
   const bucket = env['AUDIT_BUCKET'] ?? '';
   const archive = bucket === '' ? undefined : auditArchive(bucket);
   return {
@@ -178,7 +207,10 @@ export async function openSession(options: SourceOptions, env: NodeJS.ProcessEnv
   const url = options.url ?? env['SIGNOFF_URL'];
   if (url !== undefined && url !== '') {
     const token = options.token ?? env['SIGNOFF_AUDITOR_TOKEN'] ?? readAuditSecrets(dataDirOf(options, env)).auditorToken;
-    if (token === undefined) throw new UsageError('the auditor token is needed with --url: --token, SIGNOFF_AUDITOR_TOKEN, or the data directory\'s audit-secrets.json');
+    if (token === undefined)
+      throw new UsageError(
+        "the auditor token is needed with --url: --token, SIGNOFF_AUDITOR_TOKEN, or the data directory's audit-secrets.json",
+      );
     const limit = Number(options.limit ?? '10000');
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a whole number');
     return httpSession(url, token, limit);

@@ -9,7 +9,8 @@ import { anyVerifier, ecdsaVerifier, hmacSigner, type CheckpointVerifier } from 
 import type { ExportFormat, ExportRecord } from '../lambdas/core/audit/audit-export.js';
 import { describeProblem, verifyExport, type VerifyReport } from '../lambdas/core/audit/audit-verify.js';
 import { parseDirectory } from '../lambdas/core/request/directory.js';
-import { buildEvidence, evidenceHtml, verificationSummary } from '../lambdas/core/audit/evidence.js';
+import { buildEvidence, verificationSummary } from '../lambdas/core/audit/evidence.js';
+import { evidenceHtml } from '../lambdas/core/audit/evidence-page.js';
 import type { ExportInput } from '../lambdas/use-cases/export-audit.js';
 import { fileRecords, formatOfPath, writeRecords } from '../local/audit-io.js';
 import { readAuditSecrets } from '../local/audit-secrets.js';
@@ -39,6 +40,7 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
@@ -70,7 +72,10 @@ function formatOption(value: string | undefined): ExportFormat | undefined {
 }
 
 function exportInput(options: Options, format: ExportFormat, requestId?: string): ExportInput {
-  const types = options.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const types = options.type
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   const request = requestId ?? options.request;
   return {
     format,
@@ -96,7 +101,12 @@ async function exportCommand(options: Options, io: CliIo): Promise<number> {
   const out = options.out !== undefined ? createWriteStream(options.out) : io.stdout;
   const showProgress = options.progress ?? io.stderr.isTTY === true;
   const bar = new cliProgress.SingleBar(
-    { stream: io.stderr, format: 'export |{bar}| {percentage}% of the range | {events} events | {rate} events/s | up to {upTo}', hideCursor: true, fps: 5 },
+    {
+      stream: io.stderr,
+      format: 'export |{bar}| {percentage}% of the range | {events} events | {rate} events/s | up to {upTo}',
+      hideCursor: true,
+      fps: 5,
+    },
     cliProgress.Presets.shades_classic,
   );
   const started = performance.now();
@@ -111,7 +121,8 @@ async function exportCommand(options: Options, io: CliIo): Promise<number> {
         if (showProgress) bar.start(Date.parse(record.filter.to) - from, 0, { events: 0, rate: 0, upTo: record.filter.from });
       } else if (record.kind === 'event') {
         events++;
-        if (showProgress && (events & 1023) === 0) bar.update(Math.max(0, Date.parse(record.at) - from), { events, rate: rate(), upTo: record.at });
+        if (showProgress && (events & 1023) === 0)
+          bar.update(Math.max(0, Date.parse(record.at) - from), { events, rate: rate(), upTo: record.at });
       } else if (record.kind === 'checkpoint') checkpoints++;
       else if (record.kind === 'end' && showProgress) bar.update(bar.getTotal(), { events, rate: rate(), upTo: 'end' });
     });
@@ -121,7 +132,9 @@ async function exportCommand(options: Options, io: CliIo): Promise<number> {
   }
   await closeOutput(out, io);
   const seconds = (performance.now() - started) / 1000;
-  io.stderr.write(`exported ${events} events and ${checkpoints} checkpoints${options.out !== undefined ? ` to ${options.out}` : ''} in ${seconds.toFixed(1)} s (${rate()} events/s)\n`);
+  io.stderr.write(
+    `exported ${events} events and ${checkpoints} checkpoints${options.out !== undefined ? ` to ${options.out}` : ''} in ${seconds.toFixed(1)} s (${rate()} events/s)\n`,
+  );
   return 0;
 }
 
@@ -147,7 +160,9 @@ function reportLines(report: VerifyReport): string {
 function verdictOf(report: VerifyReport, options: Options, io: CliIo): number {
   if (!report.ok) return 1;
   if (report.signatures.unchecked > 0 && options['no-signatures'] !== true) {
-    io.stderr.write(`${report.signatures.unchecked} checkpoint signature(s) could not be checked: no key for them (give --key, --public-key or --kms; or --no-signatures)\n`);
+    io.stderr.write(
+      `${report.signatures.unchecked} checkpoint signature(s) could not be checked: no key for them (give --key, --public-key or --kms; or --no-signatures)\n`,
+    );
     return 1;
   }
   return 0;
@@ -162,7 +177,9 @@ async function verifyCommand(file: string | undefined, options: Options, io: Cli
   const report = await verifyExport(fileRecords(file, format), verifier);
   const seconds = (performance.now() - started) / 1000;
   io.stdout.write(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : reportLines(report));
-  io.stderr.write(`read ${report.records} records (${report.events} events) in ${seconds.toFixed(1)} s (${Math.round(report.events / Math.max(seconds, 0.001))} events/s)\n`);
+  io.stderr.write(
+    `read ${report.records} records (${report.events} events) in ${seconds.toFixed(1)} s (${Math.round(report.events / Math.max(seconds, 0.001))} events/s)\n`,
+  );
   return verdictOf(report, options, io);
 }
 
@@ -200,7 +217,9 @@ async function evidenceCommand(requestId: string | undefined, options: Options, 
   });
   writeFileSync(join(dir, 'evidence.json'), `${JSON.stringify(pack, null, 2)}\n`);
   writeFileSync(join(dir, 'evidence.html'), evidenceHtml(pack));
-  io.stdout.write(`evidence pack for ${requestId} in ${dir}: evidence.html, evidence.json, audit.jsonl, audit.csv\n${reportLines(pack.verification.ok ? report : csvReport)}`);
+  io.stdout.write(
+    `evidence pack for ${requestId} in ${dir}: evidence.html, evidence.json, audit.jsonl, audit.csv\n${reportLines(pack.verification.ok ? report : csvReport)}`,
+  );
   return Math.max(verdictOf(report, options, io), csvReport.ok ? 0 : 1);
 }
 

@@ -83,7 +83,10 @@ async function main(): Promise<void> {
   const gateway = createGateway({ functions: registry, outbox: ses.messages, landingPage: landingPage(settings) });
   await listenLoopback(gateway, settings.port);
   // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback.
-  const [{ submitMail }, { mailPorts }] = await Promise.all([import('../lambdas/use-cases/submit-mail.js'), import('../lambdas/use-cases/mail-ports.js')]);
+  const [{ submitMail }, { mailPorts }] = await Promise.all([
+    import('../lambdas/use-cases/submit-mail.js'),
+    import('../lambdas/use-cases/mail-ports.js'),
+  ]);
   const receive = settings.mailAuth === 'verify' ? localReceiver(settings.dnsServer) : undefined;
   const smtp = createSmtpIntake(
     async (raw, recipients, session) => {
@@ -101,7 +104,9 @@ async function main(): Promise<void> {
   });
   const resumed = engine.recover();
   // The hourly EventBridge schedule's stand-in: seals ended hours (and those missed while stopped) with signed checkpoints.
-  const checkpoints = startAuditCheckpoints({ onError: (error) => process.stderr.write(`audit checkpoint error: ${error instanceof Error ? error.stack : String(error)}\n`) });
+  const checkpoints = startAuditCheckpoints({
+    onError: (error) => process.stderr.write(`audit checkpoint error: ${error instanceof Error ? error.stack : String(error)}\n`),
+  });
 
   const base = settings.publicBaseUrl;
   process.stdout.write(

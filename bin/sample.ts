@@ -24,5 +24,8 @@ if (what !== 'post' && what !== 'opening') {
 const body = submissionBody(what === 'opening' ? SAMPLE_OPENING : samplePostBody(publishAt));
 const response = await fetch(`${base}/v1/requests`, { method: 'POST', headers: signedHeaders(secret, body), body });
 process.stdout.write(`${response.status} ${await response.text()}\n`);
-if (response.ok) process.stdout.write(`Now open ${base}/_local/outbox: the ${what === 'opening' ? 'management' : 'supervisor'}'s approval e-mail is there.\n`);
+if (response.ok)
+  process.stdout.write(
+    `Now open ${base}/_local/outbox: the ${what === 'opening' ? 'management' : 'supervisor'}'s approval e-mail is there.\n`,
+  );
 process.exit(response.ok ? 0 : 1);

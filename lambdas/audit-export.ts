@@ -29,7 +29,10 @@ function parseQuery(q: Readonly<Record<string, string | undefined>>): { input: E
   if (requestId !== undefined && !REQUEST_ID.test(requestId)) problems.push('requestId is not a request id');
   const account = q['account'];
   if (account !== undefined && (account === '' || account.length > 128)) problems.push('account must be an account id');
-  const types = q['type']?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const types = q['type']
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   for (const t of types ?? []) if (!TYPE.test(t)) problems.push(`type "${t}" is not an event type`);
   if (types !== undefined && types.length > 50) problems.push('at most 50 event types');
   const contents = q['contents'];

@@ -10,11 +10,18 @@ import { submitRequest, type SubmitRequestPorts } from './use-cases/submit-reque
 
 const ports: SubmitRequestPorts = { ...defaultPorts, registryView };
 
-export const handler = httpHandler(async (event) => {
-  const signed = await verifiedBody(event);
-  const content = signedContent(signed.json, { action: 'submit' });
-  const accepted = await submitRequest({ signed, content, now: new Date() }, ports);
-  const location = { location: `/v1/requests/${accepted.requestId}` };
-  // A replay gets the first answer again (the status at acceptance), marked as such like other idempotent APIs.
-  return json(202, { requestId: accepted.requestId, status: 'checking' }, accepted.created ? location : { ...location, 'idempotent-replayed': 'true' });
-}, { intake: 'webhook' });
+export const handler = httpHandler(
+  async (event) => {
+    const signed = await verifiedBody(event);
+    const content = signedContent(signed.json, { action: 'submit' });
+    const accepted = await submitRequest({ signed, content, now: new Date() }, ports);
+    const location = { location: `/v1/requests/${accepted.requestId}` };
+    // A replay gets the first answer again (the status at acceptance), marked as such like other idempotent APIs.
+    return json(
+      202,
+      { requestId: accepted.requestId, status: 'checking' },
+      accepted.created ? location : { ...location, 'idempotent-replayed': 'true' },
+    );
+  },
+  { intake: 'webhook' },
+);

@@ -17,13 +17,16 @@ const bucket = requireEnv('INBOUND_BUCKET');
 const prefix = requireEnv('INBOUND_PREFIX');
 const media = mediaStore();
 
-export const handler = lambdaChain<SESEvent, void>()
-  .handler(async (event) => {
-    for (const record of event.Records) {
-      const { mail, receipt } = record.ses;
-      const raw = await media.getInboundMail(bucket, `${prefix}${mail.messageId}`);
-      const outcome = await submitMail(raw, receipt.recipients, sesOrigin(record.ses, raw), mailPorts);
-      // Never the content: who, and what became of it.
-      logger.info('inbound mail handled', { sesMessageId: mail.messageId, outcome: outcome.outcome, ...(outcome.outcome === 'refused' ? { refusal: outcome.refusal } : {}) });
-    }
-  });
+export const handler = lambdaChain<SESEvent, void>().handler(async (event) => {
+  for (const record of event.Records) {
+    const { mail, receipt } = record.ses;
+    const raw = await media.getInboundMail(bucket, `${prefix}${mail.messageId}`);
+    const outcome = await submitMail(raw, receipt.recipients, sesOrigin(record.ses, raw), mailPorts);
+    // Never the content: who, and what became of it.
+    logger.info('inbound mail handled', {
+      sesMessageId: mail.messageId,
+      outcome: outcome.outcome,
+      ...(outcome.outcome === 'refused' ? { refusal: outcome.refusal } : {}),
+    });
+  }
+});

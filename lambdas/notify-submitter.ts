@@ -6,6 +6,10 @@ import { notifySubmitter, type NotifySubmitterPorts } from './use-cases/notify-s
 import { directory } from './use-cases/registry-view.js';
 
 // NotifySubmitter: records how the request ended and tells the submitter, exactly once (lambdas/use-cases/notify-submitter.ts).
-const ports: NotifySubmitterPorts = { ...defaultPorts, directory, mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`) };
+const ports: NotifySubmitterPorts = {
+  ...defaultPorts,
+  directory,
+  mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
+};
 
 export const handler = taskHandler(notifySubmitterPayload, (task) => notifySubmitter(task, ports));

@@ -6,6 +6,10 @@ import { registerOpenedAccount, type RegisterAccountPorts } from './use-cases/re
 import { directory } from './use-cases/registry-view.js';
 
 // RegisterAccount: an approved account opening enters the registry (lambdas/use-cases/register-account.ts).
-const ports: RegisterAccountPorts = { ...defaultPorts, directory, mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`) };
+const ports: RegisterAccountPorts = {
+  ...defaultPorts,
+  directory,
+  mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
+};
 
 export const handler = taskHandler(requestRef, (task) => registerOpenedAccount(task, ports));

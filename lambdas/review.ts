@@ -19,19 +19,33 @@ function page(statusCode: number, html: string, method: string): HttpResult {
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     },
     body: method === 'HEAD' ? '' : html,
   };
 }
 
 function notFound(method: string): HttpResult {
-  return page(404, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Link not found</title></head><body><main><h1>Link not found</h1><p>This approval link is not valid. Use the link from your most recent approval e-mail.</p></main></body></html>`, method);
+  return page(
+    404,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Link not found</title></head><body><main><h1>Link not found</h1><p>This approval link is not valid. Use the link from your most recent approval e-mail.</p></main></body></html>`,
+    method,
+  );
 }
 
 function render(p: ReviewPage): string {
   const { link, request } = p;
-  return reviewPage({ institution: p.directory.institution, request, stageIndex: link.stageIndex, approver: link.approver, deadline: currentDeadline(request, link.stageIndex), csrf: link.csrf, state: p.state, accounts: p.directory.accounts });
+  return reviewPage({
+    institution: p.directory.institution,
+    request,
+    stageIndex: link.stageIndex,
+    approver: link.approver,
+    deadline: currentDeadline(request, link.stageIndex),
+    csrf: link.csrf,
+    state: p.state,
+    accounts: p.directory.accounts,
+  });
 }
 
 function intentOf(event: HttpEvent, method: string): ReviewIntent {

@@ -11,14 +11,24 @@ function page(statusCode: number, title: string, body: string, method: string): 
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem}button{font-size:1rem;padding:0.6em 1.1em;border:2px solid #111;border-radius:6px}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
   return {
     statusCode,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'" },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    },
     body: method === 'HEAD' ? '' : html,
   };
 }
 
 export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method.toUpperCase();
-  const intent = method === 'GET' || method === 'HEAD' ? { kind: 'view' as const } : method === 'POST' ? { kind: 'post' as const, body: rawBody(event) } : { kind: 'other' as const };
+  const intent =
+    method === 'GET' || method === 'HEAD'
+      ? { kind: 'view' as const }
+      : method === 'POST'
+        ? { kind: 'post' as const, body: rawBody(event) }
+        : { kind: 'other' as const };
   const answer = await withdrawByLink(pathParameter(event, 'linkId'), intent, defaultPorts);
   if (answer.kind === 'not-found') return page(404, 'Link not found', '<p>This withdraw link is not valid.</p>', method);
   if (answer.kind === 'method-not-allowed') return { statusCode: 405, headers: { allow: 'GET, HEAD, POST' }, body: '' };
@@ -26,8 +36,14 @@ export const handler = httpHandler(async (event) => {
   const what = `<p>“${escapeHtml(request.submission.title)}” (${escapeHtml(requestSubject(request.submission))}), request ${escapeHtml(request.requestId)}.</p>`;
   switch (answer.kind) {
     case 'ask':
-      if (request.outcome !== undefined) return page(200, `This request is ${request.status}`, `${what}<p>It can no longer be withdrawn.</p>`, method);
-      return page(200, 'Withdraw this request?', `${what}<p>Approvers will no longer be able to decide it.</p><form method="post"><button type="submit" name="confirm" value="withdraw">Withdraw the request</button></form>`, method);
+      if (request.outcome !== undefined)
+        return page(200, `This request is ${request.status}`, `${what}<p>It can no longer be withdrawn.</p>`, method);
+      return page(
+        200,
+        'Withdraw this request?',
+        `${what}<p>Approvers will no longer be able to decide it.</p><form method="post"><button type="submit" name="confirm" value="withdraw">Withdraw the request</button></form>`,
+        method,
+      );
     case 'refused':
       return answer.reason === 'too-large'
         ? page(413, 'Nothing was withdrawn', `${what}<p>The form sent too much. Use the button on the page to withdraw.</p>`, method)

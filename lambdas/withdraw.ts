@@ -13,7 +13,8 @@ export const handler = httpHandler(async (event) => {
   const signed = await verifiedBody(event);
   const requestId = pathParameter(event, 'requestId');
   const rest = Object.keys(signedContent(signed.json, { action: 'withdraw', requestId }));
-  if (rest.length > 0) throw new ValidationError(rest.map((field) => `${field}: unknown field; a withdrawal carries "action" and "requestId" only`));
+  if (rest.length > 0)
+    throw new ValidationError(rest.map((field) => `${field}: unknown field; a withdrawal carries "action" and "requestId" only`));
   const { replayed } = await withdrawSigned({ signed, requestId, now: new Date() }, defaultPorts);
   return json(200, { requestId, status: 'withdrawn' }, replayed ? { 'idempotent-replayed': 'true' } : {});
 });

@@ -29,8 +29,17 @@ export function buildApp(app: App = new App()): SignoffApp {
   const region = process.env['CDK_DEFAULT_REGION'];
   // Environment-agnostic when synthesised without credentials (offline), bound to the account when deploying.
   const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
-  const stateful = new StatefulStack(app, 'SignoffStateful', { env, config, description: 'Signoff: tables, bucket, mail identity, secrets' });
-  const stateless = new StatelessStack(app, 'SignoffStateless', { env, config, stateful, description: 'Signoff: functions, API, state machine, alarms' });
+  const stateful = new StatefulStack(app, 'SignoffStateful', {
+    env,
+    config,
+    description: 'Signoff: tables, bucket, mail identity, secrets',
+  });
+  const stateless = new StatelessStack(app, 'SignoffStateless', {
+    env,
+    config,
+    stateful,
+    description: 'Signoff: functions, API, state machine, alarms',
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stateful, stateless };
 }

@@ -32,7 +32,9 @@ export function parseDeployConfig(raw: unknown): DeployConfig {
   }
   const config = parsed.data;
   if (!config.senderAddress.endsWith(`@${config.domain}`)) {
-    throw new Error(`invalid deployment configuration (context "signoff"):\n  - signoff.senderAddress: must be an address at ${config.domain}`);
+    throw new Error(
+      `invalid deployment configuration (context "signoff"):\n  - signoff.senderAddress: must be an address at ${config.domain}`,
+    );
   }
   return config;
 }

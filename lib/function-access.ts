@@ -10,7 +10,9 @@ export type SecretName = 'SIGNOFF_WEBHOOK_SECRET' | 'SIGNOFF_API_TOKEN' | 'SIGNO
 
 export interface Access {
   /** The audit trail is never 'readWrite': functions only append to it (TableAccess). */
-  readonly tables: Partial<Record<Exclude<TableSpec['envVar'], 'AUDIT_TABLE'>, TableAccess>> & { readonly AUDIT_TABLE?: Exclude<TableAccess, 'readWrite'> };
+  readonly tables: Partial<Record<Exclude<TableSpec['envVar'], 'AUDIT_TABLE'>, TableAccess>> & {
+    readonly AUDIT_TABLE?: Exclude<TableAccess, 'readWrite'>;
+  };
   readonly secrets?: readonly SecretName[];
   /** Object prefixes it writes in the audit bucket (Object Lock: a write adds a version, nothing is overwritten). */
   readonly auditArchive?: readonly string[];
@@ -37,6 +39,7 @@ export interface Access {
  * APPROVALS_TABLE is 'append' for the signed routes (intake, versions, withdraw): they remember each accepted
  * webhook-id there with a conditional put and read it back on a retry (lambdas/adapters/approvals.ts).
  */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   intake: { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'append', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, secrets: ['SIGNOFF_WEBHOOK_SECRET'], startsExecutions: true },
   'mail-intake': {

@@ -39,20 +39,34 @@ export interface SignoffFunctionProps {
 export type TableAccess = 'read' | 'append' | 'readWrite';
 
 /** What Table.grantReadData and grantReadWriteData allow. */
-const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const TABLE_READ = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
 const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export class SignoffFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SignoffFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
     const deadLetterQueue = props.asyncInvoked
-      ? new Queue(scope, `${id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) })
+      ? new Queue(scope, `${id}DeadLetters`, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          retentionPeriod: Duration.days(14),
+        })
       : undefined;
     if (deadLetterQueue !== undefined) {
       for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
         Validations.of(deadLetterQueue).acknowledge({
           id,
-          reason: 'This queue is itself the last stop for failed asynchronous invocations of one function; nothing reads it automatically, and the error alarm watches the function.',
+          reason:
+            'This queue is itself the last stop for failed asynchronous invocations of one function; nothing reads it automatically, and the error alarm watches the function.',
         });
       }
     }
@@ -107,7 +121,8 @@ export class SignoffFunction extends NodejsFunction {
     if (deadLetterQueue === undefined) {
       Validations.of(this).acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked synchronously only (API Gateway or Step Functions), where a DLQ never receives anything; failures surface to the caller, to the state machine Retry/Catch and to the error alarms.',
+        reason:
+          'Invoked synchronously only (API Gateway or Step Functions), where a DLQ never receives anything; failures surface to the caller, to the state machine Retry/Catch and to the error alarms.',
       });
     }
   }

@@ -43,7 +43,9 @@ export class StatefulStack extends Stack {
     for (const spec of tables) {
       const table = new Table(this, spec.envVar, {
         partitionKey: { name: spec.partitionKey.name, type: spec.partitionKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER },
-        ...(spec.sortKey ? { sortKey: { name: spec.sortKey.name, type: spec.sortKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER } } : {}),
+        ...(spec.sortKey
+          ? { sortKey: { name: spec.sortKey.name, type: spec.sortKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER } }
+          : {}),
         billingMode: BillingMode.PAY_PER_REQUEST,
         encryption: TableEncryption.AWS_MANAGED,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -54,8 +56,13 @@ export class StatefulStack extends Stack {
       for (const index of spec.indexes ?? []) {
         table.addGlobalSecondaryIndex({
           indexName: index.name,
-          partitionKey: { name: index.partitionKey.name, type: index.partitionKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER },
-          ...(index.sortKey ? { sortKey: { name: index.sortKey.name, type: index.sortKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER } } : {}),
+          partitionKey: {
+            name: index.partitionKey.name,
+            type: index.partitionKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+          },
+          ...(index.sortKey
+            ? { sortKey: { name: index.sortKey.name, type: index.sortKey.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER } }
+            : {}),
           projectionType: ProjectionType.ALL,
         });
       }
@@ -87,7 +94,13 @@ export class StatefulStack extends Stack {
       // Raw received mail is read once by mail intake (images go on to media/), and may hold what a sender should
       // never have mailed — a password Signoff refused. It is kept one day, its older versions one day more.
       lifecycleRules: [
-        { id: 'inbound-mail', prefix: INBOUND_PREFIX, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'inbound-mail',
+          prefix: INBOUND_PREFIX,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
     });
 
@@ -113,7 +126,8 @@ export class StatefulStack extends Stack {
     });
     Validations.of(this.auditSigningKey).acknowledge({
       id: 'AwsSolutions-KMS5',
-      reason: 'KMS does not rotate asymmetric keys; checkpoints name the key that signed them, so a new key can be introduced without invalidating earlier signatures.',
+      reason:
+        'KMS does not rotate asymmetric keys; checkpoints name the key that signed them, so a new key can be introduced without invalidating earlier signatures.',
     });
 
     this.identity = new EmailIdentity(this, 'Identity', { identity: Identity.domain(props.config.domain) });
@@ -136,7 +150,8 @@ export class StatefulStack extends Stack {
     for (const secret of [this.webhookSecret, this.apiToken, this.auditorToken]) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotated by the operator with the documented two-step procedure (docs/deploy.md): senders must receive the new webhook secret at the same time, which automatic rotation cannot coordinate.',
+        reason:
+          'Rotated by the operator with the documented two-step procedure (docs/deploy.md): senders must receive the new webhook secret at the same time, which automatic rotation cannot coordinate.',
       });
     }
   }

@@ -45,7 +45,11 @@ export class StatelessStack extends Stack {
       config,
       lifetime,
       tables: stateful.tables,
-      secrets: { SIGNOFF_WEBHOOK_SECRET: stateful.webhookSecret, SIGNOFF_API_TOKEN: stateful.apiToken, SIGNOFF_AUDITOR_TOKEN: stateful.auditorToken },
+      secrets: {
+        SIGNOFF_WEBHOOK_SECRET: stateful.webhookSecret,
+        SIGNOFF_API_TOKEN: stateful.apiToken,
+        SIGNOFF_AUDITOR_TOKEN: stateful.auditorToken,
+      },
       auditSigningKey: stateful.auditSigningKey,
       dataBucketName: bucketName,
     });

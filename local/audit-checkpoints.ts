@@ -11,7 +11,10 @@ export interface CheckpointTimer {
   stop(): Promise<void>;
 }
 
-export function startAuditCheckpoints(options: { readonly intervalMs?: number; readonly onError: (error: unknown) => void }): CheckpointTimer {
+export function startAuditCheckpoints(options: {
+  readonly intervalMs?: number;
+  readonly onError: (error: unknown) => void;
+}): CheckpointTimer {
   let running: Promise<CheckpointRun | undefined> | undefined;
   const tick = (): Promise<CheckpointRun | undefined> => {
     running ??= (async () => {

@@ -88,7 +88,12 @@ async function write(out: Writable, chunk: string): Promise<void> {
 }
 
 /** Writes records as they come, honouring backpressure. Resolves when all of them were handed to `out`. */
-export async function writeRecords(records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>, out: Writable, format: ExportFormat, onRecord?: (record: ExportRecord) => void): Promise<void> {
+export async function writeRecords(
+  records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>,
+  out: Writable,
+  format: ExportFormat,
+  onRecord?: (record: ExportRecord) => void,
+): Promise<void> {
   if (format === 'jsonl') {
     let buffer = '';
     for await (const record of records) {

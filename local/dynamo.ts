@@ -47,7 +47,10 @@ export async function startDynamo(dataDir: string, credentials: LocalCredentials
 }
 
 function keySchema(partitionKey: KeySpec, sortKey: KeySpec | undefined): KeySchemaElement[] {
-  return [{ AttributeName: partitionKey.name, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : [])];
+  return [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
 }
 
 async function createTable(client: DynamoDBClient, name: string, t: TableSpec): Promise<void> {

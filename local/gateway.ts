@@ -48,7 +48,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
-type PathParameters = { readonly ok: true; readonly values: Record<string, string> } | { readonly ok: false; readonly statusCode: 400 | 414; readonly error: string };
+type PathParameters =
+  | { readonly ok: true; readonly values: Record<string, string> }
+  | { readonly ok: false; readonly statusCode: 400 | 414; readonly error: string };
 
 /**
  * The route's path parameters, percent-decoded once. A malformed escape (`%E0%A4%A`, or bytes that are not UTF-8)
@@ -65,7 +67,12 @@ export function pathParametersOf(r: Route, match: RegExpExecArray): PathParamete
       return { ok: false, statusCode: 400, error: `the path parameter ${name} is not valid percent-encoded UTF-8` };
     }
     const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > MAX_PATH_PARAMETER_BYTES) return { ok: false, statusCode: 414, error: `the path parameter ${name} is ${bytes} bytes; the limit is ${MAX_PATH_PARAMETER_BYTES}` };
+    if (bytes > MAX_PATH_PARAMETER_BYTES)
+      return {
+        ok: false,
+        statusCode: 414,
+        error: `the path parameter ${name} is ${bytes} bytes; the limit is ${MAX_PATH_PARAMETER_BYTES}`,
+      };
     values[name] = value;
   }
   return { ok: true, values };
@@ -94,7 +101,13 @@ function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, 
       apiId: 'local',
       domainName: headers['host'] ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
@@ -138,11 +151,19 @@ export function createGateway(options: GatewayOptions): Server {
         // ?from=N skips the first N messages, so a client polling a long outbox reads only what is new.
         const from = Number(new URL(req.url ?? '/', 'http://localhost').searchParams.get('from') ?? '0');
         const messages = options.outbox().slice(Number.isInteger(from) && from > 0 ? from : 0);
-        respond(res, { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(messages) });
+        respond(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify(messages),
+        });
         return;
       }
       if (method === 'GET' && path === '/_local/outbox') {
-        respond(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: outboxPage(options.outbox()) });
+        respond(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+          body: outboxPage(options.outbox()),
+        });
         return;
       }
       if (method === 'GET' && path === '/') {
@@ -153,28 +174,52 @@ export function createGateway(options: GatewayOptions): Server {
         const match = r.pattern.exec(path);
         if (match === null) continue;
         if (!r.methods.includes(method)) {
-          respond(res, { statusCode: 405, headers: { allow: r.methods.join(', '), 'content-type': 'application/json' }, body: JSON.stringify({ error: `${method} is not allowed here` }) });
+          respond(res, {
+            statusCode: 405,
+            headers: { allow: r.methods.join(', '), 'content-type': 'application/json' },
+            body: JSON.stringify({ error: `${method} is not allowed here` }),
+          });
           return;
         }
         const parameters = pathParametersOf(r, match);
         if (!parameters.ok) {
-          respond(res, { statusCode: parameters.statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: parameters.error }) });
+          respond(res, {
+            statusCode: parameters.statusCode,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify({ error: parameters.error }),
+          });
           return;
         }
         const body = await readBody(req);
         if (body === 'too-large') {
-          respond(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `the body is over ${MAX_PAYLOAD} bytes` }) });
+          respond(res, {
+            statusCode: 413,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ error: `the body is over ${MAX_PAYLOAD} bytes` }),
+          });
           return;
         }
-        const result = (await options.functions.invoke(r.fn, toEvent(req, r, parameters.values, body))) as APIGatewayProxyStructuredResultV2;
+        const result = (await options.functions.invoke(
+          r.fn,
+          toEvent(req, r, parameters.values, body),
+        )) as APIGatewayProxyStructuredResultV2;
         respond(res, result);
         return;
       }
-      respond(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `no route for ${method} ${path}` }) });
+      respond(res, {
+        statusCode: 404,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: `no route for ${method} ${path}` }),
+      });
     })().catch((error: unknown) => {
       // Handlers map their own errors; reaching here is a defect of the gateway itself.
       process.stderr.write(`gateway error: ${error instanceof Error ? error.stack : String(error)}\n`);
-      if (!res.headersSent) respond(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'internal error' }) });
+      if (!res.headersSent)
+        respond(res, {
+          statusCode: 500,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: 'internal error' }),
+        });
     });
   });
 }

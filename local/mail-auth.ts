@@ -56,7 +56,13 @@ export function localReceiver(dnsServer: string | undefined): (raw: Buffer, peer
       disableBimi: true,
     });
     const dkim = (result.dkim.results ?? []).map((r) => r.status.result);
-    const dkimVerdict = dkim.includes('pass') ? 'PASS' : dkim.includes('fail') ? 'FAIL' : dkim.some((r) => r.endsWith('error')) ? 'PROCESSING_FAILED' : 'GRAY';
+    const dkimVerdict = dkim.includes('pass')
+      ? 'PASS'
+      : dkim.includes('fail')
+        ? 'FAIL'
+        : dkim.some((r) => r.endsWith('error'))
+          ? 'PROCESSING_FAILED'
+          : 'GRAY';
     return {
       record: {
         mail: { source: peer.mailFrom ?? '' },

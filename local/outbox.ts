@@ -114,7 +114,9 @@ export function outboxPage(messages: readonly OutboxMessage[]): string {
   const rows = [...messages]
     .reverse()
     .map(
-      (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p><small>${escapeHtml(m.date)} · from ${escapeHtml(m.from)} · to ${escapeHtml(m.to.join(', '))}</small></p>
+      (
+        m,
+      ) => `<article><h2>${escapeHtml(m.subject)}</h2><p><small>${escapeHtml(m.date)} · from ${escapeHtml(m.from)} · to ${escapeHtml(m.to.join(', '))}</small></p>
 <pre style="white-space:pre-wrap">${escapeHtml(m.text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</pre></article><hr>`,
     )
     .join('\n');

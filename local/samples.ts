@@ -12,7 +12,15 @@ export function samplePostBody(publishAt: string): Record<string, unknown> {
     text: 'Join us on Saturday for the Physics Open Day: lab tours, talks and hands-on demos for all ages. #OpenDay https://example.org/open-day',
     format: 'post',
     publishAt,
-    media: [{ type: 'image', url: 'https://example.org/media/open-day.jpg', alt: 'Visitors looking at a particle detector model', rights: 'own', showsPeople: true }],
+    media: [
+      {
+        type: 'image',
+        url: 'https://example.org/media/open-day.jpg',
+        alt: 'Visitors looking at a particle detector model',
+        rights: 'own',
+        showsPeople: true,
+      },
+    ],
     attestations: { peopleConsent: true, aiUsed: false },
   };
 }

@@ -67,32 +67,43 @@ export function newLocalCredentials(): LocalCredentials {
 /** The credentials kept in a data directory, if it has any (a directory of an older version has none). */
 export function readLocalCredentials(dataDir: string): LocalCredentials | undefined {
   const { awsAccessKeyId, awsSecretAccessKey } = readSecrets(dataDir);
-  return typeof awsAccessKeyId === 'string' && typeof awsSecretAccessKey === 'string' ? { accessKeyId: awsAccessKeyId, secretAccessKey: awsSecretAccessKey } : undefined;
+  return typeof awsAccessKeyId === 'string' && typeof awsSecretAccessKey === 'string'
+    ? { accessKeyId: awsAccessKeyId, secretAccessKey: awsSecretAccessKey }
+    : undefined;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
   const problems: string[] = [];
   const port = Number(env['PORT'] ?? '3000');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a port number from 1 to 65535 (got "${env['PORT']}")`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    problems.push(`PORT must be a port number from 1 to 65535 (got "${env['PORT']}")`);
   const smtpPort = Number(env['SMTP_PORT'] ?? '2525');
-  if (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65535) problems.push(`SMTP_PORT must be a port number from 1 to 65535 (got "${env['SMTP_PORT']}")`);
+  if (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65535)
+    problems.push(`SMTP_PORT must be a port number from 1 to 65535 (got "${env['SMTP_PORT']}")`);
   if (smtpPort === port) problems.push(`SMTP_PORT and PORT must differ (both ${port})`);
   const timeScale = Number(env['SIGNOFF_TIME_SCALE'] ?? '1');
-  if (!Number.isFinite(timeScale) || timeScale < 1) problems.push(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got "${env['SIGNOFF_TIME_SCALE']}")`);
+  if (!Number.isFinite(timeScale) || timeScale < 1)
+    problems.push(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got "${env['SIGNOFF_TIME_SCALE']}")`);
   const mailAuth = env['SIGNOFF_MAIL_AUTH'] || 'loopback';
   if (mailAuth !== 'loopback' && mailAuth !== 'verify') problems.push(`SIGNOFF_MAIL_AUTH must be loopback or verify (got "${mailAuth}")`);
   const dnsServer = env['SIGNOFF_DNS_SERVER'] || undefined;
-  if (dnsServer !== undefined && !/^[0-9a-f.:[\]]{2,60}$/iu.test(dnsServer)) problems.push(`SIGNOFF_DNS_SERVER must be an IP address, with an optional port (got "${dnsServer}")`);
+  if (dnsServer !== undefined && !/^[0-9a-f.:[\]]{2,60}$/iu.test(dnsServer))
+    problems.push(`SIGNOFF_DNS_SERVER must be an IP address, with an optional port (got "${dnsServer}")`);
   const dataDir = resolve(env['SIGNOFF_DATA_DIR'] ?? '.signoff');
   const directoryRaw = env['SIGNOFF_DIRECTORY'];
-  const directoryPath = directoryRaw ? (isAbsolute(directoryRaw) ? directoryRaw : resolve(directoryRaw)) : fileURLToPath(new URL('config/directory.json', projectRoot));
+  const directoryPath = directoryRaw
+    ? isAbsolute(directoryRaw)
+      ? directoryRaw
+      : resolve(directoryRaw)
+    : fileURLToPath(new URL('config/directory.json', projectRoot));
   if (!existsSync(directoryPath)) problems.push(`SIGNOFF_DIRECTORY: no file at ${directoryPath}`);
   const webhookEnv = env['SIGNOFF_WEBHOOK_SECRET'];
   if (webhookEnv !== undefined && webhookEnv !== '' && !/^whsec_[A-Za-z0-9+/=]{24,}$/.test(webhookEnv)) {
     problems.push('SIGNOFF_WEBHOOK_SECRET must look like whsec_<base64 of at least 18 bytes>');
   }
   const baseUrl = env['PUBLIC_BASE_URL'];
-  if (baseUrl !== undefined && baseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(baseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
+  if (baseUrl !== undefined && baseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(baseUrl))
+    problems.push(`PUBLIC_BASE_URL must be an http(s) URL (got "${baseUrl}")`);
   if (problems.length > 0) throw new Error(`cannot start:\n  - ${problems.join('\n  - ')}`);
 
   // Owner-only before anything is written into it (an older version left it as the umask made it).

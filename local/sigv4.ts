@@ -95,11 +95,18 @@ function parseAuthorization(header: string): Authorization | string {
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
   if (credential === undefined || signedHeaders === undefined || signature === undefined) {
-    return 'Authorization header requires \'Credential\', \'SignedHeaders\' and \'Signature\' parameters.';
+    return "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.";
   }
   const scope = credential.split('/');
   const [accessKeyId, date, region, service, terminator] = scope;
-  if (scope.length !== 5 || accessKeyId === undefined || date === undefined || region === undefined || service === undefined || terminator !== 'aws4_request') {
+  if (
+    scope.length !== 5 ||
+    accessKeyId === undefined ||
+    date === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator !== 'aws4_request'
+  ) {
     return `Credential should be scoped to a valid region, service and date ('${credential}').`;
   }
   if (!/^[0-9a-f]{64}$/.test(signature)) return 'The signature is not 64 lowercase hexadecimal digits.';
@@ -133,33 +140,51 @@ export class SigV4Verifier {
   constructor(options: VerifierOptions) {
     this.#options = options;
     // applyChecksum off: the signer must not add an x-amz-content-sha256 header the caller did not sign.
-    this.#signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: options.service, sha256: NodeSha256, applyChecksum: false });
+    this.#signer = new SignatureV4({
+      credentials: options.credentials,
+      region: options.region,
+      service: options.service,
+      sha256: NodeSha256,
+      applyChecksum: false,
+    });
   }
 
   /** Undefined when the request is signed with the local credentials; otherwise the refusal AWS would give. */
   async verify(request: IncomingSignedRequest, now: Date = new Date()): Promise<Refusal | undefined> {
     const authorization = headerValue(request.headers, 'authorization');
-    if (authorization === undefined || authorization === '') return refuse('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+    if (authorization === undefined || authorization === '')
+      return refuse('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
     const auth = parseAuthorization(authorization);
     if (typeof auth === 'string') return refuse('InvalidSignatureException', auth);
-    if (auth.accessKeyId !== this.#options.credentials.accessKeyId) return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    if (auth.accessKeyId !== this.#options.credentials.accessKeyId)
+      return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
 
     const amzDate = headerValue(request.headers, 'x-amz-date') ?? '';
     const signedAt = parseAmzDate(amzDate);
-    if (signedAt === undefined) return refuse('InvalidSignatureException', 'Authorization header requires existence of a valid \'X-Amz-Date\' header.');
+    if (signedAt === undefined)
+      return refuse('InvalidSignatureException', "Authorization header requires existence of a valid 'X-Amz-Date' header.");
     if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
-      return refuse('InvalidSignatureException', `Signature expired: ${amzDate} is now outside the ${MAX_CLOCK_SKEW_MS / 60_000} minutes allowed around the server's time.`);
+      return refuse(
+        'InvalidSignatureException',
+        `Signature expired: ${amzDate} is now outside the ${MAX_CLOCK_SKEW_MS / 60_000} minutes allowed around the server's time.`,
+      );
     }
-    if (auth.date !== amzDate.slice(0, 8)) return refuse('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}'.`);
-    if (auth.region !== this.#options.region) return refuse('InvalidSignatureException', `Credential should be scoped to a valid region, not '${auth.region}'.`);
-    if (auth.service !== this.#options.service) return refuse('InvalidSignatureException', `Credential should be scoped to correct service: '${this.#options.service}'.`);
-    if (!auth.signedHeaders.includes('host')) return refuse('InvalidSignatureException', '\'Host\' must be a signed header.');
+    if (auth.date !== amzDate.slice(0, 8))
+      return refuse(
+        'InvalidSignatureException',
+        `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}'.`,
+      );
+    if (auth.region !== this.#options.region)
+      return refuse('InvalidSignatureException', `Credential should be scoped to a valid region, not '${auth.region}'.`);
+    if (auth.service !== this.#options.service)
+      return refuse('InvalidSignatureException', `Credential should be scoped to correct service: '${this.#options.service}'.`);
+    if (!auth.signedHeaders.includes('host')) return refuse('InvalidSignatureException', "'Host' must be a signed header.");
 
     // The body is what was received, whatever hash the caller claims for it.
     const bodyHash = createHash('sha256').update(request.body).digest('hex');
     const claimedHash = headerValue(request.headers, CONTENT_SHA256);
     if (claimedHash !== undefined && (claimedHash === UNSIGNED_PAYLOAD || claimedHash !== bodyHash)) {
-      return refuse('InvalidSignatureException', 'The provided \'x-amz-content-sha256\' header does not match what was computed.');
+      return refuse('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
 
     const headers: Record<string, string> = {};
@@ -175,11 +200,21 @@ export class SigV4Verifier {
     }
     const [pathOnly] = request.url.split('?');
     const signed = await this.#signer.sign(
-      { method: request.method, protocol: 'http:', hostname: headers['host'] ?? '', path: pathOnly === undefined || pathOnly === '' ? '/' : pathOnly, query, headers, body: request.body },
+      {
+        method: request.method,
+        protocol: 'http:',
+        hostname: headers['host'] ?? '',
+        path: pathOnly === undefined || pathOnly === '' ? '/' : pathOnly,
+        query,
+        headers,
+        body: request.body,
+      },
       { signingDate: signedAt, signableHeaders: new Set(auth.signedHeaders) },
     );
     const expected = signatureIn(headerValue(signed.headers, 'authorization') ?? '');
-    return expected !== undefined && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature)) ? undefined : refuse('InvalidSignatureException', SIGNATURE_MISMATCH);
+    return expected !== undefined && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))
+      ? undefined
+      : refuse('InvalidSignatureException', SIGNATURE_MISMATCH);
   }
 }
 
@@ -207,5 +242,9 @@ export function errorResponse(protocol: AwsProtocol, refusal: { readonly type: s
       body: JSON.stringify({ __type: `com.amazon.coral.service#${refusal.type}`, message: refusal.message }),
     };
   }
-  return { status: 403, headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': refusal.type }, body: JSON.stringify({ message: refusal.message }) };
+  return {
+    status: 403,
+    headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': refusal.type },
+    body: JSON.stringify({ message: refusal.message }),
+  };
 }

@@ -25,9 +25,15 @@ export type InboundHandler = (raw: Buffer, envelopeRecipients: string[], session
  * would have the sending server retry for days something that can never succeed.
  */
 const REFUSALS: Readonly<Record<Refusal, { readonly code: number; readonly text: string }>> = {
-  'too-many-parts': { code: 552, text: `Message has more than ${MAX_MIME_PARTS} MIME parts; at most ${MAX_MIME_PARTS} MIME parts are accepted` },
+  'too-many-parts': {
+    code: 552,
+    text: `Message has more than ${MAX_MIME_PARTS} MIME parts; at most ${MAX_MIME_PARTS} MIME parts are accepted`,
+  },
   unparseable: { code: 554, text: 'Message could not be parsed as MIME' },
-  'sender-not-established': { code: 550, text: 'The From header must name exactly one sender, in exactly one From header (RFC 5322 section 3.6)' },
+  'sender-not-established': {
+    code: 550,
+    text: 'The From header must name exactly one sender, in exactly one From header (RFC 5322 section 3.6)',
+  },
 };
 
 function readAll(stream: Readable): Promise<Buffer> {
@@ -64,7 +70,11 @@ export function createSmtpIntake(handle: InboundHandler, onError: (error: unknow
             return;
           }
           // Handled before "250 OK": once the sender hears OK, the request is stored (or the reply sent).
-          const outcome = await handle(raw, session.envelope.rcptTo.map((r) => r.address), session);
+          const outcome = await handle(
+            raw,
+            session.envelope.rcptTo.map((r) => r.address),
+            session,
+          );
           if (outcome.outcome === 'refused') {
             const answer = REFUSALS[outcome.refusal];
             callback(Object.assign(new Error(answer.text), { responseCode: answer.code }));

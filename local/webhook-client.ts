@@ -6,7 +6,12 @@ import { Webhook } from 'standardwebhooks';
 // webhook-id of its own.
 
 /** The headers of a Standard Webhooks delivery, as a client sending to Signoff builds them. */
-export function signedHeaders(secret: string, body: string, id: string = `msg_${randomUUID()}`, at: Date = new Date()): Record<string, string> {
+export function signedHeaders(
+  secret: string,
+  body: string,
+  id: string = `msg_${randomUUID()}`,
+  at: Date = new Date(),
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': id,

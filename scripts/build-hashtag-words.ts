@@ -12,17 +12,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const WORDS = 20_000;
-const SHORT_WORDS = new Set(
-  'a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we'.split(' '),
-);
+const SHORT_WORDS = new Set('a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we'.split(' '));
 
 const require = createRequire(import.meta.url);
 const all = JSON.parse(readFileSync(require.resolve('wordsninja/words-en.json'), 'utf8')) as unknown;
-if (!Array.isArray(all) || !all.every((w): w is string => typeof w === 'string')) throw new Error('wordsninja/words-en.json is not a list of words');
+if (!Array.isArray(all) || !all.every((w): w is string => typeof w === 'string'))
+  throw new Error('wordsninja/words-en.json is not a list of words');
 
-const words = all
-  .slice(0, WORDS)
-  .filter((w) => /^[a-z]+$/.test(w) && (w.length > 2 || SHORT_WORDS.has(w)));
+const words = all.slice(0, WORDS).filter((w) => /^[a-z]+$/.test(w) && (w.length > 2 || SHORT_WORDS.has(w)));
 
 const target = fileURLToPath(new URL('../lambdas/core/checks/text/hashtag-words.ts', import.meta.url));
 writeFileSync(

@@ -37,7 +37,10 @@ describe('the linter', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes a test file with neither', async () => {
-    writeFileSync(join(dir, 'test', 'plain.test.ts'), "import { expect, it } from 'vitest';\n\nit('adds', () => {\n  expect(1 + 1).toBe(2);\n});\n");
+    writeFileSync(
+      join(dir, 'test', 'plain.test.ts'),
+      "import { expect, it } from 'vitest';\n\nit('adds', () => {\n  expect(1 + 1).toBe(2);\n});\n",
+    );
     const run = await lint(dir, 'test/plain.test.ts');
     expect(run.output).not.toMatch(/noFocusedTests|noSkippedTests/);
     expect(run.code, run.output).toBe(0);
@@ -50,7 +53,8 @@ describe('the linter', () => {
     ['describe.skip', 'noSkippedTests'],
   ])('fails on %s, naming %s', async (call, rule) => {
     const [subject] = call.split('.');
-    const body = subject === 'it' ? "() => {\n    expect(1).toBe(1);\n  }" : "() => {\n    it('runs', () => {\n      expect(1).toBe(1);\n    });\n  }";
+    const body =
+      subject === 'it' ? '() => {\n    expect(1).toBe(1);\n  }' : "() => {\n    it('runs', () => {\n      expect(1).toBe(1);\n    });\n  }";
     const source = `import { describe, expect, it } from 'vitest';\n\n${call}('a case', ${body});\n`;
     const file = `test/${call.replace('.', '-')}.test.ts`;
     writeFileSync(join(dir, file), source);
@@ -62,6 +66,8 @@ describe('the linter', () => {
 
   it('runs first in npm test', () => {
     const pkg: unknown = JSON.parse(readFileSync('package.json', 'utf8'));
-    expect(pkg).toMatchObject({ scripts: { lint: expect.stringMatching(/^biome (lint|ci)\b/), test: expect.stringMatching(/^npm run lint && /) } });
+    expect(pkg).toMatchObject({
+      scripts: { lint: expect.stringMatching(/^biome (lint|ci)\b/), test: expect.stringMatching(/^npm run lint && /) },
+    });
   });
 });

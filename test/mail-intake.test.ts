@@ -32,18 +32,36 @@ const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
 const sfn = mockClient(SFNClient);
-const context = { functionName: 'signoff-MailIntake', awsRequestId: 'test-request', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-MailIntake' } as Context;
+const context = {
+  functionName: 'signoff-MailIntake',
+  awsRequestId: 'test-request',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-MailIntake',
+} as Context;
 
 /** SES's stored object for the fixture: its headers on top of a message From `from` (the fixture's by default). */
 function stored(name: string, message?: string): Buffer {
   const f = sesFixture(name);
   const h = f.mail.commonHeaders;
-  const text = message ?? [`From: ${h.from?.[0] ?? ''}`, 'To: submit+physics-x@example.org', `Subject: ${h.subject ?? ''}`, `Message-ID: ${h.messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain', '', 'Join us on Saturday for the open day.', ''].join('\r\n');
+  const text =
+    message ??
+    [
+      `From: ${h.from?.[0] ?? ''}`,
+      'To: submit+physics-x@example.org',
+      `Subject: ${h.subject ?? ''}`,
+      `Message-ID: ${h.messageId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain',
+      '',
+      'Join us on Saturday for the open day.',
+      '',
+    ].join('\r\n');
   return sesStored(f, Buffer.from(text));
 }
 
 function serve(raw: Buffer): void {
-  s3.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array(raw) } as unknown as NonNullable<GetObjectCommandOutput['Body']> });
+  s3.on(GetObjectCommand).resolves({
+    Body: { transformToByteArray: async () => new Uint8Array(raw) } as unknown as NonNullable<GetObjectCommandOutput['Body']>,
+  });
 }
 
 /** The audit events the handler wrote, as (type, actor, reason). */
@@ -52,7 +70,11 @@ function audited(): Array<[unknown, unknown, unknown]> {
     .commandCalls(PutCommand)
     .map((c) => c.args[0].input)
     .filter((input) => input.TableName === 'audit')
-    .map((input) => [input.Item?.['type'], input.Item?.['actor'], (input.Item?.['data'] as Record<string, unknown> | undefined)?.['reason']]);
+    .map((input) => [
+      input.Item?.['type'],
+      input.Item?.['actor'],
+      (input.Item?.['data'] as Record<string, unknown> | undefined)?.['reason'],
+    ]);
 }
 
 beforeEach(() => {
@@ -69,7 +91,7 @@ beforeEach(() => {
 });
 
 describe('mail-intake handler', () => {
-  it('reads the raw mail SES stored, and refuses SPF and DKIM PASS for the sender\'s own domain (not aligned with From)', async () => {
+  it("reads the raw mail SES stored, and refuses SPF and DKIM PASS for the sender's own domain (not aligned with From)", async () => {
     // Prepare
     const event = sesEvent('spf-dkim-pass-unaligned');
     serve(stored('spf-dkim-pass-unaligned'));
@@ -78,10 +100,21 @@ describe('mail-intake handler', () => {
     await handler(event, context);
 
     // Assess: the object under the prefix and SES message id; no request, no execution; audited as unverified
-    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({ Bucket: 'signoff-inbound', Key: `inbound/${event.Records[0]?.ses.mail.messageId ?? ''}` });
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'signoff-inbound',
+      Key: `inbound/${event.Records[0]?.ses.mail.messageId ?? ''}`,
+    });
     expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
     expect(dynamo.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'requests')).toEqual([]);
-    expect(audited()).toEqual([['mail.rejected', 'ada@example.org', expect.stringMatching(/^unverified origin \(SPF PASS \(evil\.example: not aligned\), DKIM PASS \(evil\.example: not aligned\), DMARC GRAY/u)]]);
+    expect(audited()).toEqual([
+      [
+        'mail.rejected',
+        'ada@example.org',
+        expect.stringMatching(
+          /^unverified origin \(SPF PASS \(evil\.example: not aligned\), DKIM PASS \(evil\.example: not aligned\), DMARC GRAY/u,
+        ),
+      ],
+    ]);
   });
 
   it('takes a DKIM PASS aligned with From (an ESP sending for the institution) as verified', async () => {
@@ -97,10 +130,19 @@ describe('mail-intake handler', () => {
     expect(reasons[0]).not.toMatch(/^unverified origin/u);
   });
 
-  it('ignores an amazonses.com Authentication-Results the sender wrote below SES\'s own', async () => {
+  it("ignores an amazonses.com Authentication-Results the sender wrote below SES's own", async () => {
     // Prepare
     const f = sesFixture('spf-dkim-pass-unaligned');
-    const forged = ['Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org', 'From: ada@example.org', 'To: submit+physics-x@example.org', 'Subject: x', `Message-ID: ${f.mail.commonHeaders.messageId}`, '', 'Body', ''].join('\r\n');
+    const forged = [
+      'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org',
+      'From: ada@example.org',
+      'To: submit+physics-x@example.org',
+      'Subject: x',
+      `Message-ID: ${f.mail.commonHeaders.messageId}`,
+      '',
+      'Body',
+      '',
+    ].join('\r\n');
     serve(stored('spf-dkim-pass-unaligned', forged));
 
     // Act
@@ -113,7 +155,21 @@ describe('mail-intake handler', () => {
   it('refuses and audits a mail with too many MIME parts, and returns normally (no Lambda retry)', async () => {
     // Prepare
     const parts = Array.from({ length: 3_000 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}`).join('\r\n');
-    serve(stored('dmarc-pass', ['From: ada@example.org', 'Message-ID: <many-parts@example.org>', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', parts, '--b--', ''].join('\r\n')));
+    serve(
+      stored(
+        'dmarc-pass',
+        [
+          'From: ada@example.org',
+          'Message-ID: <many-parts@example.org>',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          parts,
+          '--b--',
+          '',
+        ].join('\r\n'),
+      ),
+    );
 
     // Act
     const result = handler(sesEvent('dmarc-pass'), context);
@@ -126,7 +182,14 @@ describe('mail-intake handler', () => {
 
   it('refuses and audits a mail with two From headers without answering either address', async () => {
     // Prepare
-    serve(stored('dmarc-pass', ['From: mallory@evil.example', 'From: ada@example.org', 'Message-ID: <two-from@example.org>', 'Subject: x', '', 'Body', ''].join('\r\n')));
+    serve(
+      stored(
+        'dmarc-pass',
+        ['From: mallory@evil.example', 'From: ada@example.org', 'Message-ID: <two-from@example.org>', 'Subject: x', '', 'Body', ''].join(
+          '\r\n',
+        ),
+      ),
+    );
 
     // Act
     await handler(sesEvent('dmarc-pass'), context);

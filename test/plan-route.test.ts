@@ -12,7 +12,7 @@ import { startTestDynamo, type TestDynamo } from './adapters/local-dynamo.js';
 let dynamo: TestDynamo;
 let requests: typeof import('../lambdas/adapters/requests.js');
 let audit: import('../lambdas/adapters/audit.js').AuditTable;
-let handler: (typeof import('../lambdas/plan-route.js'))['handler'];
+let handler: typeof import('../lambdas/plan-route.js')['handler'];
 
 beforeAll(async () => {
   dynamo = await startTestDynamo({
@@ -32,7 +32,11 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const context = { functionName: 'signoff-PlanRoute', awsRequestId: 'test-request', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-PlanRoute' } as Context;
+const context = {
+  functionName: 'signoff-PlanRoute',
+  awsRequestId: 'test-request',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-PlanRoute',
+} as Context;
 
 // A submitter the directory does not list: nobody can be their supervisor.
 const record: RequestRecord = {
@@ -40,7 +44,16 @@ const record: RequestRecord = {
   kind: 'brand-post',
   status: 'checking',
   version: 1,
-  submission: { kind: 'brand-post', submitter: 'nobody@example.org', account: 'physics-x', title: 'Open day', text: 'Saturday.', format: 'post', media: [], attestations: {} },
+  submission: {
+    kind: 'brand-post',
+    submitter: 'nobody@example.org',
+    account: 'physics-x',
+    title: 'Open day',
+    text: 'Saturday.',
+    format: 'post',
+    media: [],
+    attestations: {},
+  },
   contentHash: 'h',
   receivedAt: '2026-12-05T09:00:00.000Z',
   channel: 'webhook',
@@ -72,10 +85,18 @@ describe('PlanRoute without a valid route', () => {
 
     // Act
     const mail = outcomeMail('Example Lab', ended, 'changes-requested');
-    const next = await requests.startNewVersion(ended, { ...record.submission, submitter: 'ada@example.org' }, 'h2', 'key-2', new Date('2026-12-05T10:00:00.000Z'));
+    const next = await requests.startNewVersion(
+      ended,
+      { ...record.submission, submitter: 'ada@example.org' },
+      'h2',
+      'key-2',
+      new Date('2026-12-05T10:00:00.000Z'),
+    );
 
     // Assess
-    expect(mail.text).toContain('Fix the following and submit a new version:\n  - No valid approval route: submitter nobody@example.org is not in the directory.\n');
+    expect(mail.text).toContain(
+      'Fix the following and submit a new version:\n  - No valid approval route: submitter nobody@example.org is not in the directory.\n',
+    );
     expect(next?.version).toBe(2);
     expect(next?.routeFailure).toBeUndefined();
   });

@@ -24,7 +24,11 @@ const { handler } = await import('../lambdas/review.js');
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const context = { functionName: 'signoff-Review', awsRequestId: 'test-request', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Review' } as Context;
+const context = {
+  functionName: 'signoff-Review',
+  awsRequestId: 'test-request',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Review',
+} as Context;
 
 const LINK_ID = 'A'.repeat(43);
 const CSRF = 'csrf-token-0123456789';
@@ -34,7 +38,16 @@ const request: RequestRecord = {
   kind: 'brand-post',
   status: 'awaiting-approval',
   version: 1,
-  submission: { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Saturday.', format: 'post', media: [], attestations: {} },
+  submission: {
+    kind: 'brand-post',
+    submitter: 'ada@example.org',
+    account: 'physics-x',
+    title: 'Open day',
+    text: 'Saturday.',
+    format: 'post',
+    media: [],
+    attestations: {},
+  },
   contentHash: 'h',
   receivedAt: '2026-12-05T09:00:00.000Z',
   channel: 'webhook',
@@ -71,7 +84,18 @@ function decisionPost(body: string): APIGatewayProxyEventV2 {
 beforeEach(() => {
   dynamo.reset();
   sfn.reset();
-  dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: 'link#x', requestId: request.requestId, version: 1, stageIndex: 0, stage: 'supervisor', approver: grace, csrf: CSRF, createdAt: request.receivedAt } });
+  dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
+    Item: {
+      pk: 'link#x',
+      requestId: request.requestId,
+      version: 1,
+      stageIndex: 0,
+      stage: 'supervisor',
+      approver: grace,
+      csrf: CSRF,
+      createdAt: request.receivedAt,
+    },
+  });
   dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...request } });
   dynamo.on(ScanCommand).resolves({ Items: [] });
   dynamo.on(QueryCommand).resolves({ Items: [] });
@@ -80,7 +104,7 @@ beforeEach(() => {
   sfn.on(SendTaskSuccessCommand).resolves({});
 });
 
-describe('the review page\'s limits', () => {
+describe("the review page's limits", () => {
   it('refuses a comment over 5,000 characters with a 400 naming the comment, deciding nothing', async () => {
     // Prepare: 5,001 characters, counted as characters (each emoji is two UTF-16 units)
     const comment = '😀'.repeat(MAX_COMMENT_CHARS + 1);
@@ -97,7 +121,10 @@ describe('the review page\'s limits', () => {
 
   it('takes a comment of exactly 5,000 characters', async () => {
     // Act
-    const res = await handler(decisionPost(new URLSearchParams({ csrf: CSRF, decision: 'reject', comment: 'x'.repeat(MAX_COMMENT_CHARS) }).toString()), context);
+    const res = await handler(
+      decisionPost(new URLSearchParams({ csrf: CSRF, decision: 'reject', comment: 'x'.repeat(MAX_COMMENT_CHARS) }).toString()),
+      context,
+    );
 
     // Assess: past the limit, the decision is claimed
     expect(res.statusCode).toBe(200);

@@ -33,11 +33,21 @@ const withdraw = (await import('../lambdas/withdraw.js')).handler;
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const context = { functionName: 'signoff-Withdraw', awsRequestId: 'test-request', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Withdraw' } as Context;
+const context = {
+  functionName: 'signoff-Withdraw',
+  awsRequestId: 'test-request',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Withdraw',
+} as Context;
 
 const REQUEST_B = 'req_BBBBBBBBBBBBBBBBBBBBBBBB';
 
-function post(routeKey: string, path: string, body: string, headers: Record<string, string>, pathParameters?: Record<string, string>): APIGatewayProxyEventV2 {
+function post(
+  routeKey: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+  pathParameters?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey,
@@ -65,13 +75,25 @@ function post(routeKey: string, path: string, body: string, headers: Record<stri
 const toWithdraw = (requestId: string, body: string, headers = signedHeaders(SECRET, body)) =>
   post('POST /v1/requests/{requestId}/withdraw', `/v1/requests/${requestId}/withdraw`, body, headers, { requestId });
 
-async function answer(result: Promise<APIGatewayProxyStructuredResultV2>): Promise<{ status: number | undefined; body: { error?: string; problems?: string[] } & Record<string, unknown>; headers: Record<string, unknown> }> {
+async function answer(result: Promise<APIGatewayProxyStructuredResultV2>): Promise<{
+  status: number | undefined;
+  body: { error?: string; problems?: string[] } & Record<string, unknown>;
+  headers: Record<string, unknown>;
+}> {
   const r = await result;
   return { status: r.statusCode, body: JSON.parse(r.body ?? '{}') as { error?: string; problems?: string[] }, headers: { ...r.headers } };
 }
 
-const putsTo = (table: string) => dynamo.commandCalls(PutCommand).map((c) => c.args[0].input).filter((i) => i.TableName === table);
-const updatesTo = (table: string) => dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input).filter((i) => i.TableName === table);
+const putsTo = (table: string) =>
+  dynamo
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input)
+    .filter((i) => i.TableName === table);
+const updatesTo = (table: string) =>
+  dynamo
+    .commandCalls(UpdateCommand)
+    .map((c) => c.args[0].input)
+    .filter((i) => i.TableName === table);
 const webhookKey = (id: string) => `webhook#${createHash('sha256').update(id).digest('hex')}`;
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
@@ -82,7 +104,16 @@ const withdrawnRequest = {
   status: 'withdrawn',
   outcome: 'withdrawn',
   version: 1,
-  submission: { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Join us on Saturday.', format: 'post', media: [], attestations: {} },
+  submission: {
+    kind: 'brand-post',
+    submitter: 'ada@example.org',
+    account: 'physics-x',
+    title: 'Open day',
+    text: 'Join us on Saturday.',
+    format: 'post',
+    media: [],
+    attestations: {},
+  },
   contentHash: 'h',
   receivedAt: '2026-12-05T09:00:00.000Z',
   channel: 'webhook',
@@ -90,7 +121,13 @@ const withdrawnRequest = {
   findings: [],
 };
 
-const post1 = { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Join us on Saturday. https://example.org/open-day' };
+const post1 = {
+  kind: 'brand-post',
+  submitter: 'ada@example.org',
+  account: 'physics-x',
+  title: 'Open day',
+  text: 'Join us on Saturday. https://example.org/open-day',
+};
 
 beforeEach(() => {
   dynamo.reset();
@@ -105,7 +142,7 @@ beforeEach(() => {
 });
 
 describe('a signed body names its call', () => {
-  it('refuses an intake delivery replayed to another request\'s withdraw (400 naming action and requestId), withdrawing nothing', async () => {
+  it("refuses an intake delivery replayed to another request's withdraw (400 naming action and requestId), withdrawing nothing", async () => {
     // Prepare: the delivery as captured on its way to intake
     const body = JSON.stringify(post1);
     const headers = signedHeaders(SECRET, body, 'msg_captured');
@@ -121,7 +158,7 @@ describe('a signed body names its call', () => {
     expect(sfn.commandCalls(StopExecutionCommand)).toEqual([]);
   });
 
-  it('refuses a withdrawal of one request sent to another\'s path (400 naming requestId)', async () => {
+  it("refuses a withdrawal of one request sent to another's path (400 naming requestId)", async () => {
     const body = withdrawalBody('req_AAAAAAAAAAAAAAAAAAAAAAAA');
     const res = await answer(withdraw(toWithdraw(REQUEST_B, body), context));
     expect(res.status).toBe(400);
@@ -171,7 +208,16 @@ describe('a webhook-id is good for one call', () => {
   it('refuses a withdrawal whose webhook-id was accepted for a submission (409), withdrawing nothing', async () => {
     // Prepare: the id is remembered for intake
     dynamo.on(PutCommand, { TableName: 'approvals' }).rejects(conditionFailed());
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: webhookKey('msg_reused'), webhookId: 'msg_reused', action: 'submit', requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', bodyHash: 'h', acceptedAt: '2026-12-05T10:00:00.000Z' } });
+    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
+      Item: {
+        pk: webhookKey('msg_reused'),
+        webhookId: 'msg_reused',
+        action: 'submit',
+        requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA',
+        bodyHash: 'h',
+        acceptedAt: '2026-12-05T10:00:00.000Z',
+      },
+    });
     const body = withdrawalBody(REQUEST_B);
 
     // Act
@@ -179,7 +225,9 @@ describe('a webhook-id is good for one call', () => {
 
     // Assess
     expect(res.status).toBe(409);
-    expect(res.body.error).toBe('webhook-id msg_reused was already used at 2026-12-05T10:00:00.000Z for POST /v1/requests (it created request req_AAAAAAAAAAAAAAAAAAAAAAAA); a webhook-id is good for one call: sign each call with a new webhook-id');
+    expect(res.body.error).toBe(
+      'webhook-id msg_reused was already used at 2026-12-05T10:00:00.000Z for POST /v1/requests (it created request req_AAAAAAAAAAAAAAAAAAAAAAAA); a webhook-id is good for one call: sign each call with a new webhook-id',
+    );
     expect(updatesTo('requests')).toEqual([]);
   });
 
@@ -187,7 +235,15 @@ describe('a webhook-id is good for one call', () => {
     // Prepare: the same id, route, request and body are remembered; the request is withdrawn already
     const body = withdrawalBody(REQUEST_B);
     dynamo.on(PutCommand, { TableName: 'approvals' }).rejects(conditionFailed());
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { webhookId: 'msg_retry', action: 'withdraw', requestId: REQUEST_B, bodyHash: createHash('sha256').update(body).digest('hex'), acceptedAt: '2026-12-05T10:00:00.000Z' } });
+    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
+      Item: {
+        webhookId: 'msg_retry',
+        action: 'withdraw',
+        requestId: REQUEST_B,
+        bodyHash: createHash('sha256').update(body).digest('hex'),
+        acceptedAt: '2026-12-05T10:00:00.000Z',
+      },
+    });
     dynamo.on(UpdateCommand, { TableName: 'requests' }).rejects(conditionFailed());
     dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: withdrawnRequest });
 
@@ -243,7 +299,14 @@ describe('signature headers and body limits', () => {
     const body = newVersionBody(requestId, post1);
 
     // Act
-    const res = await answer(versions(post('POST /v1/requests/{requestId}/versions', `/v1/requests/${requestId}/versions`, body, signedHeaders(SECRET, body), { requestId }), context));
+    const res = await answer(
+      versions(
+        post('POST /v1/requests/{requestId}/versions', `/v1/requests/${requestId}/versions`, body, signedHeaders(SECRET, body), {
+          requestId,
+        }),
+        context,
+      ),
+    );
 
     // Assess
     expect(res.status).toBe(414);

@@ -125,7 +125,8 @@ export async function rememberSignedCall(call: SignedCallRecord, now: Date): Pro
   const item = { pk, ...call, [TTL]: nowSeconds + WEBHOOK_ID_RETENTION_SECONDS };
   // Twice at most: a record found expired by the condition, and gone (TTL) when read, is absent on the second try.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await putIf(table, item, 'attribute_not_exists(#pk) OR #ttl < :now', { '#pk': 'pk', '#ttl': TTL }, { ':now': nowSeconds })) return undefined;
+    if (await putIf(table, item, 'attribute_not_exists(#pk) OR #ttl < :now', { '#pk': 'pk', '#ttl': TTL }, { ':now': nowSeconds }))
+      return undefined;
     const first = await getItem(table, { pk });
     if (first !== undefined) return parseItem(signedCallItem, first, table.name, { pk });
   }

@@ -15,7 +15,9 @@ export function auditArchive(bucket: string, client: S3Client = tracer.captureAW
   return {
     async put(key, body, contentType) {
       // A checksum header is what Object Lock requires of every write.
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }),
+      );
     },
   };
 }

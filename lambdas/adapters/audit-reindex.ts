@@ -32,7 +32,8 @@ export async function reindexAudit(doc: DynamoDBDocumentClient, table: string, o
     const out = await doc.send(
       new ScanCommand({
         TableName: table,
-        FilterExpression: 'attribute_not_exists(#atKey) AND attribute_exists(#hash) AND attribute_exists(#at) AND NOT begins_with(#rid, :cp)',
+        FilterExpression:
+          'attribute_not_exists(#atKey) AND attribute_exists(#hash) AND attribute_exists(#at) AND NOT begins_with(#rid, :cp)',
         ExpressionAttributeNames: { '#atKey': 'atKey', '#hash': 'hash', '#at': 'at', '#rid': 'requestId' },
         ExpressionAttributeValues: { ':cp': 'checkpoint' },
         ExclusiveStartKey: startKey,
@@ -44,7 +45,12 @@ export async function reindexAudit(doc: DynamoDBDocumentClient, table: string, o
       const account = await accountOf(requestId, seq === 1 ? scanned : undefined);
       const prevAt = seq > 1 ? (await get(requestId, seq - 1))?.at : undefined;
       const { day, atKey } = indexAttributesOf({ requestId, seq, at });
-      const values: Item = { ':d': day, ':k': atKey, ...(account !== null ? { ':a': account } : {}), ...(prevAt !== undefined ? { ':p': prevAt } : {}) };
+      const values: Item = {
+        ':d': day,
+        ':k': atKey,
+        ...(account !== null ? { ':a': account } : {}),
+        ...(prevAt !== undefined ? { ':p': prevAt } : {}),
+      };
       await doc.send(
         new UpdateCommand({
           TableName: table,

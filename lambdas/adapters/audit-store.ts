@@ -16,13 +16,21 @@ async function contents(readRequest: typeof getRequest, requestId: string): Prom
   const request = await readRequest(requestId);
   if (request === undefined) return [];
   // Earlier versions, kept by a new version (previousVersions), then the current one.
-  const versions = [...(request.previousVersions ?? []), { version: request.version, submission: request.submission, contentHash: request.contentHash }];
+  const versions = [
+    ...(request.previousVersions ?? []),
+    { version: request.version, submission: request.submission, contentHash: request.contentHash },
+  ];
   return versions.map((v) => ({
     kind: 'content',
     requestId,
     version: v.version,
     contentHash: v.contentHash,
-    submission: parseStored(jsonObject, v.submission, 'the requests table', `${JSON.stringify({ requestId })} (the submission of version ${v.version})`),
+    submission: parseStored(
+      jsonObject,
+      v.submission,
+      'the requests table',
+      `${JSON.stringify({ requestId })} (the submission of version ${v.version})`,
+    ),
   }));
 }
 

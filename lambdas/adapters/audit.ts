@@ -1,5 +1,12 @@
 import { checkedAuditEntry, type AuditEntry } from '../core/audit/events.js';
-import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { chainEvent, indexAttributesOf, stampAfter, type AuditEvent } from '../core/audit/audit-chain.js';
 import { hourIndexOf, type Checkpoint, type CheckpointHead, type Period } from '../core/audit/audit-checkpoint.js';
 import { ConcurrentUpdateError } from '../core/errors.js';
@@ -28,7 +35,6 @@ export const CHECKPOINT_PARTITION = 'checkpoint';
 const HEADS_PER_ITEM = 2000;
 
 export type { AuditEntry } from '../core/audit/events.js';
-
 
 async function appendAudit(table: Table, requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
   const checked = checkedAuditEntry(entry);
@@ -80,7 +86,8 @@ function filterExpression(filter: EventFilter, names: Record<string, string>, va
 
 /** A query's pages, the next one asked for while the items of this one are handed out (the store works meanwhile). */
 async function* pages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item> {
-  const page = (startKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+  const page = (startKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> =>
+    client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
   let pending: Promise<QueryCommandOutput> | undefined = page(input.ExclusiveStartKey);
   try {
     while (pending !== undefined) {
@@ -103,7 +110,14 @@ function splitAtKey(atKey: string): { requestId: string; seq: number } {
  * One UTC day's events from the time index with `atKey` in [fromKey, toKey], in time order, after `startAfter`
  * (an atKey) when given. An `at` on the hour as `toKey` excludes events at that instant: their keys sort after it.
  */
-function eventsOfDay(table: Table, day: string, fromKey: string, toKey: string, filter: EventFilter = {}, startAfter?: string): AsyncGenerator<StoredEvent> {
+function eventsOfDay(
+  table: Table,
+  day: string,
+  fromKey: string,
+  toKey: string,
+  filter: EventFilter = {},
+  startAfter?: string,
+): AsyncGenerator<StoredEvent> {
   const names: Record<string, string> = { '#d': 'day', '#k': 'atKey' };
   const values: Record<string, unknown> = { ':d': day, ':from': fromKey, ':to': toKey };
   const condition = filterExpression(filter, names, values);
@@ -129,7 +143,13 @@ async function* mapItems(table: Table, items: AsyncIterable<Item>): AsyncGenerat
 }
 
 /** A chain's events with seq in [fromSeq, toSeq], in order. */
-function chainEvents(table: Table, requestId: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, filter: EventFilter = {}): AsyncGenerator<StoredEvent> {
+function chainEvents(
+  table: Table,
+  requestId: string,
+  fromSeq = 1,
+  toSeq = Number.MAX_SAFE_INTEGER,
+  filter: EventFilter = {},
+): AsyncGenerator<StoredEvent> {
   const names: Record<string, string> = { '#r': 'requestId', '#s': 'seq' };
   const values: Record<string, unknown> = { ':r': requestId, ':lo': fromSeq, ':hi': toSeq };
   const condition = filterExpression(filter, names, values);
@@ -201,7 +221,12 @@ async function headsOf(table: Table, period: Period): Promise<CheckpointHead[]> 
   for await (const { event, account } of eventsOfDay(table, period.from.slice(0, 10), period.from, period.to)) {
     const known = heads.get(event.requestId);
     if (known === undefined || event.seq > known.seq) {
-      heads.set(event.requestId, { requestId: event.requestId, seq: event.seq, hash: event.hash, ...(account !== undefined ? { account } : {}) });
+      heads.set(event.requestId, {
+        requestId: event.requestId,
+        seq: event.seq,
+        hash: event.hash,
+        ...(account !== undefined ? { account } : {}),
+      });
     }
   }
   return [...heads.values()];
@@ -218,9 +243,19 @@ async function checkpointFrom(table: Table, item: Item): Promise<Checkpoint> {
   if (c.headChunks !== undefined) {
     heads = [];
     const partition = headsPartition(c.seq);
-    for await (const part of queryAll(table, 'requestId', partition)) heads.push(...parseItem(checkpointHeadsItem, part, table.name, { requestId: partition, seq: part['seq'] }).heads);
+    for await (const part of queryAll(table, 'requestId', partition))
+      heads.push(...parseItem(checkpointHeadsItem, part, table.name, { requestId: partition, seq: part['seq'] }).heads);
   }
-  return { kind: 'checkpoint', period: c.period, heads, previous: c.previous, at: c.at, hash: c.hash, signature: c.signature, keyId: c.keyId };
+  return {
+    kind: 'checkpoint',
+    period: c.period,
+    heads,
+    previous: c.previous,
+    at: c.at,
+    hash: c.hash,
+    signature: c.signature,
+    keyId: c.keyId,
+  };
 }
 
 async function latestCheckpoint(table: Table): Promise<Checkpoint | undefined> {
@@ -255,11 +290,18 @@ async function putCheckpoint(table: Table, checkpoint: Checkpoint): Promise<Chec
     // Parts first, deterministic in content: a writer that loses the race below rewrites them with the same heads
     // only if its own checkpoint saw the same hour, which it did (the hour was sealed before either started).
     const parts = Math.ceil(heads.length / HEADS_PER_ITEM);
-    for (let i = 0; i < parts; i++) await putItem(table, { requestId: headsPartition(hourIndex), seq: i, heads: heads.slice(i * HEADS_PER_ITEM, (i + 1) * HEADS_PER_ITEM) });
+    for (let i = 0; i < parts; i++)
+      await putItem(table, {
+        requestId: headsPartition(hourIndex),
+        seq: i,
+        heads: heads.slice(i * HEADS_PER_ITEM, (i + 1) * HEADS_PER_ITEM),
+      });
     item = { requestId: CHECKPOINT_PARTITION, seq: hourIndex, ...rest, headChunks: parts };
   }
   if (await putIfAbsent(table, item, 'seq')) return checkpoint;
-  const winner = await table.client.send(new GetCommand({ TableName: table.name, Key: { requestId: CHECKPOINT_PARTITION, seq: hourIndex }, ConsistentRead: true }));
+  const winner = await table.client.send(
+    new GetCommand({ TableName: table.name, Key: { requestId: CHECKPOINT_PARTITION, seq: hourIndex }, ConsistentRead: true }),
+  );
   if (winner.Item === undefined) throw new ConcurrentUpdateError(`checkpoint for ${checkpoint.period.from} vanished`);
   return checkpointFrom(table, winner.Item);
 }

@@ -12,7 +12,9 @@ import { tracer } from '../shared/tracer.js';
 
 /** A document client that drops undefined values on write. */
 export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(config)), { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(config)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 /** The function's one client, built on first use. */
@@ -73,7 +75,15 @@ export async function putIfAbsent(table: Table, item: Item, keyAttribute: string
 /** Puts an item if `condition` holds for the item under its key (or its absence). Returns false when it did not. */
 export async function putIf(table: Table, item: Item, condition: string, names: Record<string, string>, values: Item): Promise<boolean> {
   try {
-    await table.client.send(new PutCommand({ TableName: table.name, Item: item, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+    await table.client.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: item,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

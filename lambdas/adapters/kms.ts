@@ -11,7 +11,15 @@ const message = (hash: string) => Buffer.from(hash, 'utf8');
 
 async function verifyWithKms(client: KMSClient, keyId: string, hash: string, signature: string): Promise<boolean> {
   try {
-    const out = await client.send(new VerifyCommand({ KeyId: keyId, Message: message(hash), MessageType: 'RAW', Signature: Buffer.from(signature, 'base64'), SigningAlgorithm: ALGORITHM }));
+    const out = await client.send(
+      new VerifyCommand({
+        KeyId: keyId,
+        Message: message(hash),
+        MessageType: 'RAW',
+        Signature: Buffer.from(signature, 'base64'),
+        SigningAlgorithm: ALGORITHM,
+      }),
+    );
     return out.SignatureValid === true;
   } catch (error) {
     // KMS answers an invalid signature with an exception rather than SignatureValid: false.
@@ -22,7 +30,10 @@ async function verifyWithKms(client: KMSClient, keyId: string, hash: string, sig
 
 /** Verifies through KMS (needs kms:Verify on the key) any checkpoint whose key is a KMS key. */
 export function kmsVerifier(client: KMSClient = tracer.captureAWSv3Client(new KMSClient({}))): CheckpointVerifier {
-  return { verify: async (hash, signature, keyId) => (keyId.startsWith('arn:aws:kms:') ? verifyWithKms(client, keyId, hash, signature) : undefined) };
+  return {
+    verify: async (hash, signature, keyId) =>
+      keyId.startsWith('arn:aws:kms:') ? verifyWithKms(client, keyId, hash, signature) : undefined,
+  };
 }
 
 export interface KmsSigner extends CheckpointSigner, CheckpointVerifier {
@@ -34,7 +45,10 @@ export interface KmsSigner extends CheckpointSigner, CheckpointVerifier {
  * `keyId` may be an ARN, a key id or an alias; checkpoints name the key by the ARN KMS reports, which is
  * what a verifier compares. Call `resolve()` once before signing so `keyId` holds that ARN.
  */
-export function kmsSigner(keyId: string, client: KMSClient = tracer.captureAWSv3Client(new KMSClient({}))): KmsSigner & { resolve(): Promise<void> } {
+export function kmsSigner(
+  keyId: string,
+  client: KMSClient = tracer.captureAWSv3Client(new KMSClient({})),
+): KmsSigner & { resolve(): Promise<void> } {
   let arn = keyId;
   return {
     get keyId() {
@@ -45,7 +59,9 @@ export function kmsSigner(keyId: string, client: KMSClient = tracer.captureAWSv3
       if (out.KeyId !== undefined) arn = out.KeyId;
     },
     async sign(hash) {
-      const out = await client.send(new SignCommand({ KeyId: arn, Message: message(hash), MessageType: 'RAW', SigningAlgorithm: ALGORITHM }));
+      const out = await client.send(
+        new SignCommand({ KeyId: arn, Message: message(hash), MessageType: 'RAW', SigningAlgorithm: ALGORITHM }),
+      );
       if (out.Signature === undefined) throw new Error(`KMS returned no signature for key ${arn}`);
       return Buffer.from(out.Signature).toString('base64');
     },

@@ -101,7 +101,9 @@ export async function registerAccount(account: RegistryAccount, directory?: Dire
 
   if (account.status === 'active') {
     // Every active account already registered (also any without a claim of its own)...
-    const holder = accountsOf(table, await scanAll(table)).find((a) => a.status === 'active' && a.id !== account.id && sameHandle(a, account));
+    const holder = accountsOf(table, await scanAll(table)).find(
+      (a) => a.status === 'active' && a.id !== account.id && sameHandle(a, account),
+    );
     if (holder !== undefined) throw new DuplicateHandleError(account.platform, account.handle, holder.id);
     // ...and any registration of the same handle racing with this one.
     await claimHandle(table, account);
@@ -143,7 +145,8 @@ async function claimHandle(table: Table, account: RegistryAccount): Promise<void
     const held = await getItem(table, { id: holderId });
     const holder = held === undefined ? undefined : toAccount(table, held);
     if (holder !== undefined && holder.openedBy === holderOpenedBy) {
-      if (holder.status === 'active' && sameHandle(holder, account)) throw new DuplicateHandleError(account.platform, account.handle, holder.id);
+      if (holder.status === 'active' && sameHandle(holder, account))
+        throw new DuplicateHandleError(account.platform, account.handle, holder.id);
     } else if (now.getTime() - Date.parse(claim.claimedAt) < CLAIM_GRACE_MS) {
       throw new ConcurrentUpdateError(`${account.handle} on ${account.platform} is being registered by ${holderOpenedBy}`);
     }

@@ -1,4 +1,10 @@
-import { ExecutionAlreadyExists, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { lazy } from './lazy.js';
 import { tracer } from '../shared/tracer.js';
 
@@ -29,7 +35,8 @@ export function stepFunctions(client?: SFNClient): StepFunctions {
         const out = await sfn().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
         return out.executionArn;
       } catch (error) {
-        if (error instanceof ExecutionAlreadyExists || (error instanceof Error && error.name === 'ExecutionAlreadyExists')) return undefined;
+        if (error instanceof ExecutionAlreadyExists || (error instanceof Error && error.name === 'ExecutionAlreadyExists'))
+          return undefined;
         throw error;
       }
     },

@@ -66,7 +66,11 @@ function fnv1a(text: string): string {
 export function accountIdFor(submission: Pick<AccountOpeningSubmission, 'unit' | 'platform' | 'handle'>): string {
   const handle = handleKey(submission.handle);
   // After the first replace every run is one '-', so `-` at an end suffices (`-+$` rescans a run from each dash).
-  const slug = handle.replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '').slice(0, 40).replace(/-$/u, '');
+  const slug = handle
+    .replace(/[^a-z0-9]+/gu, '-')
+    .replace(/^-|-$/gu, '')
+    .slice(0, 40)
+    .replace(/-$/u, '');
   return `${submission.unit}-${submission.platform}-${slug === '' ? `h${fnv1a(handle)}` : slug}`;
 }
 

@@ -6,14 +6,7 @@ import type { RuleId } from './rules/catalogue.js';
 
 export type RequestKind = 'brand-post' | 'account-opening';
 
-export type RequestStatus =
-  | 'checking'
-  | 'awaiting-approval'
-  | 'changes-requested'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
-  | 'withdrawn';
+export type RequestStatus = 'checking' | 'awaiting-approval' | 'changes-requested' | 'approved' | 'rejected' | 'expired' | 'withdrawn';
 
 /** How a request ends: the workflow's endings, and withdrawal by the submitter. */
 export type Outcome = Extract<RequestStatus, 'approved' | 'rejected' | 'changes-requested' | 'expired' | 'withdrawn'>;
@@ -280,7 +273,14 @@ export interface RequestRecord {
   readonly executionArn?: string | undefined;
   readonly outcome?: Outcome | undefined;
   /** Earlier versions, oldest first: what each one said, and its hash. */
-  readonly previousVersions?: ReadonlyArray<{ readonly version: number; readonly submission: Submission; readonly contentHash: string; readonly outcome?: Outcome | undefined }> | undefined;
+  readonly previousVersions?:
+    | ReadonlyArray<{
+        readonly version: number;
+        readonly submission: Submission;
+        readonly contentHash: string;
+        readonly outcome?: Outcome | undefined;
+      }>
+    | undefined;
   /**
    * Why no approval route could be planned for this version (GOVERNANCE.md §2 separation of duties, §3): nobody may
    * decide a stage, so the request went back to the submitter. Not a finding: no rule of §5 or §6 fired.

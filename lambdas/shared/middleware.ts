@@ -49,7 +49,9 @@ function httpErrors(options: HttpHandlerOptions): MiddlewareObj<HttpEvent, HttpR
       const error = request.error;
       const status = httpStatusOf(error);
       if (status >= 500) {
-        logger.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+        logger.error('unhandled error', {
+          error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        });
         request.response = json(500, { error: 'internal error' });
         return;
       }
@@ -62,10 +64,7 @@ function httpErrors(options: HttpHandlerOptions): MiddlewareObj<HttpEvent, HttpR
 }
 
 export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: HttpHandlerOptions = {}) {
-  return lambdaChain<HttpEvent, HttpResult>()
-    .use(httpHeaderNormalizer())
-    .use(httpErrors(options))
-    .handler(fn);
+  return lambdaChain<HttpEvent, HttpResult>().use(httpHeaderNormalizer()).use(httpErrors(options)).handler(fn);
 }
 
 /**
@@ -73,12 +72,11 @@ export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<
  * function fails loudly with a named error rather than writing half a record.
  */
 export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
-  return lambdaChain<unknown, R>()
-    .handler(async (event, context) => {
-      const parsed = schema.safeParse(event);
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-      return fn(parsed.data, context);
-    });
+  return lambdaChain<unknown, R>().handler(async (event, context) => {
+    const parsed = schema.safeParse(event);
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    return fn(parsed.data, context);
+  });
 }
 
 export function rawBody(event: HttpEvent): string {
@@ -95,6 +93,7 @@ export function rawBody(event: HttpEvent): string {
 export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name] ?? '';
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes > MAX_PATH_PARAMETER_BYTES) throw new UriTooLongError(`the path parameter ${name} is ${bytes} bytes; the limit is ${MAX_PATH_PARAMETER_BYTES}`);
+  if (bytes > MAX_PATH_PARAMETER_BYTES)
+    throw new UriTooLongError(`the path parameter ${name} is ${bytes} bytes; the limit is ${MAX_PATH_PARAMETER_BYTES}`);
   return value;
 }

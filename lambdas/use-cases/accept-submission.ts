@@ -34,7 +34,11 @@ export interface Accepted {
   readonly created: boolean;
 }
 
-type StoredRequest = RequestRecord & { readonly bodyHash: string; readonly idempotencyKey: string; readonly thread?: ThreadRef | undefined };
+type StoredRequest = RequestRecord & {
+  readonly bodyHash: string;
+  readonly idempotencyKey: string;
+  readonly thread?: ThreadRef | undefined;
+};
 
 export async function acceptSubmission(a: Acceptance, ports: AcceptSubmissionPorts): Promise<Accepted> {
   const requestId = requestIdFor(a.channel, a.idempotencyKey);
@@ -57,14 +61,23 @@ export async function acceptSubmission(a: Acceptance, ports: AcceptSubmissionPor
     await ports.audit.appendAudit(requestId, {
       type: 'request.submitted',
       actor: a.submission.submitter,
-      data: { channel: a.channel, idempotencyKey: a.idempotencyKey, version: 1, contentHash: record.contentHash, account: accountOf(a.submission), kind: a.submission.kind },
+      data: {
+        channel: a.channel,
+        idempotencyKey: a.idempotencyKey,
+        version: 1,
+        contentHash: record.contentHash,
+        account: accountOf(a.submission),
+        kind: a.submission.kind,
+      },
     });
     await ports.workflow.startApproval(requestId, { requestId, version: 1 });
     return { requestId, created: true };
   }
   const existing = (await ports.requests.getRequest(requestId)) as Partial<StoredRequest> | undefined;
   if (existing?.bodyHash !== a.bodyHash) {
-    throw new ConflictError(`${a.channel === 'webhook' ? 'webhook-id' : 'Message-ID'} ${a.idempotencyKey} was already used for a different body; use a new one for a new request`);
+    throw new ConflictError(
+      `${a.channel === 'webhook' ? 'webhook-id' : 'Message-ID'} ${a.idempotencyKey} was already used for a different body; use a new one for a new request`,
+    );
   }
   // A retry of a delivery we accepted: make sure its execution runs (starting it again is a no-op).
   await ports.workflow.startApproval(requestId, { requestId, version: existing.version ?? 1 });

@@ -33,22 +33,38 @@ const MAX_FAILED_ASKS = 3;
 
 export type StageStep =
   | { readonly next: 'decided'; readonly decision: StageDecision['decision']; readonly stageCount: number }
-  | { readonly next: 'wait'; readonly wait: { readonly phase: 'requested' | 'reminded' | 'escalated'; readonly seconds: number; readonly deadline: string } };
+  | {
+      readonly next: 'wait';
+      readonly wait: { readonly phase: 'requested' | 'reminded' | 'escalated'; readonly seconds: number; readonly deadline: string };
+    };
 
 function decided(request: RequestRecord, stageIndex: number): StageStep | undefined {
   const stage = request.stages[stageIndex];
-  if (stage?.decision !== undefined && stage.decidedAt !== undefined) return { next: 'decided', decision: stage.decision, stageCount: request.stages.length };
+  if (stage?.decision !== undefined && stage.decidedAt !== undefined)
+    return { next: 'decided', decision: stage.decision, stageCount: request.stages.length };
   if (stage?.status === 'expired') return { next: 'decided', decision: 'expired', stageCount: request.stages.length };
   // The request ended otherwise (withdrawn): nothing is left to wait for; NotifySubmitter keeps the recorded outcome.
   if (request.outcome !== undefined) return { next: 'decided', decision: 'expired', stageCount: request.stages.length };
   return undefined;
 }
 
-const whereOf = (request: RequestRecord, stageIndex: number) => ({ stage: request.stages[stageIndex]?.stage ?? 'unknown', stageIndex, version: request.version });
+const whereOf = (request: RequestRecord, stageIndex: number) => ({
+  stage: request.stages[stageIndex]?.stage ?? 'unknown',
+  stageIndex,
+  version: request.version,
+});
 
 /** A success handed to the task of an undecided stage: refused, and audited (who sent it cannot be known here). */
 async function refuseSuccess(request: RequestRecord, stageIndex: number, ports: AdvanceStagePorts): Promise<void> {
-  await ports.audit.appendAudit(request.requestId, { type: 'callback.refused', actor: 'unknown', data: { ...whereOf(request, stageIndex), hint: 'success', reason: 'the task was told the stage was decided, but no decision is recorded' } });
+  await ports.audit.appendAudit(request.requestId, {
+    type: 'callback.refused',
+    actor: 'unknown',
+    data: {
+      ...whereOf(request, stageIndex),
+      hint: 'success',
+      reason: 'the task was told the stage was decided, but no decision is recorded',
+    },
+  });
 }
 
 /**
@@ -62,31 +78,48 @@ async function weighFailure(request: RequestRecord, stageIndex: number, error: s
   const where = whereOf(request, stageIndex);
   if (stage?.phase !== undefined && stage.delivered === stage.phase) {
     // Every e-mail of the phase went out before this failure arrived: it was sent to the task, not raised by it.
-    await ports.audit.appendAudit(request.requestId, { type: 'callback.refused', actor: 'unknown', data: { ...where, hint: 'failure', error: error.slice(0, 256), reason: 'a failure was reported for a task that had finished asking' } });
+    await ports.audit.appendAudit(request.requestId, {
+      type: 'callback.refused',
+      actor: 'unknown',
+      data: { ...where, hint: 'failure', error: error.slice(0, 256), reason: 'a failure was reported for a task that had finished asking' },
+    });
     return;
   }
   const failed = await ports.requests.recordFailedAsk(request.requestId, request.version, stageIndex);
   logger.warn('asking the assignees failed', { requestId: request.requestId, stageIndex, error, failed });
-  if (failed >= MAX_FAILED_ASKS) throw new DeliveryFailedError(`asking the ${where.stage} stage of ${request.requestId} failed ${failed} times: ${error}`);
+  if (failed >= MAX_FAILED_ASKS)
+    throw new DeliveryFailedError(`asking the ${where.stage} stage of ${request.requestId} failed ${failed} times: ${error}`);
 }
 
 export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, now: Date = new Date()): Promise<StageStep> {
   const { requestId, version, stageIndex, callback: hint } = task;
   let request = await ports.requests.getRequest(requestId);
   let stage = request?.stages[stageIndex];
-  if (request === undefined || stage === undefined || request.version !== version) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex} in version ${version}`);
+  if (request === undefined || stage === undefined || request.version !== version)
+    throw new NotFoundError(`request ${requestId} has no stage ${stageIndex} in version ${version}`);
   const publishAt = request.submission.kind === 'brand-post' ? request.submission.publishAt : undefined;
 
   if (stage.status === 'waiting') {
     // Opening fixes the stage's times: a reminder at half-time, the deadline (72 h, never later than one hour before
     // publishAt), a second deadline after escalation. Conditional: a retried step keeps the first opening's times.
     const times = stageTimes(now, stage.timeoutSeconds, publishAt);
-    const opened = await ports.requests.openStage(requestId, version, stageIndex, { openedAt: now.toISOString(), schedule: scheduleOf(times), deadline: times.deadline });
+    const opened = await ports.requests.openStage(requestId, version, stageIndex, {
+      openedAt: now.toISOString(),
+      schedule: scheduleOf(times),
+      deadline: times.deadline,
+    });
     if (opened !== undefined) {
       await ports.audit.appendAudit(requestId, {
         type: 'stage.opened',
         actor: 'signoff',
-        data: { stage: stage.stage, stageIndex, deadline: times.deadline, remindAfterSeconds: times.remindSeconds, escalationDeadline: times.escalationDeadline, tooLate: times.tooLate },
+        data: {
+          stage: stage.stage,
+          stageIndex,
+          deadline: times.deadline,
+          remindAfterSeconds: times.remindSeconds,
+          escalationDeadline: times.escalationDeadline,
+          tooLate: times.tooLate,
+        },
       });
     }
     request = opened ?? (await ports.requests.getRequest(requestId)) ?? request;
@@ -104,12 +137,22 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
     const expiry: StageDecision = { stageIndex, decision: 'expired', decidedAt: now.toISOString() };
     const claimed = await ports.requests.claimStage(requestId, version, stageIndex, request.stages.length, expiry);
     if (claimed !== undefined) {
-      await ports.audit.appendAudit(requestId, { type: 'stage.expired', actor: 'signoff', data: { stageIndex, version, stage: stage.stage } });
+      await ports.audit.appendAudit(requestId, {
+        type: 'stage.expired',
+        actor: 'signoff',
+        data: { stageIndex, version, stage: stage.stage },
+      });
       return { next: 'decided', decision: 'expired', stageCount: claimed.stages.length };
     }
     // A decision (or a withdrawal) won the race: that is what the workflow follows.
     const latest = await ports.requests.getRequest(requestId);
-    return (latest === undefined ? undefined : decided(latest, stageIndex)) ?? { next: 'decided', decision: 'expired', stageCount: request.stages.length };
+    return (
+      (latest === undefined ? undefined : decided(latest, stageIndex)) ?? {
+        next: 'decided',
+        decision: 'expired',
+        stageCount: request.stages.length,
+      }
+    );
   }
 
   if (hint !== null && 'Error' in hint) await weighFailure(request, stageIndex, hint.Error, ports);

@@ -36,7 +36,8 @@ export async function withdraw(requestId: string, actor: string, channel: 'api' 
   }
   await ports.audit.appendAudit(requestId, { type: 'request.withdrawn', actor, data: { channel, version: withdrawn.version } });
   // Waiting tasks end with the execution; open review links now read "withdrawn".
-  if (withdrawn.executionArn !== undefined) await ports.workflow.stopExecution(withdrawn.executionArn, 'Withdrawn', `withdrawn by ${actor}`);
+  if (withdrawn.executionArn !== undefined)
+    await ports.workflow.stopExecution(withdrawn.executionArn, 'Withdrawn', `withdrawn by ${actor}`);
   return { request: withdrawn, won: true };
 }
 
@@ -47,13 +48,21 @@ export interface NewVersion {
   readonly created: boolean;
 }
 
-export async function submitNewVersion(requestId: string, submission: Submission, idempotencyKey: string, now: Date, ports: NewVersionPorts): Promise<NewVersion> {
+export async function submitNewVersion(
+  requestId: string,
+  submission: Submission,
+  idempotencyKey: string,
+  now: Date,
+  ports: NewVersionPorts,
+): Promise<NewVersion> {
   const current = (await ports.requests.getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
   if (current === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   if (current.versionKey === idempotencyKey) return { requestId, version: current.version, created: false };
   const problems: string[] = [];
-  if (submission.submitter !== current.submission.submitter) problems.push(`submitter: a new version must come from ${current.submission.submitter}, who submitted the request`);
-  if (submission.kind !== current.submission.kind) problems.push(`kind: a new version must be a ${current.submission.kind} like the request (got ${submission.kind})`);
+  if (submission.submitter !== current.submission.submitter)
+    problems.push(`submitter: a new version must come from ${current.submission.submitter}, who submitted the request`);
+  if (submission.kind !== current.submission.kind)
+    problems.push(`kind: a new version must be a ${current.submission.kind} like the request (got ${submission.kind})`);
   if (problems.length > 0) throw new ValidationError(problems);
   if (current.outcome !== 'changes-requested') {
     throw new ConflictError(`request ${requestId} is ${current.status}; a new version is accepted only after changes were requested`);

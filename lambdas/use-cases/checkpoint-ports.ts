@@ -7,7 +7,11 @@ import { writeCheckpoints, type CheckpointLimits, type CheckpointPorts, type Che
 // The adapters behind writeCheckpoints: over any audit table, signer and archive (the audit CLI's own), and the
 // function's, shared by the scheduled function (AWS) and the local timer.
 
-export function checkpointPortsOf(audit: AuditTable, signer: () => Promise<CheckpointSigner>, archive: () => AuditArchive | undefined): CheckpointPorts {
+export function checkpointPortsOf(
+  audit: AuditTable,
+  signer: () => Promise<CheckpointSigner>,
+  archive: () => AuditArchive | undefined,
+): CheckpointPorts {
   return {
     latestCheckpoint: audit.latestCheckpoint,
     earliestEventAt: audit.earliestEventAt,
@@ -15,7 +19,8 @@ export function checkpointPortsOf(audit: AuditTable, signer: () => Promise<Check
     putCheckpoint: audit.putCheckpoint,
     signer,
     // Without an archive (locally), nothing is copied.
-    archive: async (cp) => archive()?.put(`checkpoints/${cp.period.from.slice(0, 10)}/${cp.period.from}.json`, `${JSON.stringify(cp)}\n`, 'application/json'),
+    archive: async (cp) =>
+      archive()?.put(`checkpoints/${cp.period.from.slice(0, 10)}/${cp.period.from}.json`, `${JSON.stringify(cp)}\n`, 'application/json'),
   };
 }
 

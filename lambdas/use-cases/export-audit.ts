@@ -1,6 +1,15 @@
 import { atKeyOf } from '../core/audit/audit-chain.js';
 import { ceilHour, floorHour, hourIndexOf, periodOf, type Checkpoint } from '../core/audit/audit-checkpoint.js';
-import { checkpointRecord, DIGEST_START, eventRecord, exportHeader, nextDigest, type ExportFilter, type ExportFormat, type ExportRecord } from '../core/audit/audit-export.js';
+import {
+  checkpointRecord,
+  DIGEST_START,
+  eventRecord,
+  exportHeader,
+  nextDigest,
+  type ExportFilter,
+  type ExportFormat,
+  type ExportRecord,
+} from '../core/audit/audit-export.js';
 import type { ExportPosition } from '../core/audit/export-parse.js';
 import type { AuditReader, EventFilter, StoredEvent } from '../core/audit/audit-reader.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
@@ -148,7 +157,9 @@ export class AuditExport {
       p.contentsDone = true;
       this.safe = true;
     }
-    const queue = new CheckpointQueue(reader.checkpointsBetween(hourIndexOf(filter.from), hourIndexOf(filter.to), p.checkpointAfter ?? undefined));
+    const queue = new CheckpointQueue(
+      reader.checkpointsBetween(hourIndexOf(filter.from), hourIndexOf(filter.to), p.checkpointAfter ?? undefined),
+    );
     const self = this;
     async function* checkpointsBefore(at: string | undefined): AsyncGenerator<ExportRecord> {
       for (let cp = await queue.peek(); cp !== undefined && (at === undefined || cp.period.to <= at); cp = await queue.peek()) {
@@ -156,7 +167,10 @@ export class AuditExport {
         yield self.#emit(checkpointRecord(cp));
       }
     }
-    const eventFilter: EventFilter = { ...(filter.account !== undefined ? { account: filter.account } : {}), ...(filter.types !== undefined ? { types: filter.types } : {}) };
+    const eventFilter: EventFilter = {
+      ...(filter.account !== undefined ? { account: filter.account } : {}),
+      ...(filter.types !== undefined ? { types: filter.types } : {}),
+    };
 
     for await (const stored of filter.requestId !== undefined ? this.#chain(filter.requestId, eventFilter) : this.#byTime(eventFilter)) {
       const e = stored.event;

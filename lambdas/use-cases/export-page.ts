@@ -44,7 +44,10 @@ export interface ExportPage {
 export async function exportPage(request: PageRequest, ports: ExportPagePorts): Promise<ExportPage> {
   let position: ReturnType<typeof decodeCursor>;
   try {
-    position = request.cursor !== undefined ? decodeCursor(request.cursor) : await planExport(request.input, ports.reader, request.now, ports.newExportId());
+    position =
+      request.cursor !== undefined
+        ? decodeCursor(request.cursor)
+        : await planExport(request.input, ports.reader, request.now, ports.newExportId());
   } catch (error) {
     if (error instanceof RecordFormatError) throw new ValidationError([error.message]);
     throw error;
@@ -65,7 +68,11 @@ export async function exportPage(request: PageRequest, ports: ExportPagePorts): 
   }
   const body = chunks.join('');
   const page = position.page + 1;
-  await ports.archive?.put(`exports/${position.exportId}/${String(page).padStart(6, '0')}.${position.format}`, body, CONTENT_TYPES[position.format]);
+  await ports.archive?.put(
+    `exports/${position.exportId}/${String(page).padStart(6, '0')}.${position.format}`,
+    body,
+    CONTENT_TYPES[position.format],
+  );
   const next = last?.kind === 'end' ? undefined : encodeCursor({ ...run.position, page });
   return { body, format: position.format, exportId: position.exportId, page, next };
 }

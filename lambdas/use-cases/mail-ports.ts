@@ -38,7 +38,8 @@ export const mailPorts: MailPorts = {
   },
   async audit(requestId, entry) {
     const event = await audit.appendAudit(requestId, entry);
-    if (entry.type === 'mail.rejected') countIntakeRefusal('mail', entry.data.refusal ?? (entry.data.replied === false ? 'dropped' : 'answered'));
+    if (entry.type === 'mail.rejected')
+      countIntakeRefusal('mail', entry.data.refusal ?? (entry.data.replied === false ? 'dropped' : 'answered'));
     return event;
   },
 };

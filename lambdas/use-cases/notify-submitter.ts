@@ -20,7 +20,10 @@ export interface RequestEnded {
   readonly outcome: Exclude<Outcome, 'withdrawn'>;
 }
 
-export async function notifySubmitter({ requestId, version, outcome }: RequestEnded, ports: NotifySubmitterPorts): Promise<{ outcome: Outcome }> {
+export async function notifySubmitter(
+  { requestId, version, outcome }: RequestEnded,
+  ports: NotifySubmitterPorts,
+): Promise<{ outcome: Outcome }> {
   const request = await ports.requests.finishRequest(requestId, outcome);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   // Another ending won (the submitter withdrew as the last decision landed): that one stands, nothing to send.
@@ -35,7 +38,12 @@ export async function notifySubmitter({ requestId, version, outcome }: RequestEn
       const mail = outcomeMail(ports.directory.institution, request, outcome);
       // A mailed request hears back in its own thread.
       const thread = request.thread;
-      return { from: ports.mailFrom, to: [request.submission.submitter], ...mail, ...(thread ? { inReplyTo: thread.messageId, references: thread.references } : {}) };
+      return {
+        from: ports.mailFrom,
+        to: [request.submission.submitter],
+        ...mail,
+        ...(thread ? { inReplyTo: thread.messageId, references: thread.references } : {}),
+      };
     },
     sent: (messageId) => ({ type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, outcome, messageId } }),
   });

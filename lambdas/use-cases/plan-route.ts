@@ -14,7 +14,10 @@ export interface PlanRoutePorts {
   readonly preset: Preset;
 }
 
-export async function planApprovalRoute({ requestId, version }: { readonly requestId: string; readonly version: number }, ports: PlanRoutePorts): Promise<{ planned: boolean; stageCount: number }> {
+export async function planApprovalRoute(
+  { requestId, version }: { readonly requestId: string; readonly version: number },
+  ports: PlanRoutePorts,
+): Promise<{ planned: boolean; stageCount: number }> {
   const request = await ports.requests.getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   const publication = request.publication ?? { is: false, reasons: [] };

@@ -34,21 +34,61 @@ export interface RequestStore {
   createRequest(record: RequestRecord): Promise<boolean>;
   getRequest(requestId: string): Promise<RequestRecord | undefined>;
   recordExecution(requestId: string, executionArn: string): Promise<RequestRecord | undefined>;
-  saveChecks(requestId: string, version: number, findings: readonly Finding[], publication: PublicationClassification | undefined): Promise<void>;
+  saveChecks(
+    requestId: string,
+    version: number,
+    findings: readonly Finding[],
+    publication: PublicationClassification | undefined,
+  ): Promise<void>;
   saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<void>;
   saveRouteFailure(requestId: string, version: number, routeFailure: NonNullable<RequestRecord['routeFailure']>): Promise<void>;
-  openStage(requestId: string, version: number, index: number, opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string }): Promise<RequestRecord | undefined>;
+  openStage(
+    requestId: string,
+    version: number,
+    index: number,
+    opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string },
+  ): Promise<RequestRecord | undefined>;
   markDelivered(requestId: string, version: number, index: number, phase: StagePhase): Promise<void>;
   recordFailedAsk(requestId: string, version: number, index: number): Promise<number>;
-  claimStage(requestId: string, version: number, index: number, stageCount: number, result: StageDecision): Promise<RequestRecord | undefined>;
-  overridePublication(requestId: string, version: number, index: number, stageCount: number, publication: PublicationClassification, stages: readonly Stage[]): Promise<RequestRecord | undefined>;
+  claimStage(
+    requestId: string,
+    version: number,
+    index: number,
+    stageCount: number,
+    result: StageDecision,
+  ): Promise<RequestRecord | undefined>;
+  overridePublication(
+    requestId: string,
+    version: number,
+    index: number,
+    stageCount: number,
+    publication: PublicationClassification,
+    stages: readonly Stage[],
+  ): Promise<RequestRecord | undefined>;
   registerWait(requestId: string, version: number, index: number, token: string, phase: StagePhase): Promise<RequestRecord | undefined>;
   waitTokenOf(requestId: string, index: number): Promise<string | undefined>;
-  recordEscalation(requestId: string, version: number, index: number, deputies: readonly Assignee[], at: string, deadline: string): Promise<RequestRecord | undefined>;
+  recordEscalation(
+    requestId: string,
+    version: number,
+    index: number,
+    deputies: readonly Assignee[],
+    at: string,
+    deadline: string,
+  ): Promise<RequestRecord | undefined>;
   withdrawRequest(requestId: string): Promise<RequestRecord | undefined>;
-  startNewVersion(current: RequestRecord, submission: Submission, contentHash: string, versionKey: string, now: Date): Promise<RequestRecord | undefined>;
+  startNewVersion(
+    current: RequestRecord,
+    submission: Submission,
+    contentHash: string,
+    versionKey: string,
+    now: Date,
+  ): Promise<RequestRecord | undefined>;
   finishRequest(requestId: string, outcome: Outcome): Promise<RequestRecord | undefined>;
-  saveRegistration(requestId: string, version: number, registration: NonNullable<RequestRecord['registration']>): Promise<RequestRecord | undefined>;
+  saveRegistration(
+    requestId: string,
+    version: number,
+    registration: NonNullable<RequestRecord['registration']>,
+  ): Promise<RequestRecord | undefined>;
   /** True for the one caller that set the flag (a once-per-version side effect). */
   claimFlag(requestId: string, flag: RequestFlag, version: number): Promise<boolean>;
   releaseFlag(requestId: string, flag: RequestFlag): Promise<void>;

@@ -75,7 +75,10 @@ export async function readAccount(accountId: string, ports: ReadAccountsPorts): 
 }
 
 /** GET /v1/accounts?unit&platform&status: ValidationError for an unknown filter or value. */
-export async function readAccounts(query: Readonly<Record<string, string | undefined>>, ports: ReadAccountsPorts): Promise<{ accounts: AccountView[] }> {
+export async function readAccounts(
+  query: Readonly<Record<string, string | undefined>>,
+  ports: ReadAccountsPorts,
+): Promise<{ accounts: AccountView[] }> {
   const filters = filtersOf(query, ports.directory);
   const accounts = (await ports.registry.listAccounts(ports.directory)).filter(
     (a) =>

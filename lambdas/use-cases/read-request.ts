@@ -25,7 +25,12 @@ export async function requestStatus(requestId: string, ports: { readonly request
       comment: s.comment ?? null,
       statements: s.statements ?? [],
     })),
-    findings: request.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, ...(f.where ? { where: f.where } : {}) })),
+    findings: request.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      ...(f.where ? { where: f.where } : {}),
+    })),
     publication: request.publication ?? null,
     // An approved account opening: the registry id it was entered under (GOVERNANCE.md §6).
     ...(request.kind === 'account-opening' ? { registration: request.registration ?? null } : {}),

@@ -25,7 +25,10 @@ export interface ExecutionStarted {
   readonly executionArn: string;
 }
 
-export async function recordSubmission({ requestId, version, executionArn }: ExecutionStarted, ports: RecordSubmissionPorts): Promise<{ kind: RequestKind }> {
+export async function recordSubmission(
+  { requestId, version, executionArn }: ExecutionStarted,
+  ports: RecordSubmissionPorts,
+): Promise<{ kind: RequestKind }> {
   const request = await ports.requests.recordExecution(requestId, executionArn);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   await ports.audit.appendAudit(requestId, { type: 'workflow.started', actor: 'signoff', data: { executionArn, version } });
@@ -39,9 +42,18 @@ export async function recordSubmission({ requestId, version, executionArn }: Exe
       await ports.approvals.putWithdrawLink(sha256Hex(withdrawId), requestId);
       const mail = acknowledgementMail(ports.directory.institution, request, `${ports.baseUrl}/withdraw/${withdrawId}`);
       const thread = request.thread;
-      return { from: ports.mailFrom, to: [request.submission.submitter], ...mail, ...(thread ? { inReplyTo: thread.messageId, references: [...thread.references] } : {}) };
+      return {
+        from: ports.mailFrom,
+        to: [request.submission.submitter],
+        ...mail,
+        ...(thread ? { inReplyTo: thread.messageId, references: [...thread.references] } : {}),
+      };
     },
-    sent: (messageId) => ({ type: 'notification.sent', actor: 'signoff', data: { to: request.submission.submitter, kind: 'acknowledgement', version, messageId } }),
+    sent: (messageId) => ({
+      type: 'notification.sent',
+      actor: 'signoff',
+      data: { to: request.submission.submitter, kind: 'acknowledgement', version, messageId },
+    }),
   });
   return { kind: request.kind };
 }

@@ -32,7 +32,8 @@ export async function registerOpenedAccount(
   if (s.kind !== 'account-opening' || request.outcome !== 'approved') {
     throw new NotFoundError(`request ${requestId} is not an approved account opening`);
   }
-  const people = (emails: readonly string[]) => emails.map((e) => directory.personByEmail(e)?.id).filter((id): id is string => id !== undefined);
+  const people = (emails: readonly string[]) =>
+    emails.map((e) => directory.personByEmail(e)?.id).filter((id): id is string => id !== undefined);
   const admins = people(s.admins);
   const account: RegistryAccount = {
     id: accountIdFor(s),
@@ -56,7 +57,16 @@ export async function registerOpenedAccount(
       await ports.audit.appendAudit(requestId, {
         type: 'account.registered',
         actor: 'signoff',
-        data: { accountId: account.id, platform: account.platform, handle: account.handle, unit: account.unit, admins: [...s.admins], smmAdmin: account.smmAdmin, credentialStore: account.credentialStore ?? null, version },
+        data: {
+          accountId: account.id,
+          platform: account.platform,
+          handle: account.handle,
+          unit: account.unit,
+          admins: [...s.admins],
+          smmAdmin: account.smmAdmin,
+          credentialStore: account.credentialStore ?? null,
+          version,
+        },
       });
     }
   } catch (error) {
@@ -65,9 +75,17 @@ export async function registerOpenedAccount(
     registered = false;
     reason = error.message;
   }
-  const latest = await ports.requests.saveRegistration(requestId, version, { accountId: account.id, registered, ...(reason !== undefined ? { reason } : {}) });
+  const latest = await ports.requests.saveRegistration(requestId, version, {
+    accountId: account.id,
+    registered,
+    ...(reason !== undefined ? { reason } : {}),
+  });
   if (!registered) {
-    await ports.audit.appendAudit(requestId, { type: 'account.registration-refused', actor: 'signoff', data: { accountId: account.id, reason: reason ?? null, version } });
+    await ports.audit.appendAudit(requestId, {
+      type: 'account.registration-refused',
+      actor: 'signoff',
+      data: { accountId: account.id, reason: reason ?? null, version },
+    });
     return { registered, accountId: account.id };
   }
   const to = [...new Set([...s.admins, ...directory.group('socialMediaManager').map((p) => p.email)])];
@@ -76,8 +94,20 @@ export async function registerOpenedAccount(
     version,
     flag: 'adminsNotified',
     kind: 'account-registered',
-    compose: () => ({ from: ports.mailFrom, to, ...accountRegisteredMail(directory.institution, latest ?? request, { id: account.id, domain: directory.domain, unitName: directory.unitName(s.unit) ?? s.unit }) }),
-    sent: (messageId) => ({ type: 'notification.sent', actor: 'signoff', data: { to, about: 'account.registered', accountId: account.id, messageId } }),
+    compose: () => ({
+      from: ports.mailFrom,
+      to,
+      ...accountRegisteredMail(directory.institution, latest ?? request, {
+        id: account.id,
+        domain: directory.domain,
+        unitName: directory.unitName(s.unit) ?? s.unit,
+      }),
+    }),
+    sent: (messageId) => ({
+      type: 'notification.sent',
+      actor: 'signoff',
+      data: { to, about: 'account.registered', accountId: account.id, messageId },
+    }),
   });
   return { registered, accountId: account.id };
 }

@@ -39,7 +39,13 @@ const AUDIT_TYPE: Readonly<Record<StagePhase, 'approval.requested' | 'approval.r
   escalated: 'approval.escalated',
 };
 
-async function recipients(request: RequestRecord, stageIndex: number, phase: StagePhase, deadline: string, ports: RequestApprovalPorts): Promise<readonly Assignee[]> {
+async function recipients(
+  request: RequestRecord,
+  stageIndex: number,
+  phase: StagePhase,
+  deadline: string,
+  ports: RequestApprovalPorts,
+): Promise<readonly Assignee[]> {
   const stage = request.stages[stageIndex];
   if (stage === undefined) return [];
   if (phase !== 'escalated') return stage.assignees;
@@ -47,12 +53,19 @@ async function recipients(request: RequestRecord, stageIndex: number, phase: Sta
   const deputies = deputiesFor(request, stageIndex, ports.directory);
   await ports.requests.recordEscalation(request.requestId, request.version, stageIndex, deputies, new Date().toISOString(), deadline);
   if (deputies.length === 0) {
-    await ports.audit.appendAudit(request.requestId, { type: 'stage.escalation-skipped', actor: 'signoff', data: { stage: stage.stage, stageIndex, reason: 'no eligible deputy in the directory' } });
+    await ports.audit.appendAudit(request.requestId, {
+      type: 'stage.escalation-skipped',
+      actor: 'signoff',
+      data: { stage: stage.stage, stageIndex, reason: 'no eligible deputy in the directory' },
+    });
   }
   return deputies;
 }
 
-export async function requestApproval({ taskToken, requestId, version, stageIndex, phase, deadline }: ApprovalTask, ports: RequestApprovalPorts): Promise<{ asked: number }> {
+export async function requestApproval(
+  { taskToken, requestId, version, stageIndex, phase, deadline }: ApprovalTask,
+  ports: RequestApprovalPorts,
+): Promise<{ asked: number }> {
   const { directory } = ports;
   const request = await ports.requests.getRequest(requestId);
   const stage = request?.stages[stageIndex];
@@ -70,8 +83,26 @@ export async function requestApproval({ taskToken, requestId, version, stageInde
     if (delivery.state === 'audited') continue;
     if (delivery.state === 'new') {
       const linkHash = sha256Hex(linkId);
-      await ports.approvals.putLink({ pk: `link#${linkHash}`, requestId, version, stageIndex, stage: stage.stage, approver, csrf: newLinkId(), createdAt: new Date().toISOString() });
-      const mail = approvalMail({ institution: directory.institution, request: current, stage: current.stages[stageIndex] ?? stage, approver, reviewUrl: `${ports.baseUrl}/approvals/${linkId}`, deadline, phase, unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined });
+      await ports.approvals.putLink({
+        pk: `link#${linkHash}`,
+        requestId,
+        version,
+        stageIndex,
+        stage: stage.stage,
+        approver,
+        csrf: newLinkId(),
+        createdAt: new Date().toISOString(),
+      });
+      const mail = approvalMail({
+        institution: directory.institution,
+        request: current,
+        stage: current.stages[stageIndex] ?? stage,
+        approver,
+        reviewUrl: `${ports.baseUrl}/approvals/${linkId}`,
+        deadline,
+        phase,
+        unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined,
+      });
       const messageId = await ports.mail.sendMail({ from: ports.mailFrom, to: [approver.email], ...mail });
       countMailSent(`approval-${phase}`);
       await ports.approvals.markDelivery(ref, 'sent', messageId);
@@ -88,7 +119,15 @@ export async function requestApproval({ taskToken, requestId, version, stageInde
     await ports.audit.appendAudit(requestId, {
       type: AUDIT_TYPE[phase],
       actor: 'signoff',
-      data: { stage: stage.stage, stageIndex, version, approver: approver.email, linkHash: delivery.linkHash, deadline, messageId: delivery.messageId },
+      data: {
+        stage: stage.stage,
+        stageIndex,
+        version,
+        approver: approver.email,
+        linkHash: delivery.linkHash,
+        deadline,
+        messageId: delivery.messageId,
+      },
     });
     await ports.approvals.markDelivery(ref, 'audited');
   }

@@ -65,7 +65,14 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   if (request === undefined) return { kind: 'not-found' };
   // The registry is read only where the page shows it: an opening lists the unit's existing accounts (A-EXISTING).
   const directory = request.submission.kind === 'account-opening' ? (await ports.registryView()).directory : ports.directory;
-  const page = (status: ReviewPage['status'], state: ReviewPageState, shown: RequestRecord = request): ReviewPage => ({ kind: 'page', status, state, request: shown, link, directory });
+  const page = (status: ReviewPage['status'], state: ReviewPageState, shown: RequestRecord = request): ReviewPage => ({
+    kind: 'page',
+    status,
+    state,
+    request: shown,
+    link,
+    directory,
+  });
 
   const state = stageViewOf(request, link);
   if (intent.kind === 'view') return page(200, state);
@@ -74,10 +81,17 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   // A closed stage answers what closed it, whatever was posted: nothing can be decided there anyway.
   if (state.kind !== 'open') return page(statusFor(state), state);
   const size = Buffer.byteLength(intent.body, 'utf8');
-  if (size > MAX_FORM_BYTES) return page(413, { kind: 'open', error: `The form sent ${size.toLocaleString('en')} bytes; the limit is ${MAX_FORM_BYTES.toLocaleString('en')}. Nothing was decided.` });
+  if (size > MAX_FORM_BYTES)
+    return page(413, {
+      kind: 'open',
+      error: `The form sent ${size.toLocaleString('en')} bytes; the limit is ${MAX_FORM_BYTES.toLocaleString('en')}. Nothing was decided.`,
+    });
   const form = new URLSearchParams(intent.body);
   if (!constantTimeEquals(form.get('csrf') ?? '', link.csrf)) {
-    return page(403, { kind: 'open', error: 'This decision did not come from the review page, so nothing was decided. Use the buttons on this page.' });
+    return page(403, {
+      kind: 'open',
+      error: 'This decision did not come from the review page, so nothing was decided. Use the buttons on this page.',
+    });
   }
   const separation = separationProblem(request, link, directory);
   if (separation !== undefined) return page(403, { kind: 'closed', reason: separation });
@@ -85,7 +99,8 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
 
   const decision = form.get('decision');
   const comment = (form.get('comment') ?? '').trim();
-  if (!isDecision(decision)) return page(400, { kind: 'open', error: `Choose approve, reject or request changes (got ${JSON.stringify(decision)}).` });
+  if (!isDecision(decision))
+    return page(400, { kind: 'open', error: `Choose approve, reject or request changes (got ${JSON.stringify(decision)}).` });
   const ticked = form.getAll('statement');
   const tooLong = commentProblem(comment);
   if (tooLong !== undefined) return page(400, { kind: 'open', ticked, error: tooLong });
@@ -95,7 +110,15 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   if (missing.length > 0) return page(400, { kind: 'open', ticked, error: missingStatementsProblem(missing) });
 
   const approver = link.approver.email;
-  const result: StageDecision = { stageIndex: link.stageIndex, decision, decidedBy: approver, deciderId: link.approver.id, decidedAt: new Date().toISOString(), comment: comment === '' ? undefined : comment, statements: asked.length > 0 ? asked : undefined };
+  const result: StageDecision = {
+    stageIndex: link.stageIndex,
+    decision,
+    decidedBy: approver,
+    deciderId: link.approver.id,
+    decidedAt: new Date().toISOString(),
+    comment: comment === '' ? undefined : comment,
+    statements: asked.length > 0 ? asked : undefined,
+  };
   const claimed = await ports.requests.claimStage(request.requestId, request.version, link.stageIndex, request.stages.length, result);
   if (claimed === undefined) {
     const latest = (await ports.requests.getRequest(request.requestId)) ?? request;
@@ -150,11 +173,22 @@ async function classify(
     if (!(error instanceof RouteError)) throw error;
     return page(409, { kind: 'open', error: `The classification was not changed: ${error.message}.` });
   }
-  const updated = await ports.requests.overridePublication(request.requestId, request.version, link.stageIndex, request.stages.length, publication, stages);
+  const updated = await ports.requests.overridePublication(
+    request.requestId,
+    request.version,
+    link.stageIndex,
+    request.stages.length,
+    publication,
+    stages,
+  );
   if (updated === undefined) {
     const latest = (await ports.requests.getRequest(request.requestId)) ?? request;
     const now = stageViewOf(latest, link);
-    return page(now.kind === 'open' ? 409 : statusFor(now), now.kind === 'open' ? { kind: 'open', error: 'The route changed while you were reading; review it again below.' } : now, latest);
+    return page(
+      now.kind === 'open' ? 409 : statusFor(now),
+      now.kind === 'open' ? { kind: 'open', error: 'The route changed while you were reading; review it again below.' } : now,
+      latest,
+    );
   }
   await ports.audit.appendAudit(request.requestId, {
     type: 'publication.overridden',
@@ -174,5 +208,12 @@ async function classify(
   });
   const before = request.stages.map((s) => s.stage).join(' → ');
   const after = stages.map((s) => s.stage).join(' → ');
-  return page(200, { kind: 'open', notice: `Classified as ${to ? 'a publication' : 'not a publication'}. Route: ${before === after ? `unchanged (${after})` : `${before} became ${after}`}. Your decision is still to be made.` }, updated);
+  return page(
+    200,
+    {
+      kind: 'open',
+      notice: `Classified as ${to ? 'a publication' : 'not a publication'}. Route: ${before === after ? `unchanged (${after})` : `${before} became ${after}`}. Your decision is still to be made.`,
+    },
+    updated,
+  );
 }

@@ -22,7 +22,10 @@ export interface RunChecksPorts {
   checkBudget(keys: { readonly requestId: string; readonly version: number }): CheckBudget;
 }
 
-export async function runChecks({ requestId, version }: { readonly requestId: string; readonly version: number }, ports: RunChecksPorts): Promise<{ blocked: boolean; findingCount: number }> {
+export async function runChecks(
+  { requestId, version }: { readonly requestId: string; readonly version: number },
+  ports: RunChecksPorts,
+): Promise<{ blocked: boolean; findingCount: number }> {
   const { preset } = ports;
   const request = await ports.requests.getRequest(requestId);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
@@ -30,7 +33,9 @@ export async function runChecks({ requestId, version }: { readonly requestId: st
   const { directory: current, registry } = await ports.registryView();
   const budget = ports.checkBudget({ requestId, version });
   const findings =
-    submission.kind === 'brand-post' ? checkBrandPost(submission, current, preset, budget) : checkAccountOpening(submission, current, registry, preset, budget);
+    submission.kind === 'brand-post'
+      ? checkBrandPost(submission, current, preset, budget)
+      : checkAccountOpening(submission, current, registry, preset, budget);
   const publication = submission.kind === 'brand-post' ? classifyPublication(submission, publicationOptions(preset)) : undefined;
   await ports.requests.saveChecks(requestId, version, findings, publication);
   const blocked = findings.some(isBlocking);
@@ -40,7 +45,14 @@ export async function runChecks({ requestId, version }: { readonly requestId: st
     data: {
       version,
       blocked,
-      findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, where: f.where ?? null, stage: f.stage ?? null, satisfied: f.attestation?.satisfied ?? null })),
+      findings: findings.map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        message: f.message,
+        where: f.where ?? null,
+        stage: f.stage ?? null,
+        satisfied: f.attestation?.satisfied ?? null,
+      })),
       publication: publication === undefined ? null : { is: publication.is, reasons: [...publication.reasons] },
     },
   });

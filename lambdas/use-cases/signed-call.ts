@@ -44,13 +44,18 @@ export async function verifiedBody(event: HttpEvent): Promise<SignedBody> {
   if (!isWholeSeconds(timestamp)) throw new UnauthorizedError('webhook-timestamp must be whole seconds since 1970, digits only');
   try {
     // Not parsed by the library: the nesting is checked first (below).
-    (await webhook()).verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature }, { jsonParse: false });
+    (await webhook()).verify(
+      body,
+      { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
+      { jsonParse: false },
+    );
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw new UnauthorizedError(`webhook signature rejected: ${error.message}`);
     throw error;
   }
   // One linear scan before any parse: a 60,000-deep body overflowed the stack of the first walk over it (a 500).
-  if (jsonNestedDeeperThan(body, MAX_JSON_DEPTH)) throw new ValidationError([`body: nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`]);
+  if (jsonNestedDeeperThan(body, MAX_JSON_DEPTH))
+    throw new ValidationError([`body: nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`]);
   let json: unknown;
   try {
     json = body === '' ? undefined : (JSON.parse(body) as unknown);

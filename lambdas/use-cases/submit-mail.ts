@@ -29,10 +29,25 @@ export interface MailPorts {
   markAnswered(messageIdHash: string): Promise<void>;
   accept(a: Acceptance): Promise<Accepted>;
   /** The mailed request whose thread this mail answers (one of its References is the request's Message-ID). */
-  threadRequest(references: readonly string[]): Promise<{ readonly requestId: string; readonly status: string; readonly outcome?: string | undefined } | undefined>;
-  newVersion(requestId: string, submission: Submission, idempotencyKey: string, now: Date): Promise<{ readonly version: number; readonly created: boolean }>;
+  threadRequest(
+    references: readonly string[],
+  ): Promise<{ readonly requestId: string; readonly status: string; readonly outcome?: string | undefined } | undefined>;
+  newVersion(
+    requestId: string,
+    submission: Submission,
+    idempotencyKey: string,
+    now: Date,
+  ): Promise<{ readonly version: number; readonly created: boolean }>;
   putMedia(m: MediaToStore): Promise<void>;
-  sendMail(m: { from: string; to: string[]; subject: string; text: string; html: string; inReplyTo?: string; references?: string[] }): Promise<string>;
+  sendMail(m: {
+    from: string;
+    to: string[];
+    subject: string;
+    text: string;
+    html: string;
+    inReplyTo?: string;
+    references?: string[];
+  }): Promise<string>;
   audit(requestId: string, entry: AuditEntry): Promise<unknown>;
 }
 
@@ -49,7 +64,6 @@ export type MailOutcome =
   | { readonly outcome: 'answered'; readonly reason: string }
   | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean }
   | { readonly outcome: 'new-version'; readonly requestId: string; readonly version: number };
-
 
 /** Recipients kept in an audit event: an envelope of thousands must not make the event too large to store. */
 const MAX_AUDITED_RECIPIENTS = 50;
@@ -76,28 +90,62 @@ async function refuse(
   await ports.audit(requestIdFor('mail', messageId), {
     type: 'mail.rejected',
     actor: 'unknown',
-    data: { messageIdHash: sha256(messageId), reason, refusal, ...(trust === undefined ? {} : { trust }), recipients: recipients.slice(0, MAX_AUDITED_RECIPIENTS), replied: false },
+    data: {
+      messageIdHash: sha256(messageId),
+      reason,
+      refusal,
+      ...(trust === undefined ? {} : { trust }),
+      recipients: recipients.slice(0, MAX_AUDITED_RECIPIENTS),
+      replied: false,
+    },
   });
   return { outcome: 'refused', refusal, reason };
 }
 
-export async function submitMail(raw: Buffer, envelopeRecipients: readonly string[], origin: MailOrigin, ports: MailPorts, now: Date = new Date()): Promise<MailOutcome> {
+export async function submitMail(
+  raw: Buffer,
+  envelopeRecipients: readonly string[],
+  origin: MailOrigin,
+  ports: MailPorts,
+  now: Date = new Date(),
+): Promise<MailOutcome> {
   // A mail without a Message-ID is keyed by its bytes, so a redelivery is still recognised.
   const byBytes = `<${sha256(raw)}@signoff.invalid>`;
   // Counted before anything is parsed: mailparser would decode every one of thousands of parts first.
   const census = await mimeCensus(raw);
   if (census.exceeded === 'parts') {
-    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'too-many-parts', `more than ${MAX_MIME_PARTS} MIME parts`, undefined);
+    return refuse(
+      ports,
+      { messageId: census.messageId ?? byBytes, byBytes },
+      envelopeRecipients,
+      'too-many-parts',
+      `more than ${MAX_MIME_PARTS} MIME parts`,
+      undefined,
+    );
   }
   if (census.exceeded === 'header') {
-    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'unparseable', 'a MIME header block over 1 MiB', undefined);
+    return refuse(
+      ports,
+      { messageId: census.messageId ?? byBytes, byBytes },
+      envelopeRecipients,
+      'unparseable',
+      'a MIME header block over 1 MiB',
+      undefined,
+    );
   }
   let mail: Awaited<ReturnType<typeof parseInboundMail>>;
   try {
     mail = await parseInboundMail(raw, envelopeRecipients);
   } catch {
     // The same bytes fail the same way every time: a refusal, not a failure to retry.
-    return refuse(ports, { messageId: census.messageId ?? byBytes, byBytes }, envelopeRecipients, 'unparseable', 'the message could not be parsed as MIME', undefined);
+    return refuse(
+      ports,
+      { messageId: census.messageId ?? byBytes, byBytes },
+      envelopeRecipients,
+      'unparseable',
+      'the message could not be parsed as MIME',
+      undefined,
+    );
   }
   const messageId = mail.messageId || byBytes;
   const messageIdHash = sha256(messageId);
@@ -107,7 +155,8 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
   const { directory, registry } = await ports.directory();
   const trust = trustOf(origin, mail.from);
   const decision = decideMail(mail, { directory, registry, trust, now, mediaBaseUrl: ports.mediaBaseUrl, budget: ports.checkBudget });
-  if (decision.action === 'refuse') return refuse(ports, { messageId, byBytes }, mail.recipients, 'sender-not-established', decision.reason, trust.basis);
+  if (decision.action === 'refuse')
+    return refuse(ports, { messageId, byBytes }, mail.recipients, 'sender-not-established', decision.reason, trust.basis);
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 
@@ -116,10 +165,23 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
     await ports.audit(requestId, {
       type: 'mail.rejected',
       actor: decision.sender ?? 'unknown',
-      data: { messageIdHash, reason: decision.reason, trust: trust.basis, recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS), replied: decision.action === 'reply' },
+      data: {
+        messageIdHash,
+        reason: decision.reason,
+        trust: trust.basis,
+        recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS),
+        replied: decision.action === 'reply',
+      },
     });
     if (decision.action === 'reply') {
-      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text: decision.reply, html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`, ...thread });
+      await ports.sendMail({
+        from: ports.mailFrom,
+        to: [decision.sender],
+        subject,
+        text: decision.reply,
+        html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`,
+        ...thread,
+      });
     }
     await ports.markAnswered(messageIdHash);
     return decision.action === 'drop' ? { outcome: 'dropped', reason: decision.reason } : { outcome: 'answered', reason: decision.reason };
@@ -132,7 +194,11 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
     if (answering.outcome !== 'changes-requested') {
       const text = `Your request ${answering.requestId} is ${answering.status}, so this reply changed nothing. To change it, withdraw it (the link is in the acknowledgement) and submit it again.`;
       await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escapeHtml(text)}</p>`, ...thread });
-      await ports.audit(answering.requestId, { type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason: `reply to a request that is ${answering.status}` } });
+      await ports.audit(answering.requestId, {
+        type: 'mail.rejected',
+        actor: decision.sender,
+        data: { messageIdHash, reason: `reply to a request that is ${answering.status}` },
+      });
       await ports.markAnswered(messageIdHash);
       return { outcome: 'answered', reason: `request is ${answering.status}` };
     }
@@ -144,9 +210,23 @@ export async function submitMail(raw: Buffer, envelopeRecipients: readonly strin
       // not retried — a redelivery would meet the same refusal.
       if (!(error instanceof ValidationError || error instanceof ConflictError || error instanceof NotFoundError)) throw error;
       const problems = error instanceof ValidationError ? error.problems : [error.message];
-      const text = [`This reply is not a new version of request ${answering.requestId}, so nothing was submitted:`, ...problems.map((p) => `  - ${p}`)].join('\n');
-      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`, ...thread });
-      await ports.audit(answering.requestId, { type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason: `not a new version: ${error.name}` } });
+      const text = [
+        `This reply is not a new version of request ${answering.requestId}, so nothing was submitted:`,
+        ...problems.map((p) => `  - ${p}`),
+      ].join('\n');
+      await ports.sendMail({
+        from: ports.mailFrom,
+        to: [decision.sender],
+        subject,
+        text,
+        html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`,
+        ...thread,
+      });
+      await ports.audit(answering.requestId, {
+        type: 'mail.rejected',
+        actor: decision.sender,
+        data: { messageIdHash, reason: `not a new version: ${error.name}` },
+      });
       await ports.markAnswered(messageIdHash);
       return { outcome: 'answered', reason: `not a new version (${error.name})` };
     }

@@ -16,7 +16,10 @@ export interface SubmitRequestPorts extends AcceptSubmissionPorts {
 }
 
 /** `content` is the verified body without its envelope (lambdas/core/request/signed-call.ts). */
-export async function submitRequest(call: { readonly signed: SignedBody; readonly content: unknown; readonly now: Date }, ports: SubmitRequestPorts): Promise<Accepted> {
+export async function submitRequest(
+  call: { readonly signed: SignedBody; readonly content: unknown; readonly now: Date },
+  ports: SubmitRequestPorts,
+): Promise<Accepted> {
   const { signed, content, now } = call;
   const { directory, registry } = await ports.registryView();
   const submission = parseSubmission(content, directory, now, registry);

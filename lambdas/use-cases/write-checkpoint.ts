@@ -1,4 +1,13 @@
-import { buildCheckpoint, HOUR_MS, hourIndexOf, periodAt, type Checkpoint, type CheckpointHead, type CheckpointSigner, type Period } from '../core/audit/audit-checkpoint.js';
+import {
+  buildCheckpoint,
+  HOUR_MS,
+  hourIndexOf,
+  periodAt,
+  type Checkpoint,
+  type CheckpointHead,
+  type CheckpointSigner,
+  type Period,
+} from '../core/audit/audit-checkpoint.js';
 
 // Seals every hour that has ended (plus a grace period) and has no checkpoint yet, oldest first, each chained to
 // the one before. Called hourly by a schedule on AWS and by a timer locally; running it more often, twice at once

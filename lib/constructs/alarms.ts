@@ -23,12 +23,16 @@ export class Alarms {
 
   /** Builds in the stack's own scope (lib/stateless-stack.ts says why). */
   constructor(stack: Stack, props: AlarmsProps) {
-    const topic = new Topic(stack, 'Alarms', { masterKey: new Key(stack, 'AlarmsKey', { enableKeyRotation: true, removalPolicy: props.removalPolicy }), enforceSSL: true });
+    const topic = new Topic(stack, 'Alarms', {
+      masterKey: new Key(stack, 'AlarmsKey', { enableKeyRotation: true, removalPolicy: props.removalPolicy }),
+      enforceSSL: true,
+    });
     this.topic = topic;
     topic.addSubscription(new EmailSubscription(props.config.alarmEmail));
     Validations.of(topic).acknowledge({
       id: 'Serverless-SNSRedrivePolicy',
-      reason: 'The only subscription is the operators\' e-mail address; an undeliverable alarm stays visible in CloudWatch (alarm state and history), which a dead-letter queue would only duplicate.',
+      reason:
+        "The only subscription is the operators' e-mail address; an undeliverable alarm stays visible in CloudWatch (alarm state and history), which a dead-letter queue would only duplicate.",
     });
     const alarm = (id: string, metric: IMetric, description: string) =>
       new Alarm(stack, id, {
@@ -39,7 +43,11 @@ export class Alarms {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       }).addAlarmAction(new SnsAction(topic));
-    alarm('ExecutionsFailed', props.stateMachine.metricFailed({ period: Duration.minutes(5) }), 'An approval execution failed after its retries.');
+    alarm(
+      'ExecutionsFailed',
+      props.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      'An approval execution failed after its retries.',
+    );
     alarm('ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 'An approval execution timed out.');
     for (const [name, fn] of props.functions.byName) {
       // Named after the function's construct id: `MailIntake` → `MailIntakeErrors`, `MailIntakeThrottles`.

@@ -24,7 +24,10 @@ export class Api {
     const { functions } = props;
     const httpApi = new HttpApi(stack, 'Api', { createDefaultStage: false, description: 'Signoff public API' });
     this.httpApi = httpApi;
-    const accessLogs = new LogGroup(stack, 'ApiAccessLogs', { retention: props.lifetime.logRetention, removalPolicy: props.lifetime.removalPolicy });
+    const accessLogs = new LogGroup(stack, 'ApiAccessLogs', {
+      retention: props.lifetime.logRetention,
+      removalPolicy: props.lifetime.removalPolicy,
+    });
     const stage = new HttpStage(stack, 'DefaultStage', {
       httpApi,
       stageName: '$default',
@@ -51,19 +54,27 @@ export class Api {
     const routes = apiRoutes.flatMap((r) => {
       const fn = functions.get(r.function);
       // The integration is named after the function's construct id: `MailIntake` → `MailIntakeIntegration`.
-      return httpApi.addRoutes({ path: r.path, methods: r.methods.map((m) => HttpMethod[m]), integration: new HttpLambdaIntegration(`${fn.node.id}Integration`, fn) });
+      return httpApi.addRoutes({
+        path: r.path,
+        methods: r.methods.map((m) => HttpMethod[m]),
+        integration: new HttpLambdaIntegration(`${fn.node.id}Integration`, fn),
+      });
     });
     // Per-route throttles (API Gateway's RouteSettings, keyed "METHOD /path"), sized to each route's use; the
     // stage default above covers anything not listed. A route setting may only name a route that exists.
     stage.node.addDependency(...routes);
     (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
-      apiRoutes.flatMap((r) => r.methods.map((m) => [`${m} ${r.path}`, { ThrottlingRateLimit: r.throttle.rate, ThrottlingBurstLimit: r.throttle.burst }])),
+      apiRoutes.flatMap((r) =>
+        r.methods.map((m) => [`${m} ${r.path}`, { ThrottlingRateLimit: r.throttle.rate, ThrottlingBurstLimit: r.throttle.burst }]),
+      ),
     );
     // The functions that write review and withdraw links into e-mails.
-    for (const name of ['request-approval', 'record-submission', 'mail-intake'] as const) functions.get(name).addEnvironment('PUBLIC_BASE_URL', props.config.publicBaseUrl ?? httpApi.apiEndpoint);
+    for (const name of ['request-approval', 'record-submission', 'mail-intake'] as const)
+      functions.get(name).addEnvironment('PUBLIC_BASE_URL', props.config.publicBaseUrl ?? httpApi.apiEndpoint);
     Validations.of(httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Each route authenticates in its function: intake by Standard Webhooks HMAC signature, reads by bearer token (Secrets Manager), review links by a 256-bit single-approver link id. An API Gateway authorizer cannot verify a body signature.',
+      reason:
+        'Each route authenticates in its function: intake by Standard Webhooks HMAC signature, reads by bearer token (Secrets Manager), review links by a 256-bit single-approver link id. An API Gateway authorizer cannot verify a body signature.',
     });
     Validations.of(httpApi).acknowledge({
       id: 'AwsSolutions-COG4',

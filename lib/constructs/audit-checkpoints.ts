@@ -22,7 +22,8 @@ export class AuditCheckpoints {
     });
     Validations.of(this.schedule).acknowledge({
       id: 'Serverless-EventBusDLQ',
-      reason: 'A missed run loses nothing: the next hourly run seals every hour not yet sealed, and a failing run raises the function\'s error alarm.',
+      reason:
+        "A missed run loses nothing: the next hourly run seals every hour not yet sealed, and a failing run raises the function's error alarm.",
     });
   }
 }

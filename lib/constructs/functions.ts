@@ -65,7 +65,13 @@ function grant(stack: Stack, fn: SignoffFunction, access: Access, props: Functio
   if (access.auditArchive !== undefined) {
     // By its agreed name, like the data bucket: no cross-stack export.
     fn.addEnvironment('AUDIT_BUCKET', auditName);
-    fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: access.auditArchive.map((p) => `arn:${stack.partition}:s3:::${auditName}/${p}`) }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject'],
+        resources: access.auditArchive.map((p) => `arn:${stack.partition}:s3:::${auditName}/${p}`),
+      }),
+    );
     for (const prefix of access.auditArchive) {
       Validations.of(fn).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${auditArnForNag}/${prefix}]`,
@@ -92,8 +98,10 @@ function grant(stack: Stack, fn: SignoffFunction, access: Access, props: Functio
     // Object-level actions on named prefixes only (not grantRead's s3:List*/GetBucket*).
     fn.addEnvironment('MEDIA_BUCKET', props.dataBucketName);
     const objects = (prefixes: readonly string[] | undefined) => (prefixes ?? []).map((p) => `${bucketArn}/${p}`);
-    if (access.bucket.read) fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: objects(access.bucket.read) }));
-    if (access.bucket.write) fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: objects(access.bucket.write) }));
+    if (access.bucket.read)
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: objects(access.bucket.read) }));
+    if (access.bucket.write)
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject'], resources: objects(access.bucket.write) }));
     for (const prefix of [...(access.bucket.read ?? []), ...(access.bucket.write ?? [])]) {
       Validations.of(fn).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArnForNag}/${prefix}]`,

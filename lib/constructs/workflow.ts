@@ -22,7 +22,10 @@ export class Workflow {
   /** Builds in the stack's own scope (lib/stateless-stack.ts says why). */
   constructor(stack: Stack, props: WorkflowProps) {
     const { functions } = props;
-    const stateMachineLogs = new LogGroup(stack, 'StateMachineLogs', { retention: props.lifetime.logRetention, removalPolicy: props.lifetime.removalPolicy });
+    const stateMachineLogs = new LogGroup(stack, 'StateMachineLogs', {
+      retention: props.lifetime.logRetention,
+      removalPolicy: props.lifetime.removalPolicy,
+    });
     const stateMachine = new StateMachine(stack, 'Approval', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromFile(fileURLToPath(definitionPath)),
@@ -41,7 +44,8 @@ export class Workflow {
     }
     Validations.of(stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and the other log-delivery actions) have no resource-level permissions; AWS requires "*".',
+      reason:
+        'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and the other log-delivery actions) have no resource-level permissions; AWS requires "*".',
     });
     for (const { name } of allFunctions) {
       const access = functionAccess[name];
@@ -57,7 +61,8 @@ export class Workflow {
           // cdk-nag renders the region and account as the template has them: a literal when the stack's env names
           // one (the CLI fills CDK_DEFAULT_REGION), a pseudo parameter when it is environment-agnostic.
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(stateMachine.node.defaultChild as CfnResource)}"}]}]}:*]`,
-          reason: 'A withdrawal stops the execution of its request, whose name is only known at run time; the grant covers executions of this one state machine.',
+          reason:
+            'A withdrawal stops the execution of its request, whose name is only known at run time; the grant covers executions of this one state machine.',
         });
       }
     }

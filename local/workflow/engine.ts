@@ -339,7 +339,8 @@ export class WorkflowEngine {
         const waiter = this.#waiters.get(tokenHash);
         if (waiter) clearTimeout(waiter.timer);
         this.#waiters.delete(tokenHash);
-        if (!e.results.has(key) && e.status === 'RUNNING') this.#record(e, { t: 'task', key, error: { name: err.name, message: err.message } });
+        if (!e.results.has(key) && e.status === 'RUNNING')
+          this.#record(e, { t: 'task', key, error: { name: err.name, message: err.message } });
         throw new TaskError(err.name, err.message);
       }
     }

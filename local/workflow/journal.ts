@@ -17,7 +17,14 @@ export type JournalEntry =
   | { readonly t: 'callback'; readonly key: string; readonly tokenHash: string; readonly dueAt: number }
   /** The callback task's function returned: do not invoke it again on replay. */
   | { readonly t: 'invoked'; readonly key: string }
-  | { readonly t: 'end'; readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; readonly stopDate: number; readonly output?: JsonValue; readonly error?: string; readonly cause?: string };
+  | {
+      readonly t: 'end';
+      readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+      readonly stopDate: number;
+      readonly output?: JsonValue;
+      readonly error?: string;
+      readonly cause?: string;
+    };
 
 /** A journal line, parsed: a line of the wrong shape is a StoredItemError naming the file, the line and the field. */
 const journalEntry = z.union([

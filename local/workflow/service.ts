@@ -65,7 +65,10 @@ export function workflowActions(engine: WorkflowEngine): Record<string, (body: B
   };
 }
 
-export async function startWorkflowService(engine: WorkflowEngine, credentials: LocalCredentials): Promise<{ endpoint: string; server: Server }> {
+export async function startWorkflowService(
+  engine: WorkflowEngine,
+  credentials: LocalCredentials,
+): Promise<{ endpoint: string; server: Server }> {
   const actions = workflowActions(engine);
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {

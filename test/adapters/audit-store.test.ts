@@ -50,10 +50,55 @@ beforeAll(async () => {
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }));
 
   // Two requests over two hours, and a third hour with nothing.
-  await audit.appendAudit('req_one', { type: 'request.submitted', actor: 'ada@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_1', kind: 'brand-post', account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, at(5 * 60_000));
-  await audit.appendAudit('req_two', { type: 'request.submitted', actor: 'bob@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_2', kind: 'brand-post', account: 'chem-x', version: 1, contentHash: 'b'.repeat(64) } }, at(6 * 60_000));
-  await audit.appendAudit('req_one', { type: 'decision.recorded', actor: 'grace@example.org', data: { stage: 'supervisor', stageIndex: 0, version: 1, decision: 'approve', comment: null, statements: [], channel: 'web', linkHash: 'c'.repeat(64), contentHash: 'a'.repeat(64) } }, at(HOUR + 5 * 60_000));
-  await audit.appendAudit('req_one', { type: 'request.outcome', actor: 'signoff', data: { outcome: 'approved', version: 1 } }, at(HOUR + 6 * 60_000));
+  await audit.appendAudit(
+    'req_one',
+    {
+      type: 'request.submitted',
+      actor: 'ada@example.org',
+      data: {
+        channel: 'webhook',
+        idempotencyKey: 'msg_1',
+        kind: 'brand-post',
+        account: 'physics-x',
+        version: 1,
+        contentHash: 'a'.repeat(64),
+      },
+    },
+    at(5 * 60_000),
+  );
+  await audit.appendAudit(
+    'req_two',
+    {
+      type: 'request.submitted',
+      actor: 'bob@example.org',
+      data: { channel: 'webhook', idempotencyKey: 'msg_2', kind: 'brand-post', account: 'chem-x', version: 1, contentHash: 'b'.repeat(64) },
+    },
+    at(6 * 60_000),
+  );
+  await audit.appendAudit(
+    'req_one',
+    {
+      type: 'decision.recorded',
+      actor: 'grace@example.org',
+      data: {
+        stage: 'supervisor',
+        stageIndex: 0,
+        version: 1,
+        decision: 'approve',
+        comment: null,
+        statements: [],
+        channel: 'web',
+        linkHash: 'c'.repeat(64),
+        contentHash: 'a'.repeat(64),
+      },
+    },
+    at(HOUR + 5 * 60_000),
+  );
+  await audit.appendAudit(
+    'req_one',
+    { type: 'request.outcome', actor: 'signoff', data: { outcome: 'approved', version: 1 } },
+    at(HOUR + 6 * 60_000),
+  );
   await checkpoints.writeCheckpoint(at(3 * HOUR + 10 * 60_000));
 }, 60_000);
 
@@ -126,7 +171,12 @@ describe('appendAudit', () => {
 
     // Assess
     const item = (await doc.send(new GetCommand({ TableName: 'signoff-audit', Key: { requestId: 'req_one', seq: 2 } }))).Item ?? {};
-    expect(item).toMatchObject({ day: '2030-05-06', atKey: '2030-05-06T09:05:00.000Z#req_one#0000000002', account: 'physics-x', prevAt: '2030-05-06T08:05:00.000Z' });
+    expect(item).toMatchObject({
+      day: '2030-05-06',
+      atKey: '2030-05-06T09:05:00.000Z#req_one#0000000002',
+      account: 'physics-x',
+      prevAt: '2030-05-06T08:05:00.000Z',
+    });
     const [, second] = await audit.readAudit('req_one');
     if (second === undefined) throw new Error('req_one has a second event');
     expect(Object.keys(second).sort()).toEqual(['actor', 'at', 'data', 'hash', 'prevHash', 'requestId', 'seq', 'type']);
@@ -135,10 +185,29 @@ describe('appendAudit', () => {
 
   it('never stamps an event earlier than the one before it', async () => {
     // Prepare
-    await audit.appendAudit('req_clock', { type: 'request.submitted', actor: 'ada@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_clock', kind: 'brand-post', account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, new Date('2031-01-01T10:00:00.000Z'));
+    await audit.appendAudit(
+      'req_clock',
+      {
+        type: 'request.submitted',
+        actor: 'ada@example.org',
+        data: {
+          channel: 'webhook',
+          idempotencyKey: 'msg_clock',
+          kind: 'brand-post',
+          account: 'physics-x',
+          version: 1,
+          contentHash: 'a'.repeat(64),
+        },
+      },
+      new Date('2031-01-01T10:00:00.000Z'),
+    );
 
     // Act
-    const second = await audit.appendAudit('req_clock', { type: 'checks.completed', actor: 'signoff', data: { version: 1, blocked: false, findings: [], publication: null } }, new Date('2031-01-01T09:59:00.000Z'));
+    const second = await audit.appendAudit(
+      'req_clock',
+      { type: 'checks.completed', actor: 'signoff', data: { version: 1, blocked: false, findings: [], publication: null } },
+      new Date('2031-01-01T09:59:00.000Z'),
+    );
 
     // Assess
     expect(second.at).toBe('2031-01-01T10:00:00.000Z');
@@ -154,14 +223,29 @@ describe('checkpoints in the audit table', () => {
 
     // Assess
     expect(all.map((c) => c.period.from)).toEqual(['2030-05-06T08:00:00.000Z', '2030-05-06T09:00:00.000Z', '2030-05-06T10:00:00.000Z']);
-    expect(all.map((c) => c.heads.map((h) => `${h.requestId}#${h.seq}@${h.account ?? ''}`))).toEqual([['req_one#1@physics-x', 'req_two#1@chem-x'], ['req_one#3@physics-x'], []]);
+    expect(all.map((c) => c.heads.map((h) => `${h.requestId}#${h.seq}@${h.account ?? ''}`))).toEqual([
+      ['req_one#1@physics-x', 'req_two#1@chem-x'],
+      ['req_one#3@physics-x'],
+      [],
+    ]);
     expect(latest).toEqual(all[2]);
   });
 
-  it('keep a busy hour\'s heads in items of their own and read them back whole', async () => {
+  it("keep a busy hour's heads in items of their own and read them back whole", async () => {
     // Prepare: 4,500 heads would make one item of over 400 KB
-    const heads = Array.from({ length: 4500 }, (_v, i) => ({ requestId: `req_${String(i).padStart(6, '0')}`, seq: 1 + (i % 7), hash: (i % 16).toString(16).repeat(64), account: 'physics-x' }));
-    const cp = await buildCheckpoint(undefined, periodAt(hourIndexOf('2040-01-01T00:00:00.000Z')), heads, new Date('2040-01-01T01:05:00Z'), hmacSigner(KEY));
+    const heads = Array.from({ length: 4500 }, (_v, i) => ({
+      requestId: `req_${String(i).padStart(6, '0')}`,
+      seq: 1 + (i % 7),
+      hash: (i % 16).toString(16).repeat(64),
+      account: 'physics-x',
+    }));
+    const cp = await buildCheckpoint(
+      undefined,
+      periodAt(hourIndexOf('2040-01-01T00:00:00.000Z')),
+      heads,
+      new Date('2040-01-01T01:05:00Z'),
+      hmacSigner(KEY),
+    );
 
     // Act
     const stored = await audit.putCheckpoint(cp);
@@ -189,7 +273,13 @@ describe('GET /v1/audit/export', () => {
 
     // Assess
     expect(result.statusCode).toBe(400);
-    expect(JSON.parse(result.body ?? '{}')).toMatchObject({ problems: ['format must be csv or jsonl (got "xml")', 'limit must be a whole number from 1 to 20000', 'type "Not A Type" is not an event type'] });
+    expect(JSON.parse(result.body ?? '{}')).toMatchObject({
+      problems: [
+        'format must be csv or jsonl (got "xml")',
+        'limit must be a whole number from 1 to 20000',
+        'type "Not A Type" is not an event type',
+      ],
+    });
   });
 
   it('answers page by page with a next link, and the joined pages verify', async () => {
@@ -200,11 +290,16 @@ describe('GET /v1/audit/export', () => {
     const first = await get(query);
     const { body, pages } = await allPages(query);
     const lines = body.trimEnd().split('\n');
-    const report = await verifyExport(lines.map((l, i) => ({ n: i + 1, record: parseJsonlRecord(l) })), hmacSigner(KEY));
+    const report = await verifyExport(
+      lines.map((l, i) => ({ n: i + 1, record: parseJsonlRecord(l) })),
+      hmacSigner(KEY),
+    );
 
     // Assess
     expect(first.headers?.['content-type']).toBe('application/x-ndjson; charset=utf-8');
-    expect(String(first.headers?.['link'])).toMatch(/^<http:\/\/127\.0\.0\.1:3000\/v1\/audit\/export\?cursor=[A-Za-z0-9_-]+&limit=2>; rel="next"$/);
+    expect(String(first.headers?.['link'])).toMatch(
+      /^<http:\/\/127\.0\.0\.1:3000\/v1\/audit\/export\?cursor=[A-Za-z0-9_-]+&limit=2>; rel="next"$/,
+    );
     expect(pages).toBeGreaterThan(3);
     expect(report).toMatchObject({ ok: true, events: 4, chains: 2, checkpoints: 3, signatures: { valid: 3, unchecked: 0 } });
   });
@@ -224,8 +319,17 @@ describe('GET /v1/audit/export', () => {
     // Prepare & Act
     const one = await allPages({ format: 'jsonl', requestId: 'req_two', contents: 'false' });
     const chem = await allPages({ format: 'jsonl', account: 'chem-x', from: '2030-05-06T08:00:00Z', to: '2030-05-06T11:00:00Z' });
-    const decisions = await allPages({ format: 'jsonl', type: 'decision.recorded', from: '2030-05-06T08:00:00Z', to: '2030-05-06T11:00:00Z' });
-    const events = (body: string) => body.split('\n').filter((l) => l.startsWith('{"kind":"event"')).map((l) => JSON.parse(l) as { requestId: string; type: string });
+    const decisions = await allPages({
+      format: 'jsonl',
+      type: 'decision.recorded',
+      from: '2030-05-06T08:00:00Z',
+      to: '2030-05-06T11:00:00Z',
+    });
+    const events = (body: string) =>
+      body
+        .split('\n')
+        .filter((l) => l.startsWith('{"kind":"event"'))
+        .map((l) => JSON.parse(l) as { requestId: string; type: string });
 
     // Assess
     expect(events(one.body).map((e) => e.requestId)).toEqual(['req_two']);
@@ -240,19 +344,41 @@ describe('an audit table from before the time index', () => {
     const oldDir = mkdtempSync(join(tmpdir(), 'signoff-audit-old-'));
     const server = dynalite({ path: join(oldDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0 });
     const port = await listenLoopback(server, 0);
-    const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await client.send(
       new CreateTableCommand({
         TableName: 'signoff-audit',
-        KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'requestId', AttributeType: 'S' }, { AttributeName: 'seq', AttributeType: 'N' }],
+        KeySchema: [
+          { AttributeName: 'requestId', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'requestId', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
     // dynalite creates tables asynchronously even with createTableMs: 0; a put before ACTIVE fails.
     await settle(client, 'signoff-audit', 'active');
-    const first = chainEvent(undefined, { requestId: 'req_old', at: '2029-01-01T10:00:00.000Z', type: 'request.submitted', actor: 'ada@example.org', data: { account: 'physics-x' } });
-    const second = chainEvent(first, { requestId: 'req_old', at: '2029-01-01T10:30:00.000Z', type: 'checks.completed', actor: 'signoff', data: {} });
+    const first = chainEvent(undefined, {
+      requestId: 'req_old',
+      at: '2029-01-01T10:00:00.000Z',
+      type: 'request.submitted',
+      actor: 'ada@example.org',
+      data: { account: 'physics-x' },
+    });
+    const second = chainEvent(first, {
+      requestId: 'req_old',
+      at: '2029-01-01T10:30:00.000Z',
+      type: 'checks.completed',
+      actor: 'signoff',
+      data: {},
+    });
     const oldDoc = DynamoDBDocumentClient.from(client);
     for (const e of [first, second]) await oldDoc.send(new PutCommand({ TableName: 'signoff-audit', Item: { ...e } }));
     client.destroy();
@@ -264,11 +390,19 @@ describe('an audit table from before the time index', () => {
     // Assess
     const after = new DynamoDBClient({ endpoint: restarted.endpoint, region: 'us-east-1', credentials });
     const table = await after.send(new DescribeTableCommand({ TableName: 'signoff-audit' }));
-    const item = (await DynamoDBDocumentClient.from(after).send(new GetCommand({ TableName: 'signoff-audit', Key: { requestId: 'req_old', seq: 2 } }))).Item;
+    const item = (
+      await DynamoDBDocumentClient.from(after).send(new GetCommand({ TableName: 'signoff-audit', Key: { requestId: 'req_old', seq: 2 } }))
+    ).Item;
     after.destroy();
     await restarted.close();
     rmSync(oldDir, { recursive: true, force: true });
     expect(table.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['byTime']);
-    expect(item).toMatchObject({ ...second, day: '2029-01-01', atKey: '2029-01-01T10:30:00.000Z#req_old#0000000002', account: 'physics-x', prevAt: '2029-01-01T10:00:00.000Z' });
+    expect(item).toMatchObject({
+      ...second,
+      day: '2029-01-01',
+      atKey: '2029-01-01T10:30:00.000Z#req_old#0000000002',
+      account: 'physics-x',
+      prevAt: '2029-01-01T10:00:00.000Z',
+    });
   });
 });

@@ -16,8 +16,14 @@ const period = { from: '2030-03-04T09:00:00.000Z', to: '2030-03-04T10:00:00.000Z
 
 beforeEach(() => {
   kms.reset();
-  kms.on(GetPublicKeyCommand).resolves({ KeyId: ARN, PublicKey: new Uint8Array(publicDer), KeySpec: 'ECC_NIST_P256', SigningAlgorithms: ['ECDSA_SHA_256'] });
-  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({ KeyId: ARN, Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), privateKey)), SigningAlgorithm: 'ECDSA_SHA_256' }));
+  kms
+    .on(GetPublicKeyCommand)
+    .resolves({ KeyId: ARN, PublicKey: new Uint8Array(publicDer), KeySpec: 'ECC_NIST_P256', SigningAlgorithms: ['ECDSA_SHA_256'] });
+  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+    KeyId: ARN,
+    Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), privateKey)),
+    SigningAlgorithm: 'ECDSA_SHA_256',
+  }));
 });
 
 afterEach(() => {
@@ -25,7 +31,7 @@ afterEach(() => {
 });
 
 describe('kmsSigner', () => {
-  it('signs the hash\'s hex characters as a RAW message with ECDSA_SHA_256, under the key\'s ARN', async () => {
+  it("signs the hash's hex characters as a RAW message with ECDSA_SHA_256, under the key's ARN", async () => {
     // Prepare
     const signer = kmsSigner('alias/signoff-audit', new KMSClient({ region: 'eu-west-1' }));
     await signer.resolve();

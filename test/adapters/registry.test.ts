@@ -24,7 +24,15 @@ const edited: Directory = parseDirectory({
   ...file,
   accounts: [
     ...file.accounts.filter((a) => a.id !== 'physics-mastodon'),
-    { id: 'ethics-linkedin', platform: 'linkedin', handle: 'example-ethics', unit: 'ethics', posters: ['eve'], admins: ['eve', 'ezra'], status: 'active' },
+    {
+      id: 'ethics-linkedin',
+      platform: 'linkedin',
+      handle: 'example-ethics',
+      unit: 'ethics',
+      posters: ['eve'],
+      admins: ['eve', 'ezra'],
+      status: 'active',
+    },
   ],
 });
 
@@ -46,7 +54,8 @@ async function freshTable(): Promise<string> {
     }),
   );
   // dynalite answers CreateTable before the table takes requests.
-  while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') await new Promise((done) => setTimeout(done, 5));
+  while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE')
+    await new Promise((done) => setTimeout(done, 5));
   process.env['ACCOUNTS_TABLE'] = name;
   return name;
 }
@@ -115,7 +124,7 @@ describe('seeding from the directory file', () => {
     expect(items.filter((i) => !String(i['id']).startsWith('#'))).toHaveLength(4);
   });
 
-  it('records each account as the file has it, opened by the directory, with the social-media manager\'s admin status', async () => {
+  it("records each account as the file has it, opened by the directory, with the social-media manager's admin status", async () => {
     const registry = await coldStart();
     const physics = await registry.getAccount('physics-x', directory);
     expect(physics).toEqual({
@@ -130,7 +139,10 @@ describe('seeding from the directory file', () => {
       openedBy: 'directory',
       openedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string,
     });
-    const withoutSam = parseDirectory({ ...file, accounts: [{ ...file.accounts[0], id: 'no-smm', handle: '@NoSmm', admins: ['ada', 'bob'] }] });
+    const withoutSam = parseDirectory({
+      ...file,
+      accounts: [{ ...file.accounts[0], id: 'no-smm', handle: '@NoSmm', admins: ['ada', 'bob'] }],
+    });
     await freshTable();
     expect((await registry.getAccount('no-smm', withoutSam))?.smmAdmin).toBe(false);
   });
@@ -156,7 +168,9 @@ describe('seeding from the directory file', () => {
   it('lets a late second seed write nothing: an account changed since keeps its change, every account its first seeding', async () => {
     const registry = await coldStart();
     const first = await registry.listAccounts(directory);
-    await doc.send(new PutCommand({ TableName: table, Item: { ...(await registry.getAccount('physics-x', directory)), status: 'suspended' } }));
+    await doc.send(
+      new PutCommand({ TableName: table, Item: { ...(await registry.getAccount('physics-x', directory)), status: 'suspended' } }),
+    );
     // A cold start that found no marker and seeds an hour later (as if its scan came before the first seed finished).
     await doc.send(new DeleteCommand({ TableName: table, Key: { id: '#seeded' } }));
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -175,7 +189,15 @@ describe('seeding from the directory file', () => {
     await registry.listAccounts(directory);
     const padding = 'p'.repeat(16 * 1024);
     for (let i = 0; i < 70; i++) {
-      await doc.send(new PutCommand({ TableName: table, Item: { ...opened({ id: `bulk-${String(i).padStart(3, '0')}`, handle: `@bulk${i}`, openedBy: `req_bulk_${i}` }), credentialStore: padding } }));
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...opened({ id: `bulk-${String(i).padStart(3, '0')}`, handle: `@bulk${i}`, openedBy: `req_bulk_${i}` }),
+            credentialStore: padding,
+          },
+        }),
+      );
     }
     const accounts = await registry.listAccounts(directory);
     expect(accounts).toHaveLength(74);
@@ -210,8 +232,14 @@ describe('registering an approved account opening', () => {
       await expect(refused).rejects.toMatchObject({ name: 'DuplicateHandleError', existingAccountId: 'physics-x' });
     }
     // The same handle on another platform is another account; a retired account's handle is free again.
-    expect(await registry.registerAccount(opened({ id: 'physics-threads', platform: 'threads', handle: '@ExamplePhysics', openedBy: 'req_t' }))).toBe('registered');
-    expect(await registry.registerAccount(opened({ id: 'physics-facebook', platform: 'facebook', handle: 'examplephysicsold', openedBy: 'req_f' }))).toBe('registered');
+    expect(
+      await registry.registerAccount(opened({ id: 'physics-threads', platform: 'threads', handle: '@ExamplePhysics', openedBy: 'req_t' })),
+    ).toBe('registered');
+    expect(
+      await registry.registerAccount(
+        opened({ id: 'physics-facebook', platform: 'facebook', handle: 'examplephysicsold', openedBy: 'req_f' }),
+      ),
+    ).toBe('registered');
     expect((await registry.listAccounts(directory)).filter((a) => a.id.startsWith('dup-'))).toEqual([]);
   });
 
@@ -244,7 +272,12 @@ describe('registering an approved account opening', () => {
   it('takes over the claim of a registration that crashed for good, but not of one under way', async () => {
     const registry = await coldStart();
     await registry.listAccounts(directory);
-    const claim = (at: Date) => ({ id: '#handle#bluesky#physics.example.org', accountId: 'ghost', openedBy: 'req_ghost', claimedAt: at.toISOString() });
+    const claim = (at: Date) => ({
+      id: '#handle#bluesky#physics.example.org',
+      accountId: 'ghost',
+      openedBy: 'req_ghost',
+      claimedAt: at.toISOString(),
+    });
     await doc.send(new PutCommand({ TableName: table, Item: claim(new Date()) }));
     await expect(registry.registerAccount(opened())).rejects.toMatchObject({ name: 'ConcurrentUpdateError' });
     await doc.send(new PutCommand({ TableName: table, Item: claim(new Date(Date.now() - 10 * 60 * 1000)) }));
@@ -254,7 +287,17 @@ describe('registering an approved account opening', () => {
   it('completes a replay that crashed between claiming the handle and writing the account', async () => {
     const registry = await coldStart();
     await registry.listAccounts(directory);
-    await doc.send(new PutCommand({ TableName: table, Item: { id: '#handle#bluesky#physics.example.org', accountId: 'physics-bluesky', openedBy: 'req_open_1', claimedAt: new Date().toISOString() } }));
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          id: '#handle#bluesky#physics.example.org',
+          accountId: 'physics-bluesky',
+          openedBy: 'req_open_1',
+          claimedAt: new Date().toISOString(),
+        },
+      }),
+    );
     expect(await registry.registerAccount(opened())).toBe('registered');
   });
 

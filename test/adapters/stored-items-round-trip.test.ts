@@ -20,7 +20,12 @@ let a: Adapters;
 let dynamo: TestDynamo;
 
 beforeAll(async () => {
-  dynamo = await startTestDynamo({ REQUESTS_TABLE: 'signoff-requests', APPROVALS_TABLE: 'signoff-approvals', ACCOUNTS_TABLE: 'signoff-accounts', AUDIT_TABLE: 'signoff-audit' });
+  dynamo = await startTestDynamo({
+    REQUESTS_TABLE: 'signoff-requests',
+    APPROVALS_TABLE: 'signoff-approvals',
+    ACCOUNTS_TABLE: 'signoff-accounts',
+    AUDIT_TABLE: 'signoff-audit',
+  });
   a = {
     requests: await import('../../lambdas/adapters/requests.js'),
     approvals: await import('../../lambdas/adapters/approvals.js'),
@@ -40,7 +45,16 @@ const schedule = { remindSeconds: 1800, deadlineSeconds: 3600, secondDeadlineSec
 /** A request as intake creates it, with the bookkeeping accept-submission writes beside it. */
 function fresh(requestId: string): RequestRecord & { readonly bodyHash: string; readonly idempotencyKey: string } {
   const { stages: _s, findings: _f, publication: _p, executionArn: _e, previousVersions: _v, thread: _t, ...rest } = brandPostRecord;
-  return { ...rest, requestId, version: 1, status: 'checking', stages: [], findings: [], bodyHash: 'h'.repeat(64), idempotencyKey: `msg_${requestId}` };
+  return {
+    ...rest,
+    requestId,
+    version: 1,
+    status: 'checking',
+    stages: [],
+    findings: [],
+    bodyHash: 'h'.repeat(64),
+    idempotencyKey: `msg_${requestId}`,
+  };
 }
 
 /** The result, which every step here expects to be there. */
@@ -64,7 +78,7 @@ describe('the requests table', () => {
     expect(await a.requests.getRequest(openingRecord.requestId)).toEqual(openingRecord);
   });
 
-  it('reads what each step of a stage\'s life writes: checks, route, opening, wait, delivery, escalation, override, decision', async () => {
+  it("reads what each step of a stage's life writes: checks, route, opening, wait, delivery, escalation, override, decision", async () => {
     // Prepare
     const id = 'req_LIFECYCLELIFECYCLELIFE';
     await a.requests.createRequest(fresh(id));
@@ -83,13 +97,28 @@ describe('the requests table', () => {
     const override = { is: true, reasons: ['override'], override: { by: 'carl@example.org', at, reason: 'A notice', was: false } };
     present(await a.requests.overridePublication(id, 1, 0, 2, override, [...seen.stages, waiting('ethics')]));
     const statements = [{ rule: 'P-POLITICAL' as const, statement: 'I considered it' }];
-    const decided = present(await a.requests.claimStage(id, 1, 0, 3, { stageIndex: 0, decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: at, comment: 'Fine', statements }));
+    const decided = present(
+      await a.requests.claimStage(id, 1, 0, 3, {
+        stageIndex: 0,
+        decision: 'approve',
+        decidedBy: 'grace@example.org',
+        deciderId: 'grace',
+        decidedAt: at,
+        comment: 'Fine',
+        statements,
+      }),
+    );
 
     // Assess
     expect(started.executionArn).toBe('arn:aws:states:eu-west-1:1:execution:signoff:x');
     expect(failed).toBe(1);
     expect(await a.requests.waitTokenOf(id, 0)).toBe('token-0');
-    expect(decided).toMatchObject({ status: 'awaiting-approval', findings: [fullFinding], publication: override, waitTokens: { 0: 'token-0' } });
+    expect(decided).toMatchObject({
+      status: 'awaiting-approval',
+      findings: [fullFinding],
+      publication: override,
+      waitTokens: { 0: 'token-0' },
+    });
     expect(decided.stages[0]).toEqual({
       ...waiting('supervisor'),
       status: 'approved',
@@ -125,8 +154,20 @@ describe('the requests table', () => {
     const finished = present(await a.requests.finishRequest(id, 'expired'));
 
     // Assess
-    expect(expired.stages[0]).toEqual({ ...waiting('supervisor'), status: 'expired', decision: 'expired', decidedAt: at, openedAt: at, schedule, deadline: '2026-12-05T11:00:00.000Z' });
-    expect([expired.stages[0]?.decidedBy, expired.stages[0]?.deciderId, expired.stages[0]?.comment]).toEqual([undefined, undefined, undefined]);
+    expect(expired.stages[0]).toEqual({
+      ...waiting('supervisor'),
+      status: 'expired',
+      decision: 'expired',
+      decidedAt: at,
+      openedAt: at,
+      schedule,
+      deadline: '2026-12-05T11:00:00.000Z',
+    });
+    expect([expired.stages[0]?.decidedBy, expired.stages[0]?.deciderId, expired.stages[0]?.comment]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect([finished.status, finished.outcome]).toEqual(['expired', 'expired']);
   });
 
@@ -139,13 +180,29 @@ describe('the requests table', () => {
     await a.requests.openStage(id, 1, 0, { openedAt: at, schedule, deadline: '2026-12-05T11:00:00.000Z' });
 
     // Act
-    const returned = present(await a.requests.claimStage(id, 1, 0, 1, { stageIndex: 0, decision: 'request-changes', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: at }));
+    const returned = present(
+      await a.requests.claimStage(id, 1, 0, 1, {
+        stageIndex: 0,
+        decision: 'request-changes',
+        decidedBy: 'grace@example.org',
+        deciderId: 'grace',
+        decidedAt: at,
+      }),
+    );
     expect(await a.requests.claimFlag(id, 'outcomeNotified', 1)).toBe(true);
     expect(await a.requests.claimFlag(id, 'acknowledged', 1)).toBe(true);
     await a.requests.releaseFlag(id, 'acknowledged');
     present(await a.requests.saveRegistration(id, 1, { accountId: 'x', registered: true }));
     const registered = present(await a.requests.getRequest(id));
-    const next = present(await a.requests.startNewVersion(returned, { ...created.submission, title: 'Open day, again' }, 'e'.repeat(64), 'msg_v2', new Date(at)));
+    const next = present(
+      await a.requests.startNewVersion(
+        returned,
+        { ...created.submission, title: 'Open day, again' },
+        'e'.repeat(64),
+        'msg_v2',
+        new Date(at),
+      ),
+    );
     const withdrawn = present(await a.requests.withdrawRequest(id));
 
     // Assess
@@ -153,8 +210,18 @@ describe('the requests table', () => {
     expect(returned.stages[0]?.comment).toBeUndefined();
     expect(registered).toMatchObject({ outcomeNotified: 1, registration: { accountId: 'x', registered: true } });
     expect(registered.acknowledged).toBeUndefined();
-    expect(next).toMatchObject({ version: 2, status: 'checking', versionKey: 'msg_v2', versionedAt: at, stages: [], findings: [], waitTokens: {} });
-    expect(next.previousVersions).toEqual([{ version: 1, submission: created.submission, contentHash: created.contentHash, outcome: 'changes-requested' }]);
+    expect(next).toMatchObject({
+      version: 2,
+      status: 'checking',
+      versionKey: 'msg_v2',
+      versionedAt: at,
+      stages: [],
+      findings: [],
+      waitTokens: {},
+    });
+    expect(next.previousVersions).toEqual([
+      { version: 1, submission: created.submission, contentHash: created.contentHash, outcome: 'changes-requested' },
+    ]);
     expect(next.executionArn).toBeUndefined();
     expect([withdrawn.status, withdrawn.outcome]).toEqual(['withdrawn', 'withdrawn']);
   });
@@ -164,7 +231,13 @@ describe('the approvals table', () => {
   it('reads back links, deliveries in each state, withdraw links and signed calls', async () => {
     // Prepare
     const ref = { requestId: link.requestId, version: 2, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
-    const call = { webhookId: 'msg_round_trip', action: 'new-version', requestId: link.requestId, bodyHash: 'b'.repeat(64), acceptedAt: at } as const;
+    const call = {
+      webhookId: 'msg_round_trip',
+      action: 'new-version',
+      requestId: link.requestId,
+      bodyHash: 'b'.repeat(64),
+      acceptedAt: at,
+    } as const;
 
     // Act
     await a.approvals.putLink(link);
@@ -179,7 +252,12 @@ describe('the approvals table', () => {
 
     // Assess
     expect(await a.approvals.getLink('e'.repeat(64))).toEqual(link);
-    expect([first, retried, sent, audited]).toEqual([{ state: 'new' }, { state: 'new' }, { state: 'sent', linkHash: 'l2', messageId: 'ses-1' }, { state: 'audited' }]);
+    expect([first, retried, sent, audited]).toEqual([
+      { state: 'new' },
+      { state: 'new' },
+      { state: 'sent', linkHash: 'l2', messageId: 'ses-1' },
+      { state: 'audited' },
+    ]);
     expect(await a.approvals.requestOfWithdrawLink('w'.repeat(64))).toBe(link.requestId);
     expect(await a.approvals.rememberSignedCall({ ...call, bodyHash: 'c'.repeat(64) }, new Date(at))).toEqual(call);
   });
@@ -208,9 +286,37 @@ describe('the audit table', () => {
     const period = periodAt(490_000);
 
     // Act
-    const submitted = await a.audit.appendAudit('req_audit', { type: 'request.submitted', actor: 'ada@example.org', data: { channel: 'webhook', idempotencyKey: 'msg_a', kind: 'brand-post', account: 'physics-x', version: 1, contentHash: 'a'.repeat(64) } }, new Date(at));
-    const outcome = await a.audit.appendAudit('req_audit', { type: 'request.outcome', actor: 'signoff', data: { outcome: 'approved', version: 1 } }, new Date(at));
-    const checkpoint = await buildCheckpoint(undefined, period, [{ requestId: 'req_audit', seq: 2, hash: outcome.hash, account: 'physics-x' }, { requestId: 'req_other', seq: 1, hash: 'f'.repeat(64) }], new Date(at), signer);
+    const submitted = await a.audit.appendAudit(
+      'req_audit',
+      {
+        type: 'request.submitted',
+        actor: 'ada@example.org',
+        data: {
+          channel: 'webhook',
+          idempotencyKey: 'msg_a',
+          kind: 'brand-post',
+          account: 'physics-x',
+          version: 1,
+          contentHash: 'a'.repeat(64),
+        },
+      },
+      new Date(at),
+    );
+    const outcome = await a.audit.appendAudit(
+      'req_audit',
+      { type: 'request.outcome', actor: 'signoff', data: { outcome: 'approved', version: 1 } },
+      new Date(at),
+    );
+    const checkpoint = await buildCheckpoint(
+      undefined,
+      period,
+      [
+        { requestId: 'req_audit', seq: 2, hash: outcome.hash, account: 'physics-x' },
+        { requestId: 'req_other', seq: 1, hash: 'f'.repeat(64) },
+      ],
+      new Date(at),
+      signer,
+    );
     await a.audit.putCheckpoint(checkpoint);
 
     // Assess

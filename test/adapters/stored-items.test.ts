@@ -38,7 +38,16 @@ async function refusal(act: () => Promise<unknown>): Promise<StoredItemError> {
   return error;
 }
 
-const event = { requestId: 'req_1', seq: 1, at: '2026-12-05T10:00:00.000Z', type: 'request.submitted', actor: 'ada@example.org', data: { account: 'physics-x' }, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) };
+const event = {
+  requestId: 'req_1',
+  seq: 1,
+  at: '2026-12-05T10:00:00.000Z',
+  type: 'request.submitted',
+  actor: 'ada@example.org',
+  data: { account: 'physics-x' },
+  prevHash: '0'.repeat(64),
+  hash: 'a'.repeat(64),
+};
 
 beforeEach(() => {
   dynamo.reset();
@@ -63,8 +72,14 @@ describe('the requests table', () => {
 
   it("reads an older item's 'G-SEPARATION' finding (no rule of GOVERNANCE.md) as the route failure it stood for", async () => {
     // Prepare
-    const legacy = { rule: 'G-SEPARATION', severity: 'block', message: 'No valid approval route: Ada Lovelace has no supervisor in the directory.' };
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...brandPostRecord, findings: [...brandPostRecord.findings, legacy] } });
+    const legacy = {
+      rule: 'G-SEPARATION',
+      severity: 'block',
+      message: 'No valid approval route: Ada Lovelace has no supervisor in the directory.',
+    };
+    dynamo
+      .on(GetCommand, { TableName: 'requests' })
+      .resolves({ Item: { ...brandPostRecord, findings: [...brandPostRecord.findings, legacy] } });
 
     // Act
     const read = await requests.getRequest(brandPostRecord.requestId);
@@ -87,7 +102,9 @@ describe('the requests table', () => {
     expect(error.store).toBe('table requests');
     expect(error.key).toBe(`{"requestId":"${brandPostRecord.requestId}"}`);
     expect(error.fields).toEqual(['stages.0.decision']);
-    expect(error.message).toMatch(/^stored item \{"requestId":"req_BRANDPOST\w+"\} in table requests does not have the expected shape: stages\.0\.decision: /u);
+    expect(error.message).toMatch(
+      /^stored item \{"requestId":"req_BRANDPOST\w+"\} in table requests does not have the expected shape: stages\.0\.decision: /u,
+    );
   });
 
   it('refuses what a conditional update returns when it lacks a field (the submission)', async () => {
@@ -98,14 +115,18 @@ describe('the requests table', () => {
   });
 
   it('refuses a submission of an unknown kind, and a wait token that is not a string', async () => {
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...brandPostRecord, submission: { ...brandPostRecord.submission, kind: 'poll' } } });
+    dynamo
+      .on(GetCommand, { TableName: 'requests' })
+      .resolves({ Item: { ...brandPostRecord, submission: { ...brandPostRecord.submission, kind: 'poll' } } });
     expect((await refusal(() => requests.getRequest(brandPostRecord.requestId))).fields).toEqual(['submission.kind']);
     dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...brandPostRecord, waitTokens: { 0: 42 } } });
     expect((await refusal(() => requests.waitTokenOf(brandPostRecord.requestId, 0))).fields).toEqual(['waitTokens.0']);
   });
 
   it('names every field that is wrong at once, and never a stored value', async () => {
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...brandPostRecord, version: '2', contentHash: undefined, channel: 'secret-channel-value' } });
+    dynamo
+      .on(GetCommand, { TableName: 'requests' })
+      .resolves({ Item: { ...brandPostRecord, version: '2', contentHash: undefined, channel: 'secret-channel-value' } });
     const error = await refusal(() => requests.getRequest(brandPostRecord.requestId));
     expect(error.fields).toEqual(['version', 'contentHash', 'channel']);
     expect(error.message).not.toContain('secret-channel-value');
@@ -125,7 +146,9 @@ describe('the approvals table', () => {
     dynamo.on(PutCommand, { TableName: 'approvals' }).rejects(conditionFailed());
 
     // Act, Assess
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: 'delivery#req_1#1#0#requested#grace', state: 'sent', linkHash: 'l' } });
+    dynamo
+      .on(GetCommand, { TableName: 'approvals' })
+      .resolves({ Item: { pk: 'delivery#req_1#1#0#requested#grace', state: 'sent', linkHash: 'l' } });
     expect((await refusal(() => approvals.beginDelivery(ref, 'l2'))).fields).toEqual(['messageId']);
     dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: 'delivery#req_1#1#0#requested#grace', state: 'lost' } });
     expect((await refusal(() => approvals.beginDelivery(ref, 'l2'))).fields).toEqual(['state']);
@@ -136,8 +159,16 @@ describe('the approvals table', () => {
     expect((await refusal(() => approvals.requestOfWithdrawLink('w'))).fields).toEqual(['requestId']);
 
     dynamo.on(PutCommand, { TableName: 'approvals' }).rejects(conditionFailed());
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { webhookId: 'msg_1', action: 'delete', requestId: 'req_1', bodyHash: 'h', acceptedAt: '2026-12-05T10:00:00.000Z' } });
-    const call = { webhookId: 'msg_1', action: 'withdraw', requestId: 'req_1', bodyHash: 'h', acceptedAt: '2026-12-05T10:00:00.000Z' } as const;
+    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
+      Item: { webhookId: 'msg_1', action: 'delete', requestId: 'req_1', bodyHash: 'h', acceptedAt: '2026-12-05T10:00:00.000Z' },
+    });
+    const call = {
+      webhookId: 'msg_1',
+      action: 'withdraw',
+      requestId: 'req_1',
+      bodyHash: 'h',
+      acceptedAt: '2026-12-05T10:00:00.000Z',
+    } as const;
     const error = await refusal(() => approvals.rememberSignedCall(call, new Date('2026-12-05T10:00:00.000Z')));
     expect([error.store, error.fields]).toEqual(['table approvals', ['action']]);
   });
@@ -163,7 +194,9 @@ describe('the accounts table', () => {
     // Prepare: the handle's claim is there, without its accountId
     dynamo.on(ScanCommand, { TableName: 'accounts' }).resolves({ Items: [] });
     dynamo.on(PutCommand, { TableName: 'accounts' }).rejects(conditionFailed());
-    dynamo.on(GetCommand, { TableName: 'accounts', Key: { id: '#handle#mastodon#physics@example.social' } }).resolves({ Item: { id: '#handle#mastodon#physics@example.social', openedBy: 'req_x', claimedAt: '2026-12-05T10:00:00.000Z' } });
+    dynamo
+      .on(GetCommand, { TableName: 'accounts', Key: { id: '#handle#mastodon#physics@example.social' } })
+      .resolves({ Item: { id: '#handle#mastodon#physics@example.social', openedBy: 'req_x', claimedAt: '2026-12-05T10:00:00.000Z' } });
 
     // Act
     const error = await refusal(() => registry.registerAccount(account));
@@ -187,18 +220,31 @@ describe('the audit table', () => {
     dynamo.on(GetCommand, { TableName: 'audit' }).resolves({ Item: { ...event, prevHash: undefined } });
     expect((await refusal(() => audit.eventAt('req_1', 1))).fields).toEqual(['prevHash']);
 
-    const checkpoint = { requestId: 'checkpoint', seq: 100, kind: 'checkpoint', previous: '0'.repeat(64), at: '2026-12-05T11:00:00.000Z', hash: 'f'.repeat(64), signature: 's', keyId: 'k' };
+    const checkpoint = {
+      requestId: 'checkpoint',
+      seq: 100,
+      kind: 'checkpoint',
+      previous: '0'.repeat(64),
+      at: '2026-12-05T11:00:00.000Z',
+      hash: 'f'.repeat(64),
+      signature: 's',
+      keyId: 'k',
+    };
     dynamo.on(QueryCommand, { TableName: 'audit' }).resolves({ Items: [{ ...checkpoint, heads: [] }] });
     const period = await refusal(() => audit.latestCheckpoint());
     expect([period.store, period.key, period.fields]).toEqual(['table audit', '{"requestId":"checkpoint","seq":100}', ['period']]);
 
     const heads = [{ requestId: 'req_1', seq: 3 }];
-    dynamo.on(QueryCommand, { TableName: 'audit' }).resolves({ Items: [{ ...checkpoint, period: { from: '2026-12-05T10:00:00.000Z', to: '2026-12-05T11:00:00.000Z' }, heads }] });
+    dynamo
+      .on(QueryCommand, { TableName: 'audit' })
+      .resolves({ Items: [{ ...checkpoint, period: { from: '2026-12-05T10:00:00.000Z', to: '2026-12-05T11:00:00.000Z' }, heads }] });
     expect((await refusal(() => audit.latestCheckpoint())).fields).toEqual(['heads.0.hash']);
   });
 
-  it('refuses an export\'s content when a version\'s submission is not plain JSON', async () => {
-    const previousVersions = [{ ...brandPostRecord.previousVersions?.[0], submission: { ...brandPostRecord.submission, tags: new Set(['a']) } }];
+  it("refuses an export's content when a version's submission is not plain JSON", async () => {
+    const previousVersions = [
+      { ...brandPostRecord.previousVersions?.[0], submission: { ...brandPostRecord.submission, tags: new Set(['a']) } },
+    ];
     dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...brandPostRecord, previousVersions } });
     const error = await refusal(() => auditReader.contents(brandPostRecord.requestId));
     expect([error.store, error.fields]).toEqual(['the requests table', ['tags']]);

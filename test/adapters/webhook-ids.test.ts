@@ -19,13 +19,23 @@ afterAll(async () => {
 });
 
 const NOW = new Date('2026-12-05T10:00:00.000Z');
-const call = (webhookId: string, overrides: Partial<SignedCallRecord> = {}): SignedCallRecord => ({ webhookId, action: 'withdraw', requestId: 'req_A', bodyHash: 'h1', acceptedAt: NOW.toISOString(), ...overrides });
+const call = (webhookId: string, overrides: Partial<SignedCallRecord> = {}): SignedCallRecord => ({
+  webhookId,
+  action: 'withdraw',
+  requestId: 'req_A',
+  bodyHash: 'h1',
+  acceptedAt: NOW.toISOString(),
+  ...overrides,
+});
 
 describe('rememberSignedCall', () => {
   it('remembers the first call with an id and returns it to every later one', async () => {
     // Act
     const first = await approvals.rememberSignedCall(call('msg_1'), NOW);
-    const second = await approvals.rememberSignedCall(call('msg_1', { action: 'submit', requestId: 'req_B', bodyHash: 'h2', acceptedAt: '2026-12-05T10:01:00.000Z' }), new Date('2026-12-05T10:01:00.000Z'));
+    const second = await approvals.rememberSignedCall(
+      call('msg_1', { action: 'submit', requestId: 'req_B', bodyHash: 'h2', acceptedAt: '2026-12-05T10:01:00.000Z' }),
+      new Date('2026-12-05T10:01:00.000Z'),
+    );
 
     // Assess
     expect(first).toBeUndefined();
@@ -34,7 +44,9 @@ describe('rememberSignedCall', () => {
 
   it('lets exactly one of many concurrent calls with one id be the first', async () => {
     // Act
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => approvals.rememberSignedCall(call('msg_race', { requestId: `req_${i}` }), NOW)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => approvals.rememberSignedCall(call('msg_race', { requestId: `req_${i}` }), NOW)),
+    );
 
     // Assess
     const firsts = results.filter((r) => r === undefined);
@@ -56,7 +68,10 @@ describe('rememberSignedCall', () => {
     const later = new Date(NOW.getTime() + 31 * 24 * 3600 * 1000);
 
     // Act
-    const before = await approvals.rememberSignedCall(call('msg_old', { requestId: 'req_B' }), new Date(NOW.getTime() + 29 * 24 * 3600 * 1000));
+    const before = await approvals.rememberSignedCall(
+      call('msg_old', { requestId: 'req_B' }),
+      new Date(NOW.getTime() + 29 * 24 * 3600 * 1000),
+    );
     const after = await approvals.rememberSignedCall(call('msg_old', { requestId: 'req_C' }), later);
 
     // Assess

@@ -66,16 +66,34 @@ describe('audit verify', () => {
     // Assess
     for (const r of results) {
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^OK: verified: 8 events in 3 chain\(s\), every hash recomputed; 3 checkpoint\(s\) \(3 signature\(s\) valid\)/);
+      expect(r.stdout).toMatch(
+        /^OK: verified: 8 events in 3 chain\(s\), every hash recomputed; 3 checkpoint\(s\) \(3 signature\(s\) valid\)/,
+      );
     }
   });
 
   it.each([
-    ['a flipped byte', (l: string[]) => l.map((x, i) => (i === 4 ? x.replace('"reject"', '"rejecu"') : x)), 'record 5 (req_b seq 2): hash does not match the event content'],
+    [
+      'a flipped byte',
+      (l: string[]) => l.map((x, i) => (i === 4 ? x.replace('"reject"', '"rejecu"') : x)),
+      'record 5 (req_b seq 2): hash does not match the event content',
+    ],
     ['a deleted record', (l: string[]) => l.filter((_x, i) => i !== 6), 'record 8 (req_a seq 4): expected seq 3, found 4'],
-    ['an inserted record', (l: string[]) => [...l.slice(0, 4), l[3] ?? '', ...l.slice(4)], 'record 5 (req_a seq 2): expected seq 3, found 2'],
-    ['reordered records', (l: string[]) => [l[0] ?? '', l[3] ?? '', l[2] ?? '', l[1] ?? '', ...l.slice(4)], 'record 2 (req_a seq 2): the chain starts at seq 2: seq 1 is missing'],
-    ['a missing checkpoint', (l: string[]) => l.filter((_x, i) => i !== 9), 'record 10 (req_c seq 2): missing checkpoint for the hour from 2030-03-04T10:00:00.000Z'],
+    [
+      'an inserted record',
+      (l: string[]) => [...l.slice(0, 4), l[3] ?? '', ...l.slice(4)],
+      'record 5 (req_a seq 2): expected seq 3, found 2',
+    ],
+    [
+      'reordered records',
+      (l: string[]) => [l[0] ?? '', l[3] ?? '', l[2] ?? '', l[1] ?? '', ...l.slice(4)],
+      'record 2 (req_a seq 2): the chain starts at seq 2: seq 1 is missing',
+    ],
+    [
+      'a missing checkpoint',
+      (l: string[]) => l.filter((_x, i) => i !== 9),
+      'record 10 (req_c seq 2): missing checkpoint for the hour from 2030-03-04T10:00:00.000Z',
+    ],
   ])('exits 1 and names the first bad record for %s', async (_kind, tamper, named) => {
     // Prepare
     const path = file('tampered.jsonl', `${tamper(lines).join('\n')}\n`);
@@ -135,7 +153,12 @@ describe('audit export, checkpoint and evidence on a local store', () => {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'bin/audit.ts', ...args], {
         cwd: root,
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? root, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? root,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -165,16 +188,58 @@ describe('audit export, checkpoint and evidence on a local store', () => {
       attestations: {},
     };
     const contentHash = contentHashOf(submission);
-    await doc.send(new PutCommand({ TableName: 'signoff-requests', Item: { requestId, kind: 'brand-post', status: 'approved', version: 1, submission, contentHash, receivedAt: decidedAt.toISOString(), channel: 'webhook', stages: [], findings: [] } }));
+    await doc.send(
+      new PutCommand({
+        TableName: 'signoff-requests',
+        Item: {
+          requestId,
+          kind: 'brand-post',
+          status: 'approved',
+          version: 1,
+          submission,
+          contentHash,
+          receivedAt: decidedAt.toISOString(),
+          channel: 'webhook',
+          stages: [],
+          findings: [],
+        },
+      }),
+    );
     let previous: AuditEvent | undefined;
     const append = async (type: string, actor: string, data: { readonly [key: string]: Json }, minutes: number) => {
-      const event = chainEvent(previous, { requestId, at: new Date(decidedAt.getTime() + minutes * 60_000).toISOString(), type, actor, data });
-      await doc.send(new PutCommand({ TableName: 'signoff-audit', Item: { ...event, ...indexAttributesOf(event), account: 'physics-x', ...(previous ? { prevAt: previous.at } : {}) } }));
+      const event = chainEvent(previous, {
+        requestId,
+        at: new Date(decidedAt.getTime() + minutes * 60_000).toISOString(),
+        type,
+        actor,
+        data,
+      });
+      await doc.send(
+        new PutCommand({
+          TableName: 'signoff-audit',
+          Item: { ...event, ...indexAttributesOf(event), account: 'physics-x', ...(previous ? { prevAt: previous.at } : {}) },
+        }),
+      );
       previous = event;
     };
-    await append('request.submitted', 'ada@example.org', { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash }, 0);
-    await append('decision.recorded', 'grace@example.org', { stage: 'supervisor', decision: 'approve', channel: 'web', linkHash: 'a'.repeat(64), version: 1, comment: null }, 1);
-    await append('decision.recorded', 'carl@example.org', { stage: 'comms', decision: 'approve', channel: 'web', linkHash: 'b'.repeat(64), version: 1, comment: null }, 2);
+    await append(
+      'request.submitted',
+      'ada@example.org',
+      { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash },
+      0,
+    );
+    await append(
+      'decision.recorded',
+      'grace@example.org',
+      { stage: 'supervisor', decision: 'approve', channel: 'web', linkHash: 'a'.repeat(64), version: 1, comment: null },
+      1,
+    );
+    await append(
+      'decision.recorded',
+      'carl@example.org',
+      { stage: 'comms', decision: 'approve', channel: 'web', linkHash: 'b'.repeat(64), version: 1, comment: null },
+      2,
+    );
     await append('request.outcome', 'signoff', { outcome: 'approved', version: 1 }, 3);
     doc.destroy();
     await dynamo.close();
@@ -196,12 +261,17 @@ describe('audit export, checkpoint and evidence on a local store', () => {
     expect(exported.stderr).toMatch(/exported 4 events and [1-9]\d* checkpoints to /);
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0] ?? {})).toEqual(['requestId', 'seq', 'at', 'type', 'actor', 'data', 'prevHash', 'hash', 'kind']);
-    expect(rows.filter((r) => r['kind'] === 'event').map((r) => r['type'])).toEqual(['request.submitted', 'decision.recorded', 'decision.recorded', 'request.outcome']);
+    expect(rows.filter((r) => r['kind'] === 'event').map((r) => r['type'])).toEqual([
+      'request.submitted',
+      'decision.recorded',
+      'decision.recorded',
+      'request.outcome',
+    ]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^OK: verified: 4 events in 1 chain\(s\)/);
   }, 60_000);
 
-  it('writes an evidence pack with the approvers\' names and decision times', async () => {
+  it("writes an evidence pack with the approvers' names and decision times", async () => {
     // Prepare
     const out = join(work, 'evidence');
 
@@ -211,7 +281,10 @@ describe('audit export, checkpoint and evidence on a local store', () => {
     // Assess
     expect(result.code).toBe(0);
     const html = readFileSync(join(out, 'evidence.html'), 'utf8');
-    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as { decisions: Array<{ name: string; at: string; channel: string }>; versions: Array<{ approved: boolean; content: { title: string } }> };
+    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as {
+      decisions: Array<{ name: string; at: string; channel: string }>;
+      versions: Array<{ approved: boolean; content: { title: string } }>;
+    };
     const minute = (n: number) => new Date(decidedAt.getTime() + n * 60_000).toISOString();
     expect(pack.decisions.map((d) => [d.name, d.at, d.channel])).toEqual([
       ['Grace Hopper', minute(1), 'web'],

@@ -439,7 +439,11 @@ describe('index attributes', () => {
 
   it('sort keys of one instant by seq, and an instant before any later one', () => {
     // Prepare
-    const keys = [atKeyOf('2030-01-01T10:00:00.000Z', 'req_a', 10), atKeyOf('2030-01-01T10:00:00.000Z', 'req_a', 9), atKeyOf('2030-01-01T09:59:59.999Z', 'req_z', 1)];
+    const keys = [
+      atKeyOf('2030-01-01T10:00:00.000Z', 'req_a', 10),
+      atKeyOf('2030-01-01T10:00:00.000Z', 'req_a', 9),
+      atKeyOf('2030-01-01T09:59:59.999Z', 'req_z', 1),
+    ];
 
     // Act
     const sorted = [...keys].sort();

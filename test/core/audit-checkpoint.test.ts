@@ -37,10 +37,20 @@ describe('hours', () => {
 
   it('floors and ceils to the hour, leaving an instant on the hour where it is', () => {
     // Prepare & Act
-    const results = [floorHour('2030-03-04T09:30:00Z'), ceilHour('2030-03-04T09:30:00Z'), floorHour('2030-03-04T09:00:00Z'), ceilHour('2030-03-04T09:00:00Z')];
+    const results = [
+      floorHour('2030-03-04T09:30:00Z'),
+      ceilHour('2030-03-04T09:30:00Z'),
+      floorHour('2030-03-04T09:00:00Z'),
+      ceilHour('2030-03-04T09:00:00Z'),
+    ];
 
     // Assess
-    expect(results).toEqual(['2030-03-04T09:00:00.000Z', '2030-03-04T10:00:00.000Z', '2030-03-04T09:00:00.000Z', '2030-03-04T09:00:00.000Z']);
+    expect(results).toEqual([
+      '2030-03-04T09:00:00.000Z',
+      '2030-03-04T10:00:00.000Z',
+      '2030-03-04T09:00:00.000Z',
+      '2030-03-04T09:00:00.000Z',
+    ]);
   });
 });
 
@@ -179,7 +189,10 @@ describe('signers', () => {
 
     // Act
     const valid = await verifyCheckpoint(cp, ecdsaVerifier(pem, keyId));
-    const forged = await verifyCheckpoint({ ...cp, signature: sign('sha256', Buffer.from('0'.repeat(64)), privateKey).toString('base64') }, ecdsaVerifier(pem));
+    const forged = await verifyCheckpoint(
+      { ...cp, signature: sign('sha256', Buffer.from('0'.repeat(64)), privateKey).toString('base64') },
+      ecdsaVerifier(pem),
+    );
     const otherKey = await ecdsaVerifier(pem, 'arn:aws:kms:eu-west-1:111122223333:key/other').verify(cp.hash, cp.signature, keyId);
 
     // Assess

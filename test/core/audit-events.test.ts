@@ -6,7 +6,11 @@ const withdrawn: AuditEntry = { type: 'request.withdrawn', actor: 'ada@example.o
 describe('audit events: one schema per kind', () => {
   it('passes an event that matches its schema, its data as plain JSON', () => {
     expect(checkedAuditEntry(withdrawn)).toEqual(withdrawn);
-    const refused = checkedAuditEntry({ type: 'callback.refused', actor: 'unknown', data: { stage: 'supervisor', stageIndex: 0, version: 1, hint: 'success', reason: 'no decision', error: undefined } });
+    const refused = checkedAuditEntry({
+      type: 'callback.refused',
+      actor: 'unknown',
+      data: { stage: 'supervisor', stageIndex: 0, version: 1, hint: 'success', reason: 'no decision', error: undefined },
+    });
     expect(Object.keys(refused.data)).not.toContain('error');
   });
 
@@ -16,7 +20,21 @@ describe('audit events: one schema per kind', () => {
   });
 
   it('refuses a field of the wrong type, naming it', () => {
-    const wrong = { type: 'decision.recorded', actor: 'grace@example.org', data: { stage: 'supervisor', stageIndex: 0, version: 1, decision: 'maybe', comment: null, statements: [], channel: 'web', linkHash: 'x', contentHash: 'y' } };
+    const wrong = {
+      type: 'decision.recorded',
+      actor: 'grace@example.org',
+      data: {
+        stage: 'supervisor',
+        stageIndex: 0,
+        version: 1,
+        decision: 'maybe',
+        comment: null,
+        statements: [],
+        channel: 'web',
+        linkHash: 'x',
+        contentHash: 'y',
+      },
+    };
     expect(() => checkedAuditEntry(wrong as AuditEntry)).toThrow(/decision/);
   });
 

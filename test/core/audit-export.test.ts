@@ -2,8 +2,26 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainEvent, GENESIS_HASH } from '../../lambdas/core/audit/audit-chain.js';
-import { CSV_COLUMNS, csvFields, csvText, DIGEST_START, escapeCsvCell, eventRecord, formatRecords, jsonlLine, nextDigest, parseCsvCell, type ExportRecord } from '../../lambdas/core/audit/audit-export.js';
-import { decodeCursor, encodeCursor, parseCsvRecord, parseJsonlRecord, type ExportPosition } from '../../lambdas/core/audit/export-parse.js';
+import {
+  CSV_COLUMNS,
+  csvFields,
+  csvText,
+  DIGEST_START,
+  escapeCsvCell,
+  eventRecord,
+  formatRecords,
+  jsonlLine,
+  nextDigest,
+  parseCsvCell,
+  type ExportRecord,
+} from '../../lambdas/core/audit/audit-export.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  parseCsvRecord,
+  parseJsonlRecord,
+  type ExportPosition,
+} from '../../lambdas/core/audit/export-parse.js';
 import { NOW, sampleStore } from './audit-fixture.js';
 
 // The two encodings of an export file: what a CSV parser and a JSON-lines reader see, and how strictly a record
@@ -35,11 +53,18 @@ describe('CSV', () => {
     // Assess
     expect(header).toEqual(['requestId', 'seq', 'at', 'type', 'actor', 'data', 'prevHash', 'hash', 'kind']);
     expect(rows).toHaveLength(records.length);
-    expect(rows[1]).toMatchObject({ requestId: 'req_a', seq: '1', type: 'request.submitted', actor: 'ada@example.org', prevHash: GENESIS_HASH, kind: 'event' });
+    expect(rows[1]).toMatchObject({
+      requestId: 'req_a',
+      seq: '1',
+      type: 'request.submitted',
+      actor: 'ada@example.org',
+      prevHash: GENESIS_HASH,
+      kind: 'event',
+    });
     expect(rows.map((r) => r['kind'])).toEqual(records.map((r) => r.kind));
   });
 
-  it('keeps an event\'s data as canonical JSON in one cell, whatever it contains', () => {
+  it("keeps an event's data as canonical JSON in one cell, whatever it contains", () => {
     // Prepare
     const text = csvText([eventRecord(awkward)], true);
 
@@ -178,10 +203,18 @@ describe('JSON lines', () => {
 
   it.each([
     ['an unknown field', (o: Record<string, unknown>) => ({ ...o, note: 'x' }), 'unexpected field "note"'],
-    ['a missing field', (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'prevHash')), 'missing field "prevHash"'],
+    [
+      'a missing field',
+      (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'prevHash')),
+      'missing field "prevHash"',
+    ],
     ['a hash that is not a string', (o: Record<string, unknown>) => ({ ...o, hash: 42 }), 'field "hash" is not a string'],
     ['a seq of zero', (o: Record<string, unknown>) => ({ ...o, seq: 0 }), 'field "seq" is not an integer ≥ 1'],
-    ['a time without milliseconds', (o: Record<string, unknown>) => ({ ...o, at: '2030-03-04T09:00:00Z' }), 'field "at" is not an ISO 8601 UTC time'],
+    [
+      'a time without milliseconds',
+      (o: Record<string, unknown>) => ({ ...o, at: '2030-03-04T09:00:00Z' }),
+      'field "at" is not an ISO 8601 UTC time',
+    ],
     ['an unknown kind', (o: Record<string, unknown>) => ({ ...o, kind: 'note' }), 'unknown record kind "note"'],
   ])('refuses an event with %s', (_what, change, message) => {
     // Prepare
@@ -198,7 +231,9 @@ describe('JSON lines', () => {
 describe('the running digest', () => {
   it('changes with every record that is not an event, and depends on their order', () => {
     // Prepare
-    const [header, checkpoint] = records.filter((r) => r.kind === 'export' || r.kind === 'checkpoint') as Array<Exclude<ExportRecord, { kind: 'end' }>>;
+    const [header, checkpoint] = records.filter((r) => r.kind === 'export' || r.kind === 'checkpoint') as Array<
+      Exclude<ExportRecord, { kind: 'end' }>
+    >;
     const event = records.find((r) => r.kind === 'event') as Exclude<ExportRecord, { kind: 'end' }>;
     if (header === undefined || checkpoint === undefined) throw new Error('the sample has a header and checkpoints');
 

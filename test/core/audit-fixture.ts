@@ -39,19 +39,37 @@ export class MemoryAudit implements AuditReader {
   }
 
   setContents(requestId: string, submissions: readonly Submission[]): ContentRecord[] {
-    const records = submissions.map((s, i): ContentRecord => ({ kind: 'content', requestId, version: i + 1, contentHash: contentHashOf(s), submission: s as unknown as ContentRecord['submission'] }));
+    const records = submissions.map(
+      (s, i): ContentRecord => ({
+        kind: 'content',
+        requestId,
+        version: i + 1,
+        contentHash: contentHashOf(s),
+        submission: s as unknown as ContentRecord['submission'],
+      }),
+    );
     this.#contents.set(requestId, records);
     return records;
   }
 
   #matches(row: Row, filter: EventFilter | undefined): boolean {
-    return (filter?.account === undefined || row.account === filter.account) && (filter?.types === undefined || filter.types.includes(row.event.type));
+    return (
+      (filter?.account === undefined || row.account === filter.account) &&
+      (filter?.types === undefined || filter.types.includes(row.event.type))
+    );
   }
 
   async *eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncGenerator<StoredEvent> {
     const rows = [...this.#chains.values()]
       .flat()
-      .filter((r) => r.event.at.startsWith(day) && r.atKey >= fromKey && r.atKey <= toKey && (startAfter === undefined || r.atKey > startAfter) && this.#matches(r, filter))
+      .filter(
+        (r) =>
+          r.event.at.startsWith(day) &&
+          r.atKey >= fromKey &&
+          r.atKey <= toKey &&
+          (startAfter === undefined || r.atKey > startAfter) &&
+          this.#matches(r, filter),
+      )
       .sort((a, b) => (a.atKey < b.atKey ? -1 : 1));
     yield* rows;
   }
@@ -72,7 +90,10 @@ export class MemoryAudit implements AuditReader {
   }
 
   async earliestEventAt(): Promise<string | undefined> {
-    const all = [...this.#chains.values()].flat().map((r) => r.event.at).sort();
+    const all = [...this.#chains.values()]
+      .flat()
+      .map((r) => r.event.at)
+      .sort();
     return all[0];
   }
 
@@ -96,7 +117,12 @@ export class MemoryAudit implements AuditReader {
   async headsOf(period: Period): Promise<CheckpointHead[]> {
     const heads = new Map<string, CheckpointHead>();
     for await (const { event, account } of this.eventsOfDay(period.from.slice(0, 10), period.from, period.to)) {
-      heads.set(event.requestId, { requestId: event.requestId, seq: event.seq, hash: event.hash, ...(account !== undefined ? { account } : {}) });
+      heads.set(event.requestId, {
+        requestId: event.requestId,
+        seq: event.seq,
+        hash: event.hash,
+        ...(account !== undefined ? { account } : {}),
+      });
     }
     return [...heads.values()];
   }
@@ -136,14 +162,56 @@ export const at = (ms: number) => new Date(T0 + ms);
  */
 export async function sampleStore(): Promise<MemoryAudit> {
   const store = new MemoryAudit();
-  store.append('req_a', 'request.submitted', 'ada@example.org', { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: 'a'.repeat(64) }, at(5 * 60_000));
-  store.append('req_b', 'request.submitted', 'bob@example.org', { account: 'chem-x', kind: 'brand-post', channel: 'mail', version: 1, contentHash: 'b'.repeat(64) }, at(10 * 60_000));
-  store.append('req_a', 'checks.completed', 'signoff', { version: 1, blocked: false, findings: [{ rule: 'P-SOURCE', severity: 'warn', message: 'no link' }] }, at(15 * 60_000));
-  store.append('req_b', 'decision.recorded', 'grace@example.org', { stage: 'supervisor', decision: 'reject', channel: 'web', linkHash: 'c'.repeat(64), version: 1 }, at(40 * 60_000));
-  store.append('req_a', 'decision.recorded', 'grace@example.org', { stage: 'supervisor', decision: 'approve', channel: 'web', linkHash: 'd'.repeat(64), version: 1 }, at(HOUR + 5 * 60_000));
-  store.append('req_c', 'request.submitted', 'ada@example.org', { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: 'e'.repeat(64) }, at(HOUR + 20 * 60_000));
+  store.append(
+    'req_a',
+    'request.submitted',
+    'ada@example.org',
+    { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: 'a'.repeat(64) },
+    at(5 * 60_000),
+  );
+  store.append(
+    'req_b',
+    'request.submitted',
+    'bob@example.org',
+    { account: 'chem-x', kind: 'brand-post', channel: 'mail', version: 1, contentHash: 'b'.repeat(64) },
+    at(10 * 60_000),
+  );
+  store.append(
+    'req_a',
+    'checks.completed',
+    'signoff',
+    { version: 1, blocked: false, findings: [{ rule: 'P-SOURCE', severity: 'warn', message: 'no link' }] },
+    at(15 * 60_000),
+  );
+  store.append(
+    'req_b',
+    'decision.recorded',
+    'grace@example.org',
+    { stage: 'supervisor', decision: 'reject', channel: 'web', linkHash: 'c'.repeat(64), version: 1 },
+    at(40 * 60_000),
+  );
+  store.append(
+    'req_a',
+    'decision.recorded',
+    'grace@example.org',
+    { stage: 'supervisor', decision: 'approve', channel: 'web', linkHash: 'd'.repeat(64), version: 1 },
+    at(HOUR + 5 * 60_000),
+  );
+  store.append(
+    'req_c',
+    'request.submitted',
+    'ada@example.org',
+    { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: 'e'.repeat(64) },
+    at(HOUR + 20 * 60_000),
+  );
   store.append('req_a', 'request.outcome', 'signoff', { outcome: 'approved', version: 1 }, at(HOUR + 30 * 60_000));
-  store.append('req_c', 'decision.recorded', 'carl@example.org', { stage: 'comms', decision: 'approve', channel: 'mail', linkHash: 'f'.repeat(64), version: 1 }, at(2 * HOUR + 10 * 60_000));
+  store.append(
+    'req_c',
+    'decision.recorded',
+    'carl@example.org',
+    { stage: 'comms', decision: 'approve', channel: 'mail', linkHash: 'f'.repeat(64), version: 1 },
+    at(2 * HOUR + 10 * 60_000),
+  );
   await store.seal(at(3 * HOUR + 10 * 60_000));
   return store;
 }

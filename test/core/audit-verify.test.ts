@@ -41,7 +41,19 @@ describe('the sample export', () => {
 
     // Assess
     expect(records.map((r) => (r.kind === 'event' ? `${r.requestId.slice(4)}${r.seq}` : r.kind))).toEqual([
-      'export', 'a1', 'b1', 'a2', 'b2', 'checkpoint', 'a3', 'c1', 'a4', 'checkpoint', 'c2', 'checkpoint', 'end',
+      'export',
+      'a1',
+      'b1',
+      'a2',
+      'b2',
+      'checkpoint',
+      'a3',
+      'c1',
+      'a4',
+      'checkpoint',
+      'c2',
+      'checkpoint',
+      'end',
     ]);
   });
 
@@ -52,12 +64,19 @@ describe('the sample export', () => {
     const report = await verifyLines(lines);
 
     // Assess
-    expect(report).toMatchObject({ ok: true, events: 8, chains: 3, checkpoints: 3, signatures: { valid: 3, unchecked: 0 }, unsealedEvents: 0 });
+    expect(report).toMatchObject({
+      ok: true,
+      events: 8,
+      chains: 3,
+      checkpoints: 3,
+      signatures: { valid: 3, unchecked: 0 },
+      unsealedEvents: 0,
+    });
   });
 });
 
 describe('a flipped byte', () => {
-  it('in an event\'s data is named by that record', async () => {
+  it("in an event's data is named by that record", async () => {
     // Prepare: "reject" becomes "rejecu"
     const tampered = [...lines];
     tampered[4] = line(5).replace('"reject"', '"rejecu"');
@@ -70,7 +89,7 @@ describe('a flipped byte', () => {
     expect(report.problem).toEqual({ record: 5, requestId: 'req_b', seq: 2, problem: 'hash does not match the event content' });
   });
 
-  it('in an event\'s hash is named by that record', async () => {
+  it("in an event's hash is named by that record", async () => {
     // Prepare
     const tampered = [...lines];
     const e = event(7);
@@ -108,7 +127,7 @@ describe('a flipped byte', () => {
     expect(report.problem?.problem).toBe('unexpected field "actos"');
   });
 
-  it('in a checkpoint\'s signature is named by the checkpoint', async () => {
+  it("in a checkpoint's signature is named by the checkpoint", async () => {
     // Prepare
     const tampered = [...lines];
     const signature = /"signature":"([^"]+)"/.exec(line(10))?.[1] ?? '';
@@ -123,7 +142,7 @@ describe('a flipped byte', () => {
     expect(report.problem?.problem).toMatch(/^signature does not verify with key hmac-sha256:/);
   });
 
-  it('in a checkpoint\'s heads is named by the checkpoint', async () => {
+  it("in a checkpoint's heads is named by the checkpoint", async () => {
     // Prepare: the committed seq of a head changes
     const tampered = [...lines];
     tampered[5] = line(6).replace('"seq":2', '"seq":3');
@@ -138,7 +157,10 @@ describe('a flipped byte', () => {
   it('in the export record is named by record 1', async () => {
     // Prepare: the export time moves by a second
     const tampered = [...lines];
-    tampered[0] = line(1).replace(/"exportedAt":"(\d{4}-\d\d-\d\dT\d\d:\d\d:)(\d)/, (_m, head: string, digit: string) => `"exportedAt":"${head}${digit === '0' ? '1' : '0'}`);
+    tampered[0] = line(1).replace(
+      /"exportedAt":"(\d{4}-\d\d-\d\dT\d\d:\d\d:)(\d)/,
+      (_m, head: string, digit: string) => `"exportedAt":"${head}${digit === '0' ? '1' : '0'}`,
+    );
 
     // Act
     const report = await verifyLines(tampered);
@@ -148,7 +170,7 @@ describe('a flipped byte', () => {
     expect(report.problem).toEqual({ record: 1, problem: 'the export record does not match its hash' });
   });
 
-  it('in the end record\'s digest is named by the end record', async () => {
+  it("in the end record's digest is named by the end record", async () => {
     // Prepare
     const tampered = [...lines];
     tampered[12] = line(13).replace(/"digest":"(.)/, (_m, c: string) => `"digest":"${c === 'a' ? 'b' : 'a'}`);
@@ -173,7 +195,7 @@ describe('a deleted record', () => {
     expect(report.problem).toEqual({ record: 8, requestId: 'req_a', seq: 4, problem: 'expected seq 3, found 4' });
   });
 
-  it('that was its chain\'s last event in an hour is named by that hour\'s checkpoint', async () => {
+  it("that was its chain's last event in an hour is named by that hour's checkpoint", async () => {
     // Prepare: a#2 (req_a's head in the 09h hour) goes
     const tampered = lines.filter((_l, i) => i !== 3);
 
@@ -181,7 +203,10 @@ describe('a deleted record', () => {
     const report = await verifyLines(tampered);
 
     // Assess: the 09h checkpoint is now at line 5
-    expect(report.problem).toEqual({ record: 5, problem: 'the checkpoint commits to req_a up to seq 2, but the file ends that chain at seq 1' });
+    expect(report.problem).toEqual({
+      record: 5,
+      problem: 'the checkpoint commits to req_a up to seq 2, but the file ends that chain at seq 1',
+    });
   });
 
   it('at the end of a chain is named by the checkpoint that committed to it', async () => {
@@ -192,7 +217,10 @@ describe('a deleted record', () => {
     const report = await verifyLines(tampered);
 
     // Assess
-    expect(report.problem).toEqual({ record: 11, problem: 'the checkpoint commits to req_c up to seq 2, but the file ends that chain at seq 1' });
+    expect(report.problem).toEqual({
+      record: 11,
+      problem: 'the checkpoint commits to req_c up to seq 2, but the file ends that chain at seq 1',
+    });
   });
 
   it('of a whole chain is named by the checkpoint that committed to it', async () => {
@@ -203,10 +231,13 @@ describe('a deleted record', () => {
     const report = await verifyLines(tampered);
 
     // Assess
-    expect(report.problem).toEqual({ record: 4, problem: 'the checkpoint commits to req_b up to seq 2, but the file has none of its events' });
+    expect(report.problem).toEqual({
+      record: 4,
+      problem: 'the checkpoint commits to req_b up to seq 2, but the file has none of its events',
+    });
   });
 
-  it('at the start of a chain is named by the chain\'s first event left', async () => {
+  it("at the start of a chain is named by the chain's first event left", async () => {
     // Prepare: a#1 goes
     const tampered = lines.filter((_l, i) => i !== 1);
 
@@ -217,7 +248,7 @@ describe('a deleted record', () => {
     expect(report.problem).toEqual({ record: 3, requestId: 'req_a', seq: 2, problem: 'the chain starts at seq 2: seq 1 is missing' });
   });
 
-  it('that was a chain\'s only event in an hour is named by that hour\'s checkpoint', async () => {
+  it("that was a chain's only event in an hour is named by that hour's checkpoint", async () => {
     // Prepare: c#1 (10h) goes
     const tampered = lines.filter((_l, i) => i !== 7);
 
@@ -225,7 +256,10 @@ describe('a deleted record', () => {
     const report = await verifyLines(tampered);
 
     // Assess
-    expect(report.problem).toEqual({ record: 9, problem: 'the checkpoint commits to req_c up to seq 1, but the file has none of its events' });
+    expect(report.problem).toEqual({
+      record: 9,
+      problem: 'the checkpoint commits to req_c up to seq 1, but the file has none of its events',
+    });
   });
 
   it('at the end of the file (the end record) is reported as a cut-short file', async () => {
@@ -254,31 +288,59 @@ describe('an inserted record', () => {
 
   it('forged with a correct hash at the end of a chain is named: no checkpoint commits to it', async () => {
     // Prepare: a "decision" chained onto b#2, in the 09h hour, before that hour's checkpoint
-    const forged = chainEvent(event(5), { requestId: 'req_b', at: '2030-03-04T09:50:00.000Z', type: 'decision.recorded', actor: 'mallory@example.org', data: { decision: 'approve' } });
+    const forged = chainEvent(event(5), {
+      requestId: 'req_b',
+      at: '2030-03-04T09:50:00.000Z',
+      type: 'decision.recorded',
+      actor: 'mallory@example.org',
+      data: { decision: 'approve' },
+    });
     const tampered = [...lines.slice(0, 5), jsonlLine(eventRecord(forged)).trim(), ...lines.slice(5)];
 
     // Act
     const report = await verifyLines(tampered);
 
     // Assess
-    expect(report.problem).toEqual({ record: 6, requestId: 'req_b', seq: 3, problem: 'the checkpoint of its hour (record 7) ends this chain at seq 2: the event was added later' });
+    expect(report.problem).toEqual({
+      record: 6,
+      requestId: 'req_b',
+      seq: 3,
+      problem: 'the checkpoint of its hour (record 7) ends this chain at seq 2: the event was added later',
+    });
   });
 
-  it('forged in the middle of a chain, with a correct hash, is named: its hour\'s checkpoint ends the chain earlier', async () => {
+  it("forged in the middle of a chain, with a correct hash, is named: its hour's checkpoint ends the chain earlier", async () => {
     // Prepare: a forged a#3 right after a#2, with a correct hash; the genuine a#3 follows later
-    const forged = chainEvent(event(4), { requestId: 'req_a', at: '2030-03-04T09:20:00.000Z', type: 'decision.recorded', actor: 'mallory@example.org', data: { decision: 'approve' } });
+    const forged = chainEvent(event(4), {
+      requestId: 'req_a',
+      at: '2030-03-04T09:20:00.000Z',
+      type: 'decision.recorded',
+      actor: 'mallory@example.org',
+      data: { decision: 'approve' },
+    });
     const tampered = [...lines.slice(0, 4), jsonlLine(eventRecord(forged)).trim(), ...lines.slice(4)];
 
     // Act
     const report = await verifyLines(tampered);
 
     // Assess
-    expect(report.problem).toEqual({ record: 5, requestId: 'req_a', seq: 3, problem: 'the checkpoint of its hour (record 7) ends this chain at seq 2: the event was added later' });
+    expect(report.problem).toEqual({
+      record: 5,
+      requestId: 'req_a',
+      seq: 3,
+      problem: 'the checkpoint of its hour (record 7) ends this chain at seq 2: the event was added later',
+    });
   });
 
   it('forged between two events of one hour is named by the genuine event after it', async () => {
     // Prepare: a forged a#4 right after a#3 (both 10h), with a correct hash; the genuine a#4 follows
-    const forged = chainEvent(event(7), { requestId: 'req_a', at: '2030-03-04T10:06:00.000Z', type: 'decision.recorded', actor: 'mallory@example.org', data: { decision: 'approve' } });
+    const forged = chainEvent(event(7), {
+      requestId: 'req_a',
+      at: '2030-03-04T10:06:00.000Z',
+      type: 'decision.recorded',
+      actor: 'mallory@example.org',
+      data: { decision: 'approve' },
+    });
     const tampered = [...lines.slice(0, 7), jsonlLine(eventRecord(forged)).trim(), ...lines.slice(7)];
 
     // Act
@@ -313,7 +375,10 @@ describe('reordered records', () => {
     const report = await verifyLines(tampered);
 
     // Assess: the checkpoint now comes first and misses b#2
-    expect(report.problem).toEqual({ record: 5, problem: 'the checkpoint commits to req_b up to seq 2, but the file ends that chain at seq 1' });
+    expect(report.problem).toEqual({
+      record: 5,
+      problem: 'the checkpoint commits to req_b up to seq 2, but the file ends that chain at seq 1',
+    });
   });
 
   it('events of two chains swapped across an hour boundary are named', async () => {
@@ -324,7 +389,12 @@ describe('reordered records', () => {
     const report = await verifyLines(tampered);
 
     // Assess
-    expect(report.problem).toEqual({ record: 6, requestId: 'req_c', seq: 1, problem: 'no checkpoint commits to this event: its hour\'s checkpoint (record 7) has no head for req_c' });
+    expect(report.problem).toEqual({
+      record: 6,
+      requestId: 'req_c',
+      seq: 1,
+      problem: "no checkpoint commits to this event: its hour's checkpoint (record 7) has no head for req_c",
+    });
   });
 });
 
@@ -337,7 +407,12 @@ describe('a missing checkpoint', () => {
     const report = await verifyLines(tampered);
 
     // Assess: c#2 (11h) is the first record that should have come after it
-    expect(report.problem).toEqual({ record: 10, requestId: 'req_c', seq: 2, problem: 'missing checkpoint for the hour from 2030-03-04T10:00:00.000Z: it belongs before this event' });
+    expect(report.problem).toEqual({
+      record: 10,
+      requestId: 'req_c',
+      seq: 2,
+      problem: 'missing checkpoint for the hour from 2030-03-04T10:00:00.000Z: it belongs before this event',
+    });
   });
 
   it('at the end is named by the end record', async () => {
@@ -366,7 +441,11 @@ describe('a missing checkpoint', () => {
     const report = await verifyLines(toJsonl(rewritten));
 
     // Assess
-    expect(report.problem).toEqual({ record: 12, problem: 'missing checkpoint for the hour from 2030-03-04T11:00:00.000Z: checkpoints existed up to 2030-03-04T12:00:00.000Z when this was exported' });
+    expect(report.problem).toEqual({
+      record: 12,
+      problem:
+        'missing checkpoint for the hour from 2030-03-04T11:00:00.000Z: checkpoints existed up to 2030-03-04T12:00:00.000Z when this was exported',
+    });
   });
 });
 
@@ -432,11 +511,18 @@ describe('filtered exports', () => {
     const report = await verifyLines(toJsonl(ranged));
 
     // Assess: req_a from seq 1 although it began at 09h; req_b (only 09h) is absent
-    expect(ranged.filter((r) => r.kind === 'event').map((r) => (r.kind === 'event' ? `${r.requestId}#${r.seq}` : ''))).toEqual(['req_a#1', 'req_a#2', 'req_a#3', 'req_c#1', 'req_a#4', 'req_c#2']);
+    expect(ranged.filter((r) => r.kind === 'event').map((r) => (r.kind === 'event' ? `${r.requestId}#${r.seq}` : ''))).toEqual([
+      'req_a#1',
+      'req_a#2',
+      'req_a#3',
+      'req_c#1',
+      'req_a#4',
+      'req_c#2',
+    ]);
     expect(report).toMatchObject({ ok: true, events: 6, chains: 2, checkpoints: 2 });
   });
 
-  it('an account filter keeps that account\'s chains and still checks them against the checkpoints', async () => {
+  it("an account filter keeps that account's chains and still checks them against the checkpoints", async () => {
     // Prepare
     const store = await sampleStore();
     const physics = await store.exportAll({ format: 'jsonl', account: 'physics-x' }, NOW);

@@ -44,7 +44,7 @@ afterEach(() => {
 });
 
 describe('checkBrandPost under a time budget', () => {
-  it('reports a rule that never ends as skipped and keeps every other rule\'s findings', () => {
+  it("reports a rule that never ends as skipped and keeps every other rule's findings", () => {
     // Prepare: the findings without the catastrophe, then P-OFFENSIVE made to backtrack for ever
     const usual = checkBrandPost(POST, directory);
     vi.mocked(findOffensive).mockImplementation(() => {
@@ -61,7 +61,9 @@ describe('checkBrandPost under a time budget', () => {
     expect(findings.filter((f) => f.rule === 'P-OFFENSIVE')).toEqual([skippedFinding('P-OFFENSIVE')]);
     const others = (list: readonly Finding[]): Finding[] => list.filter((f) => f.rule !== 'P-OFFENSIVE');
     expect(others(findings)).toEqual(others(usual));
-    expect(new Set(others(findings).map((f) => f.rule))).toEqual(new Set(['P-AI-DISCLOSURE', 'P-PERSONAL-DATA', 'P-INCLUSIVE', 'P-HASHTAG-CASE']));
+    expect(new Set(others(findings).map((f) => f.rule))).toEqual(
+      new Set(['P-AI-DISCLOSURE', 'P-PERSONAL-DATA', 'P-INCLUSIVE', 'P-HASHTAG-CASE']),
+    );
     expect(overruns).toEqual([{ rule: 'P-OFFENSIVE', budgetMs: 50 }]);
     // The skipped finding names the rule, never the text.
     expect(JSON.stringify(findings.filter((f) => f.rule === 'P-OFFENSIVE'))).not.toContain('idiot');

@@ -15,7 +15,7 @@ function finding(rule: RuleId): Finding {
 }
 
 describe('runWithinBudget', () => {
-  it('reports a rule that runs out of its budget as skipped, keeps the other rules\' findings, and tells who listens', () => {
+  it("reports a rule that runs out of its budget as skipped, keeps the other rules' findings, and tells who listens", () => {
     // Prepare
     const overruns: Overrun[] = [];
     const rules = ['P-ACCOUNT', 'P-CONFIDENTIAL', 'P-EMBARGO'] as const;
@@ -44,7 +44,7 @@ describe('runWithinBudget', () => {
     expect(after).toEqual([finding('P-ALT-TEXT')]);
   });
 
-  it('throws a rule\'s own error as it is: only running out of time becomes a skipped finding', () => {
+  it("throws a rule's own error as it is: only running out of time becomes a skipped finding", () => {
     // Prepare
     const broken = (): Finding[] => {
       throw new RangeError('broken rule');
@@ -59,7 +59,10 @@ describe('runWithinBudget', () => {
     const overruns: Overrun[] = [];
 
     // Act
-    const findings = runWithinBudget(['P-JARGON', 'P-CORRECTION'], (rule) => [finding(rule), { ...finding(rule), message: 'again' }], { ms: 1_000, onOverrun: (o) => overruns.push(o) });
+    const findings = runWithinBudget(['P-JARGON', 'P-CORRECTION'], (rule) => [finding(rule), { ...finding(rule), message: 'again' }], {
+      ms: 1_000,
+      onOverrun: (o) => overruns.push(o),
+    });
 
     // Assess
     expect(findings.map((f) => [f.rule, f.message])).toEqual([

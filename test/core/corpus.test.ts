@@ -13,7 +13,19 @@ describe('the corpus', () => {
     expect(new Set(CORPUS.map((p) => p.id)).size).toBe(CORPUS.length);
     const categories = new Set(CORPUS.map((p) => p.category));
     expect([...categories].sort()).toEqual(
-      ['announcement', 'correction', 'event', 'job', 'political-adjacent', 'problem', 'research', 'sensitive', 'share', 'third-party', 'thread'].sort(),
+      [
+        'announcement',
+        'correction',
+        'event',
+        'job',
+        'political-adjacent',
+        'problem',
+        'research',
+        'sensitive',
+        'share',
+        'third-party',
+        'thread',
+      ].sort(),
     );
   });
 

@@ -57,7 +57,9 @@ describe('nearestYear and momentOf', () => {
   });
 
   it('converts a local time to UTC, and reads a time without a zone as UTC', () => {
-    expect(new Date(momentOf({ month: 12, day: 3 }, 2026, { hour: 10, minute: 0, offsetMinutes: 60 })).toISOString()).toBe('2026-12-03T09:00:00.000Z');
+    expect(new Date(momentOf({ month: 12, day: 3 }, 2026, { hour: 10, minute: 0, offsetMinutes: 60 })).toISOString()).toBe(
+      '2026-12-03T09:00:00.000Z',
+    );
     expect(new Date(momentOf({ month: 12, day: 3 }, 2026, { hour: 10, minute: 0 })).toISOString()).toBe('2026-12-03T10:00:00.000Z');
     expect(new Date(momentOf({ month: 12, day: 3 }, 2026)).toISOString()).toBe('2026-12-03T00:00:00.000Z');
   });

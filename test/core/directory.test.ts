@@ -211,7 +211,14 @@ describe('Directory lookups', () => {
     const unit = directory.unitName(ids.unit);
 
     // Assess
-    expect(person).toEqual({ id: 'grace', name: 'Grace Hopper', email: 'grace@example.org', unit: 'physics', manager: 'dora', deputy: 'alan' });
+    expect(person).toEqual({
+      id: 'grace',
+      name: 'Grace Hopper',
+      email: 'grace@example.org',
+      unit: 'physics',
+      manager: 'dora',
+      deputy: 'alan',
+    });
     expect(account?.handle).toBe('@ExamplePhysics');
     expect(unit).toBe('Physics Department');
   });

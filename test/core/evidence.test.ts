@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportRecord } from '../../lambdas/core/audit/audit-export.js';
 import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
-import { buildEvidence, evidenceHtml, type EvidencePack } from '../../lambdas/core/audit/evidence.js';
+import { buildEvidence, type EvidencePack } from '../../lambdas/core/audit/evidence.js';
+import { evidenceHtml } from '../../lambdas/core/audit/evidence-page.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import { at, HOUR, MemoryAudit, signer } from './audit-fixture.js';
 
 // The evidence pack of one request, from its verified export: content as approved, decisions with person, time
 // and channel, findings with their rules' sources, and the verification result.
 
-const NAMES: Readonly<Record<string, string>> = { 'ada@example.org': 'Ada Lovelace', 'grace@example.org': 'Grace Hopper', 'carl@example.org': 'Carl Sagan' };
+const NAMES: Readonly<Record<string, string>> = {
+  'ada@example.org': 'Ada Lovelace',
+  'grace@example.org': 'Grace Hopper',
+  'carl@example.org': 'Carl Sagan',
+};
 
 const post = (title: string, text: string): Submission => ({
   kind: 'brand-post',
@@ -24,27 +29,90 @@ const post = (title: string, text: string): Submission => ({
 /** A request sent back for changes, then approved in its second version. */
 async function approvedRequest(): Promise<{ records: ExportRecord[]; pack: EvidencePack }> {
   const store = new MemoryAudit();
-  const [v1, v2] = store.setContents('req_a', [post('Open day', 'Come <b>along</b>'), post('Open day <script>alert(1)</script>', 'Come along on Saturday')]);
+  const [v1, v2] = store.setContents('req_a', [
+    post('Open day', 'Come <b>along</b>'),
+    post('Open day <script>alert(1)</script>', 'Come along on Saturday'),
+  ]);
   const hash1 = v1?.contentHash ?? '';
   const hash2 = v2?.contentHash ?? '';
-  store.append('req_a', 'request.submitted', 'ada@example.org', { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: hash1 }, at(60_000));
-  store.append('req_a', 'checks.completed', 'signoff', { version: 1, blocked: false, findings: [{ rule: 'P-SOURCE', severity: 'warn', message: 'No link to a source.' }] }, at(2 * 60_000));
-  store.append('req_a', 'approval.requested', 'signoff', { stage: 'supervisor', approver: 'grace@example.org', deadline: '2030-03-07T09:00:00.000Z', linkHash: '1'.repeat(64) }, at(3 * 60_000));
-  store.append('req_a', 'decision.recorded', 'grace@example.org', { stage: 'supervisor', stageIndex: 0, version: 1, decision: 'request-changes', comment: 'Add the day', channel: 'web', linkHash: '1'.repeat(64) }, at(20 * 60_000));
+  store.append(
+    'req_a',
+    'request.submitted',
+    'ada@example.org',
+    { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: hash1 },
+    at(60_000),
+  );
+  store.append(
+    'req_a',
+    'checks.completed',
+    'signoff',
+    { version: 1, blocked: false, findings: [{ rule: 'P-SOURCE', severity: 'warn', message: 'No link to a source.' }] },
+    at(2 * 60_000),
+  );
+  store.append(
+    'req_a',
+    'approval.requested',
+    'signoff',
+    { stage: 'supervisor', approver: 'grace@example.org', deadline: '2030-03-07T09:00:00.000Z', linkHash: '1'.repeat(64) },
+    at(3 * 60_000),
+  );
+  store.append(
+    'req_a',
+    'decision.recorded',
+    'grace@example.org',
+    {
+      stage: 'supervisor',
+      stageIndex: 0,
+      version: 1,
+      decision: 'request-changes',
+      comment: 'Add the day',
+      channel: 'web',
+      linkHash: '1'.repeat(64),
+    },
+    at(20 * 60_000),
+  );
   store.append('req_a', 'request.outcome', 'signoff', { outcome: 'changes-requested', version: 1 }, at(21 * 60_000));
-  store.append('req_a', 'request.version', 'ada@example.org', { version: 2, contentHash: hash2, previousContentHash: hash1 }, at(30 * 60_000));
-  store.append('req_a', 'decision.recorded', 'grace@example.org', { stage: 'supervisor', stageIndex: 0, version: 2, decision: 'approve', comment: null, channel: 'web', linkHash: '2'.repeat(64) }, at(HOUR + 5 * 60_000));
-  store.append('req_a', 'decision.recorded', 'carl@example.org', { stage: 'comms', stageIndex: 1, version: 2, decision: 'approve', comment: null, channel: 'mail', linkHash: '3'.repeat(64) }, at(HOUR + 9 * 60_000));
+  store.append(
+    'req_a',
+    'request.version',
+    'ada@example.org',
+    { version: 2, contentHash: hash2, previousContentHash: hash1 },
+    at(30 * 60_000),
+  );
+  store.append(
+    'req_a',
+    'decision.recorded',
+    'grace@example.org',
+    { stage: 'supervisor', stageIndex: 0, version: 2, decision: 'approve', comment: null, channel: 'web', linkHash: '2'.repeat(64) },
+    at(HOUR + 5 * 60_000),
+  );
+  store.append(
+    'req_a',
+    'decision.recorded',
+    'carl@example.org',
+    { stage: 'comms', stageIndex: 1, version: 2, decision: 'approve', comment: null, channel: 'mail', linkHash: '3'.repeat(64) },
+    at(HOUR + 9 * 60_000),
+  );
   store.append('req_a', 'request.outcome', 'signoff', { outcome: 'approved', version: 2 }, at(HOUR + 10 * 60_000));
   await store.seal(at(2 * HOUR + 6 * 60_000));
   const records = await store.exportAll({ format: 'jsonl', requestId: 'req_a' }, at(2 * HOUR + 10 * 60_000));
-  const verification = await verifyExport(records.map((record, i) => ({ n: i + 1, record })), signer);
-  const pack = buildEvidence({ requestId: 'req_a', records, verification, institution: 'Example Institute', nameOf: (e) => NAMES[e], generatedAt: '2030-03-04T11:15:00.000Z' });
+  const verification = await verifyExport(
+    records.map((record, i) => ({ n: i + 1, record })),
+    signer,
+  );
+  const pack = buildEvidence({
+    requestId: 'req_a',
+    records,
+    verification,
+    institution: 'Example Institute',
+    nameOf: (e) => NAMES[e],
+    generatedAt: '2030-03-04T11:15:00.000Z',
+  });
   return { records, pack };
 }
 
 describe('buildEvidence', () => {
-  it('lists every decision with the person\'s name, time and channel', async () => {
+  it("lists every decision with the person's name, time and channel", async () => {
     // Prepare & Act
     const { pack } = await approvedRequest();
 
@@ -58,7 +126,7 @@ describe('buildEvidence', () => {
     expect(pack.decisions[2]?.linkHash).toBe('3'.repeat(64));
   });
 
-  it('gives each version\'s content and marks the one approved', async () => {
+  it("gives each version's content and marks the one approved", async () => {
     // Prepare & Act
     const { pack } = await approvedRequest();
 
@@ -67,10 +135,16 @@ describe('buildEvidence', () => {
       [1, 'changes-requested', false, 'Come <b>along</b>'],
       [2, 'approved', true, 'Come along on Saturday'],
     ]);
-    expect(pack.request).toMatchObject({ submitter: 'ada@example.org', submitterName: 'Ada Lovelace', channel: 'webhook', outcome: 'approved', outcomeAt: '2030-03-04T10:10:00.000Z' });
+    expect(pack.request).toMatchObject({
+      submitter: 'ada@example.org',
+      submitterName: 'Ada Lovelace',
+      channel: 'webhook',
+      outcome: 'approved',
+      outcomeAt: '2030-03-04T10:10:00.000Z',
+    });
   });
 
-  it('gives each finding its rule id and the rule\'s source', async () => {
+  it("gives each finding its rule id and the rule's source", async () => {
     // Prepare & Act
     const { pack } = await approvedRequest();
 
@@ -121,10 +195,22 @@ describe('evidenceHtml', () => {
     // Prepare
     const { records } = await approvedRequest();
     const tampered = records.map((r) => (r.kind === 'event' && r.seq === 7 ? { ...r, actor: 'mallory@example.org' } : r));
-    const verification = await verifyExport(tampered.map((record, i) => ({ n: i + 1, record })), signer);
+    const verification = await verifyExport(
+      tampered.map((record, i) => ({ n: i + 1, record })),
+      signer,
+    );
 
     // Act
-    const html = evidenceHtml(buildEvidence({ requestId: 'req_a', records: tampered, verification, institution: 'X', nameOf: () => undefined, generatedAt: '2030-03-04T11:15:00.000Z' }));
+    const html = evidenceHtml(
+      buildEvidence({
+        requestId: 'req_a',
+        records: tampered,
+        verification,
+        institution: 'X',
+        nameOf: () => undefined,
+        generatedAt: '2030-03-04T11:15:00.000Z',
+      }),
+    );
 
     // Assess
     expect(html).toContain('<div class="failed"><strong>Verification: FAILED</strong>');

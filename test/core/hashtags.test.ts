@@ -22,7 +22,7 @@ describe('segmentWords', () => {
 });
 
 describe('hashtagIssues', () => {
-  it('finds the EC sample post\'s hashtag, where it is, with its CamelCase form', () => {
+  it("finds the EC sample post's hashtag, where it is, with its CamelCase form", () => {
     // Prepare
     const text = 'The project number 3 is very cool #euisnumber3';
 
@@ -43,7 +43,7 @@ describe('hashtagIssues', () => {
     expect(hashtagIssues(tag).map((i) => i.suggestion)).toEqual([suggestion]);
   });
 
-  it('spells the preset\'s names as the institution does', () => {
+  it("spells the preset's names as the institution does", () => {
     expect(hashtagIssues('#cernopenlab', ['CERN']).map((i) => i.suggestion)).toEqual(['#CERNOpenLab']);
     expect(hashtagIssues('#caltechnews', ['Caltech']).map((i) => i.suggestion)).toEqual(['#CaltechNews']);
   });

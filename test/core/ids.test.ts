@@ -166,7 +166,9 @@ describe('accountIdFor', () => {
   });
 
   it('is the same for the same handle however it is written', () => {
-    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: 'ExamplePhysics' })).toBe(accountIdFor({ unit: 'physics', platform: 'x', handle: '@examplephysics' }));
+    expect(accountIdFor({ unit: 'physics', platform: 'x', handle: 'ExamplePhysics' })).toBe(
+      accountIdFor({ unit: 'physics', platform: 'x', handle: '@examplephysics' }),
+    );
   });
 
   it('gives a handle without letters or digits a stable id of its own', () => {

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, codePointName, isWholeSeconds, jsonNestedDeeperThan, lineBreakingCharacter } from '../../lambdas/core/request/limits.js';
+import {
+  MAX_JSON_DEPTH,
+  codePointName,
+  isWholeSeconds,
+  jsonNestedDeeperThan,
+  lineBreakingCharacter,
+} from '../../lambdas/core/request/limits.js';
 
 // Issue #11: limits checked before the input is worked on.
 
@@ -60,6 +66,7 @@ describe('lineBreakingCharacter', () => {
 describe('isWholeSeconds', () => {
   it('takes digits only', () => {
     expect(isWholeSeconds('1764928800')).toBe(true);
-    for (const bad of ['', '123abc', '1764928800 ', ' 1764928800', '-1', '1e9', '17649288.5', '0x10', '１２３', '1'.repeat(13)]) expect(isWholeSeconds(bad), bad).toBe(false);
+    for (const bad of ['', '123abc', '1764928800 ', ' 1764928800', '-1', '1e9', '17649288.5', '0x10', '１２３', '1'.repeat(13)])
+      expect(isWholeSeconds(bad), bad).toBe(false);
   });
 });

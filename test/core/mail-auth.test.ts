@@ -34,7 +34,7 @@ function receipt(ar: string | undefined, change: Partial<ReceiptEvidence> = {}):
 }
 
 describe('parseAuthenticationResults', () => {
-  it('reads SES\'s header: the authserv-id, each method\'s result and its properties, comments left out', () => {
+  it("reads SES's header: the authserv-id, each method's result and its properties, comments left out", () => {
     // Act
     const ar = parseAuthenticationResults(
       'amazonses.com; spf=pass (spfCheck: domain of example.org designates 192.0.2.25 as permitted sender) smtp.mailfrom=ada@example.org; dkim=pass header.i=@example.org; dmarc=none header.from=example.org;',
@@ -92,7 +92,7 @@ describe('receiverResults', () => {
     expect(ar?.results.map((r) => r.method)).toEqual(['dkim']);
   });
 
-  it('takes none when the topmost is someone else\'s, however many lower ones claim to be the receiver\'s', () => {
+  it("takes none when the topmost is someone else's, however many lower ones claim to be the receiver's", () => {
     // Act
     const ar = receiverResults(
       [
@@ -136,7 +136,13 @@ describe('organizational domains and alignment', () => {
   });
 
   it('takes the domain of an address, of "@domain", and of a bracketed address', () => {
-    expect([domainOf('ada@Example.org'), domainOf('@example.org'), domainOf('<ada@example.org>'), domainOf('ada'), domainOf(undefined)]).toEqual(['example.org', 'example.org', 'example.org', undefined, undefined]);
+    expect([
+      domainOf('ada@Example.org'),
+      domainOf('@example.org'),
+      domainOf('<ada@example.org>'),
+      domainOf('ada'),
+      domainOf(undefined),
+    ]).toEqual(['example.org', 'example.org', 'example.org', undefined, undefined]);
   });
 });
 
@@ -146,25 +152,81 @@ describe('trustOf', () => {
   });
 
   it.each([
-    ['DMARC PASS for the From domain', 'amazonses.com; spf=fail smtp.mailfrom=x@evil.example; dkim=fail header.d=evil.example; dmarc=pass header.from=example.org', { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL', envelopeFrom: 'x@evil.example' }],
-    ['SPF PASS for the From domain, DKIM none, DMARC GRAY', 'amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=none; dmarc=none header.from=example.org', { dkim: 'GRAY' }],
-    ['SPF PASS for a subdomain (relaxed)', 'amazonses.com; spf=pass smtp.mailfrom=b@bounce.example.org; dmarc=none header.from=example.org', { dkim: 'GRAY', envelopeFrom: 'b@bounce.example.org' }],
-    ['DKIM PASS for the From domain, SPF for an ESP', 'amazonses.com; spf=pass smtp.mailfrom=b@esp.example.net; dkim=pass header.d=example.org; dmarc=none header.from=example.org', { envelopeFrom: 'b@esp.example.net' }],
-    ['DKIM PASS aligned by header.i', 'amazonses.com; spf=fail smtp.mailfrom=b@esp.example.net; dkim=pass header.i=@news.example.org; dmarc=none header.from=example.org', { spf: 'FAIL', envelopeFrom: 'b@esp.example.net' }],
+    [
+      'DMARC PASS for the From domain',
+      'amazonses.com; spf=fail smtp.mailfrom=x@evil.example; dkim=fail header.d=evil.example; dmarc=pass header.from=example.org',
+      { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL', envelopeFrom: 'x@evil.example' },
+    ],
+    [
+      'SPF PASS for the From domain, DKIM none, DMARC GRAY',
+      'amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=none; dmarc=none header.from=example.org',
+      { dkim: 'GRAY' },
+    ],
+    [
+      'SPF PASS for a subdomain (relaxed)',
+      'amazonses.com; spf=pass smtp.mailfrom=b@bounce.example.org; dmarc=none header.from=example.org',
+      { dkim: 'GRAY', envelopeFrom: 'b@bounce.example.org' },
+    ],
+    [
+      'DKIM PASS for the From domain, SPF for an ESP',
+      'amazonses.com; spf=pass smtp.mailfrom=b@esp.example.net; dkim=pass header.d=example.org; dmarc=none header.from=example.org',
+      { envelopeFrom: 'b@esp.example.net' },
+    ],
+    [
+      'DKIM PASS aligned by header.i',
+      'amazonses.com; spf=fail smtp.mailfrom=b@esp.example.net; dkim=pass header.i=@news.example.org; dmarc=none header.from=example.org',
+      { spf: 'FAIL', envelopeFrom: 'b@esp.example.net' },
+    ],
   ])('verifies %s', (_name, ar, change) => {
     expect(trustOf(receipt(ar, change), 'ada@example.org').verified).toBe(true);
   });
 
   it.each([
-    ['SPF and DKIM PASS for the sender\'s own domain, DMARC GRAY (the finding)', 'amazonses.com; spf=pass smtp.mailfrom=m@evil.example; dkim=pass header.d=evil.example; dmarc=none header.from=example.org', { envelopeFrom: 'm@evil.example' }],
-    ['SPF and DKIM PASS for the sender\'s own domain, DMARC missing', 'amazonses.com; spf=pass smtp.mailfrom=m@evil.example; dkim=pass header.d=evil.example', { envelopeFrom: 'm@evil.example', dmarc: 'MISSING' }],
-    ['an aligned SPF PASS vetoed by the domain\'s DMARC FAIL (a strict policy)', 'amazonses.com; spf=pass smtp.mailfrom=b@bounce.example.org; dmarc=fail header.from=example.org', { envelopeFrom: 'b@bounce.example.org', dkim: 'GRAY', dmarc: 'FAIL' }],
-    ['DMARC PASS for another From domain than the one read (a parser differential)', 'amazonses.com; dmarc=pass header.from=evil.example', { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL' }],
-    ['DMARC PASS in the verdicts but not in SES\'s header', 'amazonses.com; spf=fail smtp.mailfrom=m@evil.example; dmarc=fail header.from=example.org', { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL' }],
-    ['an aligned SPF PASS in the header but FAIL in the verdicts', 'amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dmarc=none header.from=example.org', { spf: 'FAIL', dkim: 'FAIL' }],
-    ['an SPF PASS whose smtp.mailfrom is not the envelope sender', 'amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dmarc=none header.from=example.org', { envelopeFrom: 'm@evil.example', dkim: 'FAIL' }],
-    ['a DKIM PASS for a look-alike domain', 'amazonses.com; spf=fail smtp.mailfrom=m@evil.example; dkim=pass header.d=example.org.evil.example; dmarc=none header.from=example.org', { spf: 'FAIL', envelopeFrom: 'm@evil.example' }],
-    ['a DKIM PASS for another customer of the same private suffix', 'amazonses.com; spf=fail smtp.mailfrom=m@evil.example; dkim=pass header.d=mallory.github.io; dmarc=none header.from=ada.github.io', { spf: 'FAIL', envelopeFrom: 'm@evil.example' }],
+    [
+      "SPF and DKIM PASS for the sender's own domain, DMARC GRAY (the finding)",
+      'amazonses.com; spf=pass smtp.mailfrom=m@evil.example; dkim=pass header.d=evil.example; dmarc=none header.from=example.org',
+      { envelopeFrom: 'm@evil.example' },
+    ],
+    [
+      "SPF and DKIM PASS for the sender's own domain, DMARC missing",
+      'amazonses.com; spf=pass smtp.mailfrom=m@evil.example; dkim=pass header.d=evil.example',
+      { envelopeFrom: 'm@evil.example', dmarc: 'MISSING' },
+    ],
+    [
+      "an aligned SPF PASS vetoed by the domain's DMARC FAIL (a strict policy)",
+      'amazonses.com; spf=pass smtp.mailfrom=b@bounce.example.org; dmarc=fail header.from=example.org',
+      { envelopeFrom: 'b@bounce.example.org', dkim: 'GRAY', dmarc: 'FAIL' },
+    ],
+    [
+      'DMARC PASS for another From domain than the one read (a parser differential)',
+      'amazonses.com; dmarc=pass header.from=evil.example',
+      { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL' },
+    ],
+    [
+      "DMARC PASS in the verdicts but not in SES's header",
+      'amazonses.com; spf=fail smtp.mailfrom=m@evil.example; dmarc=fail header.from=example.org',
+      { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL' },
+    ],
+    [
+      'an aligned SPF PASS in the header but FAIL in the verdicts',
+      'amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dmarc=none header.from=example.org',
+      { spf: 'FAIL', dkim: 'FAIL' },
+    ],
+    [
+      'an SPF PASS whose smtp.mailfrom is not the envelope sender',
+      'amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dmarc=none header.from=example.org',
+      { envelopeFrom: 'm@evil.example', dkim: 'FAIL' },
+    ],
+    [
+      'a DKIM PASS for a look-alike domain',
+      'amazonses.com; spf=fail smtp.mailfrom=m@evil.example; dkim=pass header.d=example.org.evil.example; dmarc=none header.from=example.org',
+      { spf: 'FAIL', envelopeFrom: 'm@evil.example' },
+    ],
+    [
+      'a DKIM PASS for another customer of the same private suffix',
+      'amazonses.com; spf=fail smtp.mailfrom=m@evil.example; dkim=pass header.d=mallory.github.io; dmarc=none header.from=ada.github.io',
+      { spf: 'FAIL', envelopeFrom: 'm@evil.example' },
+    ],
     ['no Authentication-Results of SES at all', undefined, { dmarc: 'PASS' }],
   ])('does not verify %s', (_name, ar, change) => {
     const from = _name.includes('private suffix') ? 'ada@ada.github.io' : 'ada@example.org';
@@ -177,14 +239,24 @@ describe('trustOf', () => {
 
   it('drops spam and virus FAIL, and says why in its basis without any content', () => {
     // Act
-    const trust = trustOf(receipt('amazonses.com; spf=pass smtp.mailfrom=m@evil.example; dkim=pass header.d=evil.example; dmarc=none header.from=example.org', { envelopeFrom: 'm@evil.example', spam: 'FAIL' }), 'ada@example.org');
+    const trust = trustOf(
+      receipt('amazonses.com; spf=pass smtp.mailfrom=m@evil.example; dkim=pass header.d=evil.example; dmarc=none header.from=example.org', {
+        envelopeFrom: 'm@evil.example',
+        spam: 'FAIL',
+      }),
+      'ada@example.org',
+    );
 
     // Assess
     expect(trust.drop).toBe(true);
-    expect(trust.basis).toBe('SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam FAIL, virus PASS; From domain example.org');
+    expect(trust.basis).toBe(
+      'SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam FAIL, virus PASS; From domain example.org',
+    );
   });
 
-  it('says when the receiver\'s own header was not on top', () => {
-    expect(trustOf(receipt(undefined), 'ada@example.org').basis).toBe('SPF PASS, DKIM PASS, DMARC GRAY, spam PASS, virus PASS; no Authentication-Results of amazonses.com on top');
+  it("says when the receiver's own header was not on top", () => {
+    expect(trustOf(receipt(undefined), 'ada@example.org').basis).toBe(
+      'SPF PASS, DKIM PASS, DMARC GRAY, spam PASS, virus PASS; no Authentication-Results of amazonses.com on top',
+    );
   });
 });

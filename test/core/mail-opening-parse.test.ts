@@ -8,7 +8,15 @@ import { OPENING_LABELS, QUESTION_LABELS, readOpening, splitAdmins } from '../..
 describe('readOpening: label lines', () => {
   it('reads each label case-insensitively, with its value trimmed', () => {
     // Prepare
-    const lines = ['UNIT:  physics ', 'platform:Bluesky', 'hAnDlE: @physics.example.org', 'smm ADMIN: yes', 'credentials KEPT in: vault://x/y', 'End-of-life: Archived.', 'join_policy: Open to all.'];
+    const lines = [
+      'UNIT:  physics ',
+      'platform:Bluesky',
+      'hAnDlE: @physics.example.org',
+      'smm ADMIN: yes',
+      'credentials KEPT in: vault://x/y',
+      'End-of-life: Archived.',
+      'join_policy: Open to all.',
+    ];
 
     // Act
     const { fields, secrets } = readOpening(lines);
@@ -52,7 +60,18 @@ describe('readOpening: label lines', () => {
       evaluation: 'Evaluation',
       readyToRetire: 'Ready to retire',
     });
-    expect(OPENING_LABELS.map((l) => l.label)).toEqual(['Unit', 'Platform', 'Handle', 'Admins', 'Group', 'Join policy', 'SMM admin', 'Credentials kept in', 'Comment policy', ...QUESTION_KEYS.map((k) => QUESTION_LABELS[k])]);
+    expect(OPENING_LABELS.map((l) => l.label)).toEqual([
+      'Unit',
+      'Platform',
+      'Handle',
+      'Admins',
+      'Group',
+      'Join policy',
+      'SMM admin',
+      'Credentials kept in',
+      'Comment policy',
+      ...QUESTION_KEYS.map((k) => QUESTION_LABELS[k]),
+    ]);
   });
 
   it('continues the previous label with each following line that is not a label line, keeping paragraphs', () => {
@@ -102,7 +121,17 @@ describe('readOpening: label lines', () => {
 
   it('lists every line that gives a secret, by label and line, without its value', () => {
     // Prepare
-    const lines = ['Hi, the pwd=sesame123 for now', 'Unit: physics', 'Password: hunter2', 'PIN 4711: 0000', 'Project: Outreach.', 'Lab tours, and the token: abc123', 'The API key: zz9', 'Admin password = letmein', 'Recovery codes: 1111 2222'];
+    const lines = [
+      'Hi, the pwd=sesame123 for now',
+      'Unit: physics',
+      'Password: hunter2',
+      'PIN 4711: 0000',
+      'Project: Outreach.',
+      'Lab tours, and the token: abc123',
+      'The API key: zz9',
+      'Admin password = letmein',
+      'Recovery codes: 1111 2222',
+    ];
 
     // Act
     const { secrets, fields } = readOpening(lines);
@@ -124,7 +153,10 @@ describe('readOpening: label lines', () => {
 
   it('does not take "Credentials kept in:" or a vault path for a secret', () => {
     // Act
-    const { secrets } = readOpening(['Credentials kept in: vault://comms/social/physics-bluesky', 'Resources: Ada; the passwords are in the vault.']);
+    const { secrets } = readOpening([
+      'Credentials kept in: vault://comms/social/physics-bluesky',
+      'Resources: Ada; the passwords are in the vault.',
+    ]);
 
     // Assess
     expect(secrets).toEqual([]);

@@ -10,7 +10,12 @@ import type { AccountOpeningSubmission, QuestionKey, RegistryAccount } from '../
 // fields of an account-opening request.
 
 const file = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
-const seeded: readonly RegistryAccount[] = file.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
+const seeded: readonly RegistryAccount[] = file.accounts.map((a) => ({
+  ...a,
+  smmAdmin: true,
+  openedBy: 'directory',
+  openedAt: '2026-01-01T00:00:00.000Z',
+}));
 const NOW = new Date('2026-11-20T10:00:00Z');
 const VERIFIED = { drop: false, verified: true, basis: 'SPF PASS, DKIM PASS, DMARC PASS, spam PASS, virus PASS' };
 
@@ -42,7 +47,9 @@ function body(options: { leave?: readonly string[]; replace?: Readonly<Record<st
     ...QUESTION_KEYS.map((k): [string, string] => [QUESTION_LABELS[k], ANSWERS[k]]),
   ];
   return [
-    ...lines.filter(([label]) => !(options.leave ?? []).includes(label)).map(([label, value]) => `${label}: ${options.replace?.[label] ?? value}`),
+    ...lines
+      .filter(([label]) => !(options.leave ?? []).includes(label))
+      .map(([label, value]) => `${label}: ${options.replace?.[label] ?? value}`),
     ...(options.extra ?? []),
   ].join('\n');
 }
@@ -62,7 +69,13 @@ function mail(overrides: Partial<InboundMail> = {}): InboundMail {
 }
 
 function decide(m: InboundMail, registry: readonly RegistryAccount[] = seeded): MailDecision {
-  return decideMail(m, { directory: withRegistry(file, registry), registry, trust: VERIFIED, now: NOW, mediaBaseUrl: 'https://signoff.example.org/media' });
+  return decideMail(m, {
+    directory: withRegistry(file, registry),
+    registry,
+    trust: VERIFIED,
+    now: NOW,
+    mediaBaseUrl: 'https://signoff.example.org/media',
+  });
 }
 
 function openingOf(decision: MailDecision): AccountOpeningSubmission {
@@ -104,7 +117,12 @@ describe('decideMail: a complete opening to open@', () => {
 
   it('takes a multi-line answer whole, and admins on several lines', () => {
     // Prepare
-    const text = body({ replace: { Project: 'The outreach programme:\npublic lectures,\n\nand open days.', Admins: 'Ada Lovelace <ada@example.org>;\n  Bob Noyce <bob@example.org>' } });
+    const text = body({
+      replace: {
+        Project: 'The outreach programme:\npublic lectures,\n\nand open days.',
+        Admins: 'Ada Lovelace <ada@example.org>;\n  Bob Noyce <bob@example.org>',
+      },
+    });
 
     // Act
     const submission = openingOf(decide(mail({ text })));
@@ -126,7 +144,13 @@ describe('decideMail: a complete opening to open@', () => {
 
   it('reads a group and its join policy', () => {
     // Prepare
-    const text = body({ extra: ['Group: Private', 'Join policy: The managers check that the person is a registered alumnus.', 'Requests to join are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.'] });
+    const text = body({
+      extra: [
+        'Group: Private',
+        'Join policy: The managers check that the person is a registered alumnus.',
+        'Requests to join are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.',
+      ],
+    });
 
     // Act
     const submission = openingOf(decide(mail({ text })));
@@ -134,7 +158,8 @@ describe('decideMail: a complete opening to open@', () => {
     // Assess
     expect(submission.group).toEqual({
       visibility: 'private',
-      joinPolicy: 'The managers check that the person is a registered alumnus.\nRequests to join are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.',
+      joinPolicy:
+        'The managers check that the person is a registered alumnus.\nRequests to join are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.',
     });
   });
 
@@ -193,9 +218,12 @@ describe('decideMail: an opening that cannot be submitted yet', () => {
     expect(reasonOf(decision)).toBe('not submittable: 19 problem(s)');
   });
 
-  it('lists the body\'s problems and the blocking checks in one reply', () => {
+  it("lists the body's problems and the blocking checks in one reply", () => {
     // Prepare: an unknown platform, a bad address, an unsure end of life, no comment policy
-    const text = body({ replace: { Platform: 'twitter', Admins: 'ada@example.org, bob', 'End of life': 'tbd' }, leave: ['Comment policy'] });
+    const text = body({
+      replace: { Platform: 'twitter', Admins: 'ada@example.org, bob', 'End of life': 'tbd' },
+      leave: ['Comment policy'],
+    });
 
     // Act
     const reply = replyOf(decide(mail({ text })));
@@ -242,16 +270,30 @@ describe('decideMail: an opening that cannot be submitted yet', () => {
 
   it('names a handle the registry already has, including an account opened since the directory file', () => {
     // Prepare: an account registered by an approved opening, not in the file
-    const opened: RegistryAccount = { id: 'physics-bluesky-physics-example-org', platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, credentialStore: 'vault://x', openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', openedAt: '2026-11-01T00:00:00.000Z' };
+    const opened: RegistryAccount = {
+      id: 'physics-bluesky-physics-example-org',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      unit: 'physics',
+      posters: ['ada'],
+      admins: ['ada', 'bob'],
+      status: 'active',
+      smmAdmin: true,
+      credentialStore: 'vault://x',
+      openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA',
+      openedAt: '2026-11-01T00:00:00.000Z',
+    };
 
     // Act
     const reply = replyOf(decide(mail(), [...seeded, opened]));
 
     // Assess
-    expect(reply).toContain('"Handle:" "@physics.example.org" is already registered on Bluesky as the account "physics-bluesky-physics-example-org"');
+    expect(reply).toContain(
+      '"Handle:" "@physics.example.org" is already registered on Bluesky as the account "physics-bluesky-physics-example-org"',
+    );
   });
 
-  it('names a unit the directory does not list, with the sender\'s own', () => {
+  it("names a unit the directory does not list, with the sender's own", () => {
     // Act
     const reply = replyOf(decide(mail({ text: body({ replace: { Unit: 'astro' } }) })));
 
@@ -293,9 +335,21 @@ describe('decideMail: an opening that gives a credential', () => {
     ['a PIN line', `PIN: ${SECRET}`, '"PIN:"'],
     ['a token given with "="', `Token = ${SECRET}`, '"Token="'],
     ['a labelled secret inside an answer', `Resources: Ada; the account password: ${SECRET}`, 'the "Resources:" line'],
-    ['a labelled secret on a continuation line', `Evaluation: Followers, monthly.\nShared login, pwd: ${SECRET}`, 'a line of the "Evaluation:" answer'],
-    ['a login for the credential store', `Credentials kept in: physics:${SECRET}`, 'the "Credentials kept in:" line gives a password or a login'],
-    ['a login on the line after the credential store', `Credentials kept in: the team vault\nphysics:${SECRET}`, 'the "Credentials kept in:" line gives a password or a login'],
+    [
+      'a labelled secret on a continuation line',
+      `Evaluation: Followers, monthly.\nShared login, pwd: ${SECRET}`,
+      'a line of the "Evaluation:" answer',
+    ],
+    [
+      'a login for the credential store',
+      `Credentials kept in: physics:${SECRET}`,
+      'the "Credentials kept in:" line gives a password or a login',
+    ],
+    [
+      'a login on the line after the credential store',
+      `Credentials kept in: the team vault\nphysics:${SECRET}`,
+      'the "Credentials kept in:" line gives a password or a login',
+    ],
   ])('refuses %s, naming it without the value', (_name, line, named) => {
     // Prepare
     const label = line.slice(0, line.search(/[:=]/u)).trim();
@@ -341,13 +395,23 @@ describe('decideMail: an opening that gives a secret the old detector missed (is
   const GITHUB = `${'gh'}p_${alnum('R8kz2Lw9Qm4T', 36)}`;
 
   it.each([
-    ['a sentence on a continuation line', 'Resources: Ada runs it.\nThe password is Hunter2-q1', 'Hunter2-q1', 'a line of the "Resources:" answer'],
+    [
+      'a sentence on a continuation line',
+      'Resources: Ada runs it.\nThe password is Hunter2-q1',
+      'Hunter2-q1',
+      'a line of the "Resources:" answer',
+    ],
     ['"pw:" in an answer', 'Resources: Ada runs it, pw: Sesame-q2', 'Sesame-q2', 'the "Resources:" line'],
     ['a "Passwort:" line', 'Passwort: Kennwort-q3', 'Kennwort-q3', '"Passwort:"'],
     ['"mot de passe :" in an answer', 'Resources: Ada le gère, mot de passe : Soleil-q4', 'Soleil-q4', 'the "Resources:" line'],
     ['a "Wachtwoord:" line', 'Wachtwoord: Zomer-q5', 'Zomer-q5', '"Wachtwoord:"'],
     ['a full-width colon', 'Resources: Ada runs it, password：Fullwidth-q6', 'Fullwidth-q6', 'the "Resources:" line'],
-    ['an AWS key pair over two lines', `Resources: The scheduler uses ${AWS_KEY_ID}\nwith ${AWS_SECRET}`, AWS_SECRET, 'a line of the "Resources:" answer'],
+    [
+      'an AWS key pair over two lines',
+      `Resources: The scheduler uses ${AWS_KEY_ID}\nwith ${AWS_SECRET}`,
+      AWS_SECRET,
+      'a line of the "Resources:" answer',
+    ],
     ['a GitHub token', `Resources: Deploys use ${GITHUB}`, GITHUB, 'the "Resources:" line'],
   ])('refuses %s, naming the line without the value', (_name, lines, secret, named) => {
     // Prepare
@@ -366,7 +430,9 @@ describe('decideMail: an opening that gives a secret the old detector missed (is
 
   it('takes an opening that only talks about passwords, PINs and tokens', () => {
     // Prepare
-    const text = body({ replace: { Resources: 'Ada and Bob, after our PIN-code workshop; the password policy applies; a token of appreciation for IT.' } });
+    const text = body({
+      replace: { Resources: 'Ada and Bob, after our PIN-code workshop; the password policy applies; a token of appreciation for IT.' },
+    });
 
     // Act
     const decision = decide(mail({ text }));

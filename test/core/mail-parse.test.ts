@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addressSigns, fromProblem, MAX_MIME_PARTS, mimeCensus, parseInboundMail, topHeaderFields } from '../../lambdas/core/mail/mail-parse.js';
+import {
+  addressSigns,
+  fromProblem,
+  MAX_MIME_PARTS,
+  mimeCensus,
+  parseInboundMail,
+  topHeaderFields,
+} from '../../lambdas/core/mail/mail-parse.js';
 
 // Raw MIME read before and beside mailparser: the count of parts, the header fields as written, and whether the
 // From header names exactly one sender (issue #11).
@@ -8,8 +15,18 @@ const BOUNDARY = 'unit-boundary';
 
 /** A multipart/mixed mail with a text body and `attachments` small attachments: attachments + 2 MIME parts. */
 function multipart(attachments: number, headers: readonly string[] = ['From: ada@example.org', 'Message-ID: <parts@example.org>']): Buffer {
-  const lines = [...headers, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${BOUNDARY}"`, '', `--${BOUNDARY}`, 'Content-Type: text/plain', '', 'Slides attached.'];
-  for (let i = 0; i < attachments; i += 1) lines.push(`--${BOUNDARY}`, `Content-Type: text/plain; name="s${i}.txt"`, 'Content-Disposition: attachment', '', `slide ${i}`);
+  const lines = [
+    ...headers,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${BOUNDARY}"`,
+    '',
+    `--${BOUNDARY}`,
+    'Content-Type: text/plain',
+    '',
+    'Slides attached.',
+  ];
+  for (let i = 0; i < attachments; i += 1)
+    lines.push(`--${BOUNDARY}`, `Content-Type: text/plain; name="s${i}.txt"`, 'Content-Disposition: attachment', '', `slide ${i}`);
   lines.push(`--${BOUNDARY}--`, '');
   return Buffer.from(lines.join('\r\n'));
 }
@@ -55,7 +72,28 @@ describe('mimeCensus', () => {
     // Prepare: mixed → (alternative → text, html), message/rfc822 → text
     const raw = plain(
       ['From: ada@example.org', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="outer"'],
-      ['--outer', 'Content-Type: multipart/alternative; boundary="inner"', '', '--inner', 'Content-Type: text/plain', '', 'Hi', '--inner', 'Content-Type: text/html', '', '<p>Hi</p>', '--inner--', '--outer', 'Content-Type: message/rfc822', '', 'From: bob@example.org', 'Subject: fwd', '', 'Forwarded', '--outer--'].join('\r\n'),
+      [
+        '--outer',
+        'Content-Type: multipart/alternative; boundary="inner"',
+        '',
+        '--inner',
+        'Content-Type: text/plain',
+        '',
+        'Hi',
+        '--inner',
+        'Content-Type: text/html',
+        '',
+        '<p>Hi</p>',
+        '--inner--',
+        '--outer',
+        'Content-Type: message/rfc822',
+        '',
+        'From: bob@example.org',
+        'Subject: fwd',
+        '',
+        'Forwarded',
+        '--outer--',
+      ].join('\r\n'),
     );
 
     // Act
@@ -87,7 +125,19 @@ describe('mimeCensus', () => {
 describe('topHeaderFields', () => {
   it('gives the top header fields in order, unfolded, with the name as written before the colon', () => {
     // Act
-    const fields = topHeaderFields(plain(['Authentication-Results: amazonses.com;', '\tspf=pass smtp.mailfrom=ada@example.org', 'From : mallory@evil.example', 'FROM: ada@example.org', 'no colon here', 'Subject: x'], 'From: body@example.org'));
+    const fields = topHeaderFields(
+      plain(
+        [
+          'Authentication-Results: amazonses.com;',
+          '\tspf=pass smtp.mailfrom=ada@example.org',
+          'From : mallory@evil.example',
+          'FROM: ada@example.org',
+          'no colon here',
+          'Subject: x',
+        ],
+        'From: body@example.org',
+      ),
+    );
 
     // Assess
     expect(fields).toEqual([
@@ -136,11 +186,21 @@ describe('fromProblem and parseInboundMail', () => {
   it.each([
     ['one address', ['From: Ada Lovelace <ada@example.org>'], undefined, 'ada@example.org'],
     ['a quoted display name with a comma', ['From: "Lovelace, Ada" <ada@example.org>'], undefined, 'ada@example.org'],
-    ['two From headers, a stranger\'s then a member\'s', ['From: mallory@evil.example', 'From: ada@example.org'], '2 From headers', undefined],
+    [
+      "two From headers, a stranger's then a member's",
+      ['From: mallory@evil.example', 'From: ada@example.org'],
+      '2 From headers',
+      undefined,
+    ],
     ['two From headers in other cases', ['FROM: mallory@evil.example', 'from: ada@example.org'], '2 From headers', undefined],
     ['an obsolete "From :" beside a "From:"', ['From : mallory@evil.example', 'From: ada@example.org'], '2 From headers', undefined],
     ['two addresses with a comma', ['From: ada@example.org, mallory@evil.example'], 'the From header names 2 addresses', undefined],
-    ['two addresses folded over two lines', ['From: ada@example.org,', ' mallory@evil.example'], 'the From header names 2 addresses', undefined],
+    [
+      'two addresses folded over two lines',
+      ['From: ada@example.org,', ' mallory@evil.example'],
+      'the From header names 2 addresses',
+      undefined,
+    ],
     ['two addresses without a comma', ['From: ada@example.org mallory@evil.example'], 'the From header names 2 addresses', undefined],
     ['a group of one', ['From: team: ada@example.org;'], 'the From header is not one plain address', undefined],
     ['an address only in an encoded word', ['From: =?utf-8?q?ada=40example=2Eorg?='], 'the From header names no address', undefined],
@@ -158,7 +218,9 @@ describe('fromProblem and parseInboundMail', () => {
   });
 
   it('judges the raw fields and the parsed value together', () => {
-    expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], { value: [{ address: 'ada@example.org', name: '' }], html: '', text: '' })).toBeUndefined();
+    expect(
+      fromProblem([{ name: 'From', value: 'ada@example.org' }], { value: [{ address: 'ada@example.org', name: '' }], html: '', text: '' }),
+    ).toBeUndefined();
     expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], undefined)).toBe('the From header is not one plain address');
   });
 });

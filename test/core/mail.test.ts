@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sesOrigin } from '../../lambdas/adapters/ses-receipt.js';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
-import { bodyLines, decideMail, mediaKey, MAX_ATTACHMENT_BYTES, MAX_IMAGES, readBody, type InboundMail, type MailDecision, type MediaToStore, type Trust } from '../../lambdas/core/mail/mail.js';
+import {
+  bodyLines,
+  decideMail,
+  mediaKey,
+  MAX_ATTACHMENT_BYTES,
+  MAX_IMAGES,
+  readBody,
+  type InboundMail,
+  type MailDecision,
+  type MediaToStore,
+  type Trust,
+} from '../../lambdas/core/mail/mail.js';
 import { trustOf } from '../../lambdas/core/mail/mail-auth.js';
 import { sesFixture, sesFrom, sesStored } from '../fixtures/ses.js';
 import type { BrandPostSubmission, RegistryAccount } from '../../lambdas/core/model.js';
@@ -16,13 +27,20 @@ function loadDirectory(): Directory {
 /** The trust SES's receipt gives the fixture's mail: its verdicts and SES's Authentication-Results, for its From. */
 function sesTrust(name: string): Trust {
   const f = sesFixture(name);
-  const message = Buffer.from(`From: ${f.mail.commonHeaders.from?.[0] ?? ''}\r\nTo: submit+physics-x@example.org\r\nSubject: Fixture\r\n\r\nBody\r\n`);
+  const message = Buffer.from(
+    `From: ${f.mail.commonHeaders.from?.[0] ?? ''}\r\nTo: submit+physics-x@example.org\r\nSubject: Fixture\r\n\r\nBody\r\n`,
+  );
   return trustOf(sesOrigin(f, sesStored(f, message)), sesFrom(f));
 }
 
 const file = loadDirectory();
 // The registry as the first read seeds it from the file, and the directory as the mail ports give it: with the registry's accounts.
-const registry: readonly RegistryAccount[] = file.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
+const registry: readonly RegistryAccount[] = file.accounts.map((a) => ({
+  ...a,
+  smmAdmin: true,
+  openedBy: 'directory',
+  openedAt: '2026-01-01T00:00:00.000Z',
+}));
 const directory = withRegistry(file, registry);
 const NOW = new Date('2026-11-20T10:00:00Z');
 const MEDIA_BASE = 'https://signoff.example.org/media';
@@ -62,7 +80,11 @@ function replyOf(decision: MailDecision): string {
 }
 
 /** A submit decision carrying a brand post. */
-function submissionOf(decision: MailDecision): { readonly submission: BrandPostSubmission; readonly media: readonly MediaToStore[]; readonly sender: string } {
+function submissionOf(decision: MailDecision): {
+  readonly submission: BrandPostSubmission;
+  readonly media: readonly MediaToStore[];
+  readonly sender: string;
+} {
   if (decision.action !== 'submit') throw new Error(`expected a submit, got ${decision.action}: ${JSON.stringify(decision)}`);
   if (decision.submission.kind !== 'brand-post') throw new Error(`expected a brand post, got ${decision.submission.kind}`);
   return { submission: decision.submission, media: decision.media, sender: decision.sender };
@@ -95,7 +117,8 @@ describe('readBody', () => {
 
   it('cuts an "On …, X wrote:" quoted reply and everything after it', () => {
     // Prepare
-    const raw = 'Here is the corrected text.\n\nOn Mon, 1 Dec 2026 at 10:00, Signoff <signoff@example.org> wrote:\nYour post was returned for changes.\nPlease fix it.';
+    const raw =
+      'Here is the corrected text.\n\nOn Mon, 1 Dec 2026 at 10:00, Signoff <signoff@example.org> wrote:\nYour post was returned for changes.\nPlease fix it.';
 
     // Act
     const body = readBody(raw);
@@ -117,7 +140,8 @@ describe('readBody', () => {
 
   it('cuts an Outlook "-----Original Message-----" block', () => {
     // Prepare
-    const raw = 'Updated announcement.\r\n\r\n-----Original Message-----\r\nFrom: Signoff\r\nSent: Monday, 1 December 2026 10:00\r\nSubject: Open day';
+    const raw =
+      'Updated announcement.\r\n\r\n-----Original Message-----\r\nFrom: Signoff\r\nSent: Monday, 1 December 2026 10:00\r\nSubject: Open day';
 
     // Act
     const body = readBody(raw);
@@ -231,8 +255,12 @@ describe('the trust of SES receipts (sesOrigin, trustOf)', () => {
     const unaligned = sesTrust('spf-dkim-pass-unaligned');
 
     // Assess
-    expect(aligned.basis).toBe('SPF PASS (example.org: aligned), DKIM PASS (example.org: aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org');
-    expect(unaligned.basis).toBe('SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org');
+    expect(aligned.basis).toBe(
+      'SPF PASS (example.org: aligned), DKIM PASS (example.org: aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org',
+    );
+    expect(unaligned.basis).toBe(
+      'SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org',
+    );
   });
 });
 
@@ -357,7 +385,10 @@ describe('decideMail: what is refused by reply', () => {
 
   it('refuses attachments over 10 MB', () => {
     // Prepare
-    const mail = inbound({ attachments: [png('huge.png', Buffer.alloc(MAX_ATTACHMENT_BYTES + 1))], text: 'Big photo.\nAlt 1: A big photo' });
+    const mail = inbound({
+      attachments: [png('huge.png', Buffer.alloc(MAX_ATTACHMENT_BYTES + 1))],
+      text: 'Big photo.\nAlt 1: A big photo',
+    });
 
     // Act
     const decision = decide(mail);
@@ -404,7 +435,10 @@ describe('decideMail: what is refused by reply', () => {
 
   it('names the second image when only the first has alt text', () => {
     // Prepare
-    const mail = inbound({ attachments: [png('one.png'), png('two.png', Buffer.concat([PNG, Buffer.from([1])]))], text: 'Two photos.\nAlt 1: The first photo' });
+    const mail = inbound({
+      attachments: [png('one.png'), png('two.png', Buffer.concat([PNG, Buffer.from([1])]))],
+      text: 'Two photos.\nAlt 1: The first photo',
+    });
 
     // Act
     const reply = replyOf(decide(mail));
@@ -442,12 +476,30 @@ describe('decideMail: what is refused by reply', () => {
 
   it('posts to an account the registry has and the directory file does not', () => {
     // Prepare: an account registered by an approved opening since the file was read
-    const opened: RegistryAccount = { id: 'physics-bluesky-physics-example-org', platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, credentialStore: 'vault://x', openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', openedAt: '2026-11-01T00:00:00.000Z' };
+    const opened: RegistryAccount = {
+      id: 'physics-bluesky-physics-example-org',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      unit: 'physics',
+      posters: ['ada'],
+      admins: ['ada', 'bob'],
+      status: 'active',
+      smmAdmin: true,
+      credentialStore: 'vault://x',
+      openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA',
+      openedAt: '2026-11-01T00:00:00.000Z',
+    };
     const now = [...registry, opened];
     const mail = inbound({ recipients: ['submit+physics-bluesky-physics-example-org@example.org'] });
 
     // Act
-    const decision = decideMail(mail, { directory: withRegistry(file, now), registry: now, trust: VERIFIED, now: NOW, mediaBaseUrl: MEDIA_BASE });
+    const decision = decideMail(mail, {
+      directory: withRegistry(file, now),
+      registry: now,
+      trust: VERIFIED,
+      now: NOW,
+      mediaBaseUrl: MEDIA_BASE,
+    });
 
     // Assess
     expect(submissionOf(decision).submission.account).toBe('physics-bluesky-physics-example-org');
@@ -533,7 +585,9 @@ describe('decideMail: what is submitted', () => {
       text: 'Join us on Saturday for the Physics Open Day!',
       format: 'post',
       publishAt: undefined,
-      media: [{ type: 'image', url: `${MEDIA_BASE}/${key}`, alt: 'Visitors looking at a detector model', rights: 'own', showsPeople: true }],
+      media: [
+        { type: 'image', url: `${MEDIA_BASE}/${key}`, alt: 'Visitors looking at a detector model', rights: 'own', showsPeople: true },
+      ],
       attestations: { peopleConsent: true, aiUsed: false },
     });
     expect(decision.submission.media[0]?.url).toMatch(/^https:\/\/signoff\.example\.org\/media\/[0-9a-f]{40}\.png$/);
@@ -563,7 +617,9 @@ describe('decideMail: what is submitted', () => {
 
   it('sets the format, the publication time and the AI attestations from their lines', () => {
     // Prepare
-    const mail = inbound({ text: '1/ First part\n\n2/ Second part\nFormat: thread\nPublish: 2026-12-01T10:00:00Z\nAI: yes\nAI disclosed: yes' });
+    const mail = inbound({
+      text: '1/ First part\n\n2/ Second part\nFormat: thread\nPublish: 2026-12-01T10:00:00Z\nAI: yes\nAI disclosed: yes',
+    });
 
     // Act
     const decision = submissionOf(decide(mail));
@@ -646,6 +702,8 @@ describe('decideMail: a brand post by mail that holds a key or a token (issue #1
   });
 
   it('still takes a post that talks about passwords', () => {
-    expect(decide(inbound({ text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset' })).action).toBe('submit');
+    expect(
+      decide(inbound({ text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset' })).action,
+    ).toBe('submit');
   });
 });

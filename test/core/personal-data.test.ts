@@ -33,7 +33,9 @@ describe('findPersonalData — finds', () => {
   });
 
   it('finds several items in order', () => {
-    const matches = findPersonalData('Anna Keller, born on 3 May 1961: anna.keller@example.org, +41 22 767 12 34.', { referenceYear: 2026 });
+    const matches = findPersonalData('Anna Keller, born on 3 May 1961: anna.keller@example.org, +41 22 767 12 34.', {
+      referenceYear: 2026,
+    });
     expect(matches.map((m) => m.kind)).toEqual(['date-of-birth', 'email', 'phone']);
   });
 });

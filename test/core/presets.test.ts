@@ -31,11 +31,30 @@ const directory = parseDirectory({
     { id: 'physics', name: 'Physics Department' },
     { id: 'comms', name: 'Communications' },
   ],
-  accounts: [{ id: 'acc-linkedin', platform: 'linkedin', handle: 'example-lab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'active' }],
+  accounts: [
+    {
+      id: 'acc-linkedin',
+      platform: 'linkedin',
+      handle: 'example-lab',
+      unit: 'physics',
+      posters: ['ada'],
+      admins: ['alan'],
+      status: 'active',
+    },
+  ],
 });
 
 function post(text: string, format: PostFormat = 'post'): BrandPostSubmission {
-  return { kind: 'brand-post', submitter: 'ada@example.org', account: 'acc-linkedin', title: 'Sample', text, format, media: [], attestations: { aiUsed: false } };
+  return {
+    kind: 'brand-post',
+    submitter: 'ada@example.org',
+    account: 'acc-linkedin',
+    title: 'Sample',
+    text,
+    format,
+    media: [],
+    attestations: { aiUsed: false },
+  };
 }
 
 /** A copy of the default preset, changed by `change`, as a file would hold it. */
@@ -62,7 +81,9 @@ describe('loadPreset', () => {
 
   it('refuses an unknown name, listing the known ones', () => {
     expect(() => loadPreset('atlantis')).toThrow(ConfigurationError);
-    expect(() => loadPreset('atlantis')).toThrow('unknown preset "atlantis": use one of cern, cern-alumni, eu-commission, leiden, caltech, default');
+    expect(() => loadPreset('atlantis')).toThrow(
+      'unknown preset "atlantis": use one of cern, cern-alumni, eu-commission, leiden, caltech, default',
+    );
   });
 
   it.each(PRESET_NAMES)('%s cites a source for every check it turns on, from its own policies or one it adopts', (name) => {
@@ -82,7 +103,9 @@ describe('the default preset', () => {
   it('takes, for every rule, the strictest severity of the five institution presets', () => {
     const fallback = loadPreset('default');
     for (const rule of BRAND_POST_RULES) {
-      const strictest = SOURCES.map((n) => loadPreset(n).checks[rule].severity).reduce((a, b) => (SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a));
+      const strictest = SOURCES.map((n) => loadPreset(n).checks[rule].severity).reduce((a, b) =>
+        SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a,
+      );
       expect([rule, fallback.checks[rule].severity]).toEqual([rule, strictest]);
     }
   });
@@ -113,24 +136,51 @@ describe('parsePreset', () => {
   });
 
   it.each([
-    ['a route rule whose stage the preset never has', (p: Record<string, unknown>) => {
-      (p.stages as Array<{ when: string }>)[2] = { ...(p.stages as Array<{ when: string }>)[2], when: 'never' } as { when: string };
-    }, 'checks.P-SENSITIVE-MATTER: severity route needs the ethics stage, which this preset never has'],
-    ['stages out of order', (p: Record<string, unknown>) => {
-      (p.stages as unknown[]).reverse();
-    }, 'stages: must be supervisor, comms, ethics in that order (got ethics, comms, supervisor)'],
-    ['a severity the rule cannot take', (p: Record<string, unknown>) => {
-      (p.checks as Record<string, { severity: string }>)['P-ACCOUNT'] = { ...(p.checks as Record<string, { severity: string }>)['P-ACCOUNT'], severity: 'warn' };
-    }, 'checks.P-ACCOUNT: severity warn is not one of block'],
-    ['a check that is on without a source', (p: Record<string, unknown>) => {
-      (p.checks as Record<string, unknown>)['P-JARGON'] = { severity: 'info' };
-    }, 'checks.P-JARGON: a check that is on must cite its source'],
-    ['no stage that always runs', (p: Record<string, unknown>) => {
-      for (const s of p.stages as Array<{ when: string }>) s.when = s.when === 'always' ? 'flagged' : s.when;
-    }, 'stages: at least one stage must run always'],
-    ['fewer maximum admins than minimum', (p: Record<string, unknown>) => {
-      (p.thresholds as Record<string, number>).maxAdmins = 1;
-    }, 'thresholds.maxAdmins: below minAdmins'],
+    [
+      'a route rule whose stage the preset never has',
+      (p: Record<string, unknown>) => {
+        (p.stages as Array<{ when: string }>)[2] = { ...(p.stages as Array<{ when: string }>)[2], when: 'never' } as { when: string };
+      },
+      'checks.P-SENSITIVE-MATTER: severity route needs the ethics stage, which this preset never has',
+    ],
+    [
+      'stages out of order',
+      (p: Record<string, unknown>) => {
+        (p.stages as unknown[]).reverse();
+      },
+      'stages: must be supervisor, comms, ethics in that order (got ethics, comms, supervisor)',
+    ],
+    [
+      'a severity the rule cannot take',
+      (p: Record<string, unknown>) => {
+        (p.checks as Record<string, { severity: string }>)['P-ACCOUNT'] = {
+          ...(p.checks as Record<string, { severity: string }>)['P-ACCOUNT'],
+          severity: 'warn',
+        };
+      },
+      'checks.P-ACCOUNT: severity warn is not one of block',
+    ],
+    [
+      'a check that is on without a source',
+      (p: Record<string, unknown>) => {
+        (p.checks as Record<string, unknown>)['P-JARGON'] = { severity: 'info' };
+      },
+      'checks.P-JARGON: a check that is on must cite its source',
+    ],
+    [
+      'no stage that always runs',
+      (p: Record<string, unknown>) => {
+        for (const s of p.stages as Array<{ when: string }>) s.when = s.when === 'always' ? 'flagged' : s.when;
+      },
+      'stages: at least one stage must run always',
+    ],
+    [
+      'fewer maximum admins than minimum',
+      (p: Record<string, unknown>) => {
+        (p.thresholds as Record<string, number>).maxAdmins = 1;
+      },
+      'thresholds.maxAdmins: below minAdmins',
+    ],
   ])('refuses %s, saying what is wrong', (_name, change, problem) => {
     expect(() => parsePreset(variant(change))).toThrow(ConfigurationError);
     expect(() => parsePreset(variant(change))).toThrow(problem);
@@ -156,7 +206,8 @@ describe('accountOpening', () => {
     expect(alumni.accountOpening.groupRules).toBe(true);
     expect(alumni.accountOpening.comms).toBe('the CERN Office of Alumni Relations (OAR)');
     expect(alumni.thresholds).toMatchObject({ minAdmins: 2, maxAdmins: 3 });
-    for (const name of PRESET_NAMES.filter((n) => n !== 'cern-alumni')) expect([name, loadPreset(name).accountOpening.groupRules]).toEqual([name, false]);
+    for (const name of PRESET_NAMES.filter((n) => n !== 'cern-alumni'))
+      expect([name, loadPreset(name).accountOpening.groupRules]).toEqual([name, false]);
   });
 
   it.each([
@@ -173,15 +224,27 @@ describe('accountOpening', () => {
 
   it.each([
     ['without it', (p: Record<string, unknown>) => delete p.accountOpening, /accountOpening/],
-    ['with an empty comms text', (p: Record<string, unknown>) => {
-      p.accountOpening = { groupRules: false, management: 'the line manager', comms: '' };
-    }, /accountOpening\.comms/],
-    ['with an unknown key', (p: Record<string, unknown>) => {
-      p.accountOpening = { groupRules: false, management: 'the line manager', comms: 'comms', ethics: 'x' };
-    }, /accountOpening.*"ethics"/],
-    ['with groupRules not a boolean', (p: Record<string, unknown>) => {
-      p.accountOpening = { groupRules: 'yes', management: 'the line manager', comms: 'comms' };
-    }, /accountOpening\.groupRules/],
+    [
+      'with an empty comms text',
+      (p: Record<string, unknown>) => {
+        p.accountOpening = { groupRules: false, management: 'the line manager', comms: '' };
+      },
+      /accountOpening\.comms/,
+    ],
+    [
+      'with an unknown key',
+      (p: Record<string, unknown>) => {
+        p.accountOpening = { groupRules: false, management: 'the line manager', comms: 'comms', ethics: 'x' };
+      },
+      /accountOpening.*"ethics"/,
+    ],
+    [
+      'with groupRules not a boolean',
+      (p: Record<string, unknown>) => {
+        p.accountOpening = { groupRules: 'yes', management: 'the line manager', comms: 'comms' };
+      },
+      /accountOpening\.groupRules/,
+    ],
   ])('refuses a preset %s', (_name, change, problem) => {
     expect(() => parsePreset(variant(change))).toThrow(ConfigurationError);
     expect(() => parsePreset(variant(change))).toThrow(problem);
@@ -201,7 +264,14 @@ describe('planStages — the stages sample requests get under each preset', () =
   // supervisor (S), comms (C), ethics (E)
   const TABLE: Readonly<Record<string, Readonly<Record<(typeof PRESET_NAMES)[number], string>>>> = {
     'an announcement': { cern: 'S C', 'cern-alumni': 'C', 'eu-commission': 'S C', leiden: 'S', caltech: 'S', default: 'S C' },
-    'an article (a publication)': { cern: 'S C', 'cern-alumni': 'C', 'eu-commission': 'S C E', leiden: 'S', caltech: 'S', default: 'S C E' },
+    'an article (a publication)': {
+      cern: 'S C',
+      'cern-alumni': 'C',
+      'eu-commission': 'S C E',
+      leiden: 'S',
+      caltech: 'S',
+      default: 'S C E',
+    },
     'a call for tender': { cern: 'S C', 'cern-alumni': 'C', 'eu-commission': 'S C E', leiden: 'S', caltech: 'S', default: 'S C E' },
     'a petition': { cern: 'S C', 'cern-alumni': 'C', 'eu-commission': 'S C', leiden: 'S', caltech: 'S C', default: 'S C' },
     'a third-party mention': { cern: 'S C', 'cern-alumni': 'C', 'eu-commission': 'S C', leiden: 'S C', caltech: 'S C', default: 'S C' },
@@ -226,7 +296,10 @@ describe('planStages — the stages sample requests get under each preset', () =
   it('says why each stage is there', () => {
     const preset = loadPreset('default');
     const submission = post('Call for tender: a longer look at our procurement.', 'article');
-    const plan = planStages(preset, { publication: classifyPublication(submission), findings: checkBrandPost(submission, directory, preset) });
+    const plan = planStages(preset, {
+      publication: classifyPublication(submission),
+      findings: checkBrandPost(submission, directory, preset),
+    });
     expect(plan.map((s) => [s.stage, s.reasons])).toEqual([
       ['supervisor', ['always']],
       ['comms', ['always']],
@@ -237,7 +310,12 @@ describe('planStages — the stages sample requests get under each preset', () =
 
   it('adds a flagged stage for a statement its approvers must make, but not for one already made', () => {
     const preset = loadPreset('leiden');
-    const asks: Finding = { rule: 'P-ENDORSEMENT', severity: 'attest', message: 'x', attestation: { statement: 's', by: 'comms', satisfied: false } };
+    const asks: Finding = {
+      rule: 'P-ENDORSEMENT',
+      severity: 'attest',
+      message: 'x',
+      attestation: { statement: 's', by: 'comms', satisfied: false },
+    };
     const made: Finding = { ...asks, attestation: { statement: 's', by: 'comms', satisfied: true } };
     expect(planStages(preset, { publication: { is: false }, findings: [asks] }).map((s) => s.stage)).toEqual(['supervisor', 'comms']);
     expect(planStages(preset, { publication: { is: false }, findings: [made] }).map((s) => s.stage)).toEqual(['supervisor']);

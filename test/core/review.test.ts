@@ -20,7 +20,14 @@ const grace: ReviewSeat = { version: 1, stageIndex: 0, stage: 'supervisor', appr
 const carl: ReviewSeat = { version: 1, stageIndex: 1, stage: 'comms', approver: { id: 'carl', email: 'carl@example.org' } };
 
 function decided(record: RequestRecord, by: { id: string; email: string }): RequestRecord {
-  return { ...record, stages: record.stages.map((s, i) => (i === 0 ? { ...s, status: 'approved', decision: 'approve', decidedBy: by.email, deciderId: by.id, decidedAt: '2026-12-05T11:00:00.000Z' } : s)) };
+  return {
+    ...record,
+    stages: record.stages.map((s, i) =>
+      i === 0
+        ? { ...s, status: 'approved', decision: 'approve', decidedBy: by.email, deciderId: by.id, decidedAt: '2026-12-05T11:00:00.000Z' }
+        : s,
+    ),
+  };
 }
 
 describe('stageViewOf', () => {
@@ -45,15 +52,28 @@ describe('stageViewOf', () => {
   });
 
   it('says who decided a decided stage', () => {
-    expect(stageViewOf(decided(brandPost(), grace.approver), grace)).toEqual({ kind: 'decided', decision: 'approve', by: 'grace@example.org', at: '2026-12-05T11:00:00.000Z', justNow: false });
+    expect(stageViewOf(decided(brandPost(), grace.approver), grace)).toEqual({
+      kind: 'decided',
+      decision: 'approve',
+      by: 'grace@example.org',
+      at: '2026-12-05T11:00:00.000Z',
+      justNow: false,
+    });
   });
 });
 
 describe('currentDeadline', () => {
   it('is the escalation deadline once the stage was escalated', () => {
     const record = brandPost();
-    const escalated = { ...record, stages: record.stages.map((s, i) => (i === 0 ? { ...s, escalationDeadline: '2026-12-09T09:00:00.000Z' } : s)) };
-    expect([currentDeadline(record, 0), currentDeadline(escalated, 0), currentDeadline(record, 5)]).toEqual(['2026-12-08T09:00:00.000Z', '2026-12-09T09:00:00.000Z', '']);
+    const escalated = {
+      ...record,
+      stages: record.stages.map((s, i) => (i === 0 ? { ...s, escalationDeadline: '2026-12-09T09:00:00.000Z' } : s)),
+    };
+    expect([currentDeadline(record, 0), currentDeadline(escalated, 0), currentDeadline(record, 5)]).toEqual([
+      '2026-12-08T09:00:00.000Z',
+      '2026-12-09T09:00:00.000Z',
+      '',
+    ]);
   });
 });
 
@@ -64,7 +84,9 @@ describe('separationProblem', () => {
   });
 
   it('refuses a second stage to one who decided another', () => {
-    expect(separationProblem(decided(brandPost(), { id: 'carl', email: 'carl@example.org' }), carl, directory)).toContain('You already decided the supervisor stage');
+    expect(separationProblem(decided(brandPost(), { id: 'carl', email: 'carl@example.org' }), carl, directory)).toContain(
+      'You already decided the supervisor stage',
+    );
   });
 
   it('lets anyone else decide', () => {
@@ -78,7 +100,12 @@ describe('a decision', () => {
   });
 
   it('to reject or request changes says why', () => {
-    expect([commentMissing('approve', ''), commentMissing('reject', ''), commentMissing('request-changes', ''), commentMissing('reject', 'Off-brand.')]).toEqual([
+    expect([
+      commentMissing('approve', ''),
+      commentMissing('reject', ''),
+      commentMissing('request-changes', ''),
+      commentMissing('reject', 'Off-brand.'),
+    ]).toEqual([
       undefined,
       'A rejection needs a reason in the comment.',
       'Requesting changes needs a comment saying what to change.',
@@ -89,8 +116,18 @@ describe('a decision', () => {
   it('to approve makes the statements the findings ask of the stage', () => {
     // Prepare
     const findings: Finding[] = [
-      { rule: 'P-ENDORSEMENT', severity: 'attest', message: 'm', attestation: { statement: 'I checked the partner.', by: 'comms', satisfied: false } },
-      { rule: 'P-SENSITIVE-MATTER', severity: 'attest', message: 'm', attestation: { statement: 'Not ours.', by: 'ethics', satisfied: false } },
+      {
+        rule: 'P-ENDORSEMENT',
+        severity: 'attest',
+        message: 'm',
+        attestation: { statement: 'I checked the partner.', by: 'comms', satisfied: false },
+      },
+      {
+        rule: 'P-SENSITIVE-MATTER',
+        severity: 'attest',
+        message: 'm',
+        attestation: { statement: 'Not ours.', by: 'ethics', satisfied: false },
+      },
     ];
 
     // Act
@@ -102,7 +139,9 @@ describe('a decision', () => {
     expect(approving.missing).toEqual([{ rule: 'P-ENDORSEMENT', statement: 'I checked the partner.' }]);
     expect(ticked).toEqual({ asked: [{ rule: 'P-ENDORSEMENT', statement: 'I checked the partner.' }], missing: [] });
     expect(rejecting).toEqual({ asked: [], missing: [] });
-    expect(missingStatementsProblem(approving.missing)).toBe('To approve, make this statement (tick it), or request changes: P-ENDORSEMENT — I checked the partner.');
+    expect(missingStatementsProblem(approving.missing)).toBe(
+      'To approve, make this statement (tick it), or request changes: P-ENDORSEMENT — I checked the partner.',
+    );
   });
 });
 
@@ -110,7 +149,12 @@ describe('classificationChange', () => {
   const classified = brandPost({ publication: { is: false, reasons: ['no publication criterion'] } });
 
   it('is for a communications approver of a classified post, to the other value, with a short reason', () => {
-    expect(classificationChange(classified, carl, 'yes', '  A press release.  ')).toEqual({ ok: true, current: classified.publication, to: true, reason: 'A press release.' });
+    expect(classificationChange(classified, carl, 'yes', '  A press release.  ')).toEqual({
+      ok: true,
+      current: classified.publication,
+      to: true,
+      reason: 'A press release.',
+    });
     expect(classificationChange(classified, grace, 'yes', 'r')).toMatchObject({ ok: false, status: 403 });
     expect(classificationChange(classified, carl, 'perhaps', 'r')).toMatchObject({ ok: false, status: 400 });
     expect(classificationChange(classified, carl, 'yes', ' ')).toMatchObject({ ok: false, status: 400 });

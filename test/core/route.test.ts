@@ -2,13 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { parseDirectory, type Directory } from '../../lambdas/core/request/directory.js';
 import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import type { BrandPostSubmission, PublicationClassification, Stage } from '../../lambdas/core/model.js';
-import {
-  DEFAULT_STAGE_SECONDS,
-  planRoute,
-  PUBLISH_MARGIN_SECONDS,
-  RouteError,
-  stageDeadline,
-} from '../../lambdas/core/request/route.js';
+import { DEFAULT_STAGE_SECONDS, planRoute, PUBLISH_MARGIN_SECONDS, RouteError, stageDeadline } from '../../lambdas/core/request/route.js';
 
 // The default preset: supervisor always, comms always, ethics for publications (GOVERNANCE.md §8).
 const DEFAULT = loadPreset('default');
@@ -38,7 +32,7 @@ function directoryWith(shape: DirectoryShape): Directory {
     domain: 'example.org',
     people: PEOPLE.map((p) => {
       const override = shape.managers?.[p.id];
-      const manager = override === undefined ? p.manager : override ?? undefined;
+      const manager = override === undefined ? p.manager : (override ?? undefined);
       return {
         id: p.id,
         name: p.name,

@@ -24,7 +24,10 @@ const KEYS: ReadonlyArray<[string, string]> = [
   ['a Google API key', `${'AI'}za${alnum('SyD-9tSrke72PouQMnMX7', 35)}`],
   ['an npm token', `${'np'}m_${alnum('a1B2c3D4e5F6', 36)}`],
   ['a Meta access token', `${'EA'}A${alnum('BwzLixnjYBO0ZBZC8ZD', 120)}`],
-  ['a JWT', `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'physics', iat: 1_790_000_000 })}.${alnum('SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', 43)}`],
+  [
+    'a JWT',
+    `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'physics', iat: 1_790_000_000 })}.${alnum('SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', 43)}`,
+  ],
 ];
 const PEM = (label: string) => `-----BEGIN ${label}-----\n${alnum('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 64)}\n-----END ${label}-----`;
 
@@ -120,9 +123,12 @@ describe('hasKeyShapedSecret', () => {
     expect(hasKeyShapedSecret(`https://api.example.org/hook?token=${key}&x=1`)).toBe(true);
   });
 
-  it.each(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PGP PRIVATE KEY BLOCK'])('finds a PEM %s block', (label) => {
-    expect(hasKeyShapedSecret(`The scheduler signs with\n${PEM(label)}`)).toBe(true);
-  });
+  it.each(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PGP PRIVATE KEY BLOCK'])(
+    'finds a PEM %s block',
+    (label) => {
+      expect(hasKeyShapedSecret(`The scheduler signs with\n${PEM(label)}`)).toBe(true);
+    },
+  );
 
   it('finds an AWS access key id with its 40-character secret, in one text or across two', () => {
     expect(hasKeyShapedSecret(`${AWS_KEY_ID} ${AWS_SECRET}`)).toBe(true);

@@ -47,18 +47,26 @@ describe('signedContent', () => {
       'requestId: required; a call to POST /v1/requests/{requestId}/withdraw must sign "requestId": "req_B", the request of its path',
     ]);
     // a withdrawal of request A replayed to request B
-    expect(problemsOf({ action: 'withdraw', requestId: 'req_A' }, { action: 'withdraw', requestId: 'req_B' })).toEqual(['requestId: "req_A" is not the request of this path ("req_B")']);
+    expect(problemsOf({ action: 'withdraw', requestId: 'req_A' }, { action: 'withdraw', requestId: 'req_B' })).toEqual([
+      'requestId: "req_A" is not the request of this path ("req_B")',
+    ]);
     // a new version's body replayed to withdraw
-    expect(problemsOf({ action: 'new-version', requestId: 'req_B', ...post }, { action: 'withdraw', requestId: 'req_B' })[0]).toMatch(/^action: .*takes "action": "withdraw", not "new-version"/);
+    expect(problemsOf({ action: 'new-version', requestId: 'req_B', ...post }, { action: 'withdraw', requestId: 'req_B' })[0]).toMatch(
+      /^action: .*takes "action": "withdraw", not "new-version"/,
+    );
   });
 
   it('requires a new version to name "new-version" and its request, and returns the submission', () => {
-    expect(signedContent({ action: 'new-version', requestId: 'req_B', ...post }, { action: 'new-version', requestId: 'req_B' })).toEqual(post);
+    expect(signedContent({ action: 'new-version', requestId: 'req_B', ...post }, { action: 'new-version', requestId: 'req_B' })).toEqual(
+      post,
+    );
     expect(problemsOf({ action: 'withdraw', requestId: 'req_B' }, { action: 'new-version', requestId: 'req_B' })[0]).toMatch(/^action: /);
   });
 
   it('refuses a body that is no JSON object, saying what to send', () => {
-    expect(problemsOf(undefined, { action: 'withdraw', requestId: 'req_B' })).toEqual(['body: must be a JSON object, "action": "withdraw" and "requestId": "req_B" (POST /v1/requests/{requestId}/withdraw)']);
+    expect(problemsOf(undefined, { action: 'withdraw', requestId: 'req_B' })).toEqual([
+      'body: must be a JSON object, "action": "withdraw" and "requestId": "req_B" (POST /v1/requests/{requestId}/withdraw)',
+    ]);
     expect(problemsOf([1, 2], { action: 'submit' })[0]).toMatch(/^body: must be a JSON object, a submission/);
   });
 
@@ -69,7 +77,13 @@ describe('signedContent', () => {
 });
 
 describe('conflictOf', () => {
-  const first: SignedCallRecord = { webhookId: 'msg_1', action: 'submit', requestId: 'req_A', bodyHash: 'h1', acceptedAt: '2026-12-05T10:00:00.000Z' };
+  const first: SignedCallRecord = {
+    webhookId: 'msg_1',
+    action: 'submit',
+    requestId: 'req_A',
+    bodyHash: 'h1',
+    acceptedAt: '2026-12-05T10:00:00.000Z',
+  };
 
   it('sees the same call again as a retry', () => {
     expect(conflictOf(first, { ...first, acceptedAt: '2026-12-05T11:00:00.000Z' })).toBeUndefined();
@@ -80,7 +94,9 @@ describe('conflictOf', () => {
       'webhook-id msg_1 was already used at 2026-12-05T10:00:00.000Z for POST /v1/requests (it created request req_A); a webhook-id is good for one call: sign each call with a new webhook-id',
     );
     const withdrawal: SignedCallRecord = { ...first, action: 'withdraw' };
-    expect(conflictOf(withdrawal, { ...withdrawal, requestId: 'req_B' })).toMatch(/for POST \/v1\/requests\/\{requestId\}\/withdraw for request req_A;/);
+    expect(conflictOf(withdrawal, { ...withdrawal, requestId: 'req_B' })).toMatch(
+      /for POST \/v1\/requests\/\{requestId\}\/withdraw for request req_A;/,
+    );
     expect(conflictOf(first, { ...first, bodyHash: 'h2' })).toMatch(/^webhook-id msg_1 was already used for a different body;/);
   });
 });

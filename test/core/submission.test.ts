@@ -8,7 +8,12 @@ import { MAX_MEDIA_ITEMS, parseSubmission } from '../../lambdas/core/request/sub
 const directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
 const now = new Date('2030-01-01T00:00:00.000Z');
 /** The registry as seeded from the directory file's accounts. */
-const registry: readonly RegistryAccount[] = directory.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2029-01-01T00:00:00.000Z' }));
+const registry: readonly RegistryAccount[] = directory.accounts.map((a) => ({
+  ...a,
+  smmAdmin: true,
+  openedBy: 'directory',
+  openedAt: '2029-01-01T00:00:00.000Z',
+}));
 
 function brandPost(submission: Submission): BrandPostSubmission {
   if (submission.kind !== 'brand-post') throw new Error(`expected a brand post, got ${submission.kind}`);
@@ -388,7 +393,12 @@ describe('parseSubmission: account openings', () => {
 
     // Assess
     // in the body's order (the keys spread from `rest` keep their places; `password` comes last)
-    expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['admins.1.pwd', 'questionnaire.password', 'attestations.adminPassword', 'password']);
+    expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      'admins.1.pwd',
+      'questionnaire.password',
+      'attestations.adminPassword',
+      'password',
+    ]);
     expect(problems[2]).toBe(
       'attestations.adminPassword: Signoff never stores credentials — remove this field; put where the access details are kept (e.g. a vault path) in attestations.credentialStore',
     );
@@ -422,7 +432,11 @@ describe('parseSubmission refuses keys and tokens in every kind (issue #11)', ()
   });
 
   it('refuses an account opening whose answer says "The password is …", before any other problem', () => {
-    const problems = problemsOf({ kind: 'account-opening', submitter: 'ada@example.org', questionnaire: { resources: 'The password is hunter2' } });
+    const problems = problemsOf({
+      kind: 'account-opening',
+      submitter: 'ada@example.org',
+      questionnaire: { resources: 'The password is hunter2' },
+    });
     expect(problems).toEqual([expect.stringMatching(/^questionnaire\.resources: this answer gives a password/u)]);
     expect(problems.join('\n')).not.toContain('hunter2');
   });
@@ -442,11 +456,20 @@ describe('parseSubmission keeps single-line fields on one line (issue #11)', () 
   });
 
   it('refuses control characters in an account id and a media credit too', () => {
-    const problems = problemsOf({ ...validBody(), account: 'physics-x\n', media: [{ type: 'image', url: 'https://example.org/a.jpg', alt: 'A', credit: 'Photo:\tAda' }] });
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^account: must be a single line/u), expect.stringMatching(/^media\.0\.credit: must be a single line.*U\+0009/u)]));
+    const problems = problemsOf({
+      ...validBody(),
+      account: 'physics-x\n',
+      media: [{ type: 'image', url: 'https://example.org/a.jpg', alt: 'A', credit: 'Photo:\tAda' }],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^account: must be a single line/u),
+        expect.stringMatching(/^media\.0\.credit: must be a single line.*U\+0009/u),
+      ]),
+    );
   });
 
-  it('refuses them in an account opening\'s unit, handle, title and credential store', () => {
+  it("refuses them in an account opening's unit, handle, title and credential store", () => {
     const problems = problemsOf({
       kind: 'account-opening',
       submitter: 'alan@example.org',
@@ -459,11 +482,15 @@ describe('parseSubmission keeps single-line fields on one line (issue #11)', () 
       attestations: { credentialStore: 'vault://comms/\u001b[31m' },
     });
     for (const field of ['unit', 'handle', 'title', 'attestations.credentialStore']) {
-      expect(problems, field).toContainEqual(expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: must be a single line`, 'u')));
+      expect(problems, field).toContainEqual(
+        expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: must be a single line`, 'u')),
+      );
     }
   });
 
   it('leaves line breaks in the text alone: a post has paragraphs', () => {
-    expect(brandPost(parseSubmission({ ...validBody(), text: 'First paragraph.\n\nSecond.\r\n\tIndented.' }, directory, now, registry)).text).toContain('\n\nSecond.');
+    expect(
+      brandPost(parseSubmission({ ...validBody(), text: 'First paragraph.\n\nSecond.\r\n\tIndented.' }, directory, now, registry)).text,
+    ).toContain('\n\nSecond.');
   });
 });

@@ -70,23 +70,43 @@ describe('account openings on the default preset', () => {
     ]);
     const accountId = 'physics-bluesky-physics-example-org';
     // The decision that approves is recorded first; the registry entry follows in the workflow's next task.
-    const registration = await waitFor('the registration', async () => ((await stack.status(requestId)) as unknown as { registration: unknown }).registration ?? undefined);
+    const registration = await waitFor(
+      'the registration',
+      async () => ((await stack.status(requestId)) as unknown as { registration: unknown }).registration ?? undefined,
+    );
     expect(registration).toEqual({ accountId, registered: true });
     const registered = await stack.mailTo('ada@example.org', 'Registered: @physics.example.org');
     expect(registered.to).toEqual(expect.arrayContaining(['ada@example.org', 'bob@example.org', 'sam@example.org']));
     expect(registered.text).toContain(`submit+${accountId}@example.org`);
     expect(registered.text).not.toMatch(/password\s*[:=]/i);
     const entry = (await accounts(stack)).find((a) => a.id === accountId);
-    expect(entry).toMatchObject({ platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', status: 'active', openedBy: requestId, smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky' });
+    expect(entry).toMatchObject({
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      unit: 'physics',
+      status: 'active',
+      openedBy: requestId,
+      smmAdmin: true,
+      credentialStore: 'vault://comms/social/physics-bluesky',
+    });
     expect(entry?.admins.map((a) => a.email)).toEqual(['ada@example.org', 'bob@example.org']);
     const outcome = await stack.mailTo('alan@example.org', 'Your request was approved: Open @physics.example.org');
     expect(outcome.text).toContain(`The account is now in the registry as ${accountId}`);
     const audit = await stack.audit(requestId);
     expect(audit.verification.ok).toBe(true);
-    expect(audit.events.map((e) => e.type)).toEqual(expect.arrayContaining(['request.submitted', 'checks.completed', 'decision.recorded', 'account.registered', 'request.outcome']));
+    expect(audit.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['request.submitted', 'checks.completed', 'decision.recorded', 'account.registered', 'request.outcome']),
+    );
 
     // Act: a brand post to the new account
-    const postId = await submitted(stack, samplePost({ account: accountId, title: 'First post on the new account', text: 'Our new account is live! Follow us for lab stories and open days. https://example.org/physics' }));
+    const postId = await submitted(
+      stack,
+      samplePost({
+        account: accountId,
+        title: 'First post on the new account',
+        text: 'Our new account is live! Follow us for lab stories and open days. https://example.org/physics',
+      }),
+    );
 
     // Assess: it passes the account check and reaches its supervisor
     await stack.mailTo('grace@example.org', 'First post on the new account');
@@ -105,7 +125,9 @@ describe('account openings on the default preset', () => {
     expect(mail.text).toContain('A-ADMINS');
     expect((await accounts(stack)).some((a) => a.handle === '@one-admin.example.org')).toBe(false);
     // Nobody was asked to approve it.
-    expect((await stack.outbox()).some((m) => m.subject.includes('Approval needed') && m.text.includes('@one-admin.example.org'))).toBe(false);
+    expect((await stack.outbox()).some((m) => m.subject.includes('Approval needed') && m.text.includes('@one-admin.example.org'))).toBe(
+      false,
+    );
   });
 
   it('names each unanswered question', async () => {
@@ -124,14 +146,19 @@ describe('account openings on the default preset', () => {
     const webhookId = 'msg_password_field_1';
 
     // Act
-    const res = await stack.submit(opening({ handle: '@secret.example.org', attestations: { smmAdmin: true, credentialStore: 'vault://x', password: 'hunter2' } }), { id: webhookId });
+    const res = await stack.submit(
+      opening({ handle: '@secret.example.org', attestations: { smmAdmin: true, credentialStore: 'vault://x', password: 'hunter2' } }),
+      { id: webhookId },
+    );
 
     // Assess: 400 naming the field; no request under the id this delivery would have had; no mail; no registry entry
     expect(res.status).toBe(400);
     const body = (await res.json()) as { problems?: string[]; error?: string };
     expect(JSON.stringify(body)).toContain('attestations.password');
     expect(JSON.stringify(body)).not.toContain('hunter2');
-    const status = await fetch(`${stack.baseUrl}/v1/requests/${requestIdFor('webhook', webhookId)}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const status = await fetch(`${stack.baseUrl}/v1/requests/${requestIdFor('webhook', webhookId)}`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
     expect(status.status).toBe(404);
     expect((await stack.outbox()).some((m) => m.text.includes('@secret.example.org') || m.text.includes('hunter2'))).toBe(false);
     expect((await accounts(stack)).some((a) => a.handle === '@secret.example.org')).toBe(false);
@@ -154,12 +181,19 @@ describe('account openings under the cern-alumni preset', () => {
     platform: 'linkedin',
     handle: 'CERN Alumni Geneva',
     questionnaire: ANSWERS,
-    group: { visibility: 'private', joinPolicy: 'Managers admit CERN alumni regardless of profession, nationality, culture, age, generation, gender or individual preferences.' },
+    group: {
+      visibility: 'private',
+      joinPolicy:
+        'Managers admit CERN alumni regardless of profession, nationality, culture, age, generation, gender or individual preferences.',
+    },
     attestations: { smmAdmin: true, credentialStore: 'vault://oar/linkedin/geneva', commentPolicy: true },
   };
 
   it('blocks a group with four managers (A-ADMINS)', async () => {
-    const requestId = await submitted(stack, { ...group, admins: ['gil@alumni.example.org', 'gia@alumni.example.org', 'gus@alumni.example.org', 'gwen@alumni.example.org'] });
+    const requestId = await submitted(stack, {
+      ...group,
+      admins: ['gil@alumni.example.org', 'gia@alumni.example.org', 'gus@alumni.example.org', 'gwen@alumni.example.org'],
+    });
     const final = await stack.waitForStatus(requestId, 'changes-requested');
     const admins = final.findings.filter((f) => f.rule === 'A-ADMINS');
     expect(admins.map((f) => f.severity)).toEqual(['block']);
@@ -167,11 +201,20 @@ describe('account openings under the cern-alumni preset', () => {
   });
 
   it('routes a group with three managers to the unit head, then the Office of Alumni Relations', async () => {
-    const requestId = await submitted(stack, { ...group, handle: 'CERN Alumni Geneva (three)', admins: ['gil@alumni.example.org', 'gia@alumni.example.org', 'gus@alumni.example.org'] });
+    const requestId = await submitted(stack, {
+      ...group,
+      handle: 'CERN Alumni Geneva (three)',
+      admins: ['gil@alumni.example.org', 'gia@alumni.example.org', 'gus@alumni.example.org'],
+    });
     const management = await stack.mailTo('hana@alumni.example.org', 'CERN Alumni Geneva (three)');
     expect((await decide(reviewLink(management), 'approve')).status).toBe(200);
     const oar = await waitFor('a mail to the Office of Alumni Relations', async () =>
-      (await stack.outbox()).find((m) => m.subject.includes('CERN Alumni Geneva (three)') && m.subject.includes('Communications') && (m.to.includes('olga@alumni.example.org') || m.to.includes('omar@alumni.example.org'))),
+      (await stack.outbox()).find(
+        (m) =>
+          m.subject.includes('CERN Alumni Geneva (three)') &&
+          m.subject.includes('Communications') &&
+          (m.to.includes('olga@alumni.example.org') || m.to.includes('omar@alumni.example.org')),
+      ),
     );
     expect((await decide(reviewLink(oar), 'approve')).status).toBe(200);
     const final = await stack.waitForStatus(requestId, 'approved');

@@ -50,7 +50,7 @@ async function list(query = ''): Promise<AccountView[]> {
 }
 
 describe('GET /v1/accounts', () => {
-  it('lists the directory\'s accounts, sorted by id, with people, unit and the social-media manager resolved', async () => {
+  it("lists the directory's accounts, sorted by id, with people, unit and the social-media manager resolved", async () => {
     const accounts = await list();
     expect(accounts.map((a) => a.id)).toEqual(file.accounts.map((a) => a.id).sort());
 
@@ -128,7 +128,7 @@ describe('GET /v1/accounts/{accountId}', () => {
     expect(account.admins.map((p) => p.email)).toEqual(['carl@example.org', 'sam@example.org']);
   });
 
-  it('answers 404 naming an unknown id, and never shows the registry\'s bookkeeping', async () => {
+  it("answers 404 naming an unknown id, and never shows the registry's bookkeeping", async () => {
     const res = await get('/v1/accounts/physics-tiktok');
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: string }).error).toContain('physics-tiktok');

@@ -67,7 +67,17 @@ describe('a brand post approved by supervisor then comms', () => {
     });
     expect(audit.verification.ok).toBe(true);
     const types = audit.events.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['request.submitted', 'checks.completed', 'route.planned', 'approval.requested', 'decision.recorded', 'request.outcome', 'notification.sent']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'request.submitted',
+        'checks.completed',
+        'route.planned',
+        'approval.requested',
+        'decision.recorded',
+        'request.outcome',
+        'notification.sent',
+      ]),
+    );
     expect(audit.events.map((e) => e.seq)).toEqual(audit.events.map((_e, i) => i + 1));
     expect(JSON.stringify(audit.events)).not.toContain('local1.');
   });
@@ -148,7 +158,10 @@ describe('a post blocked by its checks', () => {
   it('goes back to the submitter with every blocking finding, and no approver is asked', async () => {
     const requestId = await submitted({
       title: 'No alt text',
-      media: [{ type: 'image', url: 'https://example.org/a.jpg' }, { type: 'video', url: 'https://example.org/v.mp4' }],
+      media: [
+        { type: 'image', url: 'https://example.org/a.jpg' },
+        { type: 'video', url: 'https://example.org/v.mp4' },
+      ],
     });
 
     const final = await stack.waitForStatus(requestId, 'changes-requested');

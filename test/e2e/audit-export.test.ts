@@ -32,7 +32,10 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 /** GET /v1/audit/export, following `Link: rel="next"` to the last page; the bodies joined are the file. */
-async function exportOverHttp(query: Record<string, string>, token = AUDITOR_TOKEN): Promise<{ status: number; body: string; pages: number }> {
+async function exportOverHttp(
+  query: Record<string, string>,
+  token = AUDITOR_TOKEN,
+): Promise<{ status: number; body: string; pages: number }> {
   let url: string | undefined = `${stack.baseUrl}/v1/audit/export?${new URLSearchParams(query).toString()}`;
   let body = '';
   let pages = 0;
@@ -55,7 +58,9 @@ beforeAll(async () => {
   expect((await decide(reviewLink(await stack.mailTo('carl@example.org', 'Audited open day')), 'approve')).status).toBe(200);
   await stack.waitForStatus(requestId, 'approved');
   // The outcome e-mail's audit event is the chain's last.
-  await waitFor('the notification audit event', async () => ((await stack.audit(requestId)).events.some((e) => e.type === 'notification.sent') ? true : undefined));
+  await waitFor('the notification audit event', async () =>
+    (await stack.audit(requestId)).events.some((e) => e.type === 'notification.sent') ? true : undefined,
+  );
 });
 
 afterAll(async () => {
@@ -86,7 +91,10 @@ describe('GET /v1/audit/export', () => {
     expect(pages).toBeGreaterThan(1);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^OK: verified: \d+ events in 1 chain\(s\), every hash recomputed/);
-    const kinds = body.trimEnd().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind);
+    const kinds = body
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { kind: string }).kind);
     expect(kinds[0]).toBe('export');
     expect(kinds).toContain('content');
     expect(kinds[kinds.length - 1]).toBe('end');
@@ -106,13 +114,16 @@ describe('GET /v1/audit/export', () => {
     expect(Object.keys(rows[0] ?? {})).toEqual(['requestId', 'seq', 'at', 'type', 'actor', 'data', 'prevHash', 'hash', 'kind']);
     const events = rows.filter((r) => r['kind'] === 'event');
     expect(events[0]).toMatchObject({ requestId, seq: '1', type: 'request.submitted', actor: 'ada@example.org' });
-    expect(events.filter((r) => r['type'] === 'decision.recorded').map((r) => r['actor'])).toEqual(['grace@example.org', 'carl@example.org']);
+    expect(events.filter((r) => r['type'] === 'decision.recorded').map((r) => r['actor'])).toEqual([
+      'grace@example.org',
+      'carl@example.org',
+    ]);
     expect(verified.code).toBe(0);
   });
 });
 
 describe('npm run audit -- evidence', () => {
-  it('builds the pack over HTTP with the approvers\' names and times', async () => {
+  it("builds the pack over HTTP with the approvers' names and times", async () => {
     // Prepare
     const out = join(work, 'evidence');
     const decided = (await stack.audit(requestId)).events.filter((e) => e.type === 'decision.recorded') as ReadonlyArray<{ at?: string }>;
@@ -123,7 +134,11 @@ describe('npm run audit -- evidence', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as { decisions: Array<{ name: string; by: string; at: string; channel: string }>; verification: { ok: boolean }; versions: Array<{ approved: boolean; content: { title: string } }> };
+    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as {
+      decisions: Array<{ name: string; by: string; at: string; channel: string }>;
+      verification: { ok: boolean };
+      versions: Array<{ approved: boolean; content: { title: string } }>;
+    };
     expect(pack.verification.ok).toBe(true);
     expect(pack.decisions.map((d) => [d.name, d.by, d.at, d.channel])).toEqual([
       ['Grace Hopper', 'grace@example.org', decidedAt[0], 'web'],
@@ -143,7 +158,11 @@ describe('evidence for an account opening and for statements made', () => {
   async function post(link: string, fields: Array<[string, string]>): Promise<number> {
     const page = await (await fetch(link)).text();
     const csrf = /name="csrf" value="([^"]*)"/.exec(page)?.[1] ?? '';
-    const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([['csrf', csrf], ...fields]).toString() });
+    const res = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([['csrf', csrf], ...fields]).toString(),
+    });
     return res.status;
   }
 
@@ -157,7 +176,19 @@ describe('evidence for an account opening and for statements made', () => {
       handle: '@physics.pictures',
       admins: ['ada@example.org', 'bob@example.org'],
       questionnaire: Object.fromEntries(
-        ['project', 'platform', 'audience', 'existingChannel', 'communications', 'resources', 'endOfLife', 'hashtagInstead', 'closedGroupInstead', 'evaluation', 'readyToRetire'].map((k) => [k, `Our answer on ${k}, in full.`]),
+        [
+          'project',
+          'platform',
+          'audience',
+          'existingChannel',
+          'communications',
+          'resources',
+          'endOfLife',
+          'hashtagInstead',
+          'closedGroupInstead',
+          'evaluation',
+          'readyToRetire',
+        ].map((k) => [k, `Our answer on ${k}, in full.`]),
       ),
       attestations: { smmAdmin: true, credentialStore: 'vault://physics/instagram', commentPolicy: true },
     });
@@ -171,7 +202,12 @@ describe('evidence for an account opening and for statements made', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as { verification: { ok: boolean }; request: { kind: string; account: string }; findings: Array<{ rule: string }>; versions: Array<{ content: { questionnaire: Record<string, string> } }> };
+    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as {
+      verification: { ok: boolean };
+      request: { kind: string; account: string };
+      findings: Array<{ rule: string }>;
+      versions: Array<{ content: { questionnaire: Record<string, string> } }>;
+    };
     expect(pack.verification.ok).toBe(true);
     expect(pack.request).toMatchObject({ kind: 'account-opening', account: 'physics-instagram-physics-pictures' });
     expect(pack.findings.map((f) => f.rule)).toContain('A-QUESTIONNAIRE');
@@ -183,12 +219,24 @@ describe('evidence for an account opening and for statements made', () => {
 
   it('shows the statement comms made with the approval', async () => {
     // Prepare: a post naming a third party; comms approves with the reputational check stated
-    const res = await stack.submit(samplePost({ title: 'Sponsor thanks, audited', text: 'Thank you @AcmeDetectors for the detector on loan! https://acme-detectors.com/outreach' }));
+    const res = await stack.submit(
+      samplePost({
+        title: 'Sponsor thanks, audited',
+        text: 'Thank you @AcmeDetectors for the detector on loan! https://acme-detectors.com/outreach',
+      }),
+    );
     const id = ((await res.json()) as { requestId: string }).requestId;
     expect((await decide(reviewLink(await stack.mailTo('grace@example.org', 'Sponsor thanks, audited')), 'approve')).status).toBe(200);
-    expect(await post(reviewLink(await stack.mailTo('carl@example.org', 'Sponsor thanks, audited')), [['statement', 'P-ENDORSEMENT'], ['decision', 'approve']])).toBe(200);
+    expect(
+      await post(reviewLink(await stack.mailTo('carl@example.org', 'Sponsor thanks, audited')), [
+        ['statement', 'P-ENDORSEMENT'],
+        ['decision', 'approve'],
+      ]),
+    ).toBe(200);
     await stack.waitForStatus(id, 'approved');
-    await waitFor('the notification audit event', async () => ((await stack.audit(id)).events.some((e) => e.type === 'notification.sent') ? true : undefined));
+    await waitFor('the notification audit event', async () =>
+      (await stack.audit(id)).events.some((e) => e.type === 'notification.sent') ? true : undefined,
+    );
     const out = join(work, 'evidence-statement');
 
     // Act
@@ -196,9 +244,14 @@ describe('evidence for an account opening and for statements made', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as { verification: { ok: boolean }; decisions: Array<{ by: string; statements: string[] }> };
+    const pack = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as {
+      verification: { ok: boolean };
+      decisions: Array<{ by: string; statements: string[] }>;
+    };
     expect(pack.verification.ok).toBe(true);
-    expect(pack.decisions.find((d) => d.by === 'carl@example.org')?.statements).toEqual([expect.stringMatching(/^P-ENDORSEMENT: Reputational check done/) as unknown]);
+    expect(pack.decisions.find((d) => d.by === 'carl@example.org')?.statements).toEqual([
+      expect.stringMatching(/^P-ENDORSEMENT: Reputational check done/) as unknown,
+    ]);
     expect(readFileSync(join(out, 'evidence.html'), 'utf8')).toContain('Statements made');
   });
 });

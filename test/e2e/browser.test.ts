@@ -18,7 +18,15 @@ beforeAll(async () => {
     chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     }),
   ]);
 });
@@ -77,17 +85,28 @@ describe('the review page in Chromium', () => {
   });
 
   it('on a 390-px phone: no sideways scrolling, and the keyboard alone can approve', async () => {
-    const res = await stack.submit(samplePost({ title: 'Browser phone', text: 'A longer announcement with a long link that must wrap on a phone: https://example.org/a/very/long/path/that/goes/on/and/on/and/on/for/quite/a/while' }));
+    const res = await stack.submit(
+      samplePost({
+        title: 'Browser phone',
+        text: 'A longer announcement with a long link that must wrap on a phone: https://example.org/a/very/long/path/that/goes/on/and/on/and/on/for/quite/a/while',
+      }),
+    );
     const { requestId } = (await res.json()) as { requestId: string };
     const link = reviewLink(await stack.mailTo('grace@example.org', 'Browser phone'));
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
 
     await page.goto(link);
     await assertAccessible(page);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     // Keyboard: Tab from the top reaches the comment box, then the Approve button; Enter presses it.
-    for (let i = 0; i < 40 && (await page.evaluate('document.activeElement?.textContent')) !== 'Approve'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 40 && (await page.evaluate('document.activeElement?.textContent')) !== 'Approve'; i++)
+      await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Approve');
     await page.keyboard.press('Enter');
 
@@ -98,14 +117,24 @@ describe('the review page in Chromium', () => {
 
   it('for comms on a phone: the statement is a labelled checkbox the keyboard ticks, and approving needs it', async () => {
     // Prepare: a post naming a third party reaches comms, who must state the reputational check
-    const res = await stack.submit(samplePost({ title: 'Browser statement', text: 'Thank you @AcmeDetectors for lending us a detector for the open day! https://acme-detectors.com/outreach' }));
+    const res = await stack.submit(
+      samplePost({
+        title: 'Browser statement',
+        text: 'Thank you @AcmeDetectors for lending us a detector for the open day! https://acme-detectors.com/outreach',
+      }),
+    );
     const { requestId } = (await res.json()) as { requestId: string };
     const supervisor = await browser.newPage();
     await supervisor.goto(reviewLink(await stack.mailTo('grace@example.org', 'Browser statement')));
     await supervisor.getByRole('button', { name: 'Approve' }).click();
     await supervisor.getByText('your decision is recorded').waitFor();
     await supervisor.close();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     await page.goto(reviewLink(await stack.mailTo('carl@example.org', 'Browser statement')));
     await assertAccessible(page);
@@ -121,7 +150,8 @@ describe('the review page in Chromium', () => {
     expect((await stack.status(requestId)).stages[1]?.status).toBe('pending');
 
     // Act: the keyboard reaches the checkbox, Space ticks it; then Approve
-    for (let i = 0; i < 60 && !(await page.evaluate("document.activeElement?.getAttribute('name') === 'statement'")); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 60 && !(await page.evaluate("document.activeElement?.getAttribute('name') === 'statement'")); i++)
+      await page.keyboard.press('Tab');
     await page.keyboard.press('Space');
     expect(await statement.isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Approve' }).click();

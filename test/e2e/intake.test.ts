@@ -27,7 +27,11 @@ describe('signature', () => {
   });
 
   it('refuses a request without signature headers: 401', async () => {
-    const res = await fetch(`${stack.baseUrl}/v1/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(samplePost()) });
+    const res = await fetch(`${stack.baseUrl}/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(samplePost()),
+    });
     expect(res.status).toBe(401);
   });
 
@@ -38,7 +42,12 @@ describe('signature', () => {
       // Same headers, different bytes: replay the signature of `raw` over a modified body.
       return fetch(`${stack.baseUrl}/v1/requests`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'webhook-id': 'msg_other', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': 'msg_other',
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': 'v1,AAAA',
+        },
         body: raw.replace('Tampered', 'Tampered!'),
       });
     });
@@ -137,7 +146,10 @@ describe('review links', () => {
   it('answers 404 for a link that does not exist, on GET and POST', async () => {
     const fake = `${stack.baseUrl}/approvals/${'A'.repeat(43)}`;
     expect((await fetch(fake)).status).toBe(404);
-    expect((await fetch(fake, { method: 'POST', body: 'decision=approve', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(404);
+    expect(
+      (await fetch(fake, { method: 'POST', body: 'decision=approve', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
+        .status,
+    ).toBe(404);
     expect((await fetch(`${stack.baseUrl}/approvals/short`)).status).toBe(404);
   });
 });

@@ -33,7 +33,9 @@ function linkIn(mail: OutboxMessage, path: string): string {
 describe('request changes, then a new version', () => {
   it('sends the comment to the submitter, restarts the route on a new version, and shows the approver what changed', async () => {
     // Prepare: the supervisor asks for changes
-    const requestId = await submitted(stack, 'Needs work', { text: 'Join us on Saturday for the open day.\nBring friends. https://example.org/open-day' });
+    const requestId = await submitted(stack, 'Needs work', {
+      text: 'Join us on Saturday for the open day.\nBring friends. https://example.org/open-day',
+    });
     const v1Link = reviewLink(await stack.mailTo('grace@example.org', 'Needs work'));
     expect((await decide(v1Link, 'request-changes', 'Say which Saturday, please.')).status).toBe(200);
     const back = await stack.mailTo('ada@example.org', 'returned for changes');
@@ -41,7 +43,13 @@ describe('request changes, then a new version', () => {
     await stack.waitForStatus(requestId, 'changes-requested');
 
     // Act: a new version through the API
-    const body = newVersionBody(requestId, samplePost({ title: 'Needs work', text: 'Join us on Saturday 5 December for the open day.\nBring friends. https://example.org/open-day' }));
+    const body = newVersionBody(
+      requestId,
+      samplePost({
+        title: 'Needs work',
+        text: 'Join us on Saturday 5 December for the open day.\nBring friends. https://example.org/open-day',
+      }),
+    );
     const res = await signed(stack, `/v1/requests/${requestId}/versions`, body, 'msg_version_2');
     const again = await signed(stack, `/v1/requests/${requestId}/versions`, body, 'msg_version_2');
 
@@ -50,7 +58,9 @@ describe('request changes, then a new version', () => {
     expect(await res.json()).toEqual({ requestId, version: 2, status: 'checking' });
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const v2Mail = await waitFor('the version 2 approval mail', async () => (await stack.outbox()).find((m) => m.to.includes('grace@example.org') && m.text.includes('version 2')));
+    const v2Mail = await waitFor('the version 2 approval mail', async () =>
+      (await stack.outbox()).find((m) => m.to.includes('grace@example.org') && m.text.includes('version 2')),
+    );
     const v2Page = await (await fetch(reviewLink(v2Mail))).text();
     expect(v2Page).toContain('What changed since version 1');
     expect(v2Page).toContain('- Join us on Saturday for the open day.');
@@ -74,10 +84,16 @@ describe('request changes, then a new version', () => {
     expect(((await res.json()) as { error: string }).error).toContain('awaiting-approval');
   });
 
-  it('takes a mailed reply in the request\'s thread as the new version', async () => {
+  it("takes a mailed reply in the request's thread as the new version", async () => {
     const smtp: Transporter = createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
     const original = `<e2e-thread-${Date.now()}@example.org>`;
-    await smtp.sendMail({ from: 'ada@example.org', to: 'submit+physics-x@example.org', subject: 'Mailed draft', text: 'Lab tour on Friday. https://example.org/tour', messageId: original });
+    await smtp.sendMail({
+      from: 'ada@example.org',
+      to: 'submit+physics-x@example.org',
+      subject: 'Mailed draft',
+      text: 'Lab tour on Friday. https://example.org/tour',
+      messageId: original,
+    });
     await decide(reviewLink(await stack.mailTo('grace@example.org', 'Mailed draft')), 'request-changes', 'Which lab?');
     await stack.mailTo('ada@example.org', 'returned for changes');
 
@@ -91,7 +107,11 @@ describe('request changes, then a new version', () => {
     });
     smtp.close();
 
-    const v2 = await waitFor('the version 2 approval mail', async () => (await stack.outbox()).find((m) => m.to.includes('grace@example.org') && m.subject.includes('Mailed draft') && m.text.includes('version 2')));
+    const v2 = await waitFor('the version 2 approval mail', async () =>
+      (await stack.outbox()).find(
+        (m) => m.to.includes('grace@example.org') && m.subject.includes('Mailed draft') && m.text.includes('version 2'),
+      ),
+    );
     expect(v2.text).toContain('Tour of the detector lab on Friday.');
     expect(v2.text).not.toContain('Which lab?');
   });
@@ -132,7 +152,11 @@ describe('withdrawal', () => {
     expect(viewHtml).toContain('Withdraw this request?');
     expect((await stack.status(requestId)).status).not.toBe('withdrawn');
 
-    const post = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'confirm=withdraw' });
+    const post = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'confirm=withdraw',
+    });
     expect(post.status).toBe(200);
     expect(await post.text()).toContain('Request withdrawn');
     expect((await stack.status(requestId)).status).toBe('withdrawn');
@@ -162,7 +186,11 @@ describe('links and mail scanners', () => {
     const link = reviewLink(await stack.mailTo('grace@example.org', 'Scanned links'));
 
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => fetch(link, { method: i % 2 === 0 ? 'GET' : 'HEAD', headers: { 'user-agent': SCANNERS[i % SCANNERS.length] ?? '' } }).then((r) => r.status)),
+      Array.from({ length: 100 }, (_, i) =>
+        fetch(link, { method: i % 2 === 0 ? 'GET' : 'HEAD', headers: { 'user-agent': SCANNERS[i % SCANNERS.length] ?? '' } }).then(
+          (r) => r.status,
+        ),
+      ),
     );
 
     expect(answers.every((s) => s === 200)).toBe(true);
@@ -174,7 +202,11 @@ describe('links and mail scanners', () => {
   it('refuses a POST that did not come from the page (no CSRF token): nothing is decided', async () => {
     const requestId = await submitted(stack, 'Blind post');
     const link = reviewLink(await stack.mailTo('grace@example.org', 'Blind post'));
-    const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+    const res = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
     expect(res.status).toBe(403);
     expect((await stack.status(requestId)).stages[0]?.status).toBe('pending');
   });
@@ -220,7 +252,9 @@ describe('deadlines (workflow time scaled: 72 h pass in 8 s)', () => {
     expect(told.text).toContain('nothing was approved');
     expect((await decide(reviewLink(escalated), 'approve')).status).toBe(410);
     const types = (await fast.audit(requestId)).events.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['approval.requested', 'approval.reminded', 'approval.escalated', 'stage.expired', 'request.outcome']));
+    expect(types).toEqual(
+      expect.arrayContaining(['approval.requested', 'approval.reminded', 'approval.escalated', 'stage.expired', 'request.outcome']),
+    );
   }, 90_000);
 
   it('lets the deputy decide after escalation', async () => {

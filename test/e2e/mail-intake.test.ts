@@ -20,7 +20,14 @@ afterAll(async () => {
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 let sequence = 0;
-async function send(mail: { from?: string; to?: string; subject: string; text: string; attachments?: Array<{ filename: string; content: Buffer; contentType: string }>; messageId?: string }): Promise<string> {
+async function send(mail: {
+  from?: string;
+  to?: string;
+  subject: string;
+  text: string;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+  messageId?: string;
+}): Promise<string> {
   const messageId = mail.messageId ?? `<e2e-${Date.now()}-${sequence++}@example.org>`;
   await smtp.sendMail({
     from: mail.from ?? 'ada@example.org',
@@ -78,7 +85,10 @@ describe('a mail from a directory member to submit+account', () => {
   });
 
   it('makes one request when the same mail is delivered twice (same Message-ID)', async () => {
-    const messageId = await send({ subject: 'Delivered twice', text: 'A short note about the seminar series. https://example.org/seminars' });
+    const messageId = await send({
+      subject: 'Delivered twice',
+      text: 'A short note about the seminar series. https://example.org/seminars',
+    });
     await stack.mailTo('ada@example.org', 'Re: Delivered twice');
     await send({ subject: 'Delivered twice', text: 'A short note about the seminar series. https://example.org/seminars', messageId });
     await stack.mailTo('grace@example.org', 'Delivered twice');
@@ -92,7 +102,11 @@ describe('a mail from a directory member to submit+account', () => {
 
 describe('mail that cannot be submitted', () => {
   it('answers a missing alt text with exactly the line to add, and creates no request', async () => {
-    await send({ subject: 'No alt', text: 'Our new lab opens today. https://example.org/lab', attachments: [{ filename: 'lab.png', content: PNG, contentType: 'image/png' }] });
+    await send({
+      subject: 'No alt',
+      text: 'Our new lab opens today. https://example.org/lab',
+      attachments: [{ filename: 'lab.png', content: PNG, contentType: 'image/png' }],
+    });
     const reply = await stack.mailTo('ada@example.org', 'Re: No alt');
     expect(reply.text).toContain('Nothing was submitted');
     expect(reply.text).toContain('Alt 1:');
@@ -107,20 +121,30 @@ describe('mail that cannot be submitted', () => {
   });
 
   it('names an account the sender cannot post to', async () => {
-    await send({ subject: 'Not my account', text: 'Short post with a link https://example.org/x', to: 'submit+institute-bluesky@example.org' });
+    await send({
+      subject: 'Not my account',
+      text: 'Short post with a link https://example.org/x',
+      to: 'submit+institute-bluesky@example.org',
+    });
     const reply = await stack.mailTo('ada@example.org', 'Re: Not my account');
     expect(reply.text).toContain('[P-ACCOUNT]');
   });
 
   it('drops mail from someone outside the directory: no request, no reply, and an audit record', async () => {
     const before = (await stack.outbox()).length;
-    const messageId = await send({ subject: 'From a stranger', text: 'Please post this. https://example.org', from: 'mallory@elsewhere.example' });
+    const messageId = await send({
+      subject: 'From a stranger',
+      text: 'Please post this. https://example.org',
+      from: 'mallory@elsewhere.example',
+    });
     // The SMTP answer came after intake finished: the outbox is already final for this mail.
     const after = await stack.outbox();
     expect(after.length).toBe(before);
     expect(after.some((m) => m.to.includes('mallory@elsewhere.example'))).toBe(false);
     const requestId = requestIdFor('mail', messageId);
-    expect((await fetch(`${stack.baseUrl}/v1/requests/${requestId}`, { headers: { authorization: 'Bearer test-api-token-0123456789' } })).status).toBe(404);
+    expect(
+      (await fetch(`${stack.baseUrl}/v1/requests/${requestId}`, { headers: { authorization: 'Bearer test-api-token-0123456789' } })).status,
+    ).toBe(404);
     const audit = await stack.audit(requestId);
     expect(audit.events.map((e) => e.type)).toEqual(['mail.rejected']);
     expect(audit.events[0]?.data['reason']).toBe('sender is not in the directory');
@@ -128,7 +152,11 @@ describe('mail that cannot be submitted', () => {
   });
 
   it('refuses more than ten images by reply', async () => {
-    const attachments = Array.from({ length: 11 }, (_, i) => ({ filename: `img${i}.png`, content: Buffer.concat([PNG, Buffer.from([i])]), contentType: 'image/png' }));
+    const attachments = Array.from({ length: 11 }, (_, i) => ({
+      filename: `img${i}.png`,
+      content: Buffer.concat([PNG, Buffer.from([i])]),
+      contentType: 'image/png',
+    }));
     await send({ subject: 'Too many images', text: 'Gallery https://example.org/gallery', attachments });
     const reply = await stack.mailTo('ada@example.org', 'Re: Too many images');
     expect(reply.text).toContain('at most 10 images');
@@ -136,7 +164,11 @@ describe('mail that cannot be submitted', () => {
 
   it('refuses attachments over 10 MB by reply', async () => {
     const big = Buffer.alloc(11 * 1024 * 1024, 7);
-    await send({ subject: 'Too large', text: 'Video stills https://example.org', attachments: [{ filename: 'big.png', content: big, contentType: 'image/png' }] });
+    await send({
+      subject: 'Too large',
+      text: 'Video stills https://example.org',
+      attachments: [{ filename: 'big.png', content: big, contentType: 'image/png' }],
+    });
     const reply = await waitFor('the size reply', async () => (await stack.outbox()).find((m) => m.subject === 'Re: Too large'), 30_000);
     expect(reply.text).toContain('10 MB');
   });

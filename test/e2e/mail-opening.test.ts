@@ -70,7 +70,7 @@ describe('an account opening mailed to open@', () => {
     expect(ack.headers['References']).toContain(messageId);
     const requestId = requestIdIn(ack.text);
     expect(requestId).toBe(requestIdFor('mail', messageId));
-    expect(ack.text).toContain('your unit\'s management');
+    expect(ack.text).toContain("your unit's management");
     const status = await stack.status(requestId);
     expect(status.kind).toBe('account-opening');
 
@@ -89,7 +89,11 @@ describe('an account opening mailed to open@', () => {
   it('takes a reply in the thread, after changes were requested, as the next version', async () => {
     // Prepare: an opening returned for changes by management
     const original = await send({ subject: 'Physics news on Bluesky', text: opening('@physics-news.example.org') });
-    await decide(reviewLink(await stack.mailTo('grace@example.org', 'Physics news on Bluesky')), 'request-changes', 'Who answers replies at weekends?');
+    await decide(
+      reviewLink(await stack.mailTo('grace@example.org', 'Physics news on Bluesky')),
+      'request-changes',
+      'Who answers replies at weekends?',
+    );
     const outcome = await stack.mailTo('alan@example.org', 'returned for changes');
     expect(outcome.headers['In-Reply-To']).toBe(original);
 
@@ -102,7 +106,9 @@ describe('an account opening mailed to open@', () => {
 
     // Assess
     const v2 = await waitFor('the version 2 approval mail', async () =>
-      (await stack.outbox()).find((m) => m.to.includes('grace@example.org') && m.subject.includes('Physics news on Bluesky') && m.text.includes('version 2')),
+      (await stack.outbox()).find(
+        (m) => m.to.includes('grace@example.org') && m.subject.includes('Physics news on Bluesky') && m.text.includes('version 2'),
+      ),
     );
     expect(v2.text).toContain('Sam covers weekends.');
     const requestId = requestIdFor('mail', original);
@@ -118,7 +124,10 @@ describe('an opening mail that gives a password', () => {
     const subject = 'Bluesky account with its password';
 
     // Act
-    const messageId = await send({ subject, text: opening('@physics-pw.example.org', { 'Comment policy': `Comment policy: yes\nPassword: ${secret}` }) });
+    const messageId = await send({
+      subject,
+      text: opening('@physics-pw.example.org', { 'Comment policy': `Comment policy: yes\nPassword: ${secret}` }),
+    });
 
     // Assess: the reply names the line, not the password
     const reply = await stack.mailTo('alan@example.org', `Re: ${subject}`);
@@ -131,7 +140,9 @@ describe('an opening mail that gives a password', () => {
     expect(outbox.filter((m) => m.subject.includes(subject))).toEqual([reply]);
     expect(outbox.some((m) => m.text.includes(secret) || m.html.includes(secret))).toBe(false);
     const requestId = requestIdFor('mail', messageId);
-    expect((await fetch(`${stack.baseUrl}/v1/requests/${requestId}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/v1/requests/${requestId}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(
+      404,
+    );
     const audit = await stack.audit(requestId);
     expect(audit.events.map((e) => e.type)).toEqual(['mail.rejected']);
     expect(audit.events[0]?.data['reason']).toBe('credentials in the mail (1 line)');
@@ -140,7 +151,10 @@ describe('an opening mail that gives a password', () => {
 
   it('answers missing answers with the lines to add, and makes no request', async () => {
     // Act
-    const messageId = await send({ subject: 'Bluesky, half filled in', text: opening('@physics-half.example.org', { Audience: '', 'End of life': '' }) });
+    const messageId = await send({
+      subject: 'Bluesky, half filled in',
+      text: opening('@physics-half.example.org', { Audience: '', 'End of life': '' }),
+    });
 
     // Assess
     const reply = await stack.mailTo('alan@example.org', 'Re: Bluesky, half filled in');
@@ -148,6 +162,12 @@ describe('an opening mail that gives a password', () => {
     expect(reply.text).toContain('Add a line "Audience: …"');
     expect(reply.text).toContain('Add a line "End of life: …"');
     expect((await stack.outbox()).some((m) => m.to.includes('grace@example.org') && m.subject.includes('half filled in'))).toBe(false);
-    expect((await fetch(`${stack.baseUrl}/v1/requests/${requestIdFor('mail', messageId)}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${stack.baseUrl}/v1/requests/${requestIdFor('mail', messageId)}`, {
+          headers: { authorization: `Bearer ${API_TOKEN}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 });

@@ -19,7 +19,11 @@ async function post(link: string, fields: ReadonlyArray<[string, string]>): Prom
   const page = await (await fetch(link)).text();
   const csrf = /name="csrf" value="([^"]*)"/.exec(page)?.[1] ?? '';
   const body = new URLSearchParams([['csrf', csrf] as [string, string], ...fields]);
-  const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+  const res = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: body.toString(),
+  });
   return { status: res.status, html: await res.text() };
 }
 
@@ -29,10 +33,13 @@ async function submitted(overrides: Record<string, unknown>): Promise<string> {
   return ((await res.json()) as { requestId: string }).requestId;
 }
 
-describe("statements asked of the communications approver", () => {
+describe('statements asked of the communications approver', () => {
   it('needs the reputational check stated to approve a post naming a third party, and audits it', async () => {
     // Prepare: a post thanking a company, which P-ENDORSEMENT asks comms to check
-    const requestId = await submitted({ title: 'Thanks to a sponsor', text: 'Thank you @AcmeDetectors for lending us a cosmic-ray detector for the open day! https://acme-detectors.com/outreach' });
+    const requestId = await submitted({
+      title: 'Thanks to a sponsor',
+      text: 'Thank you @AcmeDetectors for lending us a cosmic-ray detector for the open day! https://acme-detectors.com/outreach',
+    });
     const supervisor = await stack.mailTo('grace@example.org', 'Thanks to a sponsor');
     expect((await decide(reviewLink(supervisor), 'approve')).status).toBe(200);
     const comms = await stack.mailTo('carl@example.org', 'Thanks to a sponsor');
@@ -51,7 +58,10 @@ describe("statements asked of the communications approver", () => {
     expect((await stack.status(requestId)).stages[1]?.status).toBe('pending');
 
     // Act: approve with it
-    const withIt = await post(link, [['statement', 'P-ENDORSEMENT'], ['decision', 'approve']]);
+    const withIt = await post(link, [
+      ['statement', 'P-ENDORSEMENT'],
+      ['decision', 'approve'],
+    ]);
 
     // Assess: approved; the statement is on the stage and in the audited decision
     expect(withIt.status).toBe(200);
@@ -60,16 +70,24 @@ describe("statements asked of the communications approver", () => {
     expect(stage.statements.map((s) => s.rule)).toEqual(['P-ENDORSEMENT']);
     const audit = await stack.audit(requestId);
     const decision = audit.events.filter((e) => e.type === 'decision.recorded').at(-1);
-    expect(decision?.data['statements']).toEqual([{ rule: 'P-ENDORSEMENT', statement: expect.stringContaining('Reputational check done') as unknown }]);
+    expect(decision?.data['statements']).toEqual([
+      { rule: 'P-ENDORSEMENT', statement: expect.stringContaining('Reputational check done') as unknown },
+    ]);
     expect(audit.verification.ok).toBe(true);
   });
 
   it('asks nothing of an approver who requests changes', async () => {
-    const requestId = await submitted({ title: 'Vote post', text: 'Please vote for Smith in Sunday’s election! Our lab supports the Green Party programme for science. https://example.org/vote' });
+    const requestId = await submitted({
+      title: 'Vote post',
+      text: 'Please vote for Smith in Sunday’s election! Our lab supports the Green Party programme for science. https://example.org/vote',
+    });
     await decide(reviewLink(await stack.mailTo('grace@example.org', 'Vote post')), 'approve');
     const comms = await stack.mailTo('carl@example.org', 'Vote post');
     expect(comms.text).toContain('[P-POLITICAL]');
-    const res = await post(reviewLink(comms), [['decision', 'request-changes'], ['comment', 'We take no political positions; please rewrite.']]);
+    const res = await post(reviewLink(comms), [
+      ['decision', 'request-changes'],
+      ['comment', 'We take no political positions; please rewrite.'],
+    ]);
     expect(res.status).toBe(200);
     await stack.waitForStatus(requestId, 'changes-requested');
   });
@@ -85,8 +103,16 @@ describe('overriding the publication classification', () => {
     expect(await (await fetch(link)).text()).toContain('Override the classification');
 
     // Act: without a reason, then with one
-    const noReason = await post(link, [['action', 'classify'], ['publication', 'yes'], ['reason', ' ']]);
-    const overridden = await post(link, [['action', 'classify'], ['publication', 'yes'], ['reason', 'It announces our position on open access: the ethics service must see it.']]);
+    const noReason = await post(link, [
+      ['action', 'classify'],
+      ['publication', 'yes'],
+      ['reason', ' '],
+    ]);
+    const overridden = await post(link, [
+      ['action', 'classify'],
+      ['publication', 'yes'],
+      ['reason', 'It announces our position on open access: the ethics service must see it.'],
+    ]);
 
     // Assess: the route gained the ethics stage; the override is on the request and in the audit
     expect(noReason.status).toBe(400);
@@ -94,10 +120,16 @@ describe('overriding the publication classification', () => {
     expect(overridden.html).toContain('Classified as a publication');
     const status = await stack.status(requestId);
     expect(status.stages.map((s) => s.stage)).toEqual(['supervisor', 'comms', 'ethics']);
-    expect(status.publication).toMatchObject({ is: true, override: { by: 'carl@example.org', reason: 'It announces our position on open access: the ethics service must see it.', was: false } });
+    expect(status.publication).toMatchObject({
+      is: true,
+      override: { by: 'carl@example.org', reason: 'It announces our position on open access: the ethics service must see it.', was: false },
+    });
     const audit = await stack.audit(requestId);
     const event = audit.events.find((e) => e.type === 'publication.overridden');
-    expect(event).toMatchObject({ actor: 'carl@example.org', data: { from: false, to: true, reason: 'It announces our position on open access: the ethics service must see it.' } });
+    expect(event).toMatchObject({
+      actor: 'carl@example.org',
+      data: { from: false, to: true, reason: 'It announces our position on open access: the ethics service must see it.' },
+    });
 
     // Act: comms approves; then the ethics stage runs
     expect((await decide(link, 'approve')).status).toBe(200);
@@ -118,7 +150,11 @@ describe('overriding the publication classification', () => {
     await submitted({ title: 'Supervisor cannot override' });
     const link = reviewLink(await stack.mailTo('grace@example.org', 'Supervisor cannot override'));
     expect(await (await fetch(link)).text()).not.toContain('Override the classification');
-    const attempt = await post(link, [['action', 'classify'], ['publication', 'yes'], ['reason', 'trying']]);
+    const attempt = await post(link, [
+      ['action', 'classify'],
+      ['publication', 'yes'],
+      ['reason', 'trying'],
+    ]);
     expect(attempt.status).toBe(403);
   });
 });

@@ -22,7 +22,12 @@ async function sample(...args: string[]): Promise<{ code: number; stdout: string
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/sample.ts', ...args], {
       cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', PUBLIC_BASE_URL: stack.baseUrl, SIGNOFF_WEBHOOK_SECRET: WEBHOOK_SECRET, SIGNOFF_DATA_DIR: stack.dataDir },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        PUBLIC_BASE_URL: stack.baseUrl,
+        SIGNOFF_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SIGNOFF_DATA_DIR: stack.dataDir,
+      },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -59,7 +64,8 @@ describe('npm run sample', () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain('<code>npm run sample</code> (a post) or <code>npm run sample -- opening</code> (an account opening)');
-    for (const path of ['POST /v1/requests', 'GET /v1/requests/{requestId}', 'GET /v1/accounts']) expect(html).toContain(`<code>${path}</code>`);
+    for (const path of ['POST /v1/requests', 'GET /v1/requests/{requestId}', 'GET /v1/accounts'])
+      expect(html).toContain(`<code>${path}</code>`);
     expect(html).toContain('href="/_local/outbox"');
   });
 

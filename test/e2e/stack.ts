@@ -129,8 +129,12 @@ export class Stack {
    * read it) would.
    */
   awsCredentials(): { accessKeyId: string; secretAccessKey: string } {
-    const stored = JSON.parse(readFileSync(join(this.dataDir, 'secrets.json'), 'utf8')) as { awsAccessKeyId?: unknown; awsSecretAccessKey?: unknown };
-    if (typeof stored.awsAccessKeyId !== 'string' || typeof stored.awsSecretAccessKey !== 'string') throw new Error(`no local AWS credentials in ${this.dataDir}/secrets.json`);
+    const stored = JSON.parse(readFileSync(join(this.dataDir, 'secrets.json'), 'utf8')) as {
+      awsAccessKeyId?: unknown;
+      awsSecretAccessKey?: unknown;
+    };
+    if (typeof stored.awsAccessKeyId !== 'string' || typeof stored.awsSecretAccessKey !== 'string')
+      throw new Error(`no local AWS credentials in ${this.dataDir}/secrets.json`);
     return { accessKeyId: stored.awsAccessKeyId, secretAccessKey: stored.awsSecretAccessKey };
   }
 
@@ -181,7 +185,11 @@ export class Stack {
 
   /** POSTs a body signed per Standard Webhooks, as the submitting system would. */
   async signedPost(path: string, raw: string, options: { id?: string; timestamp?: Date; secret?: string } = {}): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: signedHeaders(options.secret ?? WEBHOOK_SECRET, raw, options.id, options.timestamp), body: raw });
+    return fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: signedHeaders(options.secret ?? WEBHOOK_SECRET, raw, options.id, options.timestamp),
+      body: raw,
+    });
   }
 
   async status(requestId: string): Promise<RequestStatusBody> {
@@ -191,10 +199,14 @@ export class Stack {
   }
 
   async waitForStatus(requestId: string, status: string, timeoutMs?: number): Promise<RequestStatusBody> {
-    return waitFor(`request ${requestId} to be ${status}`, async () => {
-      const s = await this.status(requestId);
-      return s.status === status ? s : undefined;
-    }, timeoutMs);
+    return waitFor(
+      `request ${requestId} to be ${status}`,
+      async () => {
+        const s = await this.status(requestId);
+        return s.status === status ? s : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   async audit(requestId: string): Promise<AuditBody> {
@@ -209,13 +221,28 @@ export interface RequestStatusBody {
   readonly kind: string;
   readonly status: string;
   readonly version: number;
-  readonly stages: ReadonlyArray<{ stage: string; status: string; assignees: string[]; decidedBy: string | null; decidedAt: string | null; decision: string | null; comment: string | null }>;
+  readonly stages: ReadonlyArray<{
+    stage: string;
+    status: string;
+    assignees: string[];
+    decidedBy: string | null;
+    decidedAt: string | null;
+    decision: string | null;
+    comment: string | null;
+  }>;
   readonly findings: ReadonlyArray<{ rule: string; severity: string; message: string }>;
   readonly publication: { is: boolean; reasons: string[] } | null;
 }
 
 export interface AuditBody {
-  readonly events: ReadonlyArray<{ seq: number; type: string; actor: string; data: Record<string, unknown>; hash: string; prevHash: string }>;
+  readonly events: ReadonlyArray<{
+    seq: number;
+    type: string;
+    actor: string;
+    data: Record<string, unknown>;
+    hash: string;
+    prevHash: string;
+  }>;
   readonly verification: { ok: boolean };
 }
 
@@ -254,7 +281,15 @@ export function samplePost(overrides: Record<string, unknown> = {}): Record<stri
     text: 'Join us on Saturday for the Physics Open Day: lab tours and talks for all ages. #OpenDay https://example.org/open-day',
     format: 'post',
     publishAt: new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString(),
-    media: [{ type: 'image', url: 'https://example.org/media/open-day.jpg', alt: 'Visitors at a detector model', rights: 'own', showsPeople: true }],
+    media: [
+      {
+        type: 'image',
+        url: 'https://example.org/media/open-day.jpg',
+        alt: 'Visitors at a detector model',
+        rights: 'own',
+        showsPeople: true,
+      },
+    ],
     attestations: { peopleConsent: true, aiUsed: false },
     ...overrides,
   };

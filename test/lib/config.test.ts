@@ -3,7 +3,12 @@ import { parseDeployConfig } from '../../lib/config.js';
 
 describe('parseDeployConfig', () => {
   it('accepts a complete configuration and fills the defaults', () => {
-    const config = parseDeployConfig({ domain: 'uni.example', senderAddress: 'signoff@uni.example', stage: 'prod', alarmEmail: 'ops@uni.example' });
+    const config = parseDeployConfig({
+      domain: 'uni.example',
+      senderAddress: 'signoff@uni.example',
+      stage: 'prod',
+      alarmEmail: 'ops@uni.example',
+    });
     expect(config).toMatchObject({ directoryFile: 'config/directory.json', logRetentionDays: 90, stage: 'prod' });
   });
 
@@ -14,7 +19,9 @@ describe('parseDeployConfig', () => {
   });
 
   it('refuses a sender outside the domain', () => {
-    expect(() => parseDeployConfig({ domain: 'uni.example', senderAddress: 'signoff@other.example', stage: 'dev', alarmEmail: 'ops@uni.example' })).toThrowError(/senderAddress: must be an address at uni.example/);
+    expect(() =>
+      parseDeployConfig({ domain: 'uni.example', senderAddress: 'signoff@other.example', stage: 'dev', alarmEmail: 'ops@uni.example' }),
+    ).toThrowError(/senderAddress: must be an address at uni.example/);
   });
 
   it('refuses a missing configuration', () => {

@@ -12,7 +12,16 @@ interface Statement {
   Condition?: unknown;
 }
 
-const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const READ = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
 const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 const SECRET = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
@@ -26,7 +35,10 @@ function pascal(name: string): string {
 
 beforeAll(() => {
   t = testApp('prod');
-  const policies = t.stateless.findResources('AWS::IAM::Policy') as Record<string, { Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } } }>;
+  const policies = t.stateless.findResources('AWS::IAM::Policy') as Record<
+    string,
+    { Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } } }
+  >;
   byFunction = new Map();
   for (const name of Object.keys(functionAccess)) {
     const rolePrefix = `${pascal(name)}ServiceRole`;
@@ -40,7 +52,7 @@ beforeAll(() => {
 const actionsOf = (statements: Statement[]) => new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
 describe('function roles', () => {
-  it('allow no action beyond tables, secrets, X-Ray and the function\'s own grants', () => {
+  it("allow no action beyond tables, secrets, X-Ray and the function's own grants", () => {
     for (const [name, access] of Object.entries(functionAccess)) {
       const allowed = new Set([
         ...XRAY,
@@ -57,16 +69,23 @@ describe('function roles', () => {
         // The asynchronously invoked functions deliver failed events to their own queues.
         ...(eventFunctions.some((f) => f.name === name) ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ]);
-      if (name === 'review') for (const a of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) allowed.add(a);
+      if (name === 'review')
+        for (const a of ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']) allowed.add(a);
       const extra = [...actionsOf(byFunction.get(name) ?? [])].filter((a) => !allowed.has(a));
       expect(extra, name).toEqual([]);
     }
   });
 
   it('let only the intake functions (webhook, mail) and new versions start executions, and only withdrawal stop them', () => {
-    const starters = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StartExecution')).map(([n]) => n).sort();
+    const starters = [...byFunction]
+      .filter(([, s]) => actionsOf(s).has('states:StartExecution'))
+      .map(([n]) => n)
+      .sort();
     expect(starters).toEqual(['intake', 'mail-intake', 'versions']);
-    const stoppers = [...byFunction].filter(([, s]) => actionsOf(s).has('states:StopExecution')).map(([n]) => n).sort();
+    const stoppers = [...byFunction]
+      .filter(([, s]) => actionsOf(s).has('states:StopExecution'))
+      .map(([n]) => n)
+      .sort();
     expect(stoppers).toEqual(['withdraw', 'withdraw-link']);
   });
 
@@ -84,8 +103,11 @@ describe('function roles', () => {
     expect(responders).toEqual(['review']);
   });
 
-  it('let only the notifying functions send e-mail, from the institution\'s identity and sender address', () => {
-    const senders = [...byFunction].filter(([, s]) => actionsOf(s).has('ses:SendEmail')).map(([n]) => n).sort();
+  it("let only the notifying functions send e-mail, from the institution's identity and sender address", () => {
+    const senders = [...byFunction]
+      .filter(([, s]) => actionsOf(s).has('ses:SendEmail'))
+      .map(([n]) => n)
+      .sort();
     expect(senders).toEqual(['mail-intake', 'notify-submitter', 'record-submission', 'register-account', 'request-approval']);
     for (const name of senders) {
       const statement = byFunction.get(name)?.find((s) => s.Action === 'ses:SendEmail');
@@ -104,18 +126,39 @@ describe('function roles', () => {
 
   it('let only the registry readers (which may seed it) and register-account write the account registry', () => {
     const writers = [...byFunction]
-      .filter(([, statements]) => statements.some((s) => JSON.stringify(s.Resource).includes('ACCOUNTSTABLE') && [...actionsOf([s])].some((a) => WRITE.includes(a))))
+      .filter(([, statements]) =>
+        statements.some((s) => JSON.stringify(s.Resource).includes('ACCOUNTSTABLE') && [...actionsOf([s])].some((a) => WRITE.includes(a))),
+      )
       .map(([n]) => n)
       .sort();
-    expect(writers).toEqual(['accounts', 'intake', 'mail-intake', 'plan-route', 'register-account', 'request-approval', 'request-status', 'review', 'run-checks', 'versions']);
-    const readers = [...byFunction].filter(([, statements]) => statements.some((s) => JSON.stringify(s.Resource).includes('ACCOUNTSTABLE'))).map(([n]) => n).sort();
+    expect(writers).toEqual([
+      'accounts',
+      'intake',
+      'mail-intake',
+      'plan-route',
+      'register-account',
+      'request-approval',
+      'request-status',
+      'review',
+      'run-checks',
+      'versions',
+    ]);
+    const readers = [...byFunction]
+      .filter(([, statements]) => statements.some((s) => JSON.stringify(s.Resource).includes('ACCOUNTSTABLE')))
+      .map(([n]) => n)
+      .sort();
     expect(readers).toEqual(writers);
   });
 
   it('give register-account the requests, registry and audit tables and the sender address, nothing more', () => {
-    expect(functionAccess['register-account']).toEqual({ tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true });
+    expect(functionAccess['register-account']).toEqual({
+      tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' },
+      sendsMail: true,
+    });
     const statements = byFunction.get('register-account') ?? [];
-    const tablesTouched = statements.flatMap((s) => /ExportsOutputFnGetAtt([A-Z]+)TABLE/.exec(JSON.stringify(s.Resource))?.[1] ?? []).sort();
+    const tablesTouched = statements
+      .flatMap((s) => /ExportsOutputFnGetAtt([A-Z]+)TABLE/.exec(JSON.stringify(s.Resource))?.[1] ?? [])
+      .sort();
     expect(tablesTouched).toEqual(['ACCOUNTS', 'AUDIT', 'REQUESTS']);
     expect(actionsOf(statements).has('states:StartExecution')).toBe(false);
   });
@@ -137,23 +180,52 @@ describe('function roles', () => {
     // Every function that records events is here, so the assertion below is not vacuous.
     const appenders = [...new Set(auditStatements.filter(([, s]) => actionsOf([s]).has('dynamodb:PutItem')).map(([n]) => n))].sort();
     expect(appenders).toEqual(
-      ['advance-stage', 'audit-checkpoint', 'intake', 'mail-intake', 'notify-submitter', 'plan-route', 'record-submission', 'register-account', 'request-approval', 'review', 'run-checks', 'versions', 'withdraw', 'withdraw-link'].sort(),
+      [
+        'advance-stage',
+        'audit-checkpoint',
+        'intake',
+        'mail-intake',
+        'notify-submitter',
+        'plan-route',
+        'record-submission',
+        'register-account',
+        'request-approval',
+        'review',
+        'run-checks',
+        'versions',
+        'withdraw',
+        'withdraw-link',
+      ].sort(),
     );
     for (const [name, s] of auditStatements) {
-      for (const action of ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate', 'dynamodb:*']) {
+      for (const action of [
+        'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLDelete',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:*',
+      ]) {
         expect(actionsOf([s]).has(action), `${name} may ${action} on the audit table`).toBe(false);
       }
     }
     // And no statement elsewhere reaches the audit table through a wildcard resource.
     for (const [name, statements] of byFunction) {
-      for (const s of statements.filter((st) => st.Resource === '*')) expect([...actionsOf([s])].some((a) => a.startsWith('dynamodb:')), name).toBe(false);
+      for (const s of statements.filter((st) => st.Resource === '*'))
+        expect(
+          [...actionsOf([s])].some((a) => a.startsWith('dynamodb:')),
+          name,
+        ).toBe(false);
     }
   });
 
   it('use "*" as a resource only for X-Ray', () => {
     for (const [name, statements] of byFunction) {
       for (const s of statements.filter((st) => st.Resource === '*')) {
-        expect([...actionsOf([s])].every((a) => XRAY.includes(a)), name).toBe(true);
+        expect(
+          [...actionsOf([s])].every((a) => XRAY.includes(a)),
+          name,
+        ).toBe(true);
       }
     }
   });

@@ -9,7 +9,8 @@ import { testApp } from './app-fixture.js';
 // lib/ (lib/constructs/ builds the stateless stack in its own scope for this reason) cannot rename a resource unseen.
 // Adding or removing a resource on purpose means adding or removing its line here.
 
-const pinned = (file: string): Record<string, string> => z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')));
+const pinned = (file: string): Record<string, string> =>
+  z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')));
 
 function idsOf(template: Template): Record<string, string> {
   const ids: Record<string, string> = {};

@@ -21,7 +21,10 @@ describe('cdk-nag', () => {
       expect(stateless.region).toBe('eu-central-1');
       expect(() => app.synth()).not.toThrow();
     } finally {
-      for (const [key, value] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+      for (const [key, value] of [
+        ['CDK_DEFAULT_ACCOUNT', saved.account],
+        ['CDK_DEFAULT_REGION', saved.region],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

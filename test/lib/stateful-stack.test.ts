@@ -15,7 +15,10 @@ describe('tables', () => {
     prod.stateful.resourceCountIs('AWS::DynamoDB::Table', tables.length);
     for (const spec of tables) {
       prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
-        KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : [])],
+        KeySchema: [
+          { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+          ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : []),
+        ],
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -24,12 +27,22 @@ describe('tables', () => {
   });
 
   it('protects tables from deletion in prod only, and retains them there', () => {
-    prod.stateful.allResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
-    dev.stateful.allResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+    prod.stateful.allResources('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    dev.stateful.allResources('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
   });
 
   it('keeps the account registry (GOVERNANCE.md §6) keyed by id, with point-in-time recovery, protected and retained in prod', () => {
-    expect(tables.find((t) => t.envVar === 'ACCOUNTS_TABLE')).toEqual({ envVar: 'ACCOUNTS_TABLE', localName: 'signoff-accounts', partitionKey: { name: 'id', type: 'S' } });
+    expect(tables.find((t) => t.envVar === 'ACCOUNTS_TABLE')).toEqual({
+      envVar: 'ACCOUNTS_TABLE',
+      localName: 'signoff-accounts',
+      partitionKey: { name: 'id', type: 'S' },
+    });
     prod.stateful.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -53,7 +66,12 @@ describe('buckets', () => {
   it('blocks public access, encrypts and versions the data bucket, and logs access to a separate bucket', () => {
     prod.stateful.resourceCountIs('AWS::S3::Bucket', 3);
     prod.stateful.allResourcesProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
     });
     prod.stateful.hasResourceProperties('AWS::S3::Bucket', {
@@ -84,8 +102,11 @@ describe('buckets', () => {
     const policies = prod.stateful.findResources('AWS::S3::BucketPolicy');
     expect(Object.keys(policies)).toHaveLength(3);
     for (const policy of Object.values(policies)) {
-      const statements = (policy as { Properties: { PolicyDocument: { Statement: Array<{ Effect: string; Condition?: unknown }> } } }).Properties.PolicyDocument.Statement;
-      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      const statements = (policy as { Properties: { PolicyDocument: { Statement: Array<{ Effect: string; Condition?: unknown }> } } })
+        .Properties.PolicyDocument.Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
   });
 });
@@ -93,8 +114,20 @@ describe('buckets', () => {
 describe('audit', () => {
   it('indexes the audit table by day and time, every attribute projected', () => {
     prod.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'byTime', KeySchema: [{ AttributeName: 'day', KeyType: 'HASH' }, { AttributeName: 'atKey', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      KeySchema: [
+        { AttributeName: 'requestId', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byTime',
+          KeySchema: [
+            { AttributeName: 'day', KeyType: 'HASH' },
+            { AttributeName: 'atKey', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
   });
 
@@ -123,6 +156,8 @@ describe('mail identity and secrets', () => {
 
   it('generates the webhook secret, the API token and the auditor token in Secrets Manager', () => {
     prod.stateful.resourceCountIs('AWS::SecretsManager::Secret', 3);
-    prod.stateful.allResourcesProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }) });
+    prod.stateful.allResourcesProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }),
+    });
   });
 });

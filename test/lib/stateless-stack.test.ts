@@ -20,7 +20,13 @@ describe('functions (the SignoffFunction construct)', () => {
       MemorySize: 512,
       Timeout: 30,
       LoggingConfig: { LogGroup: Match.anyValue() },
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', SIGNOFF_DIRECTORY: '/var/task/directory.json', POWERTOOLS_METRICS_NAMESPACE: 'Signoff' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          NODE_OPTIONS: '--enable-source-maps',
+          SIGNOFF_DIRECTORY: '/var/task/directory.json',
+          POWERTOOLS_METRICS_NAMESPACE: 'Signoff',
+        }),
+      },
     });
   });
 
@@ -30,14 +36,19 @@ describe('functions (the SignoffFunction construct)', () => {
 
   it('sets a table variable only where the function has access to that table', () => {
     const fns = t.stateless.findResources('AWS::Lambda::Function');
-    const status = Object.values(fns).find((f) => JSON.stringify(f).includes('SIGNOFF_API_TOKEN_ARN') && !JSON.stringify(f).includes('AUDIT_TABLE'));
+    const status = Object.values(fns).find(
+      (f) => JSON.stringify(f).includes('SIGNOFF_API_TOKEN_ARN') && !JSON.stringify(f).includes('AUDIT_TABLE'),
+    );
     expect(status).toBeDefined();
     expect(JSON.stringify(status)).toContain('REQUESTS_TABLE');
     expect(JSON.stringify(status)).not.toContain('APPROVALS_TABLE');
   });
 
   it('gives the accounts API the registry table and the API token, and no other table', () => {
-    const fns = t.stateless.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+    const fns = t.stateless.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    >;
     const accounts = Object.entries(fns).find(([id]) => id.startsWith('Accounts'))?.[1];
     const variables = Object.keys(accounts?.Properties.Environment.Variables ?? {});
     expect(variables).toContain('ACCOUNTS_TABLE');
@@ -57,14 +68,20 @@ describe('state machine', () => {
   });
 
   it('fills exactly the substitutions of the function list', () => {
-    const [machine] = Object.values(t.stateless.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: { DefinitionSubstitutions: Record<string, unknown> } }>;
-    expect(Object.keys(machine?.Properties.DefinitionSubstitutions ?? {}).sort()).toEqual(workflowFunctions.map((f) => f.substitution).sort());
+    const [machine] = Object.values(t.stateless.findResources('AWS::StepFunctions::StateMachine')) as Array<{
+      Properties: { DefinitionSubstitutions: Record<string, unknown> };
+    }>;
+    expect(Object.keys(machine?.Properties.DefinitionSubstitutions ?? {}).sort()).toEqual(
+      workflowFunctions.map((f) => f.substitution).sort(),
+    );
   });
 });
 
 describe('HTTP API', () => {
   it('has the routes of manifest.ts, each integrated with a function', () => {
-    const routes = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    const routes = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+    );
     expect([...routes].sort()).toEqual(apiRoutes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort());
     // And the manifest is DESIGN.md's list:
     expect(routes.sort()).toEqual(
@@ -92,10 +109,18 @@ describe('HTTP API', () => {
   });
 
   it('throttles the stage and writes JSON access logs without the request path', () => {
-    const [stage] = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Stage')) as Array<{ Properties: { DefaultRouteSettings: Record<string, number>; RouteSettings: Record<string, Record<string, number>>; AccessLogSettings: { Format: string } } }>;
+    const [stage] = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Stage')) as Array<{
+      Properties: {
+        DefaultRouteSettings: Record<string, number>;
+        RouteSettings: Record<string, Record<string, number>>;
+        AccessLogSettings: { Format: string };
+      };
+    }>;
     expect(stage?.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
     // Each route its own throttle, so a flood of one (say, review-link guessing) leaves the others their share.
-    const routeKeys = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    const routeKeys = Object.values(t.stateless.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+    );
     expect(Object.keys(stage?.Properties.RouteSettings ?? {}).sort()).toEqual(routeKeys.sort());
     expect(stage?.Properties.RouteSettings['GET /v1/audit/export']).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 });
     expect(stage?.Properties.RouteSettings['POST /v1/requests']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
@@ -118,17 +143,23 @@ describe('mail receipt and alarms', () => {
       Rule: Match.objectLike({
         Recipients: ['example.org'],
         ScanEnabled: true,
-        Actions: [{ S3Action: Match.objectLike({ ObjectKeyPrefix: 'inbound/' }) }, { LambdaAction: Match.objectLike({ InvocationType: 'Event' }) }],
+        Actions: [
+          { S3Action: Match.objectLike({ ObjectKeyPrefix: 'inbound/' }) },
+          { LambdaAction: Match.objectLike({ InvocationType: 'Event' }) },
+        ],
       }),
     });
   });
 
-  it('sends mail-intake\'s failed asynchronous events to an encrypted queue after two retries', () => {
-    t.stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+  it("sends mail-intake's failed asynchronous events to an encrypted queue after two retries", () => {
+    t.stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
     t.stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
-  it('alarms on failed and timed-out executions and on every function\'s errors and throttles, to an encrypted topic', () => {
+  it("alarms on failed and timed-out executions and on every function's errors and throttles, to an encrypted topic", () => {
     t.stateless.resourceCountIs('AWS::CloudWatch::Alarm', 2 + 2 * functionCount);
     t.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' });
     t.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsTimedOut', Namespace: 'AWS/States' });

@@ -36,7 +36,9 @@ describe('npm run synth', () => {
     expect(result.output).not.toMatch(/ERROR/);
     expect(result.code).toBe(0);
     for (const stack of ['SignoffStateful', 'SignoffStateless']) expect(existsSync(join(out, `${stack}.template.json`))).toBe(true);
-    const stateless = JSON.parse(readFileSync(join(out, 'SignoffStateless.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const stateless = JSON.parse(readFileSync(join(out, 'SignoffStateless.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
     const functions = Object.values(stateless.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     // Every function of the list, and no other (CDK adds none of its own to this stack).
     expect(functions.length).toBe(allFunctions.length);

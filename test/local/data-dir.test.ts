@@ -50,7 +50,7 @@ describe('secureDataDir', () => {
 describe('loadSettings: the local AWS credentials', () => {
   const env = (dataDir: string) => ({ SIGNOFF_DATA_DIR: dataDir, PORT: '3999', SMTP_PORT: '3998' });
 
-  it('are made once per data directory, shaped like AWS\'s, and kept in its secrets file (0600)', () => {
+  it("are made once per data directory, shaped like AWS's, and kept in its secrets file (0600)", () => {
     // Act
     const first = loadSettings(env(join(work, 'fresh')));
     const again = loadSettings(env(join(work, 'fresh')));
@@ -62,7 +62,10 @@ describe('loadSettings: the local AWS credentials', () => {
     expect(again.credentials).toEqual(first.credentials);
     expect(other.credentials.accessKeyId).not.toBe(first.credentials.accessKeyId);
     const stored = JSON.parse(readFileSync(first.secretsFile, 'utf8')) as Record<string, string>;
-    expect([stored['awsAccessKeyId'], stored['awsSecretAccessKey']]).toEqual([first.credentials.accessKeyId, first.credentials.secretAccessKey]);
+    expect([stored['awsAccessKeyId'], stored['awsSecretAccessKey']]).toEqual([
+      first.credentials.accessKeyId,
+      first.credentials.secretAccessKey,
+    ]);
     expect(mode(first.secretsFile)).toBe(0o600);
     expect(mode(first.dataDir)).toBe(0o700);
   });
@@ -72,7 +75,11 @@ describe('loadSettings: the local AWS credentials', () => {
     const dir = join(work, 'older');
     mkdirSync(dir, { mode: 0o755 });
     chmodSync(dir, 0o755);
-    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', apiToken: 'kept-token', tokenSecret: 'kept' }), { mode: 0o644 });
+    writeFileSync(
+      join(dir, 'secrets.json'),
+      JSON.stringify({ webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', apiToken: 'kept-token', tokenSecret: 'kept' }),
+      { mode: 0o644 },
+    );
 
     // Act
     const settings = loadSettings(env(dir));

@@ -109,7 +109,9 @@ describe('callback tasks', () => {
     const e = engine(dir, calls);
     e.startExecution('exec-2', { who: 'grace' });
     const ask = await until(() => calls.ask[0]);
-    const journal = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    const journal = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('');
     expect(journal).not.toContain(ask.taskToken);
     expect(journal).toContain('"t":"callback"');
     e.shutdown();
@@ -137,7 +139,10 @@ describe('callback tasks', () => {
     const { executionArn } = e.startExecution('exec-4', { who: 'grace' });
 
     expect(await e.settled(executionArn)).toBe('SUCCEEDED');
-    expect(JSON.parse(e.describeExecution(executionArn).output ?? 'null')).toMatchObject({ outcome: 'timed out', timeout: { Error: 'States.Timeout' } });
+    expect(JSON.parse(e.describeExecution(executionArn).output ?? 'null')).toMatchObject({
+      outcome: 'timed out',
+      timeout: { Error: 'States.Timeout' },
+    });
     const token = calls.ask[0]?.taskToken ?? '';
     expect(() => e.sendTaskSuccess(token, {})).toThrowError(expect.objectContaining({ type: 'TaskTimedOut' }) as unknown as SfnApiError);
   });
@@ -149,7 +154,9 @@ describe('executions', () => {
     const first = e.startExecution('same-name', { who: 'grace' });
     const again = e.startExecution('same-name', { who: 'grace' });
     expect(again.executionArn).toBe(first.executionArn);
-    expect(() => e.startExecution('same-name', { who: 'alan' })).toThrowError(expect.objectContaining({ type: 'ExecutionAlreadyExists' }) as unknown as SfnApiError);
+    expect(() => e.startExecution('same-name', { who: 'alan' })).toThrowError(
+      expect.objectContaining({ type: 'ExecutionAlreadyExists' }) as unknown as SfnApiError,
+    );
     await until(() => calls.ask[0]);
     expect(calls.ask).toHaveLength(1);
     e.shutdown();

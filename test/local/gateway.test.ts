@@ -18,12 +18,23 @@ describe('pathParametersOf', () => {
     expect(parametersFor('/v1/requests/req_%2541')).toEqual({ ok: true, values: { requestId: 'req_%41' } });
   });
 
-  it.each([['/approvals/%E0%A4%A'], ['/v1/requests/%'], ['/v1/requests/%ZZ'], ['/v1/requests/%ED%A0%80'], ['/media/%C0%AF']])('answers 400 for the malformed escape in %s', (path) => {
-    expect(parametersFor(path)).toEqual({ ok: false, statusCode: 400, error: expect.stringMatching(/^the path parameter \w+ is not valid percent-encoded UTF-8$/u) as unknown });
-  });
+  it.each([['/approvals/%E0%A4%A'], ['/v1/requests/%'], ['/v1/requests/%ZZ'], ['/v1/requests/%ED%A0%80'], ['/media/%C0%AF']])(
+    'answers 400 for the malformed escape in %s',
+    (path) => {
+      expect(parametersFor(path)).toEqual({
+        ok: false,
+        statusCode: 400,
+        error: expect.stringMatching(/^the path parameter \w+ is not valid percent-encoded UTF-8$/u) as unknown,
+      });
+    },
+  );
 
   it('answers 414 for a parameter over 2,048 bytes once decoded', () => {
     expect(parametersFor(`/v1/requests/${'a'.repeat(2_048)}`)).toMatchObject({ ok: true });
-    expect(parametersFor(`/v1/requests/${'%C3%A9'.repeat(1_025)}`)).toEqual({ ok: false, statusCode: 414, error: 'the path parameter requestId is 2050 bytes; the limit is 2048' });
+    expect(parametersFor(`/v1/requests/${'%C3%A9'.repeat(1_025)}`)).toEqual({
+      ok: false,
+      statusCode: 414,
+      error: 'the path parameter requestId is 2050 bytes; the limit is 2048',
+    });
   });
 });

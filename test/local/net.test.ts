@@ -8,10 +8,22 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost(host)).toBe(true);
   });
 
-  it.each([undefined, '', 'evil.example', 'evil.example:3000', '127.0.0.1.evil.example', 'localhost.', 'localhost.evil.example:3000', '127.0.0.2', '[::1]x', '[::2]:3000', '127.0.0.1:', '127.0.0.1:30a0', '0.0.0.0:3000', 'user@127.0.0.1'])(
-    '%s is not',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(false);
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    'evil.example',
+    'evil.example:3000',
+    '127.0.0.1.evil.example',
+    'localhost.',
+    'localhost.evil.example:3000',
+    '127.0.0.2',
+    '[::1]x',
+    '[::2]:3000',
+    '127.0.0.1:',
+    '127.0.0.1:30a0',
+    '0.0.0.0:3000',
+    'user@127.0.0.1',
+  ])('%s is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+  });
 });

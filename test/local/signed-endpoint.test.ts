@@ -75,7 +75,13 @@ describe('the local DynamoDB (dynalite)', () => {
 
   it('refuses a signature an hour old, and dates its answers so that the SDK corrects its clock and retries, as against AWS', async () => {
     // Prepare: a client whose clock is an hour slow
-    const slow = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials, systemClockOffset: -3600_000, maxAttempts: 2 });
+    const slow = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      credentials,
+      systemClockOffset: -3600_000,
+      maxAttempts: 2,
+    });
 
     // Act
     const out = await slow.send(new ListTablesCommand({}));
@@ -88,16 +94,31 @@ describe('the local DynamoDB (dynalite)', () => {
 
   it('makes the SDK raise UnrecognizedClientException for another key and InvalidSignatureException for another secret', async () => {
     const stranger = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: newLocalCredentials(), maxAttempts: 1 });
-    const wrongSecret = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: 'x'.repeat(40) }, maxAttempts: 1 });
-    await expect(stranger.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 400 } });
-    await expect(wrongSecret.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 400 } });
+    const wrongSecret = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: 'x'.repeat(40) },
+      maxAttempts: 1,
+    });
+    await expect(stranger.send(new ListTablesCommand({}))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(wrongSecret.send(new ListTablesCommand({}))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 400 },
+    });
     stranger.destroy();
     wrongSecret.destroy();
   });
 });
 
 describe('the local SES (aws-ses-v2-local)', () => {
-  const mail = new SendEmailCommand({ FromEmailAddress: 'signoff@example.org', Destination: { ToAddresses: ['ada@example.org'] }, Content: { Simple: { Subject: { Data: 'Signed' }, Body: { Text: { Data: 'hello' } } } } });
+  const mail = new SendEmailCommand({
+    FromEmailAddress: 'signoff@example.org',
+    Destination: { ToAddresses: ['ada@example.org'] },
+    Content: { Simple: { Subject: { Data: 'Signed' }, Body: { Text: { Data: 'hello' } } } },
+  });
 
   it('sends for the SDK signing with the local credentials (the replayed body reaches its JSON parser)', async () => {
     const client = new SESv2Client({ endpoint: ses.endpoint, region: REGION, credentials });
@@ -117,13 +138,20 @@ describe('the local SES (aws-ses-v2-local)', () => {
     stranger.destroy();
   });
 
-  it.each([['GET', '/'], ['GET', '/store'], ['POST', '/clear-store'], ['GET', '/health-check'], ['GET', '/get-emlContent?messageId=x'], ['POST', '/']])(
-    'refuses its own route %s %s, with a pointer to the outbox',
-    async (method, path) => {
-      const res = await fetch(`${ses.endpoint}${path}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=SendEmail' } : {}) });
-      expect(res.status).toBe(403);
-      expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
-      expect(((await res.json()) as { message: string }).message).toMatch(/\/_local\/outbox/);
-    },
-  );
+  it.each([
+    ['GET', '/'],
+    ['GET', '/store'],
+    ['POST', '/clear-store'],
+    ['GET', '/health-check'],
+    ['GET', '/get-emlContent?messageId=x'],
+    ['POST', '/'],
+  ])('refuses its own route %s %s, with a pointer to the outbox', async (method, path) => {
+    const res = await fetch(`${ses.endpoint}${path}`, {
+      method,
+      ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=SendEmail' } : {}),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    expect(((await res.json()) as { message: string }).message).toMatch(/\/_local\/outbox/);
+  });
 });

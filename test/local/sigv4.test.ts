@@ -37,19 +37,37 @@ async function captured(send: (endpoint: string) => Promise<unknown>): Promise<I
 }
 
 const dynamoRequest = (signWith: LocalCredentials = credentials) =>
-  captured((endpoint) => new DynamoDBClient({ endpoint, region: REGION, credentials: signWith, maxAttempts: 1 }).send(new ListTablesCommand({ Limit: 5 })));
+  captured((endpoint) =>
+    new DynamoDBClient({ endpoint, region: REGION, credentials: signWith, maxAttempts: 1 }).send(new ListTablesCommand({ Limit: 5 })),
+  );
 const sfnRequest = () =>
-  captured((endpoint) => new SFNClient({ endpoint, region: REGION, credentials, maxAttempts: 1 }).send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:e' })));
+  captured((endpoint) =>
+    new SFNClient({ endpoint, region: REGION, credentials, maxAttempts: 1 }).send(
+      new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:e' }),
+    ),
+  );
 const sesSend = () =>
   captured((endpoint) =>
     new SESv2Client({ endpoint, region: REGION, credentials, maxAttempts: 1 }).send(
-      new SendEmailCommand({ FromEmailAddress: 'signoff@example.org', Destination: { ToAddresses: ['ada@example.org'] }, Content: { Simple: { Subject: { Data: 'Approval needed' }, Body: { Text: { Data: 'Review: http://127.0.0.1/approvals/x' } } } } }),
+      new SendEmailCommand({
+        FromEmailAddress: 'signoff@example.org',
+        Destination: { ToAddresses: ['ada@example.org'] },
+        Content: { Simple: { Subject: { Data: 'Approval needed' }, Body: { Text: { Data: 'Review: http://127.0.0.1/approvals/x' } } } },
+      }),
     ),
   );
-const sesList = () => captured((endpoint) => new SESv2Client({ endpoint, region: REGION, credentials, maxAttempts: 1 }).send(new ListEmailTemplatesCommand({ PageSize: 7, NextToken: 'a b+c/d' })));
+const sesList = () =>
+  captured((endpoint) =>
+    new SESv2Client({ endpoint, region: REGION, credentials, maxAttempts: 1 }).send(
+      new ListEmailTemplatesCommand({ PageSize: 7, NextToken: 'a b+c/d' }),
+    ),
+  );
 
 const verifier = (service: string) => new SigV4Verifier({ credentials, region: REGION, service });
-const withHeaders = (request: IncomingSignedRequest, headers: IncomingHttpHeaders): IncomingSignedRequest => ({ ...request, headers: { ...request.headers, ...headers } });
+const withHeaders = (request: IncomingSignedRequest, headers: IncomingHttpHeaders): IncomingSignedRequest => ({
+  ...request,
+  headers: { ...request.headers, ...headers },
+});
 const signedAt = (request: IncomingSignedRequest): Date => {
   const v = String(request.headers['x-amz-date']);
   return new Date(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}T${v.slice(9, 11)}:${v.slice(11, 13)}:${v.slice(13, 15)}Z`);
@@ -72,14 +90,18 @@ describe('SigV4Verifier: a request the AWS SDK signed with the local credentials
     expect(refusal).toBeUndefined();
   });
 
-  it('verifies up to 15 minutes either side of its X-Amz-Date, not beyond (AWS\'s own window)', async () => {
+  it("verifies up to 15 minutes either side of its X-Amz-Date, not beyond (AWS's own window)", async () => {
     // Prepare
     const req = await dynamoRequest();
     const at = signedAt(req).getTime();
 
     // Act
-    const inside = await Promise.all([at - MAX_CLOCK_SKEW_MS + 1000, at + MAX_CLOCK_SKEW_MS - 1000].map((t) => verifier('dynamodb').verify(req, new Date(t))));
-    const outside = await Promise.all([at - MAX_CLOCK_SKEW_MS - 1000, at + MAX_CLOCK_SKEW_MS + 1000].map((t) => verifier('dynamodb').verify(req, new Date(t))));
+    const inside = await Promise.all(
+      [at - MAX_CLOCK_SKEW_MS + 1000, at + MAX_CLOCK_SKEW_MS - 1000].map((t) => verifier('dynamodb').verify(req, new Date(t))),
+    );
+    const outside = await Promise.all(
+      [at - MAX_CLOCK_SKEW_MS - 1000, at + MAX_CLOCK_SKEW_MS + 1000].map((t) => verifier('dynamodb').verify(req, new Date(t))),
+    );
 
     // Assess
     expect(inside).toEqual([undefined, undefined]);
@@ -94,7 +116,10 @@ describe('SigV4Verifier: refusals', () => {
   it('no Authorization header → MissingAuthenticationTokenException', async () => {
     const req = await dynamoRequest();
     const { authorization: _dropped, ...headers } = req.headers;
-    expect(await verifier('dynamodb').verify({ ...req, headers }, signedAt(req))).toEqual({ type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' });
+    expect(await verifier('dynamodb').verify({ ...req, headers }, signedAt(req))).toEqual({
+      type: 'MissingAuthenticationTokenException',
+      message: 'Request is missing Authentication Token',
+    });
   });
 
   it('signed with an access key that is not the local one → UnrecognizedClientException', async () => {
@@ -118,7 +143,10 @@ describe('SigV4Verifier: refusals', () => {
 
     // Act
     const keptHash = await verifier('ses').verify({ ...req, body }, signedAt(req));
-    const newHash = await verifier('ses').verify(withHeaders({ ...req, body }, { 'x-amz-content-sha256': rehashed, 'content-length': String(body.length) }), signedAt(req));
+    const newHash = await verifier('ses').verify(
+      withHeaders({ ...req, body }, { 'x-amz-content-sha256': rehashed, 'content-length': String(body.length) }),
+      signedAt(req),
+    );
     const unsigned = await verifier('ses').verify(withHeaders(req, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }), signedAt(req));
 
     // Assess
@@ -131,9 +159,13 @@ describe('SigV4Verifier: refusals', () => {
 
   it('a changed signed header (another operation) or path → InvalidSignatureException', async () => {
     const req = await sfnRequest();
-    expect((await verifier('states').verify(withHeaders(req, { 'x-amz-target': 'AWSStepFunctions.SendTaskSuccess' }), signedAt(req)))?.type).toBe('InvalidSignatureException');
+    expect(
+      (await verifier('states').verify(withHeaders(req, { 'x-amz-target': 'AWSStepFunctions.SendTaskSuccess' }), signedAt(req)))?.type,
+    ).toBe('InvalidSignatureException');
     const ses = await sesSend();
-    expect((await verifier('ses').verify({ ...ses, url: '/v2/email/outbound-bulk-emails' }, signedAt(ses)))?.type).toBe('InvalidSignatureException');
+    expect((await verifier('ses').verify({ ...ses, url: '/v2/email/outbound-bulk-emails' }, signedAt(ses)))?.type).toBe(
+      'InvalidSignatureException',
+    );
   });
 
   it('a signature scoped to another service or region → InvalidSignatureException', async () => {
@@ -143,35 +175,50 @@ describe('SigV4Verifier: refusals', () => {
     expect((await elsewhere.verify(req, signedAt(req)))?.message).toMatch(/valid region/);
   });
 
-  it('an X-Amz-Date missing or not of the signature\'s day → InvalidSignatureException', async () => {
+  it("an X-Amz-Date missing or not of the signature's day → InvalidSignatureException", async () => {
     const req = await dynamoRequest();
     const { 'x-amz-date': _date, ...headers } = req.headers;
     expect((await verifier('dynamodb').verify({ ...req, headers }, signedAt(req)))?.type).toBe('InvalidSignatureException');
     const nextDay = new Date(signedAt(req).getTime() + 24 * 3600_000);
-    const shifted = nextDay.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    expect((await verifier('dynamodb').verify(withHeaders(req, { 'x-amz-date': shifted }), nextDay))?.message).toMatch(/Date in Credential scope/);
+    const shifted = nextDay
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+    expect((await verifier('dynamodb').verify(withHeaders(req, { 'x-amz-date': shifted }), nextDay))?.message).toMatch(
+      /Date in Credential scope/,
+    );
   });
 
   it('another authorization scheme or a malformed one → InvalidSignatureException, never an exception', async () => {
     const req = await dynamoRequest();
-    for (const authorization of ['Basic YWRhOnNlY3JldA==', 'AWS4-HMAC-SHA256 ', 'AWS4-HMAC-SHA256 Credential=x, SignedHeaders=host, Signature=zz', `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20261205/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=${'a'.repeat(63)}`]) {
-      expect((await verifier('dynamodb').verify(withHeaders(req, { authorization }), signedAt(req)))?.type, authorization).toBe('InvalidSignatureException');
+    for (const authorization of [
+      'Basic YWRhOnNlY3JldA==',
+      'AWS4-HMAC-SHA256 ',
+      'AWS4-HMAC-SHA256 Credential=x, SignedHeaders=host, Signature=zz',
+      `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20261205/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=${'a'.repeat(63)}`,
+    ]) {
+      expect((await verifier('dynamodb').verify(withHeaders(req, { authorization }), signedAt(req)))?.type, authorization).toBe(
+        'InvalidSignatureException',
+      );
     }
   });
 });
 
-describe('errorResponse: a refusal in the service\'s own error shape', () => {
-  it.each(['MissingAuthenticationTokenException', 'UnrecognizedClientException', 'InvalidSignatureException'] as const)('%s: JSON 1.0 is a 400 with a coral __type; REST JSON a 403 with x-amzn-ErrorType', (type) => {
-    // Act
-    const json = errorResponse('json', { type, message: 'why' });
-    const rest = errorResponse('rest-json', { type, message: 'why' });
+describe("errorResponse: a refusal in the service's own error shape", () => {
+  it.each(['MissingAuthenticationTokenException', 'UnrecognizedClientException', 'InvalidSignatureException'] as const)(
+    '%s: JSON 1.0 is a 400 with a coral __type; REST JSON a 403 with x-amzn-ErrorType',
+    (type) => {
+      // Act
+      const json = errorResponse('json', { type, message: 'why' });
+      const rest = errorResponse('rest-json', { type, message: 'why' });
 
-    // Assess
-    expect(json.status).toBe(400);
-    expect(json.headers['content-type']).toBe('application/x-amz-json-1.0');
-    expect(JSON.parse(json.body)).toEqual({ __type: `com.amazon.coral.service#${type}`, message: 'why' });
-    expect(rest.status).toBe(403);
-    expect(rest.headers['x-amzn-ErrorType']).toBe(type);
-    expect(JSON.parse(rest.body)).toEqual({ message: 'why' });
-  });
+      // Assess
+      expect(json.status).toBe(400);
+      expect(json.headers['content-type']).toBe('application/x-amz-json-1.0');
+      expect(JSON.parse(json.body)).toEqual({ __type: `com.amazon.coral.service#${type}`, message: 'why' });
+      expect(rest.status).toBe(403);
+      expect(rest.headers['x-amzn-ErrorType']).toBe(type);
+      expect(JSON.parse(rest.body)).toEqual({ message: 'why' });
+    },
+  );
 });

@@ -114,7 +114,13 @@ describe('outbox.jsonl', () => {
       new SendEmailCommand({
         FromEmailAddress: 'signoff@example.org',
         Destination: { ToAddresses: ['grace@example.org'], CcAddresses: ['carl@example.org'] },
-        Content: { Simple: { Subject: { Data: 'Approval needed' }, Body: { Text: { Data: 'Please review' }, Html: { Data: '<p>Please review</p>' } }, Headers: [{ Name: 'In-Reply-To', Value: '<m1@example.org>' }] } },
+        Content: {
+          Simple: {
+            Subject: { Data: 'Approval needed' },
+            Body: { Text: { Data: 'Please review' }, Html: { Data: '<p>Please review</p>' } },
+            Headers: [{ Name: 'In-Reply-To', Value: '<m1@example.org>' }],
+          },
+        },
       }),
     );
     const sent = first.messages();
@@ -139,6 +145,10 @@ describe('outbox.jsonl', () => {
     expect(sent).toHaveLength(1);
     expect(restored).toEqual(sent);
     expect(error).toBeInstanceOf(StoredItemError);
-    expect(error instanceof StoredItemError ? [error.store, error.key, error.fields] : []).toEqual([`file ${join(bad, 'outbox.jsonl')}`, 'line 1', ['replyTo', 'destination', 'body', 'attachments', 'at']]);
+    expect(error instanceof StoredItemError ? [error.store, error.key, error.fields] : []).toEqual([
+      `file ${join(bad, 'outbox.jsonl')}`,
+      'line 1',
+      ['replyTo', 'destination', 'body', 'attachments', 'at'],
+    ]);
   });
 });

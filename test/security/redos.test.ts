@@ -47,7 +47,10 @@ interface Verdict {
 
 /** The flags that change how a match backtracks; `g` and `d` only change where the next match starts and what it reports. */
 function matchingFlags(flags: string): string {
-  return [...flags].filter((f) => f !== 'g' && f !== 'd').sort().join('');
+  return [...flags]
+    .filter((f) => f !== 'g' && f !== 'd')
+    .sort()
+    .join('');
 }
 
 function describePlaces(pattern: Pattern): string {
@@ -56,7 +59,12 @@ function describePlaces(pattern: Pattern): string {
 
 function describeVerdict(verdict: Verdict): string {
   const d = verdict.diagnostics;
-  const detail = d.status === 'vulnerable' ? `${d.complexity.summary}; attack ${d.attack.pattern}` : d.status === 'unknown' ? `unknown: ${d.error.kind}` : d.status;
+  const detail =
+    d.status === 'vulnerable'
+      ? `${d.complexity.summary}; attack ${d.attack.pattern}`
+      : d.status === 'unknown'
+        ? `unknown: ${d.error.kind}`
+        : d.status;
   return `${describePlaces(verdict.pattern)}: /${verdict.pattern.source}/${verdict.pattern.flags} — ${detail}`;
 }
 
@@ -96,7 +104,8 @@ function distinctPatterns(inventory: RegexInventory): Pattern[] {
   };
   for (const literal of inventory.literals) add(literal.source, literal.flags, { file: literal.file, line: literal.line, how: 'literal' });
   for (const compiled of compiledPatterns()) {
-    for (const site of inventory.compileSites.filter((s) => s.use === compiled.use)) add(compiled.source, compiled.flags, { file: site.file, line: site.line, how: `compilePattern '${compiled.use}'` });
+    for (const site of inventory.compileSites.filter((s) => s.use === compiled.use))
+      add(compiled.source, compiled.flags, { file: site.file, line: site.line, how: `compilePattern '${compiled.use}'` });
   }
   return [...byKey.values()];
 }
@@ -145,7 +154,9 @@ describe('regular expressions that see user input (ReDoS)', () => {
     expect(compiledPatterns().length).toBeGreaterThanOrEqual(AT_LEAST_DYNAMIC);
     expect(compiledPatterns().length).toBeLessThan(MAX_RECORDED_PATTERNS);
     // The scanner sees the pattern this issue started from.
-    expect(inventory.literals.some((l) => l.file === 'lambdas/core/checks/text/personal-data.ts' && l.source.includes('whats[Aa]pp'))).toBe(true);
+    expect(inventory.literals.some((l) => l.file === 'lambdas/core/checks/text/personal-data.ts' && l.source.includes('whats[Aa]pp'))).toBe(
+      true,
+    );
   });
 
   it('builds no RegExp from a string except through compilePattern, which records it', () => {
@@ -157,7 +168,9 @@ describe('regular expressions that see user input (ReDoS)', () => {
   it('analysed every compilePattern call: each has a literal label and compiled something while the modules were exercised', () => {
     const uses = new Set(compiledPatterns().map((p) => p.use));
     const unlabelled = inventory.compileSites.filter((site) => site.use === undefined).map((site) => `${site.file}:${site.line}`);
-    const unexercised = inventory.compileSites.filter((site) => site.use !== undefined && !uses.has(site.use)).map((site) => `${site.file}:${site.line} '${site.use}'`);
+    const unexercised = inventory.compileSites
+      .filter((site) => site.use !== undefined && !uses.has(site.use))
+      .map((site) => `${site.file}:${site.line} '${site.use}'`);
     expect(unlabelled, 'give compilePattern a string literal as its label').toEqual([]);
     expect(unexercised, 'exercise this call in exerciseDynamicPatterns, so that its patterns are analysed').toEqual([]);
     expect(inventory.compileSites.length).toBeGreaterThan(0);
@@ -170,10 +183,13 @@ describe('regular expressions that see user input (ReDoS)', () => {
   });
 
   it('leaves undecided only the patterns listed with the reason they are bounded, and lists nothing that is decided or gone', () => {
-    const listed = (v: Verdict): boolean => UNDECIDED_BUT_BOUNDED.some((entry) => entry.source === v.pattern.source && v.pattern.places.some((p) => p.file === entry.file));
+    const listed = (v: Verdict): boolean =>
+      UNDECIDED_BUT_BOUNDED.some((entry) => entry.source === v.pattern.source && v.pattern.places.some((p) => p.file === entry.file));
     const undecided = verdicts.filter((v) => v.diagnostics.status === 'unknown');
     expect(undecided.filter((v) => !listed(v)).map(describeVerdict)).toEqual([]);
-    const stale = UNDECIDED_BUT_BOUNDED.filter((entry) => !undecided.some((v) => v.pattern.source === entry.source && v.pattern.places.some((p) => p.file === entry.file)));
+    const stale = UNDECIDED_BUT_BOUNDED.filter(
+      (entry) => !undecided.some((v) => v.pattern.source === entry.source && v.pattern.places.some((p) => p.file === entry.file)),
+    );
     expect(stale.map((entry) => `${entry.file}: /${entry.source}/`)).toEqual([]);
     for (const entry of UNDECIDED_BUT_BOUNDED) expect(entry.reason.length, `a reason for ${entry.file}`).toBeGreaterThan(20);
   });

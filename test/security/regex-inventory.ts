@@ -65,8 +65,10 @@ function harmlessRegExpReference(node: ts.Identifier): boolean {
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && parent.right === node) return true;
   if (ts.isPropertyAccessExpression(parent) && parent.expression === node) return true;
   // `foo.RegExp` names a property, `{ RegExp: … }` a key: neither is the global.
-  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return !ts.isIdentifier(parent.expression) || !['globalThis', 'global', 'window', 'self'].includes(parent.expression.text);
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node) return true;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === node)
+    return !ts.isIdentifier(parent.expression) || !['globalThis', 'global', 'window', 'self'].includes(parent.expression.text);
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node)
+    return true;
   return false;
 }
 

@@ -18,6 +18,11 @@ describe('loggedCheckBudget', () => {
 
     // Assess
     expect(budget.ms).toBe(DEFAULT_CHECK_BUDGET.ms);
-    expect(warn).toHaveBeenCalledExactlyOnceWith('check over budget', { requestId: 'req-1', version: 2, rule: 'P-PERSONAL-DATA', budgetMs: DEFAULT_CHECK_BUDGET.ms });
+    expect(warn).toHaveBeenCalledExactlyOnceWith('check over budget', {
+      requestId: 'req-1',
+      version: 2,
+      rule: 'P-PERSONAL-DATA',
+      budgetMs: DEFAULT_CHECK_BUDGET.ms,
+    });
   });
 });

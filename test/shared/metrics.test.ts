@@ -41,7 +41,11 @@ const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
 const sfn = mockClient(SFNClient);
-const context = { functionName: 'signoff-Test', awsRequestId: 'test-request', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Test' } as Context;
+const context = {
+  functionName: 'signoff-Test',
+  awsRequestId: 'test-request',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Test',
+} as Context;
 
 const LINK_ID = 'A'.repeat(43);
 const CSRF = 'csrf-token-0123456789';
@@ -51,7 +55,16 @@ const request: RequestRecord = {
   kind: 'brand-post',
   status: 'awaiting-approval',
   version: 1,
-  submission: { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Saturday.', format: 'post', media: [], attestations: {} },
+  submission: {
+    kind: 'brand-post',
+    submitter: 'ada@example.org',
+    account: 'physics-x',
+    title: 'Open day',
+    text: 'Saturday.',
+    format: 'post',
+    media: [],
+    attestations: {},
+  },
   contentHash: 'h',
   receivedAt: '2026-12-05T09:00:00.000Z',
   channel: 'webhook',
@@ -59,7 +72,13 @@ const request: RequestRecord = {
   findings: [],
 };
 
-function httpPost(routeKey: string, path: string, body: string, headers: Record<string, string>, pathParameters?: Record<string, string>): APIGatewayProxyEventV2 {
+function httpPost(
+  routeKey: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+  pathParameters?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey,
@@ -87,13 +106,17 @@ function httpPost(routeKey: string, path: string, body: string, headers: Record<
 /** SES's stored object for a fixture, with the given message in place of the fixture's own. */
 function serveMail(name: string, message: string): void {
   const raw = sesStored(sesFixture(name), Buffer.from(message));
-  s3.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array(raw) } as unknown as NonNullable<GetObjectCommandOutput['Body']> });
+  s3.on(GetObjectCommand).resolves({
+    Body: { transformToByteArray: async () => new Uint8Array(raw) } as unknown as NonNullable<GetObjectCommandOutput['Body']>,
+  });
 }
 
 /** An EMF record, as far as these tests read it: metric names and dimension names, the values at the top level. */
 const emfRecord = z.looseObject({
   _aws: z.object({
-    CloudWatchMetrics: z.array(z.object({ Namespace: z.string(), Dimensions: z.array(z.array(z.string())), Metrics: z.array(z.object({ Name: z.string() })) })),
+    CloudWatchMetrics: z.array(
+      z.object({ Namespace: z.string(), Dimensions: z.array(z.array(z.string())), Metrics: z.array(z.object({ Name: z.string() })) }),
+    ),
   }),
 });
 
@@ -148,24 +171,66 @@ afterEach(() => {
 describe('metrics', () => {
   it('counts a decision recorded, by decision', async () => {
     // Prepare: grace's link to the open stage
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: 'link#x', requestId: request.requestId, version: 1, stageIndex: 0, stage: 'supervisor', approver: grace, csrf: CSRF, createdAt: request.receivedAt } });
+    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
+      Item: {
+        pk: 'link#x',
+        requestId: request.requestId,
+        version: 1,
+        stageIndex: 0,
+        stage: 'supervisor',
+        approver: grace,
+        csrf: CSRF,
+        createdAt: request.receivedAt,
+      },
+    });
     dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...request } });
     dynamo.on(UpdateCommand).resolves({ Attributes: { ...request } });
     const body = new URLSearchParams({ csrf: CSRF, decision: 'reject', comment: 'Not on a Saturday.' }).toString();
 
     // Act
-    const res = await review(httpPost('POST /approvals/{linkId}', `/approvals/${LINK_ID}`, body, { 'content-type': 'application/x-www-form-urlencoded' }, { linkId: LINK_ID }), context);
+    const res = await review(
+      httpPost(
+        'POST /approvals/{linkId}',
+        `/approvals/${LINK_ID}`,
+        body,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        { linkId: LINK_ID },
+      ),
+      context,
+    );
 
     // Assess
     expect(res.statusCode).toBe(200);
-    expect(named('DecisionRecorded')).toEqual([{ namespace: 'Signoff', metrics: ['DecisionRecorded'], dimensions: { service: 'signoff', decision: 'reject' } }]);
+    expect(named('DecisionRecorded')).toEqual([
+      { namespace: 'Signoff', metrics: ['DecisionRecorded'], dimensions: { service: 'signoff', decision: 'reject' } },
+    ]);
   });
 
   it('counts nothing for a decision refused', async () => {
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: 'link#x', requestId: request.requestId, version: 1, stageIndex: 0, stage: 'supervisor', approver: grace, csrf: CSRF, createdAt: request.receivedAt } });
+    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
+      Item: {
+        pk: 'link#x',
+        requestId: request.requestId,
+        version: 1,
+        stageIndex: 0,
+        stage: 'supervisor',
+        approver: grace,
+        csrf: CSRF,
+        createdAt: request.receivedAt,
+      },
+    });
     dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...request } });
     const body = new URLSearchParams({ csrf: CSRF, decision: 'reject', comment: '' }).toString();
-    const res = await review(httpPost('POST /approvals/{linkId}', `/approvals/${LINK_ID}`, body, { 'content-type': 'application/x-www-form-urlencoded' }, { linkId: LINK_ID }), context);
+    const res = await review(
+      httpPost(
+        'POST /approvals/{linkId}',
+        `/approvals/${LINK_ID}`,
+        body,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        { linkId: LINK_ID },
+      ),
+      context,
+    );
     expect(res.statusCode).toBe(400);
     expect(named('DecisionRecorded')).toEqual([]);
   });
@@ -176,18 +241,31 @@ describe('metrics', () => {
 
     // Assess
     expect(res.statusCode).toBe(401);
-    expect(named('IntakeRefused')).toEqual([{ namespace: 'Signoff', metrics: ['IntakeRefused'], dimensions: { service: 'signoff', channel: 'webhook', reason: '401' } }]);
+    expect(named('IntakeRefused')).toEqual([
+      { namespace: 'Signoff', metrics: ['IntakeRefused'], dimensions: { service: 'signoff', channel: 'webhook', reason: '401' } },
+    ]);
   });
 
   it('counts a mail refused at intake, by its refusal', async () => {
     // Prepare: two From headers, so no sender is established
-    serveMail('dmarc-pass', ['From: mallory@evil.example', 'From: ada@example.org', 'Message-ID: <two-from@example.org>', 'Subject: x', '', 'Body', ''].join('\r\n'));
+    serveMail(
+      'dmarc-pass',
+      ['From: mallory@evil.example', 'From: ada@example.org', 'Message-ID: <two-from@example.org>', 'Subject: x', '', 'Body', ''].join(
+        '\r\n',
+      ),
+    );
 
     // Act
     await mailIntake(sesEvent('dmarc-pass'), context);
 
     // Assess
-    expect(named('IntakeRefused')).toEqual([{ namespace: 'Signoff', metrics: ['IntakeRefused'], dimensions: { service: 'signoff', channel: 'mail', reason: 'sender-not-established' } }]);
+    expect(named('IntakeRefused')).toEqual([
+      {
+        namespace: 'Signoff',
+        metrics: ['IntakeRefused'],
+        dimensions: { service: 'signoff', channel: 'mail', reason: 'sender-not-established' },
+      },
+    ]);
     expect(named('MailSent')).toEqual([]);
   });
 
@@ -200,14 +278,29 @@ describe('metrics', () => {
 
     // Assess
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
-    expect(named('MailSent')).toEqual([{ namespace: 'Signoff', metrics: ['MailSent'], dimensions: { service: 'signoff', kind: 'acknowledgement' } }]);
+    expect(named('MailSent')).toEqual([
+      { namespace: 'Signoff', metrics: ['MailSent'], dimensions: { service: 'signoff', kind: 'acknowledgement' } },
+    ]);
   });
 
   it('counts a mail answered at intake both as a refusal and as a reply sent', async () => {
     // Prepare: a known sender writing to an account the (empty) registry does not have
     const f = sesFixture('no-account');
     const h = f.mail.commonHeaders;
-    serveMail('no-account', [`From: ${h.from?.[0] ?? ''}`, 'To: submit+nowhere@example.org', `Subject: ${h.subject ?? ''}`, `Message-ID: ${h.messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain', '', 'Join us on Saturday.', ''].join('\r\n'));
+    serveMail(
+      'no-account',
+      [
+        `From: ${h.from?.[0] ?? ''}`,
+        'To: submit+nowhere@example.org',
+        `Subject: ${h.subject ?? ''}`,
+        `Message-ID: ${h.messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain',
+        '',
+        'Join us on Saturday.',
+        '',
+      ].join('\r\n'),
+    );
 
     // Act
     await mailIntake(sesEvent('no-account'), context);

@@ -21,7 +21,9 @@ type AnyState = { Type: string; QueryLanguage?: string } & Partial<TaskState>;
 const text = readFileSync(definitionPath, 'utf8');
 const definition = JSON.parse(text) as { States: Record<string, AnyState>; QueryLanguage?: string };
 const tasks = Object.entries(definition.States).filter((e): e is [string, AnyState & TaskState] => e[1].Type === 'Task');
-const arns = Object.fromEntries(workflowFunctions.map((f) => [f.substitution, `arn:aws:lambda:eu-west-1:123456789012:function:signoff-${f.name}`]));
+const arns = Object.fromEntries(
+  workflowFunctions.map((f) => [f.substitution, `arn:aws:lambda:eu-west-1:123456789012:function:signoff-${f.name}`]),
+);
 
 describe('statemachines/approval.asl.json', () => {
   it('is valid ASL once its substitutions are filled in', () => {
@@ -49,15 +51,26 @@ describe('statemachines/approval.asl.json', () => {
   it("retries Lambda's service errors on every task and catches everything else", () => {
     for (const [name, state] of tasks) {
       const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
-      expect(retried, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException']));
-      expect((state.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL')), name).toBe(true);
+      expect(retried, name).toEqual(
+        expect.arrayContaining([
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+          'Lambda.TooManyRequestsException',
+        ]),
+      );
+      expect(
+        (state.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL')),
+        name,
+      ).toBe(true);
     }
   });
 
   it('gives every task a timeout; the one callback task carries its deadline in its payload too', () => {
     const callbacks = tasks.filter(([, s]) => s.Resource.endsWith('.waitForTaskToken'));
     expect(callbacks.map(([n]) => n)).toEqual(['RequestApproval']);
-    for (const [name, state] of tasks) expect(state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined, name).toBe(true);
+    for (const [name, state] of tasks)
+      expect(state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined, name).toBe(true);
     for (const [, state] of callbacks) {
       expect(state.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
       // The local engine reads the same deadline from the payload (local/workflow/engine.ts).
@@ -72,13 +85,19 @@ describe('statemachines/approval.asl.json', () => {
     expect(wait.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.callback', Next: 'AdvanceStage' }]);
     // Nothing a SendTaskSuccess carries reaches the state: the decision is read from the store.
     expect(wait.ResultSelector).toEqual({ kind: 'success' });
-    const decided = definition.States['StageDecided'] as unknown as { Choices: Array<{ Variable: string; StringEquals: string; Next: string }>; Default: string };
+    const decided = definition.States['StageDecided'] as unknown as {
+      Choices: Array<{ Variable: string; StringEquals: string; Next: string }>;
+      Default: string;
+    };
     expect(decided.Choices).toEqual([{ Variable: '$.stage.step.next', StringEquals: 'wait', Next: 'RequestApproval' }]);
     expect(decided.Default).toBe('RouteDecision');
   });
 
   it('routes every decision AdvanceStage read, and nothing is approved by silence', () => {
-    const route = definition.States['RouteDecision'] as unknown as { Choices: Array<{ Variable: string; StringEquals: string; Next: string }>; Default: string };
+    const route = definition.States['RouteDecision'] as unknown as {
+      Choices: Array<{ Variable: string; StringEquals: string; Next: string }>;
+      Default: string;
+    };
     const next = Object.fromEntries(route.Choices.map((c) => [c.StringEquals, c.Next]));
     expect(next).toEqual({ approve: 'NextStage', reject: 'Rejected', 'request-changes': 'ChangesRequested', expired: 'Expired' });
     for (const choice of route.Choices) expect(choice.Variable).toBe('$.stage.step.decision');

@@ -61,7 +61,11 @@ describe('withdrawByLink', () => {
     const ports = await setUp();
 
     // Act
-    const answers = await Promise.all([withdrawByLink('X'.repeat(43), { kind: 'view' }, ports), withdrawByLink('no', { kind: 'view' }, ports), withdrawByLink(LINK_ID, { kind: 'other' }, ports)]);
+    const answers = await Promise.all([
+      withdrawByLink('X'.repeat(43), { kind: 'view' }, ports),
+      withdrawByLink('no', { kind: 'view' }, ports),
+      withdrawByLink(LINK_ID, { kind: 'other' }, ports),
+    ]);
 
     // Assess
     expect(answers.map((a) => a.kind)).toEqual(['not-found', 'not-found', 'method-not-allowed']);

@@ -12,7 +12,11 @@ import { at, HOUR, MemoryAudit, NOW, sampleStore, signer, toJsonl } from '../cor
 const numbered = (records: readonly ExportRecord[]) => records.map((record, i) => ({ n: i + 1, record }));
 
 /** Runs an export in pages of `limit` records, each page from the cursor of the one before. */
-async function paged(store: MemoryAudit, input: Parameters<typeof planExport>[0], limit: number): Promise<{ records: ExportRecord[]; pages: number }> {
+async function paged(
+  store: MemoryAudit,
+  input: Parameters<typeof planExport>[0],
+  limit: number,
+): Promise<{ records: ExportRecord[]; pages: number }> {
   let position = await planExport(input, store, NOW, 'export-1');
   const records: ExportRecord[] = [];
   for (let pages = 1; ; pages++) {
@@ -103,7 +107,10 @@ describe('planExport', () => {
     const act = planExport({ format: 'jsonl', from: 'yesterday', to: 'soon' }, store, NOW, 'x');
 
     // Assess
-    await expect(act).rejects.toMatchObject({ name: 'ValidationError', problems: ['from must be a date or an ISO 8601 time (got "yesterday")', 'to must be a date or an ISO 8601 time (got "soon")'] });
+    await expect(act).rejects.toMatchObject({
+      name: 'ValidationError',
+      problems: ['from must be a date or an ISO 8601 time (got "yesterday")', 'to must be a date or an ISO 8601 time (got "soon")'],
+    });
   });
 
   it('refuses an empty range and an unknown request', async () => {
@@ -134,11 +141,17 @@ describe('what an export holds', () => {
     expect(records.filter((r) => r.kind === 'event').map((r) => (r.kind === 'event' ? r.seq : 0))).toEqual([1]);
   });
 
-  it('puts each version\'s content first for a single request, bound to the chain by its contentHash', async () => {
+  it("puts each version's content first for a single request, bound to the chain by its contentHash", async () => {
     // Prepare
     const store = new MemoryAudit();
     const [v1, v2] = store.setContents('req_a', [submission('First text'), submission('Second text')]);
-    store.append('req_a', 'request.submitted', 'ada@example.org', { account: 'physics-x', version: 1, contentHash: v1?.contentHash ?? '' }, at(60_000));
+    store.append(
+      'req_a',
+      'request.submitted',
+      'ada@example.org',
+      { account: 'physics-x', version: 1, contentHash: v1?.contentHash ?? '' },
+      at(60_000),
+    );
     store.append('req_a', 'request.version', 'ada@example.org', { version: 2, contentHash: v2?.contentHash ?? '' }, at(2 * 60_000));
 
     // Act
@@ -154,9 +167,17 @@ describe('what an export holds', () => {
     // Prepare
     const store = new MemoryAudit();
     const [v1] = store.setContents('req_a', [submission('What was approved')]);
-    store.append('req_a', 'request.submitted', 'ada@example.org', { account: 'physics-x', version: 1, contentHash: v1?.contentHash ?? '' }, at(60_000));
+    store.append(
+      'req_a',
+      'request.submitted',
+      'ada@example.org',
+      { account: 'physics-x', version: 1, contentHash: v1?.contentHash ?? '' },
+      at(60_000),
+    );
     const records = await store.exportAll({ format: 'jsonl', requestId: 'req_a' }, at(HOUR));
-    const changed = records.map((r) => (r.kind === 'content' ? { ...r, submission: { ...r.submission, text: 'What was not approved' } } : r));
+    const changed = records.map((r) =>
+      r.kind === 'content' ? { ...r, submission: { ...r.submission, text: 'What was not approved' } } : r,
+    );
 
     // Act
     const report = await verifyExport(numbered(changed), signer);
@@ -169,7 +190,13 @@ describe('what an export holds', () => {
     // Prepare
     const store = new MemoryAudit();
     store.setContents('req_a', [submission('Never submitted')]);
-    store.append('req_a', 'request.submitted', 'ada@example.org', { account: 'physics-x', version: 1, contentHash: 'f'.repeat(64) }, at(60_000));
+    store.append(
+      'req_a',
+      'request.submitted',
+      'ada@example.org',
+      { account: 'physics-x', version: 1, contentHash: 'f'.repeat(64) },
+      at(60_000),
+    );
 
     // Act
     const report = await verifyExport(numbered(await store.exportAll({ format: 'jsonl', requestId: 'req_a' }, at(HOUR))), signer);
@@ -179,7 +206,7 @@ describe('what an export holds', () => {
     expect(report.problem?.problem).toMatch(/^no event of the chain records contentHash [0-9a-f]{12}… of version 1$/);
   });
 
-  it('keeps a chain\'s time order even when a writer\'s clock is behind', async () => {
+  it("keeps a chain's time order even when a writer's clock is behind", async () => {
     // Prepare: the second append comes with an earlier clock reading
     const store = new MemoryAudit();
     store.append('req_a', 'request.submitted', 'ada@example.org', { account: 'physics-x' }, at(30 * 60_000));
@@ -190,7 +217,10 @@ describe('what an export holds', () => {
     const records = await store.exportAll({ format: 'jsonl' }, at(HOUR + 15 * 60_000));
 
     // Assess
-    expect(records.filter((r) => r.kind === 'event').map((r) => (r.kind === 'event' ? r.at : ''))).toEqual(['2030-03-04T09:30:00.000Z', '2030-03-04T09:30:00.000Z']);
+    expect(records.filter((r) => r.kind === 'event').map((r) => (r.kind === 'event' ? r.at : ''))).toEqual([
+      '2030-03-04T09:30:00.000Z',
+      '2030-03-04T09:30:00.000Z',
+    ]);
     expect((await verifyExport(numbered(records), signer)).ok).toBe(true);
   });
 });

@@ -5,12 +5,25 @@ import { checkedAuditEntry, type AuditEntry } from '../../lambdas/core/audit/eve
 import type { RegistryAccount, RequestRecord, Stage } from '../../lambdas/core/model.js';
 import { outcomeOfDecision, stageStatusOf } from '../../lambdas/core/request/arbiter.js';
 import { parseDirectory, type Directory } from '../../lambdas/core/request/directory.js';
-import type { ApprovalLink, ApprovalStore, AuditLog, Delivery, Mailer, OutgoingMail, Ports, RequestFlag, RequestStore, Workflow } from '../../lambdas/use-cases/ports.js';
+import type {
+  ApprovalLink,
+  ApprovalStore,
+  AuditLog,
+  Delivery,
+  Mailer,
+  OutgoingMail,
+  Ports,
+  RequestFlag,
+  RequestStore,
+  Workflow,
+} from '../../lambdas/use-cases/ports.js';
 
 // In-memory ports for the use cases' unit tests: the same conditions as the DynamoDB adapters where a use case
 // depends on them (a flag is claimed once, a stage is claimed while pending), every call that matters recorded.
 
-export const directory: Directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+export const directory: Directory = parseDirectory(
+  JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown,
+);
 export const NOW = new Date('2026-12-05T10:00:00.000Z');
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -29,12 +42,27 @@ export function brandPost(overrides: Partial<RequestRecord> = {}): RequestRecord
     kind: 'brand-post',
     status: 'awaiting-approval',
     version: 1,
-    submission: { kind: 'brand-post', submitter: 'ada@example.org', account: 'physics-x', title: 'Open day', text: 'Join us on Saturday.', format: 'post', media: [], attestations: {} },
+    submission: {
+      kind: 'brand-post',
+      submitter: 'ada@example.org',
+      account: 'physics-x',
+      title: 'Open day',
+      text: 'Join us on Saturday.',
+      format: 'post',
+      media: [],
+      attestations: {},
+    },
     contentHash: 'c'.repeat(64),
     receivedAt: '2026-12-05T09:00:00.000Z',
     channel: 'webhook',
     stages: [
-      { stage: 'supervisor', status: 'pending', assignees: [person('grace')], timeoutSeconds: 259_200, deadline: '2026-12-08T09:00:00.000Z' },
+      {
+        stage: 'supervisor',
+        status: 'pending',
+        assignees: [person('grace')],
+        timeoutSeconds: 259_200,
+        deadline: '2026-12-08T09:00:00.000Z',
+      },
       { stage: 'comms', status: 'waiting', assignees: [person('carl'), person('cara')], timeoutSeconds: 259_200 },
     ],
     findings: [],
@@ -77,7 +105,12 @@ export class MemoryRequests implements RequestStore {
     item.executionArn = executionArn;
     return this.#view(item);
   }
-  async saveChecks(requestId: string, version: number, findings: RequestRecord['findings'], publication: RequestRecord['publication']): Promise<void> {
+  async saveChecks(
+    requestId: string,
+    version: number,
+    findings: RequestRecord['findings'],
+    publication: RequestRecord['publication'],
+  ): Promise<void> {
     const item = this.#get(requestId);
     if (item?.version !== version) return;
     item.findings = [...findings];
@@ -93,10 +126,21 @@ export class MemoryRequests implements RequestStore {
     item.stages = [...stages];
     item.status = 'awaiting-approval';
   }
-  async openStage(requestId: string, version: number, index: number, opening: Parameters<RequestStore['openStage']>[3]): Promise<RequestRecord | undefined> {
+  async openStage(
+    requestId: string,
+    version: number,
+    index: number,
+    opening: Parameters<RequestStore['openStage']>[3],
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     if (item?.version !== version || item.stages[index]?.status !== 'waiting') return undefined;
-    this.#setStage(item, index, { status: 'pending', deadline: opening.deadline, timeoutSeconds: opening.schedule.deadlineSeconds, openedAt: opening.openedAt, schedule: opening.schedule });
+    this.#setStage(item, index, {
+      status: 'pending',
+      deadline: opening.deadline,
+      timeoutSeconds: opening.schedule.deadlineSeconds,
+      openedAt: opening.openedAt,
+      schedule: opening.schedule,
+    });
     return this.#view(item);
   }
   async markDelivered(requestId: string, version: number, index: number, phase: Stage['phase'] & string): Promise<void> {
@@ -111,28 +155,62 @@ export class MemoryRequests implements RequestStore {
     return failedAsks;
   }
   #open(item: Stored | undefined, version: number, index: number, stageCount?: number): item is Stored {
-    return item !== undefined && item.version === version && item.status === 'awaiting-approval' && item.outcome === undefined && item.stages[index]?.status === 'pending' && (stageCount === undefined || item.stages.length === stageCount);
+    return (
+      item !== undefined &&
+      item.version === version &&
+      item.status === 'awaiting-approval' &&
+      item.outcome === undefined &&
+      item.stages[index]?.status === 'pending' &&
+      (stageCount === undefined || item.stages.length === stageCount)
+    );
   }
-  async claimStage(requestId: string, version: number, index: number, stageCount: number, result: Parameters<RequestStore['claimStage']>[4]): Promise<RequestRecord | undefined> {
+  async claimStage(
+    requestId: string,
+    version: number,
+    index: number,
+    stageCount: number,
+    result: Parameters<RequestStore['claimStage']>[4],
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     if (!this.#open(item, version, index, stageCount)) return undefined;
     const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
     const statements = result.statements !== undefined && result.statements.length > 0 ? { statements: result.statements } : {};
-    this.#setStage(item, index, { status: stageStatusOf(result.decision), decision: result.decision === 'expired' ? undefined : result.decision, decidedBy: result.decidedBy, deciderId: result.deciderId, decidedAt: result.decidedAt, comment: result.comment, ...statements });
+    this.#setStage(item, index, {
+      status: stageStatusOf(result.decision),
+      decision: result.decision === 'expired' ? undefined : result.decision,
+      decidedBy: result.decidedBy,
+      deciderId: result.deciderId,
+      decidedAt: result.decidedAt,
+      comment: result.comment,
+      ...statements,
+    });
     if (ends !== undefined) {
       item.status = ends;
       item.outcome = ends;
     }
     return this.#view(item);
   }
-  async overridePublication(requestId: string, version: number, index: number, stageCount: number, publication: NonNullable<RequestRecord['publication']>, stages: readonly Stage[]): Promise<RequestRecord | undefined> {
+  async overridePublication(
+    requestId: string,
+    version: number,
+    index: number,
+    stageCount: number,
+    publication: NonNullable<RequestRecord['publication']>,
+    stages: readonly Stage[],
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     if (!this.#open(item, version, index, stageCount)) return undefined;
     item.publication = publication;
     item.stages = [...stages];
     return this.#view(item);
   }
-  async registerWait(requestId: string, version: number, index: number, token: string, phase: NonNullable<Stage['phase']>): Promise<RequestRecord | undefined> {
+  async registerWait(
+    requestId: string,
+    version: number,
+    index: number,
+    token: string,
+    phase: NonNullable<Stage['phase']>,
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     if (!this.#open(item, version, index)) return undefined;
     item.waitTokens[String(index)] = token;
@@ -142,7 +220,14 @@ export class MemoryRequests implements RequestStore {
   async waitTokenOf(requestId: string, index: number): Promise<string | undefined> {
     return this.#get(requestId)?.waitTokens[String(index)];
   }
-  async recordEscalation(requestId: string, version: number, index: number, deputies: Stage['assignees'], at: string, deadline: string): Promise<RequestRecord | undefined> {
+  async recordEscalation(
+    requestId: string,
+    version: number,
+    index: number,
+    deputies: Stage['assignees'],
+    at: string,
+    deadline: string,
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     const stage = item?.stages[index];
     if (item?.version !== version || stage?.status !== 'pending' || stage.escalatedAt !== undefined) return undefined;
@@ -151,15 +236,29 @@ export class MemoryRequests implements RequestStore {
   }
   async withdrawRequest(requestId: string): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
-    if (item === undefined || item.outcome !== undefined || (item.status !== 'checking' && item.status !== 'awaiting-approval')) return undefined;
+    if (item === undefined || item.outcome !== undefined || (item.status !== 'checking' && item.status !== 'awaiting-approval'))
+      return undefined;
     item.status = 'withdrawn';
     item.outcome = 'withdrawn';
     return this.#view(item);
   }
-  async startNewVersion(current: RequestRecord, submission: RequestRecord['submission'], contentHash: string): Promise<RequestRecord | undefined> {
+  async startNewVersion(
+    current: RequestRecord,
+    submission: RequestRecord['submission'],
+    contentHash: string,
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(current.requestId);
     if (item?.version !== current.version || item.outcome !== 'changes-requested') return undefined;
-    this.put({ ...current, version: current.version + 1, submission, contentHash, status: 'checking', stages: [], findings: [], outcome: undefined });
+    this.put({
+      ...current,
+      version: current.version + 1,
+      submission,
+      contentHash,
+      status: 'checking',
+      stages: [],
+      findings: [],
+      outcome: undefined,
+    });
     return this.getRequest(current.requestId);
   }
   async finishRequest(requestId: string, outcome: NonNullable<RequestRecord['outcome']>): Promise<RequestRecord | undefined> {
@@ -171,7 +270,11 @@ export class MemoryRequests implements RequestStore {
     }
     return this.#view(item);
   }
-  async saveRegistration(requestId: string, version: number, registration: NonNullable<RequestRecord['registration']>): Promise<RequestRecord | undefined> {
+  async saveRegistration(
+    requestId: string,
+    version: number,
+    registration: NonNullable<RequestRecord['registration']>,
+  ): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     if (item?.version !== version) return undefined;
     item.registration = registration;
@@ -283,8 +386,20 @@ export class MemoryWorkflow implements Workflow {
 }
 
 /** Every port in memory; the registry holds the directory file's accounts. */
-export function memoryPorts(): Ports & { requests: MemoryRequests; approvals: MemoryApprovals; audit: MemoryAudit; mail: MemoryMail; workflow: MemoryWorkflow; accounts: RegistryAccount[] } {
-  const accounts: RegistryAccount[] = directory.accounts.map((a) => ({ ...a, smmAdmin: false, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
+export function memoryPorts(): Ports & {
+  requests: MemoryRequests;
+  approvals: MemoryApprovals;
+  audit: MemoryAudit;
+  mail: MemoryMail;
+  workflow: MemoryWorkflow;
+  accounts: RegistryAccount[];
+} {
+  const accounts: RegistryAccount[] = directory.accounts.map((a) => ({
+    ...a,
+    smmAdmin: false,
+    openedBy: 'directory',
+    openedAt: '2026-01-01T00:00:00.000Z',
+  }));
   return {
     requests: new MemoryRequests(),
     approvals: new MemoryApprovals(),

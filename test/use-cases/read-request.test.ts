@@ -7,18 +7,26 @@ import { brandPost, directory, memoryPorts } from './memory-ports.js';
 // The bearer-token reads (lambdas/use-cases/read-request.ts, read-accounts.ts) over in-memory ports.
 
 describe('requestStatus and requestAudit', () => {
-  it('show a request\'s stages and its verified audit chain; an unknown request is not found', async () => {
+  it("show a request's stages and its verified audit chain; an unknown request is not found", async () => {
     // Prepare
     const ports = memoryPorts();
     ports.requests.put(brandPost());
-    await ports.audit.appendAudit('req_memory', { type: 'workflow.started', actor: 'signoff', data: { executionArn: 'arn:exec:1', version: 1 } });
+    await ports.audit.appendAudit('req_memory', {
+      type: 'workflow.started',
+      actor: 'signoff',
+      data: { executionArn: 'arn:exec:1', version: 1 },
+    });
 
     // Act
     const status = await requestStatus('req_memory', ports);
     const audit = await requestAudit('req_memory', ports);
 
     // Assess
-    expect(status).toMatchObject({ requestId: 'req_memory', status: 'awaiting-approval', stages: [{ stage: 'supervisor', assignees: ['grace@example.org'], decision: null }, { stage: 'comms' }] });
+    expect(status).toMatchObject({
+      requestId: 'req_memory',
+      status: 'awaiting-approval',
+      stages: [{ stage: 'supervisor', assignees: ['grace@example.org'], decision: null }, { stage: 'comms' }],
+    });
     expect(status).not.toHaveProperty('registration');
     expect(audit.events).toHaveLength(1);
     expect(audit.verification).toMatchObject({ ok: true });
@@ -52,6 +60,8 @@ describe('readAccounts', () => {
 
     // Assess
     await expect(read).rejects.toBeInstanceOf(ValidationError);
-    await expect(read).rejects.toMatchObject({ problems: [expect.stringContaining('unit'), expect.stringContaining('platform'), expect.stringContaining('colour')] });
+    await expect(read).rejects.toMatchObject({
+      problems: [expect.stringContaining('unit'), expect.stringContaining('platform'), expect.stringContaining('colour')],
+    });
   });
 });

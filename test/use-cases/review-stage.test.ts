@@ -18,9 +18,22 @@ async function setUp(record: RequestRecord = brandPost(), stageIndex = 0) {
   const stage = record.stages[stageIndex];
   const approver = stage?.assignees[0];
   if (stage === undefined || approver === undefined) throw new Error('no such stage');
-  await ports.approvals.putLink({ pk: `link#${sha256Hex(LINK_ID)}`, requestId: record.requestId, version: record.version, stageIndex, stage: stage.stage, approver, csrf: CSRF, createdAt: '2026-12-05T09:00:00.000Z' });
+  await ports.approvals.putLink({
+    pk: `link#${sha256Hex(LINK_ID)}`,
+    requestId: record.requestId,
+    version: record.version,
+    stageIndex,
+    stage: stage.stage,
+    approver,
+    csrf: CSRF,
+    createdAt: '2026-12-05T09:00:00.000Z',
+  });
   await ports.requests.registerWait(record.requestId, record.version, stageIndex, 'task-token', 'requested');
-  return { ...ports, directory, registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }) };
+  return {
+    ...ports,
+    directory,
+    registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
+  };
 }
 
 const post = (fields: Record<string, string | string[]>) => {
@@ -60,15 +73,23 @@ describe('reviewStage', () => {
     const second = await reviewStage(LINK_ID, post({ decision: 'reject', comment: 'Changed my mind.' }), ports);
 
     // Assess
-    expect(shown(first)).toMatchObject({ status: 200, state: { kind: 'decided', decision: 'approve', by: 'grace@example.org', justNow: true } });
+    expect(shown(first)).toMatchObject({
+      status: 200,
+      state: { kind: 'decided', decision: 'approve', by: 'grace@example.org', justNow: true },
+    });
     expect(shown(second)).toMatchObject({ status: 409, state: { kind: 'decided', decision: 'approve', justNow: false } });
     expect(ports.audit.types()).toEqual(['decision.recorded']);
-    expect(ports.audit.events[0]?.data).toMatchObject({ stage: 'supervisor', decision: 'approve', channel: 'web', linkHash: sha256Hex(LINK_ID) });
+    expect(ports.audit.events[0]?.data).toMatchObject({
+      stage: 'supervisor',
+      decision: 'approve',
+      channel: 'web',
+      linkHash: sha256Hex(LINK_ID),
+    });
     expect(ports.workflow.nudged).toEqual([{ taskToken: 'task-token', output: { stageIndex: 0 } }]);
     expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.deciderId).toBe('grace');
   });
 
-  it('refuses a post without the page\'s CSRF token, a form too large, and a decision without its comment', async () => {
+  it("refuses a post without the page's CSRF token, a form too large, and a decision without its comment", async () => {
     // Prepare
     const ports = await setUp();
 
@@ -93,15 +114,35 @@ describe('reviewStage', () => {
     const answer = await reviewStage(LINK_ID, post({ decision: 'approve' }), ports);
 
     // Assess
-    expect(shown(answer)).toEqual({ status: 403, state: { kind: 'closed', reason: 'You submitted this request, so you cannot decide on it.' } });
+    expect(shown(answer)).toEqual({
+      status: 403,
+      state: { kind: 'closed', reason: 'You submitted this request, so you cannot decide on it.' },
+    });
     expect(ports.workflow.nudged).toEqual([]);
   });
 
   it('asks for the statements the findings ask of the stage before approving, and records them', async () => {
     // Prepare
-    const finding: Finding = { rule: 'P-ENDORSEMENT', severity: 'attest', message: 'm', attestation: { statement: 'I checked the partner.', by: 'comms', satisfied: false } };
+    const finding: Finding = {
+      rule: 'P-ENDORSEMENT',
+      severity: 'attest',
+      message: 'm',
+      attestation: { statement: 'I checked the partner.', by: 'comms', satisfied: false },
+    };
     const record = brandPost({ findings: [finding] });
-    const ports = await setUp({ ...record, stages: record.stages.map((s) => ({ ...s, status: s.stage === 'comms' ? 'pending' : 'approved', ...(s.stage === 'supervisor' ? { decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: '2026-12-05T09:30:00.000Z' } : {}) })) }, 1);
+    const ports = await setUp(
+      {
+        ...record,
+        stages: record.stages.map((s) => ({
+          ...s,
+          status: s.stage === 'comms' ? 'pending' : 'approved',
+          ...(s.stage === 'supervisor'
+            ? { decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: '2026-12-05T09:30:00.000Z' }
+            : {}),
+        })),
+      },
+      1,
+    );
 
     // Act
     const unticked = await reviewStage(LINK_ID, post({ decision: 'approve' }), ports);
@@ -117,13 +158,28 @@ describe('reviewStage', () => {
   it('lets a communications approver override the classification with a reason, and plans the route again', async () => {
     // Prepare
     const record = brandPost({ publication: { is: false, reasons: ['no publication criterion'] } });
-    const ports = await setUp({ ...record, stages: record.stages.map((s) => ({ ...s, status: s.stage === 'comms' ? 'pending' : 'approved', ...(s.stage === 'supervisor' ? { decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: '2026-12-05T09:30:00.000Z' } : {}) })) }, 1);
+    const ports = await setUp(
+      {
+        ...record,
+        stages: record.stages.map((s) => ({
+          ...s,
+          status: s.stage === 'comms' ? 'pending' : 'approved',
+          ...(s.stage === 'supervisor'
+            ? { decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace', decidedAt: '2026-12-05T09:30:00.000Z' }
+            : {}),
+        })),
+      },
+      1,
+    );
 
     // Act
     const answer = await reviewStage(LINK_ID, post({ action: 'classify', publication: 'yes', reason: 'A research result.' }), ports);
 
     // Assess
-    expect(shown(answer)).toMatchObject({ status: 200, state: { kind: 'open', notice: expect.stringContaining('Classified as a publication.') } });
+    expect(shown(answer)).toMatchObject({
+      status: 200,
+      state: { kind: 'open', notice: expect.stringContaining('Classified as a publication.') },
+    });
     const saved = await ports.requests.getRequest('req_memory');
     expect(saved?.publication).toMatchObject({ is: true, override: { by: 'carl@example.org', reason: 'A research result.', was: false } });
     expect(ports.audit.types()).toEqual(['publication.overridden']);

@@ -24,7 +24,11 @@ const once = (compose = () => ({ from: MAIL_FROM, to: ['ada@example.org'], subje
   flag: 'outcomeNotified' as const,
   kind: 'outcome' as const,
   compose,
-  sent: (messageId: string) => ({ type: 'notification.sent' as const, actor: 'signoff', data: { to: 'ada@example.org', outcome: 'approved', messageId } }),
+  sent: (messageId: string) => ({
+    type: 'notification.sent' as const,
+    actor: 'signoff',
+    data: { to: 'ada@example.org', outcome: 'approved', messageId },
+  }),
 });
 
 describe('sendOnce', () => {
@@ -78,7 +82,9 @@ describe('sendOnce', () => {
 describe('recordSubmission', () => {
   it('ties the execution, audits the start, and acknowledges once with a withdraw link that names the request', async () => {
     // Prepare
-    const ports = setUp(brandPost({ status: 'checking', stages: [], thread: { messageId: '<m1@example.org>', references: ['<m0@example.org>'] } }));
+    const ports = setUp(
+      brandPost({ status: 'checking', stages: [], thread: { messageId: '<m1@example.org>', references: ['<m0@example.org>'] } }),
+    );
     const task = { requestId: 'req_memory', version: 1, executionArn: 'arn:exec:1' };
 
     // Act
@@ -159,7 +165,14 @@ describe('registerOpenedAccount', () => {
     expect(first.registered).toBe(true);
     expect(again).toEqual(first);
     const account = ports.accounts.find((a) => a.id === first.accountId);
-    expect(account).toMatchObject({ platform: 'mastodon', unit: 'physics', admins: ['ada', 'bob'], status: 'active', smmAdmin: true, openedBy: 'req_memory' });
+    expect(account).toMatchObject({
+      platform: 'mastodon',
+      unit: 'physics',
+      admins: ['ada', 'bob'],
+      status: 'active',
+      smmAdmin: true,
+      openedBy: 'req_memory',
+    });
     expect(ports.audit.types()).toEqual(['account.registered', 'notification.sent']);
     expect(ports.mail.sent.map((m) => m.to)).toEqual([['ada@example.org', 'bob@example.org', 'sam@example.org']]);
     expect((await ports.requests.getRequest('req_memory'))?.registration).toEqual({ accountId: first.accountId, registered: true });

@@ -26,11 +26,26 @@ const MAIL_FROM = 'Signoff <signoff@example.org>';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 // A phrase of the body that must never reach the audit trail of a rejected mail.
 const BODY_PHRASE = 'Quantum Open Day in the Feynman lecture hall';
-const BODY = [`Join us on Saturday for the ${BODY_PHRASE}!`, 'Alt 1: Visitors looking at a detector model', 'Consent: yes', 'AI: no', '', '-- ', 'Ada Lovelace, Physics Department'].join('\n');
+const BODY = [
+  `Join us on Saturday for the ${BODY_PHRASE}!`,
+  'Alt 1: Visitors looking at a detector model',
+  'Consent: yes',
+  'AI: no',
+  '',
+  '-- ',
+  'Ada Lovelace, Physics Department',
+].join('\n');
 
-const file: Directory = parseDirectory(JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown);
+const file: Directory = parseDirectory(
+  JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown,
+);
 // The registry as its first read seeds it from the file; the port gives it with the directory in the registry's view.
-const registry: readonly RegistryAccount[] = file.accounts.map((a) => ({ ...a, smmAdmin: true, openedBy: 'directory', openedAt: '2026-01-01T00:00:00.000Z' }));
+const registry: readonly RegistryAccount[] = file.accounts.map((a) => ({
+  ...a,
+  smmAdmin: true,
+  openedBy: 'directory',
+  openedAt: '2026-01-01T00:00:00.000Z',
+}));
 
 interface Fixture {
   readonly mail: SESMail;
@@ -243,41 +258,44 @@ describe('submitMail: mail that makes no request', () => {
 });
 
 describe('submitMail: verified mail from a poster', () => {
-  it.each(['dmarc-pass', 'spf-dkim-pass-no-dmarc', 'dkim-aligned-esp', 'spf-aligned-subdomain'])('%s: is accepted once, with its image stored and the thread recorded for the acknowledgement', async (name) => {
-    // Prepare
-    const f = fixture(name);
-    const raw = await rawMime(f);
-    const { ports, calls } = fakePorts();
-    const messageId = f.mail.commonHeaders.messageId;
-    const requestId = requestIdFor('mail', messageId);
-    const key = mediaKey(PNG, 'image/png');
+  it.each(['dmarc-pass', 'spf-dkim-pass-no-dmarc', 'dkim-aligned-esp', 'spf-aligned-subdomain'])(
+    '%s: is accepted once, with its image stored and the thread recorded for the acknowledgement',
+    async (name) => {
+      // Prepare
+      const f = fixture(name);
+      const raw = await rawMime(f);
+      const { ports, calls } = fakePorts();
+      const messageId = f.mail.commonHeaders.messageId;
+      const requestId = requestIdFor('mail', messageId);
+      const key = mediaKey(PNG, 'image/png');
 
-    // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+      // Act
+      const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
 
-    // Assess
-    expect(result).toEqual({ outcome: 'submitted', requestId, created: true });
-    expect(calls.putMedia).toEqual([{ key, contentType: 'image/png', content: PNG }]);
-    expect(calls.accept).toHaveLength(1);
-    const accepted = calls.accept[0];
-    expect(accepted?.channel).toBe('mail');
-    expect(accepted?.idempotencyKey).toBe(messageId);
-    expect(accepted?.bodyHash).toBe(createHash('sha256').update(raw).digest('hex'));
-    expect(accepted?.thread).toEqual({ messageId, references: [messageId] });
-    expect(accepted?.now).toBe(NOW);
-    expect(accepted?.submission).toMatchObject({
-      submitter: 'ada@example.org',
-      account: 'physics-x',
-      title: 'Open day next Saturday',
-      text: `Join us on Saturday for the ${BODY_PHRASE}!`,
-      media: [{ type: 'image', url: `${MEDIA_BASE}/${key}`, alt: 'Visitors looking at a detector model' }],
-      attestations: { peopleConsent: true, aiUsed: false },
-    });
-    // The acknowledgement goes out from the workflow's first state (RecordSubmission), threaded by `thread` above.
-    expect(calls.sendMail).toEqual([]);
-    expect(calls.audit).toEqual([]);
-    expect(calls.markAnswered).toEqual([sha256(messageId)]);
-  });
+      // Assess
+      expect(result).toEqual({ outcome: 'submitted', requestId, created: true });
+      expect(calls.putMedia).toEqual([{ key, contentType: 'image/png', content: PNG }]);
+      expect(calls.accept).toHaveLength(1);
+      const accepted = calls.accept[0];
+      expect(accepted?.channel).toBe('mail');
+      expect(accepted?.idempotencyKey).toBe(messageId);
+      expect(accepted?.bodyHash).toBe(createHash('sha256').update(raw).digest('hex'));
+      expect(accepted?.thread).toEqual({ messageId, references: [messageId] });
+      expect(accepted?.now).toBe(NOW);
+      expect(accepted?.submission).toMatchObject({
+        submitter: 'ada@example.org',
+        account: 'physics-x',
+        title: 'Open day next Saturday',
+        text: `Join us on Saturday for the ${BODY_PHRASE}!`,
+        media: [{ type: 'image', url: `${MEDIA_BASE}/${key}`, alt: 'Visitors looking at a detector model' }],
+        attestations: { peopleConsent: true, aiUsed: false },
+      });
+      // The acknowledgement goes out from the workflow's first state (RecordSubmission), threaded by `thread` above.
+      expect(calls.sendMail).toEqual([]);
+      expect(calls.audit).toEqual([]);
+      expect(calls.markAnswered).toEqual([sha256(messageId)]);
+    },
+  );
 });
 
 describe('submitMail: redelivery', () => {
@@ -320,13 +338,15 @@ describe('submitMail: redelivery', () => {
   });
 });
 
-describe('submitMail: replies in a request\'s thread', () => {
+describe("submitMail: replies in a request's thread", () => {
   it('submits a new version when the request came back for changes', async () => {
     // Prepare: the fixture mail answers the thread of an earlier mailed request
     const f = fixture('dmarc-pass');
     const original = '<original-submission@example.org>';
     const raw = await rawMime(f, { references: original, inReplyTo: original });
-    const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', status: 'changes-requested', outcome: 'changes-requested' }]]));
+    const { ports, calls } = fakePorts(
+      new Map([[original, { requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', status: 'changes-requested', outcome: 'changes-requested' }]]),
+    );
 
     // Act
     const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
@@ -455,7 +475,13 @@ describe('submitMail: account openings to open@', () => {
       entry: {
         type: 'mail.rejected',
         actor: 'alan@example.org',
-        data: { messageIdHash: sha256(messageId), reason: 'credentials in the mail (1 line)', trust: 'local loopback connection', recipients: ['open@example.org'], replied: true },
+        data: {
+          messageIdHash: sha256(messageId),
+          reason: 'credentials in the mail (1 line)',
+          trust: 'local loopback connection',
+          recipients: ['open@example.org'],
+          replied: true,
+        },
       },
     });
     const logged = JSON.stringify(calls.audit);
@@ -466,7 +492,19 @@ describe('submitMail: account openings to open@', () => {
 
   it('reads the registry from the port: a handle registered there is answered, not submitted', async () => {
     // Prepare
-    const opened: RegistryAccount = { id: 'physics-bluesky-physics-example-org', platform: 'bluesky', handle: '@physics.example.org', unit: 'physics', posters: ['ada'], admins: ['ada', 'bob'], status: 'active', smmAdmin: true, credentialStore: 'vault://x', openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', openedAt: '2026-11-01T00:00:00.000Z' };
+    const opened: RegistryAccount = {
+      id: 'physics-bluesky-physics-example-org',
+      platform: 'bluesky',
+      handle: '@physics.example.org',
+      unit: 'physics',
+      posters: ['ada'],
+      admins: ['ada', 'bob'],
+      status: 'active',
+      smmAdmin: true,
+      credentialStore: 'vault://x',
+      openedBy: 'req_AAAAAAAAAAAAAAAAAAAAAAAA',
+      openedAt: '2026-11-01T00:00:00.000Z',
+    };
     const raw = await openingMime({ text: OPENING, messageId: '<opening-taken@example.org>' });
     const { ports, calls } = fakePorts(new Map(), { registry: [...registry, opened] });
 
@@ -483,8 +521,15 @@ describe('submitMail: account openings to open@', () => {
     // Prepare
     const original = '<opening-original@example.org>';
     const messageId = '<opening-v2@example.org>';
-    const raw = await openingMime({ text: `${OPENING}\n\nOn Monday, Signoff wrote:\n> Returned for changes.`, messageId, subject: 'Re: Physics on Bluesky', thread: original });
-    const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_CCCCCCCCCCCCCCCCCCCCCCCC', status: 'changes-requested', outcome: 'changes-requested' }]]));
+    const raw = await openingMime({
+      text: `${OPENING}\n\nOn Monday, Signoff wrote:\n> Returned for changes.`,
+      messageId,
+      subject: 'Re: Physics on Bluesky',
+      thread: original,
+    });
+    const { ports, calls } = fakePorts(
+      new Map([[original, { requestId: 'req_CCCCCCCCCCCCCCCCCCCCCCCC', status: 'changes-requested', outcome: 'changes-requested' }]]),
+    );
 
     // Act
     const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
@@ -494,17 +539,24 @@ describe('submitMail: account openings to open@', () => {
     expect(calls.accept).toEqual([]);
     expect(calls.newVersion).toHaveLength(1);
     expect(calls.newVersion[0]?.idempotencyKey).toBe(messageId);
-    expect(calls.newVersion[0]?.submission).toMatchObject({ kind: 'account-opening', title: 'Physics on Bluesky', handle: '@physics.example.org' });
+    expect(calls.newVersion[0]?.submission).toMatchObject({
+      kind: 'account-opening',
+      title: 'Physics on Bluesky',
+      handle: '@physics.example.org',
+    });
     expect(calls.markAnswered).toEqual([sha256(messageId)]);
   });
 
-  it('answers, and is not retried, when the thread\'s request refuses the version (another kind)', async () => {
+  it("answers, and is not retried, when the thread's request refuses the version (another kind)", async () => {
     // Prepare: an opening mailed in the thread of a brand post
     const original = '<brand-post-original@example.org>';
     const messageId = '<opening-in-post-thread@example.org>';
     const raw = await openingMime({ text: OPENING, messageId, subject: 'Re: Open day', thread: original });
     const refusal = new ValidationError(['kind: a new version must be a brand-post like the request (got account-opening)']);
-    const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD', status: 'changes-requested', outcome: 'changes-requested' }]]), { newVersionError: refusal });
+    const { ports, calls } = fakePorts(
+      new Map([[original, { requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD', status: 'changes-requested', outcome: 'changes-requested' }]]),
+      { newVersionError: refusal },
+    );
 
     // Act
     const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
@@ -516,7 +568,14 @@ describe('submitMail: account openings to open@', () => {
     expect(calls.sendMail[0]?.text).toContain('is not a new version of request req_DDDDDDDDDDDDDDDDDDDDDDDD');
     expect(calls.sendMail[0]?.text).toContain('kind: a new version must be a brand-post');
     expect(calls.audit).toEqual([
-      { requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD', entry: { type: 'mail.rejected', actor: 'alan@example.org', data: { messageIdHash: sha256(messageId), reason: 'not a new version: ValidationError' } } },
+      {
+        requestId: 'req_DDDDDDDDDDDDDDDDDDDDDDDD',
+        entry: {
+          type: 'mail.rejected',
+          actor: 'alan@example.org',
+          data: { messageIdHash: sha256(messageId), reason: 'not a new version: ValidationError' },
+        },
+      },
     ]);
     expect(calls.markAnswered).toEqual([sha256(messageId)]);
   });
@@ -525,10 +584,12 @@ describe('submitMail: account openings to open@', () => {
 describe('submitMail: who sent it must be established (issue #11)', () => {
   /** A message as sent, with the headers given, before SES adds its own. */
   function sent(headers: readonly string[], body = BODY): Buffer {
-    return Buffer.from(`${headers.join('\r\n')}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`);
+    return Buffer.from(
+      `${headers.join('\r\n')}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`,
+    );
   }
 
-  it('spf-dkim-pass-unaligned: SPF and DKIM PASS for the sender\'s own domain do not make it the From address\'s mail', async () => {
+  it("spf-dkim-pass-unaligned: SPF and DKIM PASS for the sender's own domain do not make it the From address's mail", async () => {
     // Prepare
     const f = fixture('spf-dkim-pass-unaligned');
     const raw = await rawMime(f);
@@ -542,14 +603,27 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     expect(calls.accept).toEqual([]);
     expect(calls.putMedia).toEqual([]);
     expect(calls.sendMail[0]?.text).toContain('could not verify that this mail came from you');
-    expect(calls.audit[0]?.entry.data).toHaveProperty('reason', 'unverified origin (SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org)');
+    expect(calls.audit[0]?.entry.data).toHaveProperty(
+      'reason',
+      'unverified origin (SPF PASS (evil.example: not aligned), DKIM PASS (evil.example: not aligned), DMARC GRAY, spam PASS, virus PASS; From domain example.org)',
+    );
   });
 
   it('takes no Authentication-Results from the mail itself: a forged "amazonses.com; dmarc=pass" lower down changes nothing', async () => {
     // Prepare: the sender wrote their own, SES's is on top
     const f = fixture('spf-dkim-pass-unaligned');
-    const forged = 'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org';
-    const raw = sesStored(f, sent([forged, 'From: Ada Lovelace <ada@example.org>', 'To: submit+physics-x@example.org', 'Subject: Forged results', `Message-ID: ${f.mail.commonHeaders.messageId}`]));
+    const forged =
+      'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org';
+    const raw = sesStored(
+      f,
+      sent([
+        forged,
+        'From: Ada Lovelace <ada@example.org>',
+        'To: submit+physics-x@example.org',
+        'Subject: Forged results',
+        `Message-ID: ${f.mail.commonHeaders.messageId}`,
+      ]),
+    );
     const { ports, calls } = fakePorts();
 
     // Act
@@ -567,7 +641,10 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     // Prepare: SES's verdicts all PASS (DMARC for example.org), so only the From rule stands in the way
     const f = fixture('dmarc-pass');
     const messageId = f.mail.commonHeaders.messageId;
-    const raw = sesStored(f, sent([...from, 'To: submit+physics-x@example.org', 'Subject: Open day next Saturday', `Message-ID: ${messageId}`]));
+    const raw = sesStored(
+      f,
+      sent([...from, 'To: submit+physics-x@example.org', 'Subject: Open day next Saturday', `Message-ID: ${messageId}`]),
+    );
     const { ports, calls } = fakePorts();
 
     // Act
@@ -579,7 +656,11 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     expect(calls.sendMail).toEqual([]);
     expect(calls.audit).toHaveLength(1);
     expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', messageId));
-    expect(calls.audit[0]?.entry).toMatchObject({ type: 'mail.rejected', actor: 'unknown', data: { messageIdHash: sha256(messageId), refusal: 'sender-not-established', replied: false } });
+    expect(calls.audit[0]?.entry).toMatchObject({
+      type: 'mail.rejected',
+      actor: 'unknown',
+      data: { messageIdHash: sha256(messageId), refusal: 'sender-not-established', replied: false },
+    });
     expect(JSON.stringify(calls.audit)).not.toContain(BODY_PHRASE);
     expect(JSON.stringify(calls.audit)).not.toContain('Open day next Saturday');
     // not marked answered: the same bytes again are refused again, not taken for a handled duplicate
@@ -590,8 +671,25 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     // Prepare
     const f = fixture('dmarc-pass');
     const messageId = f.mail.commonHeaders.messageId;
-    const parts = Array.from({ length: MAX_MIME_PARTS }, (_, i) => ['--b', `Content-Type: text/plain; name="p${i}.txt"`, '', `${BODY_PHRASE} ${i}`].join('\r\n'));
-    const raw = sesStored(f, Buffer.from([`From: ada@example.org`, `Message-ID: ${messageId}`, 'Subject: Many parts', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', ...parts, '--b--', ''].join('\r\n')));
+    const parts = Array.from({ length: MAX_MIME_PARTS }, (_, i) =>
+      ['--b', `Content-Type: text/plain; name="p${i}.txt"`, '', `${BODY_PHRASE} ${i}`].join('\r\n'),
+    );
+    const raw = sesStored(
+      f,
+      Buffer.from(
+        [
+          `From: ada@example.org`,
+          `Message-ID: ${messageId}`,
+          'Subject: Many parts',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          ...parts,
+          '--b--',
+          '',
+        ].join('\r\n'),
+      ),
+    );
     const { ports, calls } = fakePorts();
 
     // Act
@@ -601,7 +699,9 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     expect(result).toEqual({ outcome: 'refused', refusal: 'too-many-parts', reason: `more than ${MAX_MIME_PARTS} MIME parts` });
     expect(calls.accept).toEqual([]);
     expect(calls.sendMail).toEqual([]);
-    expect(calls.audit.map((a) => [a.requestId, a.entry.type, a.entry.actor])).toEqual([[requestIdFor('mail', messageId), 'mail.rejected', 'unknown']]);
+    expect(calls.audit.map((a) => [a.requestId, a.entry.type, a.entry.actor])).toEqual([
+      [requestIdFor('mail', messageId), 'mail.rejected', 'unknown'],
+    ]);
     expect(JSON.stringify(calls.audit)).not.toContain(BODY_PHRASE);
   });
 
@@ -617,7 +717,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', `<${sha256(raw.toString('latin1'))}@signoff.invalid>`));
   });
 
-  it('audits a refused mail reusing a handled mail\'s Message-ID under its bytes, not in that request\'s chain', async () => {
+  it("audits a refused mail reusing a handled mail's Message-ID under its bytes, not in that request's chain", async () => {
     // Prepare: Ada's mail was handled; then garbage with two From headers comes with its Message-ID
     const f = fixture('dmarc-pass');
     const messageId = f.mail.commonHeaders.messageId;
@@ -631,7 +731,19 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
 
     // Assess: refused; the duplicate check answers first for a parsed mail, so try a census refusal too
     expect(result).toEqual({ outcome: 'duplicate' });
-    const many = sesStored(f, Buffer.from([`Message-ID: ${messageId}`, 'Content-Type: multipart/mixed; boundary="b"', '', ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'), '--b--', ''].join('\r\n')));
+    const many = sesStored(
+      f,
+      Buffer.from(
+        [
+          `Message-ID: ${messageId}`,
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'),
+          '--b--',
+          '',
+        ].join('\r\n'),
+      ),
+    );
     const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, NOW);
     expect(refused.outcome).toBe('refused');
     const refusal = calls.audit.find((a) => a.entry.type === 'mail.rejected');

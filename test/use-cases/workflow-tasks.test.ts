@@ -49,7 +49,20 @@ describe('runChecks', () => {
   it('blocks a post to an account the registry does not have', async () => {
     // Prepare
     const post = checking();
-    const ports = setUp({ ...post, submission: { ...post.submission, kind: 'brand-post', account: 'no-such-account', submitter: 'ada@example.org', title: 't', text: 't', format: 'post', media: [], attestations: {} } });
+    const ports = setUp({
+      ...post,
+      submission: {
+        ...post.submission,
+        kind: 'brand-post',
+        account: 'no-such-account',
+        submitter: 'ada@example.org',
+        title: 't',
+        text: 't',
+        format: 'post',
+        media: [],
+        attestations: {},
+      },
+    });
 
     // Act
     const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports);
@@ -96,7 +109,11 @@ describe('planApprovalRoute', () => {
 describe('advanceStage', () => {
   const waiting = () => {
     const post = brandPost();
-    return brandPost({ stages: post.stages.map((s, i) => (i === 0 ? { stage: s.stage, status: 'waiting', assignees: s.assignees, timeoutSeconds: s.timeoutSeconds } : s)) });
+    return brandPost({
+      stages: post.stages.map((s, i) =>
+        i === 0 ? { stage: s.stage, status: 'waiting', assignees: s.assignees, timeoutSeconds: s.timeoutSeconds } : s,
+      ),
+    });
   };
   const task = { requestId: 'req_memory', version: 1, stageIndex: 0, callback: null };
 
@@ -144,7 +161,14 @@ describe('advanceStage', () => {
 });
 
 describe('requestApproval', () => {
-  const ask = { taskToken: 'token-1', requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested' as const, deadline: '2026-12-08T09:00:00.000Z' };
+  const ask = {
+    taskToken: 'token-1',
+    requestId: 'req_memory',
+    version: 1,
+    stageIndex: 0,
+    phase: 'requested' as const,
+    deadline: '2026-12-08T09:00:00.000Z',
+  };
 
   it('registers the task token, mails each assignee a review link once, and audits each mail', async () => {
     // Prepare

@@ -22,7 +22,12 @@ describe('writeCheckpoints', () => {
     const written = await store.seal(at(4 * HOUR + 10 * 60_000));
 
     // Assess
-    expect(written.map((c) => c.period.from)).toEqual(['2030-03-04T09:00:00.000Z', '2030-03-04T10:00:00.000Z', '2030-03-04T11:00:00.000Z', '2030-03-04T12:00:00.000Z']);
+    expect(written.map((c) => c.period.from)).toEqual([
+      '2030-03-04T09:00:00.000Z',
+      '2030-03-04T10:00:00.000Z',
+      '2030-03-04T11:00:00.000Z',
+      '2030-03-04T12:00:00.000Z',
+    ]);
     expect(written.map((c) => c.heads.length)).toEqual([1, 0, 0, 1]);
     expect(written[0]?.previous).toBe(GENESIS_HASH);
     for (let i = 1; i < written.length; i++) expect(written[i]?.previous).toBe(written[i - 1]?.hash);
@@ -67,7 +72,11 @@ describe('writeCheckpoints', () => {
 
     // Assess
     expect(again).toEqual([]);
-    expect(afterPause.map((c) => c.period.from)).toEqual(['2030-03-04T10:00:00.000Z', '2030-03-04T11:00:00.000Z', '2030-03-04T12:00:00.000Z']);
+    expect(afterPause.map((c) => c.period.from)).toEqual([
+      '2030-03-04T10:00:00.000Z',
+      '2030-03-04T11:00:00.000Z',
+      '2030-03-04T12:00:00.000Z',
+    ]);
   });
 
   it('writes nothing while the store has no events', async () => {

@@ -20,6 +20,7 @@ const stagePhase = z.enum(['requested', 'reminded', 'escalated']);
 const ruleId = z.enum(RULE_IDS);
 const statement = z.looseObject({ rule: ruleId, statement: z.string() });
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const stage = z.looseObject({
   stage: z.enum(['supervisor', 'management', 'comms', 'ethics']),
   status: z.enum(['waiting', 'pending', 'approved', 'rejected', 'request-changes', 'expired']),
@@ -61,6 +62,7 @@ const publication = z.looseObject({
   override: z.optional(z.looseObject({ by: z.string(), at: z.string(), reason: z.string(), was: z.boolean() })),
 });
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const mediaItem = z.looseObject({
   type: z.enum(['image', 'video']),
   url: z.string(),
@@ -83,9 +85,14 @@ const brandPost = z.looseObject({
   format: z.enum(['post', 'thread', 'article', 'blog', 'share', 'correction']),
   publishAt: z.optional(z.string()),
   media: z.array(mediaItem),
-  attestations: z.looseObject({ peopleConsent: z.optional(z.boolean()), aiUsed: z.optional(z.boolean()), aiDisclosed: z.optional(z.boolean()) }),
+  attestations: z.looseObject({
+    peopleConsent: z.optional(z.boolean()),
+    aiUsed: z.optional(z.boolean()),
+    aiDisclosed: z.optional(z.boolean()),
+  }),
 });
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const questionKeys: readonly [QuestionKey, ...QuestionKey[]] = [
   'project',
   'platform',
@@ -111,7 +118,11 @@ const accountOpening = z.looseObject({
   admins: z.array(z.string()),
   group: z.optional(z.looseObject({ visibility: z.enum(['public', 'private']), joinPolicy: z.optional(z.string()) })),
   questionnaire: z.partialRecord(z.enum(questionKeys), z.string()),
-  attestations: z.looseObject({ smmAdmin: z.optional(z.boolean()), credentialStore: z.optional(z.string()), commentPolicy: z.optional(z.boolean()) }),
+  attestations: z.looseObject({
+    smmAdmin: z.optional(z.boolean()),
+    credentialStore: z.optional(z.string()),
+    commentPolicy: z.optional(z.boolean()),
+  }),
 });
 
 const submission = z.discriminatedUnion('kind', [brandPost, accountOpening]);
@@ -120,6 +131,7 @@ const outcome = z.enum(['approved', 'rejected', 'changes-requested', 'expired', 
 /** The task token waiting on each stage, by stage index (registerWait). Server-side only. */
 export const waitTokens = z.record(z.string(), z.string());
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const requestItem = z.looseObject({
   requestId: z.string(),
   kind: z.enum(['brand-post', 'account-opening']),

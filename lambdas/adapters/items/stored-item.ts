@@ -39,7 +39,9 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly Proper
   return issues.flatMap((issue): Problem[] => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union') {
-      const closest = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_value')).sort((a, b) => a.length - b.length)[0];
+      const closest = issue.errors
+        .filter((branch) => !branch.some((i) => i.code === 'invalid_value'))
+        .sort((a, b) => a.length - b.length)[0];
       if (closest !== undefined) return problemsOf(closest, path);
     }
     return [{ field: path.map(String).join('.') || '(item)', message: issue.message }];
@@ -47,7 +49,12 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly Proper
 }
 
 /** A DynamoDB item parsed by `schema`; throws StoredItemError naming the table, the item's key and each wrong field. */
-export function parseItem<S extends z.ZodMiniType>(schema: S, item: unknown, table: string, key: Readonly<Record<string, unknown>>): z.output<S> {
+export function parseItem<S extends z.ZodMiniType>(
+  schema: S,
+  item: unknown,
+  table: string,
+  key: Readonly<Record<string, unknown>>,
+): z.output<S> {
   return parseStored(schema, item, `table ${table}`, JSON.stringify(key));
 }
 

@@ -26,12 +26,57 @@ function saysOnly(answer: string, core: ReadonlySet<string>, fillers: ReadonlySe
 }
 
 const FILLERS: ReadonlySet<string> = new Set([
-  'a', 'an', 'the', 'we', 'i', 'it', 'is', 'are', 'will', 'would', 'shall', 'to', 'be', 'been', 'so', 'far', 'for', 'now', 'at', 'this',
-  'that', 'moment', 'stage', 'point', 'time', 'currently', 'still', 'really', 'honestly', 'as', 'of', 'about', 'exactly', 'precisely',
-  'yet', 'there', 'have', 'has', 'on', 'in', 'am', 'ill', 'well', 'wed', 'our', 'my', 'just',
+  'a',
+  'an',
+  'the',
+  'we',
+  'i',
+  'it',
+  'is',
+  'are',
+  'will',
+  'would',
+  'shall',
+  'to',
+  'be',
+  'been',
+  'so',
+  'far',
+  'for',
+  'now',
+  'at',
+  'this',
+  'that',
+  'moment',
+  'stage',
+  'point',
+  'time',
+  'currently',
+  'still',
+  'really',
+  'honestly',
+  'as',
+  'of',
+  'about',
+  'exactly',
+  'precisely',
+  'yet',
+  'there',
+  'have',
+  'has',
+  'on',
+  'in',
+  'am',
+  'ill',
+  'well',
+  'wed',
+  'our',
+  'my',
+  'just',
 ]);
 
 /** A non-committal answer to "what happens when the project ends?" (A-END-OF-LIFE). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const NON_COMMITTAL: ReadonlySet<string> = new Set([
   'tbd', 'tba', 'tbc', 'na', 'dont', 'do', 'does', 'not', 'know', 'known', 'sure', 'unsure', 'later', 'decide', 'decided', 'determined',
   'confirmed', 'defined', 'discussed', 'clarified', 'undecided', 'unknown', 'idea', 'no', 'plan', 'plans', 'planned', 'nothing', 'none',
@@ -40,11 +85,13 @@ const NON_COMMITTAL: ReadonlySet<string> = new Set([
 ]);
 
 /** Words of an answer on human resources that name nobody (A-CAPACITY). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const NOBODY: ReadonlySet<string> = new Set([
   'nobody', 'noone', 'none', 'no', 'zero', '0', 'tbd', 'tba', 'tbc', 'na', 'not', 'nothing', 'unknown', 'unclear', 'undecided',
   'decided', 'determined', 'confirmed', 'defined', 'identified', 'known', 'nil',
 ]);
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const CAPACITY_FILLERS: ReadonlySet<string> = new Set([
   ...FILLERS, 'people', 'person', 'persons', 'staff', 'fte', 'ftes', 'member', 'members', 'dedicated', 'allocated', 'assigned', 'resources',
   'human', 'any', 'one', 'yet', 'hours', 'hour', 'time', 'budget', 'specific', 'particular', 'someone', 'somebody', 'allocation',

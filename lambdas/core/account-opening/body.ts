@@ -106,7 +106,9 @@ export function parseAccountOpening(body: unknown, directory: Directory, registr
     const taken = registry.find((a) => a.platform === platform && handleKey(a.handle) === handleKey(handle));
     if (taken !== undefined) {
       const status = taken.status === 'active' ? '' : ` (${taken.status})`;
-      problems.push(`handle: "${handle.trim()}" is already registered on ${PLATFORM_NAMES[taken.platform]} as the account "${taken.id}"${status}`);
+      problems.push(
+        `handle: "${handle.trim()}" is already registered on ${PLATFORM_NAMES[taken.platform]} as the account "${taken.id}"${status}`,
+      );
     }
   }
   if (!parsed.success || problems.length > 0) throw new ValidationError(problems);

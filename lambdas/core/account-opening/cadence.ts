@@ -2,28 +2,82 @@
 // read as posts per week.
 
 const COUNT_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15,
-  twenty: 20, thirty: 30, once: 1, twice: 2, thrice: 3, single: 1, couple: 2, few: 2, several: 3, multiple: 2, many: 4,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  once: 1,
+  twice: 2,
+  thrice: 3,
+  single: 1,
+  couple: 2,
+  few: 2,
+  several: 3,
+  multiple: 2,
+  many: 4,
 };
 
 /** Every N units: "every other week", "every second month". */
 const ORDINALS: Readonly<Record<string, number>> = { other: 2, second: 2, third: 3, fourth: 4, couple: 2, few: 2 };
 
 const WEEK_FRACTIONS: Readonly<Record<string, number>> = {
-  day: 7, days: 7, weekday: 5, weekdays: 5, workday: 5, workdays: 5, week: 1, weeks: 1, fortnight: 0.5, fortnights: 0.5,
-  month: 12 / 52, months: 12 / 52, quarter: 4 / 52, quarters: 4 / 52, year: 1 / 52, years: 1 / 52,
+  day: 7,
+  days: 7,
+  weekday: 5,
+  weekdays: 5,
+  workday: 5,
+  workdays: 5,
+  week: 1,
+  weeks: 1,
+  fortnight: 0.5,
+  fortnights: 0.5,
+  month: 12 / 52,
+  months: 12 / 52,
+  quarter: 4 / 52,
+  quarters: 4 / 52,
+  year: 1 / 52,
+  years: 1 / 52,
 };
 
 /** Adverbs that are a rate on their own ("weekly"), or a period after a count ("3 posts weekly"). */
 const RATE_WORDS: Readonly<Record<string, number>> = {
-  daily: 7, weekdays: 5, weekly: 1, biweekly: 0.5, fortnightly: 0.5, semimonthly: 24 / 52, bimonthly: 6 / 52, monthly: 12 / 52,
-  quarterly: 4 / 52, yearly: 1 / 52, annually: 1 / 52, weekend: 1, weekends: 1,
-  mondays: 1, tuesdays: 1, wednesdays: 1, thursdays: 1, fridays: 1, saturdays: 1, sundays: 1,
+  daily: 7,
+  weekdays: 5,
+  weekly: 1,
+  biweekly: 0.5,
+  fortnightly: 0.5,
+  semimonthly: 24 / 52,
+  bimonthly: 6 / 52,
+  monthly: 12 / 52,
+  quarterly: 4 / 52,
+  yearly: 1 / 52,
+  annually: 1 / 52,
+  weekend: 1,
+  weekends: 1,
+  mondays: 1,
+  tuesdays: 1,
+  wednesdays: 1,
+  thursdays: 1,
+  fridays: 1,
+  saturdays: 1,
+  sundays: 1,
 };
 
 const DAY_NAMES: ReadonlySet<string> = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 
 /** Words between a count and its period: "3 (new) posts (or stories) a week", "1 to 2 times per month". */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const BETWEEN: ReadonlySet<string> = new Set([
   'times', 'time', 'x', 'posts', 'post', 'tweets', 'tweet', 'updates', 'update', 'stories', 'story', 'videos', 'video', 'reels', 'reel',
   'items', 'item', 'messages', 'message', 'articles', 'article', 'new', 'or', 'to', 'of', 'and', 'more', 'pieces', 'content', 'publications',
@@ -32,17 +86,37 @@ const BETWEEN: ReadonlySet<string> = new Set([
 
 const CONNECTORS: ReadonlySet<string> = new Set(['a', 'an', 'per', 'each', 'every', 'in', 'the']);
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const OCCASIONAL: ReadonlySet<string> = new Set([
   'occasionally', 'occasional', 'rarely', 'seldom', 'sporadically', 'sporadic', 'irregularly', 'irregular', 'whenever', 'adhoc',
   'infrequently', 'infrequent', 'sometimes',
 ]);
 
 const OCCASIONAL_PHRASES: readonly string[] = [
-  'from time to time', 'now and then', 'now and again', 'once in a while', 'ad hoc', 'as needed', 'as and when', 'as required', 'on demand',
+  'from time to time',
+  'now and then',
+  'now and again',
+  'once in a while',
+  'ad hoc',
+  'as needed',
+  'as and when',
+  'as required',
+  'on demand',
 ];
 
 /** After "when"/"if": "when there is news", "if needed", "when something happens". */
-const OCCASION_OBJECTS: ReadonlySet<string> = new Set(['news', 'needed', 'necessary', 'relevant', 'something', 'required', 'appropriate', 'happens', 'events', 'possible']);
+const OCCASION_OBJECTS: ReadonlySet<string> = new Set([
+  'news',
+  'needed',
+  'necessary',
+  'relevant',
+  'something',
+  'required',
+  'appropriate',
+  'happens',
+  'events',
+  'possible',
+]);
 
 function numberOf(token: string | undefined): number | undefined {
   if (token === undefined) return undefined;
@@ -54,7 +128,8 @@ function numberOf(token: string | undefined): number | undefined {
 function periodAt(tokens: readonly string[], j: number): { readonly perWeek: number; readonly length: number } | undefined {
   const t = tokens[j];
   if (t === undefined) return undefined;
-  if ((t === 'working' || t === 'work' || t === 'business' || t === 'school') && (tokens[j + 1] === 'day' || tokens[j + 1] === 'days')) return { perWeek: 5, length: 2 };
+  if ((t === 'working' || t === 'work' || t === 'business' || t === 'school') && (tokens[j + 1] === 'day' || tokens[j + 1] === 'days'))
+    return { perWeek: 5, length: 2 };
   const fraction = WEEK_FRACTIONS[t] ?? RATE_WORDS[t];
   if (fraction !== undefined) return { perWeek: fraction, length: 1 };
   if (DAY_NAMES.has(t)) return { perWeek: 1, length: 1 };
@@ -89,6 +164,7 @@ function frequencyTokens(answer: string): string[] {
 }
 
 /** Words that say an answer's rates are alternatives or phases ("daily during the run, monthly otherwise"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const PHASES: ReadonlySet<string> = new Set([
   'during', 'otherwise', 'then', 'after', 'afterwards', 'outside', 'until', 'before', 'except', 'between', 'or', 'mostly', 'usually',
   'normally', 'sometimes', 'later', 'initially', 'first', 'start', 'starting', 'peak', 'busy', 'quiet', 'when', 'while',

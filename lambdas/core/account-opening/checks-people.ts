@@ -54,7 +54,9 @@ export const checkAdmins: Check = ({ submission, directory, preset, groupRules }
         `${admins.length === 1 ? 'Only one' : `Only ${admins.length}`} ${admins.length === 1 ? role.one : role.many} ${admins.length === 1 ? 'is' : 'are'} named (${named}); ` +
         `at least ${minAdmins}${maxAdmins !== undefined && groupRules ? ` and up to ${maxAdmins}` : ''} are needed, so that the account is never locked ` +
         `when someone leaves or is away. Add ${minAdmins - admins.length === 1 ? `one more ${role.one}` : `${minAdmins - admins.length} more ${role.many}`}.`,
-      suggestion: groupRules ? `Name ${minAdmins} to ${maxAdmins ?? minAdmins} group managers.` : `Name at least ${minAdmins} employees, by their institutional address${directory.domain === '' ? '' : ` (…@${directory.domain})`}.`,
+      suggestion: groupRules
+        ? `Name ${minAdmins} to ${maxAdmins ?? minAdmins} group managers.`
+        : `Name at least ${minAdmins} employees, by their institutional address${directory.domain === '' ? '' : ` (…@${directory.domain})`}.`,
       source: countSource,
     });
   }
@@ -78,7 +80,9 @@ export const checkAdmins: Check = ({ submission, directory, preset, groupRules }
     const personal = !groupRules && !inDomain(email, directory.domain);
     if (person !== undefined && !personal) return;
     const notListed = person === undefined ? `is not in the ${directory.institution} directory` : '';
-    const outside = personal ? `is not an address on ${directory.domain} (a personal account cannot represent the institution: people's roles change or end)` : '';
+    const outside = personal
+      ? `is not an address on ${directory.domain} (a personal account cannot represent the institution: people's roles change or end)`
+      : '';
     findings.push({
       rule: 'A-ADMINS',
       severity: 'block',
@@ -132,7 +136,11 @@ export const checkSmmAdmin: Check = ({ submission, directory, preset }) => {
         : `${who.charAt(0).toUpperCase()}${who.slice(1)} must receive admin rights on the new account, and where its access details are kept must be recorded, ` +
           `so that access is never lost; ${list(missing)}. Set attestations.smmAdmin to true and name the credential store in ` +
           'attestations.credentialStore (e.g. a vault path) — never the password itself.',
-      ...(satisfied ? {} : { suggestion: `"attestations": { "smmAdmin": true, "credentialStore": "vault:social/${submission.platform}/${handleKey(submission.handle)}" }` }),
+      ...(satisfied
+        ? {}
+        : {
+            suggestion: `"attestations": { "smmAdmin": true, "credentialStore": "vault:social/${submission.platform}/${handleKey(submission.handle)}" }`,
+          }),
       source: cite(preset, SOURCES.smmAdmin),
     },
   ];

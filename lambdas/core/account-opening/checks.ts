@@ -145,7 +145,9 @@ const checkCommentPolicy: Check = ({ submission, preset }) => {
         ? 'The submitter confirms that a comment policy and community guidelines for the account are prepared.'
         : `${given === false ? 'The submitter says the comment policy and community guidelines are not ready' : 'The submitter has not confirmed that a comment policy and community guidelines are prepared'}. ` +
           'Prepare them before the account opens (which comments are removed, when a user is blocked, who moderates and how fast), then confirm (attestations.commentPolicy: true).',
-      ...(satisfied ? {} : { suggestion: '"attestations": { "commentPolicy": true }, once the comment policy and community guidelines are written.' }),
+      ...(satisfied
+        ? {}
+        : { suggestion: '"attestations": { "commentPolicy": true }, once the comment policy and community guidelines are written.' }),
       source: cite(preset, SOURCES.commentPolicy),
     },
   ];

@@ -5,6 +5,7 @@ import { hasAwsKeyId, hasKeyShapedSecret, hasLabelledSecret as labelledSecretIn 
 // parseSubmission, and by the opening mail to name the lines to remove. Pure.
 
 /** Words that name a secret when they are a whole word of a key (`adminPassword`, `api_token`, `PIN`). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const SECRET_WORDS: ReadonlySet<string> = new Set([
   'password', 'passwords', 'passwd', 'pwd', 'pass', 'passcode', 'passcodes', 'passphrase', 'passphrases', 'passkey', 'passkeys',
   'pin', 'pins', 'secret', 'secrets', 'token', 'tokens', 'otp', 'totp', 'hotp', '2fa', 'mfa', 'credentials',
@@ -15,6 +16,7 @@ const SECRET_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Two consecutive words of a key that name a secret (`apiKey`, `recovery_codes`). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const SECRET_PAIRS: ReadonlySet<string> = new Set([
   'api key', 'api keys', 'access key', 'access keys', 'private key', 'private keys', 'signing key', 'recovery key',
   'recovery code', 'recovery codes', 'backup code', 'backup codes', 'security code', 'verification code', 'auth code',
@@ -22,6 +24,7 @@ const SECRET_PAIRS: ReadonlySet<string> = new Set([
 ]);
 
 /** Parts of a key written as one word (`adminpassword`, `apikey`). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const SECRET_PARTS: readonly string[] = [
   'password', 'passwd', 'pwd', 'passcode', 'passphrase', 'apikey', 'accesskey', 'privatekey', 'secretkey', 'recoverycode',
   'backupcode', 'authtoken', 'accesstoken', 'refreshtoken', 'bearertoken', 'sessiontoken', 'clientsecret', '2fa',
@@ -66,6 +69,7 @@ function namesSecret(key: string): boolean {
 }
 
 /** Where access details may be kept, written `store:entry` (a reference, not `user:password`). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const STORE_SCHEMES: ReadonlySet<string> = new Set([
   'vault', 'hashicorp', 'op', '1password', 'kv', 'ssm', 'arn', 'keepass', 'keepassxc', 'bitwarden', 'lastpass', 'keeper', 'dashlane',
   'passbolt', 'psono', 'cyberark', 'secretsmanager', 'secret', 'secrets', 'sm', 'azure', 'keyvault', 'akv', 'gcp', 'gsm', 'doppler',
@@ -124,7 +128,9 @@ export function credentialFields(body: unknown): string[] {
   // Every visited path's place in the document, so the value checks below report in document order too.
   const order = new Map<string, number>();
   const seen = new Set<object>();
-  const stack: Array<{ readonly value: unknown; readonly path: string; readonly secret: boolean }> = [{ value: body, path: '', secret: false }];
+  const stack: Array<{ readonly value: unknown; readonly path: string; readonly secret: boolean }> = [
+    { value: body, path: '', secret: false },
+  ];
   const opening = isRecord(body) && body.kind === 'account-opening';
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value, path } = item;
@@ -135,7 +141,11 @@ export function credentialFields(body: unknown): string[] {
     seen.add(value);
     const children = Array.isArray(value)
       ? value.map((child: unknown, i) => ({ value: child, path: path === '' ? String(i) : `${path}.${i}`, secret: false }))
-      : Object.entries(value).map(([key, child]) => ({ value: child, path: path === '' ? key : `${path}.${key}`, secret: namesSecret(key) }));
+      : Object.entries(value).map(([key, child]) => ({
+          value: child,
+          path: path === '' ? key : `${path}.${key}`,
+          secret: namesSecret(key),
+        }));
     for (let i = children.length - 1; i >= 0; i -= 1) {
       const child = children[i];
       if (child !== undefined) stack.push(child);

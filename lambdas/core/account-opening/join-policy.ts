@@ -8,6 +8,7 @@ export type Ground = 'profession' | 'nationality' | 'culture' | 'age' | 'generat
 const GROUND_ORDER: readonly Ground[] = ['profession', 'nationality', 'culture', 'age', 'generation', 'gender', 'individual preferences'];
 
 /** Words naming a ground: people ("physicists", "women") and the grounds themselves ("nationality", "age"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const GROUND_WORDS: ReadonlyMap<string, Ground> = new Map<string, Ground>([
   ...['profession', 'professions', 'occupation', 'physicist', 'physicists', 'engineer', 'engineers', 'scientist', 'scientists', 'researcher',
     'researchers', 'technician', 'technicians', 'theorist', 'theorists', 'experimentalist', 'experimentalists', 'programmer', 'programmers',
@@ -31,6 +32,7 @@ const GROUND_WORDS: ReadonlyMap<string, Ground> = new Map<string, Ground>([
 ]);
 
 /** Two words naming a ground ("political views", "sexual orientation", "gen z"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const GROUND_PAIRS: ReadonlyMap<string, Ground> = new Map<string, Ground>([
   ['political views', 'individual preferences'],
   ['political opinions', 'individual preferences'],
@@ -43,6 +45,7 @@ const GROUND_PAIRS: ReadonlyMap<string, Ground> = new Map<string, Ground>([
 ]);
 
 /** Ground words that name people, so that "no women", "non-Europeans" restrict by themselves. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const PEOPLE_GROUND_WORDS: ReadonlySet<string> = new Set([
   'physicists', 'engineers', 'scientists', 'researchers', 'technicians', 'theorists', 'experimentalists', 'programmers', 'developers',
   'doctors', 'phds', 'postdocs', 'professors', 'academics', 'lawyers', 'teachers', 'citizens', 'nationals', 'swiss', 'germans',
@@ -53,6 +56,7 @@ const PEOPLE_GROUND_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Words that make a sentence restrict who may join ("only", "restricted to", "must be"), unless negated ("not limited to"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const RESTRICTIVE: ReadonlySet<string> = new Set([
   'only', 'exclusively', 'solely', 'restricted', 'restrict', 'restricts', 'limited', 'limit', 'limits', 'reserved', 'require', 'requires',
   'required', 'reject', 'rejected', 'refuse', 'refused', 'exclude', 'excluded', 'excluding', 'except', 'barring', 'ineligible', 'must',
@@ -62,9 +66,21 @@ const RESTRICTIVE: ReadonlySet<string> = new Set([
 const NEGATIONS: ReadonlySet<string> = new Set(['not', 'never', 'no', 'cannot', 'cant', 'wont', 'dont', 'doesnt', 'arent', 'isnt', 'nor']);
 
 /** After a negation, words that close the group to someone ("engineers are not admitted", "women may not join"). */
-const ACCESS: ReadonlySet<string> = new Set(['admitted', 'accepted', 'allowed', 'welcome', 'eligible', 'permitted', 'join', 'apply', 'open', 'invited']);
+const ACCESS: ReadonlySet<string> = new Set([
+  'admitted',
+  'accepted',
+  'allowed',
+  'welcome',
+  'eligible',
+  'permitted',
+  'join',
+  'apply',
+  'open',
+  'invited',
+]);
 
 /** Where the words that follow name grounds that are NOT used ("regardless of age", "no discrimination on gender"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const MASK_STARTERS: ReadonlySet<string> = new Set([
   'regardless', 'irrespective', 'irrespectively', 'independently', 'independent', 'whatever', 'discrimination', 'discriminate',
   'discriminating', 'discriminated', 'nondiscrimination', 'grounds', 'diversity', 'diverse',
@@ -76,6 +92,7 @@ const INCLUSIVE: ReadonlySet<string> = new Set(['all', 'any', 'every', 'various'
 const CLAUSE_BREAKS: ReadonlySet<string> = new Set(['but', 'however', 'except', 'although', 'though', 'yet', 'provided', 'unless']);
 
 /** Words after which "under 35" is an age ("members under 35", "alumni over 60"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const PEOPLE: ReadonlySet<string> = new Set([
   'members', 'member', 'alumni', 'alumnus', 'alumna', 'alumnae', 'people', 'persons', 'person', 'applicants', 'applicant', 'those',
   'anyone', 'users', 'user', 'participants', 'candidates', 'aged', 'age', 'everyone', 'somebody', 'someone',
@@ -84,6 +101,7 @@ const PEOPLE: ReadonlySet<string> = new Set([
 const AGE_COMPARISONS: ReadonlySet<string> = new Set(['under', 'over', 'below', 'above', 'beyond']);
 
 /** Words after "under 35" that make it an age ("under 35 years", "under 35 may join", "under 35 only"). */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const AGE_FOLLOWERS: ReadonlySet<string> = new Set([
   'years', 'year', 'yrs', 'y', 'only', 'may', 'can', 'are', 'is', 'will', 'welcome', 'allowed', 'accepted', 'admitted', 'and', 'or', 'please',
 ]);
@@ -93,6 +111,7 @@ function ageOf(token: string | undefined): number | undefined {
   return Number.parseInt(token, 10);
 }
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const NON_DISCRIMINATION: readonly string[] = [
   'regardless of', 'irrespective of', 'independently of', 'independent of', 'no discrimination', 'without discrimination',
   'non discrimination', 'nondiscrimination', 'not discriminate', 'never discriminate', 'dont discriminate', 'not be discriminated',
@@ -118,7 +137,8 @@ function unmaskedWords(words: readonly string[]): string[] {
   let masked = false;
   words.forEach((w, k) => {
     if (CLAUSE_BREAKS.has(w)) masked = false;
-    else if (MASK_STARTERS.has(w) || (INCLUSIVE.has(w) && (GROUND_WORDS.has(words[k + 1] ?? '') || words[k + 1] === 'kinds'))) masked = true;
+    else if (MASK_STARTERS.has(w) || (INCLUSIVE.has(w) && (GROUND_WORDS.has(words[k + 1] ?? '') || words[k + 1] === 'kinds')))
+      masked = true;
     if (!masked) open.push(w);
   });
   return open;
@@ -131,7 +151,8 @@ export function restrictions(policy: string): Restriction[] {
     const words = unmaskedWords(wordsOf(sentence));
     const negated = (k: number): boolean => NEGATIONS.has(words[k - 1] ?? '') || NEGATIONS.has(words[k - 2] ?? '');
     const restrictive = words.some(
-      (w, k) => (RESTRICTIVE.has(w) && !negated(k)) || (NEGATIONS.has(w) && (ACCESS.has(words[k + 1] ?? '') || ACCESS.has(words[k + 2] ?? ''))),
+      (w, k) =>
+        (RESTRICTIVE.has(w) && !negated(k)) || (NEGATIONS.has(w) && (ACCESS.has(words[k + 1] ?? '') || ACCESS.has(words[k + 2] ?? ''))),
     );
     const grounds = new Set<Ground>();
     words.forEach((w, k) => {

@@ -5,6 +5,7 @@ import type { QuestionKey } from '../model.js';
 // the review page all read it.
 
 /** The twelve questions of CERN §3, in its order. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const QUESTION_KEYS: readonly QuestionKey[] = [
   'project',
   'platform',
@@ -33,7 +34,8 @@ export const ANSWER_HINTS: Readonly<Record<QuestionKey, string>> = {
   hashtagInstead: 'Say whether a hashtag used on existing accounts would do, and if not, why.',
   closedGroupInstead: 'Say whether a closed Facebook or LinkedIn group would do, and if not, why.',
   evaluation: 'Say which figures you will follow (impressions, engagements, engagement rate, views, mentions) and how often.',
-  readyToRetire: 'Say whether you will retire the account if it does not perform (posting less than once a week, follower growth below 1.5% for over six months).',
+  readyToRetire:
+    'Say whether you will retire the account if it does not perform (posting less than once a week, follower growth below 1.5% for over six months).',
 };
 
 /**

@@ -81,7 +81,12 @@ export function hashCheckpoint(body: CheckpointBody): string {
   // Keys in canonical order, so that canonicalJson takes its fast path.
   const json: Json = {
     at,
-    heads: heads.map((h): Json => (h.account !== undefined ? { account: h.account, hash: h.hash, requestId: h.requestId, seq: h.seq } : { hash: h.hash, requestId: h.requestId, seq: h.seq })),
+    heads: heads.map(
+      (h): Json =>
+        h.account !== undefined
+          ? { account: h.account, hash: h.hash, requestId: h.requestId, seq: h.seq }
+          : { hash: h.hash, requestId: h.requestId, seq: h.seq },
+    ),
     kind,
     period: { from: period.from, to: period.to },
     previous,
@@ -158,7 +163,8 @@ export function ecdsaVerifier(publicKeyPem: string, keyId?: string): CheckpointV
   const key: KeyObject = createPublicKey(publicKeyPem);
   const mine = (id: string) => (keyId === undefined ? id.startsWith('arn:') : id === keyId);
   return {
-    verify: async (hash, signature, id) => (mine(id) ? verifySignature('sha256', Buffer.from(hash), key, Buffer.from(signature, 'base64')) : undefined),
+    verify: async (hash, signature, id) =>
+      mine(id) ? verifySignature('sha256', Buffer.from(hash), key, Buffer.from(signature, 'base64')) : undefined,
   };
 }
 

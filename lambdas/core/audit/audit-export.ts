@@ -69,11 +69,30 @@ export interface EndRecord {
 export type ExportRecord = ExportHeader | ContentRecord | EventRecord | CheckpointRecord | EndRecord;
 
 export function eventRecord(e: AuditEvent): EventRecord {
-  return { kind: 'event', requestId: e.requestId, seq: e.seq, at: e.at, type: e.type, actor: e.actor, data: e.data, prevHash: e.prevHash, hash: e.hash };
+  return {
+    kind: 'event',
+    requestId: e.requestId,
+    seq: e.seq,
+    at: e.at,
+    type: e.type,
+    actor: e.actor,
+    data: e.data,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
 }
 
 export function checkpointRecord(c: Checkpoint): CheckpointRecord {
-  return { kind: 'checkpoint', period: c.period, heads: c.heads, previous: c.previous, at: c.at, hash: c.hash, signature: c.signature, keyId: c.keyId };
+  return {
+    kind: 'checkpoint',
+    period: c.period,
+    heads: c.heads,
+    previous: c.previous,
+    at: c.at,
+    hash: c.hash,
+    signature: c.signature,
+    keyId: c.keyId,
+  };
 }
 
 function filterJson(f: ExportFilter): Json {
@@ -87,7 +106,14 @@ function filterJson(f: ExportFilter): Json {
 }
 
 export function hashHeader(h: Omit<ExportHeader, 'hash'>): string {
-  const json: Json = { kind: h.kind, format: h.format, exportId: h.exportId, exportedAt: h.exportedAt, filter: filterJson(h.filter), sealedUntil: h.sealedUntil };
+  const json: Json = {
+    kind: h.kind,
+    format: h.format,
+    exportId: h.exportId,
+    exportedAt: h.exportedAt,
+    filter: filterJson(h.filter),
+    sealedUntil: h.sealedUntil,
+  };
   return createHash('sha256').update(canonicalJson(json)).digest('hex');
 }
 
@@ -100,9 +126,23 @@ export function exportHeader(h: Omit<ExportHeader, 'kind' | 'format' | 'hash'>):
 function recordJson(record: Exclude<ExportRecord, EventRecord>): Json {
   switch (record.kind) {
     case 'export':
-      return { exportId: record.exportId, exportedAt: record.exportedAt, filter: filterJson(record.filter), format: record.format, hash: record.hash, kind: record.kind, sealedUntil: record.sealedUntil };
+      return {
+        exportId: record.exportId,
+        exportedAt: record.exportedAt,
+        filter: filterJson(record.filter),
+        format: record.format,
+        hash: record.hash,
+        kind: record.kind,
+        sealedUntil: record.sealedUntil,
+      };
     case 'content':
-      return { contentHash: record.contentHash, kind: record.kind, requestId: record.requestId, submission: record.submission, version: record.version };
+      return {
+        contentHash: record.contentHash,
+        kind: record.kind,
+        requestId: record.requestId,
+        submission: record.submission,
+        version: record.version,
+      };
     case 'checkpoint':
       return {
         at: record.at,
@@ -115,7 +155,13 @@ function recordJson(record: Exclude<ExportRecord, EventRecord>): Json {
         signature: record.signature,
       };
     case 'end':
-      return { checkpoints: record.checkpoints, contents: record.contents, digest: record.digest, events: record.events, kind: record.kind };
+      return {
+        checkpoints: record.checkpoints,
+        contents: record.contents,
+        digest: record.digest,
+        events: record.events,
+        kind: record.kind,
+      };
   }
 }
 
@@ -136,7 +182,8 @@ export const DIGEST_START = createHash('sha256').update(EXPORT_FORMAT).digest('h
 export function nextDigest(digest: string, record: Exclude<ExportRecord, EndRecord>): string {
   if (record.kind === 'event') return digest;
   // A checkpoint's hash covers all of it but its signature and key id (verify recomputes the hash first).
-  const part = record.kind === 'checkpoint' ? `checkpoint:${record.hash}:${record.signature}:${record.keyId}` : canonicalJson(recordJson(record));
+  const part =
+    record.kind === 'checkpoint' ? `checkpoint:${record.hash}:${record.signature}:${record.keyId}` : canonicalJson(recordJson(record));
   return hash('sha256', `${digest}\n${part}`, 'hex');
 }
 
@@ -172,7 +219,11 @@ export function escapeCsvCell(value: string): string {
 export function parseCsvCell(cell: string, column: string): string {
   const value = cell.startsWith("'") ? cell.slice(1) : cell;
   if (escapeCsvCell(value) !== cell) {
-    throw new RecordFormatError(cell.startsWith("'") ? `the ${column} column has a quote in front that is not an escape` : `the ${column} column begins with ${JSON.stringify(cell.charAt(0))} unescaped (a spreadsheet would run it as a formula)`);
+    throw new RecordFormatError(
+      cell.startsWith("'")
+        ? `the ${column} column has a quote in front that is not an escape`
+        : `the ${column} column begins with ${JSON.stringify(cell.charAt(0))} unescaped (a spreadsheet would run it as a formula)`,
+    );
   }
   return value;
 }
@@ -184,7 +235,17 @@ export function csvFields(record: ExportRecord): string[] {
 
 export function plainCsvFields(record: ExportRecord): string[] {
   if (record.kind === 'event') {
-    return [record.requestId, String(record.seq), record.at, record.type, record.actor, canonicalJson(record.data), record.prevHash, record.hash, 'event'];
+    return [
+      record.requestId,
+      String(record.seq),
+      record.at,
+      record.type,
+      record.actor,
+      canonicalJson(record.data),
+      record.prevHash,
+      record.hash,
+      'event',
+    ];
   }
   const requestId = record.kind === 'content' ? record.requestId : '';
   const at = record.kind === 'export' ? record.exportedAt : record.kind === 'checkpoint' ? record.at : '';

@@ -1,6 +1,15 @@
 import { GENESIS_HASH, hashEvent } from './audit-chain.js';
 import { HOUR_MS, verifyCheckpoint, type CheckpointVerifier, type CheckpointHead } from './audit-checkpoint.js';
-import { DIGEST_START, hashHeader, nextDigest, type CheckpointRecord, type ContentRecord, type ExportFilter, type ExportHeader, type ExportRecord } from './audit-export.js';
+import {
+  DIGEST_START,
+  hashHeader,
+  nextDigest,
+  type CheckpointRecord,
+  type ContentRecord,
+  type ExportFilter,
+  type ExportHeader,
+  type ExportRecord,
+} from './audit-export.js';
 import { contentHashOf } from '../ids.js';
 import type { Submission } from '../model.js';
 
@@ -175,21 +184,29 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
     signatures: { valid: counts.valid, unchecked: counts.unchecked },
     unsealedEvents: [...touched.values()].reduce((sum, list) => sum + list.length, 0),
     ...(header !== undefined ? { filter: header.filter } : {}),
-    ...(typeFiltered ? { partial: `filtered by event type (${header?.filter.types?.join(', ') ?? ''}): each event and the checkpoints are checked, not whether the chains are complete` } : {}),
+    ...(typeFiltered
+      ? {
+          partial: `filtered by event type (${header?.filter.types?.join(', ') ?? ''}): each event and the checkpoints are checked, not whether the chains are complete`,
+        }
+      : {}),
   });
 
   const inScope = (head: CheckpointHead, filter: ExportFilter): boolean =>
-    (filter.requestId === undefined || head.requestId === filter.requestId) && (filter.account === undefined || head.account === filter.account);
+    (filter.requestId === undefined || head.requestId === filter.requestId) &&
+    (filter.account === undefined || head.account === filter.account);
 
   const onCheckpoint = async (cp: CheckpointRecord, at: number, filter: ExportFilter): Promise<void> => {
     const verdict = await verifyCheckpoint(cp, verifier);
     if (!verdict.ok) fail(at, verdict.problem);
     if (verdict.ok && verdict.signature === 'valid') counts.valid++;
     else counts.unchecked++;
-    if (cp.period.from < filter.from || cp.period.to > filter.to) fail(at, `checkpoint for ${cp.period.from} lies outside the export's range`);
+    if (cp.period.from < filter.from || cp.period.to > filter.to)
+      fail(at, `checkpoint for ${cp.period.from} lies outside the export's range`);
     if (last !== undefined) {
-      if (cp.period.from > last.checkpoint.period.to) fail(at, `missing checkpoint for the hour from ${last.checkpoint.period.to} (the one before is record ${last.n})`);
-      if (cp.period.from < last.checkpoint.period.to) fail(at, `checkpoint for ${cp.period.from} is out of order (record ${last.n} is for ${last.checkpoint.period.from})`);
+      if (cp.period.from > last.checkpoint.period.to)
+        fail(at, `missing checkpoint for the hour from ${last.checkpoint.period.to} (the one before is record ${last.n})`);
+      if (cp.period.from < last.checkpoint.period.to)
+        fail(at, `checkpoint for ${cp.period.from} is out of order (record ${last.n} is for ${last.checkpoint.period.from})`);
       if (cp.previous !== last.checkpoint.hash) fail(at, `checkpoint does not link to the checkpoint before it (record ${last.n})`);
     } else if (cp.period.from !== filter.from && cp.previous !== GENESIS_HASH) {
       fail(at, `missing checkpoint for the hour from ${filter.from}: the export's range starts there`);
@@ -199,14 +216,18 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
     for (const [requestId, list] of touched) {
       const first = list[0];
       if (first === undefined) continue;
-      if (first.at < cp.period.from) fail(first.n, `missing checkpoint for the hour of this event (${first.at}); the next checkpoint is for ${cp.period.from}`, first);
+      if (first.at < cp.period.from)
+        fail(first.n, `missing checkpoint for the hour of this event (${first.at}); the next checkpoint is for ${cp.period.from}`, first);
       const head = heads.get(requestId);
-      if (head === undefined) fail(first.n, `no checkpoint commits to this event: its hour's checkpoint (record ${at}) has no head for ${requestId}`, first);
+      if (head === undefined)
+        fail(first.n, `no checkpoint commits to this event: its hour's checkpoint (record ${at}) has no head for ${requestId}`, first);
       else {
         const extra = list.find((t) => t.seq > head.seq);
-        if (extra !== undefined) fail(extra.n, `the checkpoint of its hour (record ${at}) ends this chain at seq ${head.seq}: the event was added later`, extra);
+        if (extra !== undefined)
+          fail(extra.n, `the checkpoint of its hour (record ${at}) ends this chain at seq ${head.seq}: the event was added later`, extra);
         const atHead = list.find((t) => t.seq === head.seq);
-        if (atHead !== undefined && atHead.hash !== head.hash) fail(atHead.n, `differs from the head the checkpoint (record ${at}) committed to`, atHead);
+        if (atHead !== undefined && atHead.hash !== head.hash)
+          fail(atHead.n, `differs from the head the checkpoint (record ${at}) committed to`, atHead);
       }
     }
     if (!typeFiltered) {
@@ -214,8 +235,13 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
         if (!inScope(head, filter)) continue;
         const slot = chains.slot(head.requestId);
         if (slot < 0) fail(at, `the checkpoint commits to ${head.requestId} up to seq ${head.seq}, but the file has none of its events`);
-        else if (chains.seqOf(slot) < head.seq) fail(at, `the checkpoint commits to ${head.requestId} up to seq ${head.seq}, but the file ends that chain at seq ${chains.seqOf(slot)}`);
-        else if (chains.seqOf(slot) === head.seq && !chains.hashIs(slot, head.hash)) fail(at, `${head.requestId} seq ${head.seq} differs from the head this checkpoint committed to`);
+        else if (chains.seqOf(slot) < head.seq)
+          fail(
+            at,
+            `the checkpoint commits to ${head.requestId} up to seq ${head.seq}, but the file ends that chain at seq ${chains.seqOf(slot)}`,
+          );
+        else if (chains.seqOf(slot) === head.seq && !chains.hashIs(slot, head.hash))
+          fail(at, `${head.requestId} seq ${head.seq} differs from the head this checkpoint committed to`);
       }
     }
     touched = new Map();
@@ -247,7 +273,8 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
             fail(item.n, 'a second export record');
             break;
           case 'content': {
-            if (contentHashOrUndefined(record.submission) !== record.contentHash) fail(item.n, `the content of version ${record.version} does not match its contentHash`);
+            if (contentHashOrUndefined(record.submission) !== record.contentHash)
+              fail(item.n, `the content of version ${record.version} does not match its contentHash`);
             if (chains.has(record.requestId)) fail(item.n, 'content after events of its chain (contents come first)');
             const list = contents.get(record.requestId) ?? [];
             list.push({ n: item.n, version: record.version, contentHash: record.contentHash, matched: false });
@@ -260,7 +287,8 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
             if (e.at >= filter.to) fail(item.n, `the event (${e.at}) lies after the export's range`, e);
             const slot = chains.slot(e.requestId);
             if (slot < 0) {
-              if (!typeFiltered && e.seq !== 1) fail(item.n, `the chain starts at seq ${e.seq}: ${e.seq === 2 ? 'seq 1 is' : `seq 1 to ${e.seq - 1} are`} missing`, e);
+              if (!typeFiltered && e.seq !== 1)
+                fail(item.n, `the chain starts at seq ${e.seq}: ${e.seq === 2 ? 'seq 1 is' : `seq 1 to ${e.seq - 1} are`} missing`, e);
               if (e.seq === 1 && e.prevHash !== GENESIS_HASH) fail(item.n, 'the first event does not start from the genesis hash', e);
             } else {
               const seq = chains.seqOf(slot);
@@ -269,7 +297,8 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
             }
             if (hashEvent(e) !== e.hash) fail(item.n, 'hash does not match the event content', e);
             if (e.at >= filter.from) {
-              if (last !== undefined && e.at < last.checkpoint.period.to) fail(item.n, `the event belongs to an hour already sealed by the checkpoint at record ${last.n}: out of order`, e);
+              if (last !== undefined && e.at < last.checkpoint.period.to)
+                fail(item.n, `the event belongs to an hour already sealed by the checkpoint at record ${last.n}: out of order`, e);
               if (last !== undefined && sealedTarget !== null && e.at >= last.nextEnd && last.nextEnd <= sealedTarget) {
                 fail(item.n, `missing checkpoint for the hour from ${last.checkpoint.period.to}: it belongs before this event`, e);
               }
@@ -282,7 +311,9 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
             const pending = contents.get(e.requestId);
             const contentHash = e.data['contentHash'];
             if (pending !== undefined && typeof contentHash === 'string') {
-              for (const c of pending) if (c.contentHash === contentHash && (typeof e.data['version'] !== 'number' || e.data['version'] === c.version)) c.matched = true;
+              for (const c of pending)
+                if (c.contentHash === contentHash && (typeof e.data['version'] !== 'number' || e.data['version'] === c.version))
+                  c.matched = true;
             }
             counts.events++;
             break;
@@ -293,7 +324,10 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
             break;
           case 'end':
             if (record.events !== counts.events || record.checkpoints !== counts.checkpoints || record.contents !== counts.contents) {
-              fail(item.n, `the end record counts ${record.events} events, ${record.checkpoints} checkpoints and ${record.contents} contents; the file has ${counts.events}, ${counts.checkpoints} and ${counts.contents}`);
+              fail(
+                item.n,
+                `the end record counts ${record.events} events, ${record.checkpoints} checkpoints and ${record.contents} contents; the file has ${counts.events}, ${counts.checkpoints} and ${counts.contents}`,
+              );
             }
             if (record.digest !== digest) fail(item.n, 'the digest over the records does not match: a record was changed');
             ended = true;
@@ -306,7 +340,8 @@ export async function verifyExport(records: RecordSource, verifier?: CheckpointV
     if (header === undefined) fail(n + 1, 'the file is empty');
     if (!ended) fail(n + 1, 'the file ends without its end record: it was cut short');
     for (const list of contents.values()) {
-      for (const c of list) if (!c.matched) fail(c.n, `no event of the chain records contentHash ${c.contentHash.slice(0, 12)}… of version ${c.version}`);
+      for (const c of list)
+        if (!c.matched) fail(c.n, `no event of the chain records contentHash ${c.contentHash.slice(0, 12)}… of version ${c.version}`);
     }
     const filter = (header as ExportHeader).filter;
     const coveredTo = last?.checkpoint.period.to ?? filter.from;

@@ -17,10 +17,25 @@ const nullableString = z.nullable(z.string());
 const route = z.array(z.strictObject({ stage: stageName, assignees: z.array(z.string()) }));
 
 /** Mail sent to an approver: asked, reminded at half-time, or asked as deputy after escalation. */
-const approvalMail = z.strictObject({ stage: stageName, stageIndex, version, approver: z.string(), linkHash: z.string(), deadline: z.string(), messageId: z.string() });
+const approvalMail = z.strictObject({
+  stage: stageName,
+  stageIndex,
+  version,
+  approver: z.string(),
+  linkHash: z.string(),
+  deadline: z.string(),
+  messageId: z.string(),
+});
 
 export const AUDIT_EVENT_SCHEMAS = {
-  'request.submitted': z.strictObject({ channel: z.string(), idempotencyKey: z.string(), version, contentHash: z.string(), account: z.string(), kind: z.string() }),
+  'request.submitted': z.strictObject({
+    channel: z.string(),
+    idempotencyKey: z.string(),
+    version,
+    contentHash: z.string(),
+    account: z.string(),
+    kind: z.string(),
+  }),
   'request.version': z.strictObject({ version, contentHash: z.string(), previousContentHash: z.string(), idempotencyKey: z.string() }),
   'request.withdrawn': z.strictObject({ channel: z.string(), version }),
   'request.outcome': z.strictObject({ outcome: z.string(), version }),
@@ -29,7 +44,14 @@ export const AUDIT_EVENT_SCHEMAS = {
     version,
     blocked: z.boolean(),
     findings: z.array(
-      z.strictObject({ rule: z.string(), severity: z.string(), message: z.string(), where: nullableString, stage: nullableString, satisfied: z.nullable(z.boolean()) }),
+      z.strictObject({
+        rule: z.string(),
+        severity: z.string(),
+        message: z.string(),
+        where: nullableString,
+        stage: nullableString,
+        satisfied: z.nullable(z.boolean()),
+      }),
     ),
     publication: z.nullable(z.strictObject({ is: z.boolean(), reasons: z.array(z.string()) })),
   }),
@@ -49,7 +71,14 @@ export const AUDIT_EVENT_SCHEMAS = {
   'stage.escalation-skipped': z.strictObject({ stage: stageName, stageIndex, reason: z.string() }),
   'stage.expired': z.strictObject({ stageIndex, version, stage: stageName }),
   /** A callback the workflow did not act on (issue #11): no decision recorded for a success, or a late failure. */
-  'callback.refused': z.strictObject({ stage: stageName, stageIndex, version, hint: z.enum(['success', 'failure']), reason: z.string(), error: z.optional(z.string()) }),
+  'callback.refused': z.strictObject({
+    stage: stageName,
+    stageIndex,
+    version,
+    hint: z.enum(['success', 'failure']),
+    reason: z.string(),
+    error: z.optional(z.string()),
+  }),
   'decision.recorded': z.strictObject({
     stage: stageName,
     stageIndex,

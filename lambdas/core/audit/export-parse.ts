@@ -1,7 +1,17 @@
 import { canonicalJson, type Json } from './audit-chain.js';
 import type { CheckpointHead } from './audit-checkpoint.js';
 import { MAX_JSON_DEPTH, jsonNestedDeeperThan } from '../request/limits.js';
-import { CSV_COLUMNS, EXPORT_FORMAT, RecordFormatError, parseCsvCell, plainCsvFields, type EventRecord, type ExportFilter, type ExportFormat, type ExportRecord } from './audit-export.js';
+import {
+  CSV_COLUMNS,
+  EXPORT_FORMAT,
+  RecordFormatError,
+  parseCsvCell,
+  plainCsvFields,
+  type EventRecord,
+  type ExportFilter,
+  type ExportFormat,
+  type ExportRecord,
+} from './audit-export.js';
 
 // Reading back what an export wrote (audit-export.ts), strictly: the records of a JSON-lines or CSV file, for
 // `npm run audit -- verify`, and the cursor a client hands back between pages of GET /v1/audit/export.
@@ -25,12 +35,16 @@ function exactKeys(o: Obj, required: readonly string[], optional: readonly strin
       if (unexpected !== undefined) throw new RecordFormatError(`unexpected field "${unexpected}"`);
     }
   }
-  if (count < required.length || optional.length > 0) for (const k of required) if (!(k in o)) throw new RecordFormatError(`missing field "${k}"`);
+  if (count < required.length || optional.length > 0)
+    for (const k of required) if (!(k in o)) throw new RecordFormatError(`missing field "${k}"`);
 }
 
 function str(o: Obj, k: string, pattern?: RegExp): string {
   const v = o[k];
-  if (typeof v !== 'string' || (pattern !== undefined && !pattern.test(v))) throw new RecordFormatError(`field "${k}" is not ${pattern === HEX64 ? 'a sha256 hex digest' : pattern === ISO ? 'an ISO 8601 UTC time' : 'a string'}`);
+  if (typeof v !== 'string' || (pattern !== undefined && !pattern.test(v)))
+    throw new RecordFormatError(
+      `field "${k}" is not ${pattern === HEX64 ? 'a sha256 hex digest' : pattern === ISO ? 'an ISO 8601 UTC time' : 'a string'}`,
+    );
   return v;
 }
 
@@ -68,7 +82,8 @@ function parseFilter(v: unknown): ExportFilter {
   if (!isObject(v)) throw new RecordFormatError('field "filter" is not an object');
   exactKeys(v, ['from', 'to'], ['requestId', 'account', 'types']);
   const types = v['types'];
-  if (types !== undefined && (!Array.isArray(types) || !types.every((t) => typeof t === 'string'))) throw new RecordFormatError('field "types" is not a list of strings');
+  if (types !== undefined && (!Array.isArray(types) || !types.every((t) => typeof t === 'string')))
+    throw new RecordFormatError('field "types" is not a list of strings');
   return {
     from: str(v, 'from', ISO),
     to: str(v, 'to', ISO),
@@ -83,7 +98,12 @@ function parseHeads(v: unknown): CheckpointHead[] {
   return v.map((h: unknown) => {
     if (!isObject(h)) throw new RecordFormatError('a head is not an object');
     exactKeys(h, ['requestId', 'seq', 'hash'], ['account']);
-    return { requestId: str(h, 'requestId'), seq: count(h, 'seq', 1), hash: str(h, 'hash', HEX64), ...(h['account'] !== undefined ? { account: str(h, 'account') } : {}) };
+    return {
+      requestId: str(h, 'requestId'),
+      seq: count(h, 'seq', 1),
+      hash: str(h, 'hash', HEX64),
+      ...(h['account'] !== undefined ? { account: str(h, 'account') } : {}),
+    };
   });
 }
 
@@ -95,7 +115,8 @@ export function recordFromJson(value: unknown): ExportRecord {
       return parseEvent(value);
     case 'export': {
       exactKeys(value, ['kind', 'format', 'exportId', 'exportedAt', 'filter', 'sealedUntil', 'hash']);
-      if (value['format'] !== EXPORT_FORMAT) throw new RecordFormatError(`unknown format ${JSON.stringify(value['format'])} (expected ${EXPORT_FORMAT})`);
+      if (value['format'] !== EXPORT_FORMAT)
+        throw new RecordFormatError(`unknown format ${JSON.stringify(value['format'])} (expected ${EXPORT_FORMAT})`);
       const sealed = value['sealedUntil'];
       return {
         kind: 'export',
@@ -109,7 +130,13 @@ export function recordFromJson(value: unknown): ExportRecord {
     }
     case 'content':
       exactKeys(value, ['kind', 'requestId', 'version', 'contentHash', 'submission']);
-      return { kind: 'content', requestId: str(value, 'requestId'), version: count(value, 'version', 1), contentHash: str(value, 'contentHash', HEX64), submission: jsonObject(value, 'submission') };
+      return {
+        kind: 'content',
+        requestId: str(value, 'requestId'),
+        version: count(value, 'version', 1),
+        contentHash: str(value, 'contentHash', HEX64),
+        submission: jsonObject(value, 'submission'),
+      };
     case 'checkpoint': {
       exactKeys(value, ['kind', 'period', 'heads', 'previous', 'at', 'hash', 'signature', 'keyId']);
       const period = value['period'];
@@ -128,7 +155,13 @@ export function recordFromJson(value: unknown): ExportRecord {
     }
     case 'end':
       exactKeys(value, ['kind', 'events', 'checkpoints', 'contents', 'digest']);
-      return { kind: 'end', events: count(value, 'events'), checkpoints: count(value, 'checkpoints'), contents: count(value, 'contents'), digest: str(value, 'digest', HEX64) };
+      return {
+        kind: 'end',
+        events: count(value, 'events'),
+        checkpoints: count(value, 'checkpoints'),
+        contents: count(value, 'contents'),
+        digest: str(value, 'digest', HEX64),
+      };
     default:
       throw new RecordFormatError(`unknown record kind ${JSON.stringify(value['kind'])}`);
   }
@@ -157,7 +190,17 @@ export function parseCsvRecord(cells: readonly string[]): ExportRecord {
   if (cells.length !== CSV_COLUMNS.length) throw new RecordFormatError(`the row has ${cells.length} columns, not ${CSV_COLUMNS.length}`);
   // The hashes cover the values, not their escaped cells.
   const fields = cells.map((cell, i) => parseCsvCell(cell, CSV_COLUMNS[i] ?? String(i)));
-  const [requestId, seq, at, type, actor, data, prevHash, hash, kind] = fields as [string, string, string, string, string, string, string, string, string];
+  const [requestId, seq, at, type, actor, data, prevHash, hash, kind] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (kind === 'event') {
     if (!/^[1-9]\d*$/.test(seq)) throw new RecordFormatError('field "seq" is not an integer ≥ 1');
     const record = parseEvent({ kind, requestId, seq: Number(seq), at, type, actor, data: parseJsonColumn(data), prevHash, hash });

@@ -56,7 +56,11 @@ export function skippedFinding(rule: RuleId): Finding {
  * of time contributes one info finding saying it was skipped (skippedFinding), and `budget.onOverrun` is told; the
  * other rules' findings stand. Any other error of a check is thrown as it is.
  */
-export function runWithinBudget<R extends RuleId>(rules: readonly R[], check: (rule: R) => readonly Finding[], budget: CheckBudget = DEFAULT_CHECK_BUDGET): Finding[] {
+export function runWithinBudget<R extends RuleId>(
+  rules: readonly R[],
+  check: (rule: R) => readonly Finding[],
+  budget: CheckBudget = DEFAULT_CHECK_BUDGET,
+): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     sandbox.run = () => check(rule);

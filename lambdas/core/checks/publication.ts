@@ -152,7 +152,9 @@ export function classifyPublication(
     reasons.push(`length: ${length} characters, within the ${threshold}-character threshold`);
   }
   if (structured) {
-    reasons.push(`structure: ${structureReasons.map((r) => r.slice('structure: '.length)).join(' and ')}, but it shares pre-existing content rather than standing alone`);
+    reasons.push(
+      `structure: ${structureReasons.map((r) => r.slice('structure: '.length)).join(' and ')}, but it shares pre-existing content rather than standing alone`,
+    );
   } else {
     reasons.push(`structure: ${plural(blocks.length, 'paragraph')} and no headings, not a structured stand-alone text`);
   }

@@ -200,6 +200,7 @@ export function trustOf(origin: MailOrigin, from: string | undefined): Trust {
     `spam ${e.spam}`,
     `virus ${e.virus}`,
   ].join(', ');
-  const context = e.results === undefined ? `; no Authentication-Results of ${e.authservId} on top` : `; From domain ${fromDomain ?? 'none'}`;
+  const context =
+    e.results === undefined ? `; no Authentication-Results of ${e.authservId} on top` : `; From domain ${fromDomain ?? 'none'}`;
   return { drop, verified, basis: `${basis}${context}` };
 }

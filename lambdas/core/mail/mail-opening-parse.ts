@@ -25,6 +25,7 @@ export type OpeningField =
 type Shape = 'line' | 'list' | 'text';
 
 /** The label of each of CERN §3's questions in a mail. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const QUESTION_LABELS: Readonly<Record<QuestionKey, string>> = {
   project: 'Project',
   platform: 'Why this platform',
@@ -41,6 +42,7 @@ export const QUESTION_LABELS: Readonly<Record<QuestionKey, string>> = {
 };
 
 /** Every label of an opening mail, in the order the README lists them. Matched case-insensitively. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const OPENING_LABELS: ReadonlyArray<{ readonly field: OpeningField; readonly label: string; readonly shape: Shape }> = [
   { field: 'unit', label: 'Unit', shape: 'line' },
   { field: 'platform', label: 'Platform', shape: 'line' },
@@ -56,7 +58,10 @@ export const OPENING_LABELS: ReadonlyArray<{ readonly field: OpeningField; reado
 
 /** A label as compared: lower case, each run of spaces, '-' and '_' one space ("End-of-life" is "end of life"). */
 function labelKey(label: string): string {
-  return label.trim().toLowerCase().replace(/[\s_-]+/gu, ' ');
+  return label
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/gu, ' ');
 }
 
 const BY_KEY = new Map(OPENING_LABELS.map((l) => [labelKey(l.label), l] as const));
@@ -99,7 +104,9 @@ export interface OpeningBody {
 }
 
 /** A line's label and value when the line starts with a known label and ':'. Linear: no regular expression backtracks. */
-function knownLabel(line: string): { readonly field: OpeningField; readonly shape: Shape; readonly label: string; readonly value: string } | undefined {
+function knownLabel(
+  line: string,
+): { readonly field: OpeningField; readonly shape: Shape; readonly label: string; readonly value: string } | undefined {
   const colon = line.indexOf(':');
   if (colon <= 0 || colon > 60) return undefined;
   const label = line.slice(0, colon).trim();
@@ -158,9 +165,17 @@ export function readOpening(lines: readonly string[]): OpeningBody {
     const known = knownLabel(line);
     if (known !== undefined) {
       current = { field: known.field, label: known.label };
-      if (givesSecret(known.value, awsKeyIdNearby)) secrets.push({ line: n, what: `the "${labelOf(known.field)}:" line`, field: known.field });
+      if (givesSecret(known.value, awsKeyIdNearby))
+        secrets.push({ line: n, what: `the "${labelOf(known.field)}:" line`, field: known.field });
       const b = building.get(known.field);
-      if (b === undefined) building.set(known.field, { parts: known.value === '' ? [] : [known.value], line: n, repeated: false, gap: false, shape: known.shape });
+      if (b === undefined)
+        building.set(known.field, {
+          parts: known.value === '' ? [] : [known.value],
+          line: n,
+          repeated: false,
+          gap: false,
+          shape: known.shape,
+        });
       else {
         // Given again: its value continues the first, as a paragraph of its own in an answer.
         b.repeated = true;
@@ -193,7 +208,8 @@ export function readOpening(lines: readonly string[]): OpeningBody {
     b.gap = false;
   });
   const fields = new Map<OpeningField, OpeningValue>();
-  for (const [field, b] of building) fields.set(field, { value: b.parts.join('\n'), line: b.line, lines: b.parts.length, repeated: b.repeated });
+  for (const [field, b] of building)
+    fields.set(field, { value: b.parts.join('\n'), line: b.line, lines: b.parts.length, repeated: b.repeated });
   return { fields, secrets };
 }
 
@@ -243,7 +259,12 @@ export function candidateOf(
     ...(admins === undefined ? {} : { admins: splitAdmins(admins) }),
     ...(visibility === undefined && joinPolicy === undefined
       ? {}
-      : { group: { ...(visibility === undefined ? {} : { visibility: visibility.toLowerCase() }), ...(joinPolicy === undefined ? {} : { joinPolicy }) } }),
+      : {
+          group: {
+            ...(visibility === undefined ? {} : { visibility: visibility.toLowerCase() }),
+            ...(joinPolicy === undefined ? {} : { joinPolicy }),
+          },
+        }),
     questionnaire,
     attestations: {
       ...(smmAdmin === undefined || yesNo(smmAdmin) === undefined ? {} : { smmAdmin: yesNo(smmAdmin) }),

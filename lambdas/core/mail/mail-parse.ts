@@ -151,11 +151,13 @@ export function fromProblem(fields: readonly HeaderField[], parsed: AddressObjec
   const from = fields.filter((f) => f.name.toLowerCase() === 'from');
   if (from.length !== 1) return from.length === 0 ? 'no From header' : plural(from.length, 'From header', 'From headers');
   const signs = addressSigns(from[0]?.value ?? '');
-  if (signs !== 1) return signs === 0 ? 'the From header names no address' : `the From header names ${plural(signs, 'address', 'addresses')}`;
+  if (signs !== 1)
+    return signs === 0 ? 'the From header names no address' : `the From header names ${plural(signs, 'address', 'addresses')}`;
   const list = parsed === undefined ? [] : Array.isArray(parsed) ? parsed : [parsed];
   const entries = list.flatMap((a) => a.value);
   const only = entries[0];
-  if (entries.length !== 1 || only === undefined || only.group !== undefined || (only.address ?? '') === '') return 'the From header is not one plain address';
+  if (entries.length !== 1 || only === undefined || only.group !== undefined || (only.address ?? '') === '')
+    return 'the From header is not one plain address';
   return undefined;
 }
 

@@ -102,8 +102,7 @@ export function readBody(raw: string): { text: string; conventions: Map<string, 
         let n = m[2] === undefined ? 1 : Number(m[2]);
         if (m[2] === undefined) while (alts.has(n)) n++;
         alts.set(n, value);
-      }
-      else conventions.set(key, value);
+      } else conventions.set(key, value);
       continue;
     }
     kept.push(line);
@@ -117,7 +116,9 @@ export function mediaKey(content: Buffer, contentType: string): string {
 
 function postersAccounts(directory: Directory, person: Person): string {
   const mine = directory.accounts.filter((a) => a.status === 'active' && a.posters.includes(person.id));
-  return mine.length === 0 ? 'You are not a poster of any registered account.' : `Your accounts: ${mine.map((a) => `submit+${a.id}@${directory.domain} (${a.handle})`).join(', ')}.`;
+  return mine.length === 0
+    ? 'You are not a poster of any registered account.'
+    : `Your accounts: ${mine.map((a) => `submit+${a.id}@${directory.domain} (${a.handle})`).join(', ')}.`;
 }
 
 function openingAddress(directory: Directory): string {
@@ -130,7 +131,10 @@ function openingAddress(directory: Directory): string {
  * as a title must be a single line (issue #11).
  */
 function titleOf(subject: string): string {
-  return subject.replace(/[\s\p{Cc}]+/gu, ' ').replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, '').trim();
+  return subject
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .replace(/^(?:\s*(?:re|aw|sv|fwd?)\s*:\s*)+/i, '')
+    .trim();
 }
 
 /** People write times to the minute ("2026-12-01T10:00Z"); the schema wants seconds. */
@@ -162,10 +166,16 @@ export interface DecideOptions {
 }
 
 export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
-  if (o.trust.drop) return { action: 'drop', reason: `spam or virus verdict (${o.trust.basis})`, sender: mail.fromProblem === undefined ? mail.from?.trim().toLowerCase() : undefined };
+  if (o.trust.drop)
+    return {
+      action: 'drop',
+      reason: `spam or virus verdict (${o.trust.basis})`,
+      sender: mail.fromProblem === undefined ? mail.from?.trim().toLowerCase() : undefined,
+    };
   // RFC 5322 §3.6: exactly one From header with exactly one address. Otherwise who sent it is not established, and
   // neither address is answered: the member named beside a stranger did not write it.
-  if (mail.fromProblem !== undefined || mail.from === undefined) return { action: 'refuse', reason: `sender not established: ${mail.fromProblem ?? 'no From address'}`, sender: undefined };
+  if (mail.fromProblem !== undefined || mail.from === undefined)
+    return { action: 'refuse', reason: `sender not established: ${mail.fromProblem ?? 'no From address'}`, sender: undefined };
   const sender = mail.from.trim().toLowerCase();
   const person = o.directory.personByEmail(sender);
   if (person === undefined) return { action: 'drop', reason: 'sender is not in the directory', sender };
@@ -174,7 +184,8 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
       action: 'reply',
       reason: `unverified origin (${o.trust.basis})`,
       sender,
-      reply: 'We could not verify that this mail came from you (its SPF/DKIM/DMARC checks did not pass for the domain of its From address), so nothing was submitted. Send it again from your institutional mail account.',
+      reply:
+        'We could not verify that this mail came from you (its SPF/DKIM/DMARC checks did not pass for the domain of its From address), so nothing was submitted. Send it again from your institutional mail account.',
     };
   }
 
@@ -234,8 +245,13 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
   const aiUsed = body.conventions.has('ai') ? yesNo(body.conventions.get('ai') ?? '') : undefined;
   const aiDisclosed = body.conventions.has('ai disclosed') ? yesNo(body.conventions.get('ai disclosed') ?? '') : undefined;
   const problems: string[] = [];
-  for (const [label, key] of [['Consent', 'consent'], ['AI', 'ai'], ['AI disclosed', 'ai disclosed']] as const) {
-    if (body.conventions.has(key) && yesNo(body.conventions.get(key) ?? '') === undefined) problems.push(`"${label}:" takes yes or no (got "${body.conventions.get(key)}").`);
+  for (const [label, key] of [
+    ['Consent', 'consent'],
+    ['AI', 'ai'],
+    ['AI disclosed', 'ai disclosed'],
+  ] as const) {
+    if (body.conventions.has(key) && yesNo(body.conventions.get(key) ?? '') === undefined)
+      problems.push(`"${label}:" takes yes or no (got "${body.conventions.get(key)}").`);
   }
   const candidate = {
     kind: 'brand-post',
@@ -284,7 +300,9 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
       action: 'reply',
       reason: `not submittable: ${problems.length} problem(s)`,
       sender,
-      reply: ['Nothing was submitted yet. Please fix the following and send the mail again:', '', ...problems.map((p) => `  - ${p}`)].join('\n'),
+      reply: ['Nothing was submitted yet. Please fix the following and send the mail again:', '', ...problems.map((p) => `  - ${p}`)].join(
+        '\n',
+      ),
     };
   }
   return { action: 'submit', submission, media, sender };

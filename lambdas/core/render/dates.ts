@@ -6,11 +6,33 @@ import { compilePattern } from '../checks/text/patterns.js';
 // is reported as such, never guessed.
 
 const MONTHS: Readonly<Record<string, number>> = {
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6,
-  july: 7, jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9, october: 10, oct: 10, november: 11, nov: 11,
-  december: 12, dec: 12,
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sep: 9,
+  sept: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
 };
-const MONTH = '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?';
+const MONTH =
+  '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?';
 const WEEKDAY = '(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s+(?:the\\s+)?)?';
 const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
 
@@ -21,10 +43,29 @@ const NUMERIC = /(?<![\w./-])(\d{1,2})([./])(\d{1,2})\2(\d{4})(?![\w./-])/u;
 
 /** Offsets in minutes from UTC of the zone abbreviations press notes use. */
 const ZONES: Readonly<Record<string, number>> = {
-  utc: 0, gmt: 0, z: 0, wet: 0, west: 60, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  wet: 0,
+  west: 60,
+  bst: 60,
+  cet: 60,
+  cest: 120,
+  met: 60,
+  mest: 120,
+  eet: 120,
+  eest: 180,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
 };
-const TIME = /(?<![\w.:])(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*\(?\s*(utc|gmt|west|wet|bst|cest|cet|mest|met|eest|eet|est|edt|cst|cdt|mst|mdt|pst|pdt)\s*([+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?(?![\w:])/giu;
+const TIME =
+  /(?<![\w.:])(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*\(?\s*(utc|gmt|west|wet|bst|cest|cet|mest|met|eest|eet|est|edt|cst|cdt|mst|mdt|pst|pdt)\s*([+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?(?![\w:])/giu;
 
 export interface FoundDate {
   readonly start: number;
@@ -101,9 +142,18 @@ export function findDate(text: string, from = 0): FoundDate | undefined {
     const year = Number(y);
     // Dots are day.month.year everywhere they are used; a slash is read only when one number exceeds 12.
     const ambiguous = separator === '/' && first <= 12 && second <= 12 && first !== second;
-    const [day, month] = separator === '.' || first > 12 || first === second ? [first, second] : second > 12 ? [second, first] : [first, second];
+    const [day, month] =
+      separator === '.' || first > 12 || first === second ? [first, second] : second > 12 ? [second, first] : [first, second];
     if (valid(year, month, day)) {
-      candidates.push({ start: from + numeric.index, end: from + numeric.index + whole.length, text: whole, year, month, day, ...(ambiguous ? { ambiguous } : {}) });
+      candidates.push({
+        start: from + numeric.index,
+        end: from + numeric.index + whole.length,
+        text: whole,
+        year,
+        month,
+        day,
+        ...(ambiguous ? { ambiguous } : {}),
+      });
     }
   }
   candidates.sort((x, y) => x.start - y.start || y.end - x.end);
@@ -147,7 +197,8 @@ export function findTime(text: string): FoundTime | undefined {
     return { start: m.index, end: m.index + whole.length, hour, minute, ...(offsetMinutes !== undefined ? { offsetMinutes } : {}) };
   }
   const noon = /\b(noon|midday|midnight)\b/iu.exec(text);
-  if (noon !== null) return { start: noon.index, end: noon.index + noon[0].length, hour: noon[1]?.toLowerCase() === 'midnight' ? 0 : 12, minute: 0 };
+  if (noon !== null)
+    return { start: noon.index, end: noon.index + noon[0].length, hour: noon[1]?.toLowerCase() === 'midnight' ? 0 : 12, minute: 0 };
   return undefined;
 }
 
@@ -162,7 +213,11 @@ export function nearestYear(month: number, day: number, reference: Date): number
 }
 
 /** The moment a date (and time) denotes, in milliseconds since the epoch; UTC when no zone is given. */
-export function momentOf(date: Pick<FoundDate, 'month' | 'day'>, year: number, time?: Pick<FoundTime, 'hour' | 'minute' | 'offsetMinutes'>): number {
+export function momentOf(
+  date: Pick<FoundDate, 'month' | 'day'>,
+  year: number,
+  time?: Pick<FoundTime, 'hour' | 'minute' | 'offsetMinutes'>,
+): number {
   const offset = time?.offsetMinutes ?? 0;
   return Date.UTC(year, date.month - 1, date.day, time?.hour ?? 0, time?.minute ?? 0) - offset * 60_000;
 }

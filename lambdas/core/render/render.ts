@@ -1,7 +1,19 @@
 import { QUESTION_KEYS, QUESTIONS } from '../account-opening/questionnaire.js';
 import { isBlocking, isStatementMade } from '../checks/findings.js';
 import { PLATFORM_NAMES } from '../rules/platforms.js';
-import type { AccountOpeningSubmission, Assignee, BrandPostSubmission, Finding, Outcome, RequestRecord, Severity, Stage, StagePhase, StatementMade, Submission } from '../model.js';
+import type {
+  AccountOpeningSubmission,
+  Assignee,
+  BrandPostSubmission,
+  Finding,
+  Outcome,
+  RequestRecord,
+  Severity,
+  Stage,
+  StagePhase,
+  StatementMade,
+  Submission,
+} from '../model.js';
 import { statementsAsked } from '../request/route.js';
 
 // What people read: the e-mails to approvers, submitters and account admins (the approver's review page is
@@ -81,7 +93,9 @@ export function findingsHtml(findings: readonly Finding[]): string {
 
 /** What the request asks for, in a phrase: "a post to physics-x", "opening @Lab on Bluesky for the Physics Department". */
 export function requestSubject(s: Submission, unitName?: string): string {
-  return s.kind === 'brand-post' ? `a post to ${s.account}` : `opening ${s.handle} on ${PLATFORM_NAMES[s.platform]} for ${unitName ?? s.unit}`;
+  return s.kind === 'brand-post'
+    ? `a post to ${s.account}`
+    : `opening ${s.handle} on ${PLATFORM_NAMES[s.platform]} for ${unitName ?? s.unit}`;
 }
 
 function postText(request: RequestRecord, s: BrandPostSubmission): string {
@@ -103,7 +117,9 @@ function openingFacts(s: AccountOpeningSubmission): Array<[string, string]> {
     ['Platform', PLATFORM_NAMES[s.platform]],
     ['Handle', s.handle],
     ['Administrators', s.admins.join(', ')],
-    ...(s.group !== undefined ? [['Group', `${s.group.visibility}${s.group.joinPolicy ? ` — joining: ${s.group.joinPolicy}` : ''}`] as [string, string]] : []),
+    ...(s.group !== undefined
+      ? [['Group', `${s.group.visibility}${s.group.joinPolicy ? ` — joining: ${s.group.joinPolicy}` : ''}`] as [string, string]]
+      : []),
     ['Social-media manager gets admin rights', s.attestations.smmAdmin === true ? 'yes' : 'not confirmed'],
     ['Access details kept in', s.attestations.credentialStore ?? 'not given'],
     ['Comment policy prepared', s.attestations.commentPolicy === true ? 'yes' : 'not confirmed'],
@@ -128,19 +144,29 @@ function contentText(request: RequestRecord): string {
 export function contentHtml(request: RequestRecord): string {
   const s = request.submission;
   if (s.kind === 'account-opening') {
-    const facts = openingFacts(s).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
-    const answers = QUESTION_KEYS.map((k) => `<li><strong>${escapeHtml(QUESTIONS[k])}</strong><br>${s.questionnaire[k] === undefined ? '<em>not answered</em>' : `<span style="white-space:pre-wrap">${escapeHtml(s.questionnaire[k])}</span>`}</li>`).join('');
+    const facts = openingFacts(s)
+      .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
+      .join('');
+    const answers = QUESTION_KEYS.map(
+      (k) =>
+        `<li><strong>${escapeHtml(QUESTIONS[k])}</strong><br>${s.questionnaire[k] === undefined ? '<em>not answered</em>' : `<span style="white-space:pre-wrap">${escapeHtml(s.questionnaire[k])}</span>`}</li>`,
+    ).join('');
     return `<dl>${facts}</dl><h3>Questionnaire</h3><ol>${answers}</ol>`;
   }
   const media = s.media
-    .map((m, i) => `<li>media[${i}]: ${escapeHtml(m.type)} <a href="${escapeHtml(m.url)}">${escapeHtml(m.url)}</a>${m.alt ? ` — alt: ${escapeHtml(m.alt)}` : ' — <strong>no alt text</strong>'}</li>`)
+    .map(
+      (m, i) =>
+        `<li>media[${i}]: ${escapeHtml(m.type)} <a href="${escapeHtml(m.url)}">${escapeHtml(m.url)}</a>${m.alt ? ` — alt: ${escapeHtml(m.alt)}` : ' — <strong>no alt text</strong>'}</li>`,
+    )
     .join('');
   return `<dl><dt>Account</dt><dd>${escapeHtml(s.account)}</dd><dt>Format</dt><dd>${escapeHtml(s.format)}${request.publication?.is ? ' (a publication)' : ''}</dd><dt>Publish at</dt><dd>${escapeHtml(s.publishAt ?? 'not scheduled')}</dd></dl>
 <blockquote style="white-space:pre-wrap;border-left:4px solid #555;margin:0;padding:0.5em 1em">${escapeHtml(s.text)}</blockquote>${media ? `<h3>Media</h3><ul>${media}</ul>` : ''}`;
 }
 
 export function statementsText(statements: readonly StatementMade[] | undefined): string {
-  return statements === undefined || statements.length === 0 ? '' : ` (stated: ${statements.map((m) => `[${m.rule}] ${m.statement}`).join(' ')})`;
+  return statements === undefined || statements.length === 0
+    ? ''
+    : ` (stated: ${statements.map((m) => `[${m.rule}] ${m.statement}`).join(' ')})`;
 }
 
 export function wrapHtml(title: string, body: string): string {
@@ -180,7 +206,8 @@ export function approvalMail(m: ApprovalMailInput): RenderedMail {
         ? `A reminder: ${s.submitter} is still waiting for your ${stageName} approval of ${what}. Half of the time to decide has passed; your first link still works too.`
         : `${s.submitter} asks for your ${stageName} approval of ${what}.`;
   const asked = statementsAsked(m.request.findings, m.stage.stage);
-  const toState = asked.length > 0 ? ['To approve, you will be asked to state:', ...asked.map((a) => `  - [${a.rule}] ${a.statement}`), ''] : [];
+  const toState =
+    asked.length > 0 ? ['To approve, you will be asked to state:', ...asked.map((a) => `  - [${a.rule}] ${a.statement}`), ''] : [];
   const changed = m.request.version > 1 ? [`This is version ${m.request.version}: the review page shows what changed.`, ''] : [];
   const text = [
     `Hello ${m.approver.name},`,
@@ -223,7 +250,7 @@ export function acknowledgementMail(institution: string, request: RequestRecord,
           'and the ethics service if it is a publication). You will hear when it is decided.',
         ]
       : [
-          'It is being checked now; then the approvers are asked in turn (your unit\'s management, then the communications',
+          "It is being checked now; then the approvers are asked in turn (your unit's management, then the communications",
           'team). Once both approve, the account enters the registry and its administrators are told.',
         ]),
     '',
@@ -235,7 +262,10 @@ export function acknowledgementMail(institution: string, request: RequestRecord,
   return {
     subject,
     text,
-    html: wrapHtml(subject, `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text).replace(escapeHtml(withdrawUrl), `<a href="${escapeHtml(withdrawUrl)}">${escapeHtml(withdrawUrl)}</a>`)}</pre>`),
+    html: wrapHtml(
+      subject,
+      `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text).replace(escapeHtml(withdrawUrl), `<a href="${escapeHtml(withdrawUrl)}">${escapeHtml(withdrawUrl)}</a>`)}</pre>`,
+    ),
   };
 }
 
@@ -243,7 +273,10 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
   const s = request.submission;
   const subject = `Your request was ${OUTCOME_TITLE[outcome]}: ${s.title}`;
   const decided = request.stages.filter((st) => st.decision !== undefined);
-  const decisions = decided.map((st) => `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}${statementsText(st.statements)}`);
+  const decisions = decided.map(
+    (st) =>
+      `  ${stageTitle(st.stage)}: ${st.decision} by ${st.decidedBy ?? 'nobody'} at ${st.decidedAt ?? '?'}${st.comment ? ` — "${st.comment}"` : ''}${statementsText(st.statements)}`,
+  );
   const registration = request.registration;
   // What keeps the request out of approval: its blocking findings, or the route that could not be planned.
   const toFix = [
@@ -258,9 +291,13 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
       : registration.registered
         ? [`The account is now in the registry as ${registration.accountId}: posts to it can be submitted from now on.`, '']
         : [`The account could not be registered: ${registration.reason ?? 'see the audit trail'}.`, '']),
-    ...(outcome === 'changes-requested' && toFix.length > 0 ? ['Fix the following and submit a new version:', ...toFix.map((line) => `  - ${line}`), ''] : []),
+    ...(outcome === 'changes-requested' && toFix.length > 0
+      ? ['Fix the following and submit a new version:', ...toFix.map((line) => `  - ${line}`), '']
+      : []),
     ...(decisions.length > 0 ? ['Decisions:', ...decisions, ''] : []),
-    ...(outcome === 'expired' ? ['Nobody decided before the deadline; nothing was approved. Submit it again if it is still wanted.', ''] : []),
+    ...(outcome === 'expired'
+      ? ['Nobody decided before the deadline; nothing was approved. Submit it again if it is still wanted.', '']
+      : []),
     `Request ${request.requestId}, version ${request.version}.`,
     `— Signoff, ${institution}`,
   ];
@@ -272,14 +309,21 @@ export function outcomeMail(institution: string, request: RequestRecord, outcome
  * Sent when an approved account opening enters the registry (GOVERNANCE.md §6): to its administrators and the
  * social-media manager — what was registered, what they are responsible for, and how posts to it are submitted.
  */
-export function accountRegisteredMail(institution: string, request: RequestRecord, account: { readonly id: string; readonly domain: string; readonly unitName: string }): RenderedMail {
+export function accountRegisteredMail(
+  institution: string,
+  request: RequestRecord,
+  account: { readonly id: string; readonly domain: string; readonly unitName: string },
+): RenderedMail {
   const s = request.submission;
   if (s.kind !== 'account-opening') throw new TypeError(`request ${request.requestId} is not an account opening`);
   const subject = `Registered: ${s.handle} on ${PLATFORM_NAMES[s.platform]}`;
   const text = [
     `${s.handle} on ${PLATFORM_NAMES[s.platform]}, for ${account.unitName}, is now a registered institutional account of ${institution}: ${account.id}.`,
     '',
-    `It was requested by ${s.submitter} (request ${request.requestId}) and approved by ${request.stages.filter((st) => st.decision === 'approve').map((st) => `${stageTitle(st.stage).toLowerCase()} (${st.decidedBy ?? '?'})`).join(' and ')}.`,
+    `It was requested by ${s.submitter} (request ${request.requestId}) and approved by ${request.stages
+      .filter((st) => st.decision === 'approve')
+      .map((st) => `${stageTitle(st.stage).toLowerCase()} (${st.decidedBy ?? '?'})`)
+      .join(' and ')}.`,
     '',
     `Administrators: ${s.admins.join(', ')}.`,
     `The social-media manager ${s.attestations.smmAdmin === true ? 'is to receive admin rights' : 'has not been confirmed as an admin'}; the access details are kept in: ${s.attestations.credentialStore ?? 'not recorded'}.`,

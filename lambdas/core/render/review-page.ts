@@ -10,7 +10,12 @@ import { contentHtml, escapeHtml, findingsHtml, openingText, stageTitle, stateme
 // last version, the classification comms may override, and the decision form (with the statements to make).
 
 export type ReviewPageState =
-  | { readonly kind: 'open'; readonly error?: string | undefined; readonly notice?: string | undefined; readonly ticked?: readonly string[] | undefined }
+  | {
+      readonly kind: 'open';
+      readonly error?: string | undefined;
+      readonly notice?: string | undefined;
+      readonly ticked?: readonly string[] | undefined;
+    }
   | { readonly kind: 'decided'; readonly by: string; readonly at: string; readonly decision: string; readonly justNow: boolean }
   | { readonly kind: 'closed'; readonly reason: string };
 
@@ -54,7 +59,9 @@ function versionDiffHtml(request: RequestRecord): string {
     .filter((f) => before[f] !== after[f])
     .map((f) => `<li>${f}: “${escapeHtml(String(before[f] ?? '—'))}” → “${escapeHtml(String(after[f] ?? '—'))}”</li>`)
     .join('');
-  const media = before.media.length !== after.media.length || before.media.some((m, i) => m.url !== after.media[i]?.url || m.alt !== after.media[i]?.alt);
+  const media =
+    before.media.length !== after.media.length ||
+    before.media.some((m, i) => m.url !== after.media[i]?.url || m.alt !== after.media[i]?.alt);
   return `${heading}${fields ? `<ul>${fields}</ul>` : ''}${media ? '<p>The media changed.</p>' : ''}${pre(diffHtml(before.text, after.text))}`;
 }
 
@@ -63,7 +70,9 @@ function publicationHtml(request: RequestRecord, canOverride: boolean, csrf: str
   if (p === undefined || request.submission.kind !== 'brand-post') return '';
   const override = p.override;
   const said = `<p>Publication (GOVERNANCE.md §4): <strong>${p.is ? 'yes' : 'no'}</strong> — ${escapeHtml(p.reasons.join('; '))}</p>${
-    override !== undefined ? `<p class="notice">Classification overridden by ${escapeHtml(override.by)} at ${escapeHtml(override.at)} (the classifier said ${override.was ? 'yes' : 'no'}): “${escapeHtml(override.reason)}”</p>` : ''
+    override !== undefined
+      ? `<p class="notice">Classification overridden by ${escapeHtml(override.by)} at ${escapeHtml(override.at)} (the classifier said ${override.was ? 'yes' : 'no'}): “${escapeHtml(override.reason)}”</p>`
+      : ''
   }`;
   if (!canOverride) return said;
   const to = !p.is;
@@ -79,7 +88,9 @@ function existingAccountsHtml(request: RequestRecord, accounts: readonly Account
   if (s.kind !== 'account-opening') return '';
   const same = accounts.filter((a) => a.unit === s.unit && a.platform === s.platform && a.status === 'active');
   return `<h2>The unit's existing accounts on ${escapeHtml(PLATFORM_NAMES[s.platform])}</h2>${
-    same.length === 0 ? '<p>None in the registry.</p>' : `<ul>${same.map((a) => `<li>${escapeHtml(a.handle)} (${escapeHtml(a.id)})</li>`).join('')}</ul><p>Could the unit contribute to one of these instead (GOVERNANCE.md §6 A-EXISTING)?</p>`
+    same.length === 0
+      ? '<p>None in the registry.</p>'
+      : `<ul>${same.map((a) => `<li>${escapeHtml(a.handle)} (${escapeHtml(a.id)})</li>`).join('')}</ul><p>Could the unit contribute to one of these instead (GOVERNANCE.md §6 A-EXISTING)?</p>`
   }`;
 }
 
@@ -99,7 +110,10 @@ export function reviewPage(p: ReviewPageInput): string {
   const stageName = stage === undefined ? 'approval' : stageTitle(stage.stage);
   const earlier = p.request.stages
     .slice(0, p.stageIndex)
-    .map((st) => `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}${escapeHtml(statementsText(st.statements))}</li>`)
+    .map(
+      (st) =>
+        `<li>${escapeHtml(stageTitle(st.stage))}: ${escapeHtml(st.decision ?? st.status)}${st.decidedBy ? ` by ${escapeHtml(st.decidedBy)}` : ''}${st.decidedAt ? ` at ${escapeHtml(st.decidedAt)}` : ''}${st.comment ? ` — “${escapeHtml(st.comment)}”` : ''}${escapeHtml(statementsText(st.statements))}</li>`,
+    )
     .join('');
   const route = p.request.stages.map((st) => `${stageTitle(st.stage)} (${st.status})`).join(' → ');
   const escalation =

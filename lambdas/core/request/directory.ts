@@ -102,7 +102,8 @@ export function parseDirectory(raw: unknown): Directory {
     if (!units.has(a.unit)) problems.push(`accounts.${a.id}.unit: unknown unit "${a.unit}"`);
     for (const m of [...a.posters, ...a.admins]) if (!byId.has(m)) problems.push(`accounts.${a.id}: unknown person "${m}"`);
   }
-  if (!(PRESET_NAMES as readonly string[]).includes(file.preset)) problems.push(`preset: unknown preset "${file.preset}"; use one of ${PRESET_NAMES.join(', ')}`);
+  if (!(PRESET_NAMES as readonly string[]).includes(file.preset))
+    problems.push(`preset: unknown preset "${file.preset}"; use one of ${PRESET_NAMES.join(', ')}`);
   if (problems.length > 0) throw new ConfigurationError(`directory is invalid: ${problems.join('; ')}`);
 
   return {
@@ -137,7 +138,10 @@ export function personKey(directory: Directory, email: string): string {
 }
 
 /** Who decided a stage, as personKey gives it (stages decided before ids were stored have only the address). */
-export function deciderKey(directory: Directory, stage: { readonly deciderId?: string | undefined; readonly decidedBy?: string | undefined }): string | undefined {
+export function deciderKey(
+  directory: Directory,
+  stage: { readonly deciderId?: string | undefined; readonly decidedBy?: string | undefined },
+): string | undefined {
   if (stage.deciderId !== undefined) return stage.deciderId;
   return stage.decidedBy === undefined ? undefined : personKey(directory, stage.decidedBy);
 }

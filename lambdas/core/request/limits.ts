@@ -36,7 +36,8 @@ export function jsonNestedDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c /* \ */) i++; // the escaped character, whatever it is, cannot end the string
+      if (c === 0x5c /* \ */)
+        i++; // the escaped character, whatever it is, cannot end the string
       else if (c === 0x22 /* " */) inString = false;
     } else if (c === 0x22) {
       inString = true;

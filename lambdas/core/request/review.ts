@@ -32,13 +32,23 @@ export function currentDeadline(request: RequestRecord, stageIndex: number): str
 
 export function stageViewOf(request: RequestRecord, seat: ReviewSeat): StageView {
   const stage = request.stages[seat.stageIndex];
-  if (request.outcome === 'withdrawn') return { kind: 'closed', reason: 'The submitter withdrew this request; there is nothing to decide.' };
-  if (request.version !== seat.version) return { kind: 'closed', reason: `This link was for version ${seat.version}; the request is now at version ${request.version}, and the approvers are asked again.` };
-  if (stage?.status === 'expired') return { kind: 'closed', reason: `This stage expired at ${stage.decidedAt ?? currentDeadline(request, seat.stageIndex)} without a decision. Nothing was approved.` };
+  if (request.outcome === 'withdrawn')
+    return { kind: 'closed', reason: 'The submitter withdrew this request; there is nothing to decide.' };
+  if (request.version !== seat.version)
+    return {
+      kind: 'closed',
+      reason: `This link was for version ${seat.version}; the request is now at version ${request.version}, and the approvers are asked again.`,
+    };
+  if (stage?.status === 'expired')
+    return {
+      kind: 'closed',
+      reason: `This stage expired at ${stage.decidedAt ?? currentDeadline(request, seat.stageIndex)} without a decision. Nothing was approved.`,
+    };
   if (stage?.decision !== undefined && stage.decidedAt !== undefined) {
     return { kind: 'decided', decision: stage.decision, by: stage.decidedBy ?? 'nobody', at: stage.decidedAt, justNow: false };
   }
-  if (request.status !== 'awaiting-approval' || stage?.status !== 'pending') return { kind: 'closed', reason: `This request is ${request.status}; there is nothing to decide here.` };
+  if (request.status !== 'awaiting-approval' || stage?.status !== 'pending')
+    return { kind: 'closed', reason: `This request is ${request.status}; there is nothing to decide here.` };
   return { kind: 'open' };
 }
 
@@ -48,9 +58,11 @@ export function stageViewOf(request: RequestRecord, seat: ReviewSeat): StageView
  * decide this stage, or undefined when they may.
  */
 export function separationProblem(request: RequestRecord, seat: ReviewSeat, directory: Directory): string | undefined {
-  if (seat.approver.id === personKey(directory, request.submission.submitter)) return 'You submitted this request, so you cannot decide on it.';
+  if (seat.approver.id === personKey(directory, request.submission.submitter))
+    return 'You submitted this request, so you cannot decide on it.';
   const other = request.stages.find((s, i) => i !== seat.stageIndex && deciderKey(directory, s) === seat.approver.id);
-  if (other !== undefined) return `You already decided the ${other.stage} stage of this request; another member of the group must decide this one.`;
+  if (other !== undefined)
+    return `You already decided the ${other.stage} stage of this request; another member of the group must decide this one.`;
   return undefined;
 }
 
@@ -68,7 +80,12 @@ export function commentMissing(decision: Decision, comment: string): string | un
  * The statements the findings ask of this stage (GOVERNANCE.md §5), which approving makes, and those of them the
  * approver did not tick (by rule id). Rejecting or requesting changes makes none.
  */
-export function statementsOf(decision: Decision, findings: readonly Finding[], stage: StageName, ticked: readonly string[]): { readonly asked: StatementMade[]; readonly missing: StatementMade[] } {
+export function statementsOf(
+  decision: Decision,
+  findings: readonly Finding[],
+  stage: StageName,
+  ticked: readonly string[],
+): { readonly asked: StatementMade[]; readonly missing: StatementMade[] } {
   const asked = decision === 'approve' ? statementsAsked(findings, stage) : [];
   return { asked, missing: asked.filter((a) => !ticked.includes(a.rule)) };
 }
@@ -94,17 +111,31 @@ export function classificationChange(
   if (seat.stage !== 'comms' || request.submission.kind !== 'brand-post' || current === undefined) {
     return { ok: false, status: 403, problem: 'Only a communications approver can override the publication classification of a post.' };
   }
-  if (wanted !== 'yes' && wanted !== 'no') return { ok: false, status: 400, problem: `Choose whether the post is a publication (got ${JSON.stringify(wanted)}).` };
+  if (wanted !== 'yes' && wanted !== 'no')
+    return { ok: false, status: 400, problem: `Choose whether the post is a publication (got ${JSON.stringify(wanted)}).` };
   const to = wanted === 'yes';
   const reason = (reasonGiven ?? '').trim();
-  if (reason === '') return { ok: false, status: 400, problem: 'Overriding the classification needs a reason; it is kept in the audit trail.' };
-  if (reason.length > MAX_REASON_CHARS) return { ok: false, status: 400, problem: `The reason is ${reason.length} characters; keep it under ${MAX_REASON_CHARS}.` };
-  if (to === current.is) return { ok: false, status: 409, problem: `The post is already classified as ${to ? 'a publication' : 'not a publication'}; nothing changed.` };
+  if (reason === '')
+    return { ok: false, status: 400, problem: 'Overriding the classification needs a reason; it is kept in the audit trail.' };
+  if (reason.length > MAX_REASON_CHARS)
+    return { ok: false, status: 400, problem: `The reason is ${reason.length} characters; keep it under ${MAX_REASON_CHARS}.` };
+  if (to === current.is)
+    return {
+      ok: false,
+      status: 409,
+      problem: `The post is already classified as ${to ? 'a publication' : 'not a publication'}; nothing changed.`,
+    };
   return { ok: true, current, to, reason };
 }
 
 /** The classification an override gives, keeping what the classifier said first. */
-export function overriddenClassification(current: PublicationClassification, to: boolean, reason: string, by: string, at: string): PublicationClassification {
+export function overriddenClassification(
+  current: PublicationClassification,
+  to: boolean,
+  reason: string,
+  by: string,
+  at: string,
+): PublicationClassification {
   return {
     is: to,
     reasons: [`classified as ${to ? 'a publication' : 'not a publication'} by ${by}: ${reason}`],

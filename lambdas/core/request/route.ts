@@ -1,5 +1,15 @@
 import { deciderKey, personKey, type Directory, type Person } from './directory.js';
-import type { AccountOpeningSubmission, Assignee, Finding, PublicationClassification, RequestRecord, Stage, StageName, StatementMade, Submission } from '../model.js';
+import type {
+  AccountOpeningSubmission,
+  Assignee,
+  Finding,
+  PublicationClassification,
+  RequestRecord,
+  Stage,
+  StageName,
+  StatementMade,
+  Submission,
+} from '../model.js';
 import { planStages, stageSeconds, type Preset } from '../rules/presets.js';
 import { isStatementOwedBy } from '../checks/findings.js';
 
@@ -61,11 +71,18 @@ export function managementOf(submission: AccountOpeningSubmission, submitter: Pe
   if (manager !== undefined) return manager;
   const head = directory.unitHead(submission.unit);
   if (head !== undefined && head.id !== submitter.id) return head;
-  throw new RouteError(`nobody can give management approval: ${submitter.name} has no manager and the directory names no other head of unit "${submission.unit}"`);
+  throw new RouteError(
+    `nobody can give management approval: ${submitter.name} has no manager and the directory names no other head of unit "${submission.unit}"`,
+  );
 }
 
 /** Fills the wanted stages, in order, with separation of duties. */
-function assign(wanted: ReadonlyArray<readonly [StageName, readonly Person[]]>, submitter: Person, seconds: number, alreadyCertain: readonly string[] = []): Stage[] {
+function assign(
+  wanted: ReadonlyArray<readonly [StageName, readonly Person[]]>,
+  submitter: Person,
+  seconds: number,
+  alreadyCertain: readonly string[] = [],
+): Stage[] {
   // A person who is the only assignee of an earlier stage will certainly decide it, so they cannot
   // fill a later one. Overlaps within larger groups are enforced when a decision arrives.
   const certain = new Set<string>([submitter.id, ...alreadyCertain]);

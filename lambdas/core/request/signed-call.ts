@@ -47,7 +47,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function signedContent(body: unknown, expected: ExpectedCall): Record<string, unknown> {
   const route = SIGNED_ROUTES[expected.action];
   if (!isRecord(body)) {
-    const fields = expected.action === 'submit' ? 'a submission' : `"action": "${expected.action}" and "requestId": "${expected.requestId}"`;
+    const fields =
+      expected.action === 'submit' ? 'a submission' : `"action": "${expected.action}" and "requestId": "${expected.requestId}"`;
     throw new ValidationError([`body: must be a JSON object, ${fields} (${route})`]);
   }
   const problems: string[] = [];
@@ -58,7 +59,10 @@ export function signedContent(body: unknown, expected: ExpectedCall): Record<str
     problems.push(`action: ${route} takes "action": "${expected.action}", not ${quoted(action)}`);
   }
   if (expected.action === 'submit') {
-    if (requestId !== undefined) problems.push(`requestId: a submission names no request (the request id is given in the answer); this body was signed for another route`);
+    if (requestId !== undefined)
+      problems.push(
+        `requestId: a submission names no request (the request id is given in the answer); this body was signed for another route`,
+      );
   } else if (requestId === undefined) {
     problems.push(`requestId: required; a call to ${route} must sign "requestId": "${expected.requestId}", the request of its path`);
   } else if (requestId !== expected.requestId) {

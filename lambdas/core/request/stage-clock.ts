@@ -19,14 +19,22 @@ export interface StageSchedule {
 
 export function scheduleOf(times: ReturnType<typeof stageTimes>): StageSchedule {
   const deadlineSeconds = times.remindSeconds + times.remainingSeconds;
-  return { remindSeconds: times.remindSeconds, deadlineSeconds, secondDeadlineSeconds: deadlineSeconds + times.escalationSeconds, tooLate: times.tooLate };
+  return {
+    remindSeconds: times.remindSeconds,
+    deadlineSeconds,
+    secondDeadlineSeconds: deadlineSeconds + times.escalationSeconds,
+    tooLate: times.tooLate,
+  };
 }
 
 /**
  * The schedule a stage was opened with. Stages opened before the schedule was stored have their deadline and its
  * length: the opening time and the rest follow from them as OpenStage computed them then.
  */
-export function stageSchedule(stage: Stage, publishAt: string | undefined): { readonly openedAt: string; readonly schedule: StageSchedule } | undefined {
+export function stageSchedule(
+  stage: Stage,
+  publishAt: string | undefined,
+): { readonly openedAt: string; readonly schedule: StageSchedule } | undefined {
   if (stage.openedAt !== undefined && stage.schedule !== undefined) return { openedAt: stage.openedAt, schedule: stage.schedule };
   if (stage.deadline === undefined) return undefined;
   const opened = new Date(Date.parse(stage.deadline) - stage.timeoutSeconds * 1000);
@@ -35,8 +43,7 @@ export function stageSchedule(stage: Stage, publishAt: string | undefined): { re
 
 export type StagePosition =
   /** `secondsLeft` until the phase ends; `deadline`: the deadline the people asked in this phase have. */
-  | { readonly phase: StagePhase; readonly secondsLeft: number; readonly deadline: string }
-  | { readonly phase: 'over' };
+  { readonly phase: StagePhase; readonly secondsLeft: number; readonly deadline: string } | { readonly phase: 'over' };
 
 /**
  * Where the stage is at `now`. `timeScale` is workflow seconds per real second: 1 on AWS; the local runtime may run
@@ -53,6 +60,7 @@ export function positionAt(openedAt: string, schedule: StageSchedule, now: Date,
   const deadline = at(schedule.deadlineSeconds);
   if (elapsed < schedule.remindSeconds) return { phase: 'requested', secondsLeft: left(schedule.remindSeconds), deadline };
   if (elapsed < schedule.deadlineSeconds) return { phase: 'reminded', secondsLeft: left(schedule.deadlineSeconds), deadline };
-  if (elapsed < schedule.secondDeadlineSeconds) return { phase: 'escalated', secondsLeft: left(schedule.secondDeadlineSeconds), deadline: at(schedule.secondDeadlineSeconds) };
+  if (elapsed < schedule.secondDeadlineSeconds)
+    return { phase: 'escalated', secondsLeft: left(schedule.secondDeadlineSeconds), deadline: at(schedule.secondDeadlineSeconds) };
   return { phase: 'over' };
 }

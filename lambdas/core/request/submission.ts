@@ -84,7 +84,9 @@ function parseBrandPost(body: object, directory: Directory, now: Date): BrandPos
   }
   const submitter = typeof raw.submitter === 'string' ? directory.personByEmail(raw.submitter) : undefined;
   if (submitter !== undefined && submitter.manager === undefined) {
-    problems.push(`submitter: "${submitter.email}" has no manager in the directory, so nobody can give the supervisor approval; ask the directory owner to add one`);
+    problems.push(
+      `submitter: "${submitter.email}" has no manager in the directory, so nobody can give the supervisor approval; ask the directory owner to add one`,
+    );
   }
   if (typeof raw.account === 'string' && raw.account !== '' && directory.account(raw.account) === undefined) {
     problems.push(`account: "${raw.account}" is not a registered institutional account`);

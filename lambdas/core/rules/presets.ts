@@ -107,13 +107,17 @@ const STAGE_ORDER: readonly StageName[] = ['supervisor', 'comms', 'ethics'];
 function problemsOf(preset: Preset): string[] {
   const problems: string[] = [];
   const stages = preset.stages.map((s) => s.stage);
-  if (stages.join() !== STAGE_ORDER.join()) problems.push(`stages: must be ${STAGE_ORDER.join(', ')} in that order (got ${stages.join(', ')})`);
-  if (!preset.stages.some((s) => s.when === 'always')) problems.push('stages: at least one stage must run always (nothing is approved by silence)');
+  if (stages.join() !== STAGE_ORDER.join())
+    problems.push(`stages: must be ${STAGE_ORDER.join(', ')} in that order (got ${stages.join(', ')})`);
+  if (!preset.stages.some((s) => s.when === 'always'))
+    problems.push('stages: at least one stage must run always (nothing is approved by silence)');
   for (const rule of BRAND_POST_RULES) {
     const setting = preset.checks[rule];
     const allowed: readonly SeverityLevel[] = RULES[rule].allowed;
-    if (!allowed.includes(setting.severity)) problems.push(`checks.${rule}: severity ${setting.severity} is not one of ${allowed.join(', ')}`);
-    if (setting.severity !== 'off' && setting.source === undefined) problems.push(`checks.${rule}: a check that is on must cite its source`);
+    if (!allowed.includes(setting.severity))
+      problems.push(`checks.${rule}: severity ${setting.severity} is not one of ${allowed.join(', ')}`);
+    if (setting.severity !== 'off' && setting.source === undefined)
+      problems.push(`checks.${rule}: a check that is on must cite its source`);
     const { stage }: Rule = RULES[rule];
     const needsStage = setting.severity === 'route' || (setting.severity === 'attest' && stage !== undefined);
     if (stage !== undefined && needsStage && preset.stages.find((s) => s.stage === stage)?.when === 'never') {
@@ -180,9 +184,7 @@ export interface StageRequest {
 
 /** The rules whose findings ask for a stage: a route finding, or a statement its approvers still have to make. */
 function rulesAsking(stage: StageName, findings: readonly Finding[]): string[] {
-  const rules = findings
-    .filter((f) => f.stage === stage || isStatementOwedBy(f, stage))
-    .map((f) => f.rule);
+  const rules = findings.filter((f) => f.stage === stage || isStatementOwedBy(f, stage)).map((f) => f.rule);
   return [...new Set(rules)];
 }
 

@@ -40,7 +40,11 @@ describe('parseAccountOpening', () => {
 
   it('keeps the group settings, a blank join policy left out', () => {
     const publicGroup = parseAccountOpening({ ...validBody(), group: { visibility: 'public', joinPolicy: '  ' } }, directory, registry);
-    const privateGroup = parseAccountOpening({ ...validBody(), group: { visibility: 'private', joinPolicy: ' Open to all alumni. ' } }, directory, registry);
+    const privateGroup = parseAccountOpening(
+      { ...validBody(), group: { visibility: 'private', joinPolicy: ' Open to all alumni. ' } },
+      directory,
+      registry,
+    );
     expect(publicGroup.group).toEqual({ visibility: 'public', joinPolicy: undefined });
     expect(privateGroup.group).toEqual({ visibility: 'private', joinPolicy: 'Open to all alumni.' });
   });
@@ -63,10 +67,19 @@ describe('parseAccountOpening', () => {
   });
 
   it('names an unknown attestation, group setting and field, listing the valid ones', () => {
-    const problems = problemsOf({ ...validBody(), colour: 'blue', attestations: { smmAdmin: true, approved: true }, group: { visibility: 'private', size: 3 } });
+    const problems = problemsOf({
+      ...validBody(),
+      colour: 'blue',
+      attestations: { smmAdmin: true, approved: true },
+      group: { visibility: 'private', size: 3 },
+    });
     expect(problems).toHaveLength(3);
-    expect(problems).toContain('unknown field "colour"; the fields are kind, submitter, unit, platform, handle, title, admins, group, questionnaire, attestations');
-    expect(problems).toContain('attestations: unknown attestation "approved"; the attestations are smmAdmin, credentialStore, commentPolicy');
+    expect(problems).toContain(
+      'unknown field "colour"; the fields are kind, submitter, unit, platform, handle, title, admins, group, questionnaire, attestations',
+    );
+    expect(problems).toContain(
+      'attestations: unknown attestation "approved"; the attestations are smmAdmin, credentialStore, commentPolicy',
+    );
     expect(problems).toContain('group: unknown group setting "size"; the group settings are visibility, joinPolicy');
   });
 
@@ -101,7 +114,9 @@ describe('parseAccountOpening', () => {
   });
 
   it('lets the same handle be opened on another platform', () => {
-    expect(parseAccountOpening({ ...validBody(), platform: 'mastodon', handle: '@ExamplePhysics' }, directory, registry).handle).toBe('@ExamplePhysics');
+    expect(parseAccountOpening({ ...validBody(), platform: 'mastodon', handle: '@ExamplePhysics' }, directory, registry).handle).toBe(
+      '@ExamplePhysics',
+    );
   });
 
   it('asks for the questionnaire by its twelve keys when it is missing', () => {
@@ -114,7 +129,11 @@ describe('parseAccountOpening', () => {
     ['more than ten admins', { admins: Array.from({ length: 11 }, (_, i) => `p${i}@example.org`) }, /^admins:/u],
     ['an admin that is not an e-mail address', { admins: ['ada'] }, /^admins\.0:/u],
     ['an empty handle', { handle: '   ' }, /^handle:/u],
-    ['a credential store reference over 300 characters', { attestations: { credentialStore: 'v'.repeat(301) } }, /^attestations\.credentialStore:/u],
+    [
+      'a credential store reference over 300 characters',
+      { attestations: { credentialStore: 'v'.repeat(301) } },
+      /^attestations\.credentialStore:/u,
+    ],
     ['a non-boolean statement', { attestations: { smmAdmin: 'yes' } }, /^attestations\.smmAdmin:/u],
   ])('refuses %s, naming the field', (_label, change, pattern) => {
     const problems = problemsOf({ ...validBody(), ...change });

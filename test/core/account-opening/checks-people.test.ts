@@ -65,13 +65,16 @@ describe('A-ADMINS (block)', () => {
     const findings = findingsOf('A-ADMINS', request({ admins: ['ada@example.org', 'ada.lovelace@gmail.com'] }));
     expect(findings).toHaveLength(1);
     expect(findings[0]?.where).toBe('admins.1');
-    expect(findings[0]?.message).toContain('ada.lovelace@gmail.com is not in the Example Lab directory and is not an address on example.org');
+    expect(findings[0]?.message).toContain(
+      'ada.lovelace@gmail.com is not in the Example Lab directory and is not an address on example.org',
+    );
     expect(findings[0]?.source?.quote).toContain('We discourage individuals from using personal accounts');
   });
 
   it("takes a directory person's address on a subdomain as institutional", () => {
     const sub = parseDirectory({
-      institution: 'Example Lab', domain: 'example.org',
+      institution: 'Example Lab',
+      domain: 'example.org',
       people: [
         { id: 'ada', name: 'Ada', email: 'ada@example.org', unit: 'physics' },
         { id: 'kai', name: 'Kai', email: 'kai@physics.example.org', unit: 'physics' },
@@ -79,7 +82,9 @@ describe('A-ADMINS (block)', () => {
       groups: { comms: ['ada'], ethics: ['ada'] },
       units: [{ id: 'physics', name: 'Physics' }],
     });
-    expect(ofRule(checkAccountOpening(request({ admins: ['ada@example.org', 'kai@physics.example.org'] }), sub, [], CERN), 'A-ADMINS')).toEqual([]);
+    expect(
+      ofRule(checkAccountOpening(request({ admins: ['ada@example.org', 'kai@physics.example.org'] }), sub, [], CERN), 'A-ADMINS'),
+    ).toEqual([]);
   });
 
   it('flags a listed person whose address is not on the domain, outside the group rules', () => {
@@ -88,7 +93,11 @@ describe('A-ADMINS (block)', () => {
   });
 
   it('under the alumni rules, refuses four group managers', () => {
-    const four = request({ unit: 'regional', admins: ['ada@example.org', 'bob@example.org', 'grace@example.org', 'zoe@alumni-mail.net'], group: { visibility: 'public' } });
+    const four = request({
+      unit: 'regional',
+      admins: ['ada@example.org', 'bob@example.org', 'grace@example.org', 'zoe@alumni-mail.net'],
+      group: { visibility: 'public' },
+    });
     const findings = findingsOf('A-ADMINS', four, ALUMNI);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'block', where: 'admins' });
@@ -102,7 +111,11 @@ describe('A-ADMINS (block)', () => {
   });
 
   it('under the alumni rules, accepts three managers, an alumna with her own address among them', () => {
-    const three = request({ unit: 'regional', admins: ['ada@example.org', 'bob@example.org', 'zoe@alumni-mail.net'], group: { visibility: 'public' } });
+    const three = request({
+      unit: 'regional',
+      admins: ['ada@example.org', 'bob@example.org', 'zoe@alumni-mail.net'],
+      group: { visibility: 'public' },
+    });
     expect(findingsOf('A-ADMINS', three, ALUMNI)).toEqual([]);
   });
 
@@ -143,7 +156,8 @@ describe('A-SMM-ADMIN (attest, by the submitter)', () => {
     expect(finding?.severity).toBe('attest');
     expect(isBlocking(finding as Finding)).toBe(false);
     expect(finding?.attestation).toEqual({
-      statement: 'The social-media manager (Sam Manager) will receive admin rights on the account; the access details are kept in vault:social/bluesky/alphag.',
+      statement:
+        'The social-media manager (Sam Manager) will receive admin rights on the account; the access details are kept in vault:social/bluesky/alphag.',
       by: 'submitter',
       satisfied: true,
     });

@@ -36,7 +36,12 @@ describe('checkAccountOpening', () => {
     });
 
     // Act
-    const rules = checkAccountOpening(submission, directory, [...registry, account('astro-x', { platform: 'x', handle: 'astro', unit: 'astrology', status: 'active' })], ALUMNI).map((f) => f.rule);
+    const rules = checkAccountOpening(
+      submission,
+      directory,
+      [...registry, account('astro-x', { platform: 'x', handle: 'astro', unit: 'astrology', status: 'active' })],
+      ALUMNI,
+    ).map((f) => f.rule);
 
     // Assess
     expect([...new Set(rules)]).toEqual([...ACCOUNT_OPENING_RULES]);
@@ -45,7 +50,18 @@ describe('checkAccountOpening', () => {
   });
 
   it('cites, for every finding, a sentence of a source policy', () => {
-    const findings = checkAccountOpening(request({ unit: 'nowhere', admins: ['x@gmail.com'], questionnaire: {}, attestations: {}, group: { visibility: 'private', joinPolicy: 'Men only' } }), directory, registry, ALUMNI);
+    const findings = checkAccountOpening(
+      request({
+        unit: 'nowhere',
+        admins: ['x@gmail.com'],
+        questionnaire: {},
+        attestations: {},
+        group: { visibility: 'private', joinPolicy: 'Men only' },
+      }),
+      directory,
+      registry,
+      ALUMNI,
+    );
     expect(findings.length).toBeGreaterThan(15);
     for (const f of findings) {
       expect(f.source?.policy).toMatch(/^00[0-4]_[0-9a-f]{16}\.txt$/u);
@@ -96,12 +112,16 @@ describe('A-QUESTIONNAIRE (block) and A-END-OF-LIFE (block): one finding per mis
   });
 
   it.each(QUESTION_KEYS.filter((k) => k !== 'endOfLife'))('names the one question left out: %s', (key) => {
-    const findings = checkAccountOpening(withAnswer(key, undefined), directory, registry, CERN).filter((f) => f.rule === 'A-QUESTIONNAIRE' || f.rule === 'A-END-OF-LIFE');
+    const findings = checkAccountOpening(withAnswer(key, undefined), directory, registry, CERN).filter(
+      (f) => f.rule === 'A-QUESTIONNAIRE' || f.rule === 'A-END-OF-LIFE',
+    );
     expect(findings.map((f) => [f.rule, f.where])).toEqual([['A-QUESTIONNAIRE', `questionnaire.${key}`]]);
   });
 
   it('reports a missing end-of-life answer once, under A-END-OF-LIFE', () => {
-    const findings = checkAccountOpening(withAnswer('endOfLife', undefined), directory, registry, CERN).filter((f) => f.rule === 'A-QUESTIONNAIRE' || f.rule === 'A-END-OF-LIFE');
+    const findings = checkAccountOpening(withAnswer('endOfLife', undefined), directory, registry, CERN).filter(
+      (f) => f.rule === 'A-QUESTIONNAIRE' || f.rule === 'A-END-OF-LIFE',
+    );
     expect(findings.map((f) => [f.rule, f.where])).toEqual([['A-END-OF-LIFE', 'questionnaire.endOfLife']]);
     expect(findings[0]?.message).toContain('is not answered');
   });
@@ -111,17 +131,43 @@ describe('A-QUESTIONNAIRE (block) and A-END-OF-LIFE (block): one finding per mis
     expect(finding?.message).toContain('answered only with "-"');
   });
 
-  it.each([['existingChannel', 'None'], ['hashtagInstead', 'No'], ['readyToRetire', 'Yes'], ['closedGroupInstead', 'n/a: the material is public']] as const)(
-    'takes a short answer as an answer (%s: %s)',
-    (key, answer) => {
-      expect(findingsOf('A-QUESTIONNAIRE', withAnswer(key, answer))).toEqual([]);
-    },
-  );
+  it.each([
+    ['existingChannel', 'None'],
+    ['hashtagInstead', 'No'],
+    ['readyToRetire', 'Yes'],
+    ['closedGroupInstead', 'n/a: the material is public'],
+  ] as const)('takes a short answer as an answer (%s: %s)', (key, answer) => {
+    expect(findingsOf('A-QUESTIONNAIRE', withAnswer(key, answer))).toEqual([]);
+  });
 
   it.each([
-    'tbd', 'TBD.', 'TBC', 'n/a', 'N/A', 'na', "don't know", 'I don’t know yet', 'Not sure', 'not sure yet', 'later', 'Later.', '-', '?', '...',
-    'We will decide later', 'To be decided', 'to be determined', 'No plan yet', 'nothing planned', 'unknown', 'Not decided yet', 'not applicable',
-    'Not clear at this stage', 'Maybe', 'undecided', 'none',
+    'tbd',
+    'TBD.',
+    'TBC',
+    'n/a',
+    'N/A',
+    'na',
+    "don't know",
+    'I don’t know yet',
+    'Not sure',
+    'not sure yet',
+    'later',
+    'Later.',
+    '-',
+    '?',
+    '...',
+    'We will decide later',
+    'To be decided',
+    'to be determined',
+    'No plan yet',
+    'nothing planned',
+    'unknown',
+    'Not decided yet',
+    'not applicable',
+    'Not clear at this stage',
+    'Maybe',
+    'undecided',
+    'none',
   ])('A-END-OF-LIFE fires on the non-committal answer %j', (answer) => {
     const [finding, ...rest] = findingsOf('A-END-OF-LIFE', withAnswer('endOfLife', answer));
     expect(rest).toEqual([]);
@@ -169,7 +215,9 @@ describe('A-CADENCE (warn)', () => {
 
   it("uses the preset's minimum, and once a week where the preset sets none", () => {
     const thrice = withThresholds(CERN, { minPostsPerWeek: 3 });
-    expect(findingsOf('A-CADENCE', withAnswer('frequency', 'twice a week'), thrice).map((f) => f.message)).toEqual([expect.stringContaining('less than 3 times a week')]);
+    expect(findingsOf('A-CADENCE', withAnswer('frequency', 'twice a week'), thrice).map((f) => f.message)).toEqual([
+      expect.stringContaining('less than 3 times a week'),
+    ]);
     const caltech = loadPreset('caltech');
     expect(caltech.thresholds.minPostsPerWeek).toBeUndefined();
     expect(findingsOf('A-CADENCE', withAnswer('frequency', 'monthly'), caltech)).toHaveLength(1);
@@ -197,23 +245,35 @@ describe('A-EXISTING (warn)', () => {
 });
 
 describe('A-CAPACITY (warn)', () => {
-  it.each(['nobody', 'None', '0', 'No one yet', 'no-one', 'TBD', 'not yet', 'Not yet decided', 'No dedicated staff', 'zero FTE', 'none allocated at the moment'])(
-    'warns on %j',
-    (answer) => {
-      const [finding, ...rest] = findingsOf('A-CAPACITY', withAnswer('resources', answer));
-      expect(rest).toEqual([]);
-      expect(finding).toMatchObject({ severity: 'warn', where: 'questionnaire.resources' });
-      expect(finding?.message).toContain('names nobody');
-      expect(finding?.source?.policy).toBe('000_a6ebd4c316c12900.txt');
-    },
-  );
+  it.each([
+    'nobody',
+    'None',
+    '0',
+    'No one yet',
+    'no-one',
+    'TBD',
+    'not yet',
+    'Not yet decided',
+    'No dedicated staff',
+    'zero FTE',
+    'none allocated at the moment',
+  ])('warns on %j', (answer) => {
+    const [finding, ...rest] = findingsOf('A-CAPACITY', withAnswer('resources', answer));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'warn', where: 'questionnaire.resources' });
+    expect(finding?.message).toContain('names nobody');
+    expect(finding?.source?.policy).toBe('000_a6ebd4c316c12900.txt');
+  });
 
-  it.each(['One person, 20% of her time', 'Ada and Bob, two hours a week each', 'No budget, but two students help', '0.5 FTE', 'none of us full time, but Ada has 4 hours a week'])(
-    'does not warn on %j',
-    (answer) => {
-      expect(findingsOf('A-CAPACITY', withAnswer('resources', answer))).toEqual([]);
-    },
-  );
+  it.each([
+    'One person, 20% of her time',
+    'Ada and Bob, two hours a week each',
+    'No budget, but two students help',
+    '0.5 FTE',
+    'none of us full time, but Ada has 4 hours a week',
+  ])('does not warn on %j', (answer) => {
+    expect(findingsOf('A-CAPACITY', withAnswer('resources', answer))).toEqual([]);
+  });
 
   it('cites the Leiden sentence on manpower under the Leiden preset', () => {
     const [finding] = findingsOf('A-CAPACITY', withAnswer('resources', 'nobody'), loadPreset('leiden'));
@@ -253,7 +313,8 @@ describe('A-COMMENT-POLICY (attest, by the submitter)', () => {
 });
 
 describe('A-GROUP-PRIVACY (block)', () => {
-  const FAIR = 'The managers check that applicants are registered CERN alumni. Requests are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.';
+  const FAIR =
+    'The managers check that applicants are registered CERN alumni. Requests are accepted regardless of profession, nationality, culture, age, generation, gender or individual preferences.';
 
   function groupFindings(joinPolicy: string | undefined, visibility: 'public' | 'private' = 'private', preset: Preset = ALUMNI): Finding[] {
     return findingsOf('A-GROUP-PRIVACY', request({ group: { visibility, joinPolicy } }), preset);
@@ -276,7 +337,9 @@ describe('A-GROUP-PRIVACY (block)', () => {
     expect(rest).toEqual([]);
     expect(finding?.where).toBe('group.joinPolicy');
     expect(finding?.message).toContain('no join policy is given');
-    expect(finding?.suggestion).toContain('regardless of profession, nationality, culture, age, generation, gender or individual preferences');
+    expect(finding?.suggestion).toContain(
+      'regardless of profession, nationality, culture, age, generation, gender or individual preferences',
+    );
   });
 
   it('applies to a group given under a preset without group rules', () => {

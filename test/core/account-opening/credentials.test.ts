@@ -39,21 +39,75 @@ describe('credentialFields', () => {
     const paths = credentialFields(body);
 
     // Assess
-    expect(paths).toEqual(['password', 'admins.1.pwd', 'group.extra.deeper.0.api_key', 'questionnaire.password', 'attestations.adminPassword']);
+    expect(paths).toEqual([
+      'password',
+      'admins.1.pwd',
+      'group.extra.deeper.0.api_key',
+      'questionnaire.password',
+      'attestations.adminPassword',
+    ]);
   });
 
   it.each([
-    'password', 'Password', 'PASSWORD', 'passwd', 'pwd', 'adminPwd', 'passcode', 'passphrase', 'pin', 'PIN', 'pinCode', 'secret',
-    'clientSecret', 'client_secret', 'token', 'accessToken', 'auth-token', 'apiKey', 'API_KEY', 'x-api-key', 'APIKey', 'apikey',
-    'accessKey', 'access_key_id', 'privateKey', 'private-key', 'otp', 'totpSeed', '2fa', 'mfaCode', 'recoveryCodes', 'recovery_codes',
-    'backupCodes', 'adminpassword', 'new_password_confirm', 'credentials', 'seedPhrase',
+    'password',
+    'Password',
+    'PASSWORD',
+    'passwd',
+    'pwd',
+    'adminPwd',
+    'passcode',
+    'passphrase',
+    'pin',
+    'PIN',
+    'pinCode',
+    'secret',
+    'clientSecret',
+    'client_secret',
+    'token',
+    'accessToken',
+    'auth-token',
+    'apiKey',
+    'API_KEY',
+    'x-api-key',
+    'APIKey',
+    'apikey',
+    'accessKey',
+    'access_key_id',
+    'privateKey',
+    'private-key',
+    'otp',
+    'totpSeed',
+    '2fa',
+    'mfaCode',
+    'recoveryCodes',
+    'recovery_codes',
+    'backupCodes',
+    'adminpassword',
+    'new_password_confirm',
+    'credentials',
+    'seedPhrase',
   ])('reports a key named %s', (key) => {
     expect(credentialFields({ attestations: { [key]: 'x' } })).toEqual([`attestations.${key}`]);
   });
 
   it.each([
-    'credentialStore', 'hashtagInstead', 'passport', 'pinned', 'spinner', 'bypass', 'compass', 'secretary', 'tokenizer', 'keyboard',
-    'twoFactorEnabled', 'commentPolicy', 'smmAdmin', 'closedGroupInstead', 'keyword', 'passenger', 'pinterest',
+    'credentialStore',
+    'hashtagInstead',
+    'passport',
+    'pinned',
+    'spinner',
+    'bypass',
+    'compass',
+    'secretary',
+    'tokenizer',
+    'keyboard',
+    'twoFactorEnabled',
+    'commentPolicy',
+    'smmAdmin',
+    'closedGroupInstead',
+    'keyword',
+    'passenger',
+    'pinterest',
   ])('leaves a key named %s alone', (key) => {
     expect(credentialFields({ attestations: { [key]: 'x' } })).toEqual([]);
   });
@@ -138,23 +192,30 @@ describe('credentialFields: secrets written as people write them (issue #11)', (
     expect(credentialProblem(paths[0] ?? '')).not.toContain(answer.slice(-6));
   });
 
-  it('finds a labelled secret in an opening\'s title, and a key in any field of any kind', () => {
+  it("finds a labelled secret in an opening's title, and a key in any field of any kind", () => {
     expect(credentialFields({ ...validBody(), title: 'Bluesky, the password is Hunter2' })).toEqual(['title']);
     expect(credentialFields({ ...validBody(), handle: GITHUB })).toEqual(['handle']);
     expect(credentialFields({ kind: 'brand-post', title: 'Open day', text: `Token ${GITHUB}` })).toEqual(['text']);
   });
 
-  it('finds the two halves of an AWS key pair in two fields, and names the secret\'s', () => {
-    const paths = credentialFields({ ...validBody(), questionnaire: { ...ANSWERS, resources: `Key id ${AWS_KEY_ID}`, evaluation: `Secret ${AWS_SECRET}` } });
+  it("finds the two halves of an AWS key pair in two fields, and names the secret's", () => {
+    const paths = credentialFields({
+      ...validBody(),
+      questionnaire: { ...ANSWERS, resources: `Key id ${AWS_KEY_ID}`, evaluation: `Secret ${AWS_SECRET}` },
+    });
     expect(paths).toEqual(['questionnaire.evaluation']);
   });
 
   it('refuses a key given as the credential store', () => {
-    expect(credentialFields({ ...validBody(), attestations: { smmAdmin: true, credentialStore: GITHUB } })).toEqual(['attestations.credentialStore']);
+    expect(credentialFields({ ...validBody(), attestations: { smmAdmin: true, credentialStore: GITHUB } })).toEqual([
+      'attestations.credentialStore',
+    ]);
   });
 
   it('explains a value found by its shape without calling the field itself forbidden', () => {
-    expect(credentialProblem('text')).toBe('text: this gives a password, a key or a token — Signoff never stores credentials; remove it, and put where the access details are kept (e.g. a vault path) in attestations.credentialStore');
+    expect(credentialProblem('text')).toBe(
+      'text: this gives a password, a key or a token — Signoff never stores credentials; remove it, and put where the access details are kept (e.g. a vault path) in attestations.credentialStore',
+    );
     expect(credentialProblem('attestations.apiKey')).toContain('remove this field');
   });
 
@@ -169,12 +230,25 @@ describe('credentialFields: secrets written as people write them (issue #11)', (
   });
 
   it('leaves a vault path in the credential store, and a brand post saying "password:", alone', () => {
-    expect(credentialFields({ ...validBody(), attestations: { smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky', commentPolicy: true } })).toEqual([]);
-    expect(credentialFields({ kind: 'brand-post', title: 'IT tips', text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset' })).toEqual([]);
+    expect(
+      credentialFields({
+        ...validBody(),
+        attestations: { smmAdmin: true, credentialStore: 'vault://comms/social/physics-bluesky', commentPolicy: true },
+      }),
+    ).toEqual([]);
+    expect(
+      credentialFields({
+        kind: 'brand-post',
+        title: 'IT tips',
+        text: 'New password rules: at least 12 characters. Forgot your password? https://example.org/reset',
+      }),
+    ).toEqual([]);
   });
 
   it('leaves a signed media link alone: its token is what lets approvers fetch it', () => {
     const jwt = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":"img"}').toString('base64url')}.${alnum('SflKxwRJSMeKKF2QT4fw', 43)}`;
-    expect(credentialFields({ kind: 'brand-post', media: [{ type: 'image', url: `https://cdn.example.org/a.jpg?token=${jwt}` }] })).toEqual([]);
+    expect(credentialFields({ kind: 'brand-post', media: [{ type: 'image', url: `https://cdn.example.org/a.jpg?token=${jwt}` }] })).toEqual(
+      [],
+    );
   });
 });

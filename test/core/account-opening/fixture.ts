@@ -29,7 +29,16 @@ export const directory = parseDirectory({
 });
 
 export function account(id: string, fields: Pick<RegistryAccount, 'platform' | 'handle' | 'unit' | 'status'>): RegistryAccount {
-  return { id, ...fields, posters: ['ada'], admins: ['ada', 'sam'], smmAdmin: true, credentialStore: 'vault:social/x', openedBy: 'directory', openedAt: '2029-01-01T00:00:00.000Z' };
+  return {
+    id,
+    ...fields,
+    posters: ['ada'],
+    admins: ['ada', 'sam'],
+    smmAdmin: true,
+    credentialStore: 'vault:social/x',
+    openedBy: 'directory',
+    openedAt: '2029-01-01T00:00:00.000Z',
+  };
 }
 
 export const registry: readonly RegistryAccount[] = [

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { isBlocking, isStatementMade, isStatementOwedBy, isWarnOrWorse, list, quote, statementSeverity } from '../../../lambdas/core/checks/findings.js';
+import {
+  isBlocking,
+  isStatementMade,
+  isStatementOwedBy,
+  isWarnOrWorse,
+  list,
+  quote,
+  statementSeverity,
+} from '../../../lambdas/core/checks/findings.js';
 import type { Finding } from '../../../lambdas/core/model.js';
 
 // What a finding asks of whom, and the wording every check's messages share (lambdas/core/checks/findings.ts).
@@ -21,9 +29,24 @@ describe('isWarnOrWorse', () => {
 });
 
 describe('isBlocking, isStatementMade, isStatementOwedBy', () => {
-  const made: Finding = { rule: 'P-AI-DISCLOSURE', severity: 'attest', message: 'm', attestation: { statement: 's', by: 'submitter', satisfied: true } };
-  const owed: Finding = { rule: 'P-ENDORSEMENT', severity: 'attest', message: 'm', attestation: { statement: 's', by: 'comms', satisfied: false } };
-  const missing: Finding = { rule: 'P-PEOPLE-CONSENT', severity: 'block', message: 'm', attestation: { statement: 's', by: 'submitter', satisfied: false } };
+  const made: Finding = {
+    rule: 'P-AI-DISCLOSURE',
+    severity: 'attest',
+    message: 'm',
+    attestation: { statement: 's', by: 'submitter', satisfied: true },
+  };
+  const owed: Finding = {
+    rule: 'P-ENDORSEMENT',
+    severity: 'attest',
+    message: 'm',
+    attestation: { statement: 's', by: 'comms', satisfied: false },
+  };
+  const missing: Finding = {
+    rule: 'P-PEOPLE-CONSENT',
+    severity: 'block',
+    message: 'm',
+    attestation: { statement: 's', by: 'submitter', satisfied: false },
+  };
 
   it('blocks on block findings only', () => {
     expect([made, owed, missing].map(isBlocking)).toEqual([false, false, true]);

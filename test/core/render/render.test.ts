@@ -83,7 +83,7 @@ describe('approvalMail', () => {
     expect(html).toContain(`<a href="${REVIEW_URL}">`);
   });
 
-  it("greets the approver by name and names the stage, in text and html", () => {
+  it('greets the approver by name and names the stage, in text and html', () => {
     // Prepare: mail built above
 
     // Act
@@ -200,7 +200,14 @@ describe('approvalMail', () => {
     const quiet = request({ findings: [] });
 
     // Act
-    const result = approvalMail({ institution: 'Example Institute', request: quiet, stage: COMMS_STAGE, approver: APPROVER, reviewUrl: REVIEW_URL, deadline: DEADLINE });
+    const result = approvalMail({
+      institution: 'Example Institute',
+      request: quiet,
+      stage: COMMS_STAGE,
+      approver: APPROVER,
+      reviewUrl: REVIEW_URL,
+      deadline: DEADLINE,
+    });
 
     // Assess
     expect(result.text).toContain('Checks: nothing to report.');
@@ -228,7 +235,11 @@ describe('outcomeMail', () => {
   it('says why no approval route could be planned, after the blocking findings and without a rule id', () => {
     // Prepare: PlanRoute found nobody to decide a stage (GOVERNANCE.md §2); the findings block nothing.
     const reason = 'nobody can decide the comms stage: its only members are the submitter or people who decide an earlier stage';
-    const record = request({ stages: [], findings: [{ rule: 'P-HASHTAG-CASE', severity: 'warn', message: 'Use CamelCase hashtags.' }], routeFailure: { reason } });
+    const record = request({
+      stages: [],
+      findings: [{ rule: 'P-HASHTAG-CASE', severity: 'warn', message: 'Use CamelCase hashtags.' }],
+      routeFailure: { reason },
+    });
 
     // Act
     const mail = outcomeMail('Example Institute', record, 'changes-requested');
@@ -296,7 +307,10 @@ describe('account openings in mails and on the review page', () => {
     kind: 'account-opening',
     publication: undefined,
     findings: [],
-    stages: [{ ...COMMS_STAGE, stage: 'management' }, { ...COMMS_STAGE, status: 'waiting' }],
+    stages: [
+      { ...COMMS_STAGE, stage: 'management' },
+      { ...COMMS_STAGE, status: 'waiting' },
+    ],
     submission: {
       kind: 'account-opening',
       submitter: 'alan@example.org',
@@ -310,7 +324,7 @@ describe('account openings in mails and on the review page', () => {
     },
   };
 
-  it('shows every question, answered or not, the unit\'s existing accounts, and no override', () => {
+  it("shows every question, answered or not, the unit's existing accounts, and no override", () => {
     const html = reviewPage({
       institution: 'Example Institute',
       request: opening,
@@ -320,7 +334,15 @@ describe('account openings in mails and on the review page', () => {
       csrf: 'tok',
       state: { kind: 'open' },
       accounts: [
-        { id: 'physics-bluesky-old', platform: 'bluesky', handle: '@old.example.org', unit: 'physics', posters: [], admins: [], status: 'active' },
+        {
+          id: 'physics-bluesky-old',
+          platform: 'bluesky',
+          handle: '@old.example.org',
+          unit: 'physics',
+          posters: [],
+          admins: [],
+          status: 'active',
+        },
         { id: 'physics-x', platform: 'x', handle: '@ExamplePhysics', unit: 'physics', posters: [], admins: [], status: 'active' },
       ],
     });
@@ -334,9 +356,19 @@ describe('account openings in mails and on the review page', () => {
   });
 
   it('asks for the management approval of the opening by name in the mail', () => {
-    const mail = approvalMail({ institution: 'Example Institute', request: opening, stage: opening.stages[0] as Stage, approver: APPROVER, reviewUrl: REVIEW_URL, deadline: DEADLINE, unitName: 'Physics Department' });
+    const mail = approvalMail({
+      institution: 'Example Institute',
+      request: opening,
+      stage: opening.stages[0] as Stage,
+      approver: APPROVER,
+      reviewUrl: REVIEW_URL,
+      deadline: DEADLINE,
+      unitName: 'Physics Department',
+    });
     expect(mail.subject).toBe('Approval needed (Management): Open @physics.example.org on Bluesky');
-    expect(mail.text).toContain('alan@example.org asks for your management approval of opening @physics.example.org on Bluesky for Physics Department.');
+    expect(mail.text).toContain(
+      'alan@example.org asks for your management approval of opening @physics.example.org on Bluesky for Physics Department.',
+    );
     expect(mail.text).toContain('Access details kept in: vault://physics');
   });
 });

@@ -126,9 +126,25 @@ describe('reviewPage', () => {
 });
 
 describe('reviewPage CSRF field', () => {
-  it('embeds the link\'s CSRF token in the form, and nowhere when the stage is closed', () => {
-    const open = reviewPage({ institution: 'Example Institute', request: request(), stageIndex: 1, approver: APPROVER, deadline: '2030-01-01T00:00:00Z', csrf: 'tok-123', state: { kind: 'open' } });
-    const closed = reviewPage({ institution: 'Example Institute', request: request(), stageIndex: 1, approver: APPROVER, deadline: '2030-01-01T00:00:00Z', csrf: 'tok-123', state: { kind: 'closed', reason: 'Withdrawn.' } });
+  it("embeds the link's CSRF token in the form, and nowhere when the stage is closed", () => {
+    const open = reviewPage({
+      institution: 'Example Institute',
+      request: request(),
+      stageIndex: 1,
+      approver: APPROVER,
+      deadline: '2030-01-01T00:00:00Z',
+      csrf: 'tok-123',
+      state: { kind: 'open' },
+    });
+    const closed = reviewPage({
+      institution: 'Example Institute',
+      request: request(),
+      stageIndex: 1,
+      approver: APPROVER,
+      deadline: '2030-01-01T00:00:00Z',
+      csrf: 'tok-123',
+      state: { kind: 'closed', reason: 'Withdrawn.' },
+    });
     expect(open).toContain('<input type="hidden" name="csrf" value="tok-123">');
     expect(closed).not.toContain('tok-123');
   });
@@ -141,8 +157,20 @@ describe('statements and the classification override on the review page', () => 
     message: 'The post names a third party.',
     attestation: { statement: 'Reputational check done: Acme is not in conflict with our values.', by: 'comms', satisfied: false },
   };
-  const render = (stageIndex: number, overrides: Partial<RequestRecord> = {}, state: Parameters<typeof reviewPage>[0]['state'] = { kind: 'open' }) =>
-    reviewPage({ institution: 'Example Institute', request: request({ findings: [endorsement], ...overrides }), stageIndex, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state });
+  const render = (
+    stageIndex: number,
+    overrides: Partial<RequestRecord> = {},
+    state: Parameters<typeof reviewPage>[0]['state'] = { kind: 'open' },
+  ) =>
+    reviewPage({
+      institution: 'Example Institute',
+      request: request({ findings: [endorsement], ...overrides }),
+      stageIndex,
+      approver: APPROVER,
+      deadline: DEADLINE,
+      csrf: 'tok',
+      state,
+    });
 
   it('asks the comms approver for the statement as a labelled checkbox inside the decision form', () => {
     const html = render(1);
@@ -157,7 +185,15 @@ describe('statements and the classification override on the review page', () => 
 
   it('asks nothing of a stage the statement is not for', () => {
     const supervisorOpen = request({ findings: [endorsement], stages: [{ ...COMMS_STAGE, stage: 'supervisor' }, COMMS_STAGE] });
-    const html = reviewPage({ institution: 'Example Institute', request: supervisorOpen, stageIndex: 0, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state: { kind: 'open' } });
+    const html = reviewPage({
+      institution: 'Example Institute',
+      request: supervisorOpen,
+      stageIndex: 0,
+      approver: APPROVER,
+      deadline: DEADLINE,
+      csrf: 'tok',
+      state: { kind: 'open' },
+    });
     expect(html).not.toContain('name="statement"');
     expect(html).not.toContain('Override the classification');
   });
@@ -165,17 +201,46 @@ describe('statements and the classification override on the review page', () => 
   it('offers comms the override with a required reason, and shows an override made', () => {
     expect(render(1)).toContain('<input type="hidden" name="action" value="classify"><input type="hidden" name="publication" value="yes">');
     expect(render(1)).toContain('name="reason" rows="3" required');
-    const overridden = render(1, { publication: { is: true, reasons: ['classified as a publication by carl@example.org: policy statement'], override: { by: 'carl@example.org', at: '2030-01-02T00:00:00.000Z', reason: 'policy <statement>', was: false } } });
-    expect(overridden).toContain('Classification overridden by carl@example.org at 2030-01-02T00:00:00.000Z (the classifier said no): “policy &#60;statement&#62;”');
+    const overridden = render(1, {
+      publication: {
+        is: true,
+        reasons: ['classified as a publication by carl@example.org: policy statement'],
+        override: { by: 'carl@example.org', at: '2030-01-02T00:00:00.000Z', reason: 'policy <statement>', was: false },
+      },
+    });
+    expect(overridden).toContain(
+      'Classification overridden by carl@example.org at 2030-01-02T00:00:00.000Z (the classifier said no): “policy &#60;statement&#62;”',
+    );
     expect(overridden).toContain('name="publication" value="no"');
   });
 
   it('shows statements made with earlier decisions, and lists them in the approval mail', () => {
-    const decided: Stage = { ...SUPERVISOR_DECIDED, stage: 'comms', statements: [{ rule: 'P-ENDORSEMENT', statement: 'Reputational check done.' }] };
+    const decided: Stage = {
+      ...SUPERVISOR_DECIDED,
+      stage: 'comms',
+      statements: [{ rule: 'P-ENDORSEMENT', statement: 'Reputational check done.' }],
+    };
     const ethics: Stage = { ...COMMS_STAGE, stage: 'ethics' };
-    const html = reviewPage({ institution: 'Example Institute', request: request({ stages: [SUPERVISOR_DECIDED, decided, ethics] }), stageIndex: 2, approver: APPROVER, deadline: DEADLINE, csrf: 'tok', state: { kind: 'open' } });
+    const html = reviewPage({
+      institution: 'Example Institute',
+      request: request({ stages: [SUPERVISOR_DECIDED, decided, ethics] }),
+      stageIndex: 2,
+      approver: APPROVER,
+      deadline: DEADLINE,
+      csrf: 'tok',
+      state: { kind: 'open' },
+    });
     expect(html).toContain('(stated: [P-ENDORSEMENT] Reputational check done.)');
-    const mail = approvalMail({ institution: 'Example Institute', request: request({ findings: [endorsement] }), stage: COMMS_STAGE, approver: APPROVER, reviewUrl: REVIEW_URL, deadline: DEADLINE });
-    expect(mail.text).toContain('To approve, you will be asked to state:\n  - [P-ENDORSEMENT] Reputational check done: Acme is not in conflict with our values.');
+    const mail = approvalMail({
+      institution: 'Example Institute',
+      request: request({ findings: [endorsement] }),
+      stage: COMMS_STAGE,
+      approver: APPROVER,
+      reviewUrl: REVIEW_URL,
+      deadline: DEADLINE,
+    });
+    expect(mail.text).toContain(
+      'To approve, you will be asked to state:\n  - [P-ENDORSEMENT] Reputational check done: Acme is not in conflict with our values.',
+    );
   });
 });

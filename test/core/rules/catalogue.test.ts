@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import type { Finding } from '../../../lambdas/core/model.js';
-import { ACCOUNT_OPENING_RULES, BRAND_POST_RULES, RULE_IDS, RULES, isRuleId, ruleOf, type Rule } from '../../../lambdas/core/rules/catalogue.js';
+import {
+  ACCOUNT_OPENING_RULES,
+  BRAND_POST_RULES,
+  RULE_IDS,
+  RULES,
+  isRuleId,
+  ruleOf,
+  type Rule,
+} from '../../../lambdas/core/rules/catalogue.js';
 
 // The rule catalogue against GOVERNANCE.md itself: the same ids, each once, in the section and order of its table,
 // at the severity the table gives. That every id the code emits is in the catalogue, tsc checks (Finding.rule: RuleId).

@@ -85,59 +85,78 @@ function openingMail(handle: string, resources: string): string {
 }
 
 describe('an account opening by webhook that gives a secret', () => {
-  it.each(PHRASINGS.map((p, i) => [p.name, p, i] as const))('%s: 400 naming the field, never the secret; nothing stored or sent', async (_name, phrasing, i) => {
-    // Prepare
-    const webhookId = `msg_secret_phrasing_${i}`;
-    const handle = `@secret-webhook-${i}.example.org`;
-    const body = { ...SAMPLE_OPENING, handle, questionnaire: { ...SAMPLE_ANSWERS, resources: phrasing.answer } };
+  it.each(PHRASINGS.map((p, i) => [p.name, p, i] as const))(
+    '%s: 400 naming the field, never the secret; nothing stored or sent',
+    async (_name, phrasing, i) => {
+      // Prepare
+      const webhookId = `msg_secret_phrasing_${i}`;
+      const handle = `@secret-webhook-${i}.example.org`;
+      const body = { ...SAMPLE_OPENING, handle, questionnaire: { ...SAMPLE_ANSWERS, resources: phrasing.answer } };
 
-    // Act
-    const res = await stack.submit(body, { id: webhookId });
+      // Act
+      const res = await stack.submit(body, { id: webhookId });
 
-    // Assess
-    const text = await res.text();
-    expect(res.status, text).toBe(400);
-    expect(text).toContain('questionnaire.resources');
-    for (const secret of phrasing.secrets) expect(text).not.toContain(secret);
-    expect(await requestStatus(requestIdFor('webhook', webhookId))).toBe(404);
-    expect(await outboxMentions([...phrasing.secrets, handle])).toBe(false);
-  });
+      // Assess
+      const text = await res.text();
+      expect(res.status, text).toBe(400);
+      expect(text).toContain('questionnaire.resources');
+      for (const secret of phrasing.secrets) expect(text).not.toContain(secret);
+      expect(await requestStatus(requestIdFor('webhook', webhookId))).toBe(404);
+      expect(await outboxMentions([...phrasing.secrets, handle])).toBe(false);
+    },
+  );
 });
 
 describe('an account opening mailed to open@ that gives a secret', () => {
-  it.each(PHRASINGS.map((p, i) => [p.name, p, i] as const))('%s: a reply naming the line, never the secret; nothing stored', async (_name, phrasing, i) => {
-    // Prepare
-    const messageId = `<sec-secret-${Date.now()}-${i}@example.org>`;
-    const subject = `Physics on Bluesky, secret case ${i}`;
-    const handle = `@secret-mail-${i}.example.org`;
+  it.each(PHRASINGS.map((p, i) => [p.name, p, i] as const))(
+    '%s: a reply naming the line, never the secret; nothing stored',
+    async (_name, phrasing, i) => {
+      // Prepare
+      const messageId = `<sec-secret-${Date.now()}-${i}@example.org>`;
+      const subject = `Physics on Bluesky, secret case ${i}`;
+      const handle = `@secret-mail-${i}.example.org`;
 
-    // Act
-    await smtp.sendMail({ from: 'Alan Turing <alan@example.org>', to: 'open@example.org', subject, text: openingMail(handle, phrasing.answer), messageId });
+      // Act
+      await smtp.sendMail({
+        from: 'Alan Turing <alan@example.org>',
+        to: 'open@example.org',
+        subject,
+        text: openingMail(handle, phrasing.answer),
+        messageId,
+      });
 
-    // Assess: the reply names where the secret is (the "Resources:" answer, by line) without repeating it
-    const reply = await stack.mailTo('alan@example.org', `Re: ${subject}`);
-    expect(reply.text).toContain('Signoff never stores passwords or other credentials');
-    expect(reply.text).toMatch(/line \d+: .*"Resources:"/u);
-    for (const secret of phrasing.secrets) {
-      expect(reply.text).not.toContain(secret);
-      expect(reply.html).not.toContain(secret);
-    }
-    // no request, and no mail anywhere that mentions the secret or the handle it was for
-    expect(await requestStatus(requestIdFor('mail', messageId))).toBe(404);
-    expect(await outboxMentions([...phrasing.secrets, handle])).toBe(false);
-  });
+      // Assess: the reply names where the secret is (the "Resources:" answer, by line) without repeating it
+      const reply = await stack.mailTo('alan@example.org', `Re: ${subject}`);
+      expect(reply.text).toContain('Signoff never stores passwords or other credentials');
+      expect(reply.text).toMatch(/line \d+: .*"Resources:"/u);
+      for (const secret of phrasing.secrets) {
+        expect(reply.text).not.toContain(secret);
+        expect(reply.html).not.toContain(secret);
+      }
+      // no request, and no mail anywhere that mentions the secret or the handle it was for
+      expect(await requestStatus(requestIdFor('mail', messageId))).toBe(404);
+      expect(await outboxMentions([...phrasing.secrets, handle])).toBe(false);
+    },
+  );
 });
 
 describe('answers that only talk about passwords, PINs and tokens', () => {
   it('are taken, by webhook and by mail', async () => {
     // Prepare: words a secret detector could trip on, none of them a secret
-    const resources = 'Ada and Bob, after our PIN-code workshop; the password policy of the IT office applies. Two admins, each with a hardware token, as a token of appreciation for the IT team.';
+    const resources =
+      'Ada and Bob, after our PIN-code workshop; the password policy of the IT office applies. Two admins, each with a hardware token, as a token of appreciation for the IT team.';
     const webhookBody = { ...SAMPLE_OPENING, handle: '@benign-webhook.example.org', questionnaire: { ...SAMPLE_ANSWERS, resources } };
     const messageId = `<sec-benign-${Date.now()}@example.org>`;
 
     // Act
     const res = await stack.submit(webhookBody, { id: 'msg_benign_phrasing' });
-    await smtp.sendMail({ from: 'Alan Turing <alan@example.org>', to: 'open@example.org', subject: 'Physics on Bluesky, benign', text: openingMail('@benign-mail.example.org', resources), messageId });
+    await smtp.sendMail({
+      from: 'Alan Turing <alan@example.org>',
+      to: 'open@example.org',
+      subject: 'Physics on Bluesky, benign',
+      text: openingMail('@benign-mail.example.org', resources),
+      messageId,
+    });
 
     // Assess: both become requests (the vault path in "Credentials kept in:" included)
     expect(res.status, await res.clone().text()).toBe(202);

@@ -54,7 +54,17 @@ describe('an outsider whose address begins with a formula character', () => {
   it.each(OUTSIDERS)('%s: the CSV export has no cell a spreadsheet would run, and verifies', async (from) => {
     // Prepare: a mail from outside the directory is dropped and audited with its sender as the actor
     const messageId = `<csv-${Date.now()}-${Math.random().toString(36).slice(2)}@evil.example>`;
-    const raw = [`From: ${from}`, 'To: submit+physics-x@example.org', 'Subject: Hello', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Please post this.', ''].join('\r\n');
+    const raw = [
+      `From: ${from}`,
+      'To: submit+physics-x@example.org',
+      'Subject: Hello',
+      `Message-ID: ${messageId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Please post this.',
+      '',
+    ].join('\r\n');
     const smtp = createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
     await smtp.sendMail({ envelope: { from: 'mallory@evil.example', to: ['submit+physics-x@example.org'] }, raw });
     smtp.close();

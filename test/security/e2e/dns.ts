@@ -27,7 +27,10 @@ export async function startDns(txt: Readonly<Record<string, string>>): Promise<T
     const name = question.name.toLowerCase();
     const value = records.get(name);
     const known = value !== undefined || [...records.keys()].some((n) => n.endsWith(`.${name}`));
-    const answers: dnsPacket.Answer[] = value !== undefined && question.type === 'TXT' ? [{ type: 'TXT', name: question.name, ttl: 60, class: 'IN', data: txtStrings(value) }] : [];
+    const answers: dnsPacket.Answer[] =
+      value !== undefined && question.type === 'TXT'
+        ? [{ type: 'TXT', name: question.name, ttl: 60, class: 'IN', data: txtStrings(value) }]
+        : [];
     const response = dnsPacket.encode({
       id: query.id ?? 0,
       type: 'response',

@@ -21,7 +21,7 @@ const REGION = 'us-east-1';
 const SUBMITTER = 'ada@example.org';
 
 describe('SendTaskSuccess with a stolen task token and a made-up approval', () => {
-  it('changes nothing but the audit trail (callback.refused); the approver\'s own decision still counts', async () => {
+  it("changes nothing but the audit trail (callback.refused); the approver's own decision still counts", async () => {
     // Prepare: a post awaiting its first stage (supervisor, then comms)
     const submitted = await stack.submit(samplePost({ title: 'Forged callback' }));
     expect(submitted.status).toBe(202);

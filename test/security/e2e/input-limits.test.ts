@@ -64,7 +64,9 @@ describe('signed bodies', () => {
 
     // Assess
     expect(res.status).toBe(400);
-    expect((await errorOf(res)).problems).toEqual([`title: must be a single line: no line breaks, tabs or other control characters (found ${codePoint})`]);
+    expect((await errorOf(res)).problems).toEqual([
+      `title: must be a single line: no line breaks, tabs or other control characters (found ${codePoint})`,
+    ]);
   });
 
   it('refuses an account opening whose handle holds a line break, naming the handle (400)', async () => {
@@ -87,16 +89,19 @@ describe('signed bodies', () => {
 });
 
 describe('paths', () => {
-  it.each([['/approvals/%E0%A4%A'], ['/v1/requests/%E0%A4%A'], ['/withdraw/%FF']])('answers a malformed percent-escape in %s with a 400 (it was a 500)', async (path) => {
-    // Act
-    const res = await get(path);
+  it.each([['/approvals/%E0%A4%A'], ['/v1/requests/%E0%A4%A'], ['/withdraw/%FF']])(
+    'answers a malformed percent-escape in %s with a 400 (it was a 500)',
+    async (path) => {
+      // Act
+      const res = await get(path);
 
-    // Assess
-    expect(res.status).toBe(400);
-    expect((await errorOf(res)).error).toMatch(/^the path parameter \w+ is not valid percent-encoded UTF-8$/u);
-  });
+      // Assess
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).error).toMatch(/^the path parameter \w+ is not valid percent-encoded UTF-8$/u);
+    },
+  );
 
-  it('answers a request id over 2,048 bytes with a 414 (it was a 500 from DynamoDB\'s key limit)', async () => {
+  it("answers a request id over 2,048 bytes with a 414 (it was a 500 from DynamoDB's key limit)", async () => {
     // Act
     const res = await get(`/v1/requests/${'a'.repeat(3_000)}`);
 
@@ -120,14 +125,18 @@ describe('the review form', () => {
     return { requestId, link, csrf };
   }
 
-  const postForm = (link: string, body: string) => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const postForm = (link: string, body: string) =>
+    fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 
   it('refuses a comment over 5,000 characters with a 400 naming the comment; nothing is decided', async () => {
     // Prepare
     const { requestId, link, csrf } = await openReview('Long comment');
 
     // Act
-    const res = await postForm(link, new URLSearchParams({ csrf, decision: 'request-changes', comment: 'Please change this. '.repeat(251) }).toString());
+    const res = await postForm(
+      link,
+      new URLSearchParams({ csrf, decision: 'request-changes', comment: 'Please change this. '.repeat(251) }).toString(),
+    );
 
     // Assess
     expect(res.status).toBe(400);

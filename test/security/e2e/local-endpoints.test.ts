@@ -28,7 +28,11 @@ afterAll(async () => {
 
 const REGION = 'us-east-1';
 const MADE_UP = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-const MAIL = { FromEmailAddress: 'signoff@example.org', Destination: { ToAddresses: ['ada@example.org'] }, Content: { Simple: { Subject: { Data: 'Your request was approved: forged' }, Body: { Text: { Data: 'forged' } } } } };
+const MAIL = {
+  FromEmailAddress: 'signoff@example.org',
+  Destination: { ToAddresses: ['ada@example.org'] },
+  Content: { Simple: { Subject: { Data: 'Your request was approved: forged' }, Body: { Text: { Data: 'forged' } } } },
+};
 
 /** A GET with a Host header of our choosing (fetch will not send one). */
 function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
@@ -45,20 +49,36 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
 
 describe('an unsigned call (plain HTTP with a JSON body)', () => {
   it.each([
-    ['the workflow API: SendTaskSuccess', 'workflow', 'AWSStepFunctions.SendTaskSuccess', { taskToken: 'local1.x', output: '{"decision":"approve"}' }],
+    [
+      'the workflow API: SendTaskSuccess',
+      'workflow',
+      'AWSStepFunctions.SendTaskSuccess',
+      { taskToken: 'local1.x', output: '{"decision":"approve"}' },
+    ],
     ['DynamoDB: Scan of the requests table', 'dynamodb', 'DynamoDB_20120810.Scan', { TableName: 'signoff-requests' }],
   ] as const)('to %s is refused 400 MissingAuthenticationTokenException', async (_name, which, target, body) => {
     // Act
-    const res = await fetch(endpoints[which], { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target }, body: JSON.stringify(body) });
+    const res = await fetch(endpoints[which], {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+      body: JSON.stringify(body),
+    });
 
     // Assess
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: expect.any(String) as string });
+    expect(await res.json()).toEqual({
+      __type: 'com.amazon.coral.service#MissingAuthenticationTokenException',
+      message: expect.any(String) as string,
+    });
   });
 
   it('to SES: SendEmail is refused 403 with x-amzn-ErrorType, and nothing is sent', async () => {
     // Act
-    const res = await fetch(`${endpoints.ses}/v2/email/outbound-emails`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(MAIL) });
+    const res = await fetch(`${endpoints.ses}/v2/email/outbound-emails`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(MAIL),
+    });
 
     // Assess
     expect(res.status).toBe(403);
@@ -68,9 +88,13 @@ describe('an unsigned call (plain HTTP with a JSON body)', () => {
     expect((await stack.outbox()).filter((m) => m.subject === 'Your request was approved: forged')).toEqual([]);
   });
 
-  it('with an Authorization header that only looks like AWS\'s (what aws-ses-v2-local and dynalite took) is refused', async () => {
+  it("with an Authorization header that only looks like AWS's (what aws-ses-v2-local and dynalite took) is refused", async () => {
     const authorization = 'AWS4-HMAC-SHA256 Credential=local/20261205/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0000';
-    const res = await fetch(`${endpoints.ses}/v2/email/outbound-emails`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(MAIL) });
+    const res = await fetch(`${endpoints.ses}/v2/email/outbound-emails`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify(MAIL),
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get('x-amzn-errortype')).toMatch(/^(UnrecognizedClientException|InvalidSignatureException)$/);
   });
@@ -84,26 +108,40 @@ describe('a call signed with made-up credentials (the AWS SDK)', () => {
     const ses = new SESv2Client({ endpoint: endpoints.ses, region: REGION, credentials: MADE_UP, maxAttempts: 1 });
 
     // Act + Assess
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'local1.x', output: '{}' }))).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 400 } });
-    await expect(dynamodb.send(new ScanCommand({ TableName: 'signoff-requests' }))).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 400 } });
-    await expect(ses.send(new SendEmailCommand(MAIL))).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } });
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'local1.x', output: '{}' }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(dynamodb.send(new ScanCommand({ TableName: 'signoff-requests' }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(ses.send(new SendEmailCommand(MAIL))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+      $metadata: { httpStatusCode: 403 },
+    });
     for (const client of [sfn, dynamodb, ses]) client.destroy();
   });
 
   it('with the local key id but a guessed secret is refused with InvalidSignatureException', async () => {
-    const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: { accessKeyId: stack.awsCredentials().accessKeyId, secretAccessKey: MADE_UP.secretAccessKey }, maxAttempts: 1 });
+    const dynamodb = new DynamoDBClient({
+      endpoint: endpoints.dynamodb,
+      region: REGION,
+      credentials: { accessKeyId: stack.awsCredentials().accessKeyId, secretAccessKey: MADE_UP.secretAccessKey },
+      maxAttempts: 1,
+    });
     await expect(dynamodb.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
     dynamodb.destroy();
   });
 
-  it('while the data directory\'s own credentials are served (they are the ones the stack uses)', async () => {
+  it("while the data directory's own credentials are served (they are the ones the stack uses)", async () => {
     const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: REGION, credentials: stack.awsCredentials() });
     expect((await dynamodb.send(new ListTablesCommand({}))).TableNames).toContain('signoff-requests');
     dynamodb.destroy();
   });
 });
 
-describe('aws-ses-v2-local\'s own routes', () => {
+describe("aws-ses-v2-local's own routes", () => {
   it.each([
     ['GET', '/'],
     ['GET', '/store'],
@@ -134,7 +172,13 @@ describe('the data directory', () => {
     await stack.submit(samplePost({ title: 'Modes' }));
     const smtp = createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-    await smtp.sendMail({ from: 'ada@example.org', to: 'submit+physics-x@example.org', subject: 'Modes by mail', text: 'Lab tour today. https://example.org/lab\nAlt 1: A laser bench\nConsent: yes\nAI: no', attachments: [{ filename: 'lab.png', content: png, contentType: 'image/png' }] });
+    await smtp.sendMail({
+      from: 'ada@example.org',
+      to: 'submit+physics-x@example.org',
+      subject: 'Modes by mail',
+      text: 'Lab tour today. https://example.org/lab\nAlt 1: A laser bench\nConsent: yes\nAI: no',
+      attachments: [{ filename: 'lab.png', content: png, contentType: 'image/png' }],
+    });
     smtp.close();
     requestIdIn((await stack.mailTo('ada@example.org', 'Re: Modes by mail')).text);
     reviewLink(await stack.mailTo('grace@example.org', 'Modes'));
@@ -150,7 +194,8 @@ describe('the data directory', () => {
 
     // Assess
     const names = seen.map((s) => s.path);
-    for (const expected of ['/secrets.json', '/audit-secrets.json', '/outbox.jsonl', '/dynamodb', '/executions', '/media']) expect(names).toContain(expected);
+    for (const expected of ['/secrets.json', '/audit-secrets.json', '/outbox.jsonl', '/dynamodb', '/executions', '/media'])
+      expect(names).toContain(expected);
     expect(seen.filter((s) => s.path.startsWith('/dynamodb/')).length).toBeGreaterThan(2);
     expect(seen.filter((s) => s.path.startsWith('/media/')).length).toBeGreaterThan(0);
     expect(seen.filter((s) => s.directory && s.mode !== '700')).toEqual([]);
@@ -159,25 +204,28 @@ describe('the data directory', () => {
 });
 
 describe('/_local/ pages (the outbox shows every review link)', () => {
-  it.each(['/_local/outbox', '/_local/outbox.json'])('%s is refused when asked for as evil.example (a DNS-rebinding page), answered as 127.0.0.1', async (path) => {
-    // Prepare
-    await stack.mailTo('grace@example.org', 'Endpoints');
-    const url = `${stack.baseUrl}${path}`;
+  it.each(['/_local/outbox', '/_local/outbox.json'])(
+    '%s is refused when asked for as evil.example (a DNS-rebinding page), answered as 127.0.0.1',
+    async (path) => {
+      // Prepare
+      await stack.mailTo('grace@example.org', 'Endpoints');
+      const url = `${stack.baseUrl}${path}`;
 
-    // Act
-    const evil = await getWithHost(url, `evil.example:${stack.port}`);
-    const bare = await getWithHost(url, 'evil.example');
-    const loopback = await getWithHost(url, `127.0.0.1:${stack.port}`);
-    const localhost = await getWithHost(url, `localhost:${stack.port}`);
+      // Act
+      const evil = await getWithHost(url, `evil.example:${stack.port}`);
+      const bare = await getWithHost(url, 'evil.example');
+      const loopback = await getWithHost(url, `127.0.0.1:${stack.port}`);
+      const localhost = await getWithHost(url, `localhost:${stack.port}`);
 
-    // Assess
-    for (const refused of [evil, bare]) {
-      expect(refused.status).toBe(403);
-      expect(refused.body).toMatch(/127\.0\.0\.1, localhost or \[::1\]/);
-      expect(refused.body).not.toContain('/approvals/');
-    }
-    expect(loopback.status).toBe(200);
-    expect(loopback.body).toContain('/approvals/');
-    expect(localhost.status).toBe(200);
-  });
+      // Assess
+      for (const refused of [evil, bare]) {
+        expect(refused.status).toBe(403);
+        expect(refused.body).toMatch(/127\.0\.0\.1, localhost or \[::1\]/);
+        expect(refused.body).not.toContain('/approvals/');
+      }
+      expect(loopback.status).toBe(200);
+      expect(loopback.body).toContain('/approvals/');
+      expect(localhost.status).toBe(200);
+    },
+  );
 });

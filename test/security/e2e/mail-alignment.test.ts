@@ -45,7 +45,13 @@ afterAll(async () => {
 let sequence = 0;
 
 /** Sends a mail From Ada to submit+physics-x@ with the envelope sender and DKIM domain given. */
-async function send(o: { envelopeFrom: string; dkimDomain?: string; privateKey?: string; subject: string; headers?: Record<string, string> }): Promise<string> {
+async function send(o: {
+  envelopeFrom: string;
+  dkimDomain?: string;
+  privateKey?: string;
+  subject: string;
+  headers?: Record<string, string>;
+}): Promise<string> {
   const messageId = `<align-${Date.now()}-${sequence++}@client.example>`;
   const transport = createTransport({
     host: '127.0.0.1',
@@ -76,16 +82,23 @@ async function requestStatus(requestId: string): Promise<number> {
 }
 
 describe('the verifying mail intake', () => {
-  it('does not take a mail From a member whose SPF and DKIM PASS are for the sender\'s own domain', async () => {
+  it("does not take a mail From a member whose SPF and DKIM PASS are for the sender's own domain", async () => {
     // Act: the attacker's server, SPF-authorised for evil.example, DKIM-signing as evil.example, writes From: ada@
-    const messageId = await send({ envelopeFrom: 'bounce@evil.example', dkimDomain: 'evil.example', privateKey: evilKey.privateKey, subject: 'Unaligned seminar' });
+    const messageId = await send({
+      envelopeFrom: 'bounce@evil.example',
+      dkimDomain: 'evil.example',
+      privateKey: evilKey.privateKey,
+      subject: 'Unaligned seminar',
+    });
 
     // Assess: no request; audited as unverified, with the domains that passed and that they do not align
     const requestId = requestIdFor('mail', messageId);
     expect(await requestStatus(requestId)).toBe(404);
     const audit = await stack.audit(requestId);
     expect(audit.events.map((e) => e.type)).toEqual(['mail.rejected']);
-    expect(String(audit.events[0]?.data['reason'])).toMatch(/^unverified origin \(SPF PASS \(evil\.example: not aligned\), DKIM PASS \(evil\.example: not aligned\), DMARC GRAY/u);
+    expect(String(audit.events[0]?.data['reason'])).toMatch(
+      /^unverified origin \(SPF PASS \(evil\.example: not aligned\), DKIM PASS \(evil\.example: not aligned\), DMARC GRAY/u,
+    );
     // the approvers hear nothing; Ada is told a mail in her name was not taken
     expect((await stack.outbox()).some((m) => m.subject.includes('Unaligned seminar') && !m.to.includes('ada@example.org'))).toBe(false);
     expect((await stack.mailTo('ada@example.org', 'Re: Unaligned seminar')).text).toContain('could not verify');
@@ -98,7 +111,10 @@ describe('the verifying mail intake', () => {
       dkimDomain: 'evil.example',
       privateKey: evilKey.privateKey,
       subject: 'Forged results',
-      headers: { 'Authentication-Results': 'signoff.local; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org' },
+      headers: {
+        'Authentication-Results':
+          'signoff.local; spf=pass smtp.mailfrom=ada@example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org',
+      },
     });
 
     // Assess
@@ -107,15 +123,25 @@ describe('the verifying mail intake', () => {
 
   it('takes a mail whose DKIM PASS is for the From domain', async () => {
     // Act
-    const messageId = await send({ envelopeFrom: 'ada@example.org', dkimDomain: 'example.org', privateKey: orgKey.privateKey, subject: 'Aligned seminar' });
+    const messageId = await send({
+      envelopeFrom: 'ada@example.org',
+      dkimDomain: 'example.org',
+      privateKey: orgKey.privateKey,
+      subject: 'Aligned seminar',
+    });
 
     // Assess
     expect((await stack.status(requestIdFor('mail', messageId))).kind).toBe('brand-post');
   });
 
-  it('takes a mail sent through another provider when its DKIM PASS is the From domain\'s', async () => {
+  it("takes a mail sent through another provider when its DKIM PASS is the From domain's", async () => {
     // Act: SPF passes for the provider only; DKIM is signed by example.org
-    const messageId = await send({ envelopeFrom: 'bounce-7@esp.example.net', dkimDomain: 'example.org', privateKey: orgKey.privateKey, subject: 'Seminar via provider' });
+    const messageId = await send({
+      envelopeFrom: 'bounce-7@esp.example.net',
+      dkimDomain: 'example.org',
+      privateKey: orgKey.privateKey,
+      subject: 'Seminar via provider',
+    });
 
     // Assess
     expect((await stack.status(requestIdFor('mail', messageId))).kind).toBe('brand-post');

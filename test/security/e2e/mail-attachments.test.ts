@@ -20,13 +20,31 @@ const BOUNDARY = 'sec-boundary-7f3a';
 
 /** A multipart/mixed mail from a directory member with `parts` small text attachments after its body. */
 function manyParts(messageId: string, subject: string, parts: number): string {
-  const body = [`--${BOUNDARY}`, 'Content-Type: text/plain; charset=utf-8', '', 'The slides of the seminar, one file a slide. https://example.org/seminar'];
+  const body = [
+    `--${BOUNDARY}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'The slides of the seminar, one file a slide. https://example.org/seminar',
+  ];
   for (let i = 0; i < parts; i += 1) {
-    body.push(`--${BOUNDARY}`, `Content-Type: text/plain; name="slide-${i}.txt"`, `Content-Disposition: attachment; filename="slide-${i}.txt"`, '', `Slide ${i}: dark matter, explained.`);
+    body.push(
+      `--${BOUNDARY}`,
+      `Content-Type: text/plain; name="slide-${i}.txt"`,
+      `Content-Disposition: attachment; filename="slide-${i}.txt"`,
+      '',
+      `Slide ${i}: dark matter, explained.`,
+    );
   }
   body.push(`--${BOUNDARY}--`, '');
   return message(
-    [`From: Ada Lovelace <${MEMBER}>`, 'To: submit+physics-x@example.org', `Subject: ${subject}`, `Message-ID: ${messageId}`, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${BOUNDARY}"`],
+    [
+      `From: Ada Lovelace <${MEMBER}>`,
+      'To: submit+physics-x@example.org',
+      `Subject: ${subject}`,
+      `Message-ID: ${messageId}`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${BOUNDARY}"`,
+    ],
     body.join('\r\n'),
   );
 }
@@ -39,7 +57,12 @@ describe('a mail with thousands of MIME parts', () => {
     const before = (await stack.outbox()).length;
 
     // Act
-    const { reply } = await sendRaw({ port: stack.smtpPort, mailFrom: MEMBER, rcptTo: ['submit+physics-x@example.org'], message: manyParts(messageId, subject, 3_000) });
+    const { reply } = await sendRaw({
+      port: stack.smtpPort,
+      mailFrom: MEMBER,
+      rcptTo: ['submit+physics-x@example.org'],
+      message: manyParts(messageId, subject, 3_000),
+    });
 
     // Assess: permanent (5xx, so the sending server gives up and bounces), and the text names the limit
     expect(reply.code, reply.text).toBeGreaterThanOrEqual(550);
@@ -60,7 +83,12 @@ describe('a mail with thousands of MIME parts', () => {
 
     // and the stack still takes an ordinary mail right after
     const nextId = uniqueMessageId('parts-after');
-    const next = await sendRaw({ port: stack.smtpPort, mailFrom: MEMBER, rcptTo: ['submit+physics-x@example.org'], message: manyParts(nextId, 'Two slides', 2) });
+    const next = await sendRaw({
+      port: stack.smtpPort,
+      mailFrom: MEMBER,
+      rcptTo: ['submit+physics-x@example.org'],
+      message: manyParts(nextId, 'Two slides', 2),
+    });
     expect(next.reply.code, next.reply.text).toBe(250);
     expect((await stack.status(requestIdFor('mail', nextId))).kind).toBe('brand-post');
   });

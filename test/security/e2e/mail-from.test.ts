@@ -28,7 +28,7 @@ async function requestStatus(requestId: string): Promise<number> {
 
 describe('a mail whose From does not name exactly one sender', () => {
   it.each([
-    ['two From headers, a stranger\'s then a member\'s', [`From: Mallory <${STRANGER}>`, `From: Ada Lovelace <${MEMBER}>`]],
+    ["two From headers, a stranger's then a member's", [`From: Mallory <${STRANGER}>`, `From: Ada Lovelace <${MEMBER}>`]],
     ['two From headers, the first written "From :"', [`From : ${STRANGER}`, `From: ${MEMBER}`]],
     ['one From header naming the member, then a stranger', [`From: Ada Lovelace <${MEMBER}>, Mallory <${STRANGER}>`]],
     ['one From header with two addresses and no comma', [`From: ${MEMBER} ${STRANGER}`]],
@@ -36,7 +36,18 @@ describe('a mail whose From does not name exactly one sender', () => {
     // Prepare
     const messageId = uniqueMessageId('from');
     const subject = `${SUBJECT} ${messageId}`;
-    const raw = message([...fromHeaders, 'To: submit+physics-x@example.org', `Subject: ${subject}`, `Message-ID: ${messageId}`, 'Date: Fri, 20 Nov 2026 09:17:27 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8'], BODY);
+    const raw = message(
+      [
+        ...fromHeaders,
+        'To: submit+physics-x@example.org',
+        `Subject: ${subject}`,
+        `Message-ID: ${messageId}`,
+        'Date: Fri, 20 Nov 2026 09:17:27 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+      ],
+      BODY,
+    );
     const before = (await stack.outbox()).length;
 
     // Act
@@ -66,7 +77,17 @@ describe('a mail whose From does not name exactly one sender', () => {
   it('still takes a mail with one From naming one member (the rule refuses nothing more)', async () => {
     // Prepare
     const messageId = uniqueMessageId('from-ok');
-    const raw = message([`From: "Lovelace, Ada" <${MEMBER}>`, 'To: submit+physics-x@example.org', 'Subject: Seminar on Thursday', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8'], 'Our weekly seminar: dark matter, explained. https://example.org/seminar');
+    const raw = message(
+      [
+        `From: "Lovelace, Ada" <${MEMBER}>`,
+        'To: submit+physics-x@example.org',
+        'Subject: Seminar on Thursday',
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+      ],
+      'Our weekly seminar: dark matter, explained. https://example.org/seminar',
+    );
 
     // Act
     const { reply } = await sendRaw({ port: stack.smtpPort, mailFrom: MEMBER, rcptTo: ['submit+physics-x@example.org'], message: raw });

@@ -45,7 +45,9 @@ describe('adversarial texts at the maximum length', () => {
 
     // Act
     const first = await submitted(samplePost({ title: 'Adversarial call', text: call, media: [], attestations: { aiUsed: false } }));
-    const second = await submitted(samplePost({ title: 'Adversarial password', text: password, media: [], attestations: { aiUsed: false } }));
+    const second = await submitted(
+      samplePost({ title: 'Adversarial password', text: password, media: [], attestations: { aiUsed: false } }),
+    );
     const ordinary = await submitted(samplePost({ title: 'Right after the adversarial ones' }));
 
     // Assess: the ordinary request is routed and mailed to Ada's manager as usual…

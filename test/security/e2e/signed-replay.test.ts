@@ -46,7 +46,7 @@ async function auditTypes(requestId: string): Promise<string[]> {
 }
 
 describe('a captured delivery replayed to another route', () => {
-  it('an intake delivery replayed to another request\'s withdraw withdraws nothing', async () => {
+  it("an intake delivery replayed to another request's withdraw withdraws nothing", async () => {
     // Prepare: Ada's request B is waiting; a delivery of another submission (A) is captured on its way in
     const b = await submitted('Replay target B');
     const a = await submitted('Captured intake A');
@@ -74,7 +74,9 @@ describe('a captured delivery replayed to another route', () => {
 
     // Assess
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { problems: string[] }).problems).toEqual([`requestId: "${a.requestId}" is not the request of this path ("${b.requestId}")`]);
+    expect(((await res.json()) as { problems: string[] }).problems).toEqual([
+      `requestId: "${a.requestId}" is not the request of this path ("${b.requestId}")`,
+    ]);
     expect((await stack.status(b.requestId)).status).toBe('awaiting-approval');
   });
 
@@ -88,7 +90,9 @@ describe('a captured delivery replayed to another route', () => {
 
     // Assess
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { problems: string[] }).problems[0]).toMatch(/^action: POST \/v1\/requests takes "action": "submit", not "withdraw"/u);
+    expect(((await res.json()) as { problems: string[] }).problems[0]).toMatch(
+      /^action: POST \/v1\/requests takes "action": "submit", not "withdraw"/u,
+    );
   });
 });
 
@@ -116,7 +120,10 @@ describe('one webhook-id, one call', () => {
 
     // Act
     const once = await send(`/v1/requests/${a.requestId}/withdraw`, first);
-    const retry = await send(`/v1/requests/${a.requestId}/withdraw`, { ...first, headers: signedHeaders(WEBHOOK_SECRET, first.body, first.headers['webhook-id']) });
+    const retry = await send(`/v1/requests/${a.requestId}/withdraw`, {
+      ...first,
+      headers: signedHeaders(WEBHOOK_SECRET, first.body, first.headers['webhook-id']),
+    });
     const another = await send(`/v1/requests/${a.requestId}/withdraw`, delivery(withdrawal(a.requestId)));
 
     // Assess

@@ -19,7 +19,6 @@ export const PLATFORM_TEXT_LIMITS: Readonly<Record<Platform, number>> = {
   tiktok: 2200,
 };
 
-
 /** X shortens every link to a t.co address and counts it as this many characters. */
 const X_LINK_LENGTH = 23;
 
@@ -88,7 +87,10 @@ export function threadParts(text: string): string[] {
   if (SEPARATOR_LINE.test(text)) {
     parts = text.split(/^[ \t]*---[ \t]*$/mu);
   } else {
-    const blocks = text.split(/\n[ \t]*\n/u).map((b) => b.trim()).filter((b) => b.length > 0);
+    const blocks = text
+      .split(/\n[ \t]*\n/u)
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0);
     const numbered = blocks.filter((b) => NUMBERED_PART.test(b)).length;
     if (numbered < 2) return [text.trim()].filter((p) => p.length > 0);
     parts = [];

@@ -31,6 +31,7 @@ import { checkAiDisclosure, checkMediaRights, checkPeopleConsent } from './state
 // references.ts, language.ts. What a finding asks of whom: ../findings.ts.
 
 /** Each rule of §5 and the function that checks it. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const CHECKS: Readonly<Record<BrandPostRule, Check>> = {
   'P-ACCOUNT': checkAccount,
   'P-CONFIDENTIAL': checkConfidential,

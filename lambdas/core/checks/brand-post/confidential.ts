@@ -86,7 +86,11 @@ export const checkEmbargo: Check = (ctx, level) => {
   const time = date.time ?? findTime(window.slice(Math.max(0, date.start - 30), date.end + 40));
   const year = date.year ?? (ctx.publishAt === undefined ? undefined : nearestYear(date.month, date.day, ctx.publishAt));
   const assumption =
-    time === undefined ? ' (no time is given, so it counts from 00:00 UTC that day)' : time.offsetMinutes === undefined ? ' (no time zone is given, so it is read as UTC)' : '';
+    time === undefined
+      ? ' (no time is given, so it counts from 00:00 UTC that day)'
+      : time.offsetMinutes === undefined
+        ? ' (no time zone is given, so it is read as UTC)'
+        : '';
   if (year === undefined || ctx.publishAt === undefined) {
     return [
       {
@@ -124,8 +128,8 @@ export const checkEmbargo: Check = (ctx, level) => {
 export const checkPersonalData: Check = (ctx, level) => {
   const referenceYear = ctx.publishAt?.getUTCFullYear();
   const advice: Record<string, string> = {
-    email: 'Remove it, or use a functional address (press@, info@) instead of a person\'s.',
-    phone: 'Remove it, or give the switchboard or a functional number instead, with the person\'s permission.',
+    email: "Remove it, or use a functional address (press@, info@) instead of a person's.",
+    phone: "Remove it, or give the switchboard or a functional number instead, with the person's permission.",
     'date-of-birth': 'Remove it: a date of birth is key personal data.',
     'id-number': 'Remove it: identity and account numbers must never be posted.',
   };
@@ -143,7 +147,8 @@ export const checkPersonalData: Check = (ctx, level) => {
       rule: 'P-PERSONAL-DATA',
       severity: level,
       ...atMedia(i),
-      message: `The description of ${mediaLabel(item, i)} contains ${m.label} (${quote(m.text)}); if the image shows it, crop or blur it. ${advice[m.kind] ?? ''}`.trim(),
+      message:
+        `The description of ${mediaLabel(item, i)} contains ${m.label} (${quote(m.text)}); if the image shows it, crop or blur it. ${advice[m.kind] ?? ''}`.trim(),
     });
   });
   return findings;

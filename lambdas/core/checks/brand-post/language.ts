@@ -41,13 +41,15 @@ export const checkOffensive: Check = (ctx, level) => {
 // Multi-word hashtags not in CamelCase, with the fix (hashtags.ts). CERN "first letter uppercase on every word of a
 // hashtag". The EC's own sample post carries #euisnumber3.
 export const checkHashtagCase: Check = (ctx, level) =>
-  hashtagIssues(ctx.prose, [...ctx.preset.names, ...ctx.directory.institution.split(/\s+/u).filter((w) => /^\p{Lu}/u.test(w))]).map((issue) => ({
-    rule: 'P-HASHTAG-CASE',
-    severity: level,
-    ...atText(ctx, issue),
-    suggestion: issue.suggestion,
-    message: `The hashtag ${issue.tag} joins several words without capitals, so screen readers read it as one word. Write it ${issue.suggestion}.`,
-  }));
+  hashtagIssues(ctx.prose, [...ctx.preset.names, ...ctx.directory.institution.split(/\s+/u).filter((w) => /^\p{Lu}/u.test(w))]).map(
+    (issue) => ({
+      rule: 'P-HASHTAG-CASE',
+      severity: level,
+      ...atText(ctx, issue),
+      suggestion: issue.suggestion,
+      message: `The hashtag ${issue.tag} joins several words without capitals, so screen readers read it as one word. Write it ${issue.suggestion}.`,
+    }),
+  );
 
 // ——— P-INCLUSIVE (warn) ———
 // Gendered terms where a neutral one exists, with the fix (lexicon.ts). CERN "using gender-neutral language".

@@ -7,9 +7,16 @@ import { atMedia, describeAccount, mediaLabel, type Check } from './check-contex
 // media (consent, rights) are in statements.ts; media that must never be posted (P-CONFIDENTIAL) in confidential.ts.
 
 /** Media declared as one of these must never be posted (P-CONFIDENTIAL). */
-export const CONFIDENTIAL_DECLARATIONS: ReadonlySet<MediaDeclaration> = new Set(['internal-document', 'contract', 'budget', 'access-card', 'credentials']);
+export const CONFIDENTIAL_DECLARATIONS: ReadonlySet<MediaDeclaration> = new Set([
+  'internal-document',
+  'contract',
+  'budget',
+  'access-card',
+  'credentials',
+]);
 
 /** How messages name each declaration. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const DECLARATION_NAMES: Readonly<Record<MediaDeclaration, string>> = {
   photo: 'a photo',
   illustration: 'an illustration',
@@ -35,8 +42,13 @@ export const checkLogo: Check = (ctx, level) => {
   const { account, directory, preset } = ctx;
   if (account !== undefined && account.status === 'active') return [];
   const names = [directory.institution, ...preset.names].map(escapePattern);
-  const described = compilePattern('checks: the logo in a media description', `\\b(?:our|official|institutional|(?:${names.join('|')}))\\s+logo\\b`, 'iu');
-  const target = account === undefined ? `"${ctx.submission.account}" is not a registered account` : `${describeAccount(account)} is ${account.status}`;
+  const described = compilePattern(
+    'checks: the logo in a media description',
+    `\\b(?:our|official|institutional|(?:${names.join('|')}))\\s+logo\\b`,
+    'iu',
+  );
+  const target =
+    account === undefined ? `"${ctx.submission.account}" is not a registered account` : `${describeAccount(account)} is ${account.status}`;
   const findings: Finding[] = [];
   ctx.submission.media.forEach((item, i) => {
     if (item.declaredAs !== 'logo' && !described.test(item.alt ?? '')) return;

@@ -12,6 +12,7 @@ import { handleKey } from '../../rules/platforms.js';
  * Sites an institution links to when it shares its own videos, papers, code, events and press coverage; a link to
  * them is not an endorsement needing a reputational check (P-ENDORSEMENT). Presets add their own and verified sites.
  */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const SHARED_CONTENT_DOMAINS: readonly string[] = [
   // platforms where the institution's own content lives
   'youtube.com', 'youtu.be', 'vimeo.com', 'x.com', 'twitter.com', 'linkedin.com', 'instagram.com', 'facebook.com', 'threads.net',

@@ -38,7 +38,8 @@ export const checkCorrection: Check = (ctx, level) => {
       rule: 'P-CORRECTION',
       severity: level,
       ...(opening !== null ? atText(ctx, { start: opening.index, end: opening.index + opening[0].length }) : {}),
-      message: 'This is a correction, but it does not say which post it corrects. Link the post with the error, or name it ("our post of 3 May about …"), and delete or edit that post.',
+      message:
+        'This is a correction, but it does not say which post it corrects. Link the post with the error, or name it ("our post of 3 May about …"), and delete or edit that post.',
       suggestion: 'Add a link to the post being corrected.',
     },
   ];

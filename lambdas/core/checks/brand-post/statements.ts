@@ -88,7 +88,11 @@ export const checkMediaRights: Check = (ctx, level) => {
       rule: 'P-MEDIA-RIGHTS',
       severity,
       ...atMedia(i),
-      attestation: { statement: `The institution may use media[${i}] on social media, with credit where it is due.`, by: 'submitter', satisfied: false },
+      attestation: {
+        statement: `The institution may use media[${i}] on social media, with credit where it is due.`,
+        by: 'submitter',
+        satisfied: false,
+      },
       message: licensedWithoutCredit
         ? `${label} is licensed but has no credit. Add the credit line the licence requires (e.g. "Photo: J. Smith/ESO").`
         : `The rights to ${label} are ${item.rights === 'unknown' ? 'unknown' : 'not stated'}. Say whether it is the institution's own, licensed for social media (with its credit) or in the public domain; if nobody knows, do not use it.`,

@@ -13,6 +13,7 @@ import { HASHTAG_WORDS } from './hashtag-words.js';
  * Words of institutional and scientific posting that the general frequency list ranks too low (or lacks), so that
  * #outreach or #hackathon stay one word. Each counts as if it were a common word.
  */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const DOMAIN_WORDS = [
   'outreach', 'hackathon', 'webinar', 'webinars', 'livestream', 'livestreams', 'internship', 'internships', 'postdoc', 'postdocs',
   'colloquium', 'symposium', 'masterclass', 'masterclasses', 'teamwork', 'keynote', 'wellbeing', 'throwback', 'commencement',

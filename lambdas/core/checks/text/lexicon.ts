@@ -24,7 +24,11 @@ const globals = new WeakMap<RegExp, RegExp>();
 export function globalOf(pattern: RegExp): RegExp {
   let global = globals.get(pattern);
   if (global === undefined) {
-    global = compilePattern('lexicon: a cue or term with the g flag', pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    global = compilePattern(
+      'lexicon: a cue or term with the g flag',
+      pattern.source,
+      pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+    );
     globals.set(pattern, global);
   }
   return global;
@@ -55,15 +59,34 @@ export const CONFIDENTIALITY_MARKERS: readonly Cue[] = [
   { pattern: /\b(?:strictly|highly|company|commercially|commercial[- ]in)[- ]confidential\b/iu, label: 'a confidentiality marking' },
   { pattern: /\bCONFIDENTIAL\b/u, label: 'a confidentiality marking' },
   { pattern: /(?:^|(?<=[[(]\s{0,3}))confidential(?=\s*(?:[:\])]|[–—-]\s))/imu, label: 'a confidentiality marking' },
-  { pattern: /\bconfidential\s+(?:draft|document|report|memo|minutes|information|data|figures|budget)\b/iu, label: 'a reference to a confidential document' },
+  {
+    pattern: /\bconfidential\s+(?:draft|document|report|memo|minutes|information|data|figures|budget)\b/iu,
+    label: 'a reference to a confidential document',
+  },
   { pattern: /\b(?:for\s+)?internal\s+(?:use\s+)?only\b/iu, label: 'an "internal only" marking' },
-  { pattern: /\bnot\s+for\s+(?:public\s+|external\s+|wider\s+)?(?:distribution|circulation|publication|release|sharing)\b/iu, label: 'a "not for distribution" marking' },
-  { pattern: /\bdo\s+not\s+(?:share|distribute|forward|circulate|publish)\s+(?:this|externally|outside|further|beyond|before|until)\b/iu, label: 'a "do not share" marking' },
-  { pattern: /\bdraft\b[^.\n]{0,20}?\bdo\s+not\s+(?:share|distribute|circulate|cite|quote)\b/iu, label: 'a "draft – do not share" marking' },
+  {
+    pattern: /\bnot\s+for\s+(?:public\s+|external\s+|wider\s+)?(?:distribution|circulation|publication|release|sharing)\b/iu,
+    label: 'a "not for distribution" marking',
+  },
+  {
+    pattern: /\bdo\s+not\s+(?:share|distribute|forward|circulate|publish)\s+(?:this|externally|outside|further|beyond|before|until)\b/iu,
+    label: 'a "do not share" marking',
+  },
+  {
+    pattern: /\bdraft\b[^.\n]{0,20}?\bdo\s+not\s+(?:share|distribute|circulate|cite|quote)\b/iu,
+    label: 'a "draft – do not share" marking',
+  },
   { pattern: /\b(?:EU\s+)?RESTRICTED\b/u, label: 'a "restricted" classification' },
-  { pattern: /(?:^|(?<=[[(]\s{0,3})|(?<=\bclassification\s{0,3}:\s{0,3}))(?:restricted|classified|sensitive|limited)(?=\s*(?:[:\])]|[–—-]\s|$))/imu, label: 'a classification marking' },
+  {
+    pattern:
+      /(?:^|(?<=[[(]\s{0,3})|(?<=\bclassification\s{0,3}:\s{0,3}))(?:restricted|classified|sensitive|limited)(?=\s*(?:[:\])]|[–—-]\s|$))/imu,
+    label: 'a classification marking',
+  },
   { pattern: /\b(?:eyes\s+only|under\s+NDA|sensitive\s+(?:–|-|—)\s*internal)\b/iu, label: 'a confidentiality marking' },
-  { pattern: /\binternal\s+(?:memo|memorandum|note|e-?mail|minutes|report|audit|document|documents)\b/iu, label: 'a reference to an internal document' },
+  {
+    pattern: /\binternal\s+(?:memo|memorandum|note|e-?mail|minutes|report|audit|document|documents)\b/iu,
+    label: 'a reference to an internal document',
+  },
 ];
 
 // Credentials in text or in a picture's description: "PC password 12345" (EC guidelines §4c, the sample picture).
@@ -71,7 +94,8 @@ export const CREDENTIALS: readonly Cue[] = [
   {
     // The secret is the next token, with a digit among its first 24 characters. The look-ahead is bounded: labels
     // packed into one long token ("pin:pin:pin:…") would each scan it to its end — quadratic. One place for spaces.
-    pattern: /\b(?:password|passcode|passwd|pwd|access\s+code|door\s+code|wi-?fi\s+key|PIN(?:\s+code)?)\s*(?:(?:[:=]|\bis\b)\s*)?["'“]?(?=[^\s"'”]{0,23}\d)[^\s"'”]{3,}/iu,
+    pattern:
+      /\b(?:password|passcode|passwd|pwd|access\s+code|door\s+code|wi-?fi\s+key|PIN(?:\s+code)?)\s*(?:(?:[:=]|\bis\b)\s*)?["'“]?(?=[^\s"'”]{0,23}\d)[^\s"'”]{3,}/iu,
     label: 'a password or access code',
   },
 ];
@@ -86,29 +110,65 @@ export const CONFIDENTIAL_PICTURES: readonly Cue[] = [
 
 // P-EMBARGO — embargo notes and release dates, not embargoes in the news ("the EU's arms embargo").
 export const EMBARGO_NOTES: readonly Cue[] = [
-  { pattern: /\b(?<!(?:arms|trade|oil|gas|economic|export|import|weapons?|grain|travel|data)\s)(?:under\s+)?embargo(?:ed)?\b(?!\s+(?:on|against)\b)/iu, label: 'an embargo note' },
+  {
+    pattern:
+      /\b(?<!(?:arms|trade|oil|gas|economic|export|import|weapons?|grain|travel|data)\s)(?:under\s+)?embargo(?:ed)?\b(?!\s+(?:on|against)\b)/iu,
+    label: 'an embargo note',
+  },
   // Leading blanks stop at every line terminator: `^` matches after each of them, and a run of lone \r scanned from
   // each would be quadratic.
   { pattern: /^[^\S\n\r\u2028\u2029]*(?:release|publication)\s+date\s*:/imu, label: 'a release date' },
-  { pattern: /\b(?:not\s+(?:to\s+be\s+)?(?:published|released|posted|shared|publici[sz]ed)|do\s+not\s+(?:publish|release|post))\s+(?:before|until|prior\s+to)\b/iu, label: 'a "not before" note' },
+  {
+    pattern:
+      /\b(?:not\s+(?:to\s+be\s+)?(?:published|released|posted|shared|publici[sz]ed)|do\s+not\s+(?:publish|release|post))\s+(?:before|until|prior\s+to)\b/iu,
+    label: 'a "not before" note',
+  },
   { pattern: /\bhold\s+(?:for\s+release\s+)?until\b|\bfor\s+release\s+(?:on|at)\b/iu, label: 'a hold-for-release note' },
 ];
 
 // P-POLITICAL — taking a political position: elections, candidates, parties, petitions, campaigns for a cause.
 // Visits by ministers, science diplomacy, and a council voting a budget are not positions.
 export const POLITICAL_CUES: readonly Cue[] = [
-  { pattern: /\b(?:vote|voting|votes|cast\s+your\s+(?:vote|ballot))\s+(?:for|against)\s+(?!(?:your|our|the\s+best|the\s+winner|a\s+winner|your\s+favou?rite|the\s+people'?s)\b)(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*|the\s+\w+\s+(?:party|candidate|list|initiative|referendum|proposition|amendment|bill))/u, label: 'a call to vote for or against someone or something' },
+  {
+    pattern:
+      /\b(?:vote|voting|votes|cast\s+your\s+(?:vote|ballot))\s+(?:for|against)\s+(?!(?:your|our|the\s+best|the\s+winner|a\s+winner|your\s+favou?rite|the\s+people'?s)\b)(?:[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*|the\s+\w+\s+(?:party|candidate|list|initiative|referendum|proposition|amendment|bill))/u,
+    label: 'a call to vote for or against someone or something',
+  },
   { pattern: /\b(?:vote|voting)\s+(?:yes|no)\b|#vote(?:yes|no|for|against)\w*/iu, label: 'a call to vote yes or no' },
   { pattern: /\breferendum\b/iu, label: 'a referendum' },
-  { pattern: /\b(?:general|presidential|parliamentary|european|federal|municipal|midterm|national|legislative|cantonal)\s+elections?\b|\belection\s+(?:campaign|day|manifesto)\b/iu, label: 'an election' },
+  {
+    pattern:
+      /\b(?:general|presidential|parliamentary|european|federal|municipal|midterm|national|legislative|cantonal)\s+elections?\b|\belection\s+(?:campaign|day|manifesto)\b/iu,
+    label: 'an election',
+  },
   { pattern: /\bpolitical\s+part(?:y|ies)\b/iu, label: 'a political party' },
   { pattern: /\b(?:[Rr]e-?[Ee]lect|[Ee]lect)\s+[A-Z][a-z]+/u, label: 'a call to elect a candidate' },
-  { pattern: /\b(?:our|the|a)\s+candidate\s+for\s+(?:president|mayor|governor|senat\w*|congress|parliament|the\s+(?:presidency|senate|house|council|european\s+parliament))\b|\bcandidacy\s+for\b/iu, label: 'a political candidate' },
-  { pattern: /\b(?:endorse[sd]?|endorsing|back(?:s|ed|ing)?)\s+(?:the\s+)?(?:candidate|candidacy|campaign|party|bill|proposition|ballot\s+initiative)\b/iu, label: 'an endorsement of a candidate, party or campaign' },
+  {
+    pattern:
+      /\b(?:our|the|a)\s+candidate\s+for\s+(?:president|mayor|governor|senat\w*|congress|parliament|the\s+(?:presidency|senate|house|council|european\s+parliament))\b|\bcandidacy\s+for\b/iu,
+    label: 'a political candidate',
+  },
+  {
+    pattern:
+      /\b(?:endorse[sd]?|endorsing|back(?:s|ed|ing)?)\s+(?:the\s+)?(?:candidate|candidacy|campaign|party|bill|proposition|ballot\s+initiative)\b/iu,
+    label: 'an endorsement of a candidate, party or campaign',
+  },
   { pattern: /\b(?:sign|signing|support|share)\w*\s+(?:the|our|this|a)\s+petition\b|#petition\b/iu, label: 'a petition' },
-  { pattern: /\bwe\s+(?:stand|stand\s+in\s+solidarity)\s+with\b|\bsolidarity\s+with\s+(?:the\s+)?(?:people|protesters|strikers|workers)\b/iu, label: 'a statement of solidarity with a cause' },
-  { pattern: /\b(?:join|support)\s+(?:the|our|this)\s+(?:march|strike|protest|rally|boycott|demonstration|campaign\s+against)\b|\bboycott\b|\b(?:climate|general)\s+strike\b|\bmarch\s+for\s+(?:science|our|the|climate)\b/iu, label: 'a call to join a protest or boycott' },
-  { pattern: /\bwe\s+(?:oppose|reject|condemn|protest\s+against|denounce)\s+(?:the\s+)?(?:government|bill|law|legislation|proposal|decision|policy|ban|cuts?|reform|war|invasion|regime)\b/iu, label: 'a position on government policy' },
+  {
+    pattern:
+      /\bwe\s+(?:stand|stand\s+in\s+solidarity)\s+with\b|\bsolidarity\s+with\s+(?:the\s+)?(?:people|protesters|strikers|workers)\b/iu,
+    label: 'a statement of solidarity with a cause',
+  },
+  {
+    pattern:
+      /\b(?:join|support)\s+(?:the|our|this)\s+(?:march|strike|protest|rally|boycott|demonstration|campaign\s+against)\b|\bboycott\b|\b(?:climate|general)\s+strike\b|\bmarch\s+for\s+(?:science|our|the|climate)\b/iu,
+    label: 'a call to join a protest or boycott',
+  },
+  {
+    pattern:
+      /\bwe\s+(?:oppose|reject|condemn|protest\s+against|denounce)\s+(?:the\s+)?(?:government|bill|law|legislation|proposal|decision|policy|ban|cuts?|reform|war|invasion|regime)\b/iu,
+    label: 'a position on government policy',
+  },
   { pattern: /\b(?:far|left|right)[- ]wing\b/iu, label: 'a party-political label' },
 ];
 
@@ -119,22 +179,60 @@ export const CONTEST_CONTEXT =
 // P-SENSITIVE-MATTER — investigations and procurement (EC §2c: "especially if related to investigations or calls
 // for tender"), not research ("our investigation of dark matter") nor funding calls ("call for proposals").
 export const SENSITIVE_CUES: readonly Cue[] = [
-  { pattern: /\b(?:calls?|invitations?)\s+(?:for|to)\s+tenders?\b|\btender(?:s|ing)?\s+(?:procedure|process|documents?|notice|dossier|specifications?|deadline)\b|\b(?:open|public|restricted|negotiated)\s+tender\b/iu, label: 'a call for tender' },
-  { pattern: /\b(?:public\s+)?procurement\b|\bprice\s+enquir(?:y|ies)\b|\bmarket\s+surveys?\b|\brequests?\s+for\s+(?:tender|quotation|quote)s?\b|\bbidders?\b|\bframework\s+contract\b|\bcontract\s+(?:award|notice)\b|\bawarded\s+(?:the|a)\s+contract\b/iu, label: 'a procurement' },
-  { pattern: /\b(?:internal|administrative|disciplinary|criminal|fraud|OLAF|ethics|police|judicial)\s+(?:investigation|inquiry|enquiry|probe)s?\b|\bunder\s+investigation\b|\binvestigation\s+into\s+(?:allegations?|misconduct|fraud|the\s+(?:conduct|behaviou?r|handling|leak|complaint|incident|death|accident))\b/iu, label: 'an investigation' },
+  {
+    pattern:
+      /\b(?:calls?|invitations?)\s+(?:for|to)\s+tenders?\b|\btender(?:s|ing)?\s+(?:procedure|process|documents?|notice|dossier|specifications?|deadline)\b|\b(?:open|public|restricted|negotiated)\s+tender\b/iu,
+    label: 'a call for tender',
+  },
+  {
+    pattern:
+      /\b(?:public\s+)?procurement\b|\bprice\s+enquir(?:y|ies)\b|\bmarket\s+surveys?\b|\brequests?\s+for\s+(?:tender|quotation|quote)s?\b|\bbidders?\b|\bframework\s+contract\b|\bcontract\s+(?:award|notice)\b|\bawarded\s+(?:the|a)\s+contract\b/iu,
+    label: 'a procurement',
+  },
+  {
+    pattern:
+      /\b(?:internal|administrative|disciplinary|criminal|fraud|OLAF|ethics|police|judicial)\s+(?:investigation|inquiry|enquiry|probe)s?\b|\bunder\s+investigation\b|\binvestigation\s+into\s+(?:allegations?|misconduct|fraud|the\s+(?:conduct|behaviou?r|handling|leak|complaint|incident|death|accident))\b/iu,
+    label: 'an investigation',
+  },
   { pattern: /\bOLAF\b/u, label: 'an investigation' },
-  { pattern: /\ballegations?\s+of\b|\bwhistle-?blow\w*|\bdisciplinary\s+(?:procedure|proceedings?|action|measures?|board|hearing|case)\b|\b(?:harassment|misconduct)\s+(?:case|complaint|allegation)s?\b/iu, label: 'an investigation or disciplinary matter' },
+  {
+    pattern:
+      /\ballegations?\s+of\b|\bwhistle-?blow\w*|\bdisciplinary\s+(?:procedure|proceedings?|action|measures?|board|hearing|case)\b|\b(?:harassment|misconduct)\s+(?:case|complaint|allegation)s?\b/iu,
+    label: 'an investigation or disciplinary matter',
+  },
 ];
 
 // P-SOURCE — factual or news claims that need their source: "a study shows", "according to", statistics.
 export const CLAIM_CUES: readonly Cue[] = [
-  { pattern: /\b(?:(?:a|the|this|our|new|latest|recent)\s+){0,3}(?:study|studies|research|survey|report|analysis|data|evidence|statistics|figures|poll|paper|measurements?)\s+(?:shows?|showed|finds?|found|suggests?|suggested|reveals?|revealed|indicates?|indicated|confirms?|confirmed|proves?|proved|demonstrates?|demonstrated)\b/iu, label: 'a claim based on a study' },
+  {
+    pattern:
+      /\b(?:(?:a|the|this|our|new|latest|recent)\s+){0,3}(?:study|studies|research|survey|report|analysis|data|evidence|statistics|figures|poll|paper|measurements?)\s+(?:shows?|showed|finds?|found|suggests?|suggested|reveals?|revealed|indicates?|indicated|confirms?|confirmed|proves?|proved|demonstrates?|demonstrated)\b/iu,
+    label: 'a claim based on a study',
+  },
   { pattern: /\baccording\s+to\b/iu, label: '"according to"' },
-  { pattern: /\b(?:scientists|researchers|experts|studies|economists|doctors)\s+(?:say|said|have\s+(?:found|shown)|found|believe|warn|warned|agree)\b/iu, label: 'a claim attributed to experts' },
-  { pattern: /\b(?:published|appears?|appeared)\s+(?:today\s+|this\s+week\s+)?in\s+(?:the\s+journal\s+)?[A-Z][\w-]*/u, label: 'a publication in a journal' },
-  { pattern: /\b\d+(?:[.,]\d+)?\s?(?:%|per\s?cent|percent)\s+(?:of\s+(?:all|the|our|people|students|women|men|respondents|participants|species|researchers|adults|children|emissions|energy)|more|less|fewer|higher|lower|increase|decrease|rise|drop|fall|growth|reduction|chance|probability|likely|accuracy|efficiency)\b/iu, label: 'a statistic' },
-  { pattern: /\b(?:increase[sd]?|decrease[sd]?|rose|risen|fell|fallen|dropped|grew|grown|reduce[sd]?|cut|improve[sd]?)\s+(?:by\s+)?\d+(?:[.,]\d+)?\s?(?:%|per\s?cent|percent)/iu, label: 'a statistic' },
-  { pattern: /\b\d+(?:\.\d+)?\s*(?:times|fold)\s+(?:more|less|faster|slower|higher|lower|larger|smaller|bigger|greater|likelier)\b/iu, label: 'a comparison in figures' },
+  {
+    pattern:
+      /\b(?:scientists|researchers|experts|studies|economists|doctors)\s+(?:say|said|have\s+(?:found|shown)|found|believe|warn|warned|agree)\b/iu,
+    label: 'a claim attributed to experts',
+  },
+  {
+    pattern: /\b(?:published|appears?|appeared)\s+(?:today\s+|this\s+week\s+)?in\s+(?:the\s+journal\s+)?[A-Z][\w-]*/u,
+    label: 'a publication in a journal',
+  },
+  {
+    pattern:
+      /\b\d+(?:[.,]\d+)?\s?(?:%|per\s?cent|percent)\s+(?:of\s+(?:all|the|our|people|students|women|men|respondents|participants|species|researchers|adults|children|emissions|energy)|more|less|fewer|higher|lower|increase|decrease|rise|drop|fall|growth|reduction|chance|probability|likely|accuracy|efficiency)\b/iu,
+    label: 'a statistic',
+  },
+  {
+    pattern:
+      /\b(?:increase[sd]?|decrease[sd]?|rose|risen|fell|fallen|dropped|grew|grown|reduce[sd]?|cut|improve[sd]?)\s+(?:by\s+)?\d+(?:[.,]\d+)?\s?(?:%|per\s?cent|percent)/iu,
+    label: 'a statistic',
+  },
+  {
+    pattern: /\b\d+(?:\.\d+)?\s*(?:times|fold)\s+(?:more|less|faster|slower|higher|lower|larger|smaller|bigger|greater|likelier)\b/iu,
+    label: 'a comparison in figures',
+  },
 ];
 
 /** References that make an unsourced claim sourced: a DOI, an arXiv id, a journal reference. */
@@ -148,6 +246,7 @@ export interface Term {
 
 // P-INCLUSIVE — gendered words with a neutral equivalent (CERN: "using gender-neutral language"). Pronouns are left
 // alone: "Professor Smith presented his results" is correct when he is a man.
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 export const GENDERED_TERMS: readonly Term[] = [
   { pattern: /\bchair(?:man|woman)\b/iu, neutral: 'chair' },
   { pattern: /\bchair(?:men|women)\b/iu, neutral: 'chairs' },

@@ -10,8 +10,24 @@ import { DataSet, RegExpMatcher, englishDataset, englishRecommendedTransformers,
 // retarded potential, great tit, Wankel engine, Penistone, Moby Dick). Added: common personal insults, which the
 // policies name ("personal insults", LEIDEN) and the data set lacks.
 
-const CLINICAL_OR_SCIENTIFIC = new Set(['sex', 'anal', 'anus', 'vagina', 'penis', 'semen', 'orgasm', 'ejaculate', 'masturbate', 'incest', 'rape', 'bestiality', 'scat', 'hooker']);
+const CLINICAL_OR_SCIENTIFIC = new Set([
+  'sex',
+  'anal',
+  'anus',
+  'vagina',
+  'penis',
+  'semen',
+  'orgasm',
+  'ejaculate',
+  'masturbate',
+  'incest',
+  'rape',
+  'bestiality',
+  'scat',
+  'hooker',
+]);
 
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const WHITELIST = [
   'cum laude', 'magna cum laude', 'summa cum laude', 'cumming', 'cummings', 'shiitake', 'retardant', 'retardants', 'retardation',
   'retarded potential', 'retarded potentials', 'retarded time', 'retarded green', 'great tit', 'blue tit', 'coal tit', 'marsh tit',
@@ -60,6 +76,11 @@ export function findOffensive(text: string): OffensiveMatch[] {
     const { phraseMetadata } = dataset.getPayloadWithPhraseMetadata(match);
     // obscenity reports inclusive end indices.
     const end = match.endIndex + 1;
-    return { start: match.startIndex, end, text: text.slice(match.startIndex, end), word: phraseMetadata?.originalWord ?? text.slice(match.startIndex, end) };
+    return {
+      start: match.startIndex,
+      end,
+      text: text.slice(match.startIndex, end),
+      word: phraseMetadata?.originalWord ?? text.slice(match.startIndex, end),
+    };
   });
 }

@@ -35,7 +35,8 @@ const EMAIL = /(?<![\w.%@+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A
 // 2,000 spaces took 4.5 s; the intake's 20,000 characters, most of an hour).
 const INTERNATIONAL_PHONE = /(?<![\w+./-])(?:\+|00)[1-9][\d ()./-]{6,22}\d(?![\w/]|[.,-]\d)/gu;
 const US_PHONE = /(?<![\w./-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w./-]|[.,]\d)/gu;
-const LABELLED_PHONE = /\b(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whats[Aa]pp|call(?:\s+us)?(?:\s+(?:at|on))?|text(?:\s+us)?(?:\s+(?:at|on))?)\.?\s*(?:(?:no\.?|number)\s*)?(?::\s*)?(\(?\+?\d[\d ()./-]{5,18}\d)(?![\w/]|[.,]\d)/giu;
+const LABELLED_PHONE =
+  /\b(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whats[Aa]pp|call(?:\s+us)?(?:\s+(?:at|on))?|text(?:\s+us)?(?:\s+(?:at|on))?)\.?\s*(?:(?:no\.?|number)\s*)?(?::\s*)?(\(?\+?\d[\d ()./-]{5,18}\d)(?![\w/]|[.,]\d)/giu;
 
 // Dates of birth: a date with day and month right after "born", "date of birth", "DOB", "birthday:".
 const BIRTH = /\b(?:born(?:\s+on)?|date\s+of\s+birth|birth\s*date|birthday\s*:)\s*[:,-]?\s*|\bD\.?O\.?B\.?\s*[:,-]?\s*/giu;
@@ -54,7 +55,8 @@ const LABELLED_ID =
 
 // What a number may be instead: the word in front of it says so. (Read on the 30 characters before a number only;
 // each run of spaces has one place to go all the same.)
-const NOT_PERSONAL_PREFIX = /\b(?:doi|isbn|issn|arxiv|pmid|pmcid|orcid|ror|grant|project|contract|ref|reference|report|order|invoice|tender|case|ticket|version|v|room|building|bldg|route|flight|item|article|no|nr)\.?\s*(?:(?:no\.?|number|#)\s*)?(?::\s*)?$/iu;
+const NOT_PERSONAL_PREFIX =
+  /\b(?:doi|isbn|issn|arxiv|pmid|pmcid|orcid|ror|grant|project|contract|ref|reference|report|order|invoice|tender|case|ticket|version|v|room|building|bldg|route|flight|item|article|no|nr)\.?\s*(?:(?:no\.?|number|#)\s*)?(?::\s*)?$/iu;
 const ORCID = /^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/u;
 
 function digits(text: string): string {
@@ -131,7 +133,8 @@ export function findPersonalData(text: string, options: PersonalDataOptions = {}
     const date = findDate(plain.slice(0, after + DATE_AFTER_LABEL), after);
     if (date === undefined || date.start !== after) continue;
     // A birth date of a historical figure ("Marie Curie, born 7 November 1867") is not personal data.
-    if (date.year !== undefined && (date.year < 1900 || (options.referenceYear !== undefined && date.year < options.referenceYear - 100))) continue;
+    if (date.year !== undefined && (date.year < 1900 || (options.referenceYear !== undefined && date.year < options.referenceYear - 100)))
+      continue;
     add('date-of-birth', m.index, plain.slice(m.index, date.end), 'a date of birth');
   }
 
@@ -144,7 +147,8 @@ export function findPersonalData(text: string, options: PersonalDataOptions = {}
       add('id-number', m.index, m[0], 'a payment card number');
     }
   }
-  for (const m of plain.matchAll(US_SSN)) if (!prefixSaysNotPersonal(plain, m.index)) add('id-number', m.index, m[0], 'a social security number');
+  for (const m of plain.matchAll(US_SSN))
+    if (!prefixSaysNotPersonal(plain, m.index)) add('id-number', m.index, m[0], 'a social security number');
   for (const m of plain.matchAll(SWISS_AHV)) add('id-number', m.index, m[0], 'a Swiss social security (AHV) number');
   for (const m of plain.matchAll(UK_NINO)) add('id-number', m.index, m[0], 'a UK National Insurance number');
   for (const m of plain.matchAll(LABELLED_ID)) {

@@ -14,6 +14,7 @@
 // mistake, not a filter against someone hiding one on purpose: it errs towards letting prose through.
 
 /** Words that name a secret, matched as whole words before ':' / '=' or a verb. Lower case, NFKC. */
+// biome-ignore format: packed word list, one line per group reads better than one word per line
 const SECRET_LABELS: readonly string[] = [
   // English
   'password', 'passwd', 'pwd', 'pw', 'pass', 'passcode', 'passphrase', 'pin', 'pin code', 'pin-code', 'pincode', 'otp',
@@ -27,15 +28,58 @@ const SECRET_LABELS: readonly string[] = [
 ];
 
 /** Verbs that put a value after a label ("the password is …", "das Passwort lautet …", "le mot de passe est …"). */
-const VERBS: ReadonlySet<string> = new Set(['is', 'was', 'are', 'ist', 'lautet', 'war', 'est', 'es', 'é', 'è', 'är', 'er', 'on', 'to', 'je', 'is:', 'ist:']);
+const VERBS: ReadonlySet<string> = new Set([
+  'is',
+  'was',
+  'are',
+  'ist',
+  'lautet',
+  'war',
+  'est',
+  'es',
+  'é',
+  'è',
+  'är',
+  'er',
+  'on',
+  'to',
+  'je',
+  'is:',
+  'ist:',
+]);
 
 /**
  * Words that may follow a label before its verb ("the password *for* the account is …", "das Passwort *für* …"). Any
  * other word right after the label makes it a modifier ("password policy", "PIN-code workshop"): no value follows.
  */
 const PREPOSITIONS: ReadonlySet<string> = new Set([
-  'for', 'of', 'to', 'on', 'at', 'in', 'für', 'zum', 'zur', 'von', 'des', 'der', 'pour', 'du', 'de', 'voor', 'van', 'bij',
-  'para', 'del', 'per', 'di', 'do', 'da', 'för', 'på', 'til',
+  'for',
+  'of',
+  'to',
+  'on',
+  'at',
+  'in',
+  'für',
+  'zum',
+  'zur',
+  'von',
+  'des',
+  'der',
+  'pour',
+  'du',
+  'de',
+  'voor',
+  'van',
+  'bij',
+  'para',
+  'del',
+  'per',
+  'di',
+  'do',
+  'da',
+  'för',
+  'på',
+  'til',
 ]);
 
 /** How many words after a label a verb may come ("the password for the Bluesky account is …"). */
@@ -168,7 +212,10 @@ function isJwt(token: string): boolean {
   if (parts.length !== 3 && parts.length !== 5) return false;
   const [header, payload] = parts;
   return (
-    header !== undefined && payload !== undefined && header.startsWith('eyJ') && payload.startsWith('eyJ') &&
+    header !== undefined &&
+    payload !== undefined &&
+    header.startsWith('eyJ') &&
+    payload.startsWith('eyJ') &&
     parts.every((p) => p.length >= 10 && BASE64URL.test(p))
   );
 }
@@ -213,10 +260,7 @@ export function hasKeyShapedSecret(text: string, awsKeyIdNearby = false): boolea
   const pair = awsKeyIdNearby || tokens.some((t) => AWS_KEY_ID.test(t));
   return tokens.some(
     (t) =>
-      KEY_FORMATS.some((f) => f.test(t)) ||
-      (SK_KEY.test(t) && mixed(t.slice(3))) ||
-      isJwt(t) ||
-      (pair && AWS_SECRET.test(t) && mixed(t)),
+      KEY_FORMATS.some((f) => f.test(t)) || (SK_KEY.test(t) && mixed(t.slice(3))) || isJwt(t) || (pair && AWS_SECRET.test(t) && mixed(t)),
   );
 }
 

@@ -126,7 +126,9 @@ describe('P-PLATFORM-LIMIT', () => {
   it('uses the limit of the account platform', () => {
     const text = 'a'.repeat(500);
     expect(ofRule(checkBrandPost(post({ account: 'acc-mastodon', text }), directory), 'P-PLATFORM-LIMIT')).toEqual([]);
-    expect(ofRule(checkBrandPost(post({ account: 'acc-linkedin', text: 'a'.repeat(3001) }), directory), 'P-PLATFORM-LIMIT')).toHaveLength(1);
+    expect(ofRule(checkBrandPost(post({ account: 'acc-linkedin', text: 'a'.repeat(3001) }), directory), 'P-PLATFORM-LIMIT')).toHaveLength(
+      1,
+    );
     expect(ofRule(checkBrandPost(post({ account: 'acc-linkedin', text: 'a'.repeat(3000) }), directory), 'P-PLATFORM-LIMIT')).toEqual([]);
   });
 
@@ -180,11 +182,7 @@ describe('threadParts', () => {
   });
 
   it('splits on numbered parts and keeps unnumbered blocks with the part above', () => {
-    expect(threadParts('Intro\n\n1/ first\n\nmore of first\n\n2/5 second')).toEqual([
-      'Intro',
-      '1/ first\n\nmore of first',
-      '2/5 second',
-    ]);
+    expect(threadParts('Intro\n\n1/ first\n\nmore of first\n\n2/5 second')).toEqual(['Intro', '1/ first\n\nmore of first', '2/5 second']);
   });
 
   it('does not split on a single numbered block', () => {

@@ -42,7 +42,13 @@ describe('P-CONFIDENTIAL', () => {
 
   it('fires on a photo declared as an access card (CERN §1), pointing at the item', () => {
     // Prepare
-    const card: MediaItem = { type: 'image', url: 'https://cdn.example.org/card.jpg', alt: 'My first day', rights: 'own', declaredAs: 'access-card' };
+    const card: MediaItem = {
+      type: 'image',
+      url: 'https://cdn.example.org/card.jpg',
+      alt: 'My first day',
+      rights: 'own',
+      declaredAs: 'access-card',
+    };
 
     // Act
     const findings = textFindings('P-CONFIDENTIAL', 'First day at the lab!', { media: [IMAGE_OK, card] });
@@ -59,7 +65,12 @@ describe('P-CONFIDENTIAL', () => {
   });
 
   it('fires on the EC guidelines\' picture of a "PC password 12345" note, from its description', () => {
-    const note: MediaItem = { type: 'image', url: 'https://cdn.example.org/note.jpg', alt: 'A sticky note on a monitor reading PC password 12345', rights: 'own' };
+    const note: MediaItem = {
+      type: 'image',
+      url: 'https://cdn.example.org/note.jpg',
+      alt: 'A sticky note on a monitor reading PC password 12345',
+      rights: 'own',
+    };
     const findings = textFindings('P-CONFIDENTIAL', 'Security reminder: never do this!', { media: [note] });
     expect(findings).toHaveLength(1);
     expect(findings[0]?.media).toBe(0);
@@ -68,12 +79,23 @@ describe('P-CONFIDENTIAL', () => {
   });
 
   it('fires on a photo described as showing an access card', () => {
-    const badge: MediaItem = { type: 'image', url: 'https://cdn.example.org/b.jpg', alt: 'My new access card with my photo', rights: 'own' };
+    const badge: MediaItem = {
+      type: 'image',
+      url: 'https://cdn.example.org/b.jpg',
+      alt: 'My new access card with my photo',
+      rights: 'own',
+    };
     expect(textFindings('P-CONFIDENTIAL', 'New job!', { media: [badge] })[0]?.message).toContain('an access card or ID badge');
   });
 
   it('does not fire on photos declared as photos, posters or charts', () => {
-    const media: MediaItem[] = (['photo', 'poster', 'chart'] as const).map((declaredAs, i) => ({ type: 'image', url: `https://cdn.example.org/${i}.jpg`, alt: 'Visitors at the reception desk', rights: 'own', declaredAs }));
+    const media: MediaItem[] = (['photo', 'poster', 'chart'] as const).map((declaredAs, i) => ({
+      type: 'image',
+      url: `https://cdn.example.org/${i}.jpg`,
+      alt: 'Visitors at the reception desk',
+      rights: 'own',
+      declaredAs,
+    }));
     expect(textFindings('P-CONFIDENTIAL', 'Open day', { media })).toEqual([]);
   });
 });
@@ -81,7 +103,9 @@ describe('P-CONFIDENTIAL', () => {
 describe('P-EMBARGO', () => {
   it('blocks an embargo that lifts after the publish time, with the time to schedule instead', () => {
     // Act
-    const findings = textFindings('P-EMBARGO', 'Embargoed until 3 December 2026, 10:00 CET. A planet in the habitable zone!', { publishAt: '2026-12-01T10:00:00Z' });
+    const findings = textFindings('P-EMBARGO', 'Embargoed until 3 December 2026, 10:00 CET. A planet in the habitable zone!', {
+      publishAt: '2026-12-01T10:00:00Z',
+    });
 
     // Assess
     expect(findings).toHaveLength(1);
@@ -99,19 +123,25 @@ describe('P-EMBARGO', () => {
   });
 
   it('blocks a release date at the head of a press note', () => {
-    const findings = textFindings('P-EMBARGO', 'Release date: 2026-12-10\nThe Institute announces a new particle.', { publishAt: '2026-12-01T10:00:00Z' });
+    const findings = textFindings('P-EMBARGO', 'Release date: 2026-12-10\nThe Institute announces a new particle.', {
+      publishAt: '2026-12-01T10:00:00Z',
+    });
     expect(findings[0]?.severity).toBe('block');
     expect(findings[0]?.message).toContain('2026-12-10T00:00Z');
     expect(findings[0]?.message).toContain('no time is given');
   });
 
   it('blocks "not to be published before"', () => {
-    const findings = textFindings('P-EMBARGO', 'Not to be published before 10 December 2026 at 09:00 UTC.', { publishAt: '2026-12-10T08:59:00Z' });
+    const findings = textFindings('P-EMBARGO', 'Not to be published before 10 December 2026 at 09:00 UTC.', {
+      publishAt: '2026-12-10T08:59:00Z',
+    });
     expect(findings[0]?.severity).toBe('block');
   });
 
   it('blocks an embargo without a date', () => {
-    const findings = textFindings('P-EMBARGO', 'The results remain under embargo until the collaboration meeting.', { publishAt: '2026-12-01T10:00:00Z' });
+    const findings = textFindings('P-EMBARGO', 'The results remain under embargo until the collaboration meeting.', {
+      publishAt: '2026-12-01T10:00:00Z',
+    });
     expect(findings[0]?.severity).toBe('block');
     expect(findings[0]?.message).toContain('without a date');
   });
@@ -129,7 +159,9 @@ describe('P-EMBARGO', () => {
   });
 
   it('only notes an embargo that has lifted by the publish time, asking to remove the note', () => {
-    const findings = textFindings('P-EMBARGO', 'Embargo: 10 December 2026, 09:00 CET. A new particle!', { publishAt: '2026-12-10T09:30:00Z' });
+    const findings = textFindings('P-EMBARGO', 'Embargo: 10 December 2026, 09:00 CET. A new particle!', {
+      publishAt: '2026-12-10T09:30:00Z',
+    });
     expect(findings).toHaveLength(1);
     expect(findings[0]?.severity).toBe('info');
     expect(findings[0]?.suggestion).toBe('Remove the embargo note from the text.');

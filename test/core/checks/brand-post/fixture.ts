@@ -7,27 +7,59 @@ import { loadPreset, parsePreset, type Preset } from '../../../../lambdas/core/r
 
 export function directoryFile(): Record<string, unknown> {
   return {
-  institution: 'Example Lab',
-  preset: 'default',
-  domain: 'example.org',
-  people: [
-    { id: 'ada', name: 'Ada Lovelace', email: 'ada@example.org', unit: 'physics', manager: 'grace' },
-    { id: 'grace', name: 'Grace Hopper', email: 'grace@example.org', unit: 'physics' },
-    { id: 'alan', name: 'Alan Turing', email: 'alan@example.org', unit: 'comms' },
-  ],
-  groups: { comms: ['alan'], ethics: ['grace'], socialMediaManager: ['alan'], auditors: [] },
-  units: [
-    { id: 'physics', name: 'Physics Department' },
-    { id: 'comms', name: 'Communications' },
-  ],
-  accounts: [
-    { id: 'acc-x', platform: 'x', handle: 'examplelab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'active' },
-    { id: 'acc-bsky', platform: 'bluesky', handle: '@examplelab.bsky.social', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'active' },
-    { id: 'acc-mastodon', platform: 'mastodon', handle: 'examplelab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'active' },
-    { id: 'acc-linkedin', platform: 'linkedin', handle: 'example-lab', unit: 'comms', posters: ['ada', 'alan'], admins: ['alan'], status: 'active' },
-    { id: 'acc-old', platform: 'x', handle: 'oldlab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'retired' },
-    { id: 'acc-frozen', platform: 'facebook', handle: 'frozenlab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'suspended' },
-  ],
+    institution: 'Example Lab',
+    preset: 'default',
+    domain: 'example.org',
+    people: [
+      { id: 'ada', name: 'Ada Lovelace', email: 'ada@example.org', unit: 'physics', manager: 'grace' },
+      { id: 'grace', name: 'Grace Hopper', email: 'grace@example.org', unit: 'physics' },
+      { id: 'alan', name: 'Alan Turing', email: 'alan@example.org', unit: 'comms' },
+    ],
+    groups: { comms: ['alan'], ethics: ['grace'], socialMediaManager: ['alan'], auditors: [] },
+    units: [
+      { id: 'physics', name: 'Physics Department' },
+      { id: 'comms', name: 'Communications' },
+    ],
+    accounts: [
+      { id: 'acc-x', platform: 'x', handle: 'examplelab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'active' },
+      {
+        id: 'acc-bsky',
+        platform: 'bluesky',
+        handle: '@examplelab.bsky.social',
+        unit: 'physics',
+        posters: ['ada'],
+        admins: ['alan'],
+        status: 'active',
+      },
+      {
+        id: 'acc-mastodon',
+        platform: 'mastodon',
+        handle: 'examplelab',
+        unit: 'physics',
+        posters: ['ada'],
+        admins: ['alan'],
+        status: 'active',
+      },
+      {
+        id: 'acc-linkedin',
+        platform: 'linkedin',
+        handle: 'example-lab',
+        unit: 'comms',
+        posters: ['ada', 'alan'],
+        admins: ['alan'],
+        status: 'active',
+      },
+      { id: 'acc-old', platform: 'x', handle: 'oldlab', unit: 'physics', posters: ['ada'], admins: ['alan'], status: 'retired' },
+      {
+        id: 'acc-frozen',
+        platform: 'facebook',
+        handle: 'frozenlab',
+        unit: 'physics',
+        posters: ['ada'],
+        admins: ['alan'],
+        status: 'suspended',
+      },
+    ],
   };
 }
 
@@ -72,5 +104,10 @@ export function ofRule(findings: readonly Finding[], rule: string): Finding[] {
   return findings.filter((f) => f.rule === rule);
 }
 
-export const IMAGE_OK: MediaItem = { type: 'image', url: 'https://cdn.example.org/a.jpg', alt: 'Two physicists at the detector', rights: 'own' };
+export const IMAGE_OK: MediaItem = {
+  type: 'image',
+  url: 'https://cdn.example.org/a.jpg',
+  alt: 'Two physicists at the detector',
+  rights: 'own',
+};
 export const VIDEO_OK: MediaItem = { type: 'video', url: 'https://cdn.example.org/v.mp4', captions: true, rights: 'own' };

@@ -57,12 +57,19 @@ describe('P-HASHTAG-CASE', () => {
     expect(textFindings('P-HASHTAG-CASE', `Join us ${tag}`)[0]?.suggestion).toBe(suggestion);
   });
 
-  it.each(['#OpenDays', '#physics', '#neutrinos', '#astrophysics', '#LHCb', '#ICHEP2026', '#caltech', 'https://example.org/page#section', 'Rock &#39;n&#39; roll'])(
-    'does not fire on %j',
-    (text) => {
-      expect(textFindings('P-HASHTAG-CASE', text)).toEqual([]);
-    },
-  );
+  it.each([
+    '#OpenDays',
+    '#physics',
+    '#neutrinos',
+    '#astrophysics',
+    '#LHCb',
+    '#ICHEP2026',
+    '#caltech',
+    'https://example.org/page#section',
+    'Rock &#39;n&#39; roll',
+  ])('does not fire on %j', (text) => {
+    expect(textFindings('P-HASHTAG-CASE', text)).toEqual([]);
+  });
 });
 
 describe('P-INCLUSIVE', () => {
@@ -87,7 +94,7 @@ describe('P-INCLUSIVE', () => {
     'Our partners in Manchester and Germany.',
     'Human resources and management are on the first floor.',
     'Professor Smith presented his results.',
-    'A master\'s degree in physics is required.',
+    "A master's degree in physics is required.",
   ])('does not fire on %j', (text) => {
     expect(textFindings('P-INCLUSIVE', text)).toEqual([]);
   });
@@ -110,12 +117,13 @@ describe('P-JARGON', () => {
     expect(findings[0]?.suggestion).toBe('Explain or replace: characterisation, photocatalytic, nanomaterials');
   });
 
-  it('does not score texts shorter than the preset\'s minimum', () => {
+  it("does not score texts shorter than the preset's minimum", () => {
     expect(textFindings('P-JARGON', 'Heterogeneous photocatalytic nanomaterials characterisation.')).toEqual([]);
   });
 
   it('does not fire on plain language', () => {
-    const text = 'Join us on Saturday for the open day. You can visit the labs, talk to our scientists and try experiments. There are games for children and a café in the main hall. Entry is free and you do not need to book.';
+    const text =
+      'Join us on Saturday for the open day. You can visit the labs, talk to our scientists and try experiments. There are games for children and a café in the main hall. Entry is free and you do not need to book.';
     expect(textFindings('P-JARGON', text)).toEqual([]);
   });
 });

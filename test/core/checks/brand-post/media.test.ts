@@ -17,7 +17,12 @@ describe('P-LOGO', () => {
   });
 
   it('recognises the logo from its description', () => {
-    const described: MediaItem = { type: 'image', url: 'https://cdn.example.org/l.png', alt: 'The Example Lab logo on blue', rights: 'own' };
+    const described: MediaItem = {
+      type: 'image',
+      url: 'https://cdn.example.org/l.png',
+      alt: 'The Example Lab logo on blue',
+      rights: 'own',
+    };
     expect(ofRule(checkBrandPost(post({ account: 'acc-frozen', media: [described] }), directory), 'P-LOGO')).toHaveLength(1);
   });
 
@@ -26,7 +31,13 @@ describe('P-LOGO', () => {
   });
 
   it("does not take a partner's logo for the institution's", () => {
-    const partner: MediaItem = { type: 'image', url: 'https://cdn.example.org/p.png', alt: 'The ESA logo', rights: 'licensed', credit: 'ESA' };
+    const partner: MediaItem = {
+      type: 'image',
+      url: 'https://cdn.example.org/p.png',
+      alt: 'The ESA logo',
+      rights: 'licensed',
+      credit: 'ESA',
+    };
     expect(ofRule(checkBrandPost(post({ account: 'acc-old', media: [partner] }), directory), 'P-LOGO')).toEqual([]);
   });
 });
@@ -76,6 +87,18 @@ describe('P-ALT-TEXT', () => {
 
 describe('MEDIA_DECLARATIONS', () => {
   it('lists every declaration a media item can carry, for the webhook schema', () => {
-    expect(MEDIA_DECLARATIONS).toEqual(['photo', 'illustration', 'chart', 'poster', 'screenshot', 'logo', 'internal-document', 'contract', 'budget', 'access-card', 'credentials']);
+    expect(MEDIA_DECLARATIONS).toEqual([
+      'photo',
+      'illustration',
+      'chart',
+      'poster',
+      'screenshot',
+      'logo',
+      'internal-document',
+      'contract',
+      'budget',
+      'access-card',
+      'credentials',
+    ]);
   });
 });

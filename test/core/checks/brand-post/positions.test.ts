@@ -14,7 +14,7 @@ describe('P-POLITICAL', () => {
     ['We stand with the students protesting today.', 'We stand with'],
     ['Join the March for Science on 22 April!', 'Join the March'],
     ['We oppose the government decision to leave the agreement.', 'We oppose the government'],
-    ['Ahead of the general election, read the parties\' positions.', 'general election'],
+    ["Ahead of the general election, read the parties' positions.", 'general election'],
   ])('routes %j to comms, who must clear it explicitly', (text, cue) => {
     // Act
     const findings = textFindings('P-POLITICAL', text);
@@ -28,7 +28,7 @@ describe('P-POLITICAL', () => {
 
   it.each([
     'Vote for your favourite picture in our photo competition!',
-    'Vote for the Institute in the People\'s Choice category of the Science Photo Awards!',
+    "Vote for the Institute in the People's Choice category of the Science Photo Awards!",
     'The Council voted unanimously to approve the budget for 2027.',
     'The Minister of Research visited the lab today.',
     'Elections to the Staff Council are open until Friday.',

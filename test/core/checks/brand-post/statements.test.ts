@@ -16,16 +16,25 @@ describe('P-PEOPLE-CONSENT', () => {
     // Assess
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'block', media: 1, where: 'media[1]' });
-    expect(findings[0]?.attestation).toEqual({ statement: 'Everyone recognisable in image 2 has agreed to appear in this post.', by: 'submitter', satisfied: false });
+    expect(findings[0]?.attestation).toEqual({
+      statement: 'Everyone recognisable in image 2 has agreed to appear in this post.',
+      by: 'submitter',
+      satisfied: false,
+    });
     expect(findings[0]?.message).toContain('"Consent: yes"');
   });
 
   it('blocks when the submitter says consent was not obtained', () => {
-    expect(textFindings('P-PEOPLE-CONSENT', 'Our team', { media: [crowd], attestations: { peopleConsent: false, aiUsed: false } })[0]?.severity).toBe('block');
+    expect(
+      textFindings('P-PEOPLE-CONSENT', 'Our team', { media: [crowd], attestations: { peopleConsent: false, aiUsed: false } })[0]?.severity,
+    ).toBe('block');
   });
 
   it('records the statement when the submitter made it', () => {
-    const findings = textFindings('P-PEOPLE-CONSENT', 'Our team', { media: [crowd, crowd], attestations: { peopleConsent: true, aiUsed: false } });
+    const findings = textFindings('P-PEOPLE-CONSENT', 'Our team', {
+      media: [crowd, crowd],
+      attestations: { peopleConsent: true, aiUsed: false },
+    });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'attest', where: 'media[0], media[1]', attestation: { satisfied: true } });
     expect(isWarnOrWorse(findings[0] as Finding)).toBe(false);
@@ -55,7 +64,13 @@ describe('P-MEDIA-RIGHTS', () => {
   });
 
   it('warns about Creative Commons, with the credit it carries', () => {
-    const item: MediaItem = { type: 'image', url: 'https://cdn.example.org/cc.jpg', alt: 'Founding day', rights: 'creative-commons', credit: 'J. Doe, CC BY-SA 4.0' };
+    const item: MediaItem = {
+      type: 'image',
+      url: 'https://cdn.example.org/cc.jpg',
+      alt: 'Founding day',
+      rights: 'creative-commons',
+      credit: 'J. Doe, CC BY-SA 4.0',
+    };
     const findings = textFindings('P-MEDIA-RIGHTS', 'Archive', { media: [item] });
     expect(findings).toHaveLength(1);
     expect(findings[0]?.severity).toBe('warn');
@@ -87,8 +102,13 @@ describe('P-AI-DISCLOSURE', () => {
   });
 
   it('records disclosed AI use and "no AI" as statements', () => {
-    expect(textFindings('P-AI-DISCLOSURE', 'x', { attestations: { aiUsed: true, aiDisclosed: true } })[0]).toMatchObject({ severity: 'attest', attestation: { satisfied: true } });
-    expect(textFindings('P-AI-DISCLOSURE', 'x', { attestations: { aiUsed: false } })[0]?.message).toBe('The submitter states that no generative AI was used for this post.');
+    expect(textFindings('P-AI-DISCLOSURE', 'x', { attestations: { aiUsed: true, aiDisclosed: true } })[0]).toMatchObject({
+      severity: 'attest',
+      attestation: { satisfied: true },
+    });
+    expect(textFindings('P-AI-DISCLOSURE', 'x', { attestations: { aiUsed: false } })[0]?.message).toBe(
+      'The submitter states that no generative AI was used for this post.',
+    );
   });
 
   it('notes, for information only, a submission that does not say', () => {
