@@ -1,6 +1,6 @@
 import { reviewPage } from './core/render/review-page.js';
 import { currentDeadline } from './core/request/review.js';
-import { httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
+import { htmlPage, httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
 import { directory, registryView } from './use-cases/registry-view.js';
 import { reviewStage, type ReviewIntent, type ReviewPage, type ReviewStagePorts } from './use-cases/review-stage.js';
@@ -10,24 +10,8 @@ import { reviewStage, type ReviewIntent, type ReviewPage, type ReviewStagePorts 
 
 const ports: ReviewStagePorts = { ...defaultPorts, directory, registryView };
 
-function page(statusCode: number, html: string, method: string): HttpResult {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    },
-    body: method === 'HEAD' ? '' : html,
-  };
-}
-
 function notFound(method: string): HttpResult {
-  return page(
+  return htmlPage(
     404,
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Link not found</title></head><body><main><h1>Link not found</h1><p>This approval link is not valid. Use the link from your most recent approval e-mail.</p></main></body></html>`,
     method,
@@ -59,5 +43,5 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   const answer = await reviewStage(pathParameter(event, 'linkId'), intentOf(event, method), ports);
   if (answer.kind === 'not-found') return notFound(method);
   if (answer.kind === 'method-not-allowed') return { statusCode: 405, headers: { allow: 'GET, HEAD, POST' }, body: '' };
-  return page(answer.status, render(answer), method);
+  return htmlPage(answer.status, render(answer), method);
 });

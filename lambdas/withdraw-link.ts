@@ -1,5 +1,5 @@
 import { escapeHtml, requestSubject } from './core/render/render.js';
-import { httpHandler, pathParameter, rawBody, type HttpResult } from './shared/middleware.js';
+import { htmlPage, httpHandler, pathParameter, rawBody, type HttpResult } from './shared/middleware.js';
 import { withdrawByLink } from './use-cases/change-request.js';
 import { defaultPorts } from './use-cases/default-ports.js';
 
@@ -9,16 +9,7 @@ import { defaultPorts } from './use-cases/default-ports.js';
 function page(statusCode: number, title: string, body: string, method: string): HttpResult {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem}button{font-size:1rem;padding:0.6em 1.1em;border:2px solid #111;border-radius:6px}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    },
-    body: method === 'HEAD' ? '' : html,
-  };
+  return htmlPage(statusCode, html, method);
 }
 
 export const handler = httpHandler(async (event) => {

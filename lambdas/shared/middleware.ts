@@ -27,6 +27,26 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  * page holds a CSRF token, a task's result a request's content), the metrics flushed with a cold-start count, and the
  * logger given the invocation's context.
  */
+/**
+ * An HTML page the service renders (the review page, the withdraw page): never cached, never framed, no referrer
+ * (the path holds a link id), nothing loaded from elsewhere but images on the review page. HEAD gets the headers only.
+ */
+export function htmlPage(statusCode: number, html: string, method: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    },
+    body: method === 'HEAD' ? '' : html,
+  };
+}
+
 export function lambdaChain<E, R>() {
   return middy<E, R>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))

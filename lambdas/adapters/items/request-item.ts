@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { QuestionKey, RequestRecord } from '../../core/model.js';
+import type { RequestRecord } from '../../core/model.js';
+import { QUESTION_KEYS } from '../../core/account-opening/questionnaire.js';
 import { RULE_IDS } from '../../core/rules/catalogue.js';
 import { PLATFORMS } from '../../core/rules/platforms.js';
 import type { SameShape } from './stored-item.js';
@@ -92,22 +93,6 @@ const brandPost = z.looseObject({
   }),
 });
 
-// biome-ignore format: packed word list, one line per group reads better than one word per line
-const questionKeys: readonly [QuestionKey, ...QuestionKey[]] = [
-  'project',
-  'platform',
-  'audience',
-  'existingChannel',
-  'communications',
-  'frequency',
-  'resources',
-  'endOfLife',
-  'hashtagInstead',
-  'closedGroupInstead',
-  'evaluation',
-  'readyToRetire',
-];
-
 const accountOpening = z.looseObject({
   kind: z.literal('account-opening'),
   submitter: z.string(),
@@ -117,7 +102,7 @@ const accountOpening = z.looseObject({
   title: z.string(),
   admins: z.array(z.string()),
   group: z.optional(z.looseObject({ visibility: z.enum(['public', 'private']), joinPolicy: z.optional(z.string()) })),
-  questionnaire: z.partialRecord(z.enum(questionKeys), z.string()),
+  questionnaire: z.partialRecord(z.enum(QUESTION_KEYS), z.string()),
   attestations: z.looseObject({
     smmAdmin: z.optional(z.boolean()),
     credentialStore: z.optional(z.string()),
