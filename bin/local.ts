@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   delete process.env['AWS_SESSION_TOKEN'];
   registry = await FunctionRegistry.load(projectRoot);
 
-  const gateway = createGateway({ functions: registry, outbox: ses.messages, landingPage: landingPage(settings) });
+  const gateway = createGateway({ functions: registry, outbox: ses.outbox, landingPage: landingPage(settings) });
   await listenLoopback(gateway, settings.port);
   // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback.
   const [{ submitMail }, { mailPorts }] = await Promise.all([

@@ -6,7 +6,7 @@ import { compilePattern } from '../lambdas/core/checks/text/patterns.js';
 import { apiRoutes, type FunctionName } from '../manifest.js';
 import type { FunctionRegistry } from './functions.js';
 import { isLoopbackHost } from './net.js';
-import { outboxPage, type OutboxMessage } from './outbox.js';
+import { OUTBOX_PAGE_MESSAGES, outboxPage, type Outbox } from './outbox.js';
 
 // The local stand-in for the HTTP API: each request becomes an API Gateway v2 (payload 2.0) event for
 // the same handler the deployed route invokes.
@@ -127,9 +127,26 @@ function respond(res: ServerResponse, result: APIGatewayProxyStructuredResultV2)
   res.end(body);
 }
 
+/** Messages /_local/outbox.json answers with at most, and by default. */
+export const OUTBOX_JSON_LIMIT = 500;
+
+/**
+ * ?from=N skips the first N messages, so a client polling a long outbox reads only what is new; ?limit=L (at most
+ * OUTBOX_JSON_LIMIT, the default) bounds the page. Anything else than a whole number is the default, as before.
+ */
+export function outboxWindow(from: string | null, limit: string | null): { from: number; limit: number } {
+  const whole = (text: string | null): number | undefined => {
+    const n = Number(text ?? '');
+    return text !== null && text !== '' && Number.isSafeInteger(n) ? n : undefined;
+  };
+  const f = whole(from);
+  const l = whole(limit);
+  return { from: f !== undefined && f > 0 ? f : 0, limit: l !== undefined && l > 0 ? Math.min(l, OUTBOX_JSON_LIMIT) : OUTBOX_JSON_LIMIT };
+}
+
 export interface GatewayOptions {
   readonly functions: FunctionRegistry;
-  readonly outbox: () => OutboxMessage[];
+  readonly outbox: Outbox;
   readonly landingPage: string;
 }
 
@@ -148,21 +165,29 @@ export function createGateway(options: GatewayOptions): Server {
         return;
       }
       if (method === 'GET' && path === '/_local/outbox.json') {
-        // ?from=N skips the first N messages, so a client polling a long outbox reads only what is new.
-        const from = Number(new URL(req.url ?? '/', 'http://localhost').searchParams.get('from') ?? '0');
-        const messages = options.outbox().slice(Number.isInteger(from) && from > 0 ? from : 0);
+        const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        const { from, limit } = outboxWindow(query.get('from'), query.get('limit'));
+        const total = options.outbox.count;
+        const messages = await options.outbox.page(from, limit);
+        const next = from + messages.length;
         respond(res, {
           statusCode: 200,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+            'x-outbox-total': String(total),
+            ...(next < total ? { link: `</_local/outbox.json?from=${next}&limit=${limit}>; rel="next"` } : {}),
+          },
           body: JSON.stringify(messages),
         });
         return;
       }
       if (method === 'GET' && path === '/_local/outbox') {
+        const total = options.outbox.count;
         respond(res, {
           statusCode: 200,
           headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-          body: outboxPage(options.outbox()),
+          body: outboxPage(await options.outbox.latest(OUTBOX_PAGE_MESSAGES), total),
         });
         return;
       }

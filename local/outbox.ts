@@ -1,4 +1,3 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,11 +7,14 @@ import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
 import { parseStored, type SameShape } from '../lambdas/adapters/items/stored-item.js';
 import { escapeHtml } from '../lambdas/core/render/render.js';
 import { LOCAL_REGION } from './functions.js';
+import { LineFile } from './line-file.js';
 import { requireSigV4 } from './signed-endpoint.js';
 import type { LocalCredentials } from './sigv4.js';
 
 // aws-ses-v2-local answers the SES send actions on loopback and keeps mail in memory. We persist
-// every message to <data>/outbox.jsonl, so the outbox (and "no e-mail sent twice") survives a restart.
+// every message to <data>/outbox.jsonl, so the outbox (and "no e-mail sent twice") survives a restart, and then drop
+// it from the package's store: the mail lives on disk only, read a page at a time (local/line-file.ts), so the
+// process weighs no more after 10,000 mails than after 10 (issue #13).
 // Only the SES v2 API is served, and only to requests signed (SigV4) with the local credentials: the package's own
 // web page and store routes (/, /store, /clear-store, …) would hand every e-mail, review links included, to
 // anyone on the machine. The gateway's /_local/outbox is where mail is read.
@@ -48,9 +50,19 @@ export interface OutboxMessage {
   readonly date: string;
 }
 
+/** The mail sent so far, read from disk. */
+export interface Outbox {
+  /** Messages sent so far. */
+  readonly count: number;
+  /** Messages from..from+limit-1 (0-based), oldest first. */
+  page(from: number, limit: number): Promise<OutboxMessage[]>;
+  /** The last `limit` messages, oldest first. */
+  latest(limit: number): Promise<OutboxMessage[]>;
+}
+
 export interface LocalSes {
   readonly endpoint: string;
-  messages(): OutboxMessage[];
+  readonly outbox: Outbox;
   close(): Promise<void>;
 }
 
@@ -67,19 +79,35 @@ function toMessage(e: Email): OutboxMessage {
   };
 }
 
-export async function startSes(dataDir: string, credentials: LocalCredentials): Promise<LocalSes> {
-  const file = join(dataDir, 'outbox.jsonl');
-  const emails = getStoreReadonly().emails;
-  if (existsSync(file)) {
-    // Restored straight into the store: saveEmail would relay them to SMTP_TRANSPORT again.
-    for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries()) {
-      if (line.trim() !== '') emails.push(parseStored(storedEmail, JSON.parse(line), `file ${file}`, `line ${i + 1}`));
+/** outbox.jsonl, indexed (every line parsed once on the way, so a line of the wrong shape fails at start, named). */
+export async function openOutboxFile(file: string): Promise<LineFile<Email>> {
+  const parse = (text: string, line: number): Email => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`file ${file}, line ${line}: not JSON (${error instanceof Error ? error.message : String(error)})`);
     }
-  }
-  let persisted = emails.length;
+    return parseStored(storedEmail, value, `file ${file}`, `line ${line}`);
+  };
+  return LineFile.open(file, parse, { validate: true });
+}
+
+export async function startSes(dataDir: string, credentials: LocalCredentials): Promise<LocalSes> {
+  const file = await openOutboxFile(join(dataDir, 'outbox.jsonl'));
+  const cut = await file.dropPartialTail();
+  if (cut > 0)
+    process.stderr.write(
+      `outbox.jsonl ended in a line cut short (${cut} bytes, a write a crash interrupted, never acknowledged): removed\n`,
+    );
+  // The package's store holds a mail from the send until the response: persisted, it leaves the store (nothing else
+  // reads it: its /store and /get-emlContent routes are refused below).
   const persistNew = () => {
-    const all = getStoreReadonly().emails;
-    for (; persisted < all.length; persisted++) appendFileSync(file, `${JSON.stringify(all[persisted])}\n`);
+    const pending = getStoreReadonly().emails;
+    for (let next = pending[0]; next !== undefined; next = pending[0]) {
+      file.append(JSON.stringify(next));
+      pending.shift();
+    }
   };
   // aws-ses-v2-local is CommonJS with a default export: under Node's ESM interop it arrives as `.default`; vitest's
   // interop hands over the function itself.
@@ -105,13 +133,23 @@ export async function startSes(dataDir: string, credentials: LocalCredentials): 
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    messages: () => getStoreReadonly().emails.map(toMessage),
+    outbox: {
+      get count() {
+        return file.count;
+      },
+      page: async (from, limit) => (await file.page(from, limit)).map(toMessage),
+      latest: async (limit) => (await file.latest(limit)).map(toMessage),
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
-export function outboxPage(messages: readonly OutboxMessage[]): string {
-  const rows = [...messages]
+/** Messages the HTML page shows: the latest ones (all of them are in /_local/outbox.json, a page at a time). */
+export const OUTBOX_PAGE_MESSAGES = 100;
+
+/** The outbox page: `latest` (the last messages, oldest first) shown newest first, of `total` sent. */
+export function outboxPage(latest: readonly OutboxMessage[], total: number): string {
+  const rows = [...latest]
     .reverse()
     .map(
       (
@@ -122,5 +160,10 @@ export function outboxPage(messages: readonly OutboxMessage[]): string {
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Signoff local outbox</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem}</style></head>
-<body><main><h1>Local outbox</h1><p>${messages.length} message(s), newest first. Every e-mail Signoff sends locally lands here (JSON: <a href="/_local/outbox.json">/_local/outbox.json</a>).</p>${rows || '<p>No mail yet.</p>'}</main></body></html>`;
+<body><main><h1>Local outbox</h1><p>${summary(latest.length, total)} Every e-mail Signoff sends locally lands here (JSON: <a href="/_local/outbox.json">/_local/outbox.json</a>).</p>${rows || '<p>No mail yet.</p>'}</main></body></html>`;
+}
+
+function summary(shown: number, total: number): string {
+  if (shown === total) return `${total} message(s), newest first.`;
+  return `${total} message(s); the latest ${shown} are shown here, newest first (the rest: <a href="/_local/outbox.json?from=0">/_local/outbox.json?from=0</a>, a page at a time).`;
 }

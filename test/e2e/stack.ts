@@ -30,6 +30,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** The pause between two checks of a condition (not a wait for the condition itself). */
+/** Messages asked for a page of /_local/outbox.json: its most (OUTBOX_JSON_LIMIT in local/gateway.ts). */
+const OUTBOX_PAGE = 500;
 const pollInterval = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Polls a condition until it holds (the workflow is asynchronous); fails with what it last saw. */
@@ -164,9 +166,15 @@ export class Stack {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** The mail sent from message `from` on (0-based), read a page at a time as /_local/outbox.json serves it. */
   async outbox(from = 0): Promise<OutboxMessage[]> {
-    const res = await fetch(`${this.baseUrl}/_local/outbox.json${from > 0 ? `?from=${from}` : ''}`);
-    return (await res.json()) as OutboxMessage[];
+    const messages: OutboxMessage[] = [];
+    for (;;) {
+      const res = await fetch(`${this.baseUrl}/_local/outbox.json?from=${from + messages.length}&limit=${OUTBOX_PAGE}`);
+      const page = (await res.json()) as OutboxMessage[];
+      messages.push(...page);
+      if (page.length < OUTBOX_PAGE) return messages;
+    }
   }
 
   /** Waits until the outbox holds a message matching `match`, and returns it. */

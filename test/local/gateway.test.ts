@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathParametersOf, routes } from '../../local/gateway.js';
+import { OUTBOX_JSON_LIMIT, outboxWindow, pathParametersOf, routes } from '../../local/gateway.js';
 
 // The local gateway's path parameters (issue #11): decoded once, as API Gateway does; a malformed escape is a 400
 // and an over-long parameter a 414, where decodeURIComponent threw into a 500.
@@ -36,5 +36,15 @@ describe('pathParametersOf', () => {
       statusCode: 414,
       error: 'the path parameter requestId is 2050 bytes; the limit is 2048',
     });
+  });
+});
+
+describe('outboxWindow (/_local/outbox.json, a page at a time: issue #13)', () => {
+  it('reads ?from and ?limit, the limit at most OUTBOX_JSON_LIMIT (the default), anything else the default as before', () => {
+    expect(OUTBOX_JSON_LIMIT).toBe(500);
+    expect(outboxWindow(null, null)).toEqual({ from: 0, limit: 500 });
+    expect(outboxWindow('1200', '50')).toEqual({ from: 1200, limit: 50 });
+    expect(outboxWindow('7', '100000')).toEqual({ from: 7, limit: 500 });
+    for (const odd of ['-3', '1.5', 'abc', '', '1e400']) expect(outboxWindow(odd, odd)).toEqual({ from: 0, limit: 500 });
   });
 });

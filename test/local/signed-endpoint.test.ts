@@ -124,17 +124,17 @@ describe('the local SES (aws-ses-v2-local)', () => {
     const client = new SESv2Client({ endpoint: ses.endpoint, region: REGION, credentials });
     const out = await client.send(mail);
     expect(out.MessageId).toBeTruthy();
-    expect(ses.messages().map((m) => m.subject)).toContain('Signed');
+    expect((await ses.outbox.latest(10)).map((m) => m.subject)).toContain('Signed');
     // A GET with a query string verifies as well.
     expect((await client.send(new ListEmailTemplatesCommand({ PageSize: 10 }))).TemplatesMetadata).toEqual([]);
     client.destroy();
   });
 
   it('makes the SDK raise UnrecognizedClientException (HTTP 403) for another key, and sends nothing', async () => {
-    const before = ses.messages().length;
+    const before = ses.outbox.count;
     const stranger = new SESv2Client({ endpoint: ses.endpoint, region: REGION, credentials: newLocalCredentials(), maxAttempts: 1 });
     await expect(stranger.send(mail)).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } });
-    expect(ses.messages().length).toBe(before);
+    expect(ses.outbox.count).toBe(before);
     stranger.destroy();
   });
 

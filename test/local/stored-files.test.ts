@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { clearStore } from 'aws-ses-v2-local/dist/store.js';
+import { clearStore, getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoredItemError } from '../../lambdas/adapters/items/stored-item.js';
 import { localAuditSecrets, readAuditSecrets } from '../../local/audit-secrets.js';
@@ -123,7 +123,8 @@ describe('outbox.jsonl', () => {
         },
       }),
     );
-    const sent = first.messages();
+    const sent = await first.outbox.page(0, 10);
+    const keptInMemory = getStoreReadonly().emails.length;
     await first.close();
     ses.destroy();
     const bad = join(work, 'outbox-bad');
@@ -133,8 +134,13 @@ describe('outbox.jsonl', () => {
     // Act: a restart (the store starts empty)
     clearStore();
     const again = await startSes(dir, credentials);
-    const restored = again.messages();
+    const restored = await again.outbox.page(0, 10);
     await again.close();
+    // A crash in the middle of a write: the cut line (never acknowledged to the sender) goes, the others stay
+    appendFileSync(join(dir, 'outbox.jsonl'), '{"messageId":"cut sh');
+    const afterCrash = await startSes(dir, credentials);
+    const survivors = await afterCrash.outbox.page(0, 10);
+    await afterCrash.close();
     clearStore();
     const error = await startSes(bad, credentials).then(
       () => undefined,
@@ -143,7 +149,10 @@ describe('outbox.jsonl', () => {
 
     // Assess
     expect(sent).toHaveLength(1);
+    expect(keptInMemory).toBe(0); // on disk only: the package's own store let go of it once persisted
     expect(restored).toEqual(sent);
+    expect(survivors).toEqual(sent);
+    expect(readFileSync(join(dir, 'outbox.jsonl'), 'utf8').endsWith('}\n')).toBe(true);
     expect(error).toBeInstanceOf(StoredItemError);
     expect(error instanceof StoredItemError ? [error.store, error.key, error.fields] : []).toEqual([
       `file ${join(bad, 'outbox.jsonl')}`,
