@@ -66,7 +66,8 @@ export interface LocalSes {
   close(): Promise<void>;
 }
 
-function toMessage(e: Email): OutboxMessage {
+/** An e-mail as the outbox shows it. */
+export function toMessage(e: Email): OutboxMessage {
   return {
     id: e.messageId,
     headers: Object.fromEntries((e.headers ?? []).map((h) => [h.name, h.value])),
@@ -79,9 +80,9 @@ function toMessage(e: Email): OutboxMessage {
   };
 }
 
-/** outbox.jsonl, indexed (every line parsed once on the way, so a line of the wrong shape fails at start, named). */
-export async function openOutboxFile(file: string): Promise<LineFile<Email>> {
-  const parse = (text: string, line: number): Email => {
+/** Reads a line of outbox.jsonl back: JSON of an e-mail's shape, or an error naming the file and the line. */
+export function outboxLineParser(file: string): (text: string, line: number) => Email {
+  return (text, line) => {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -90,7 +91,11 @@ export async function openOutboxFile(file: string): Promise<LineFile<Email>> {
     }
     return parseStored(storedEmail, value, `file ${file}`, `line ${line}`);
   };
-  return LineFile.open(file, parse, { validate: true });
+}
+
+/** outbox.jsonl, indexed (every line parsed once on the way, so a line of the wrong shape fails at start, named). */
+export function openOutboxFile(file: string): Promise<LineFile<Email>> {
+  return LineFile.open(file, outboxLineParser(file), { validate: true });
 }
 
 export async function startSes(dataDir: string, credentials: LocalCredentials): Promise<LocalSes> {
