@@ -13,6 +13,7 @@ import {
   stageViewOf,
   statementsOf,
 } from '../core/request/review.js';
+import { decisionRecordedEntry, hasDecisionRecorded, workflowPassed, type AuditedSeat } from '../core/request/decision-event.js';
 import { RouteError, replanAfterOverride } from '../core/request/route.js';
 import { loadPreset } from '../core/rules/presets.js';
 import type { ApprovalLink, ApprovalStore, AuditLog, RequestStore, Workflow } from './ports.js';
@@ -27,7 +28,7 @@ import { countDecision } from '../shared/metrics.js';
 export interface ReviewStagePorts {
   readonly approvals: Pick<ApprovalStore, 'getLink'>;
   readonly requests: Pick<RequestStore, 'getRequest' | 'claimStage' | 'overridePublication' | 'waitTokenOf'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAudit' | 'readAudit'>;
   readonly workflow: Pick<Workflow, 'sendTaskSuccess'>;
   /** The directory file: people, and what the page shows of the institution. */
   readonly directory: Directory;
@@ -78,7 +79,13 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   if (intent.kind === 'view') return page(200, state);
   if (intent.kind === 'other') return { kind: 'method-not-allowed' };
 
-  // A closed stage answers what closed it, whatever was posted: nothing can be decided there anyway.
+  // A closed stage answers what closed it, whatever was posted: nothing can be decided there anyway. A decided one is
+  // settled first when the post came from its page and its approver may decide it (see settleDecided).
+  if (state.kind === 'decided' && constantTimeEquals(new URLSearchParams(intent.body).get('csrf') ?? '', link.csrf)) {
+    const separation = separationProblem(request, link, directory);
+    if (separation !== undefined) return page(403, { kind: 'closed', reason: separation });
+    await settleDecided(request, link, ports);
+  }
   if (state.kind !== 'open') return page(statusFor(state), state);
   const size = Buffer.byteLength(intent.body, 'utf8');
   if (size > MAX_FORM_BYTES)
@@ -125,21 +132,8 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
     const lost = stageViewOf(latest, link);
     return page(statusFor(lost), lost, latest);
   }
-  await ports.audit.appendAudit(request.requestId, {
-    type: 'decision.recorded',
-    actor: approver,
-    data: {
-      stage: link.stage,
-      stageIndex: link.stageIndex,
-      version: request.version,
-      decision,
-      comment: comment === '' ? null : comment,
-      statements: asked.map((a) => ({ rule: a.rule, statement: a.statement })),
-      channel: 'web',
-      linkHash: link.pk.slice('link#'.length),
-      contentHash: request.contentHash,
-    },
-  });
+  const recorded = decisionRecordedEntry(claimed, auditedSeat(link));
+  if (recorded !== undefined) await ports.audit.appendAudit(request.requestId, recorded);
   countDecision(decision);
   // Nudge the task waiting now (asked, reminded or escalated): the workflow then reads this decision from the store
   // (AdvanceStage), never from the message. TaskTimedOut here means its wait ended first; AdvanceStage reads the
@@ -147,6 +141,26 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   const token = await ports.requests.waitTokenOf(request.requestId, link.stageIndex);
   if (token !== undefined) await ports.workflow.sendTaskSuccess(token, { stageIndex: link.stageIndex });
   return page(200, { kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed);
+}
+
+function auditedSeat(link: ApprovalLink): AuditedSeat {
+  return { ...link, linkHash: link.pk.slice('link#'.length) };
+}
+
+/**
+ * A decision the stage holds whose post did not finish (issue #13: the process ended after the claim, before the
+ * audit or the nudge): its `decision.recorded` event is appended if the trail has none for the stage and version,
+ * and the task waiting on the stage is nudged unless the workflow went past it. Both steps are idempotent, so any
+ * later post of an approver of the stage settles it; GET never does (showing never changes anything). A post
+ * landing between another post's claim and its audit could append the event twice: that window is milliseconds.
+ */
+async function settleDecided(request: RequestRecord, link: ApprovalLink, ports: ReviewStagePorts): Promise<void> {
+  const entry = decisionRecordedEntry(request, auditedSeat(link), link.approver.email);
+  if (entry === undefined) return;
+  if (!hasDecisionRecorded(await ports.audit.readAudit(request.requestId), link)) await ports.audit.appendAudit(request.requestId, entry);
+  if (workflowPassed(request, link.stageIndex)) return;
+  const token = await ports.requests.waitTokenOf(request.requestId, link.stageIndex);
+  if (token !== undefined) await ports.workflow.sendTaskSuccess(token, { stageIndex: link.stageIndex });
 }
 
 /**

@@ -65,6 +65,8 @@ describe('reviewStage', () => {
   });
 
   it('records the first valid decision, audits it and nudges the waiting task; the next post finds it decided', async () => {
+    // (The next post nudges the task again: until the workflow opens a later stage, it cannot tell a finished post
+    // from one that crashed before its nudge; a nudge no longer needed is answered TaskTimedOut.)
     // Prepare
     const ports = await setUp();
 
@@ -85,7 +87,10 @@ describe('reviewStage', () => {
       channel: 'web',
       linkHash: sha256Hex(LINK_ID),
     });
-    expect(ports.workflow.nudged).toEqual([{ taskToken: 'task-token', output: { stageIndex: 0 } }]);
+    expect(ports.workflow.nudged).toEqual([
+      { taskToken: 'task-token', output: { stageIndex: 0 } },
+      { taskToken: 'task-token', output: { stageIndex: 0 } },
+    ]);
     expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.deciderId).toBe('grace');
   });
 
@@ -183,5 +188,90 @@ describe('reviewStage', () => {
     const saved = await ports.requests.getRequest('req_memory');
     expect(saved?.publication).toMatchObject({ is: true, override: { by: 'carl@example.org', reason: 'A research result.', was: false } });
     expect(ports.audit.types()).toEqual(['publication.overridden']);
+  });
+
+  describe('a decision stored by a post that ended before its audit and nudge (issue #13)', () => {
+    const crashed = async (ports: Awaited<ReturnType<typeof setUp>>) => {
+      const record = await ports.requests.getRequest('req_memory');
+      if (record === undefined) throw new Error('no request');
+      const decision = { stageIndex: 0, decision: 'approve', decidedBy: 'grace@example.org', deciderId: 'grace' } as const;
+      await ports.requests.claimStage(record.requestId, record.version, 0, record.stages.length, {
+        ...decision,
+        decidedAt: '2026-12-05T09:30:00.000Z',
+      });
+      return record;
+    };
+    const linkFor = async (ports: Awaited<ReturnType<typeof setUp>>, linkId: string, approverId: string) => {
+      const approver = directory.personById(approverId);
+      if (approver === undefined) throw new Error(`no ${approverId}`);
+      await ports.approvals.putLink({
+        pk: `link#${sha256Hex(linkId)}`,
+        requestId: 'req_memory',
+        version: 1,
+        stageIndex: 0,
+        stage: 'supervisor',
+        approver: { id: approver.id, email: approver.email, name: approver.name },
+        csrf: CSRF,
+        createdAt: '2026-12-05T09:00:00.000Z',
+      });
+    };
+
+    it('is settled by the next post: the event appended once as the page writes it, the task nudged; then nothing new', async () => {
+      // Prepare
+      const ports = await setUp();
+      const record = await crashed(ports);
+
+      // Act
+      const view = await reviewStage(LINK_ID, { kind: 'view' }, ports);
+      const viewed = { events: ports.audit.events.length, nudged: ports.workflow.nudged.length };
+      const retry = await reviewStage(LINK_ID, post({ decision: 'approve' }), ports);
+      await ports.requests.openStage(record.requestId, record.version, 1, {
+        openedAt: '2026-12-05T09:31:00.000Z',
+        deadline: '2026-12-08T09:31:00.000Z',
+        schedule: { remindSeconds: 1, deadlineSeconds: 2, secondDeadlineSeconds: 3, tooLate: false },
+      });
+      const again = await reviewStage(LINK_ID, post({ decision: 'approve' }), ports);
+
+      // Assess
+      expect(shown(view).status).toBe(200);
+      expect(viewed).toEqual({ events: 0, nudged: 0 });
+      expect(shown(retry)).toMatchObject({ status: 409, state: { kind: 'decided', decision: 'approve', by: 'grace@example.org' } });
+      expect(shown(again).status).toBe(409);
+      expect(ports.audit.events.map((e) => [e.type, e.actor])).toEqual([['decision.recorded', 'grace@example.org']]);
+      expect(ports.audit.events[0]?.data).toEqual({
+        stage: 'supervisor',
+        stageIndex: 0,
+        version: 1,
+        decision: 'approve',
+        comment: null,
+        statements: [],
+        channel: 'web',
+        linkHash: sha256Hex(LINK_ID),
+        contentHash: record.contentHash,
+      });
+      expect(ports.workflow.nudged).toEqual([{ taskToken: 'task-token', output: { stageIndex: 0 } }]);
+    });
+
+    it('is settled by another approver of the stage, named; a post refused by separation of duties settles nothing', async () => {
+      // Prepare
+      const ports = await setUp();
+      await crashed(ports);
+      await linkFor(ports, 'D'.repeat(43), 'carl');
+      await linkFor(ports, 'S'.repeat(43), 'ada');
+
+      // Act
+      const refused = await reviewStage('S'.repeat(43), post({ decision: 'approve' }), ports);
+      const refusedLeft = { events: ports.audit.events.length, nudged: ports.workflow.nudged.length };
+      const other = await reviewStage('D'.repeat(43), post({ decision: 'reject', comment: 'No.' }), ports);
+
+      // Assess
+      expect(shown(refused)).toMatchObject({ status: 403, state: { kind: 'closed' } });
+      expect(refusedLeft).toEqual({ events: 0, nudged: 0 });
+      expect(shown(other)).toMatchObject({ status: 409, state: { kind: 'decided', decision: 'approve' } });
+      expect(ports.audit.events.map((e) => [e.type, e.actor, e.data['settledBy']])).toEqual([
+        ['decision.recorded', 'grace@example.org', 'carl@example.org'],
+      ]);
+      expect(ports.workflow.nudged).toHaveLength(1);
+    });
   });
 });

@@ -89,6 +89,8 @@ export const AUDIT_EVENT_SCHEMAS = {
     channel: z.string(),
     linkHash: z.string(),
     contentHash: z.string(),
+    /** Written by a later post of this approver, not the decider: the decision was stored, its event lost in a crash. */
+    settledBy: z.optional(z.string()),
   }),
   'publication.overridden': z.strictObject({
     version,
