@@ -59,7 +59,7 @@ export class Stack {
     readonly port: number,
     readonly smtpPort: number,
     readonly dataDir: string,
-    readonly env: Readonly<Record<string, string>>,
+    public env: Readonly<Record<string, string>>,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
@@ -155,10 +155,25 @@ export class Stack {
     this.#child = undefined;
   }
 
-  async restart(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /** Stops the process (if it still runs) and starts it again on the same data directory, with `env` if given. */
+  async restart(signal: NodeJS.Signals = 'SIGKILL', env?: Readonly<Record<string, string>>): Promise<void> {
     await this.stop(signal);
+    if (env !== undefined) this.env = env;
     this.#output = '';
     await this.#spawn();
+  }
+
+  /** The exit code of the process once it has ended by itself (null: ended by a signal). */
+  async exited(timeoutMs = 20_000): Promise<number | null> {
+    const child = this.#child;
+    if (child === undefined) throw new Error('the stack is not running');
+    const code = await waitFor(
+      'the stack to exit',
+      async () => ((child.exitCode ?? child.signalCode) !== null ? child : undefined),
+      timeoutMs,
+    );
+    this.#child = undefined;
+    return code.exitCode;
   }
 
   async dispose(): Promise<void> {
