@@ -80,8 +80,9 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   if (intent.kind === 'other') return { kind: 'method-not-allowed' };
 
   // A closed stage answers what closed it, whatever was posted: nothing can be decided there anyway. A decided one is
-  // settled first when the post came from its page and its approver may decide it (see settleDecided).
-  if (state.kind === 'decided' && constantTimeEquals(new URLSearchParams(intent.body).get('csrf') ?? '', link.csrf)) {
+  // settled first when the link's approver may decide the stage (see settleDecided). No CSRF token is asked for that:
+  // settling decides nothing, and the page of a decided stage has no form to take the token from.
+  if (state.kind === 'decided') {
     const separation = separationProblem(request, link, directory);
     if (separation !== undefined) return page(403, { kind: 'closed', reason: separation });
     await settleDecided(request, link, ports);

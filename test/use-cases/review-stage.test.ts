@@ -262,7 +262,7 @@ describe('reviewStage', () => {
       // Act
       const refused = await reviewStage('S'.repeat(43), post({ decision: 'approve' }), ports);
       const refusedLeft = { events: ports.audit.events.length, nudged: ports.workflow.nudged.length };
-      const other = await reviewStage('D'.repeat(43), post({ decision: 'reject', comment: 'No.' }), ports);
+      const other = await reviewStage('D'.repeat(43), { kind: 'post', body: 'decision=reject&comment=No.' }, ports);
 
       // Assess
       expect(shown(refused)).toMatchObject({ status: 403, state: { kind: 'closed' } });
