@@ -40,19 +40,55 @@ async function appendAudit(table: Table, requestId: string, entry: AuditEntry, n
   const checked = checkedAuditEntry(entry);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const headItem = await queryLast(table, 'requestId', requestId);
-    const last = headItem === undefined ? undefined : stored(table, headItem);
-    const head = last?.event;
-    const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...checked });
-    const account = last === undefined ? checked.data['account'] : last.account;
-    const item: Item = {
-      ...event,
-      ...indexAttributesOf(event),
-      ...(typeof account === 'string' ? { account } : {}),
-      ...(head !== undefined ? { prevAt: head.at } : {}),
-    };
-    if (await putIfAbsent(table, item, 'seq')) return event;
+    const event = await putAfter(table, requestId, checked, headItem === undefined ? undefined : stored(table, headItem), now);
+    if (event !== undefined) return event;
   }
   throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
+}
+
+/**
+ * Appends `entry` unless the chain holds an event `present` accepts: exactly once, even when two writers race (the
+ * one that loses the conditional put on the next seq reads what the winner appended and checks it too). Undefined
+ * when the event was there already.
+ */
+async function appendAuditUnless(
+  table: Table,
+  requestId: string,
+  entry: AuditEntry,
+  present: (event: AuditEvent) => boolean,
+  now: Date = new Date(),
+): Promise<AuditEvent | undefined> {
+  const checked = checkedAuditEntry(entry);
+  let last: StoredEvent | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for await (const s of chainEvents(table, requestId, (last?.event.seq ?? 0) + 1)) {
+      if (present(s.event)) return undefined;
+      last = s;
+    }
+    const event = await putAfter(table, requestId, checked, last, now);
+    if (event !== undefined) return event;
+  }
+  throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
+}
+
+/** The event after `last` (the chain's head as read), put only if its seq is still free; undefined if it was not. */
+async function putAfter(
+  table: Table,
+  requestId: string,
+  checked: ReturnType<typeof checkedAuditEntry>,
+  last: StoredEvent | undefined,
+  now: Date,
+): Promise<AuditEvent | undefined> {
+  const head = last?.event;
+  const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...checked });
+  const account = last === undefined ? checked.data['account'] : last.account;
+  const item: Item = {
+    ...event,
+    ...indexAttributesOf(event),
+    ...(typeof account === 'string' ? { account } : {}),
+    ...(head !== undefined ? { prevAt: head.at } : {}),
+  };
+  return (await putIfAbsent(table, item, 'seq')) ? event : undefined;
 }
 
 async function readAudit(table: Table, requestId: string): Promise<AuditEvent[]> {
@@ -325,6 +361,12 @@ async function* checkpointsBetween(table: Table, fromHour: number, toHour: numbe
 /** Every operation on one audit table. */
 export interface AuditTable {
   appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<AuditEvent>;
+  appendAuditUnless(
+    requestId: string,
+    entry: AuditEntry,
+    present: (event: AuditEvent) => boolean,
+    now?: Date,
+  ): Promise<AuditEvent | undefined>;
   readAudit(requestId: string): Promise<AuditEvent[]>;
   eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncGenerator<StoredEvent>;
   chainEvents(requestId: string, fromSeq?: number, toSeq?: number, filter?: EventFilter): AsyncGenerator<StoredEvent>;
@@ -342,6 +384,7 @@ export interface AuditTable {
 export function auditTable(table: Table = envTable('AUDIT_TABLE')): AuditTable {
   return {
     appendAudit: (requestId, entry, now) => appendAudit(table, requestId, entry, now),
+    appendAuditUnless: (requestId, entry, present, now) => appendAuditUnless(table, requestId, entry, present, now),
     readAudit: (requestId) => readAudit(table, requestId),
     eventsOfDay: (day, fromKey, toKey, filter, startAfter) => eventsOfDay(table, day, fromKey, toKey, filter, startAfter),
     chainEvents: (requestId, fromSeq, toSeq, filter) => chainEvents(table, requestId, fromSeq, toSeq, filter),

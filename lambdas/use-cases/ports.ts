@@ -110,6 +110,8 @@ export interface ApprovalStore {
 /** The audit trail (lambdas/adapters/audit.ts). */
 export interface AuditLog {
   appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<unknown>;
+  /** Appends unless the chain holds an event `present` accepts: exactly once, even between racing writers. */
+  appendAuditUnless(requestId: string, entry: AuditEntry, present: (event: AuditEvent) => boolean, now?: Date): Promise<unknown>;
   readAudit(requestId: string): Promise<AuditEvent[]>;
 }
 

@@ -13,7 +13,7 @@ import {
   stageViewOf,
   statementsOf,
 } from '../core/request/review.js';
-import { decisionRecordedEntry, hasDecisionRecorded, workflowPassed, type AuditedSeat } from '../core/request/decision-event.js';
+import { decisionRecordedEntry, recordsDecisionOf, workflowPassed, type AuditedSeat } from '../core/request/decision-event.js';
 import { RouteError, replanAfterOverride } from '../core/request/route.js';
 import { loadPreset } from '../core/rules/presets.js';
 import type { ApprovalLink, ApprovalStore, AuditLog, RequestStore, Workflow } from './ports.js';
@@ -28,7 +28,7 @@ import { countDecision } from '../shared/metrics.js';
 export interface ReviewStagePorts {
   readonly approvals: Pick<ApprovalStore, 'getLink'>;
   readonly requests: Pick<RequestStore, 'getRequest' | 'claimStage' | 'overridePublication' | 'waitTokenOf'>;
-  readonly audit: Pick<AuditLog, 'appendAudit' | 'readAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless'>;
   readonly workflow: Pick<Workflow, 'sendTaskSuccess'>;
   /** The directory file: people, and what the page shows of the institution. */
   readonly directory: Directory;
@@ -134,7 +134,8 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
     return page(statusFor(lost), lost, latest);
   }
   const recorded = decisionRecordedEntry(claimed, auditedSeat(link));
-  if (recorded !== undefined) await ports.audit.appendAudit(request.requestId, recorded);
+  // Unless a later post settled it first (settleDecided): one decision.recorded per stage and version, however they race.
+  if (recorded !== undefined) await ports.audit.appendAuditUnless(request.requestId, recorded, recordsDecisionOf(link));
   countDecision(decision);
   // Nudge the task waiting now (asked, reminded or escalated): the workflow then reads this decision from the store
   // (AdvanceStage), never from the message. TaskTimedOut here means its wait ended first; AdvanceStage reads the
@@ -153,12 +154,13 @@ function auditedSeat(link: ApprovalLink): AuditedSeat {
  * audit or the nudge): its `decision.recorded` event is appended if the trail has none for the stage and version,
  * and the task waiting on the stage is nudged unless the workflow went past it. Both steps are idempotent, so any
  * later post of an approver of the stage settles it; GET never does (showing never changes anything). A post
- * landing between another post's claim and its audit could append the event twice: that window is milliseconds.
+ * landing between another post's claim and its audit cannot append the event twice: both append through
+ * appendAuditUnless, whose conditional put on the next seq makes the later of two racing writers see the first's event.
  */
 async function settleDecided(request: RequestRecord, link: ApprovalLink, ports: ReviewStagePorts): Promise<void> {
   const entry = decisionRecordedEntry(request, auditedSeat(link), link.approver.email);
   if (entry === undefined) return;
-  if (!hasDecisionRecorded(await ports.audit.readAudit(request.requestId), link)) await ports.audit.appendAudit(request.requestId, entry);
+  await ports.audit.appendAuditUnless(request.requestId, entry, recordsDecisionOf(link));
   if (workflowPassed(request, link.stageIndex)) return;
   const token = await ports.requests.waitTokenOf(request.requestId, link.stageIndex);
   if (token !== undefined) await ports.workflow.sendTaskSuccess(token, { stageIndex: link.stageIndex });

@@ -346,6 +346,15 @@ export class MemoryAudit implements AuditLog {
     this.events.push(event);
     return event;
   }
+  async appendAuditUnless(
+    requestId: string,
+    entry: AuditEntry,
+    present: (event: AuditEvent) => boolean,
+    now: Date = NOW,
+  ): Promise<AuditEvent | undefined> {
+    if (this.events.some((e) => e.requestId === requestId && present(e))) return undefined;
+    return this.appendAudit(requestId, entry, now);
+  }
   async readAudit(requestId: string): Promise<AuditEvent[]> {
     return this.events.filter((e) => e.requestId === requestId);
   }

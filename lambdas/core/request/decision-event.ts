@@ -40,11 +40,9 @@ export function decisionRecordedEntry(request: RequestRecord, seat: AuditedSeat,
   };
 }
 
-/** Whether the trail already holds the `decision.recorded` event of this stage of this version. */
-export function hasDecisionRecorded(events: readonly Pick<AuditEventBody, 'type' | 'data'>[], seat: ReviewSeat): boolean {
-  return events.some(
-    (e) => e.type === 'decision.recorded' && e.data['stageIndex'] === seat.stageIndex && e.data['version'] === seat.version,
-  );
+/** Whether an event is the `decision.recorded` of this stage of this version (the trail holds at most one). */
+export function recordsDecisionOf(seat: ReviewSeat): (event: Pick<AuditEventBody, 'type' | 'data'>) => boolean {
+  return (e) => e.type === 'decision.recorded' && e.data['stageIndex'] === seat.stageIndex && e.data['version'] === seat.version;
 }
 
 /**
