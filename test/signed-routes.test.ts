@@ -281,6 +281,22 @@ describe('signature headers and body limits', () => {
     expect(dynamo.calls()).toEqual([]);
   });
 
+  it('refuses a signed body sent as another media type or compressed (415), before reading anything', async () => {
+    // Prepare: correctly signed bytes, said to be an image, and said to be gzip though they are not
+    const body = withdrawalBody(REQUEST_B);
+    const asImage = { ...signedHeaders(SECRET, body), 'content-type': 'image/png' };
+    const gzipped = { ...signedHeaders(SECRET, body), 'content-encoding': 'gzip' };
+
+    // Act
+    const image = await answer(withdraw(toWithdraw(REQUEST_B, body, asImage), context));
+    const gzip = await answer(withdraw(toWithdraw(REQUEST_B, body, gzipped), context));
+
+    // Assess
+    expect([image.status, image.body.error]).toEqual([415, 'Content-Type is "image/png"; send the body as application/json']);
+    expect([gzip.status, gzip.body.error]).toEqual([415, 'Content-Encoding "gzip" is not supported; send the body uncompressed']);
+    expect(dynamo.calls()).toEqual([]);
+  });
+
   it('refuses a body nested deeper than 32 levels before parsing it (400), where it was a 500', async () => {
     // Prepare: 60,000 levels in the kind field, within the size limit
     const body = `{"kind":${'['.repeat(60_000)}${']'.repeat(60_000)}}`;

@@ -54,6 +54,14 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
+/** A body of a media type or content encoding the route does not take (415). */
+export class UnsupportedMediaTypeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
 /** A path parameter longer than any id Signoff gives out (a table key stops at 2,048 bytes). */
 export class UriTooLongError extends Error {
   constructor(message: string) {
@@ -106,6 +114,7 @@ const statusByName: Readonly<Record<string, number>> = {
   GoneError: 410,
   PayloadTooLargeError: 413,
   UriTooLongError: 414,
+  UnsupportedMediaTypeError: 415,
 };
 
 /** One mapper from error to HTTP status; anything unnamed here is a 500 and its message stays private. */

@@ -1,9 +1,9 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { requireSecretConfig, secretValue } from '../adapters/secrets.js';
-import { ConflictError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { ConflictError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../core/errors.js';
 import { sha256Hex } from '../core/ids.js';
 import { MAX_JSON_DEPTH, isWholeSeconds, jsonNestedDeeperThan } from '../core/request/limits.js';
-import { conflictOf, type SignedAction } from '../core/request/signed-call.js';
+import { bodyEncodingProblem, conflictOf, type SignedAction } from '../core/request/signed-call.js';
 import { MAX_BODY_BYTES } from '../core/request/submission.js';
 import { rawBody, type HttpEvent } from '../shared/middleware.js';
 import type { ApprovalStore } from './ports.js';
@@ -28,11 +28,13 @@ export interface SignedBody {
   readonly json: unknown;
 }
 
-/** Checks size, signature, nesting and JSON, in that order; returns the verified body and its webhook-id. */
+/** Checks size, media type, signature, nesting and JSON, in that order; returns the verified body and its webhook-id. */
 export async function verifiedBody(event: HttpEvent): Promise<SignedBody> {
   const body = rawBody(event);
   const size = Buffer.byteLength(body, 'utf8');
   if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(`the body is ${size} bytes; the limit is ${MAX_BODY_BYTES}`);
+  const encoding = bodyEncodingProblem(event.headers['content-type'], event.headers['content-encoding']);
+  if (encoding !== undefined) throw new UnsupportedMediaTypeError(encoding);
   const id = event.headers['webhook-id'];
   const timestamp = event.headers['webhook-timestamp'];
   const signature = event.headers['webhook-signature'];

@@ -105,3 +105,18 @@ export function conflictOf(first: SignedCallRecord, call: SignedCallRecord): str
   }
   return undefined;
 }
+
+/**
+ * What is wrong with how a signed body says it is encoded, or undefined: it must be JSON (`Content-Type:
+ * application/json`, any parameters; a request that names no type is read as JSON, as clients that omit it mean it) and
+ * not compressed (`Content-Encoding` absent or `identity`): a signature over gzip bytes read as JSON text is no
+ * signature over what was meant.
+ */
+export function bodyEncodingProblem(contentType: string | undefined, contentEncoding: string | undefined): string | undefined {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && type !== 'application/json') return `Content-Type is ${JSON.stringify(type)}; send the body as application/json`;
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity')
+    return `Content-Encoding ${JSON.stringify(encoding)} is not supported; send the body uncompressed`;
+  return undefined;
+}
