@@ -78,12 +78,22 @@ export function pathParametersOf(r: Route, match: RegExpExecArray): PathParamete
   return { ok: true, values };
 }
 
+/**
+ * The request target as API Gateway reads it: the path exactly as sent (no dot segments resolved, no `//host` taken for
+ * an authority: `new URL('//x/v1/requests', base)` routed that to /v1/requests, and `//` threw into a 500) and the query.
+ */
+export function targetOf(url: string | undefined): { readonly path: string; readonly query: string } {
+  const target = url ?? '/';
+  const at = target.indexOf('?');
+  return at === -1 ? { path: target, query: '' } : { path: target.slice(0, at), query: target.slice(at + 1) };
+}
+
 function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const target = targetOf(req.url);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  for (const [k, v] of new URLSearchParams(target.query)) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const now = new Date();
   // As API Gateway keys a route: the method of this request and the route's path template.
   const routeKey = `${req.method ?? 'GET'} ${r.path}`;
@@ -91,8 +101,8 @@ function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, 
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: target.path,
+    rawQueryString: target.query,
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     ...(r.params.length > 0 ? { pathParameters } : {}),
@@ -103,7 +113,7 @@ function toEvent(req: IncomingMessage, r: Route, pathParameters: Record<string, 
       domainPrefix: 'local',
       http: {
         method: req.method ?? 'GET',
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
@@ -153,7 +163,7 @@ export interface GatewayOptions {
 export function createGateway(options: GatewayOptions): Server {
   return createServer((req, res) => {
     void (async () => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const { path, query: rawQuery } = targetOf(req.url);
       const method = (req.method ?? 'GET').toUpperCase();
       if (path.startsWith('/_local/') && !isLoopbackHost(req.headers.host)) {
         // The outbox holds every review link: only a page asked for by a loopback name is answered (DNS rebinding).
@@ -165,7 +175,7 @@ export function createGateway(options: GatewayOptions): Server {
         return;
       }
       if (method === 'GET' && path === '/_local/outbox.json') {
-        const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        const query = new URLSearchParams(rawQuery);
         const { from, limit } = outboxWindow(query.get('from'), query.get('limit'));
         const total = options.outbox.count;
         const messages = await options.outbox.page(from, limit);

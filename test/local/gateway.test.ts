@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_JSON_LIMIT, outboxWindow, pathParametersOf, routes } from '../../local/gateway.js';
+import { OUTBOX_JSON_LIMIT, outboxWindow, pathParametersOf, routes, targetOf } from '../../local/gateway.js';
 
 // The local gateway's path parameters (issue #11): decoded once, as API Gateway does; a malformed escape is a 400
 // and an over-long parameter a 414, where decodeURIComponent threw into a 500.
@@ -46,5 +46,15 @@ describe('outboxWindow (/_local/outbox.json, a page at a time: issue #13)', () =
     expect(outboxWindow('1200', '50')).toEqual({ from: 1200, limit: 50 });
     expect(outboxWindow('7', '100000')).toEqual({ from: 7, limit: 500 });
     for (const odd of ['-3', '1.5', 'abc', '', '1e400']) expect(outboxWindow(odd, odd)).toEqual({ from: 0, limit: 500 });
+  });
+});
+
+describe('targetOf (issue #13: paths as API Gateway reads them)', () => {
+  it('keeps the path as sent: `//` and `//x/…` name no route, where they threw or were routed as another path', () => {
+    expect(targetOf('//')).toEqual({ path: '//', query: '' });
+    expect(targetOf('//x/v1/requests?from=1')).toEqual({ path: '//x/v1/requests', query: 'from=1' });
+    expect(routes.some((r) => r.pattern.test('//x/v1/requests') || r.pattern.test('//'))).toBe(false);
+    expect(targetOf('/v1/requests/req_1?a=1&b=2')).toEqual({ path: '/v1/requests/req_1', query: 'a=1&b=2' });
+    expect(targetOf(undefined)).toEqual({ path: '/', query: '' });
   });
 });

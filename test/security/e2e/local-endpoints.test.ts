@@ -229,3 +229,34 @@ describe('/_local/ pages (the outbox shows every review link)', () => {
     },
   );
 });
+
+describe('request targets API Gateway would not route (issue #13 fuzz)', () => {
+  it('answers 404 for `//` and for `//x/v1/requests`, where the first was a 500 and the second reached intake', async () => {
+    // Prepare: node's http.request sends the path exactly as given
+    const base = `http://127.0.0.1:${stack.port}`;
+
+    // Act
+    const slashes = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(base, { path: '//', headers: { host: `127.0.0.1:${stack.port}` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.once('error', reject);
+      req.end();
+    });
+    const authority = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(base, { method: 'POST', path: '//x/v1/requests', headers: { 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.once('error', reject);
+      req.end('{}');
+    });
+
+    // Assess
+    expect([slashes.status, slashes.body]).toEqual([404, JSON.stringify({ error: 'no route for GET //' })]);
+    expect([authority.status, authority.body]).toEqual([404, JSON.stringify({ error: 'no route for POST //x/v1/requests' })]);
+  });
+});
