@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_COMMENT_CHARS, MAX_FORM_BYTES, commentProblem } from '../lambdas/core/request/limits.js';
-import type { RequestRecord } from '../lambdas/core/model.js';
+import { CSRF, decisionPost, graceLink, pendingRequest } from './http-event.js';
 
 // The review page's POST (lambdas/review.ts) over its real adapters with DynamoDB and Step Functions mocked
 // (issue #11): a comment over 5,000 characters and a form over 64 KiB are refused with a 400/413 page that names
@@ -30,77 +30,15 @@ const context = {
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Review',
 } as Context;
 
-const LINK_ID = 'A'.repeat(43);
-const CSRF = 'csrf-token-0123456789';
-const grace = { id: 'grace', name: 'Grace Hopper', email: 'grace@example.org' };
-const request: RequestRecord = {
-  requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA',
-  kind: 'brand-post',
-  status: 'awaiting-approval',
-  version: 1,
-  submission: {
-    kind: 'brand-post',
-    submitter: 'ada@example.org',
-    account: 'physics-x',
-    title: 'Open day',
-    text: 'Saturday.',
-    format: 'post',
-    media: [],
-    attestations: {},
-  },
-  contentHash: 'h',
-  receivedAt: '2026-12-05T09:00:00.000Z',
-  channel: 'webhook',
-  stages: [{ stage: 'supervisor', status: 'pending', assignees: [grace], timeoutSeconds: 3600, deadline: '2026-12-08T09:00:00.000Z' }],
-  findings: [],
-};
-
-function decisionPost(body: string): APIGatewayProxyEventV2 {
-  const path = `/approvals/${LINK_ID}`;
-  return {
-    version: '2.0',
-    routeKey: 'POST /approvals/{linkId}',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    pathParameters: { linkId: LINK_ID },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'signoff.example.org',
-      domainPrefix: 'signoff',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey: 'POST /approvals/{linkId}',
-      stage: '$default',
-      time: '05/Dec/2026:10:00:00 +0000',
-      timeEpoch: 0,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
-
 beforeEach(() => {
   dynamo.reset();
   sfn.reset();
-  dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
-    Item: {
-      pk: 'link#x',
-      requestId: request.requestId,
-      version: 1,
-      stageIndex: 0,
-      stage: 'supervisor',
-      approver: grace,
-      csrf: CSRF,
-      createdAt: request.receivedAt,
-    },
-  });
-  dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...request } });
+  dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { ...graceLink } });
+  dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...pendingRequest } });
   dynamo.on(ScanCommand).resolves({ Items: [] });
   dynamo.on(QueryCommand).resolves({ Items: [] });
   dynamo.on(PutCommand).resolves({});
-  dynamo.on(UpdateCommand).resolves({ Attributes: { ...request } });
+  dynamo.on(UpdateCommand).resolves({ Attributes: { ...pendingRequest } });
   sfn.on(SendTaskSuccessCommand).resolves({});
 });
 

@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requestIdFor } from '../lambdas/core/ids.js';
 import { SAMPLE_OPENING } from '../local/samples.js';
 import { newVersionBody, signedHeaders, submissionBody, withdrawalBody } from '../local/webhook-client.js';
+import { postEvent } from './http-event.js';
 
 // The signed routes (lambdas/intake.ts, versions.ts, withdraw.ts) over their real adapters, with DynamoDB and Step
 // Functions mocked (issue #11): a signed delivery is good for one call — its body names the call, and its
@@ -41,39 +42,8 @@ const context = {
 
 const REQUEST_B = 'req_BBBBBBBBBBBBBBBBBBBBBBBB';
 
-function post(
-  routeKey: string,
-  path: string,
-  body: string,
-  headers: Record<string, string>,
-  pathParameters?: Record<string, string>,
-): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    ...(pathParameters === undefined ? {} : { pathParameters }),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'signoff.example.org',
-      domainPrefix: 'signoff',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey,
-      stage: '$default',
-      time: '05/Dec/2026:10:00:00 +0000',
-      timeEpoch: 0,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
-
 const toWithdraw = (requestId: string, body: string, headers = signedHeaders(SECRET, body)) =>
-  post('POST /v1/requests/{requestId}/withdraw', `/v1/requests/${requestId}/withdraw`, body, headers, { requestId });
+  postEvent('POST /v1/requests/{requestId}/withdraw', `/v1/requests/${requestId}/withdraw`, body, headers, { requestId });
 
 async function answer(result: Promise<APIGatewayProxyStructuredResultV2>): Promise<{
   status: number | undefined;
@@ -168,7 +138,7 @@ describe('a signed body names its call', () => {
 
   it('refuses at intake a body signed as a withdrawal', async () => {
     const body = withdrawalBody(REQUEST_B);
-    const res = await answer(intake(post('POST /v1/requests', '/v1/requests', body, signedHeaders(SECRET, body)), context));
+    const res = await answer(intake(postEvent('POST /v1/requests', '/v1/requests', body, signedHeaders(SECRET, body)), context));
     expect(res.status).toBe(400);
     expect(res.body.problems?.[0]).toMatch(/^action: POST \/v1\/requests takes "action": "submit", not "withdraw"/u);
     expect(putsTo('requests')).toEqual([]);
@@ -189,7 +159,9 @@ describe('a webhook-id is good for one call', () => {
     const before = Math.floor(Date.now() / 1000);
 
     // Act
-    const res = await answer(intake(post('POST /v1/requests', '/v1/requests', body, signedHeaders(SECRET, body, 'msg_first')), context));
+    const res = await answer(
+      intake(postEvent('POST /v1/requests', '/v1/requests', body, signedHeaders(SECRET, body, 'msg_first')), context),
+    );
 
     // Assess
     expect(res.status).toBe(202);
@@ -302,7 +274,7 @@ describe('signature headers and body limits', () => {
     const body = `{"kind":${'['.repeat(60_000)}${']'.repeat(60_000)}}`;
 
     // Act
-    const res = await answer(intake(post('POST /v1/requests', '/v1/requests', body, signedHeaders(SECRET, body)), context));
+    const res = await answer(intake(postEvent('POST /v1/requests', '/v1/requests', body, signedHeaders(SECRET, body)), context));
 
     // Assess
     expect(res.status).toBe(400);
@@ -317,7 +289,7 @@ describe('signature headers and body limits', () => {
     // Act
     const res = await answer(
       versions(
-        post('POST /v1/requests/{requestId}/versions', `/v1/requests/${requestId}/versions`, body, signedHeaders(SECRET, body), {
+        postEvent('POST /v1/requests/{requestId}/versions', `/v1/requests/${requestId}/versions`, body, signedHeaders(SECRET, body), {
           requestId,
         }),
         context,

@@ -3,12 +3,12 @@ import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sd
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
-import type { RequestRecord } from '../../lambdas/core/model.js';
 import { sesEvent, sesFixture, sesStored } from '../fixtures/ses.js';
+import { CSRF, grace, graceLink, LINK_ID, pendingRequest, postEvent } from '../http-event.js';
 
 // Powertools Metrics in the handlers' middy chains (lambdas/shared/metrics.ts): a decision, an intake refusal and a
 // mail sent each leave one CloudWatch embedded-metric-format (EMF) line on standard output, as Lambda's log stream
@@ -46,62 +46,6 @@ const context = {
   awsRequestId: 'test-request',
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Test',
 } as Context;
-
-const LINK_ID = 'A'.repeat(43);
-const CSRF = 'csrf-token-0123456789';
-const grace = { id: 'grace', name: 'Grace Hopper', email: 'grace@example.org' };
-const request: RequestRecord = {
-  requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA',
-  kind: 'brand-post',
-  status: 'awaiting-approval',
-  version: 1,
-  submission: {
-    kind: 'brand-post',
-    submitter: 'ada@example.org',
-    account: 'physics-x',
-    title: 'Open day',
-    text: 'Saturday.',
-    format: 'post',
-    media: [],
-    attestations: {},
-  },
-  contentHash: 'h',
-  receivedAt: '2026-12-05T09:00:00.000Z',
-  channel: 'webhook',
-  stages: [{ stage: 'supervisor', status: 'pending', assignees: [grace], timeoutSeconds: 3600, deadline: '2026-12-08T09:00:00.000Z' }],
-  findings: [],
-};
-
-function httpPost(
-  routeKey: string,
-  path: string,
-  body: string,
-  headers: Record<string, string>,
-  pathParameters?: Record<string, string>,
-): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    ...(pathParameters === undefined ? {} : { pathParameters }),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'signoff.example.org',
-      domainPrefix: 'signoff',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey,
-      stage: '$default',
-      time: '05/Dec/2026:10:00:00 +0000',
-      timeEpoch: 0,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
 
 /** SES's stored object for a fixture, with the given message in place of the fixture's own. */
 function serveMail(name: string, message: string): void {
@@ -171,25 +115,14 @@ afterEach(() => {
 describe('metrics', () => {
   it('counts a decision recorded, by decision', async () => {
     // Prepare: grace's link to the open stage
-    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
-      Item: {
-        pk: 'link#x',
-        requestId: request.requestId,
-        version: 1,
-        stageIndex: 0,
-        stage: 'supervisor',
-        approver: grace,
-        csrf: CSRF,
-        createdAt: request.receivedAt,
-      },
-    });
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...request } });
-    dynamo.on(UpdateCommand).resolves({ Attributes: { ...request } });
+    dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { ...graceLink } });
+    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...pendingRequest } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { ...pendingRequest } });
     const body = new URLSearchParams({ csrf: CSRF, decision: 'reject', comment: 'Not on a Saturday.' }).toString();
 
     // Act
     const res = await review(
-      httpPost(
+      postEvent(
         'POST /approvals/{linkId}',
         `/approvals/${LINK_ID}`,
         body,
@@ -210,19 +143,19 @@ describe('metrics', () => {
     dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({
       Item: {
         pk: 'link#x',
-        requestId: request.requestId,
+        requestId: pendingRequest.requestId,
         version: 1,
         stageIndex: 0,
         stage: 'supervisor',
         approver: grace,
         csrf: CSRF,
-        createdAt: request.receivedAt,
+        createdAt: pendingRequest.receivedAt,
       },
     });
-    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...request } });
+    dynamo.on(GetCommand, { TableName: 'requests' }).resolves({ Item: { ...pendingRequest } });
     const body = new URLSearchParams({ csrf: CSRF, decision: 'reject', comment: '' }).toString();
     const res = await review(
-      httpPost(
+      postEvent(
         'POST /approvals/{linkId}',
         `/approvals/${LINK_ID}`,
         body,
@@ -237,7 +170,7 @@ describe('metrics', () => {
 
   it('counts a webhook intake refusal, by the status answered', async () => {
     // Act: a delivery without its signature
-    const res = await intake(httpPost('POST /v1/requests', '/v1/requests', '{}', { 'content-type': 'application/json' }), context);
+    const res = await intake(postEvent('POST /v1/requests', '/v1/requests', '{}', { 'content-type': 'application/json' }), context);
 
     // Assess
     expect(res.statusCode).toBe(401);
@@ -271,10 +204,10 @@ describe('metrics', () => {
 
   it('counts a mail sent, by kind: the acknowledgement of a submission', async () => {
     // Prepare: the request as RecordSubmission finds it, its acknowledgement not yet claimed
-    dynamo.on(UpdateCommand).resolves({ Attributes: { ...request, status: 'checking', stages: [] } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { ...pendingRequest, status: 'checking', stages: [] } });
 
     // Act
-    await recordSubmission({ requestId: request.requestId, version: 1, executionArn: 'arn:execution' }, context);
+    await recordSubmission({ requestId: pendingRequest.requestId, version: 1, executionArn: 'arn:execution' }, context);
 
     // Assess
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
