@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { CRASH_AT_VARIABLE, crashAt, crashPointOf, reachesCrashPoint } from './crash-points.js';
+import { CRASH_AT_VARIABLE, crashAt, crashCounter, crashPointOf, reachesCrashPoint } from './crash-points.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
 // Puts a local AWS stand-in (dynalite, aws-ses-v2-local, the workflow service) behind Signature Version 4: every
@@ -65,6 +65,7 @@ function answer(res: ServerResponse, protocol: AwsProtocol, refusal: { readonly 
 export function requireSigV4(server: Server, options: SignedEndpointOptions): SigV4Verifier {
   const verifier = new SigV4Verifier(options);
   const crashPoint = crashPointOf(process.env[CRASH_AT_VARIABLE]);
+  const crashNow = crashPoint === undefined ? undefined : crashCounter(crashPoint);
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -90,7 +91,11 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         answer(res, options.protocol, refusal);
         return;
       }
-      if (crashPoint !== undefined && reachesCrashPoint(crashPoint, options.service, { target: req.headers['x-amz-target'], body }))
+      if (
+        crashPoint !== undefined &&
+        reachesCrashPoint(crashPoint, options.service, { method: req.method, path, target: req.headers['x-amz-target'], body }) &&
+        crashNow?.()
+      )
         crashAt(crashPoint);
       const verified = replay(req, body);
       for (const listener of listeners) listener.call(server, verified, res);
