@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const settings = loadSettings();
   // Read before anything starts, so that a bad SIGNOFF_LOCAL_FAULTS is reported by name; the faults start once ready.
-  const faults = localFaults()?.injector;
+  const faults = localFaults();
   const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);
   const dynamo = await startDynamo(settings.dataDir, credentials);
@@ -50,7 +50,11 @@ async function main(): Promise<void> {
     invoke: async (name, payload) => {
       if (registry === undefined) throw new Error('functions are not loaded yet');
       try {
-        return await registry.invoke(name, payload);
+        const run = registry.invoke(name, payload);
+        // A callback task's function carries its token: a fault race on the token waits for the function to return.
+        const token = (payload as { taskToken?: unknown } | null)?.taskToken;
+        if (typeof token === 'string') faults?.endpoint.taskRunning(token, run);
+        return await run;
       } catch (error) {
         // What Lambda's runtime logs for a function that threw (its "Invoke Error" line); the state machine then
         // retries or catches it by name. Without it a task's failure would show only in the execution's journal.
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
       `  Directory        ${settings.directoryPath}`,
       `  Time scale       ${settings.timeScale}× for deadlines`,
       `  Resumed          ${resumed} unfinished execution(s)`,
-      ...(faults === undefined ? [] : [`  Faults           ${describeFaults(faults.plan)}  (${FAULTS_VARIABLE}, a test aid)`]),
+      ...(faults === undefined ? [] : [`  Faults           ${describeFaults(faults.injector.plan)}  (${FAULTS_VARIABLE}, a test aid)`]),
       '',
       'Next: `npm run sample` submits a sample post; then open the outbox and click the review link.',
       `Signoff is ready at ${base}`,
@@ -145,13 +149,13 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  faults?.start();
+  faults?.injector.start();
 
   const shutdown = async () => {
     // The engine first: from here on no task outcome is journaled, so work cut short by the closing
     // services below simply runs again after the next start.
     engine.shutdown();
-    faults?.stop();
+    faults?.injector.stop();
     await checkpoints.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await closeServer(gateway);
@@ -172,7 +176,7 @@ function invokeError(functionName: string, error: unknown): string {
     level: 'ERROR',
     message: 'Invoke Error',
     timestamp: new Date().toISOString(),
-    functionName,
+    functionName: functionName.replace(/^.*:function:/, ''),
     errorType,
     errorMessage,
   });
@@ -181,9 +185,9 @@ function invokeError(functionName: string, error: unknown): string {
 function describeFaults(plan: FaultPlan): string {
   const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
   const rates = Object.entries(plan.rates).map(([service, share]) => `${service} ${percent(share)}`);
-  const race = plan.taskTimedOut > 0 ? [`TaskTimedOut race on ${percent(plan.taskTimedOut)} of SendTaskSuccess`] : [];
+  const race = plan.taskTimedOut > 0 ? `; ${percent(plan.taskTimedOut)} of SendTaskSuccess calls lose the race to TaskTimedOut` : '';
   const window = plan.windowMs === undefined ? 'until stopped' : `for ${plan.windowMs / 1000} s`;
-  return `${[...rates, ...race].join(', ')} of calls failing, ${window}, seed ${plan.seed}`;
+  return `calls failing: ${rates.join(', ')}${race}; ${window}, seed ${plan.seed}`;
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

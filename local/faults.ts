@@ -390,10 +390,28 @@ export class FaultEndpoint {
   readonly #injector: FaultInjector;
   /** Tokens of tasks being timed out for a race: their SendTaskFailure passes uninjected. */
   readonly #racing = new Set<string>();
+  /** Callback tasks whose function is still running, by token: see taskRunning. */
+  readonly #running = new Map<string, Promise<unknown>>();
   readonly #clients = new Map<string, SFNClient>();
 
   constructor(injector: FaultInjector) {
     this.#injector = injector;
+  }
+
+  /**
+   * Says that the function of the callback task with this token runs until `run` settles. A race on its token waits
+   * for that: a deadline (72 hours and more here) can only pass once the function that asked has long returned, so
+   * a race that timed the task out while its function still ran would be one that AWS never runs.
+   */
+  taskRunning(token: string, run: Promise<unknown>): void {
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#running.set(token, settled);
+    void settled.then(() => {
+      if (this.#running.get(token) === settled) this.#running.delete(token);
+    });
   }
 
   async answer(call: ReceivedCall, endpoint: ReceivingEndpoint): Promise<ErrorResponse | undefined> {
@@ -407,6 +425,7 @@ export class FaultEndpoint {
     if (decision.kind === 'fail') return faultResponse(call.protocol, decision.fault);
     const token = taskTokenOf(call.body);
     if (token === undefined) return undefined;
+    await this.#running.get(token);
     this.#racing.add(token);
     try {
       await this.#client(endpoint).send(
