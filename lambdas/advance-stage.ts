@@ -9,6 +9,15 @@ import { defaultPorts } from './use-cases/default-ports.js';
 /** Workflow seconds per real second: 1 on AWS; the local runtime may run deadlines faster (SIGNOFF_TIME_SCALE). */
 const timeScale = Number(optionalEnv('SIGNOFF_TIME_SCALE', '1'));
 if (!Number.isFinite(timeScale) || timeScale < 1) throw new Error(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got ${timeScale})`);
-const ports: AdvanceStagePorts = { ...defaultPorts, timeScale };
+/**
+ * The longest a stage's task waits before the workflow reads the stage again (real seconds; default 15 minutes): a
+ * decision stored by a post whose process ended before it told the workflow is acted on by then (issue #13).
+ */
+const recheckSeconds = Number(optionalEnv('SIGNOFF_STAGE_RECHECK_SECONDS', '900'));
+if (!Number.isInteger(recheckSeconds) || recheckSeconds < 1)
+  throw new Error(
+    `SIGNOFF_STAGE_RECHECK_SECONDS must be a whole number of seconds ≥ 1 (got ${optionalEnv('SIGNOFF_STAGE_RECHECK_SECONDS', '')})`,
+  );
+const ports: AdvanceStagePorts = { ...defaultPorts, timeScale, recheckSeconds };
 
 export const handler = taskHandler(advanceStagePayload, (task) => advanceStage(task, ports));

@@ -1,6 +1,6 @@
 import { notifySubmitterPayload } from './core/request/task-payloads.js';
 import { optionalEnv } from './shared/env.js';
-import { taskHandler } from './shared/middleware.js';
+import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
 import { notifySubmitter, type NotifySubmitterPorts } from './use-cases/notify-submitter.js';
 import { directory } from './use-cases/registry-view.js';
@@ -12,4 +12,4 @@ const ports: NotifySubmitterPorts = {
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
 };
 
-export const handler = taskHandler(notifySubmitterPayload, (task) => notifySubmitter(task, ports));
+export const handler = taskHandler(notifySubmitterPayload, (task, context) => notifySubmitter(task, ports, deadlineOf(context)));

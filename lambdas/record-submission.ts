@@ -1,6 +1,6 @@
 import { recordSubmissionPayload } from './core/request/task-payloads.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
-import { taskHandler } from './shared/middleware.js';
+import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
 import { recordSubmission, type RecordSubmissionPorts } from './use-cases/record-submission.js';
 import { directory } from './use-cases/registry-view.js';
@@ -13,4 +13,4 @@ const ports: RecordSubmissionPorts = {
   baseUrl: withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL')),
 };
 
-export const handler = taskHandler(recordSubmissionPayload, (task) => recordSubmission(task, ports));
+export const handler = taskHandler(recordSubmissionPayload, (task, context) => recordSubmission(task, ports, deadlineOf(context)));

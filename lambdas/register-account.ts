@@ -1,6 +1,6 @@
 import { requestRef } from './core/request/task-payloads.js';
 import { optionalEnv } from './shared/env.js';
-import { taskHandler } from './shared/middleware.js';
+import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
 import { registerOpenedAccount, type RegisterAccountPorts } from './use-cases/register-account.js';
 import { directory } from './use-cases/registry-view.js';
@@ -12,4 +12,4 @@ const ports: RegisterAccountPorts = {
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
 };
 
-export const handler = taskHandler(requestRef, (task) => registerOpenedAccount(task, ports));
+export const handler = taskHandler(requestRef, (task, context) => registerOpenedAccount(task, ports, deadlineOf(context)));

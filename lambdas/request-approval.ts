@@ -1,6 +1,6 @@
 import { requestApprovalPayload } from './core/request/task-payloads.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
-import { taskHandler } from './shared/middleware.js';
+import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
 import { directory } from './use-cases/registry-view.js';
 import { requestApproval, type RequestApprovalPorts } from './use-cases/request-approval.js';
@@ -13,4 +13,4 @@ const ports: RequestApprovalPorts = {
   baseUrl: withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL')),
 };
 
-export const handler = taskHandler(requestApprovalPayload, (task) => requestApproval(task, ports));
+export const handler = taskHandler(requestApprovalPayload, (task, context) => requestApproval(task, ports, deadlineOf(context)));

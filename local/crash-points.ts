@@ -1,32 +1,69 @@
 import { writeSync } from 'node:fs';
 import { tables } from '../lambdas/adapters/tables.js';
+import { AUDIT_EVENT_TYPES } from '../lambdas/core/audit/events.js';
 
 // A test aid (issue #13): SIGNOFF_LOCAL_CRASH_AT=<point> makes the local runtime end its whole process at a named
 // point, as `kill -9` would (nothing flushed, nothing answered, nothing cleaned up), so that a test can restart it on
 // the same data directory and check what was left. The points are where a request reaches a local AWS stand-in,
 // after its signature is verified and before the stand-in sees it (local/signed-endpoint.ts): the call never happens.
 // Only the local runtime reads the variable; the handlers and use cases know nothing of it.
+//
+// A point is one of
+//   audit:<event type>   the local DynamoDB receives the PutItem of an audit event of that type (any in events.ts);
+//   ses:SendEmail        the local SES receives a mail to send;
+//   sfn:<operation>      the local Step Functions API receives that operation (SendTaskSuccess, StartExecution, …);
+// optionally followed by `#<n>`: the n-th time the point is reached in this process (default the first).
 
 export const CRASH_AT_VARIABLE = 'SIGNOFF_LOCAL_CRASH_AT';
 /** The exit code of a process ended at a crash point. */
 export const CRASH_EXIT_CODE = 86;
 
-export const CRASH_POINTS = [
-  /** The local DynamoDB receives the PutItem of a `decision.recorded` event to the audit table. */
-  'audit:decision.recorded',
-  /** The local Step Functions API receives SendTaskSuccess. */
-  'sfn:SendTaskSuccess',
-] as const;
-export type CrashPoint = (typeof CRASH_POINTS)[number];
+const SFN_OPERATIONS = ['StartExecution', 'SendTaskSuccess', 'SendTaskFailure', 'StopExecution', 'DescribeExecution'] as const;
+
+export interface CrashPoint {
+  /** The point as named: `audit:decision.recorded`, `ses:SendEmail#2`. */
+  readonly name: string;
+  readonly at:
+    | { readonly service: 'audit'; readonly type: string }
+    | { readonly service: 'ses' }
+    | { readonly service: 'sfn'; readonly operation: string };
+  /** The occurrence that ends the process (1: the first). */
+  readonly occurrence: number;
+}
 
 const AUDIT_TABLE = tables.find((t) => t.envVar === 'AUDIT_TABLE')?.localName;
 
-/** The crash point the environment names, or undefined; throws naming the variable for a point that does not exist. */
+function problem(value: string, why: string): Error {
+  return new Error(
+    `${CRASH_AT_VARIABLE}=${JSON.stringify(value)}: ${why}. A point is audit:<event type>, ses:SendEmail or sfn:<${SFN_OPERATIONS.join('|')}>, optionally followed by #<n> (the n-th time).`,
+  );
+}
+
+/** The crash point the environment names, or undefined; throws naming what is wrong with one that does not exist. */
 export function crashPointOf(value: string | undefined): CrashPoint | undefined {
   if (value === undefined || value === '') return undefined;
-  const point = CRASH_POINTS.find((p) => p === value);
-  if (point === undefined) throw new Error(`${CRASH_AT_VARIABLE} must be one of ${CRASH_POINTS.join(', ')} (got ${JSON.stringify(value)})`);
-  return point;
+  const [point = '', count, ...rest] = value.split('#');
+  if (rest.length > 0) throw problem(value, 'more than one #');
+  const occurrence = count === undefined ? 1 : Number(count);
+  if (!Number.isInteger(occurrence) || occurrence < 1)
+    throw problem(value, `the occurrence must be a whole number ≥ 1 (got ${JSON.stringify(count)})`);
+  const colon = point.indexOf(':');
+  const service = point.slice(0, colon);
+  const what = point.slice(colon + 1);
+  if (service === 'audit') {
+    if (!AUDIT_EVENT_TYPES.some((t) => t === what)) throw problem(value, `${JSON.stringify(what)} is no audit event type`);
+    return { name: value, at: { service, type: what }, occurrence };
+  }
+  if (service === 'ses') {
+    if (what !== 'SendEmail') throw problem(value, 'the local SES has one point, SendEmail');
+    return { name: value, at: { service }, occurrence };
+  }
+  if (service === 'sfn') {
+    if (!SFN_OPERATIONS.some((o) => o === what))
+      throw problem(value, `${JSON.stringify(what)} is not a Step Functions operation Signoff calls`);
+    return { name: value, at: { service, operation: what }, occurrence };
+  }
+  throw problem(value, `unknown service ${JSON.stringify(service)}`);
 }
 
 /** The operation an AWS JSON-protocol request asks for (`X-Amz-Target: <prefix>.<Operation>`). */
@@ -38,12 +75,12 @@ function operationOf(target: string | string[] | undefined): string {
   );
 }
 
-function isAuditDecisionPut(body: Buffer): boolean {
+function isAuditPut(body: Buffer, type: string): boolean {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null) return false;
     const { TableName, Item } = parsed as { TableName?: unknown; Item?: { type?: { S?: unknown } } };
-    return TableName === AUDIT_TABLE && Item?.type?.S === 'decision.recorded';
+    return TableName === AUDIT_TABLE && Item?.type?.S === type;
   } catch {
     return false;
   }
@@ -53,15 +90,29 @@ function isAuditDecisionPut(body: Buffer): boolean {
 export function reachesCrashPoint(
   point: CrashPoint,
   service: string,
-  request: { readonly target: string | string[] | undefined; readonly body: Buffer },
+  request: {
+    readonly method?: string | undefined;
+    readonly path?: string;
+    readonly target: string | string[] | undefined;
+    readonly body: Buffer;
+  },
 ): boolean {
-  const operation = operationOf(request.target);
-  if (point === 'audit:decision.recorded') return service === 'dynamodb' && operation === 'PutItem' && isAuditDecisionPut(request.body);
-  return service === 'states' && operation === 'SendTaskSuccess';
+  const { at } = point;
+  if (at.service === 'audit')
+    return service === 'dynamodb' && operationOf(request.target) === 'PutItem' && isAuditPut(request.body, at.type);
+  // SES v2's SendEmail: POST /v2/email/outbound-emails (REST, no target header).
+  if (at.service === 'ses') return service === 'ses' && request.method === 'POST' && request.path === '/v2/email/outbound-emails';
+  return service === 'states' && operationOf(request.target) === at.operation;
+}
+
+/** Counts the calls that reach `point`; true for the one that is its occurrence. */
+export function crashCounter(point: CrashPoint): () => boolean {
+  let reached = 0;
+  return () => ++reached === point.occurrence;
 }
 
 /** Ends the process now, with CRASH_EXIT_CODE, saying where (written synchronously: nothing else runs after it). */
 export function crashAt(point: CrashPoint): never {
-  writeSync(2, `${CRASH_AT_VARIABLE}: crashing at ${point} (exit ${CRASH_EXIT_CODE})\n`);
+  writeSync(2, `${CRASH_AT_VARIABLE}: crashing at ${point.name} (exit ${CRASH_EXIT_CODE})\n`);
   process.exit(CRASH_EXIT_CODE);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { CRASH_AT_VARIABLE, crashAt, crashPointOf, reachesCrashPoint } from './crash-points.js';
+import { CRASH_AT_VARIABLE, crashAt, crashCounter, crashPointOf, reachesCrashPoint } from './crash-points.js';
 import { localFaults, type FaultEndpoint } from './faults.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
@@ -71,6 +71,7 @@ function answer(res: ServerResponse, protocol: AwsProtocol, refusal: { readonly 
 export function requireSigV4(server: Server, options: SignedEndpointOptions): SigV4Verifier {
   const verifier = new SigV4Verifier(options);
   const crashPoint = crashPointOf(process.env[CRASH_AT_VARIABLE]);
+  const crashNow = crashPoint === undefined ? undefined : crashCounter(crashPoint);
   const faults = options.faults ?? localFaults()?.endpoint;
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
@@ -97,7 +98,11 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         answer(res, options.protocol, refusal);
         return;
       }
-      if (crashPoint !== undefined && reachesCrashPoint(crashPoint, options.service, { target: req.headers['x-amz-target'], body }))
+      if (
+        crashPoint !== undefined &&
+        reachesCrashPoint(crashPoint, options.service, { method: req.method, path, target: req.headers['x-amz-target'], body }) &&
+        crashNow?.()
+      )
         crashAt(crashPoint);
       if (faults !== undefined) {
         const call = {

@@ -50,6 +50,8 @@ export async function getLink(linkHash: string): Promise<ApprovalLink | undefine
 export type Delivery =
   /** This call owns the delivery: create the link and send. */
   | { readonly state: 'new' }
+  /** An earlier attempt may still be sending it: its lease (the sender's deadline) has not passed. */
+  | { readonly state: 'in-flight'; readonly until: Date }
   /** An earlier attempt sent the mail but died before auditing it. */
   | { readonly state: 'sent'; readonly linkHash: string; readonly messageId: string }
   /** Sent and audited: nothing left to do. */
@@ -68,25 +70,35 @@ const deliveryKey = (d: DeliveryRef) => `delivery#${d.requestId}#${d.version}#${
 
 /**
  * Starts a delivery: sending → sent → audited. A replayed, retried or re-entered task resumes wherever the last
- * attempt stopped: never a second e-mail once one went out, never a missing audit event.
+ * attempt stopped: never a second e-mail once one was marked sent, never a missing audit event. A delivery left
+ * `sending` is another attempt's until its lease (that attempt's deadline) passes: then that attempt is certainly
+ * gone, and this one takes the delivery over with its own link (issue #13).
  */
-export async function beginDelivery(ref: DeliveryRef, linkHash: string): Promise<Delivery> {
+export async function beginDelivery(ref: DeliveryRef, linkHash: string, leaseUntil: Date, now: Date): Promise<Delivery> {
   const pk = deliveryKey(ref);
-  if (await putIfAbsent(table, { pk, state: 'sending', linkHash }, 'pk')) return { state: 'new' };
+  if (await putIfAbsent(table, { pk, state: 'sending', linkHash, lease: leaseUntil.getTime() }, 'pk')) return { state: 'new' };
   const item = await getItem(table, { pk });
   const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table.name, { pk });
   if (existing?.state === 'audited') return { state: 'audited' };
   if (existing?.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId };
-  // The earlier attempt died before sending: its link was never e-mailed, so a fresh link replaces it.
-  await updateItem({ table, key: { pk }, update: 'SET linkHash = :l', values: { ':l': linkHash } });
-  return { state: 'new' };
+  if (existing?.lease !== undefined && existing.lease >= now.getTime()) return { state: 'in-flight', until: new Date(existing.lease) };
+  // The earlier attempt's lease passed unmarked: it died, before sending or (rarely) before marking what it sent.
+  const taken = await updateItem({
+    table,
+    key: { pk },
+    update: 'SET linkHash = :l, lease = :until',
+    condition: '#s = :sending AND (attribute_not_exists(lease) OR lease < :now)',
+    names: { '#s': 'state' },
+    values: { ':l': linkHash, ':until': leaseUntil.getTime(), ':now': now.getTime(), ':sending': 'sending' },
+  });
+  return taken === undefined ? { state: 'in-flight', until: leaseUntil } : { state: 'new' };
 }
 
 export async function markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', messageId?: string): Promise<void> {
   await updateItem({
     table,
     key: { pk: deliveryKey(ref) },
-    update: messageId === undefined ? 'SET #s = :s' : 'SET #s = :s, messageId = :m',
+    update: messageId === undefined ? 'SET #s = :s REMOVE lease' : 'SET #s = :s, messageId = :m REMOVE lease',
     names: { '#s': 'state' },
     values: messageId === undefined ? { ':s': state } : { ':s': state, ':m': messageId },
   });

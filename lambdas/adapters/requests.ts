@@ -109,8 +109,7 @@ export async function startNewVersion(
     await updateItem({
       table,
       key: key(current.requestId),
-      update:
-        'SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, outcomeNotified, publication, acknowledged, adminsNotified, registration, routeFailure',
+      update: `SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, publication, registration, routeFailure, ${FLAG_ATTRIBUTES}`,
       condition: 'version = :v AND outcome = :cr',
       names: { '#status': 'status' },
       values: {
@@ -150,11 +149,6 @@ export async function finishRequest(requestId: string, outcome: Outcome): Promis
   return updated ?? (await getRequest(requestId));
 }
 
-/**
- * Sets a once-per-version flag on the request; true for the one caller that set it. `outcomeNotified`: the
- * outcome e-mail; `acknowledged`: the acknowledgement. At most once: a crash between the flag and the mail loses
- * that mail (the request itself is unaffected), never repeats it; a failed send gives the flag back.
- */
 /** Where an approved account opening went in the registry (or why it could not), for the outcome mail and status. */
 export async function saveRegistration(
   requestId: string,
@@ -173,22 +167,60 @@ export async function saveRegistration(
   );
 }
 
-/** Once-only side effects of a request, each claimed by a conditional write before it happens. */
+/** Once-only side effects of a request (a mail per version), each claimed by a conditional write before it happens. */
 export type RequestFlag = 'outcomeNotified' | 'acknowledged' | 'adminsNotified';
+const FLAGS: readonly RequestFlag[] = ['outcomeNotified', 'acknowledged', 'adminsNotified'];
 
-export async function claimFlag(requestId: string, flag: RequestFlag, version: number): Promise<boolean> {
+/**
+ * Beside each flag (the version that claimed it): `<flag>Lease`, the time (ms) until which its claimant may still be
+ * sending, present only while it is; `<flag>MessageId`, SES's id once it was sent. A new version removes all three.
+ */
+const leaseOf = (flag: RequestFlag) => `${flag}Lease` as const;
+const messageIdOf = (flag: RequestFlag) => `${flag}MessageId` as const;
+const FLAG_ATTRIBUTES = FLAGS.flatMap((f) => [f, leaseOf(f), messageIdOf(f)]).join(', ');
+
+/** What claiming a flag found: this caller holds it now, it was sent, another caller may still be sending, or the request moved on. */
+export type FlagClaim =
+  | { readonly state: 'claimed' }
+  | { readonly state: 'sent'; readonly messageId: string | undefined }
+  | { readonly state: 'in-flight'; readonly until: Date }
+  | { readonly state: 'stale' };
+
+/**
+ * Claims a flag for this version until `leaseUntil` (the claimant's own deadline): set if it was never set, or taken
+ * over when its earlier claimant's lease passed without the mail marked sent (that claimant died, issue #13). A flag
+ * whose lease passed was claimed by a caller that is certainly gone: Lambda ends an invocation at its deadline.
+ */
+export async function claimFlag(requestId: string, flag: RequestFlag, version: number, leaseUntil: Date, now: Date): Promise<FlagClaim> {
   const updated = await updateItem({
     table,
     key: key(requestId),
-    update: 'SET #f = :v',
-    condition: 'version = :v AND attribute_not_exists(#f)',
-    names: { '#f': flag },
-    values: { ':v': version },
+    update: 'SET #f = :v, #l = :until',
+    condition: 'version = :v AND (attribute_not_exists(#f) OR #l < :now)',
+    names: { '#f': flag, '#l': leaseOf(flag) },
+    values: { ':v': version, ':until': leaseUntil.getTime(), ':now': now.getTime() },
   });
-  return updated !== undefined;
+  if (updated !== undefined) return { state: 'claimed' };
+  const item = await getRequest(requestId);
+  if (item?.version !== version || item[flag] === undefined) return { state: 'stale' };
+  const lease = item[leaseOf(flag)];
+  if (lease !== undefined) return { state: 'in-flight', until: new Date(lease) };
+  return { state: 'sent', messageId: item[messageIdOf(flag)] };
+}
+
+/** The mail went out: the lease ends and SES's id is kept, so a retried task audits the send it finds (once). */
+export async function markFlagSent(requestId: string, flag: RequestFlag, version: number, messageId: string): Promise<void> {
+  await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET #m = :m REMOVE #l',
+    condition: '#f = :v',
+    names: { '#f': flag, '#l': leaseOf(flag), '#m': messageIdOf(flag) },
+    values: { ':v': version, ':m': messageId },
+  });
 }
 
 /** Gives a flag back when sending failed, so the retried task sends the mail. */
 export async function releaseFlag(requestId: string, flag: RequestFlag): Promise<void> {
-  await updateItem({ table, key: key(requestId), update: 'REMOVE #f', names: { '#f': flag } });
+  await updateItem({ table, key: key(requestId), update: 'REMOVE #f, #l', names: { '#f': flag, '#l': leaseOf(flag) } });
 }

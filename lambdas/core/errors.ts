@@ -105,6 +105,18 @@ export class DeliveryFailedError extends Error {
   }
 }
 
+/**
+ * A mail this task must send is claimed by an invocation that may still be sending it (its lease, the claimant's
+ * Lambda deadline, has not passed). The state machine retries after the lease (SendInFlightError in the ASL): by
+ * then the claimant either marked it sent or is certainly dead, and the mail is sent once (issue #13).
+ */
+export class SendInFlightError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SendInFlightError';
+  }
+}
+
 const statusByName: Readonly<Record<string, number>> = {
   ValidationError: 400,
   UnauthorizedError: 401,

@@ -87,6 +87,11 @@ export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<
   return lambdaChain<HttpEvent, HttpResult>().use(httpHeaderNormalizer()).use(httpErrors(options)).handler(fn);
 }
 
+/** When this invocation ends at the latest: Lambda stops it then (the lease of what it claims, send-once.ts). */
+export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'>, now: number = Date.now()): Date {
+  return new Date(now + context.getRemainingTimeInMillis());
+}
+
 /**
  * A Step Functions task. Its payload is checked against a schema: a drift between the ASL and the
  * function fails loudly with a named error rather than writing half a record.

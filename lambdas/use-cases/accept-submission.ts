@@ -8,7 +8,7 @@ import type { AuditLog, RequestStore, Workflow } from './ports.js';
 
 export interface AcceptSubmissionPorts {
   readonly requests: Pick<RequestStore, 'createRequest' | 'getRequest'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly workflow: Pick<Workflow, 'startApproval'>;
 }
 
@@ -57,8 +57,22 @@ export async function acceptSubmission(a: Acceptance, ports: AcceptSubmissionPor
     idempotencyKey: a.idempotencyKey,
     thread: a.thread,
   };
-  if (await ports.requests.createRequest(record)) {
-    await ports.audit.appendAudit(requestId, {
+  const created = await ports.requests.createRequest(record);
+  if (!created) {
+    const existing = (await ports.requests.getRequest(requestId)) as Partial<StoredRequest> | undefined;
+    if (existing?.bodyHash !== a.bodyHash) {
+      throw new ConflictError(
+        `${a.channel === 'webhook' ? 'webhook-id' : 'Message-ID'} ${a.idempotencyKey} was already used for a different body; use a new one for a new request`,
+      );
+    }
+  }
+  // The first delivery and any retry of it do the rest alike (issue #13): the delivery that stored the request may
+  // have ended before auditing it or starting its execution, and the sender retries whatever got no answer. The
+  // event is appended unless the trail has it (stored and audited in one step for the first delivery's version 1);
+  // starting the execution again is a no-op (its name is the request's, and the input the same).
+  await ports.audit.appendAuditUnless(
+    requestId,
+    {
       type: 'request.submitted',
       actor: a.submission.submitter,
       data: {
@@ -69,17 +83,9 @@ export async function acceptSubmission(a: Acceptance, ports: AcceptSubmissionPor
         account: accountOf(a.submission),
         kind: a.submission.kind,
       },
-    });
-    await ports.workflow.startApproval(requestId, { requestId, version: 1 });
-    return { requestId, created: true };
-  }
-  const existing = (await ports.requests.getRequest(requestId)) as Partial<StoredRequest> | undefined;
-  if (existing?.bodyHash !== a.bodyHash) {
-    throw new ConflictError(
-      `${a.channel === 'webhook' ? 'webhook-id' : 'Message-ID'} ${a.idempotencyKey} was already used for a different body; use a new one for a new request`,
-    );
-  }
-  // A retry of a delivery we accepted: make sure its execution runs (starting it again is a no-op).
-  await ports.workflow.startApproval(requestId, { requestId, version: existing.version ?? 1 });
-  return { requestId, created: false };
+    },
+    (e) => e.type === 'request.submitted',
+  );
+  await ports.workflow.startApproval(requestId, { requestId, version: 1 });
+  return { requestId, created };
 }

@@ -16,9 +16,11 @@ import type { AuditLog, RequestStore } from './ports.js';
 
 export interface AdvanceStagePorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'openStage' | 'claimStage' | 'recordFailedAsk'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless'>;
   /** Workflow seconds per real second: 1 on AWS; the local runtime may run deadlines faster. */
   readonly timeScale: number;
+  /** The longest wait before the stage is read again, in real seconds (SIGNOFF_STAGE_RECHECK_SECONDS). */
+  readonly recheckSeconds: number;
 }
 
 export interface StageTask {
@@ -91,6 +93,46 @@ async function weighFailure(request: RequestRecord, stageIndex: number, error: s
     throw new DeliveryFailedError(`asking the ${where.stage} stage of ${request.requestId} failed ${failed} times: ${error}`);
 }
 
+async function auditExpiry(request: RequestRecord, stageIndex: number, ports: AdvanceStagePorts): Promise<void> {
+  const { requestId, version } = request;
+  await ports.audit.appendAuditUnless(
+    requestId,
+    { type: 'stage.expired', actor: 'signoff', data: { stageIndex, version, stage: request.stages[stageIndex]?.stage ?? 'unknown' } },
+    (e) => e.type === 'stage.expired' && e.data['stageIndex'] === stageIndex && e.data['version'] === version,
+  );
+}
+
+async function auditOpening(
+  request: RequestRecord,
+  stageIndex: number,
+  publishAt: string | undefined,
+  ports: AdvanceStagePorts,
+): Promise<void> {
+  const stage = request.stages[stageIndex];
+  const stored = stage === undefined ? undefined : stageSchedule(stage, publishAt);
+  if (stage === undefined || stored === undefined) return;
+  const { openedAt, schedule } = stored;
+  const at = (seconds: number) => new Date(Date.parse(openedAt) + seconds * 1000).toISOString();
+  const { version } = request;
+  await ports.audit.appendAuditUnless(
+    request.requestId,
+    {
+      type: 'stage.opened',
+      actor: 'signoff',
+      data: {
+        stage: stage.stage,
+        stageIndex,
+        version,
+        deadline: stage.deadline ?? at(schedule.deadlineSeconds),
+        remindAfterSeconds: schedule.remindSeconds,
+        escalationDeadline: at(schedule.secondDeadlineSeconds),
+        tooLate: schedule.tooLate,
+      },
+    },
+    (e) => e.type === 'stage.opened' && e.data['stageIndex'] === stageIndex && e.data['version'] === version,
+  );
+}
+
 export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, now: Date = new Date()): Promise<StageStep> {
   const { requestId, version, stageIndex, callback: hint } = task;
   let request = await ports.requests.getRequest(requestId);
@@ -108,25 +150,17 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
       schedule: scheduleOf(times),
       deadline: times.deadline,
     });
-    if (opened !== undefined) {
-      await ports.audit.appendAudit(requestId, {
-        type: 'stage.opened',
-        actor: 'signoff',
-        data: {
-          stage: stage.stage,
-          stageIndex,
-          deadline: times.deadline,
-          remindAfterSeconds: times.remindSeconds,
-          escalationDeadline: times.escalationDeadline,
-          tooLate: times.tooLate,
-        },
-      });
-    }
     request = opened ?? (await ports.requests.getRequest(requestId)) ?? request;
     stage = request.stages[stageIndex] ?? stage;
   }
+  // The stage's first step (no callback yet) audits its opening, once per stage and version: a run again after one
+  // that opened the stage and died before auditing it finds the stage open already, and writes the event from the
+  // times the stage stored, which are those the first run computed (issue #13).
+  if (hint === null) await auditOpening(request, stageIndex, publishAt, ports);
 
   const recorded = decided(request, stageIndex);
+  // An expiry this step claimed before, in a run that died before auditing it, is audited now (once).
+  if (stage.status === 'expired') await auditExpiry(request, stageIndex, ports);
   if (recorded !== undefined) return recorded;
   if (hint !== null && 'kind' in hint) await refuseSuccess(request, stageIndex, ports);
   const timing = stageSchedule(stage, publishAt);
@@ -137,11 +171,7 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
     const expiry: StageDecision = { stageIndex, decision: 'expired', decidedAt: now.toISOString() };
     const claimed = await ports.requests.claimStage(requestId, version, stageIndex, request.stages.length, expiry);
     if (claimed !== undefined) {
-      await ports.audit.appendAudit(requestId, {
-        type: 'stage.expired',
-        actor: 'signoff',
-        data: { stageIndex, version, stage: stage.stage },
-      });
+      await auditExpiry(claimed, stageIndex, ports);
       return { next: 'decided', decision: 'expired', stageCount: claimed.stages.length };
     }
     // A decision (or a withdrawal) won the race: that is what the workflow follows.
@@ -156,5 +186,9 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
   }
 
   if (hint !== null && 'Error' in hint) await weighFailure(request, stageIndex, hint.Error, ports);
-  return { next: 'wait', wait: { phase: position.phase, seconds: position.secondsLeft, deadline: position.deadline } };
+  // Never longer than the recheck: a decision whose post ended before it nudged the task (the process died between
+  // the claim and SendTaskSuccess) is read from the store then. Waiting again in the same phase mails nobody: each
+  // phase's mail is delivered once per person (request-approval.ts).
+  const seconds = Math.min(position.secondsLeft, Math.max(1, Math.ceil(ports.recheckSeconds * ports.timeScale)));
+  return { next: 'wait', wait: { phase: position.phase, seconds, deadline: position.deadline } };
 }

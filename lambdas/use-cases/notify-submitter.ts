@@ -8,8 +8,8 @@ import { sendOnce, type SendOncePorts } from './send-once.js';
 // Records how the request ended and tells the submitter, exactly once.
 
 export interface NotifySubmitterPorts extends SendOncePorts {
-  readonly requests: Pick<RequestStore, 'finishRequest' | 'claimFlag' | 'releaseFlag'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly requests: Pick<RequestStore, 'finishRequest' | 'claimFlag' | 'markFlagSent' | 'releaseFlag'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly directory: Pick<Directory, 'institution'>;
   readonly mailFrom: string;
 }
@@ -23,18 +23,25 @@ export interface RequestEnded {
 export async function notifySubmitter(
   { requestId, version, outcome }: RequestEnded,
   ports: NotifySubmitterPorts,
+  deadline: Date,
 ): Promise<{ outcome: Outcome }> {
   const request = await ports.requests.finishRequest(requestId, outcome);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
   // Another ending won (the submitter withdrew as the last decision landed): that one stands, nothing to send.
   if (request.outcome !== outcome) return { outcome: request.outcome ?? outcome };
+  // The outcome is audited once per version, before its mail: a run that dies after this appends nothing again.
+  await ports.audit.appendAuditUnless(
+    requestId,
+    { type: 'request.outcome', actor: 'signoff', data: { outcome, version } },
+    (e) => e.type === 'request.outcome' && e.data['version'] === version,
+  );
   await sendOnce(ports, {
     requestId,
     version,
     flag: 'outcomeNotified',
     kind: 'outcome',
-    async compose() {
-      await ports.audit.appendAudit(requestId, { type: 'request.outcome', actor: 'signoff', data: { outcome, version } });
+    leaseUntil: deadline,
+    compose() {
       const mail = outcomeMail(ports.directory.institution, request, outcome);
       // A mailed request hears back in its own thread.
       const thread = request.thread;

@@ -9,7 +9,7 @@ import type { AuditLog, RequestStore } from './ports.js';
 
 export interface PlanRoutePorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'saveRoute' | 'saveRouteFailure'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly directory: Directory;
   readonly preset: Preset;
 }
@@ -24,18 +24,27 @@ export async function planApprovalRoute(
   try {
     const stages = planRoute(request.submission, ports.directory, publication, ports.preset, request.findings);
     await ports.requests.saveRoute(requestId, version, stages);
-    await ports.audit.appendAudit(requestId, {
-      type: 'route.planned',
-      actor: 'signoff',
-      data: { version, stages: stages.map((s) => ({ stage: s.stage, assignees: s.assignees.map((a) => a.email) })) },
-    });
+    // Once per version, as every event a task writes: a run again after a crash appends none.
+    await ports.audit.appendAuditUnless(
+      requestId,
+      {
+        type: 'route.planned',
+        actor: 'signoff',
+        data: { version, stages: stages.map((s) => ({ stage: s.stage, assignees: s.assignees.map((a) => a.email) })) },
+      },
+      (e) => e.type === 'route.planned' && e.data['version'] === version,
+    );
     return { planned: true, stageCount: stages.length };
   } catch (error) {
     if (!(error instanceof RouteError)) throw error;
     // No valid route (GOVERNANCE.md §2, separation of duties): the submitter hears why (outcomeMail), nobody is asked.
     // A route failure, not a finding: no rule of GOVERNANCE.md §5 or §6 fired.
     await ports.requests.saveRouteFailure(requestId, version, { reason: error.message });
-    await ports.audit.appendAudit(requestId, { type: 'route.failed', actor: 'signoff', data: { version, reason: error.message } });
+    await ports.audit.appendAuditUnless(
+      requestId,
+      { type: 'route.failed', actor: 'signoff', data: { version, reason: error.message } },
+      (e) => e.type === 'route.failed' && e.data['version'] === version,
+    );
     return { planned: false, stageCount: 0 };
   }
 }

@@ -1,6 +1,6 @@
 import type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
 import type { Mailer } from '../adapters/mail.js';
-import type { RequestFlag } from '../adapters/requests.js';
+import type { FlagClaim, RequestFlag } from '../adapters/requests.js';
 import type { TaskResponse } from '../adapters/workflow.js';
 import type { AuditEvent } from '../core/audit/audit-chain.js';
 import type { AuditEntry } from '../core/audit/events.js';
@@ -27,7 +27,7 @@ import type {
 
 export type { Mailer, OutgoingMail } from '../adapters/mail.js';
 export type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
-export type { RequestFlag } from '../adapters/requests.js';
+export type { FlagClaim, RequestFlag } from '../adapters/requests.js';
 
 /** The requests table (lambdas/adapters/requests.ts). */
 export interface RequestStore {
@@ -89,8 +89,9 @@ export interface RequestStore {
     version: number,
     registration: NonNullable<RequestRecord['registration']>,
   ): Promise<RequestRecord | undefined>;
-  /** True for the one caller that set the flag (a once-per-version side effect). */
-  claimFlag(requestId: string, flag: RequestFlag, version: number): Promise<boolean>;
+  /** Claims a once-per-version mail until `leaseUntil`, or says who has it (lambdas/use-cases/send-once.ts). */
+  claimFlag(requestId: string, flag: RequestFlag, version: number, leaseUntil: Date, now: Date): Promise<FlagClaim>;
+  markFlagSent(requestId: string, flag: RequestFlag, version: number, messageId: string): Promise<void>;
   releaseFlag(requestId: string, flag: RequestFlag): Promise<void>;
 }
 
@@ -98,7 +99,7 @@ export interface RequestStore {
 export interface ApprovalStore {
   putLink(link: ApprovalLink): Promise<void>;
   getLink(linkHash: string): Promise<ApprovalLink | undefined>;
-  beginDelivery(ref: DeliveryRef, linkHash: string): Promise<Delivery>;
+  beginDelivery(ref: DeliveryRef, linkHash: string, leaseUntil: Date, now: Date): Promise<Delivery>;
   markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', messageId?: string): Promise<void>;
   putWithdrawLink(linkHash: string, requestId: string): Promise<void>;
   requestOfWithdrawLink(linkHash: string): Promise<string | undefined>;

@@ -10,9 +10,9 @@ import { sendOnce, type SendOncePorts } from './send-once.js';
 // once, with a link to withdraw it — in the mail thread for mailed requests.
 
 export interface RecordSubmissionPorts extends SendOncePorts {
-  readonly requests: Pick<RequestStore, 'recordExecution' | 'claimFlag' | 'releaseFlag'>;
+  readonly requests: Pick<RequestStore, 'recordExecution' | 'claimFlag' | 'markFlagSent' | 'releaseFlag'>;
   readonly approvals: Pick<ApprovalStore, 'putWithdrawLink'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly directory: Pick<Directory, 'institution'>;
   readonly mailFrom: string;
   /** Where the withdraw link points (PUBLIC_BASE_URL, no trailing slash). */
@@ -28,15 +28,22 @@ export interface ExecutionStarted {
 export async function recordSubmission(
   { requestId, version, executionArn }: ExecutionStarted,
   ports: RecordSubmissionPorts,
+  deadline: Date,
 ): Promise<{ kind: RequestKind }> {
   const request = await ports.requests.recordExecution(requestId, executionArn);
   if (request === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
-  await ports.audit.appendAudit(requestId, { type: 'workflow.started', actor: 'signoff', data: { executionArn, version } });
+  // Once per execution, however often this task runs (a replay after a crash runs it again).
+  await ports.audit.appendAuditUnless(
+    requestId,
+    { type: 'workflow.started', actor: 'signoff', data: { executionArn, version } },
+    (e) => e.type === 'workflow.started' && e.data['executionArn'] === executionArn,
+  );
   await sendOnce(ports, {
     requestId,
     version,
     flag: 'acknowledged',
     kind: 'acknowledgement',
+    leaseUntil: deadline,
     async compose() {
       const withdrawId = newLinkId();
       await ports.approvals.putWithdrawLink(sha256Hex(withdrawId), requestId);

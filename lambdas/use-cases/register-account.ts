@@ -13,9 +13,9 @@ import { sendOnce, type SendOncePorts } from './send-once.js';
 // social-media manager are told once. A replay finds the account registered by this request and sends nothing twice.
 
 export interface RegisterAccountPorts extends SendOncePorts {
-  readonly requests: Pick<RequestStore, 'getRequest' | 'saveRegistration' | 'claimFlag' | 'releaseFlag'>;
+  readonly requests: Pick<RequestStore, 'getRequest' | 'saveRegistration' | 'claimFlag' | 'markFlagSent' | 'releaseFlag'>;
   readonly registry: Pick<AccountRegistry, 'registerAccount'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly directory: Directory;
   readonly mailFrom: string;
 }
@@ -23,6 +23,7 @@ export interface RegisterAccountPorts extends SendOncePorts {
 export async function registerOpenedAccount(
   { requestId, version }: { readonly requestId: string; readonly version: number },
   ports: RegisterAccountPorts,
+  deadline: Date,
   now: Date = new Date(),
 ): Promise<{ registered: boolean; accountId: string }> {
   const { directory } = ports;
@@ -51,10 +52,13 @@ export async function registerOpenedAccount(
   let registered: boolean;
   let reason: string | undefined;
   try {
-    const result = await ports.registry.registerAccount(account, directory);
+    await ports.registry.registerAccount(account, directory);
     registered = true;
-    if (result === 'registered') {
-      await ports.audit.appendAudit(requestId, {
+    // Audited once per version, also when a replay finds the account registered by this request (a run that died
+    // between the registry's write and this event left it unaudited).
+    await ports.audit.appendAuditUnless(
+      requestId,
+      {
         type: 'account.registered',
         actor: 'signoff',
         data: {
@@ -67,8 +71,9 @@ export async function registerOpenedAccount(
           credentialStore: account.credentialStore ?? null,
           version,
         },
-      });
-    }
+      },
+      (e) => e.type === 'account.registered' && e.data['version'] === version,
+    );
   } catch (error) {
     // Approved, but the registry refuses: another request took the id or the handle since the checks ran.
     if (!(error instanceof AccountIdTakenError) && !(error instanceof DuplicateHandleError)) throw error;
@@ -81,11 +86,11 @@ export async function registerOpenedAccount(
     ...(reason !== undefined ? { reason } : {}),
   });
   if (!registered) {
-    await ports.audit.appendAudit(requestId, {
-      type: 'account.registration-refused',
-      actor: 'signoff',
-      data: { accountId: account.id, reason: reason ?? null, version },
-    });
+    await ports.audit.appendAuditUnless(
+      requestId,
+      { type: 'account.registration-refused', actor: 'signoff', data: { accountId: account.id, reason: reason ?? null, version } },
+      (e) => e.type === 'account.registration-refused' && e.data['version'] === version,
+    );
     return { registered, accountId: account.id };
   }
   const to = [...new Set([...s.admins, ...directory.group('socialMediaManager').map((p) => p.email)])];
@@ -94,6 +99,7 @@ export async function registerOpenedAccount(
     version,
     flag: 'adminsNotified',
     kind: 'account-registered',
+    leaseUntil: deadline,
     compose: () => ({
       from: ports.mailFrom,
       to,

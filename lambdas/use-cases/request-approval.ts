@@ -1,4 +1,4 @@
-import { AlreadyDecidedError, NotFoundError } from '../core/errors.js';
+import { AlreadyDecidedError, NotFoundError, SendInFlightError } from '../core/errors.js';
 import { newLinkId, sha256Hex } from '../core/ids.js';
 import type { Assignee, RequestRecord, StagePhase } from '../core/model.js';
 import { approvalMail } from '../core/render/render.js';
@@ -16,7 +16,7 @@ import { countMailSent } from '../shared/metrics.js';
 export interface RequestApprovalPorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'registerWait' | 'recordEscalation' | 'markDelivered'>;
   readonly approvals: Pick<ApprovalStore, 'beginDelivery' | 'markDelivery' | 'putLink'>;
-  readonly audit: Pick<AuditLog, 'appendAudit' | 'readAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless' | 'readAudit'>;
   readonly mail: Mailer;
   readonly directory: Directory;
   readonly mailFrom: string;
@@ -53,11 +53,16 @@ async function recipients(
   const deputies = deputiesFor(request, stageIndex, ports.directory);
   await ports.requests.recordEscalation(request.requestId, request.version, stageIndex, deputies, new Date().toISOString(), deadline);
   if (deputies.length === 0) {
-    await ports.audit.appendAudit(request.requestId, {
-      type: 'stage.escalation-skipped',
-      actor: 'signoff',
-      data: { stage: stage.stage, stageIndex, reason: 'no eligible deputy in the directory' },
-    });
+    // Once per stage and version, though the task that finds no deputy runs again after a crash.
+    await ports.audit.appendAuditUnless(
+      request.requestId,
+      {
+        type: 'stage.escalation-skipped',
+        actor: 'signoff',
+        data: { stage: stage.stage, stageIndex, version: request.version, reason: 'no eligible deputy in the directory' },
+      },
+      (e) => e.type === 'stage.escalation-skipped' && e.data['stageIndex'] === stageIndex && e.data['version'] === request.version,
+    );
   }
   return deputies;
 }
@@ -65,6 +70,8 @@ async function recipients(
 export async function requestApproval(
   { taskToken, requestId, version, stageIndex, phase, deadline }: ApprovalTask,
   ports: RequestApprovalPorts,
+  leaseUntil: Date,
+  now: Date = new Date(),
 ): Promise<{ asked: number }> {
   const { directory } = ports;
   const request = await ports.requests.getRequest(requestId);
@@ -79,8 +86,13 @@ export async function requestApproval(
   for (const approver of people) {
     const linkId = newLinkId();
     const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
-    let delivery = await ports.approvals.beginDelivery(ref, sha256Hex(linkId));
+    let delivery = await ports.approvals.beginDelivery(ref, sha256Hex(linkId), leaseUntil, now);
     if (delivery.state === 'audited') continue;
+    // Another run of this task may still be sending it: retried after its lease (the ASL's SendInFlightError retrier).
+    if (delivery.state === 'in-flight')
+      throw new SendInFlightError(
+        `the ${phase} mail to ${approver.id} for ${requestId} may still be on its way (until ${delivery.until.toISOString()})`,
+      );
     if (delivery.state === 'new') {
       const linkHash = sha256Hex(linkId);
       await ports.approvals.putLink({

@@ -13,7 +13,7 @@ import type { RegistryView } from './registry-view.js';
 
 export interface RunChecksPorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'saveChecks'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   /** The registry and the directory over it, read afresh (an account opened a moment ago is a valid target). */
   registryView(): Promise<RegistryView>;
   /** The institution's preset (config/presets): which checks run, at which severity, with which thresholds. */
@@ -39,22 +39,27 @@ export async function runChecks(
   const publication = submission.kind === 'brand-post' ? classifyPublication(submission, publicationOptions(preset)) : undefined;
   await ports.requests.saveChecks(requestId, version, findings, publication);
   const blocked = findings.some(isBlocking);
-  await ports.audit.appendAudit(requestId, {
-    type: 'checks.completed',
-    actor: 'signoff',
-    data: {
-      version,
-      blocked,
-      findings: findings.map((f) => ({
-        rule: f.rule,
-        severity: f.severity,
-        message: f.message,
-        where: f.where ?? null,
-        stage: f.stage ?? null,
-        satisfied: f.attestation?.satisfied ?? null,
-      })),
-      publication: publication === undefined ? null : { is: publication.is, reasons: [...publication.reasons] },
+  // Once per version: a run again after a crash finds its event and appends none.
+  await ports.audit.appendAuditUnless(
+    requestId,
+    {
+      type: 'checks.completed',
+      actor: 'signoff',
+      data: {
+        version,
+        blocked,
+        findings: findings.map((f) => ({
+          rule: f.rule,
+          severity: f.severity,
+          message: f.message,
+          where: f.where ?? null,
+          stage: f.stage ?? null,
+          satisfied: f.attestation?.satisfied ?? null,
+        })),
+        publication: publication === undefined ? null : { is: publication.is, reasons: [...publication.reasons] },
+      },
     },
-  });
+    (e) => e.type === 'checks.completed' && e.data['version'] === version,
+  );
   return { blocked, findingCount: findings.length };
 }

@@ -189,8 +189,14 @@ describe('the requests table', () => {
         decidedAt: at,
       }),
     );
-    expect(await a.requests.claimFlag(id, 'outcomeNotified', 1)).toBe(true);
-    expect(await a.requests.claimFlag(id, 'acknowledged', 1)).toBe(true);
+    const lease = new Date(Date.parse(at) + 30_000);
+    const claims = [
+      await a.requests.claimFlag(id, 'outcomeNotified', 1, lease, new Date(at)),
+      await a.requests.claimFlag(id, 'outcomeNotified', 1, lease, new Date(at)),
+    ];
+    await a.requests.markFlagSent(id, 'outcomeNotified', 1, 'ses-outcome');
+    const afterSent = await a.requests.claimFlag(id, 'outcomeNotified', 1, lease, new Date(lease.getTime() + 1));
+    const acknowledged = await a.requests.claimFlag(id, 'acknowledged', 1, lease, new Date(at));
     await a.requests.releaseFlag(id, 'acknowledged');
     present(await a.requests.saveRegistration(id, 1, { accountId: 'x', registered: true }));
     const registered = present(await a.requests.getRequest(id));
@@ -203,13 +209,24 @@ describe('the requests table', () => {
         new Date(at),
       ),
     );
+    const nextItem = present(await a.requests.getRequest(id));
     const withdrawn = present(await a.requests.withdrawRequest(id));
 
     // Assess
     expect(returned.stages[0]).toMatchObject({ status: 'request-changes', decision: 'request-changes' });
     expect(returned.stages[0]?.comment).toBeUndefined();
-    expect(registered).toMatchObject({ outcomeNotified: 1, registration: { accountId: 'x', registered: true } });
-    expect(registered.acknowledged).toBeUndefined();
+    expect(claims).toEqual([{ state: 'claimed' }, { state: 'in-flight', until: lease }]);
+    expect([afterSent, acknowledged]).toEqual([{ state: 'sent', messageId: 'ses-outcome' }, { state: 'claimed' }]);
+    expect(registered).toMatchObject({
+      outcomeNotified: 1,
+      outcomeNotifiedMessageId: 'ses-outcome',
+      registration: { accountId: 'x', registered: true },
+    });
+    expect([registered.outcomeNotifiedLease, registered.acknowledged, registered.acknowledgedLease]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(next).toMatchObject({
       version: 2,
       status: 'checking',
@@ -223,6 +240,7 @@ describe('the requests table', () => {
       { version: 1, submission: created.submission, contentHash: created.contentHash, outcome: 'changes-requested' },
     ]);
     expect(next.executionArn).toBeUndefined();
+    expect([nextItem.outcomeNotified, nextItem.outcomeNotifiedMessageId]).toEqual([undefined, undefined]);
     expect([withdrawn.status, withdrawn.outcome]).toEqual(['withdrawn', 'withdrawn']);
   });
 });
@@ -241,19 +259,24 @@ describe('the approvals table', () => {
 
     // Act
     await a.approvals.putLink(link);
-    const first = await a.approvals.beginDelivery(ref, 'l1');
-    const retried = await a.approvals.beginDelivery(ref, 'l2');
+    const t0 = new Date(at);
+    const lease = new Date(t0.getTime() + 30_000);
+    const afterLease = new Date(lease.getTime() + 1);
+    const first = await a.approvals.beginDelivery(ref, 'l1', lease, t0);
+    const inFlight = await a.approvals.beginDelivery(ref, 'l2', lease, t0);
+    const retried = await a.approvals.beginDelivery(ref, 'l2', new Date(afterLease.getTime() + 30_000), afterLease);
     await a.approvals.markDelivery(ref, 'sent', 'ses-1');
-    const sent = await a.approvals.beginDelivery(ref, 'l3');
+    const sent = await a.approvals.beginDelivery(ref, 'l3', lease, afterLease);
     await a.approvals.markDelivery(ref, 'audited');
-    const audited = await a.approvals.beginDelivery(ref, 'l4');
+    const audited = await a.approvals.beginDelivery(ref, 'l4', lease, afterLease);
     await a.approvals.putWithdrawLink('w'.repeat(64), link.requestId);
     await a.approvals.rememberSignedCall(call, new Date(at));
 
     // Assess
     expect(await a.approvals.getLink('e'.repeat(64))).toEqual(link);
-    expect([first, retried, sent, audited]).toEqual([
+    expect([first, inFlight, retried, sent, audited]).toEqual([
       { state: 'new' },
+      { state: 'in-flight', until: lease },
       { state: 'new' },
       { state: 'sent', linkHash: 'l2', messageId: 'ses-1' },
       { state: 'audited' },

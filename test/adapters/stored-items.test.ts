@@ -149,9 +149,9 @@ describe('the approvals table', () => {
     dynamo
       .on(GetCommand, { TableName: 'approvals' })
       .resolves({ Item: { pk: 'delivery#req_1#1#0#requested#grace', state: 'sent', linkHash: 'l' } });
-    expect((await refusal(() => approvals.beginDelivery(ref, 'l2'))).fields).toEqual(['messageId']);
+    expect((await refusal(() => approvals.beginDelivery(ref, 'l2', new Date(), new Date()))).fields).toEqual(['messageId']);
     dynamo.on(GetCommand, { TableName: 'approvals' }).resolves({ Item: { pk: 'delivery#req_1#1#0#requested#grace', state: 'lost' } });
-    expect((await refusal(() => approvals.beginDelivery(ref, 'l2'))).fields).toEqual(['state']);
+    expect((await refusal(() => approvals.beginDelivery(ref, 'l2', new Date(), new Date()))).fields).toEqual(['state']);
   });
 
   it('refuses a withdraw link without its request, and a signed call with an unknown action', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRASH_EXIT_CODE, CRASH_POINTS } from '../../local/crash-points.js';
+import { CRASH_EXIT_CODE } from '../../local/crash-points.js';
 import { Stack, decide, reviewLink, samplePost, waitFor } from './stack.js';
 
 // A decision whose post ends with the process (issue #13): the stack exits at a named point of the supervisor's
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('a crash in the middle of a decision', () => {
-  const cases = CRASH_POINTS.flatMap((point) => [
+  const cases = ['audit:decision.recorded', 'sfn:SendTaskSuccess'].flatMap((point) => [
     { point, retry: 'the form resent' },
     { point, retry: 'the link opened and posted afresh' },
   ]);

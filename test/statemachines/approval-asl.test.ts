@@ -66,6 +66,20 @@ describe('statemachines/approval.asl.json', () => {
     }
   });
 
+  it('retries throttling and transient service errors, and a mail still in flight after its lease, on every task (issue #13)', () => {
+    for (const [name, state] of tasks) {
+      const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
+      expect(retried, name).toEqual(
+        expect.arrayContaining([
+          'ThrottlingException',
+          'ProvisionedThroughputExceededException',
+          'TooManyRequestsException',
+          'SendInFlightError',
+        ]),
+      );
+    }
+  });
+
   it('gives every task a timeout; the one callback task carries its deadline in its payload too', () => {
     const callbacks = tasks.filter(([, s]) => s.Resource.endsWith('.waitForTaskToken'));
     expect(callbacks.map(([n]) => n)).toEqual(['RequestApproval']);

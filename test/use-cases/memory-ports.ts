@@ -10,6 +10,7 @@ import type {
   ApprovalStore,
   AuditLog,
   Delivery,
+  FlagClaim,
   Mailer,
   OutgoingMail,
   Ports,
@@ -27,7 +28,9 @@ export const directory: Directory = parseDirectory(
 export const NOW = new Date('2026-12-05T10:00:00.000Z');
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Stored = Mutable<RequestRecord> & { flags: Set<RequestFlag>; waitTokens: Record<string, string> };
+/** A claimed flag: its lease while its mail may be on its way, its message id once sent (lambdas/adapters/requests.ts). */
+type FlagState = { lease?: number; messageId?: string };
+type Stored = Mutable<RequestRecord> & { flags: Map<RequestFlag, FlagState>; waitTokens: Record<string, string> };
 
 const person = (id: string) => {
   const p = directory.personById(id);
@@ -74,7 +77,7 @@ export class MemoryRequests implements RequestStore {
   readonly items = new Map<string, Stored>();
 
   put(record: RequestRecord): void {
-    this.items.set(record.requestId, { ...structuredClone(record), flags: new Set(), waitTokens: {} });
+    this.items.set(record.requestId, { ...structuredClone(record), flags: new Map(), waitTokens: {} });
   }
 
   #get(requestId: string): Stored | undefined {
@@ -280,11 +283,20 @@ export class MemoryRequests implements RequestStore {
     item.registration = registration;
     return this.#view(item);
   }
-  async claimFlag(requestId: string, flag: RequestFlag, version: number): Promise<boolean> {
+  async claimFlag(requestId: string, flag: RequestFlag, version: number, leaseUntil: Date, now: Date): Promise<FlagClaim> {
     const item = this.#get(requestId);
-    if (item?.version !== version || item.flags.has(flag)) return false;
-    item.flags.add(flag);
-    return true;
+    if (item?.version !== version) return { state: 'stale' };
+    const held = item.flags.get(flag);
+    if (held === undefined || (held.lease !== undefined && held.lease < now.getTime())) {
+      item.flags.set(flag, { lease: leaseUntil.getTime() });
+      return { state: 'claimed' };
+    }
+    if (held.lease !== undefined) return { state: 'in-flight', until: new Date(held.lease) };
+    return { state: 'sent', messageId: held.messageId };
+  }
+  async markFlagSent(requestId: string, flag: RequestFlag, version: number, messageId: string): Promise<void> {
+    const item = this.#get(requestId);
+    if (item?.version === version && item.flags.has(flag)) item.flags.set(flag, { messageId });
   }
   async releaseFlag(requestId: string, flag: RequestFlag): Promise<void> {
     this.#get(requestId)?.flags.delete(flag);
@@ -293,7 +305,7 @@ export class MemoryRequests implements RequestStore {
 
 export class MemoryApprovals implements ApprovalStore {
   readonly links = new Map<string, ApprovalLink>();
-  readonly deliveries = new Map<string, { state: 'sending' | 'sent' | 'audited'; linkHash: string; messageId?: string }>();
+  readonly deliveries = new Map<string, { state: 'sending' | 'sent' | 'audited'; linkHash: string; messageId?: string; lease?: number }>();
   readonly withdrawLinks = new Map<string, string>();
   readonly signedCalls = new Map<string, Parameters<ApprovalStore['rememberSignedCall']>[0]>();
   readonly inbound = new Set<string>();
@@ -304,18 +316,27 @@ export class MemoryApprovals implements ApprovalStore {
   async getLink(linkHash: string): Promise<ApprovalLink | undefined> {
     return this.links.get(`link#${linkHash}`);
   }
-  async beginDelivery(ref: Parameters<ApprovalStore['beginDelivery']>[0], linkHash: string): Promise<Delivery> {
+  async beginDelivery(
+    ref: Parameters<ApprovalStore['beginDelivery']>[0],
+    linkHash: string,
+    leaseUntil: Date,
+    now: Date,
+  ): Promise<Delivery> {
     const key = JSON.stringify(ref);
     const existing = this.deliveries.get(key);
     if (existing?.state === 'audited') return { state: 'audited' };
     if (existing?.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId ?? '' };
-    this.deliveries.set(key, { state: 'sending', linkHash });
+    if (existing?.lease !== undefined && existing.lease >= now.getTime()) return { state: 'in-flight', until: new Date(existing.lease) };
+    this.deliveries.set(key, { state: 'sending', linkHash, lease: leaseUntil.getTime() });
     return { state: 'new' };
   }
   async markDelivery(ref: Parameters<ApprovalStore['markDelivery']>[0], state: 'sent' | 'audited', messageId?: string): Promise<void> {
     const key = JSON.stringify(ref);
     const existing = this.deliveries.get(key);
-    if (existing !== undefined) this.deliveries.set(key, { ...existing, state, ...(messageId !== undefined ? { messageId } : {}) });
+    if (existing !== undefined) {
+      const { lease: _lease, ...rest } = existing;
+      this.deliveries.set(key, { ...rest, state, ...(messageId !== undefined ? { messageId } : {}) });
+    }
   }
   async putWithdrawLink(linkHash: string, requestId: string): Promise<void> {
     this.withdrawLinks.set(linkHash, requestId);

@@ -18,11 +18,16 @@ function setUp(record: RequestRecord = brandPost()) {
   return { ...ports, directory, mailFrom: MAIL_FROM, baseUrl: BASE_URL };
 }
 
+/** The deadline of the invocation under test: thirty seconds after NOW, as a task function's timeout gives it. */
+const DEADLINE = new Date(NOW.getTime() + 30_000);
+const AFTER_DEADLINE = new Date(DEADLINE.getTime() + 1);
+
 const once = (compose = () => ({ from: MAIL_FROM, to: ['ada@example.org'], subject: 's', text: 't', html: 'h' })) => ({
   requestId: 'req_memory',
   version: 1,
   flag: 'outcomeNotified' as const,
   kind: 'outcome' as const,
+  leaseUntil: DEADLINE,
   compose,
   sent: (messageId: string) => ({
     type: 'notification.sent' as const,
@@ -37,8 +42,8 @@ describe('sendOnce', () => {
     const ports = setUp();
 
     // Act
-    const first = await sendOnce(ports, once());
-    const second = await sendOnce(ports, once());
+    const first = await sendOnce(ports, once(), NOW);
+    const second = await sendOnce(ports, once(), NOW);
 
     // Assess
     expect([first, second]).toEqual(['msg-1', undefined]);
@@ -52,9 +57,9 @@ describe('sendOnce', () => {
     ports.mail.failures = 1;
 
     // Act
-    const failed = sendOnce(ports, once());
+    const failed = sendOnce(ports, once(), NOW);
     await expect(failed).rejects.toThrow('SES is throttling');
-    const retried = await sendOnce(ports, once());
+    const retried = await sendOnce(ports, once(), NOW);
 
     // Assess
     expect(retried).toBe('msg-1');
@@ -71,16 +76,60 @@ describe('sendOnce', () => {
     };
 
     // Act
-    await sendOnce(ports, once(compose));
-    await sendOnce(ports, once(compose));
+    await sendOnce(ports, once(compose), NOW);
+    await sendOnce(ports, once(compose), NOW);
 
     // Assess
     expect(composed).toBe(1);
   });
+
+  // Issue #13: a run that dies after its claim. Each case is what a task run again finds, at each point of death.
+  it('while the claimant may still be sending (its lease), a retry neither sends nor gives up: SendInFlightError', async () => {
+    // Prepare: a claim whose run died before sending
+    const ports = setUp();
+    await ports.requests.claimFlag('req_memory', 'outcomeNotified', 1, DEADLINE, NOW);
+
+    // Act
+    const retried = sendOnce(ports, once(), new Date(DEADLINE.getTime() - 1));
+
+    // Assess
+    await expect(retried).rejects.toMatchObject({ name: 'SendInFlightError' });
+    expect(ports.mail.sent).toEqual([]);
+  });
+
+  it('after the lease of a claimant that died before sending, the retry sends the mail, once', async () => {
+    // Prepare
+    const ports = setUp();
+    await ports.requests.claimFlag('req_memory', 'outcomeNotified', 1, DEADLINE, NOW);
+
+    // Act
+    const retried = await sendOnce(ports, { ...once(), leaseUntil: new Date(AFTER_DEADLINE.getTime() + 30_000) }, AFTER_DEADLINE);
+    const again = await sendOnce(ports, once(), new Date(AFTER_DEADLINE.getTime() + 60_000));
+
+    // Assess
+    expect([retried, again]).toEqual(['msg-1', undefined]);
+    expect(ports.mail.sent).toHaveLength(1);
+    expect(ports.audit.types()).toEqual(['notification.sent']);
+  });
+
+  it('a mail sent by a run that died before auditing it is audited by the retry, once, and not sent again', async () => {
+    // Prepare: claimed, sent and marked; the run ended before the audit
+    const ports = setUp();
+    await ports.requests.claimFlag('req_memory', 'outcomeNotified', 1, DEADLINE, NOW);
+    await ports.requests.markFlagSent('req_memory', 'outcomeNotified', 1, 'msg-earlier');
+
+    // Act
+    await sendOnce(ports, once(), NOW);
+    await sendOnce(ports, once(), AFTER_DEADLINE);
+
+    // Assess
+    expect(ports.mail.sent).toEqual([]);
+    expect(ports.audit.events.map((e) => [e.type, e.data['messageId']])).toEqual([['notification.sent', 'msg-earlier']]);
+  });
 });
 
 describe('recordSubmission', () => {
-  it('ties the execution, audits the start, and acknowledges once with a withdraw link that names the request', async () => {
+  it('ties the execution, audits the start once, and acknowledges once with a withdraw link that names the request', async () => {
     // Prepare
     const ports = setUp(
       brandPost({ status: 'checking', stages: [], thread: { messageId: '<m1@example.org>', references: ['<m0@example.org>'] } }),
@@ -88,13 +137,13 @@ describe('recordSubmission', () => {
     const task = { requestId: 'req_memory', version: 1, executionArn: 'arn:exec:1' };
 
     // Act
-    const first = await recordSubmission(task, ports);
-    await recordSubmission(task, ports);
+    const first = await recordSubmission(task, ports, DEADLINE);
+    await recordSubmission(task, ports, DEADLINE);
 
     // Assess
     expect(first).toEqual({ kind: 'brand-post' });
     expect((await ports.requests.getRequest('req_memory'))?.executionArn).toBe('arn:exec:1');
-    expect(ports.audit.types()).toEqual(['workflow.started', 'notification.sent', 'workflow.started']);
+    expect(ports.audit.types()).toEqual(['workflow.started', 'notification.sent']);
     expect(ports.mail.sent).toHaveLength(1);
     expect(ports.mail.sent[0]).toMatchObject({ to: ['ada@example.org'], inReplyTo: '<m1@example.org>', references: ['<m0@example.org>'] });
     expect([...ports.approvals.withdrawLinks.values()]).toEqual(['req_memory']);
@@ -109,8 +158,8 @@ describe('notifySubmitter', () => {
     const task = { requestId: 'req_memory', version: 1, outcome: 'approved' as const };
 
     // Act
-    const first = await notifySubmitter(task, ports);
-    await notifySubmitter(task, ports);
+    const first = await notifySubmitter(task, ports, DEADLINE);
+    await notifySubmitter(task, ports, DEADLINE);
 
     // Assess
     expect(first).toEqual({ outcome: 'approved' });
@@ -124,7 +173,7 @@ describe('notifySubmitter', () => {
     const ports = setUp(brandPost({ status: 'withdrawn', outcome: 'withdrawn' }));
 
     // Act
-    const result = await notifySubmitter({ requestId: 'req_memory', version: 1, outcome: 'approved' }, ports);
+    const result = await notifySubmitter({ requestId: 'req_memory', version: 1, outcome: 'approved' }, ports, DEADLINE);
 
     // Assess
     expect(result).toEqual({ outcome: 'withdrawn' });
@@ -158,8 +207,8 @@ describe('registerOpenedAccount', () => {
     const ports = setUp(opening());
 
     // Act
-    const first = await registerOpenedAccount({ requestId: 'req_memory', version: 1 }, ports, NOW);
-    const again = await registerOpenedAccount({ requestId: 'req_memory', version: 1 }, ports, NOW);
+    const first = await registerOpenedAccount({ requestId: 'req_memory', version: 1 }, ports, DEADLINE, NOW);
+    const again = await registerOpenedAccount({ requestId: 'req_memory', version: 1 }, ports, DEADLINE, NOW);
 
     // Assess
     expect(first.registered).toBe(true);

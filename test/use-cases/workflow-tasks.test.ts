@@ -12,6 +12,9 @@ import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
 
 // The workflow's task use cases (RunChecks, PlanRoute, AdvanceStage, RequestApproval) against in-memory ports.
 
+/** The deadline of the invocation under test (the lease of what it claims). */
+const LEASE = new Date(NOW.getTime() + 30_000);
+
 const preset = loadPreset(directory.preset);
 const checking = (overrides: Partial<RequestRecord> = {}) => brandPost({ status: 'checking', stages: [], ...overrides });
 
@@ -23,6 +26,7 @@ function setUp(record: RequestRecord) {
     directory,
     preset,
     timeScale: 1,
+    recheckSeconds: 900,
     mailFrom: 'signoff@example.org',
     baseUrl: 'https://signoff.example.org',
     registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
@@ -175,8 +179,8 @@ describe('requestApproval', () => {
     const ports = setUp(brandPost());
 
     // Act
-    const first = await requestApproval(ask, ports);
-    const replay = await requestApproval({ ...ask, taskToken: 'token-2' }, ports);
+    const first = await requestApproval(ask, ports, LEASE, NOW);
+    const replay = await requestApproval({ ...ask, taskToken: 'token-2' }, ports, LEASE, NOW);
 
     // Assess
     expect([first, replay]).toEqual([{ asked: 1 }, { asked: 1 }]);
@@ -188,12 +192,36 @@ describe('requestApproval', () => {
     expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.delivered).toBe('requested');
   });
 
+  it('a run that died while mailing leaves the mail to a retry after its lease: not before, and once', async () => {
+    // Prepare: an earlier run claimed grace's delivery (its lease is its deadline) and died
+    const ports = setUp(brandPost());
+    await ports.approvals.beginDelivery(
+      { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' },
+      'gone',
+      LEASE,
+      NOW,
+    );
+    const afterLease = new Date(LEASE.getTime() + 1);
+
+    // Act
+    const early = requestApproval(ask, ports, LEASE, NOW);
+    await expect(early).rejects.toMatchObject({ name: 'SendInFlightError' });
+    const mailedBeforeLease = ports.mail.sent.length;
+    await requestApproval(ask, ports, new Date(afterLease.getTime() + 30_000), afterLease);
+    await requestApproval(ask, ports, new Date(afterLease.getTime() + 30_000), afterLease);
+
+    // Assess
+    expect(mailedBeforeLease).toBe(0);
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['grace@example.org']]);
+    expect(ports.audit.types()).toEqual(['approval.requested']);
+  });
+
   it('asks nobody when the stage is no longer open', async () => {
     // Prepare
     const ports = setUp(brandPost({ status: 'withdrawn', outcome: 'withdrawn' }));
 
     // Act
-    const asked = requestApproval(ask, ports);
+    const asked = requestApproval(ask, ports, LEASE, NOW);
 
     // Assess
     await expect(asked).rejects.toBeInstanceOf(AlreadyDecidedError);

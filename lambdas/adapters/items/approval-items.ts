@@ -19,9 +19,12 @@ export const approvalLinkItem = z.looseObject({
 
 true satisfies SameShape<z.output<typeof approvalLinkItem>, ApprovalLink>;
 
-/** An approval e-mail's delivery: sending → sent (with the SES message id) → audited. */
+/**
+ * An approval e-mail's delivery: sending (until its lease, the sender's deadline; none on items written before
+ * issue #13) → sent (with the SES message id) → audited.
+ */
 export const deliveryItem = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('sending') }),
+  z.object({ state: z.literal('sending'), lease: z.optional(z.number()) }),
   z.object({ state: z.literal('sent'), linkHash: z.string(), messageId: z.string() }),
   z.object({ state: z.literal('audited') }),
 ]);

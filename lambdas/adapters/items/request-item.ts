@@ -136,7 +136,7 @@ export const requestItem = z.looseObject({
   thread: z.optional(z.looseObject({ messageId: z.string(), references: z.array(z.string()) })),
   routeFailure: z.optional(z.looseObject({ reason: z.string() })),
   // Bookkeeping beside the record: the intake's idempotency (accept-submission), a version's (startNewVersion), the
-  // callback tokens (registerWait), and the once-per-version flags (claimFlag writes the version that claimed each).
+  // callback tokens (registerWait), and the once-per-version flags (claimFlag writes the version that claimed each, its lease and its message id).
   bodyHash: z.optional(z.string()),
   idempotencyKey: z.optional(z.string()),
   versionKey: z.optional(z.string()),
@@ -145,6 +145,12 @@ export const requestItem = z.looseObject({
   outcomeNotified: z.optional(z.number()),
   acknowledged: z.optional(z.number()),
   adminsNotified: z.optional(z.number()),
+  outcomeNotifiedLease: z.optional(z.number()),
+  acknowledgedLease: z.optional(z.number()),
+  adminsNotifiedLease: z.optional(z.number()),
+  outcomeNotifiedMessageId: z.optional(z.string()),
+  acknowledgedMessageId: z.optional(z.string()),
+  adminsNotifiedMessageId: z.optional(z.string()),
 });
 
 /** What the requests table keeps beside a RequestRecord. */
@@ -157,6 +163,14 @@ export interface RequestBookkeeping {
   readonly outcomeNotified?: number | undefined;
   readonly acknowledged?: number | undefined;
   readonly adminsNotified?: number | undefined;
+  /** While a flag's mail may still be on its way: until when (ms) its claimant may be sending (claimFlag). */
+  readonly outcomeNotifiedLease?: number | undefined;
+  readonly acknowledgedLease?: number | undefined;
+  readonly adminsNotifiedLease?: number | undefined;
+  /** SES's id of a flag's mail once sent (markFlagSent). */
+  readonly outcomeNotifiedMessageId?: string | undefined;
+  readonly acknowledgedMessageId?: string | undefined;
+  readonly adminsNotifiedMessageId?: string | undefined;
 }
 
 /** A requests-table item as read: the record and its bookkeeping. */

@@ -60,6 +60,8 @@ export const AUDIT_EVENT_SCHEMAS = {
   'stage.opened': z.strictObject({
     stage: stageName,
     stageIndex,
+    // Since issue #13 (written once per stage and version); events written before have none.
+    version: z.optional(version),
     deadline: z.string(),
     remindAfterSeconds: z.number(),
     escalationDeadline: z.string(),
@@ -68,7 +70,8 @@ export const AUDIT_EVENT_SCHEMAS = {
   'approval.requested': approvalMail,
   'approval.reminded': approvalMail,
   'approval.escalated': approvalMail,
-  'stage.escalation-skipped': z.strictObject({ stage: stageName, stageIndex, reason: z.string() }),
+  // `version` since issue #13 (the event is written once per stage and version); events written before have none.
+  'stage.escalation-skipped': z.strictObject({ stage: stageName, stageIndex, version: z.optional(version), reason: z.string() }),
   'stage.expired': z.strictObject({ stageIndex, version, stage: stageName }),
   /** A callback the workflow did not act on (issue #11): no decision recorded for a success, or a late failure. */
   'callback.refused': z.strictObject({

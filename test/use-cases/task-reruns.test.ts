@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
+import { requestIdFor } from '../../lambdas/core/ids.js';
+import type { RequestRecord } from '../../lambdas/core/model.js';
+import { withRegistry } from '../../lambdas/core/request/directory.js';
+import { stageTimes } from '../../lambdas/core/request/route.js';
+import { scheduleOf } from '../../lambdas/core/request/stage-clock.js';
+import { loadPreset } from '../../lambdas/core/rules/presets.js';
+import { acceptSubmission } from '../../lambdas/use-cases/accept-submission.js';
+import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
+import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
+import { runChecks } from '../../lambdas/use-cases/run-checks.js';
+import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
+
+// Issue #13: the trail must be complete, not only consistent. A workflow task runs again whenever the run before it
+// ended without an answer (a replay after a crash, a retry after a timeout); intake runs again whenever a sender
+// retries. Each case below is a run that died between its state change and its audit event, or a run repeated
+// whole: the run again leaves each event exactly once, with the data the first run would have written.
+
+const preset = loadPreset(directory.preset);
+
+function setUp(record?: RequestRecord) {
+  const ports = memoryPorts();
+  if (record !== undefined) ports.requests.put(record);
+  return {
+    ...ports,
+    directory,
+    preset,
+    timeScale: 1,
+    recheckSeconds: 900,
+    registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
+    checkBudget: () => DEFAULT_CHECK_BUDGET,
+  };
+}
+
+const checking = () => brandPost({ status: 'checking', stages: [], findings: [] });
+const firstStep = { requestId: 'req_memory', version: 1, stageIndex: 0, callback: null } as const;
+
+describe('a task run again', () => {
+  it('RunChecks and PlanRoute write checks.completed and route.planned once', async () => {
+    // Prepare
+    const ports = setUp(checking());
+
+    // Act
+    for (let run = 0; run < 2; run++) await runChecks({ requestId: 'req_memory', version: 1 }, ports);
+    for (let run = 0; run < 2; run++) await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+
+    // Assess
+    expect(ports.audit.types()).toEqual(['checks.completed', 'route.planned']);
+  });
+
+  it("AdvanceStage, after a run that opened the stage and died, audits the opening once with that run's times", async () => {
+    // Prepare: a clean run, and a run that opened the stage (the conditional write) and died before its event
+    const clean = setUp(checking());
+    const crashed = setUp(checking());
+    for (const ports of [clean, crashed]) await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    const stage = (await crashed.requests.getRequest('req_memory'))?.stages[0];
+    const times = stageTimes(NOW, stage?.timeoutSeconds ?? 0, undefined);
+    await crashed.requests.openStage('req_memory', 1, 0, {
+      openedAt: NOW.toISOString(),
+      schedule: scheduleOf(times),
+      deadline: times.deadline,
+    });
+    const later = new Date(NOW.getTime() + 60_000);
+
+    // Act
+    const cleanStep = await advanceStage(firstStep, clean, NOW);
+    const rerun = await advanceStage(firstStep, crashed, later);
+    await advanceStage(firstStep, crashed, later);
+
+    // Assess
+    const opened = (ports: typeof clean) => ports.audit.events.filter((e) => e.type === 'stage.opened').map((e) => e.data);
+    expect(opened(crashed)).toHaveLength(1);
+    expect(opened(crashed)).toEqual(opened(clean));
+    expect(opened(clean)[0]).toMatchObject({
+      stageIndex: 0,
+      version: 1,
+      deadline: times.deadline,
+      escalationDeadline: times.escalationDeadline,
+    });
+    expect(rerun).toMatchObject({ next: 'wait', wait: { phase: 'requested', deadline: times.deadline } });
+    expect(cleanStep).toMatchObject({ next: 'wait' });
+  });
+
+  it('AdvanceStage, after a run that expired the stage and died, audits the expiry once', async () => {
+    // Prepare: an open stage whose expiry was claimed by a run that died before its event
+    const ports = setUp(checking());
+    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    await advanceStage(firstStep, ports, NOW);
+    await ports.requests.claimStage('req_memory', 1, 0, 2, { stageIndex: 0, decision: 'expired', decidedAt: NOW.toISOString() });
+
+    // Act
+    const steps = [
+      await advanceStage({ ...firstStep, callback: { Error: 'States.Timeout', Cause: '' } }, ports, NOW),
+      await advanceStage({ ...firstStep, callback: { Error: 'States.Timeout', Cause: '' } }, ports, NOW),
+    ];
+
+    // Assess
+    expect(steps.map((s) => s.next)).toEqual(['decided', 'decided']);
+    expect(ports.audit.types().filter((t) => t === 'stage.expired')).toEqual(['stage.expired']);
+  });
+});
+
+describe('intake run again', () => {
+  const submission = brandPost().submission;
+  const acceptance = { channel: 'webhook', idempotencyKey: 'msg_rerun', bodyHash: 'b'.repeat(64), submission, now: NOW } as const;
+
+  it('after a delivery that stored the request and died, the retry audits it and starts its execution, once', async () => {
+    // Prepare: the first delivery stored the request and ended there (no event, no execution)
+    const ports = setUp();
+    const requestId = requestIdFor('webhook', 'msg_rerun');
+    await ports.requests.createRequest({
+      ...brandPost({ requestId, status: 'checking', stages: [] }),
+      bodyHash: acceptance.bodyHash,
+    } as RequestRecord);
+
+    // Act
+    const retried = await acceptSubmission(acceptance, ports);
+    const again = await acceptSubmission(acceptance, ports);
+
+    // Assess
+    expect([retried, again]).toEqual([
+      { requestId, created: false },
+      { requestId, created: false },
+    ]);
+    expect(ports.audit.types()).toEqual(['request.submitted']);
+    expect(ports.workflow.started.map((s) => s.name)).toEqual([requestId, requestId]);
+  });
+
+  it('a first delivery and its retry leave one request.submitted', async () => {
+    // Prepare
+    const ports = setUp();
+
+    // Act
+    const first = await acceptSubmission(acceptance, ports);
+    const retry = await acceptSubmission(acceptance, ports);
+
+    // Assess
+    expect([first.created, retry.created]).toEqual([true, false]);
+    expect(ports.audit.types()).toEqual(['request.submitted']);
+  });
+});
+
+describe('a stage waits', () => {
+  it('no longer than the recheck, so a decision that never reached the workflow is read by then; and mails nobody again', async () => {
+    // Prepare: an open stage, asked; the recheck is five minutes
+    const ports = { ...setUp(checking()), recheckSeconds: 300 };
+    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    const first = await advanceStage(firstStep, ports, NOW);
+
+    // Act: the wait ends at the recheck (a timeout: no callback came), and the stage is read again
+    const later = new Date(NOW.getTime() + 300_000);
+    const again = await advanceStage({ ...firstStep, callback: { Error: 'States.Timeout', Cause: '' } }, ports, later);
+
+    // Assess
+    expect(first).toMatchObject({ next: 'wait', wait: { phase: 'requested', seconds: 300 } });
+    expect(again).toMatchObject({ next: 'wait', wait: { phase: 'requested', seconds: 300 } });
+    expect(ports.audit.types()).toEqual(['route.planned', 'stage.opened']);
+  });
+});
