@@ -40,6 +40,8 @@ vi.stubEnv(FAULTS_VARIABLE, 'task-timed-out:1,seed:3');
 const dir = mkdtempSync(join(tmpdir(), 'signoff-faults-race-'));
 const credentials = newLocalCredentials();
 const tokens: string[] = [];
+/** The asking function returns when this settles: open (resolved) but for the test that holds it. */
+let gate: Promise<void> = Promise.resolve();
 let engine: WorkflowEngine;
 let server: Server;
 let client: SFNClient;
@@ -52,9 +54,13 @@ beforeAll(async () => {
     journalDir: dir,
     timeScale: 1,
     tokenSecret: 'race-secret',
-    invoke: async (_name, payload): Promise<JsonValue> => {
-      tokens.push((payload as { taskToken: string }).taskToken);
-      return null;
+    // As bin/local.ts wires it: the task's function is said to run until it returns.
+    invoke: (_name, payload): Promise<JsonValue> => {
+      const { taskToken } = payload as { taskToken: string };
+      tokens.push(taskToken);
+      const run = gate.then(() => null);
+      localFaults()?.endpoint.taskRunning(taskToken, run);
+      return run;
     },
   });
   const service = await startWorkflowService(engine, credentials);
@@ -120,5 +126,32 @@ describe('a SendTaskSuccess that loses the race against its task’s deadline', 
     expect(raced).toMatchObject({ name: 'TaskTimedOut', $metadata: { httpStatusCode: 400, attempts: 1 } });
     expect(late).toMatchObject({ name: 'TaskTimedOut', $metadata: { httpStatusCode: 400, attempts: 1 } });
     expect(injector.tally().taskTimedOut - before).toBe(1);
+  });
+
+  it('waits for the asking function to return before it times the task out, as a deadline can only pass after it', async () => {
+    // Prepare: the function asking for the decision is still running
+    let open = () => undefined as void;
+    gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'race-3', input: '{}' }));
+    const token = await nthToken(2);
+
+    // Act: the decision arrives before the function returned
+    let answered = false;
+    const answer = stepFunctions(client)
+      .sendTaskSuccess(token, { decision: 'approve' })
+      .finally(() => {
+        answered = true;
+      });
+    await pollInterval(50);
+    const beforeReturn = { answered, status: engine.describeExecution(executionArn ?? '').status };
+    open();
+
+    // Assess: no answer and no timeout while it ran; then the race as before
+    expect(beforeReturn).toEqual({ answered: false, status: 'RUNNING' });
+    expect(await answer).toBe('already-closed');
+    expect(await engine.settled(executionArn ?? '')).toBe('SUCCEEDED');
+    expect(JSON.parse(engine.describeExecution(executionArn ?? '').output ?? 'null')).toMatchObject({ outcome: 'timed out' });
   });
 });
