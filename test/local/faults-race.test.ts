@@ -130,9 +130,9 @@ describe('a SendTaskSuccess that loses the race against its task’s deadline', 
 
   it('waits for the asking function to return before it times the task out, as a deadline can only pass after it', async () => {
     // Prepare: the function asking for the decision is still running
-    let open = () => undefined as void;
+    const opener: { open?: () => void } = {};
     gate = new Promise<void>((resolve) => {
-      open = resolve;
+      opener.open = resolve;
     });
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'race-3', input: '{}' }));
     const token = await nthToken(2);
@@ -146,7 +146,7 @@ describe('a SendTaskSuccess that loses the race against its task’s deadline', 
       });
     await pollInterval(50);
     const beforeReturn = { answered, status: engine.describeExecution(executionArn ?? '').status };
-    open();
+    opener.open?.();
 
     // Assess: no answer and no timeout while it ran; then the race as before
     expect(beforeReturn).toEqual({ answered: false, status: 'RUNNING' });
