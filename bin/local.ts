@@ -14,6 +14,7 @@ import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
 import { loadSettings, projectRoot } from '../local/settings.js';
 import { landingPage } from '../local/landing.js';
+import { FAULTS_VARIABLE, localFaults, type FaultPlan } from '../local/faults.js';
 import { startAuditCheckpoints } from '../local/audit-checkpoints.js';
 import { localAuditSecrets } from '../local/audit-secrets.js';
 import { WorkflowEngine } from '../local/workflow/engine.js';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   // Everything this process creates (data directory, secrets, store, journal, outbox, media) is its owner's alone.
   process.umask(0o077);
   const settings = loadSettings();
+  // Read before anything starts, so that a bad SIGNOFF_LOCAL_FAULTS is reported by name; the faults start once ready.
+  const faults = localFaults();
   const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);
   const dynamo = await startDynamo(settings.dataDir, credentials);
@@ -44,9 +47,20 @@ async function main(): Promise<void> {
     journalDir: join(settings.dataDir, 'executions'),
     timeScale: settings.timeScale,
     tokenSecret: settings.tokenSecret,
-    invoke: (name, payload) => {
+    invoke: async (name, payload) => {
       if (registry === undefined) throw new Error('functions are not loaded yet');
-      return registry.invoke(name, payload);
+      try {
+        const run = registry.invoke(name, payload);
+        // A callback task's function carries its token: a fault race on the token waits for the function to return.
+        const token = (payload as { taskToken?: unknown } | null)?.taskToken;
+        if (typeof token === 'string') faults?.endpoint.taskRunning(token, run);
+        return await run;
+      } catch (error) {
+        // What Lambda's runtime logs for a function that threw (its "Invoke Error" line); the state machine then
+        // retries or catches it by name. Without it a task's failure would show only in the execution's journal.
+        process.stderr.write(`${invokeError(name, error)}\n`);
+        throw error;
+      }
     },
   });
   const workflow = await startWorkflowService(engine, credentials);
@@ -127,6 +141,7 @@ async function main(): Promise<void> {
       `  Directory        ${settings.directoryPath}`,
       `  Time scale       ${settings.timeScale}× for deadlines`,
       `  Resumed          ${resumed} unfinished execution(s)`,
+      ...(faults === undefined ? [] : [`  Faults           ${describeFaults(faults.injector.plan)}  (${FAULTS_VARIABLE}, a test aid)`]),
       '',
       'Next: `npm run sample` submits a sample post; then open the outbox and click the review link.',
       `Signoff is ready at ${base}`,
@@ -134,10 +149,13 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
+  faults?.injector.start();
+
   const shutdown = async () => {
     // The engine first: from here on no task outcome is journaled, so work cut short by the closing
     // services below simply runs again after the next start.
     engine.shutdown();
+    faults?.injector.stop();
     await checkpoints.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await closeServer(gateway);
@@ -148,6 +166,28 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+}
+
+/** A task function's error as Lambda's runtime logs it: one JSON line, by name (never the event: it can hold a token). */
+function invokeError(functionName: string, error: unknown): string {
+  const errorType = error instanceof Error ? error.name : typeof error;
+  const errorMessage = error instanceof Error ? error.message : String(error);
+  return JSON.stringify({
+    level: 'ERROR',
+    message: 'Invoke Error',
+    timestamp: new Date().toISOString(),
+    functionName: functionName.replace(/^.*:function:/, ''),
+    errorType,
+    errorMessage,
+  });
+}
+
+function describeFaults(plan: FaultPlan): string {
+  const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
+  const rates = Object.entries(plan.rates).map(([service, share]) => `${service} ${percent(share)}`);
+  const race = plan.taskTimedOut > 0 ? `; ${percent(plan.taskTimedOut)} of SendTaskSuccess calls lose the race to TaskTimedOut` : '';
+  const window = plan.windowMs === undefined ? 'until stopped' : `for ${plan.windowMs / 1000} s`;
+  return `calls failing: ${rates.join(', ')}${race}; ${window}, seed ${plan.seed}`;
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,11 +1,15 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { CRASH_AT_VARIABLE, crashAt, crashCounter, crashPointOf, reachesCrashPoint } from './crash-points.js';
+import { localFaults, type FaultEndpoint } from './faults.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
 // Puts a local AWS stand-in (dynalite, aws-ses-v2-local, the workflow service) behind Signature Version 4: every
 // request is read whole, verified against the local credentials, and only then handed to the server's own
 // listeners, as a request replayed from the bytes received. A refusal is answered in the service's error shape.
+// Here too a verified call meets the local runtime's test aids, before the stand-in sees it: a crash point
+// (SIGNOFF_LOCAL_CRASH_AT, ./crash-points.ts) and an injected fault (SIGNOFF_LOCAL_FAULTS, ./faults.ts).
 
 export interface SignedEndpointOptions {
   readonly credentials: LocalCredentials;
@@ -19,6 +23,8 @@ export interface SignedEndpointOptions {
   readonly servesPath?: (path: string) => boolean;
   /** What a caller of a path outside the API is told. */
   readonly outsideApi?: string;
+  /** The faults injected into verified calls. Default: the process's, from SIGNOFF_LOCAL_FAULTS (none when unset). */
+  readonly faults?: FaultEndpoint;
 }
 
 function readAll(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
@@ -66,6 +72,7 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
   const verifier = new SigV4Verifier(options);
   const crashPoint = crashPointOf(process.env[CRASH_AT_VARIABLE]);
   const crashNow = crashPoint === undefined ? undefined : crashCounter(crashPoint);
+  const faults = options.faults ?? localFaults()?.endpoint;
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -97,6 +104,23 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         crashNow?.()
       )
         crashAt(crashPoint);
+      if (faults !== undefined) {
+        const call = {
+          service: options.service,
+          protocol: options.protocol,
+          method: req.method ?? 'GET',
+          path,
+          target: req.headers['x-amz-target'],
+          body,
+        };
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const injected = await faults.answer(call, { url, region: options.region, credentials: options.credentials });
+        if (injected !== undefined) {
+          res.writeHead(injected.status, { ...injected.headers, 'content-length': String(Buffer.byteLength(injected.body)) });
+          res.end(injected.body);
+          return;
+        }
+      }
       const verified = replay(req, body);
       for (const listener of listeners) listener.call(server, verified, res);
     })().catch((error: unknown) => {
