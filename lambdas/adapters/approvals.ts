@@ -94,6 +94,29 @@ export async function beginDelivery(ref: DeliveryRef, linkHash: string, leaseUnt
   return taken === undefined ? { state: 'in-flight', until: leaseUntil } : { state: 'new' };
 }
 
+/** The delivery as stored ('sending' reads as in flight until its lease), without claiming it. */
+export async function deliveryOf(ref: DeliveryRef): Promise<Delivery | undefined> {
+  const pk = deliveryKey(ref);
+  const item = await getItem(table, { pk });
+  const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table.name, { pk });
+  if (existing === undefined) return undefined;
+  if (existing.state === 'sending') return { state: 'in-flight', until: new Date(existing.lease ?? 0) };
+  if (existing.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId };
+  return { state: 'audited' };
+}
+
+/** A delivery whose mail was not sent is given back: its lease ends now, so the next attempt takes it over. */
+export async function releaseDelivery(ref: DeliveryRef): Promise<void> {
+  await updateItem({
+    table,
+    key: { pk: deliveryKey(ref) },
+    update: 'REMOVE lease',
+    condition: '#s = :sending',
+    names: { '#s': 'state' },
+    values: { ':sending': 'sending' },
+  });
+}
+
 export async function markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', messageId?: string): Promise<void> {
   await updateItem({
     table,

@@ -100,7 +100,11 @@ export interface ApprovalStore {
   putLink(link: ApprovalLink): Promise<void>;
   getLink(linkHash: string): Promise<ApprovalLink | undefined>;
   beginDelivery(ref: DeliveryRef, linkHash: string, leaseUntil: Date, now: Date): Promise<Delivery>;
+  /** The delivery as stored, without claiming it. */
+  deliveryOf(ref: DeliveryRef): Promise<Delivery | undefined>;
   markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', messageId?: string): Promise<void>;
+  /** Gives back a delivery whose mail was not sent, so a retry takes it over at once. */
+  releaseDelivery(ref: DeliveryRef): Promise<void>;
   putWithdrawLink(linkHash: string, requestId: string): Promise<void>;
   requestOfWithdrawLink(linkHash: string): Promise<string | undefined>;
   rememberSignedCall(call: SignedCallRecord, now: Date): Promise<SignedCallRecord | undefined>;

@@ -1,10 +1,11 @@
 import { AlreadyDecidedError, NotFoundError, SendInFlightError } from '../core/errors.js';
 import { newLinkId, sha256Hex } from '../core/ids.js';
-import type { Assignee, RequestRecord, StagePhase } from '../core/model.js';
+import type { Assignee, RequestRecord, StageName, StagePhase } from '../core/model.js';
 import { approvalMail } from '../core/render/render.js';
 import type { Directory } from '../core/request/directory.js';
 import { deputiesFor } from '../core/request/route.js';
-import type { ApprovalStore, AuditLog, Mailer, RequestStore } from './ports.js';
+import type { ApprovalStore, AuditLog, DeliveryRef, Mailer, RequestStore } from './ports.js';
+import { whileLeased } from './send-once.js';
 import { countMailSent } from '../shared/metrics.js';
 
 // The callback task of a stage, in the phase AdvanceStage gives it: asks the assignees, reminds them at half-time, or
@@ -15,8 +16,8 @@ import { countMailSent } from '../shared/metrics.js';
 
 export interface RequestApprovalPorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'registerWait' | 'recordEscalation' | 'markDelivered'>;
-  readonly approvals: Pick<ApprovalStore, 'beginDelivery' | 'markDelivery' | 'putLink'>;
-  readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless' | 'readAudit'>;
+  readonly approvals: Pick<ApprovalStore, 'beginDelivery' | 'deliveryOf' | 'markDelivery' | 'releaseDelivery' | 'putLink'>;
+  readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless'>;
   readonly mail: Mailer;
   readonly directory: Directory;
   readonly mailFrom: string;
@@ -77,7 +78,16 @@ export async function requestApproval(
   const request = await ports.requests.getRequest(requestId);
   const stage = request?.stages[stageIndex];
   if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
+  const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string }) =>
+    auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
   if ((await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
+    // Decided (or ended) while an earlier run of this task was mailing: what that run sent is still audited, nothing
+    // new is sent (issue #13: a mail sent, then its run died, then the approver decided).
+    for (const approver of phase === 'escalated' ? (stage.escalatedTo ?? []) : stage.assignees) {
+      const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
+      const delivery = await ports.approvals.deliveryOf(ref);
+      if (delivery?.state === 'sent') await audited(ref, approver, delivery);
+    }
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
   }
   const people = await recipients(request, stageIndex, phase, deadline, ports);
@@ -85,16 +95,22 @@ export async function requestApproval(
 
   for (const approver of people) {
     const linkId = newLinkId();
+    const linkHash = sha256Hex(linkId);
     const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
-    let delivery = await ports.approvals.beginDelivery(ref, sha256Hex(linkId), leaseUntil, now);
+    const delivery = await ports.approvals.beginDelivery(ref, linkHash, leaseUntil, now);
     if (delivery.state === 'audited') continue;
     // Another run of this task may still be sending it: retried after its lease (the ASL's SendInFlightError retrier).
     if (delivery.state === 'in-flight')
       throw new SendInFlightError(
         `the ${phase} mail to ${approver.id} for ${requestId} may still be on its way (until ${delivery.until.toISOString()})`,
       );
-    if (delivery.state === 'new') {
-      const linkHash = sha256Hex(linkId);
+    if (delivery.state === 'sent') {
+      // An earlier run sent it and ended before auditing it (or before marking it audited).
+      await audited(ref, approver, delivery);
+      continue;
+    }
+    let messageId: string;
+    try {
       await ports.approvals.putLink({
         pk: `link#${linkHash}`,
         requestId,
@@ -115,35 +131,51 @@ export async function requestApproval(
         phase,
         unitName: current.submission.kind === 'account-opening' ? directory.unitName(current.submission.unit) : undefined,
       });
-      const messageId = await ports.mail.sendMail({ from: ports.mailFrom, to: [approver.email], ...mail });
-      countMailSent(`approval-${phase}`);
-      await ports.approvals.markDelivery(ref, 'sent', messageId);
-      delivery = { state: 'sent', linkHash, messageId };
-    } else {
-      // Recovery only: an earlier attempt sent this mail; it may also have audited it before dying.
-      const sentLink = delivery.linkHash;
-      const audited = (await ports.audit.readAudit(requestId)).some((e) => e.type === AUDIT_TYPE[phase] && e.data['linkHash'] === sentLink);
-      if (audited) {
-        await ports.approvals.markDelivery(ref, 'audited');
-        continue;
-      }
+      messageId = await ports.mail.sendMail({ from: ports.mailFrom, to: [approver.email], ...mail });
+    } catch (error) {
+      // Not sent: the delivery is given back, so the retried task sends it at once rather than after the lease.
+      await ports.approvals.releaseDelivery(ref);
+      throw error;
     }
-    await ports.audit.appendAudit(requestId, {
-      type: AUDIT_TYPE[phase],
-      actor: 'signoff',
-      data: {
-        stage: stage.stage,
-        stageIndex,
-        version,
-        approver: approver.email,
-        linkHash: delivery.linkHash,
-        deadline,
-        messageId: delivery.messageId,
-      },
-    });
-    await ports.approvals.markDelivery(ref, 'audited');
+    countMailSent(`approval-${phase}`);
+    // Sent: marked before the lease ends, or a retry after it would send it again.
+    await whileLeased(() => ports.approvals.markDelivery(ref, 'sent', messageId), leaseUntil);
+    await audited(ref, approver, { linkHash, messageId });
   }
   // Every e-mail of this phase is out: a failure reported for this task from now on did not come from here.
   await ports.requests.markDelivered(requestId, version, stageIndex, phase);
   return { asked: people.length };
+}
+
+/** Audits a delivery that was sent, unless the trail has its link already, and marks it audited. */
+async function auditDelivery(
+  ports: Pick<RequestApprovalPorts, 'audit' | 'approvals'>,
+  ref: DeliveryRef,
+  sent: {
+    readonly stage: StageName;
+    readonly approver: string;
+    readonly deadline: string;
+    readonly linkHash: string;
+    readonly messageId: string;
+  },
+): Promise<void> {
+  const type = AUDIT_TYPE[ref.phase];
+  await ports.audit.appendAuditUnless(
+    ref.requestId,
+    {
+      type,
+      actor: 'signoff',
+      data: {
+        stage: sent.stage,
+        stageIndex: ref.stageIndex,
+        version: ref.version,
+        approver: sent.approver,
+        linkHash: sent.linkHash,
+        deadline: sent.deadline,
+        messageId: sent.messageId,
+      },
+    },
+    (e) => e.type === type && e.data['linkHash'] === sent.linkHash,
+  );
+  await ports.approvals.markDelivery(ref, 'audited');
 }

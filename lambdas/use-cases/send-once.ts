@@ -65,7 +65,26 @@ export async function sendOnce(ports: SendOncePorts, once: OnceMail, now: Date =
     throw error;
   }
   countMailSent(once.kind);
-  await ports.requests.markFlagSent(requestId, flag, version, messageId);
+  // Sent: marked before the lease ends, or a retry after it would send it again.
+  await whileLeased(() => ports.requests.markFlagSent(requestId, flag, version, messageId), once.leaseUntil);
   await ports.audit.appendAuditUnless(requestId, once.sent(messageId), auditedAs(messageId));
   return messageId;
 }
+
+/**
+ * Runs `step` until it succeeds, retrying a failure (a throttled write) while the lease holds: the mark of a mail
+ * already sent must land before anyone may take the claim over, or the mail goes out twice (issue #13, found by the
+ * fault run). The last failure is thrown once another try would end after the lease.
+ */
+export async function whileLeased<T>(step: () => Promise<T>, leaseUntil: Date, pause: (ms: number) => Promise<void> = sleep): Promise<T> {
+  for (let delay = 50; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await step();
+    } catch (error) {
+      if (Date.now() + delay >= leaseUntil.getTime()) throw error;
+      await pause(delay);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

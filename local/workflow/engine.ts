@@ -329,6 +329,10 @@ export class WorkflowEngine {
       }, remaining);
       this.#waiters.set(tokenHash, { resolve, reject, timer });
     });
+    // The wait can end (its deadline, SendTaskFailure) while the task's function still runs, before anything awaits
+    // the promise below: handled here, that rejection is still what the await below receives, and it no longer ends
+    // the process as an unhandled rejection (issue #13: found by the crash soak and the fault run).
+    promise.catch(() => undefined);
     if (!e.invoked.has(key)) {
       try {
         await this.#invoke(task, replacePlaceholder(input, token));

@@ -264,7 +264,9 @@ describe('the approvals table', () => {
     const afterLease = new Date(lease.getTime() + 1);
     const first = await a.approvals.beginDelivery(ref, 'l1', lease, t0);
     const inFlight = await a.approvals.beginDelivery(ref, 'l2', lease, t0);
-    const retried = await a.approvals.beginDelivery(ref, 'l2', new Date(afterLease.getTime() + 30_000), afterLease);
+    const peeked = await a.approvals.deliveryOf(ref);
+    await a.approvals.releaseDelivery(ref);
+    const retried = await a.approvals.beginDelivery(ref, 'l2', lease, t0);
     await a.approvals.markDelivery(ref, 'sent', 'ses-1');
     const sent = await a.approvals.beginDelivery(ref, 'l3', lease, afterLease);
     await a.approvals.markDelivery(ref, 'audited');
@@ -274,8 +276,9 @@ describe('the approvals table', () => {
 
     // Assess
     expect(await a.approvals.getLink('e'.repeat(64))).toEqual(link);
-    expect([first, inFlight, retried, sent, audited]).toEqual([
+    expect([first, inFlight, peeked, retried, sent, audited]).toEqual([
       { state: 'new' },
+      { state: 'in-flight', until: lease },
       { state: 'in-flight', until: lease },
       { state: 'new' },
       { state: 'sent', linkHash: 'l2', messageId: 'ses-1' },

@@ -45,6 +45,8 @@ interface Calls {
   prepare: number;
   ask: Array<{ taskToken: string; who: string }>;
   flakyFailures: number;
+  /** How long the asking function runs before it returns. */
+  askMs?: number;
 }
 
 function engine(dir: string, calls: Calls, timeScale = 1, seconds = 3600): WorkflowEngine {
@@ -67,6 +69,7 @@ function engine(dir: string, calls: Calls, timeScale = 1, seconds = 3600): Workf
       }
       const p = payload as { taskToken: string; who: string };
       calls.ask.push({ taskToken: p.taskToken, who: p.who });
+      if (calls.askMs !== undefined) await pollInterval(calls.askMs);
       return null;
     },
   });
@@ -145,6 +148,21 @@ describe('callback tasks', () => {
     });
     const token = calls.ask[0]?.taskToken ?? '';
     expect(() => e.sendTaskSuccess(token, {})).toThrowError(expect.objectContaining({ type: 'TaskTimedOut' }) as unknown as SfnApiError);
+  });
+});
+
+describe('a wait that ends while its function still runs', () => {
+  it('times the task out into its catch, and the process goes on (no unhandled rejection)', async () => {
+    // Prepare: a wait of 100 ms (3600 s at 36,000×) whose asking function runs 300 ms (a retry after a crash)
+    calls.askMs = 300;
+    const e = engine(dir, calls, 36_000, 3600);
+
+    // Act
+    const { executionArn } = e.startExecution('exec-slow', { who: 'grace' });
+
+    // Assess
+    expect(await e.settled(executionArn)).toBe('SUCCEEDED');
+    expect(JSON.parse(e.describeExecution(executionArn).output ?? 'null')).toMatchObject({ timeout: { Error: 'States.Timeout' } });
   });
 });
 

@@ -330,6 +330,21 @@ export class MemoryApprovals implements ApprovalStore {
     this.deliveries.set(key, { state: 'sending', linkHash, lease: leaseUntil.getTime() });
     return { state: 'new' };
   }
+  async deliveryOf(ref: Parameters<ApprovalStore['deliveryOf']>[0]): Promise<Delivery | undefined> {
+    const existing = this.deliveries.get(JSON.stringify(ref));
+    if (existing === undefined) return undefined;
+    if (existing.state === 'sending') return { state: 'in-flight', until: new Date(existing.lease ?? 0) };
+    if (existing.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId ?? '' };
+    return { state: 'audited' };
+  }
+  async releaseDelivery(ref: Parameters<ApprovalStore['releaseDelivery']>[0]): Promise<void> {
+    const key = JSON.stringify(ref);
+    const existing = this.deliveries.get(key);
+    if (existing?.state === 'sending') {
+      const { lease: _lease, ...rest } = existing;
+      this.deliveries.set(key, rest);
+    }
+  }
   async markDelivery(ref: Parameters<ApprovalStore['markDelivery']>[0], state: 'sent' | 'audited', messageId?: string): Promise<void> {
     const key = JSON.stringify(ref);
     const existing = this.deliveries.get(key);

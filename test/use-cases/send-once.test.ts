@@ -3,7 +3,7 @@ import type { RequestRecord } from '../../lambdas/core/model.js';
 import { notifySubmitter } from '../../lambdas/use-cases/notify-submitter.js';
 import { recordSubmission } from '../../lambdas/use-cases/record-submission.js';
 import { registerOpenedAccount } from '../../lambdas/use-cases/register-account.js';
-import { sendOnce } from '../../lambdas/use-cases/send-once.js';
+import { sendOnce, whileLeased } from '../../lambdas/use-cases/send-once.js';
 import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
 
 // The mails a request sends once per version (claim → send → release on failure → audit), and the three task use
@@ -225,5 +225,30 @@ describe('registerOpenedAccount', () => {
     expect(ports.audit.types()).toEqual(['account.registered', 'notification.sent']);
     expect(ports.mail.sent.map((m) => m.to)).toEqual([['ada@example.org', 'bob@example.org', 'sam@example.org']]);
     expect((await ports.requests.getRequest('req_memory'))?.registration).toEqual({ accountId: first.accountId, registered: true });
+  });
+});
+
+describe('whileLeased', () => {
+  it('retries a failing step while the lease holds, and throws the last failure once it would not', async () => {
+    // Prepare
+    let calls = 0;
+    const pauses: number[] = [];
+    const pause = async (ms: number) => {
+      pauses.push(ms);
+    };
+    const flaky = async () => {
+      calls++;
+      if (calls < 4) throw new Error(`throttled ${calls}`);
+      return 'marked';
+    };
+
+    // Act
+    const marked = await whileLeased(flaky, new Date(Date.now() + 60_000), pause);
+    const expired = whileLeased(async () => Promise.reject(new Error('throttled')), new Date(Date.now() + 10), pause);
+
+    // Assess
+    expect(marked).toBe('marked');
+    expect(pauses.slice(0, 3)).toEqual([50, 100, 200]);
+    await expect(expired).rejects.toThrow('throttled');
   });
 });

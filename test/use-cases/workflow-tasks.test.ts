@@ -216,6 +216,45 @@ describe('requestApproval', () => {
     expect(ports.audit.types()).toEqual(['approval.requested']);
   });
 
+  it('a mail sent by a run that died before auditing it is audited when the stage was decided meanwhile, and nothing more is sent', async () => {
+    // Prepare: grace's mail went out (delivery marked sent), the run died, grace decided
+    const ports = setUp(brandPost());
+    const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
+    await ports.approvals.beginDelivery(ref, 'sent-link', LEASE, NOW);
+    await ports.approvals.markDelivery(ref, 'sent', 'ses-before');
+    await ports.requests.claimStage('req_memory', 1, 0, 2, {
+      stageIndex: 0,
+      decision: 'approve',
+      decidedBy: 'grace@example.org',
+      deciderId: 'grace',
+      decidedAt: NOW.toISOString(),
+    });
+
+    // Act
+    const retried = requestApproval(ask, ports, LEASE, NOW);
+
+    // Assess
+    await expect(retried).rejects.toBeInstanceOf(AlreadyDecidedError);
+    expect(ports.mail.sent).toEqual([]);
+    expect(ports.audit.events.map((e) => [e.type, e.data['linkHash'], e.data['messageId']])).toEqual([
+      ['approval.requested', 'sent-link', 'ses-before'],
+    ]);
+  });
+
+  it('a send that fails gives the delivery back: the retry sends at once, not after the lease', async () => {
+    // Prepare
+    const ports = setUp(brandPost());
+    ports.mail.failures = 1;
+
+    // Act
+    await expect(requestApproval(ask, ports, LEASE, NOW)).rejects.toThrow('SES is throttling');
+    await requestApproval(ask, ports, LEASE, NOW);
+
+    // Assess
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['grace@example.org']]);
+    expect(ports.audit.types()).toEqual(['approval.requested']);
+  });
+
   it('asks nobody when the stage is no longer open', async () => {
     // Prepare
     const ports = setUp(brandPost({ status: 'withdrawn', outcome: 'withdrawn' }));
