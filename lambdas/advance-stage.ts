@@ -10,10 +10,10 @@ import { defaultPorts } from './use-cases/default-ports.js';
 const timeScale = Number(optionalEnv('SIGNOFF_TIME_SCALE', '1'));
 if (!Number.isFinite(timeScale) || timeScale < 1) throw new Error(`SIGNOFF_TIME_SCALE must be a number ≥ 1 (got ${timeScale})`);
 /**
- * The longest a stage's task waits before the workflow reads the stage again (real seconds; default 15 minutes): a
+ * The longest a stage's task waits before the workflow reads the stage again (real seconds; default an hour): a
  * decision stored by a post whose process ended before it told the workflow is acted on by then (issue #13).
  */
-const recheckSeconds = Number(optionalEnv('SIGNOFF_STAGE_RECHECK_SECONDS', '900'));
+const recheckSeconds = Number(optionalEnv('SIGNOFF_STAGE_RECHECK_SECONDS', '3600'));
 if (!Number.isInteger(recheckSeconds) || recheckSeconds < 1)
   throw new Error(
     `SIGNOFF_STAGE_RECHECK_SECONDS must be a whole number of seconds ≥ 1 (got ${optionalEnv('SIGNOFF_STAGE_RECHECK_SECONDS', '')})`,

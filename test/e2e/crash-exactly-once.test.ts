@@ -13,7 +13,7 @@ import { Stack } from './stack.js';
 // mail whose first copy the trail never recorded, i.e. the process died between SES's acceptance and the sender's
 // mark, the one window no sender can close (docs/decisions.md "Exactly once").
 
-/** Short rechecks, so that a lost nudge costs seconds here (the default is 900). */
+/** Short rechecks, so that a lost nudge costs seconds here (the default is 3600). */
 const BASE_ENV = { SIGNOFF_STAGE_RECHECK_SECONDS: '3' } as const;
 
 /** Where the stack ends in the named-point cases, each during a request of its own. */
