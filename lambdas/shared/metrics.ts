@@ -51,6 +51,15 @@ export function countIntakeRefusal(channel: IntakeChannel, reason: string): void
   count('IntakeRefused', { channel, reason });
 }
 
+/**
+ * A workflow task that failed (threw): `error` is the error's name (`ThrottlingException`, `SendInFlightError`,
+ * `ConcurrentUpdateError`…), what the state machine retries or catches on. A fault that the retries absorb shows here
+ * and nowhere else a request's reader looks (issue #13).
+ */
+export function countTaskFailed(error: string): void {
+  count('TaskFailed', { error });
+}
+
 /** A mail sent (SES accepted it). */
 export function countMailSent(kind: MailKind): void {
   count('MailSent', { kind });

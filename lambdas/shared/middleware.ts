@@ -8,7 +8,7 @@ import type * as z from 'zod/mini';
 import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
 import { MAX_PATH_PARAMETER_BYTES } from '../core/request/limits.js';
 import { logger } from './logger.js';
-import { countIntakeRefusal, metrics, type IntakeChannel } from './metrics.js';
+import { countIntakeRefusal, countTaskFailed, metrics, type IntakeChannel } from './metrics.js';
 import { tracer } from './tracer.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -87,6 +87,13 @@ export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<
   return lambdaChain<HttpEvent, HttpResult>().use(httpHeaderNormalizer()).use(httpErrors(options)).handler(fn);
 }
 
+/** Which request and stage a task payload is about, for a log line: never the payload itself (it can hold a task token). */
+function taskRef(payload: unknown): Readonly<Record<string, unknown>> {
+  if (typeof payload !== 'object' || payload === null) return {};
+  const { requestId, version, stageIndex, phase } = payload as Readonly<Record<string, unknown>>;
+  return { requestId, version, stageIndex, phase };
+}
+
 /** When this invocation ends at the latest: Lambda stops it then (the lease of what it claims, send-once.ts). */
 export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'>, now: number = Date.now()): Date {
   return new Date(now + context.getRemainingTimeInMillis());
@@ -100,7 +107,15 @@ export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload:
   return lambdaChain<unknown, R>().handler(async (event, context) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-    return fn(parsed.data, context);
+    try {
+      return await fn(parsed.data, context);
+    } catch (error) {
+      // Counted and logged with its request, then thrown on: the state machine retries it or routes it to its catch.
+      const name = error instanceof Error ? error.name : 'unknown';
+      countTaskFailed(name);
+      logger.warn('task failed', { error: name, message: error instanceof Error ? error.message : String(error), ...taskRef(parsed.data) });
+      throw error;
+    }
   });
 }
 

@@ -15,7 +15,9 @@ import { Stack, reviewLink, samplePost, waitFor } from './stack.js';
 
 const REQUESTS = 12;
 const WINDOW_SECONDS = 20;
-const FAULTS = `dynamodb:0.25,ses:0.25,states:0.25,task-timed-out:0.5,for:${WINDOW_SECONDS},seed:1313`;
+/** The injector's seed; another (SIGNOFF_FAULT_SEED) replays the run with other calls failing. */
+const SEED = Number(process.env['SIGNOFF_FAULT_SEED'] ?? '1313');
+const FAULTS = `dynamodb:0.25,ses:0.25,states:0.25,task-timed-out:0.5,for:${WINDOW_SECONDS},seed:${SEED}`;
 /** The execution of a request is named after it (intake's startApproval). */
 const EXECUTION_PREFIX = 'arn:aws:states:us-east-1:000000000000:execution:signoff-approval:';
 /** How long a mail or a state may take to come while calls fail and are retried (the SDK's and the workflow's). */

@@ -45,6 +45,7 @@ const context = {
   functionName: 'signoff-Test',
   awsRequestId: 'test-request',
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-Test',
+  getRemainingTimeInMillis: () => 30_000,
 } as Context;
 
 /** SES's stored object for a fixture, with the given message in place of the fixture's own. */
@@ -213,6 +214,21 @@ describe('metrics', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(named('MailSent')).toEqual([
       { namespace: 'Signoff', metrics: ['MailSent'], dimensions: { service: 'signoff', kind: 'acknowledgement' } },
+    ]);
+  });
+
+  it('counts a task that failed, by the name of its error, and throws it on for the state machine to retry', async () => {
+    // Prepare: DynamoDB throttles the task's first write past the SDK's retries
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' });
+    dynamo.on(UpdateCommand).rejects(throttled);
+
+    // Act
+    const task = recordSubmission({ requestId: pendingRequest.requestId, version: 1, executionArn: 'arn:execution' }, context);
+
+    // Assess
+    await expect(task).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(named('TaskFailed')).toEqual([
+      { namespace: 'Signoff', metrics: ['TaskFailed'], dimensions: { service: 'signoff', error: 'ThrottlingException' } },
     ]);
   });
 
