@@ -11,13 +11,13 @@ import type { ApprovalStore, AuditLog, RequestStore, Workflow } from './ports.js
 
 export interface WithdrawPorts {
   readonly requests: Pick<RequestStore, 'withdrawRequest' | 'getRequest'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly workflow: Pick<Workflow, 'stopExecution'>;
 }
 
 export interface NewVersionPorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'startNewVersion'>;
-  readonly audit: Pick<AuditLog, 'appendAudit'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
   readonly workflow: Pick<Workflow, 'startApproval'>;
 }
 
@@ -32,13 +32,24 @@ export async function withdraw(requestId: string, actor: string, channel: 'api' 
   if (withdrawn === undefined) {
     const current = await ports.requests.getRequest(requestId);
     if (current === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
+    // Withdrawn before, perhaps by a call that ended before its event and the stop (issue #13): finished here, once.
+    if (current.outcome === 'withdrawn') await finishWithdrawal(current, actor, channel, ports);
     return { request: current, won: false };
   }
-  await ports.audit.appendAudit(requestId, { type: 'request.withdrawn', actor, data: { channel, version: withdrawn.version } });
-  // Waiting tasks end with the execution; open review links now read "withdrawn".
-  if (withdrawn.executionArn !== undefined)
-    await ports.workflow.stopExecution(withdrawn.executionArn, 'Withdrawn', `withdrawn by ${actor}`);
+  await finishWithdrawal(withdrawn, actor, channel, ports);
   return { request: withdrawn, won: true };
+}
+
+/** The withdrawal's event (once per version) and the end of its execution (stopping a stopped one changes nothing). */
+async function finishWithdrawal(request: RequestRecord, actor: string, channel: 'api' | 'link', ports: WithdrawPorts): Promise<void> {
+  const { requestId, version } = request;
+  await ports.audit.appendAuditUnless(
+    requestId,
+    { type: 'request.withdrawn', actor, data: { channel, version } },
+    (e) => e.type === 'request.withdrawn' && e.data['version'] === version,
+  );
+  // Waiting tasks end with the execution; open review links now read "withdrawn".
+  if (request.executionArn !== undefined) await ports.workflow.stopExecution(request.executionArn, 'Withdrawn', `withdrawn by ${actor}`);
 }
 
 export interface NewVersion {
@@ -57,7 +68,11 @@ export async function submitNewVersion(
 ): Promise<NewVersion> {
   const current = (await ports.requests.getRequest(requestId)) as (RequestRecord & { versionKey?: string }) | undefined;
   if (current === undefined) throw new NotFoundError(`request ${requestId} does not exist`);
-  if (current.versionKey === idempotencyKey) return { requestId, version: current.version, created: false };
+  // A retry of this version: whatever the call that stored it did not finish (its event, its execution) is done now.
+  if (current.versionKey === idempotencyKey) {
+    await startVersion(current, submission.submitter, idempotencyKey, ports);
+    return { requestId, version: current.version, created: false };
+  }
   const problems: string[] = [];
   if (submission.submitter !== current.submission.submitter)
     problems.push(`submitter: a new version must come from ${current.submission.submitter}, who submitted the request`);
@@ -73,13 +88,25 @@ export async function submitNewVersion(
     if (again?.versionKey === idempotencyKey) return { requestId, version: again.version, created: false };
     throw new ConflictError(`request ${requestId} changed while this version was submitted; it is now ${again?.status ?? 'gone'}`);
   }
-  await ports.audit.appendAudit(requestId, {
-    type: 'request.version',
-    actor: submission.submitter,
-    data: { version: next.version, contentHash: next.contentHash, previousContentHash: current.contentHash, idempotencyKey },
-  });
-  await ports.workflow.startApproval(`${requestId}-v${next.version}`, { requestId, version: next.version });
+  await startVersion(next, submission.submitter, idempotencyKey, ports);
   return { requestId, version: next.version, created: true };
+}
+
+/** A new version's event (once) and its execution (starting it again is a no-op: same name, same input). */
+async function startVersion(request: RequestRecord, actor: string, idempotencyKey: string, ports: NewVersionPorts): Promise<void> {
+  const { requestId, version } = request;
+  const previous = request.previousVersions?.at(-1);
+  if (previous === undefined) throw new NotFoundError(`request ${requestId} has no version before ${version}`);
+  await ports.audit.appendAuditUnless(
+    requestId,
+    {
+      type: 'request.version',
+      actor,
+      data: { version, contentHash: request.contentHash, previousContentHash: previous.contentHash, idempotencyKey },
+    },
+    (e) => e.type === 'request.version' && e.data['version'] === version,
+  );
+  await ports.workflow.startApproval(`${requestId}-v${version}`, { requestId, version });
 }
 
 // ---- The withdraw link (GET/HEAD asks, POST withdraws) ---------------------------------------------------

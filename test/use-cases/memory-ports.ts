@@ -249,9 +249,16 @@ export class MemoryRequests implements RequestStore {
     current: RequestRecord,
     submission: RequestRecord['submission'],
     contentHash: string,
+    versionKey: string,
   ): Promise<RequestRecord | undefined> {
     const item = this.#get(current.requestId);
     if (item?.version !== current.version || item.outcome !== 'changes-requested') return undefined;
+    const previous = {
+      version: current.version,
+      submission: current.submission,
+      contentHash: current.contentHash,
+      outcome: current.outcome,
+    };
     this.put({
       ...current,
       version: current.version + 1,
@@ -261,7 +268,9 @@ export class MemoryRequests implements RequestStore {
       stages: [],
       findings: [],
       outcome: undefined,
-    });
+      previousVersions: [...(current.previousVersions ?? []), previous],
+      versionKey,
+    } as RequestRecord);
     return this.getRequest(current.requestId);
   }
   async finishRequest(requestId: string, outcome: NonNullable<RequestRecord['outcome']>): Promise<RequestRecord | undefined> {

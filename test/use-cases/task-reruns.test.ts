@@ -7,6 +7,7 @@ import { stageTimes } from '../../lambdas/core/request/route.js';
 import { scheduleOf } from '../../lambdas/core/request/stage-clock.js';
 import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import { acceptSubmission } from '../../lambdas/use-cases/accept-submission.js';
+import { submitNewVersion, withdraw } from '../../lambdas/use-cases/change-request.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
@@ -156,5 +157,39 @@ describe('a stage waits', () => {
     expect(first).toMatchObject({ next: 'wait', wait: { phase: 'requested', seconds: 300 } });
     expect(again).toMatchObject({ next: 'wait', wait: { phase: 'requested', seconds: 300 } });
     expect(ports.audit.types()).toEqual(['route.planned', 'stage.opened']);
+  });
+});
+
+describe('a change run again', () => {
+  it('a withdrawal whose call died after the write: the retry audits it once and stops the execution', async () => {
+    // Prepare: withdrawn in the store, no event, the execution still running
+    const ports = setUp(brandPost({ executionArn: 'arn:exec:req_memory' }));
+    await ports.requests.withdrawRequest('req_memory');
+
+    // Act
+    const retried = await withdraw('req_memory', 'ada@example.org', 'api', ports);
+    await withdraw('req_memory', 'ada@example.org', 'api', ports);
+
+    // Assess
+    expect(retried.request.outcome).toBe('withdrawn');
+    expect(ports.audit.types()).toEqual(['request.withdrawn']);
+    expect(ports.workflow.stopped[0]).toBe('arn:exec:req_memory');
+  });
+
+  it('a new version whose call died after storing it: the retry audits it once and starts its execution', async () => {
+    // Prepare: version 2 stored under its key, no event, no execution
+    const ports = setUp(brandPost({ status: 'changes-requested', outcome: 'changes-requested' }));
+    const v2 = { ...brandPost().submission, text: 'Join us on Saturday 12 December.' };
+    const current = await ports.requests.getRequest('req_memory');
+    if (current === undefined) throw new Error('no request');
+    await ports.requests.startNewVersion(current, v2, 'hash-v2', 'key-2', NOW);
+
+    // Act
+    const retried = await submitNewVersion('req_memory', v2, 'key-2', NOW, ports);
+
+    // Assess
+    expect(retried).toEqual({ requestId: 'req_memory', version: 2, created: false });
+    expect(ports.audit.events.map((e) => [e.type, e.data['version']])).toEqual([['request.version', 2]]);
+    expect(ports.workflow.started.map((s) => s.name)).toEqual(['req_memory-v2']);
   });
 });
