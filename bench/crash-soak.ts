@@ -28,6 +28,23 @@ function generator(seed: number): () => number {
   };
 }
 
+/** Where a stuck request stands (named in the client's error): its status, its stages, the last events of its trail. */
+async function whereItStands(stack: Stack, message: string): Promise<string> {
+  const id = /req_[A-Za-z0-9]{24}/.exec(message)?.[0];
+  if (id === undefined) return '';
+  try {
+    const status = await stack.status(id);
+    const audit = await stack.audit(id);
+    const stages = status.stages.map((s) => `${s.stage}:${s.status}`).join(',');
+    return ` — ${status.status} [${stages}], last events: ${audit.events
+      .slice(-4)
+      .map((e) => e.type)
+      .join(', ')}`;
+  } catch (error) {
+    return ` — (could not read where it stands: ${String(error)})`;
+  }
+}
+
 interface Run {
   readonly label: string;
   readonly seconds: number;
@@ -50,7 +67,8 @@ async function soak(label: string, kills: number): Promise<Run> {
       try {
         finished.push(await journey(stack, title, { timeoutMs: CLIENT_PATIENCE_MS }));
       } catch (error) {
-        stuck.push(`${title}: ${error instanceof Error ? error.message.slice(0, 160) : String(error)}`);
+        const message = error instanceof Error ? error.message : String(error);
+        stuck.push(`${title}: ${message.slice(0, 160)}${await whereItStands(stack, message)}`);
       }
     }
   };

@@ -50,8 +50,8 @@ export async function getLink(linkHash: string): Promise<ApprovalLink | undefine
 export type Delivery =
   /** This call owns the delivery: create the link and send. */
   | { readonly state: 'new' }
-  /** An earlier attempt may still be sending it: its lease (the sender's deadline) has not passed. */
-  | { readonly state: 'in-flight'; readonly until: Date }
+  /** An earlier attempt may still be sending it: its lease (the sender's deadline) has not passed. `linkHash`: its link. */
+  | { readonly state: 'in-flight'; readonly until: Date; readonly linkHash?: string }
   /** An earlier attempt sent the mail but died before auditing it. */
   | { readonly state: 'sent'; readonly linkHash: string; readonly messageId: string }
   /** Sent and audited: nothing left to do. */
@@ -100,7 +100,10 @@ export async function deliveryOf(ref: DeliveryRef): Promise<Delivery | undefined
   const item = await getItem(table, { pk });
   const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table.name, { pk });
   if (existing === undefined) return undefined;
-  if (existing.state === 'sending') return { state: 'in-flight', until: new Date(existing.lease ?? 0) };
+  if (existing.state === 'sending') {
+    const linkHash = item?.['linkHash'];
+    return { state: 'in-flight', until: new Date(existing.lease ?? 0), ...(typeof linkHash === 'string' ? { linkHash } : {}) };
+  }
   if (existing.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId };
   return { state: 'audited' };
 }

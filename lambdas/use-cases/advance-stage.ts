@@ -75,7 +75,9 @@ async function refuseSuccess(request: RequestRecord, stageIndex: number, ports: 
  * is the function's own failure after its retries, counted, and the execution fails after MAX_FAILED_ASKS.
  */
 async function weighFailure(request: RequestRecord, stageIndex: number, error: string, ports: AdvanceStagePorts): Promise<void> {
-  if (error === 'States.Timeout') return;
+  // Its own timeout is the clock's business; SendInFlightError says another run of the task may still be mailing
+  // (its lease, issue #13), which is no failure to ask: the next wait tries again.
+  if (error === 'States.Timeout' || error === 'SendInFlightError') return;
   const stage = request.stages[stageIndex];
   const where = whereOf(request, stageIndex);
   if (stage?.phase !== undefined && stage.delivered === stage.phase) {

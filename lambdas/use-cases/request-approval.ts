@@ -78,15 +78,21 @@ export async function requestApproval(
   const request = await ports.requests.getRequest(requestId);
   const stage = request?.stages[stageIndex];
   if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
-  const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string }) =>
+  const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string | null }) =>
     auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
   if ((await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
     // Decided (or ended) while an earlier run of this task was mailing: what that run sent is still audited, nothing
-    // new is sent (issue #13: a mail sent, then its run died, then the approver decided).
+    // new is sent (issue #13: a mail sent, then its run died, then the approver decided). A mail whose run died
+    // before marking it sent (its lease passed) is known to have arrived only when its approver decided the stage:
+    // audited then, without SES's id, which died with the run.
+    const latest = (await ports.requests.getRequest(requestId)) ?? request;
+    const decider = latest.stages[stageIndex]?.deciderId;
     for (const approver of phase === 'escalated' ? (stage.escalatedTo ?? []) : stage.assignees) {
       const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
       const delivery = await ports.approvals.deliveryOf(ref);
       if (delivery?.state === 'sent') await audited(ref, approver, delivery);
+      else if (delivery?.state === 'in-flight' && delivery.linkHash !== undefined && delivery.until < now && decider === approver.id)
+        await audited(ref, approver, { linkHash: delivery.linkHash, messageId: null });
     }
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
   }
@@ -156,7 +162,7 @@ async function auditDelivery(
     readonly approver: string;
     readonly deadline: string;
     readonly linkHash: string;
-    readonly messageId: string;
+    readonly messageId: string | null;
   },
 ): Promise<void> {
   const type = AUDIT_TYPE[ref.phase];

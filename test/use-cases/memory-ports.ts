@@ -342,7 +342,7 @@ export class MemoryApprovals implements ApprovalStore {
   async deliveryOf(ref: Parameters<ApprovalStore['deliveryOf']>[0]): Promise<Delivery | undefined> {
     const existing = this.deliveries.get(JSON.stringify(ref));
     if (existing === undefined) return undefined;
-    if (existing.state === 'sending') return { state: 'in-flight', until: new Date(existing.lease ?? 0) };
+    if (existing.state === 'sending') return { state: 'in-flight', until: new Date(existing.lease ?? 0), linkHash: existing.linkHash };
     if (existing.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId ?? '' };
     return { state: 'audited' };
   }

@@ -142,6 +142,23 @@ describe('intake run again', () => {
   });
 });
 
+describe('a stage whose ask is still in flight', () => {
+  it('is not failed for it: SendInFlightError is no failed ask, however often it comes', async () => {
+    // Prepare: an open stage
+    const ports = setUp(checking());
+    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    await advanceStage(firstStep, ports, NOW);
+
+    // Act: the asking task ends in SendInFlightError five times (more than the three failed asks that fail a request)
+    const steps = [];
+    for (let i = 0; i < 5; i++)
+      steps.push(await advanceStage({ ...firstStep, callback: { Error: 'SendInFlightError', Cause: 'in flight' } }, ports, NOW));
+
+    // Assess
+    expect(steps.map((s) => s.next)).toEqual(['wait', 'wait', 'wait', 'wait', 'wait']);
+  });
+});
+
 describe('a stage waits', () => {
   it('no longer than the recheck, so a decision that never reached the workflow is read by then; and mails nobody again', async () => {
     // Prepare: an open stage, asked; the recheck is five minutes

@@ -241,6 +241,31 @@ describe('requestApproval', () => {
     ]);
   });
 
+  it('a mail whose run died before marking it sent is audited once its approver decided through it, without an SES id', async () => {
+    // Prepare: grace's delivery left 'sending' (SES took the mail; the run died before the mark), its lease passed,
+    // and grace decided the stage through the link it carried
+    const ports = setUp(brandPost());
+    const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
+    await ports.approvals.beginDelivery(ref, 'delivered-link', NOW, NOW);
+    await ports.requests.claimStage('req_memory', 1, 0, 2, {
+      stageIndex: 0,
+      decision: 'approve',
+      decidedBy: 'grace@example.org',
+      deciderId: 'grace',
+      decidedAt: NOW.toISOString(),
+    });
+    const later = new Date(NOW.getTime() + 60_000);
+
+    // Act
+    await expect(requestApproval(ask, ports, new Date(later.getTime() + 30_000), later)).rejects.toBeInstanceOf(AlreadyDecidedError);
+
+    // Assess
+    expect(ports.mail.sent).toEqual([]);
+    expect(ports.audit.events.map((e) => [e.type, e.data['linkHash'], e.data['messageId']])).toEqual([
+      ['approval.requested', 'delivered-link', null],
+    ]);
+  });
+
   it('a send that fails gives the delivery back: the retry sends at once, not after the lease', async () => {
     // Prepare
     const ports = setUp(brandPost());

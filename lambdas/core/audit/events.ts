@@ -24,7 +24,11 @@ const approvalMail = z.strictObject({
   approver: z.string(),
   linkHash: z.string(),
   deadline: z.string(),
-  messageId: z.string(),
+  /**
+   * SES's id; null (since issue #13) for a mail whose sender died before it learned the id, and that the approver's
+   * decision through its link shows was delivered.
+   */
+  messageId: z.union([z.string(), z.null()]),
 });
 
 export const AUDIT_EVENT_SCHEMAS = {
