@@ -130,7 +130,7 @@ describe(`a fuzz pass over HTTP (seed ${SEED})`, () => {
     // The cases that wait for the server's time bound (slow bodies and headers, a Content-Length that lies) hold an
     // idle socket for 10 s each: they all start at once, beside the pool that sends the rest.
     const waiting = (c: FuzzCase) => c.expect === 408;
-    const tally = new Tally();
+    const tally = new Tally([...new Set(cases.map((c) => c.route))]);
     const failures: Failure[] = [];
     const accepted: string[] = [];
     const timings: { c: FuzzCase; ms: number }[] = [];
@@ -193,7 +193,7 @@ describe(`a fuzz pass over SMTP (seed ${SEED})`, () => {
     // Prepare
     const rng = new Rng(SEED ^ 0x5317);
     const cases = smtpCases(rng, SMTP_EXTRA);
-    const tally = new Tally();
+    const tally = new Tally([...new Set(cases.map((c) => c.family))]);
     const failures: { c: SmtpCase; result: SmtpResult; why: string }[] = [];
     const started = performance.now();
 

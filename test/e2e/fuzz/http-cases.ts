@@ -968,6 +968,110 @@ function unknownPathCases(rng: Rng, count: number): FuzzCase[] {
   return cases;
 }
 
+// ---- the defects found so far, in every pass ------------------------------------------------------------------
+
+/**
+ * Each input that once got a 500, a hang or a wrong answer (issue #13's report and what this pass found), sent in
+ * every pass whatever the seed draws, with the answer it must get now.
+ */
+function regressionCases(rng: Rng, ctx: FuzzContext): FuzzCase[] {
+  const auditor: Header[] = [['authorization', `Bearer ${ctx.auditorToken}`]];
+  const bearer: Header[] = [['authorization', `Bearer ${ctx.apiToken}`]];
+  const exportRoute = manifestRoute('/v1/audit/export').route;
+  const review = manifestRoute('/approvals/{linkId}').route;
+  const formType: Header = ['content-type', 'application/x-www-form-urlencoded'];
+  const position = JSON.parse(Buffer.from(ctx.exportCursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const cursor = (changes: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...position, ...changes })).toString('base64url');
+  const submission = Buffer.from(JSON.stringify({ action: 'submit', ...samplePost({ title: 'Fuzz regression' }) }));
+  const get = (route: string, mutation: string, target: string, expect: number, headers: Header[] = bearer): FuzzCase => ({
+    route,
+    mutation: `regression: ${mutation}`,
+    request: { method: 'GET', target, headers },
+    expect,
+  });
+  return [
+    get(manifestRoute('/v1/requests/{requestId}').route, 'an id of 3,000 bytes', `/v1/requests/${'a'.repeat(3_000)}`, 414),
+    get(manifestRoute('/v1/accounts/{accountId}').route, 'an id of 3,000 bytes', `/v1/accounts/${'a'.repeat(3_000)}`, 414),
+    ...[
+      ['/v1/requests/{requestId}', '/v1/requests/%E0%A4%A'],
+      ['/v1/requests/{requestId}/audit', '/v1/requests/%E0%A4%A/audit'],
+      ['/v1/accounts/{accountId}', '/v1/accounts/%'],
+      ['/approvals/{linkId}', '/approvals/%zz'],
+      ['/withdraw/{linkId}', '/withdraw/%E0%A4%A'],
+      ['/media/{key}', '/media/%E0%A4%A'],
+    ].map(([path = '', target = '']) => get(manifestRoute(path).route, `malformed percent-encoding ${target}`, target, 400)),
+    get('(no route)', 'the path //', '//', 404),
+    {
+      route: manifestRoute('/v1/requests').route,
+      mutation: 'regression: signed JSON said to be image/png',
+      request: {
+        method: 'POST',
+        target: '/v1/requests',
+        headers: replaceHeader(signed(ctx.webhookSecret, submission, webhookId(rng)), 'content-type', 'image/png'),
+        body: submission,
+      },
+      expect: 415,
+    },
+    {
+      route: manifestRoute('/v1/requests').route,
+      mutation: 'regression: signed JSON said to be gzip, not compressed',
+      request: {
+        method: 'POST',
+        target: '/v1/requests',
+        headers: [...signed(ctx.webhookSecret, submission, webhookId(rng)), ['content-encoding', 'gzip']],
+        body: submission,
+      },
+      expect: 415,
+    },
+    {
+      route: review,
+      mutation: 'regression: a comment of 450,000 characters',
+      request: {
+        method: 'POST',
+        target: `/approvals/${ctx.review.linkId}`,
+        headers: [formType],
+        body: Buffer.from(
+          form([
+            ['csrf', ctx.review.csrf],
+            ['decision', 'request-changes'],
+            ['comment', 'x'.repeat(450_000)],
+          ]),
+        ),
+      },
+      expect: 413,
+    },
+    {
+      route: review,
+      mutation: 'regression: a comment of bytes that are not UTF-8',
+      request: {
+        method: 'POST',
+        target: `/approvals/${ctx.review.linkId}`,
+        headers: [formType],
+        body: Buffer.concat([Buffer.from(`csrf=${ctx.review.csrf}&decision=request-changes&comment=`), Buffer.from([0xff, 0xfe])]),
+      },
+      expect: 400,
+    },
+    get(
+      exportRoute,
+      'a range to 2100 of nothing but empty days',
+      '/v1/audit/export?from=2026-02-30&to=2100-01-01T00:00:00Z&type=x.y',
+      200,
+      auditor,
+    ),
+    get(exportRoute, 'a year of six digits', '/v1/audit/export?from=%2B010000-01-01T00:00:00Z', 400, auditor),
+    get(exportRoute, 'from 1970', '/v1/audit/export?from=1970-01-01&account=nobody-x', 200, auditor),
+    ...[
+      { after: 'x' },
+      { checkpointAfter: 'x' },
+      { page: '\ud800' },
+      { exportId: '\ud800' },
+      { filter: { from: '2030-99-01T00:00:00.000Z', to: '2031-01-01T00:00:00.000Z' } },
+    ].map((changes) =>
+      get(exportRoute, `a cursor with ${JSON.stringify(changes)}`, `/v1/audit/export?cursor=${cursor(changes)}`, 400, auditor),
+    ),
+  ];
+}
+
 // ---- the whole pass -------------------------------------------------------------------------------------------
 
 /** Every case of the HTTP pass, `perRoute` mutations per route (plus each route's slow-body cases). */
@@ -1045,5 +1149,6 @@ export function httpCases(rng: Rng, ctx: FuzzContext, perRoute: number): FuzzCas
     ...localPageCases(rng, Math.round(perRoute / 2), 'GET /_local/outbox', '/_local/outbox'),
     ...localPageCases(rng, perRoute, 'GET /_local/outbox.json', '/_local/outbox.json'),
     ...unknownPathCases(rng, Math.round(perRoute / 2)),
+    ...regressionCases(rng, ctx),
   ];
 }

@@ -19,6 +19,11 @@ export function outcomeOf(status: Status): Outcome {
 export class Tally {
   readonly #rows = new Map<string, { byOutcome: Map<Outcome, number>; byStatus: Map<string, number>; ms: number[] }>();
 
+  /** The rows in the order the table shows them (requests end in any order); others follow as they come. */
+  constructor(rows: readonly string[] = []) {
+    for (const row of rows) this.#rows.set(row, { byOutcome: new Map(), byStatus: new Map(), ms: [] });
+  }
+
   /** Counts one request of `row`, answered (or not) after `ms`. */
   add(row: string, status: Status, ms: number): void {
     let r = this.#rows.get(row);
