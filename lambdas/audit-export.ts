@@ -3,6 +3,7 @@ import { defaultAuditArchive } from './adapters/audit-archive.js';
 import { auditReader } from './adapters/audit-store.js';
 import { requireSecretConfig, secretValue } from './adapters/secrets.js';
 import type { ExportFormat } from './core/audit/audit-export.js';
+import { EXPORT_EVENT_TYPE, EXPORT_REQUEST_ID, MAX_EXPORT_ACCOUNT_CHARS, MAX_EXPORT_TYPES } from './core/audit/export-parse.js';
 import { ValidationError } from './core/errors.js';
 import { requireBearer } from './shared/auth.js';
 import { httpHandler, type HttpEvent, type HttpResult } from './shared/middleware.js';
@@ -16,8 +17,6 @@ const ports: ExportPagePorts = { reader: auditReader, archive: defaultAuditArchi
 
 const DEFAULT_LIMIT = 5000;
 const MAX_LIMIT = 20_000;
-const REQUEST_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const TYPE = /^[a-z][a-z0-9.-]{0,63}$/;
 
 function parseQuery(q: Readonly<Record<string, string | undefined>>): { input: ExportInput; limit: number } {
   const problems: string[] = [];
@@ -26,15 +25,16 @@ function parseQuery(q: Readonly<Record<string, string | undefined>>): { input: E
   const limit = q['limit'] === undefined ? DEFAULT_LIMIT : Number(q['limit']);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) problems.push(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
   const requestId = q['requestId'];
-  if (requestId !== undefined && !REQUEST_ID.test(requestId)) problems.push('requestId is not a request id');
+  if (requestId !== undefined && !EXPORT_REQUEST_ID.test(requestId)) problems.push('requestId is not a request id');
   const account = q['account'];
-  if (account !== undefined && (account === '' || account.length > 128)) problems.push('account must be an account id');
+  if (account !== undefined && (account === '' || account.length > MAX_EXPORT_ACCOUNT_CHARS))
+    problems.push('account must be an account id');
   const types = q['type']
     ?.split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
-  for (const t of types ?? []) if (!TYPE.test(t)) problems.push(`type "${t}" is not an event type`);
-  if (types !== undefined && types.length > 50) problems.push('at most 50 event types');
+  for (const t of types ?? []) if (!EXPORT_EVENT_TYPE.test(t)) problems.push(`type "${t}" is not an event type`);
+  if (types !== undefined && types.length > MAX_EXPORT_TYPES) problems.push(`at most ${MAX_EXPORT_TYPES} event types`);
   const contents = q['contents'];
   if (contents !== undefined && contents !== 'true' && contents !== 'false') problems.push('contents must be true or false');
   if (problems.length > 0) throw new ValidationError(problems);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MAX_PATH_PARAMETER_BYTES } from '../lambdas/core/request/limits.js';
 import { compilePattern } from '../lambdas/core/checks/text/patterns.js';
@@ -35,8 +36,21 @@ function route(methods: readonly string[], path: string, fn: FunctionName): Rout
 /** The routes of manifest.ts, which the deployed API has too. */
 export const routes: readonly Route[] = apiRoutes.map((r) => route(r.methods, r.path, r.function));
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
+/**
+ * How long a client has to send a whole request, headers and body (Node's requestTimeout; headersTimeout is the same
+ * bound). A body trickled a byte at a time, or a Content-Length longer than the body sent, held the request and its
+ * socket open for as long as the client liked (Node's own bound is 5 minutes, checked every 30 s); now it is a 408.
+ * Loopback delivers the largest body the gateway takes (10 MiB) in milliseconds. The time a handler takes once the
+ * request has arrived does not count.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/** How often Node looks for requests past the bound: the 408 comes at most this much after it. */
+const TIMEOUT_CHECK_MS = 1_000;
+
+/** The body, or why there is none to hand on: over the limit (413), or the client went (a 408 was sent, or it left). */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | 'gone'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -44,8 +58,31 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
       if (size <= MAX_PAYLOAD) chunks.push(chunk);
     });
     req.on('end', () => resolve(size > MAX_PAYLOAD ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A request cut short (the time bound's 408 destroys the socket; or the client hung up) is nobody's to answer.
+    req.on('error', () => resolve('gone'));
+    req.on('close', () => {
+      if (!req.complete) resolve('gone');
+    });
   });
+}
+
+/**
+ * The answer to a request Node's parser refused or the time bound ended, before any handler saw it: a JSON error
+ * naming what was wrong, as every other refusal of the gateway, then the connection closed (its framing is lost).
+ */
+function clientErrorAnswer(
+  code: string | undefined,
+  timeoutMs: number,
+): { readonly status: number; readonly reason: string; readonly error: string } {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return {
+      status: 408,
+      reason: 'Request Timeout',
+      error: `the request did not arrive whole within ${timeoutMs / 1000} s (its headers and its body, as long as Content-Length says)`,
+    };
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return { status: 431, reason: 'Request Header Fields Too Large', error: 'the request line and headers are over 16 KiB' };
+  return { status: 400, reason: 'Bad Request', error: `the request is not well-formed HTTP/1.1 (${code ?? 'unreadable'})` };
 }
 
 type PathParameters =
@@ -155,13 +192,20 @@ export function outboxWindow(from: string | null, limit: string | null): { from:
 }
 
 export interface GatewayOptions {
-  readonly functions: FunctionRegistry;
-  readonly outbox: Outbox;
+  readonly functions: Pick<FunctionRegistry, 'invoke'>;
+  readonly outbox: Pick<Outbox, 'count' | 'page' | 'latest'>;
   readonly landingPage: string;
+  /** REQUEST_TIMEOUT_MS unless given (a test gives less). */
+  readonly requestTimeoutMs?: number;
 }
 
 export function createGateway(options: GatewayOptions): Server {
-  return createServer((req, res) => {
+  const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Each connection's current answer: a refusal after its headers went out would corrupt it, so none is written then.
+  const answers = new WeakMap<Duplex, ServerResponse>();
+  const bounds = { requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, timeout) };
+  const server = createServer(bounds, (req, res) => {
+    answers.set(req.socket, res);
     void (async () => {
       const { path, query: rawQuery } = targetOf(req.url);
       const method = (req.method ?? 'GET').toUpperCase();
@@ -226,6 +270,7 @@ export function createGateway(options: GatewayOptions): Server {
           return;
         }
         const body = await readBody(req);
+        if (body === 'gone') return;
         if (body === 'too-large') {
           respond(res, {
             statusCode: 413,
@@ -257,4 +302,15 @@ export function createGateway(options: GatewayOptions): Server {
         });
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (socket.writable && answers.get(socket)?.headersSent !== true) {
+      const { status, reason, error: message } = clientErrorAnswer(error.code, timeout);
+      const body = JSON.stringify({ error: message });
+      socket.write(
+        `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  });
+  return server;
 }

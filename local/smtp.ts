@@ -64,24 +64,29 @@ export function createSmtpIntake(handle: InboundHandler, onError: (error: unknow
     },
     onData(stream: Readable, session: SMTPServerSession, callback: (error?: Error | null) => void) {
       readAll(stream)
-        .then(async (raw) => {
-          if ((stream as Readable & { sizeExceeded?: boolean }).sizeExceeded) {
-            callback(Object.assign(new Error(`Message exceeds ${MAX_MESSAGE_BYTES} bytes`), { responseCode: 552 }));
-            return;
-          }
-          // Handled before "250 OK": once the sender hears OK, the request is stored (or the reply sent).
-          const outcome = await handle(
-            raw,
-            session.envelope.rcptTo.map((r) => r.address),
-            session,
-          );
-          if (outcome.outcome === 'refused') {
-            const answer = REFUSALS[outcome.refusal];
-            callback(Object.assign(new Error(answer.text), { responseCode: answer.code }));
-            return;
-          }
-          callback(null);
-        })
+        .then(
+          async (raw) => {
+            if ((stream as Readable & { sizeExceeded?: boolean }).sizeExceeded) {
+              callback(Object.assign(new Error(`Message exceeds ${MAX_MESSAGE_BYTES} bytes`), { responseCode: 552 }));
+              return;
+            }
+            // Handled before "250 OK": once the sender hears OK, the request is stored (or the reply sent).
+            const outcome = await handle(
+              raw,
+              session.envelope.rcptTo.map((r) => r.address),
+              session,
+            );
+            if (outcome.outcome === 'refused') {
+              const answer = REFUSALS[outcome.refusal];
+              callback(Object.assign(new Error(answer.text), { responseCode: answer.code }));
+              return;
+            }
+            callback(null);
+          },
+          // The message never arrived whole: the client went away mid-DATA. Nothing was handled and the sender never
+          // heard OK, so it sends the mail again; no intake error (one was logged for each such client).
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        )
         .catch((error: unknown) => {
           onError(error);
           // 451: a temporary failure (the store or the outbox did not answer), so the sending client tries again;

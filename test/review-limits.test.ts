@@ -82,6 +82,28 @@ describe("the review page's limits", () => {
     expect(dynamo.commandCalls(UpdateCommand)).toEqual([]);
   });
 
+  it.each([
+    ['a byte that is not UTF-8, as it is', `csrf=${CSRF}&decision=request-changes&comment=\ufffd`, 'The form holds U+FFFD as it is'],
+    [
+      'a percent-encoded byte that is not UTF-8',
+      `csrf=${CSRF}&decision=request-changes&comment=%FF`,
+      'The form field &#34;comment&#34; is not valid percent-encoded UTF-8',
+    ],
+  ])(
+    'refuses a form with %s with a 400, deciding nothing (issue #13: it decided, with a comment of U+FFFD)',
+    async (_what, body, message) => {
+      // Act
+      const res = await handler(decisionPost(body), context);
+
+      // Assess
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(message);
+      expect(res.body).toContain('Nothing was decided.');
+      expect(dynamo.commandCalls(UpdateCommand)).toEqual([]);
+      expect(sfn.commandCalls(SendTaskSuccessCommand)).toEqual([]);
+    },
+  );
+
   it('says nothing about a comment within the limit', () => {
     expect(commentProblem('Say which Saturday, please.')).toBeUndefined();
     expect(commentProblem('x'.repeat(MAX_COMMENT_CHARS + 1))).toMatch(/^comment: /u);

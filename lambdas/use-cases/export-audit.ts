@@ -38,8 +38,23 @@ function instant(value: string, name: string, problems: string[]): string | unde
     problems.push(`${name} must be a date or an ISO 8601 time (got "${value}")`);
     return undefined;
   }
-  return new Date(ms).toISOString();
+  const iso = new Date(ms).toISOString();
+  // A year outside 0000–9999 is written with a sign and six digits ("+275760-09-13…"): it sorts before every time of
+  // the time index as text, and the day walk's arithmetic failed on it (a 500).
+  if (!/^\d{4}-/.test(iso)) {
+    problems.push(`${name} must be a time between the years 0000 and 9999 (got "${value}")`);
+    return undefined;
+  }
+  return iso;
 }
+
+/**
+ * The days of the time index one page reads at most. Each is one query, whether it holds events or not: an export
+ * of a long range with few events in it (a rare event type, a quiet account, from 1970) read every day of the range
+ * before it answered — 27,000 days for `to=2100`, beyond the function's 30 s — where now a page stops after this
+ * many days, short or empty, with the cursor of the next. A quarter of a year: about half a second against dynalite.
+ */
+export const MAX_DAYS_PER_PAGE = 92;
 
 /** Fixes what an export covers, before its first record: the range on whole hours, and what was sealed. */
 export async function planExport(input: ExportInput, reader: AuditReader, now: Date, exportId: string): Promise<ExportPosition> {
@@ -50,15 +65,20 @@ export async function planExport(input: ExportInput, reader: AuditReader, now: D
 
   let from: string;
   let to: string;
+  let firstDay: string | undefined;
   if (input.requestId !== undefined) {
     const ends = await reader.chainEnds(input.requestId);
     if (ends === undefined) throw new NotFoundError(`request ${input.requestId} has no audit events`);
     from = fromInput !== undefined ? floorHour(fromInput) : floorHour(ends.first.event.at);
     to = toInput !== undefined ? ceilHour(toInput) : periodOf(ends.last.event.at).to;
   } else {
-    const start = fromInput ?? (await reader.firstCheckpoint())?.period.from ?? (await reader.earliestEventAt()) ?? now.toISOString();
-    from = floorHour(start);
+    // The first checkpoint starts at the hour of the store's earliest event (write-checkpoint.ts), and every event
+    // after it is stamped when written: no day before that holds an event. Without either, none before now does.
+    const history = (await reader.firstCheckpoint())?.period.from ?? (await reader.earliestEventAt()) ?? now.toISOString();
+    from = floorHour(fromInput ?? history);
     to = toInput !== undefined ? ceilHour(toInput) : periodOf(now).to;
+    // The range stays as asked (the export says what it covers); only the days read start where history does.
+    if (history.slice(0, 10) > from.slice(0, 10)) firstDay = history.slice(0, 10);
   }
   if (from >= to) throw new ValidationError([`the range is empty: from ${from} is not before to ${to}`]);
 
@@ -86,6 +106,7 @@ export async function planExport(input: ExportInput, reader: AuditReader, now: D
     contentCount: 0,
     digest: DIGEST_START,
     page: 0,
+    ...(firstDay !== undefined ? { firstDay } : {}),
   };
 }
 
@@ -112,15 +133,25 @@ class CheckpointQueue {
   }
 }
 
+/** What one run of an export (a page) may read of the time index; unbounded when not given (the command line). */
+export interface ExportRunBounds {
+  /** Days of the time index read at most; past them the run stops between two days, with no `end` record. */
+  readonly maxDays?: number;
+  /** The time of the run: no day after the next one can hold an event yet, so none is read (a range up to 2100). */
+  readonly now?: Date;
+}
+
 export class AuditExport {
   readonly #p: Mutable<ExportPosition>;
   readonly #reader: AuditReader;
+  readonly #bounds: ExportRunBounds;
   /** True where the export can stop and continue later from `position` (not inside a chain's earlier events). */
   safe = true;
 
-  constructor(position: ExportPosition, reader: AuditReader) {
+  constructor(position: ExportPosition, reader: AuditReader, bounds: ExportRunBounds = {}) {
     this.#p = { ...position };
     this.#reader = reader;
+    this.#bounds = bounds;
   }
 
   get position(): ExportPosition {
@@ -189,6 +220,8 @@ export class AuditExport {
       this.safe = true;
       yield record;
     }
+    // Stopped at the bound of days read: the next run continues from the day after `dayDone`.
+    if (this.#paused) return;
     yield* checkpointsBefore(undefined);
     yield { kind: 'end', events: p.events, checkpoints: p.checkpoints, contents: p.contentCount, digest: p.digest };
   }
@@ -201,15 +234,35 @@ export class AuditExport {
     }
   }
 
+  #paused = false;
+
   async *#byTime(filter: EventFilter): AsyncGenerator<StoredEvent> {
-    const { from, to } = this.#p.filter;
-    const after = this.#p.after;
-    const lastDay = new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
-    for (let ms = Date.parse(`${(after ?? from).slice(0, 10)}T00:00:00.000Z`); ; ms += DAY_MS) {
+    const p = this.#p;
+    const { from, to } = p.filter;
+    const after = p.after;
+    const { maxDays = Number.POSITIVE_INFINITY, now } = this.#bounds;
+    let lastDay = new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
+    // A writer's clock a little ahead stamps an event on the next day at most.
+    const tomorrow = now === undefined ? undefined : new Date(now.getTime() + DAY_MS).toISOString().slice(0, 10);
+    if (tomorrow !== undefined && tomorrow < lastDay) lastDay = tomorrow;
+    // The latest of: the day of the last event written, where history starts, the day after the last one read whole.
+    const first = [(after ?? from).slice(0, 10), p.firstDay ?? '', p.dayDone === undefined ? '' : nextDay(p.dayDone)].sort().at(-1);
+    let days = 0;
+    for (let ms = Date.parse(`${first ?? from.slice(0, 10)}T00:00:00.000Z`); ; ms += DAY_MS) {
       const day = new Date(ms).toISOString().slice(0, 10);
       if (day > lastDay) return;
+      if (days >= maxDays) {
+        this.#paused = true;
+        return;
+      }
+      days++;
       const startAfter = after?.startsWith(day) ? after : undefined;
       yield* this.#reader.eventsOfDay(day, from, to, filter, startAfter);
+      p.dayDone = day;
     }
   }
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS).toISOString().slice(0, 10);
 }

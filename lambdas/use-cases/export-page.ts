@@ -2,7 +2,7 @@ import { csvText, jsonlLine, RecordFormatError, type ExportFormat, type ExportRe
 import { decodeCursor, encodeCursor } from '../core/audit/export-parse.js';
 import type { AuditReader } from '../core/audit/audit-reader.js';
 import { ValidationError } from '../core/errors.js';
-import { AuditExport, planExport, type ExportInput } from './export-audit.js';
+import { AuditExport, MAX_DAYS_PER_PAGE, planExport, type ExportInput } from './export-audit.js';
 
 // One page of the audit export (GET /v1/audit/export): at most `limit` records and about 4 MB, so an answer stays
 // well inside what API Gateway and Lambda hand back (6 MB, 30 s) and the function holds one page in memory. A page
@@ -52,7 +52,7 @@ export async function exportPage(request: PageRequest, ports: ExportPagePorts): 
     if (error instanceof RecordFormatError) throw new ValidationError([error.message]);
     throw error;
   }
-  const run = new AuditExport(position, ports.reader);
+  const run = new AuditExport(position, ports.reader, { maxDays: MAX_DAYS_PER_PAGE, now: request.now });
   const chunks: string[] = [];
   let bytes = 0;
   let records = 0;

@@ -2,7 +2,7 @@ import { constantTimeEquals, isWellFormedLinkId, sha256Hex } from '../core/ids.j
 import type { RequestRecord, StageDecision } from '../core/model.js';
 import type { ReviewPageState } from '../core/render/review-page.js';
 import type { Directory } from '../core/request/directory.js';
-import { MAX_FORM_BYTES, commentProblem } from '../core/request/limits.js';
+import { MAX_FORM_BYTES, commentProblem, formEncodingProblem } from '../core/request/limits.js';
 import {
   classificationChange,
   commentMissing,
@@ -94,6 +94,8 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
       kind: 'open',
       error: `The form sent ${size.toLocaleString('en')} bytes; the limit is ${MAX_FORM_BYTES.toLocaleString('en')}. Nothing was decided.`,
     });
+  const encoding = formEncodingProblem(intent.body);
+  if (encoding !== undefined) return page(400, { kind: 'open', error: `${capitalised(encoding)}. Nothing was decided.` });
   const form = new URLSearchParams(intent.body);
   if (!constantTimeEquals(form.get('csrf') ?? '', link.csrf)) {
     return page(403, {
@@ -143,6 +145,10 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
   const token = await ports.requests.waitTokenOf(request.requestId, link.stageIndex);
   if (token !== undefined) await ports.workflow.sendTaskSuccess(token, { stageIndex: link.stageIndex });
   return page(200, { kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed);
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function auditedSeat(link: ApprovalLink): AuditedSeat {

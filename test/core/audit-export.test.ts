@@ -295,4 +295,56 @@ describe('the cursor', () => {
     // Assess
     expect(act).toThrow('the cursor is not one this service gave out');
   });
+
+  // Issue #13, found by the fuzz pass: a cursor is the client's to keep, and a field of another shape reached the
+  // store's queries and the day arithmetic (a 500). Each is refused naming the field.
+  const given: Record<string, unknown> = {
+    exportId: 'e1',
+    exportedAt: '2030-03-04T12:00:00.000Z',
+    format: 'jsonl',
+    filter: { from: '2030-03-04T09:00:00.000Z', to: '2030-03-04T13:00:00.000Z' },
+    contents: false,
+    sealedUntil: null,
+    after: '2030-03-04T09:40:00.000Z#req_b#0000000002',
+    checkpointAfter: null,
+    header: true,
+    contentsDone: false,
+    events: 4,
+    checkpoints: 0,
+    contentCount: 0,
+    digest: 'a'.repeat(64),
+    page: 1,
+    dayDone: '2030-03-03',
+  };
+  const cursorWith = (changes: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...given, ...changes })).toString('base64url');
+
+  it('takes the position a page gave out, with the day a page stopped after', () => {
+    expect(decodeCursor(cursorWith({}))).toEqual(given);
+  });
+
+  it.each([
+    [{ after: 'x' }, 'field "after" is not a time-index key'],
+    [{ after: '2030-99-04T09:40:00.000Z#req_b#0000000002' }, 'field "after" is not an ISO 8601 UTC time'],
+    [{ after: 5 }, 'field "after" is not a string'],
+    [{ checkpointAfter: 'x' }, 'field "checkpointAfter" is not an integer ≥ 0'],
+    [{ exportId: '\ud800' }, 'field "exportId" is not an export id'],
+    [{ exportedAt: '2030-02-30T00:00:00.000Z' }, 'field "exportedAt" is not an ISO 8601 UTC time'],
+    [{ format: 'xml' }, 'field "format" is not csv or jsonl'],
+    [{ page: '\ud800' }, 'field "page" is not an integer ≥ 0'],
+    [{ events: -1 }, 'field "events" is not an integer ≥ 0'],
+    [{ header: 'yes' }, 'field "header" is not true or false'],
+    [{ sealedUntil: 'soon' }, 'field "sealedUntil" is not an ISO 8601 UTC time'],
+    [{ dayDone: '2030-13-01' }, 'field "dayDone" is not a day'],
+    [{ extra: 1 }, 'unexpected field "extra"'],
+    [
+      { filter: { from: '2030-03-04T09:00:00.000Z', to: '2030-03-04T13:00:00.000Z', requestId: 'r'.repeat(3_000) } },
+      'field "requestId" is not a request id',
+    ],
+    [
+      { filter: { from: '2030-03-04T09:00:00.000Z', to: '2030-03-04T13:00:00.000Z', types: Array.from({ length: 200 }, () => 'a.b') } },
+      'field "types" is not a list of at most 50 event types',
+    ],
+  ])('refuses %j, naming the field', (changes, message) => {
+    expect(() => decodeCursor(cursorWith(changes))).toThrow(`the cursor is not one this service gave out: ${message}`);
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_JSON_DEPTH,
   codePointName,
+  formEncodingProblem,
   isWholeSeconds,
   jsonNestedDeeperThan,
   lineBreakingCharacter,
@@ -68,5 +69,23 @@ describe('isWholeSeconds', () => {
     expect(isWholeSeconds('1764928800')).toBe(true);
     for (const bad of ['', '123abc', '1764928800 ', ' 1764928800', '-1', '1e9', '17649288.5', '0x10', '１２３', '1'.repeat(13)])
       expect(isWholeSeconds(bad), bad).toBe(false);
+  });
+});
+
+describe('formEncodingProblem (issue #13)', () => {
+  it('takes a form as a browser posts it, whatever it says', () => {
+    expect(formEncodingProblem('csrf=abc-_&decision=request-changes&comment=Caf%C3%A9+%F0%9F%98%80%0D%0Ameh')).toBeUndefined();
+    expect(formEncodingProblem('')).toBeUndefined();
+    expect(formEncodingProblem('a&&b=&=c&d=e=f')).toBeUndefined();
+  });
+
+  it('names a character sent as it is, which a browser would have percent-encoded', () => {
+    expect(formEncodingProblem('comment=\ufffd')).toBe('the form holds U+FFFD as it is, where a browser sends it percent-encoded');
+    expect(formEncodingProblem('comment=caf\u00e9')).toBe('the form holds U+00E9 as it is, where a browser sends it percent-encoded');
+    expect(formEncodingProblem('comment=a\nb')).toBe('the form holds U+000A as it is, where a browser sends it percent-encoded');
+  });
+
+  it.each([['%FF'], ['%E0%A4%A'], ['%zz'], ['%'], ['%ED%A0%80']])('names the field whose value %s does not decode', (value) => {
+    expect(formEncodingProblem(`csrf=x&comment=${value}`)).toBe('the form field "comment" is not valid percent-encoded UTF-8');
   });
 });

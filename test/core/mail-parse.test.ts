@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   addressSigns,
   fromProblem,
+  MAX_MESSAGE_ID_CHARS,
   MAX_MIME_PARTS,
+  MAX_REFERENCES,
   mimeCensus,
   parseInboundMail,
+  threadReferences,
   topHeaderFields,
 } from '../../lambdas/core/mail/mail-parse.js';
 
@@ -222,5 +225,38 @@ describe('fromProblem and parseInboundMail', () => {
       fromProblem([{ name: 'From', value: 'ada@example.org' }], { value: [{ address: 'ada@example.org', name: '' }], html: '', text: '' }),
     ).toBeUndefined();
     expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], undefined)).toBe('the From header is not one plain address');
+  });
+});
+
+describe('the thread a mail names (issue #13, found by the fuzz pass)', () => {
+  it('keeps the first and the latest 49 of 5,000 references, each a request looked up and kept with the request', async () => {
+    // Prepare
+    const references = Array.from({ length: 5_000 }, (_, i) => `<r${i}@example.org>`);
+
+    // Act
+    const mail = await parseInboundMail(
+      plain(['From: ada@example.org', 'Message-ID: <long-thread@example.org>', `References: ${references.join('\r\n ')}`]),
+      [],
+    );
+
+    // Assess
+    expect(MAX_REFERENCES).toBe(50);
+    expect(mail.references).toEqual([references[0], ...references.slice(-49)]);
+  });
+
+  it(`reads a Message-ID over ${MAX_MESSAGE_ID_CHARS} characters as none, and leaves out references as long`, async () => {
+    // Prepare
+    const long = `<${'m'.repeat(MAX_MESSAGE_ID_CHARS)}@example.org>`;
+
+    // Act
+    const mail = await parseInboundMail(plain(['From: ada@example.org', `Message-ID: ${long}`, `References: <a@example.org> ${long}`]), []);
+
+    // Assess
+    expect(mail.messageId).toBe('');
+    expect(mail.references).toEqual(['<a@example.org>']);
+  });
+
+  it('keeps a short thread as it is', () => {
+    expect(threadReferences(['<a@x>', '<b@x>'])).toEqual(['<a@x>', '<b@x>']);
   });
 });

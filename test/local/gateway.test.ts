@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { OUTBOX_JSON_LIMIT, outboxWindow, pathParametersOf, routes, targetOf } from '../../local/gateway.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  OUTBOX_JSON_LIMIT,
+  REQUEST_TIMEOUT_MS,
+  createGateway,
+  outboxWindow,
+  pathParametersOf,
+  routes,
+  targetOf,
+} from '../../local/gateway.js';
+import { closeServer, listenLoopback } from '../../local/net.js';
+import { sendWire } from '../e2e/fuzz/wire.js';
 
 // The local gateway's path parameters (issue #11): decoded once, as API Gateway does; a malformed escape is a 400
 // and an over-long parameter a 414, where decodeURIComponent threw into a 500.
@@ -56,5 +66,86 @@ describe('targetOf (issue #13: paths as API Gateway reads them)', () => {
     expect(routes.some((r) => r.pattern.test('//x/v1/requests') || r.pattern.test('//'))).toBe(false);
     expect(targetOf('/v1/requests/req_1?a=1&b=2')).toEqual({ path: '/v1/requests/req_1', query: 'a=1&b=2' });
     expect(targetOf(undefined)).toEqual({ path: '/', query: '' });
+  });
+});
+
+describe('the time a request has to arrive (issue #13: slow bodies)', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  /** A gateway whose handlers only count their calls, with a bound of 400 ms. */
+  async function gateway(): Promise<{ port: number; invoked: () => number }> {
+    let calls = 0;
+    const server = createGateway({
+      functions: {
+        invoke: async () => {
+          calls++;
+          return { statusCode: 202, body: '{}' };
+        },
+      },
+      outbox: { count: 0, page: async () => [], latest: async () => [] },
+      landingPage: '<p>landing</p>',
+      requestTimeoutMs: 400,
+    });
+    const port = await listenLoopback(server, 0);
+    close = () => closeServer(server);
+    return { port, invoked: () => calls };
+  }
+
+  it('answers a body trickled a byte at a time with a 408 naming the bound, and never hands it on', async () => {
+    // Prepare
+    const { port, invoked } = await gateway();
+    const body = Buffer.from(`{"title":"${'x'.repeat(200)}"}`);
+
+    // Act: a byte every 50 ms would take 10 s
+    const result = await sendWire(
+      port,
+      { method: 'POST', target: '/v1/requests', headers: [['content-type', 'application/json']], body, trickle: { bytes: 1, everyMs: 50 } },
+      5_000,
+    );
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'answered', status: 408 });
+    expect(result.kind === 'answered' && JSON.parse(result.body.toString())).toEqual({
+      error: 'the request did not arrive whole within 0.4 s (its headers and its body, as long as Content-Length says)',
+    });
+    expect(result.ms).toBeLessThan(2_500);
+    expect(invoked()).toBe(0);
+  });
+
+  it('answers a Content-Length longer than the body sent with a 408, and goes on answering', async () => {
+    // Prepare
+    const { port, invoked } = await gateway();
+
+    // Act
+    const short = await sendWire(port, { method: 'POST', target: '/v1/requests', body: Buffer.from('{}'), contentLength: 100 }, 5_000);
+    const next = await sendWire(port, { method: 'POST', target: '/v1/requests', body: Buffer.from('{}') }, 5_000);
+
+    // Assess
+    expect(short).toMatchObject({ kind: 'answered', status: 408 });
+    expect(next).toMatchObject({ kind: 'answered', status: 202 });
+    expect(invoked()).toBe(1);
+  });
+
+  it('answers request headers that never end with a 408 too', async () => {
+    // Prepare
+    const { port } = await gateway();
+
+    // Act: the request line and a header a byte at a time
+    const result = await sendWire(
+      port,
+      { method: 'GET', target: '/', headers: [['x-slow', 'y'.repeat(200)]], trickle: { bytes: 1, everyMs: 50, headers: true } },
+      5_000,
+    );
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'answered', status: 408 });
+  });
+
+  it('gives a client 10 s by default', () => {
+    expect(REQUEST_TIMEOUT_MS).toBe(10_000);
   });
 });

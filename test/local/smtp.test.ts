@@ -5,6 +5,7 @@ import { MAX_MIME_PARTS } from '../../lambdas/core/mail/mail-parse.js';
 import type { MailOutcome } from '../../lambdas/use-cases/submit-mail.js';
 import { createSmtpIntake } from '../../local/smtp.js';
 import { message, sendRaw } from '../security/e2e/smtp.js';
+import { converse } from '../e2e/fuzz/smtp-wire.js';
 
 // The local SMTP stand-in's answers (issue #11): a mail refused as it stands gets a permanent 5xx, a failure of the
 // store a temporary 451, and an envelope past the recipient bound 452 for the rest.
@@ -59,6 +60,33 @@ describe('createSmtpIntake', () => {
     expect(ok.reply.code).toBe(250);
     expect(failed.reply.code).toBe(451);
     expect(errors).toHaveLength(1);
+  });
+
+  it('logs no intake error for a client that leaves in the middle of a message, and hands nothing on (issue #13)', async () => {
+    // Prepare
+    let handled = 0;
+    const { port, errors } = await listen(async () => {
+      handled++;
+      return { outcome: 'dropped', reason: 'x' };
+    });
+
+    // Act: half a message, then the client hangs up; then a whole one
+    const left = await converse(
+      port,
+      {
+        commands: ['EHLO client.example.org', 'MAIL FROM:<ada@example.org>', 'RCPT TO:<submit+physics-x@example.org>', 'DATA'],
+        message: Buffer.from(MAIL),
+        cutAt: 30,
+      },
+      5_000,
+    );
+    const { reply } = await sendRaw({ port, mailFrom: 'ada@example.org', rcptTo: ['submit+physics-x@example.org'], message: MAIL });
+
+    // Assess
+    expect(left.kind).toBe('client-left');
+    expect(reply.code).toBe(250);
+    expect(handled).toBe(1);
+    expect(errors).toEqual([]);
   });
 
   it('takes at most 50 recipients in one transaction', async () => {

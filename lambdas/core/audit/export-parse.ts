@@ -20,6 +20,9 @@ import {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** An export id as planExport makes them (a UUID), or as the command line names one. */
+const EXPORT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 type Obj = Readonly<Record<string, unknown>>;
 
 function isObject(v: unknown): v is Obj {
@@ -39,12 +42,19 @@ function exactKeys(o: Obj, required: readonly string[], optional: readonly strin
     for (const k of required) if (!(k in o)) throw new RecordFormatError(`missing field "${k}"`);
 }
 
+/** What a pattern of this file admits, as a problem names it. */
+function formOf(pattern: RegExp | undefined): string {
+  if (pattern === HEX64) return 'a sha256 hex digest';
+  if (pattern === ISO) return 'an ISO 8601 UTC time';
+  if (pattern === EXPORT_ID) return 'an export id';
+  if (pattern === DAY) return 'a day';
+  return 'a string';
+}
+
 function str(o: Obj, k: string, pattern?: RegExp): string {
   const v = o[k];
   if (typeof v !== 'string' || (pattern !== undefined && !pattern.test(v)))
-    throw new RecordFormatError(
-      `field "${k}" is not ${pattern === HEX64 ? 'a sha256 hex digest' : pattern === ISO ? 'an ISO 8601 UTC time' : 'a string'}`,
-    );
+    throw new RecordFormatError(`field "${k}" is not ${formOf(pattern)}`);
   return v;
 }
 
@@ -85,8 +95,8 @@ function parseFilter(v: unknown): ExportFilter {
   if (types !== undefined && (!Array.isArray(types) || !types.every((t) => typeof t === 'string')))
     throw new RecordFormatError('field "types" is not a list of strings');
   return {
-    from: str(v, 'from', ISO),
-    to: str(v, 'to', ISO),
+    from: instant(v, 'from'),
+    to: instant(v, 'to'),
     ...(v['requestId'] !== undefined ? { requestId: str(v, 'requestId') } : {}),
     ...(v['account'] !== undefined ? { account: str(v, 'account') } : {}),
     ...(types !== undefined ? { types: types as string[] } : {}),
@@ -237,12 +247,97 @@ export interface ExportPosition {
   readonly digest: string;
   /** Pages answered so far (the archive copy of each page is numbered by it). */
   readonly page: number;
+  /**
+   * The first UTC day (`YYYY-MM-DD`) of the time index that can hold an event of the range, when the range starts
+   * before the store's history does: the days before it are not read (lambdas/use-cases/export-audit.ts).
+   */
+  readonly firstDay?: string;
+  /** The last UTC day of the time index read to its end, when a page stopped between two days. */
+  readonly dayDone?: string;
 }
 
 export function encodeCursor(position: ExportPosition): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
+/**
+ * What an export may be asked to filter on, over HTTP (lambdas/audit-export.ts reads the query with these) and in the
+ * cursor it hands back: a request id, an account id of at most 128 characters, at most 50 event types.
+ */
+export const EXPORT_REQUEST_ID = /^[A-Za-z0-9_-]{1,80}$/;
+export const EXPORT_EVENT_TYPE = /^[a-z][a-z0-9.-]{0,63}$/;
+export const MAX_EXPORT_TYPES = 50;
+export const MAX_EXPORT_ACCOUNT_CHARS = 128;
+
+/** The filter of a cursor, within what the query may ask: beyond it, the store's own limits answer with a 500. */
+function cursorFilter(v: unknown): ExportFilter {
+  const filter = parseFilter(v);
+  if (filter.requestId !== undefined && !EXPORT_REQUEST_ID.test(filter.requestId))
+    throw new RecordFormatError('field "requestId" is not a request id');
+  if (filter.account !== undefined && (filter.account === '' || filter.account.length > MAX_EXPORT_ACCOUNT_CHARS))
+    throw new RecordFormatError('field "account" is not an account id');
+  if (filter.types !== undefined && (filter.types.length > MAX_EXPORT_TYPES || !filter.types.every((t) => EXPORT_EVENT_TYPE.test(t))))
+    throw new RecordFormatError(`field "types" is not a list of at most ${MAX_EXPORT_TYPES} event types`);
+  return filter;
+}
+
+const POSITION_KEYS = [
+  'exportId',
+  'exportedAt',
+  'format',
+  'filter',
+  'contents',
+  'sealedUntil',
+  'after',
+  'checkpointAfter',
+  'header',
+  'contentsDone',
+  'events',
+  'checkpoints',
+  'contentCount',
+  'digest',
+  'page',
+] as const;
+
+/** An ISO 8601 UTC time as toISOString writes it, of a real day (`2030-02-30T…` is none). */
+function instant(o: Obj, k: string): string {
+  const v = str(o, k, ISO);
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== v) throw new RecordFormatError(`field "${k}" is not an ISO 8601 UTC time`);
+  return v;
+}
+
+function day(o: Obj, k: string): string {
+  const v = str(o, k, DAY);
+  const ms = Date.parse(`${v}T00:00:00.000Z`);
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== v) throw new RecordFormatError(`field "${k}" is not a day`);
+  return v;
+}
+
+function bool(o: Obj, k: string): boolean {
+  const v = o[k];
+  if (typeof v !== 'boolean') throw new RecordFormatError(`field "${k}" is not true or false`);
+  return v;
+}
+
+function nullable<T>(o: Obj, k: string, read: (o: Obj, k: string) => T): T | null {
+  return o[k] === null ? null : read(o, k);
+}
+
+/** A time-index key, `<at>#<requestId>#<seq in ten digits>` (audit-chain.ts atKeyOf). */
+function atKey(o: Obj, k: string): string {
+  const v = str(o, k);
+  const [at = '', requestId = '', seq = '', ...rest] = v.split('#');
+  if (rest.length > 0 || requestId === '' || !/^\d{10}$/.test(seq)) throw new RecordFormatError(`field "${k}" is not a time-index key`);
+  instant({ [k]: at }, k);
+  return v;
+}
+
+/**
+ * The position a cursor holds, every field checked: a client keeps the cursor between pages and can send anything
+ * back, and a field of the wrong shape (an `after` that is no key, a `checkpointAfter` that is no number) reached the
+ * store's queries and the date arithmetic, which failed with a 500. What fails here is a 400 naming the field.
+ */
 export function decodeCursor(cursor: string): ExportPosition {
   let value: unknown;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
@@ -253,8 +348,34 @@ export function decodeCursor(cursor: string): ExportPosition {
   } catch {
     throw new RecordFormatError('the cursor is not one this service gave out');
   }
-  if (!isObject(value) || typeof value['exportId'] !== 'string' || typeof value['digest'] !== 'string' || !isObject(value['filter'])) {
-    throw new RecordFormatError('the cursor is not one this service gave out');
+  if (!isObject(value)) throw new RecordFormatError('the cursor is not one this service gave out');
+  const o = value;
+  try {
+    exactKeys(o, POSITION_KEYS, ['firstDay', 'dayDone']);
+    const format = o['format'];
+    if (format !== 'csv' && format !== 'jsonl') throw new RecordFormatError('field "format" is not csv or jsonl');
+    const checkpointAfter = o['checkpointAfter'] === null ? null : count(o, 'checkpointAfter');
+    return {
+      exportId: str(o, 'exportId', EXPORT_ID),
+      exportedAt: instant(o, 'exportedAt'),
+      format,
+      filter: cursorFilter(o['filter']),
+      contents: bool(o, 'contents'),
+      sealedUntil: nullable(o, 'sealedUntil', instant),
+      after: nullable(o, 'after', atKey),
+      checkpointAfter,
+      header: bool(o, 'header'),
+      contentsDone: bool(o, 'contentsDone'),
+      events: count(o, 'events'),
+      checkpoints: count(o, 'checkpoints'),
+      contentCount: count(o, 'contentCount'),
+      digest: str(o, 'digest', HEX64),
+      page: count(o, 'page'),
+      ...(o['firstDay'] !== undefined ? { firstDay: day(o, 'firstDay') } : {}),
+      ...(o['dayDone'] !== undefined ? { dayDone: day(o, 'dayDone') } : {}),
+    };
+  } catch (error) {
+    if (!(error instanceof RecordFormatError)) throw error;
+    throw new RecordFormatError(`the cursor is not one this service gave out: ${error.message}`);
   }
-  return { ...(value as unknown as ExportPosition), filter: parseFilter(value['filter']) };
 }

@@ -162,6 +162,27 @@ export function fromProblem(fields: readonly HeaderField[], parsed: AddressObjec
 }
 
 /**
+ * The longest Message-ID taken: a header line holds at most 998 characters (RFC 5322 §2.1.1) and a msg-id cannot be
+ * folded, so a longer one is no id a mail client wrote. It is kept with the request (the thread of its replies), and
+ * one of 600,000 characters made that item too large to store: a 451, so the sender retried for ever.
+ */
+export const MAX_MESSAGE_ID_CHARS = 998;
+
+/**
+ * References kept of a mail: the thread's first and its latest, which is how RFC 5322 §3.6.4 has long threads trimmed.
+ * Each is looked up as a request of its own (a reply in a request's thread), and all are kept with the request: 5,000
+ * took 9 s to look up, and 20,000 made the request too large to store (a 451).
+ */
+export const MAX_REFERENCES = 50;
+
+/** A mail's references within MAX_REFERENCES, none longer than MAX_MESSAGE_ID_CHARS. */
+export function threadReferences(references: readonly string[]): string[] {
+  const ids = references.filter((r) => r.length <= MAX_MESSAGE_ID_CHARS);
+  if (ids.length <= MAX_REFERENCES) return ids;
+  return [...ids.slice(0, 1), ...ids.slice(ids.length - (MAX_REFERENCES - 1))];
+}
+
+/**
  * Parses raw MIME. Recipients are the envelope's (SMTP RCPT TO, SES receipt recipients): who the mail was
  * delivered to, which To and Cc headers do not prove. Throws on what mailparser cannot parse, including more parts
  * than MAX_MIME_PARTS (callers run mimeCensus first, so that does not come to this).
@@ -173,14 +194,16 @@ export async function parseInboundMail(raw: Buffer, envelopeRecipients: readonly
   const references = parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : [parsed.references];
   const problem = fromProblem(topHeaderFields(raw), parsed.from);
   const address = parsed.from?.value[0]?.address;
+  // A Message-ID past the bound is read as none: the mail is keyed by its bytes, as one without a Message-ID.
+  const messageId = parsed.messageId ?? '';
   return {
-    messageId: parsed.messageId ?? '',
+    messageId: messageId.length <= MAX_MESSAGE_ID_CHARS ? messageId : '',
     from: problem === undefined ? address : undefined,
     fromProblem: problem,
     recipients: [...envelopeRecipients],
     subject: (parsed.subject ?? '').trim(),
     text: parsed.text ?? '',
-    references,
+    references: threadReferences(references),
     attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })),
   };
 }

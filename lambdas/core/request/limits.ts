@@ -26,6 +26,29 @@ export function commentProblem(comment: string): string | undefined {
 export const MAX_FORM_BYTES = 64 * 1024;
 
 /**
+ * Why a form body is not URL-encoded UTF-8 as a browser posts one, or undefined when it is. A browser sends ASCII
+ * only, every other character percent-encoded as UTF-8; URLSearchParams takes anything and repairs it silently (a byte
+ * that is not UTF-8, raw or as `%FF`, becomes U+FFFD; `%zz` stays as it is), so a review form of mangled bytes
+ * recorded a decision with a comment the approver never wrote (issue #13, found by the fuzz pass). Linear.
+ */
+export function formEncodingProblem(body: string): string | undefined {
+  for (const ch of body) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x20 || c > 0x7e) return `the form holds ${codePointName(ch)} as it is, where a browser sends it percent-encoded`;
+  }
+  for (const pair of body.split('&')) {
+    const [name = '', ...value] = pair.split('=');
+    try {
+      decodeURIComponent(name.replaceAll('+', ' '));
+      decodeURIComponent(value.join('=').replaceAll('+', ' '));
+    } catch {
+      return `the form field ${JSON.stringify(name.slice(0, 40))} is not valid percent-encoded UTF-8`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Whether `text` nests objects and arrays deeper than `limit`, by one pass over its characters (brackets inside
  * strings do not count). No recursion and no parse: it runs before JSON.parse and before anything walks the value,
  * so a 60,000-deep body costs one linear scan. Malformed JSON is left to the parser that follows.
