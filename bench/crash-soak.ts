@@ -1,5 +1,6 @@
 import { accountOf, journey, type Journey, type JourneyAccount } from '../test/e2e/journeys.js';
 import { Stack } from '../test/e2e/stack.js';
+import { Rng } from '../local/prng.js';
 
 // `npm run bench` (issue #13): the soak. Hundreds of brand posts through both stages while the stack is SIGKILLed
 // at seeded random moments and started again on the same data directory, then the account of every request: lost
@@ -15,18 +16,6 @@ const CONCURRENCY = Number(process.env['BENCH_SOAK_CONCURRENCY'] ?? '20');
 const SEED = Number(process.env['BENCH_SOAK_SEED'] ?? '13');
 /** How long a client keeps retrying one step: a claim's lease (30 s) and the retries after it, under load. */
 const CLIENT_PATIENCE_MS = 300_000;
-
-/** mulberry32: a seeded generator, so a run can be repeated. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Where a stuck request stands (named in the client's error): its status, its stages, the last events of its trail. */
 async function whereItStands(stack: Stack, message: string): Promise<string> {
@@ -55,7 +44,7 @@ interface Run {
 
 async function soak(label: string, kills: number): Promise<Run> {
   const stack = await Stack.start({ SIGNOFF_STAGE_RECHECK_SECONDS: '5' });
-  const random = generator(SEED);
+  const random = new Rng(SEED);
   const started = performance.now();
   const titles = Array.from({ length: REQUESTS }, (_, i) => `Soak ${label} ${SEED} #${i + 1}`);
   const finished: Journey[] = [];
@@ -79,7 +68,7 @@ async function soak(label: string, kills: number): Promise<Run> {
     running = false;
   });
   while (killed < kills && running) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.floor(random() * 5_000)));
+    await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.floor(random.next() * 5_000)));
     if (!running) break;
     await stack.restart('SIGKILL', { SIGNOFF_STAGE_RECHECK_SECONDS: '5' });
     killed++;

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SFNClient, SendTaskFailureCommand } from '@aws-sdk/client-sfn';
+import { Rng } from './prng.js';
 import type { AwsProtocol, ErrorResponse, LocalCredentials } from './sigv4.js';
 
 // A test aid (issue #13): SIGNOFF_LOCAL_FAULTS makes the local DynamoDB, SES and Step Functions fail a share of the
@@ -134,16 +135,10 @@ export function faultPlanOf(
   };
 }
 
-/** mulberry32: a small, fast 32-bit generator; the same seed gives the same sequence on every machine. */
+/** A seeded generator's next float in [0, 1) (local/prng.ts): the same seed gives the same sequence on every machine. */
 function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** What becomes of a verified call: handed to the stand-in, failed with an error, or made to lose its task's race. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_EXIT_CODE } from '../../local/crash-points.js';
+import { Rng } from '../../local/prng.js';
 import { AFTER_LEASE_MS, accountOf, journey, type Journey } from './journeys.js';
 import { Stack } from './stack.js';
 
@@ -71,21 +72,14 @@ describe('random kills', () => {
   it(
     'SIGKILL three times at seeded random moments while eight requests move through both stages: every one ends approved',
     async () => {
-      // Prepare: a seeded generator (mulberry32), so a failing run can be replayed with its seed
+      // Prepare: a seeded generator (local/prng.ts), so a failing run can be replayed with its seed
       const seed = Number(process.env['SIGNOFF_CRASH_SEED'] ?? 20261206);
-      let state = seed >>> 0;
-      const random = () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-      };
+      const random = new Rng(seed);
 
       // Act: the journeys run while the stack is killed and started again
       const done = Promise.all(Array.from({ length: 8 }, (_, i) => journey(stack, `Random kill ${seed} #${i + 1}`)));
       for (let kill = 0; kill < 3; kill++) {
-        await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(random() * 2_500)));
+        await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(random.next() * 2_500)));
         await stack.restart('SIGKILL', { ...BASE_ENV });
       }
       const ended = await done;

@@ -2,7 +2,7 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../manifest.js';
 import { type FuzzCase, type FuzzContext, httpCases } from './fuzz/http-cases.js';
-import { Rng, fuzzSeed } from './fuzz/prng.js';
+import { Rng, fuzzSeed } from '../../local/prng.js';
 import { type SmtpCase, smtpCases } from './fuzz/smtp-cases.js';
 import { converse, type SmtpResult } from './fuzz/smtp-wire.js';
 import { Tally, pool } from './fuzz/tally.js';

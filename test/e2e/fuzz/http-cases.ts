@@ -4,7 +4,7 @@ import { SAMPLE_OPENING } from '../../../local/samples.js';
 import { MAX_FORM_BYTES } from '../../../lambdas/core/request/limits.js';
 import { apiRoutes } from '../../../manifest.js';
 import { samplePost } from '../stack.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../../../local/prng.js';
 import { BAD_PERCENT, INVALID_UTF8, ODD_PERCENT, nested, oddString, wrongValue } from './values.js';
 import type { WireRequest } from './wire.js';
 

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Rng } from '../../../local/prng.js';
 import type { SmtpConversation } from './smtp-wire.js';
 import { INVALID_UTF8, ODD_PIECES, oddString } from './values.js';
 

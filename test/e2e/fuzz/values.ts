@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Rng } from '../../../local/prng.js';
 
 // The odd values a fuzz pass puts where a field, a header or a path parameter goes: strings no form would produce
 // (lone surrogates, NUL, bidi controls, noncharacters, 100,000 characters), values of the wrong type, nesting deeper

@@ -1,5 +1,6 @@
-// A seeded pseudo-random generator (mulberry32: 32 bits of state, a full period of 2^32), so that a fuzz pass is the
-// same pass every time it runs with the same seed, and a failure can be replayed by giving its seed back.
+// A seeded pseudo-random generator (mulberry32: 32 bits of state, a full period of 2^32), so that a fuzz pass, a
+// fault run (local/faults.ts), a crash test's kills or a soak is the same every time it runs with the same seed, and
+// a failure can be replayed by giving its seed back. Ten lines of arithmetic, kept here once rather than a dependency.
 
 export class Rng {
   #state: number;
