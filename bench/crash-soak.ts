@@ -46,7 +46,8 @@ async function soak(label: string, kills: number): Promise<Run> {
   const stack = await Stack.start({ SIGNOFF_STAGE_RECHECK_SECONDS: '5' });
   const random = new Rng(SEED);
   const started = performance.now();
-  const titles = Array.from({ length: REQUESTS }, (_, i) => `Soak ${label} ${SEED} #${i + 1}`);
+  // Bracketed numbers: no title is a part of another (#1 of #10), which the clients' mail search would confuse.
+  const titles = Array.from({ length: REQUESTS }, (_, i) => `Soak ${label} ${SEED} [${i + 1}]`);
   const finished: Journey[] = [];
   const stuck: string[] = [];
   let next = 0;

@@ -82,16 +82,16 @@ export async function requestApproval(
     auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
   if ((await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
     // Decided (or ended) while an earlier run of this task was mailing: what that run sent is still audited, nothing
-    // new is sent (issue #13: a mail sent, then its run died, then the approver decided). A mail whose run died
-    // before marking it sent (its lease passed) is known to have arrived only when its approver decided the stage:
-    // audited then, without SES's id, which died with the run.
+    // new is sent (issue #13: a mail sent, then its run died, then the approver decided). A mail not marked sent is
+    // known to have arrived only when its approver decided the stage: audited then, without SES's id (it died with the
+    // run; a run still alive audits it with the id, and whichever comes second finds the link in the trail).
     const latest = (await ports.requests.getRequest(requestId)) ?? request;
     const decider = latest.stages[stageIndex]?.deciderId;
     for (const approver of phase === 'escalated' ? (stage.escalatedTo ?? []) : stage.assignees) {
       const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
       const delivery = await ports.approvals.deliveryOf(ref);
       if (delivery?.state === 'sent') await audited(ref, approver, delivery);
-      else if (delivery?.state === 'in-flight' && delivery.linkHash !== undefined && delivery.until < now && decider === approver.id)
+      else if (delivery?.state === 'in-flight' && delivery.linkHash !== undefined && decider === approver.id)
         await audited(ref, approver, { linkHash: delivery.linkHash, messageId: null });
     }
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);

@@ -77,7 +77,7 @@ describe('random kills', () => {
       const random = new Rng(seed);
 
       // Act: the journeys run while the stack is killed and started again
-      const done = Promise.all(Array.from({ length: 8 }, (_, i) => journey(stack, `Random kill ${seed} #${i + 1}`)));
+      const done = Promise.all(Array.from({ length: 8 }, (_, i) => journey(stack, `Random kill ${seed} [${i + 1}]`)));
       for (let kill = 0; kill < 3; kill++) {
         await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(random.next() * 2_500)));
         await stack.restart('SIGKILL', { ...BASE_ENV });
