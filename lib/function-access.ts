@@ -62,7 +62,8 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
   'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
   'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
-  'advance-stage': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' } },
+  // The approvals table: a decided stage's asks that a dead run sent and never audited are audited here (issue #13).
+  'advance-stage': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append' } },
   'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, sendsMail: true },
   // An approved account opening enters the registry (GOVERNANCE.md §6); its administrators and the social-media manager are told.
   'register-account': { tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },

@@ -4,7 +4,8 @@ import { stageTimes } from '../core/request/route.js';
 import { positionAt, scheduleOf, stageSchedule } from '../core/request/stage-clock.js';
 import type { CallbackHint } from '../core/request/task-payloads.js';
 import { logger } from '../shared/logger.js';
-import type { AuditLog, RequestStore } from './ports.js';
+import type { ApprovalStore, AuditLog, RequestStore } from './ports.js';
+import { auditAsksSent } from './request-approval.js';
 
 // The one step that decides what a stage does next (GOVERNANCE.md §3), run when the stage starts and after every end
 // of its callback task. It reads the stage from the store and routes on what is recorded there:
@@ -17,6 +18,8 @@ import type { AuditLog, RequestStore } from './ports.js';
 export interface AdvanceStagePorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'openStage' | 'claimStage' | 'recordFailedAsk'>;
   readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless'>;
+  /** The deliveries of the stage's asks, audited when it is decided if a run died before auditing them. */
+  readonly approvals: Pick<ApprovalStore, 'deliveryOf' | 'markDelivery'>;
   /** Workflow seconds per real second: 1 on AWS; the local runtime may run deadlines faster. */
   readonly timeScale: number;
   /** The longest wait before the stage is read again, in real seconds (SIGNOFF_STAGE_RECHECK_SECONDS). */
@@ -163,7 +166,17 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
   const recorded = decided(request, stageIndex);
   // An expiry this step claimed before, in a run that died before auditing it, is audited now (once).
   if (stage.status === 'expired') await auditExpiry(request, stageIndex, ports);
-  if (recorded !== undefined) return recorded;
+  if (recorded !== undefined) {
+    // Decided by an approver: the asks of the phase it was decided in that a dead run sent and never audited (the
+    // workflow moves on and never asks that phase again).
+    const timing = stage.deciderId === undefined || stage.phase === undefined ? undefined : stageSchedule(stage, publishAt);
+    if (timing !== undefined && stage.phase !== undefined) {
+      const seconds = stage.phase === 'escalated' ? timing.schedule.secondDeadlineSeconds : timing.schedule.deadlineSeconds;
+      const deadline = new Date(Date.parse(timing.openedAt) + seconds * 1000).toISOString();
+      await auditAsksSent(request, stageIndex, stage.phase, deadline, ports);
+    }
+    return recorded;
+  }
   if (hint !== null && 'kind' in hint) await refuseSuccess(request, stageIndex, ports);
   const timing = stageSchedule(stage, publishAt);
   if (timing === undefined) throw new NotFoundError(`stage ${stageIndex} of ${requestId} is open without a schedule`);

@@ -81,19 +81,7 @@ export async function requestApproval(
   const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string | null }) =>
     auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
   if ((await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
-    // Decided (or ended) while an earlier run of this task was mailing: what that run sent is still audited, nothing
-    // new is sent (issue #13: a mail sent, then its run died, then the approver decided). A mail not marked sent is
-    // known to have arrived only when its approver decided the stage: audited then, without SES's id (it died with the
-    // run; a run still alive audits it with the id, and whichever comes second finds the link in the trail).
-    const latest = (await ports.requests.getRequest(requestId)) ?? request;
-    const decider = latest.stages[stageIndex]?.deciderId;
-    for (const approver of phase === 'escalated' ? (stage.escalatedTo ?? []) : stage.assignees) {
-      const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
-      const delivery = await ports.approvals.deliveryOf(ref);
-      if (delivery?.state === 'sent') await audited(ref, approver, delivery);
-      else if (delivery?.state === 'in-flight' && delivery.linkHash !== undefined && decider === approver.id)
-        await audited(ref, approver, { linkHash: delivery.linkHash, messageId: null });
-    }
+    await auditAsksSent((await ports.requests.getRequest(requestId)) ?? request, stageIndex, phase, deadline, ports);
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
   }
   const people = await recipients(request, stageIndex, phase, deadline, ports);
@@ -153,9 +141,39 @@ export async function requestApproval(
   return { asked: people.length };
 }
 
+/**
+ * The asks of a phase an earlier run sent and never audited, audited now that the stage is decided (issue #13: a mail
+ * sent, then its run died, then the approver decided; the retried ask, or AdvanceStage finding the decision, calls
+ * this). Nothing new is sent. A mail not marked sent is known to have arrived only when its approver decided the stage:
+ * audited then without SES's id, which died with the run (a run still alive audits it with the id, and whichever comes
+ * second finds the link in the trail).
+ */
+export async function auditAsksSent(
+  request: RequestRecord,
+  stageIndex: number,
+  phase: StagePhase,
+  deadline: string,
+  ports: Pick<RequestApprovalPorts, 'audit'> & { readonly approvals: Pick<ApprovalStore, 'deliveryOf' | 'markDelivery'> },
+): Promise<void> {
+  const stage = request.stages[stageIndex];
+  if (stage === undefined) return;
+  const { requestId, version } = request;
+  for (const approver of phase === 'escalated' ? (stage.escalatedTo ?? []) : stage.assignees) {
+    const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
+    const delivery = await ports.approvals.deliveryOf(ref);
+    const sent =
+      delivery?.state === 'sent'
+        ? delivery
+        : delivery?.state === 'in-flight' && delivery.linkHash !== undefined && stage.deciderId === approver.id
+          ? { linkHash: delivery.linkHash, messageId: null }
+          : undefined;
+    if (sent !== undefined) await auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
+  }
+}
+
 /** Audits a delivery that was sent, unless the trail has its link already, and marks it audited. */
 async function auditDelivery(
-  ports: Pick<RequestApprovalPorts, 'audit' | 'approvals'>,
+  ports: Pick<RequestApprovalPorts, 'audit'> & { readonly approvals: Pick<ApprovalStore, 'markDelivery'> },
   ref: DeliveryRef,
   sent: {
     readonly stage: StageName;

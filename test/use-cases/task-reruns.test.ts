@@ -142,6 +142,39 @@ describe('intake run again', () => {
   });
 });
 
+describe('a stage decided through a mail its run never marked', () => {
+  it('AdvanceStage audits that ask once when it finds the decision (the workflow never asks that phase again)', async () => {
+    // Prepare: the supervisor asked (the task registered its wait, SES took the mail, the run died before the mark),
+    // grace decided through the link it carried
+    const ports = setUp(checking());
+    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    await advanceStage(firstStep, ports, NOW);
+    await ports.requests.registerWait('req_memory', 1, 0, 'token-1', 'requested');
+    const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
+    await ports.approvals.beginDelivery(ref, 'unmarked-link', new Date(NOW.getTime() + 30_000), NOW);
+    await ports.requests.claimStage('req_memory', 1, 0, 2, {
+      stageIndex: 0,
+      decision: 'approve',
+      decidedBy: 'grace@example.org',
+      deciderId: 'grace',
+      decidedAt: NOW.toISOString(),
+    });
+
+    // Act
+    const steps = [
+      await advanceStage({ ...firstStep, callback: { kind: 'success' } }, ports, NOW),
+      await advanceStage({ ...firstStep, callback: { kind: 'success' } }, ports, NOW),
+    ];
+
+    // Assess
+    expect(steps.map((s) => s.next)).toEqual(['decided', 'decided']);
+    const asks = ports.audit.events.filter((e) => e.type === 'approval.requested');
+    expect(asks.map((e) => [e.data['approver'], e.data['linkHash'], e.data['messageId']])).toEqual([
+      ['grace@example.org', 'unmarked-link', null],
+    ]);
+  });
+});
+
 describe('a stage whose ask is still in flight', () => {
   it('is not failed for it: SendInFlightError is no failed ask, however often it comes', async () => {
     // Prepare: an open stage
