@@ -8,7 +8,8 @@ import { settle } from '../../local/dynamo.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 
 // dynalite over its LevelDB (issue #13): every iterator a Query, Scan or ListTables opens is closed once answered, so
-// LevelDB can delete the table files it read and free what it held. dynalite 4.0.0 alone closes none.
+// LevelDB can delete the table files it read and free what it held (dynalite 4.0.0 alone closes none); and ListTables
+// reads the table definitions only (dynalite alone reads every key of the store for it).
 
 const work = mkdtempSync(join(tmpdir(), 'signoff-dynamo-store-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -74,5 +75,50 @@ describe('openDynalite', () => {
     expect(answers).toEqual([20, 1, 5, 1]);
     expect(counts.opened).toBeGreaterThanOrEqual(4);
     expect(counts.closed).toBe(counts.opened);
+  });
+
+  it('lists the tables from their definitions alone, not from every key of the store', async () => {
+    // Prepare: two tables, one of 50 items; count the keys every key iterator yields
+    const { server, store } = openDynalite({ path: join(work, 'listing'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    let keysRead = 0;
+    const keys = store.keys.bind(store);
+    store.keys = (options) => {
+      const iterator = keys(options) as ReturnType<typeof keys> & { next(): Promise<unknown> };
+      const next = iterator.next.bind(iterator);
+      iterator.next = async () => {
+        const key = await next();
+        if (key !== undefined) keysRead++;
+        return key;
+      };
+      return iterator;
+    };
+    const port = await listenLoopback(server, 0);
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    for (const TableName of ['first', 'second']) {
+      await client.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await settle(client, TableName, 'active');
+    }
+    for (let n = 0; n < 50; n++) await client.send(new PutItemCommand({ TableName: 'first', Item: { pk: { S: `item-${n}` } } }));
+    keysRead = 0;
+
+    // Act
+    const listed = (await client.send(new ListTablesCommand({}))).TableNames;
+    client.destroy();
+    await closeServer(server);
+
+    // Assess
+    expect(listed).toEqual(['first', 'second']);
+    expect(keysRead).toBe(2);
   });
 });
