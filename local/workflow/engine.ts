@@ -382,7 +382,8 @@ export class WorkflowEngine {
       try {
         await this.#invoke(task, replacePlaceholder(input, token));
         e.invoked.add(key);
-        e.journal.append({ t: 'invoked', key });
+        // An execution stopped meanwhile may be archived already: its journal must not be made again.
+        if (e.status === 'RUNNING') e.journal.append({ t: 'invoked', key });
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
         const waiter = this.#waiters.get(tokenHash);

@@ -380,4 +380,34 @@ describe('finished executions (issue #13)', () => {
     expect(second.history(arn)).toEqual([]);
     expect(calls.prepare).toBe(0);
   });
+
+  it('leaves no journal behind when an execution is stopped while its callback task is still being asked', async () => {
+    // Prepare: the callback task's function answers only when told
+    let answer: () => void = () => undefined;
+    const slow = new WorkflowEngine({
+      definition,
+      stateMachineArn: ARN,
+      journalDir: dir,
+      timeScale: 1,
+      tokenSecret: 'test-secret',
+      invoke: (name) =>
+        name === 'prepare'
+          ? Promise.resolve({ seconds: 3600 })
+          : new Promise<JsonValue>((resolve) => {
+              answer = () => resolve(null);
+            }),
+    });
+    const { executionArn } = slow.startExecution('stopped-while-asking', { who: 'grace' });
+    await until(() => (readFileSync(join(dir, 'stopped-while-asking.jsonl'), 'utf8').includes('"t":"callback"') ? true : undefined));
+
+    // Act
+    slow.stopExecution(executionArn, 'Withdrawn', 'withdrawn');
+    await until(() => (slow.held === 0 ? true : undefined));
+    answer();
+    await new Promise<void>((done) => setImmediate(done));
+
+    // Assess
+    expect(Journal.readAll(dir)).toEqual([]);
+    expect(slow.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
+  });
 });
