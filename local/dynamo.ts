@@ -9,9 +9,9 @@ import {
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDynalite } from './dynamo-store.js';
 import { reindexAudit } from '../lambdas/adapters/audit-reindex.js';
 import { tables, type KeySpec, type TableSpec } from '../lambdas/adapters/tables.js';
 import { LOCAL_REGION } from './functions.js';
@@ -33,7 +33,7 @@ export interface LocalDynamo {
 export async function startDynamo(dataDir: string, credentials: LocalCredentials): Promise<LocalDynamo> {
   const path = join(dataDir, 'dynamodb');
   mkdirSync(path, { recursive: true });
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const { server } = openDynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   requireSigV4(server, { credentials, region: LOCAL_REGION, service: 'dynamodb', protocol: 'json', maxBodyBytes: MAX_REQUEST_BYTES });
   const port = await listenLoopback(server, 0);
   const endpoint = `http://127.0.0.1:${port}`;

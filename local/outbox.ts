@@ -14,7 +14,7 @@ import type { LocalCredentials } from './sigv4.js';
 // aws-ses-v2-local answers the SES send actions on loopback and keeps mail in memory. We persist
 // every message to <data>/outbox.jsonl, so the outbox (and "no e-mail sent twice") survives a restart, and then drop
 // it from the package's store: the mail lives on disk only, read a page at a time (local/line-file.ts), so the
-// process weighs no more after 10,000 mails than after 10 (issue #13).
+// process weighs no more after 10,000 mails than after 10, and starts no slower (issue #13).
 // Only the SES v2 API is served, and only to requests signed (SigV4) with the local credentials: the package's own
 // web page and store routes (/, /store, /clear-store, …) would hand every e-mail, review links included, to
 // anyone on the machine. The gateway's /_local/outbox is where mail is read.
@@ -93,7 +93,11 @@ export function outboxLineParser(file: string): (text: string, line: number) => 
   };
 }
 
-/** outbox.jsonl, indexed (every line parsed once on the way, so a line of the wrong shape fails at start, named). */
+/**
+ * outbox.jsonl with its index (outbox.jsonl.idx): a start reads the index's end and parses only the lines appended
+ * after it (after a crash, or all of them once for a file without an index), so one of the wrong shape fails at start,
+ * named, and a start costs the same after 100,000 mails as after 10.
+ */
 export function openOutboxFile(file: string): Promise<LineFile<Email>> {
   return LineFile.open(file, outboxLineParser(file), { validate: true });
 }

@@ -1,6 +1,8 @@
 import './polyfills.js';
 import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ExecutionArchive, type FinishedExecution, type HistoryEvent } from './archive.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { TOKEN_PLACEHOLDER, collectTaskStates, hashToken, replacePlaceholder, type TaskStateInfo } from './task-states.js';
 import { SfnApiError, TaskError, type ExecutionStatus, type FunctionInvoker, type JsonValue } from './types.js';
@@ -8,6 +10,8 @@ import { SfnApiError, TaskError, type ExecutionStatus, type FunctionInvoker, typ
 // The local workflow engine: aws-local-stepfunctions runs the ASL file; this class adds what it lacks
 // and Step Functions has — callback tasks with task tokens, named executions, a durable journal, and
 // recovery after a restart. It is driven through the Step Functions API (./service.ts).
+// Only running executions are held here, and only their journals are read at start: an execution that ends is
+// written to the archive (./archive.ts), which answers for it from then on, and its journal is deleted (issue #13).
 
 type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'];
 
@@ -26,8 +30,10 @@ interface Execution {
   readonly results: Map<string, JournalEntry & { t: 'task' }>;
   readonly callbacks: Map<string, { tokenHash: string; dueAt: number }>;
   readonly invoked: Set<string>;
-  readonly history: EventLog[];
+  readonly events: HistoryEvent[];
   readonly onEnd: Array<(status: ExecutionStatus) => void>;
+  /** Settles once the run's last event is in `events`: then an ended execution can be archived whole. */
+  logged: Promise<void>;
   status: ExecutionStatus;
   stopDate?: number;
   output?: JsonValue;
@@ -57,6 +63,7 @@ export class WorkflowEngine {
   readonly #executions = new Map<string, Execution>();
   readonly #tokens = new Map<string, { arn: string; key: string }>();
   readonly #waiters = new Map<string, Waiter>();
+  readonly #archive: ExecutionArchive;
   readonly #stateMachineName: string;
   /** Set by shutdown(): runs aborted then are suspended, not ended; they resume at the next recover(). */
   #stopping = false;
@@ -67,9 +74,14 @@ export class WorkflowEngine {
     collectTaskStates(definition.States as Record<string, unknown>, this.#tasks);
     this.#machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
     this.#stateMachineName = options.stateMachineArn.split(':').pop() ?? 'state-machine';
+    this.#archive = new ExecutionArchive(join(options.journalDir, 'finished'));
   }
 
-  /** Loads every journal; runs the unfinished executions again. Returns how many were resumed. */
+  /**
+   * Loads the journals (those of unfinished executions: an ended one's is deleted once archived) and runs the
+   * executions again. A journal that ends in `end` is one whose archiving a crash cut short, or one from before the
+   * archive: it is archived now. Returns how many executions were resumed.
+   */
   recover(): number {
     let resumed = 0;
     for (const { entries } of Journal.readAll(this.#options.journalDir)) {
@@ -93,6 +105,8 @@ export class WorkflowEngine {
       if (execution.status === 'RUNNING') {
         this.#run(execution);
         resumed++;
+      } else {
+        this.#retire(execution);
       }
     }
     return resumed;
@@ -102,11 +116,12 @@ export class WorkflowEngine {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `invalid execution name: ${name}`);
     const arn = `arn:aws:states:${this.#options.stateMachineArn.split(':')[3]}:${this.#options.stateMachineArn.split(':')[4]}:execution:${this.#stateMachineName}:${name}`;
     const existing = this.#executions.get(arn);
-    if (existing !== undefined) {
-      // As Step Functions does for Standard workflows: the same name and input while running is idempotent.
-      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) {
-        return { executionArn: arn, startDate: existing.startDate };
-      }
+    // As Step Functions does for Standard workflows: the same name and input while running is idempotent; a name
+    // that ended is never started again.
+    if (existing?.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) {
+      return { executionArn: arn, startDate: existing.startDate };
+    }
+    if (existing !== undefined || this.#archive.get(name) !== undefined) {
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     const execution = this.#newExecution(arn, name, input, Date.now());
@@ -136,33 +151,36 @@ export class WorkflowEngine {
    * name (never its input or output: they can hold a task token), and the execution's own events.
    */
   history(arn: string) {
-    return this.#execution(arn).history.flatMap((event, i) => {
-      if (event === undefined) return [];
-      const base = { id: i + 1, timestamp: event.timestamp / 1000 };
-      if ('state' in event && (event.type === 'StateEntered' || event.type === 'StateExited')) {
-        const details = { name: event.state.name };
-        return event.type === 'StateEntered'
-          ? [{ ...base, type: `${event.state.type}StateEntered`, stateEnteredEventDetails: details }]
-          : [{ ...base, type: `${event.state.type}StateExited`, stateExitedEventDetails: details }];
-      }
-      return [{ ...base, type: event.type }];
+    const e = this.#execution(arn);
+    return e.events.map(([type, afterStartMs, state], i) => {
+      const base = { id: i + 1, timestamp: (e.startDate + afterStartMs) / 1000, type };
+      if (state === undefined) return base;
+      return type.endsWith('StateEntered')
+        ? { ...base, stateEnteredEventDetails: { name: state } }
+        : { ...base, stateExitedEventDetails: { name: state } };
     });
   }
 
   /** Resolves when the execution has ended (for tests and benchmarks; clients poll DescribeExecution). */
   settled(arn: string): Promise<ExecutionStatus> {
     const e = this.#execution(arn);
-    if (e.status !== 'RUNNING') return Promise.resolve(e.status);
+    if (e.status !== 'RUNNING' || !('onEnd' in e)) return Promise.resolve(e.status);
     return new Promise((resolve) => e.onEnd.push(resolve));
   }
 
+  /** Executions the process holds: the running ones (an ended one is let go of once archived). */
+  get held(): number {
+    return this.#executions.size;
+  }
+
+  /** The running executions, then the archived ones (the whole archive is read: for inspection). */
   listExecutions(): string[] {
-    return [...this.#executions.keys()];
+    return [...this.#executions.keys(), ...this.#archive.arns()];
   }
 
   stopExecution(arn: string, error?: string, cause?: string): { stopDate: number } {
     const e = this.#execution(arn);
-    if (e.status === 'RUNNING') {
+    if (e.status === 'RUNNING' && 'onEnd' in e) {
       this.#end(e, { t: 'end', status: 'ABORTED', stopDate: Date.now(), ...(error ? { error } : {}), ...(cause ? { cause } : {}) });
       e.abort?.();
     }
@@ -189,9 +207,10 @@ export class WorkflowEngine {
     for (const e of this.#executions.values()) e.abort?.();
   }
 
-  #execution(arn: string): Execution {
-    const e = this.#executions.get(arn);
-    if (e === undefined) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+  /** The execution, running or ended, or the archived one. */
+  #execution(arn: string): Execution | FinishedExecution {
+    const e = this.#executions.get(arn) ?? this.#archive.get(arn.slice(arn.lastIndexOf(':') + 1));
+    if (e === undefined || e.arn !== arn) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
   }
 
@@ -205,8 +224,9 @@ export class WorkflowEngine {
       results: new Map(),
       callbacks: new Map(),
       invoked: new Set(),
-      history: [],
+      events: [],
       onEnd: [],
+      logged: Promise.resolve(),
       status: 'RUNNING',
     };
     this.#executions.set(arn, execution);
@@ -222,12 +242,41 @@ export class WorkflowEngine {
     if (entry.cause !== undefined) e.cause = entry.cause;
     e.journal.append(entry);
     for (const listener of e.onEnd.splice(0)) listener(e.status);
-    for (const [tokenHash, ref] of this.#tokens) {
-      if (ref.arn !== e.arn) continue;
+    for (const { tokenHash } of e.callbacks.values()) {
       const waiter = this.#waiters.get(tokenHash);
       if (waiter) clearTimeout(waiter.timer);
       this.#waiters.delete(tokenHash);
     }
+    void e.logged.then(() => this.#retire(e));
+  }
+
+  /**
+   * Moves an ended execution to the archive: its line there first, then its journal goes (a crash between the two
+   * leaves the journal, and recover() finds the execution archived), then the process lets go of it.
+   */
+  #retire(e: Execution): void {
+    if (e.status === 'RUNNING' || e.status === 'TIMED_OUT' || e.stopDate === undefined) return;
+    const tokenHashes = [...e.callbacks.values()].map((c) => c.tokenHash);
+    if (this.#archive.get(e.name) === undefined) {
+      this.#archive.add(
+        {
+          name: e.name,
+          arn: e.arn,
+          input: e.input,
+          startDate: e.startDate,
+          status: e.status,
+          stopDate: e.stopDate,
+          ...(e.output !== undefined ? { output: e.output } : {}),
+          ...(e.error !== undefined ? { error: e.error } : {}),
+          ...(e.cause !== undefined ? { cause: e.cause } : {}),
+          events: e.events,
+        },
+        tokenHashes,
+      );
+    }
+    e.journal.remove();
+    for (const tokenHash of tokenHashes) this.#tokens.delete(tokenHash);
+    this.#executions.delete(e.arn);
   }
 
   #run(e: Execution): void {
@@ -256,8 +305,8 @@ export class WorkflowEngine {
       noThrowOnAbort: true,
     });
     e.abort = run.abort;
-    void (async () => {
-      for await (const event of run.eventLogs) e.history.push(event);
+    e.logged = (async () => {
+      for await (const event of run.eventLogs) e.events.push(historyEvent(event, e.startDate));
     })().catch(() => undefined);
     run.result.then(
       (output: JsonValue | null) => {
@@ -337,7 +386,8 @@ export class WorkflowEngine {
       try {
         await this.#invoke(task, replacePlaceholder(input, token));
         e.invoked.add(key);
-        e.journal.append({ t: 'invoked', key });
+        // An execution stopped meanwhile may be archived already: its journal must not be made again.
+        if (e.status === 'RUNNING') e.journal.append({ t: 'invoked', key });
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
         const waiter = this.#waiters.get(tokenHash);
@@ -356,12 +406,15 @@ export class WorkflowEngine {
     if (!token.startsWith(TOKEN_PREFIX)) throw new SfnApiError('InvalidToken', 'Invalid Token');
     const tokenHash = hashToken(token);
     const ref = this.#tokens.get(tokenHash);
-    if (ref === undefined) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
-    const e = this.#execution(ref.arn);
-    const due = e.callbacks.get(ref.key)?.dueAt ?? 0;
-    if (e.status !== 'RUNNING' || e.results.has(ref.key) || Date.now() >= due) {
-      throw new SfnApiError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
+    if (ref === undefined) {
+      // A token of an execution that has ended: its task is closed, as Step Functions says of it.
+      if (this.#archive.tokenOwner(tokenHash) !== undefined) throw taskTimedOut();
+      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
     }
+    const e = this.#executions.get(ref.arn);
+    if (e === undefined) throw taskTimedOut();
+    const due = e.callbacks.get(ref.key)?.dueAt ?? 0;
+    if (e.status !== 'RUNNING' || e.results.has(ref.key) || Date.now() >= due) throw taskTimedOut();
     return { e, key: ref.key, tokenHash };
   }
 
@@ -376,4 +429,21 @@ export class WorkflowEngine {
     if ('ok' in outcome) waiter.resolve(outcome.ok);
     else waiter.reject(new TaskError(outcome.error.name, outcome.error.message));
   }
+}
+
+function taskTimedOut(): SfnApiError {
+  return new SfnApiError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
+}
+
+/**
+ * An event of the run as GetExecutionHistory shows it: `TaskStateEntered`/`…StateExited` with the state's name (never
+ * its input or output: they can hold a task token), and the execution's own events. Kept in this form, so a running
+ * execution holds no copy of each state's data.
+ */
+function historyEvent(event: EventLog, startDate: number): HistoryEvent {
+  const afterStartMs = event.timestamp - startDate;
+  if ('state' in event && (event.type === 'StateEntered' || event.type === 'StateExited')) {
+    return [`${event.state.type}${event.type}`, afterStartMs, event.state.name];
+  }
+  return [event.type, afterStartMs];
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseStored, type SameShape } from '../../lambdas/adapters/items/stored-item.js';
@@ -6,7 +6,8 @@ import type { JsonValue } from './types.js';
 
 // The durable journal of one execution: an append-only JSON-lines file. After a restart, an unfinished
 // execution runs again from its input and every journaled task is answered from here (no side effect
-// twice), in the manner of Temporal's replay.
+// twice), in the manner of Temporal's replay. Once the execution has ended and is archived (./archive.ts), its
+// journal is deleted: the directory holds the journals of unfinished executions only, which is what a start reads.
 
 export type JournalEntry =
   | { readonly t: 'started'; readonly arn: string; readonly name: string; readonly input: JsonValue; readonly startDate: number }
@@ -52,6 +53,9 @@ export class Journal {
   }
   append(entry: JournalEntry): void {
     appendFileSync(this.#file, `${JSON.stringify(entry)}\n`);
+  }
+  remove(): void {
+    rmSync(this.#file, { force: true });
   }
   static readAll(dir: string): Array<{ name: string; entries: JournalEntry[] }> {
     if (!existsSync(dir)) {

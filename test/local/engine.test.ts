@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WorkflowEngine } from '../../local/workflow/engine.js';
+import { Journal } from '../../local/workflow/journal.js';
 import type { SfnApiError, JsonValue } from '../../local/workflow/types.js';
 
 // The local workflow engine against a small state machine with the same shapes as the real one:
@@ -283,5 +284,148 @@ describe('shutdown', () => {
     await until(() => calls.ask[0]);
     expect(calls.prepare).toBe(1);
     after.shutdown();
+  });
+});
+
+describe('finished executions (issue #13)', () => {
+  /** Runs `names` to their end through the callback task; returns their arns and the token each was handed. */
+  async function finish(e: WorkflowEngine, names: readonly string[]): Promise<Array<{ arn: string; token: string }>> {
+    const done: Array<{ arn: string; token: string }> = [];
+    for (const name of names) {
+      const { executionArn } = e.startExecution(name, { who: name });
+      const ask = await until(() => calls.ask.find((a) => a.who === name));
+      e.sendTaskSuccess(ask.taskToken, { decision: 'approve' });
+      await e.settled(executionArn);
+      done.push({ arn: executionArn, token: ask.taskToken });
+    }
+    await until(() => (e.held === 0 ? true : undefined));
+    return done;
+  }
+
+  it('leaves the journals a restart reads to unfinished executions, and the process holds none that ended', async () => {
+    // Prepare: three executions end, one waits
+    const before = engine(dir, calls);
+    await finish(before, ['done-1', 'done-2', 'done-3']);
+    const heldWhenEnded = before.held;
+    before.startExecution('waiting', { who: 'waiting' });
+    await until(() => calls.ask.find((a) => a.who === 'waiting'));
+    before.shutdown();
+
+    // Act: what a start reads, and a start
+    const read = Journal.readAll(dir).map((j) => j.name);
+    const after = engine(dir, calls);
+    const resumed = after.recover();
+
+    // Assess
+    expect(heldWhenEnded).toBe(0);
+    expect(read).toEqual(['waiting']);
+    expect(resumed).toBe(1);
+    expect(after.held).toBe(1);
+    after.shutdown();
+  });
+
+  it('answers DescribeExecution, GetExecutionHistory and ListExecutions for an ended execution after a restart, as before it', async () => {
+    // Prepare
+    const before = engine(dir, calls);
+    const [done] = await finish(before, ['archived']);
+    const arn = done?.arn ?? '';
+    const described = before.describeExecution(arn);
+    const history = before.history(arn);
+    before.shutdown();
+
+    // Act
+    const after = engine(dir, calls);
+    after.recover();
+
+    // Assess
+    expect(after.describeExecution(arn)).toEqual(described);
+    expect(described).toMatchObject({ status: 'SUCCEEDED', name: 'archived', input: JSON.stringify({ who: 'archived' }) });
+    expect(JSON.parse(described.output ?? 'null')).toMatchObject({ answer: { decision: 'approve' } });
+    expect(after.history(arn)).toEqual(history);
+    expect(history.map((h) => h.type)).toEqual(
+      expect.arrayContaining(['ExecutionStarted', 'TaskStateEntered', 'TaskStateExited', 'ExecutionSucceeded']),
+    );
+    expect(history.find((h) => h.type === 'TaskStateEntered')).toMatchObject({ stateEnteredEventDetails: { name: 'Prepare' } });
+    expect(after.listExecutions()).toEqual([arn]);
+    expect(await after.settled(arn)).toBe('SUCCEEDED');
+  });
+
+  it('refuses the name of an ended execution, answers its token TaskTimedOut, and an unknown arn ExecutionDoesNotExist', async () => {
+    // Prepare
+    const before = engine(dir, calls);
+    const [done] = await finish(before, ['used']);
+    before.shutdown();
+    const after = engine(dir, calls);
+    after.recover();
+
+    // Act
+    const again = () => after.startExecution('used', { who: 'used' });
+    const lateDecision = () => after.sendTaskSuccess(done?.token ?? '', {});
+    const unknown = () => after.describeExecution(`${ARN.replace(':stateMachine:', ':execution:')}:never`);
+
+    // Assess
+    expect(again).toThrowError(expect.objectContaining({ type: 'ExecutionAlreadyExists' }) as unknown as SfnApiError);
+    expect(lateDecision).toThrowError(expect.objectContaining({ type: 'TaskTimedOut' }) as unknown as SfnApiError);
+    expect(unknown).toThrowError(expect.objectContaining({ type: 'ExecutionDoesNotExist' }) as unknown as SfnApiError);
+    expect(calls.ask).toHaveLength(1);
+  });
+
+  it('archives at start an ended execution whose journal is still there (a crash before it was archived, or an older data directory)', async () => {
+    // Prepare: a journal as the engine before the archive left it
+    const arn = `${ARN.replace(':stateMachine:', ':execution:')}:older`;
+    const journal = new Journal(dir, 'older');
+    journal.append({ t: 'started', arn, name: 'older', input: { who: 'older' }, startDate: 1_000 });
+    journal.append({ t: 'callback', key: 'Wait#1', tokenHash: 'a'.repeat(64), dueAt: 5_000 });
+    journal.append({ t: 'task', key: 'Wait#1', ok: { decision: 'approve' } });
+    journal.append({ t: 'end', status: 'SUCCEEDED', stopDate: 2_000, output: { outcome: 'approved' } });
+
+    // Act
+    const first = engine(dir, calls);
+    const resumed = first.recover();
+    const second = engine(dir, calls);
+    second.recover();
+
+    // Assess
+    expect(resumed).toBe(0);
+    expect(first.held).toBe(0);
+    expect(Journal.readAll(dir)).toEqual([]);
+    expect(second.describeExecution(arn)).toMatchObject({
+      status: 'SUCCEEDED',
+      startDate: 1,
+      stopDate: 2,
+      output: '{"outcome":"approved"}',
+    });
+    expect(second.history(arn)).toEqual([]);
+    expect(calls.prepare).toBe(0);
+  });
+
+  it('leaves no journal behind when an execution is stopped while its callback task is still being asked', async () => {
+    // Prepare: the callback task's function answers only when told
+    let answer: () => void = () => undefined;
+    const slow = new WorkflowEngine({
+      definition,
+      stateMachineArn: ARN,
+      journalDir: dir,
+      timeScale: 1,
+      tokenSecret: 'test-secret',
+      invoke: (name) =>
+        name === 'prepare'
+          ? Promise.resolve({ seconds: 3600 })
+          : new Promise<JsonValue>((resolve) => {
+              answer = () => resolve(null);
+            }),
+    });
+    const { executionArn } = slow.startExecution('stopped-while-asking', { who: 'grace' });
+    await until(() => (readFileSync(join(dir, 'stopped-while-asking.jsonl'), 'utf8').includes('"t":"callback"') ? true : undefined));
+
+    // Act
+    slow.stopExecution(executionArn, 'Withdrawn', 'withdrawn');
+    await until(() => (slow.held === 0 ? true : undefined));
+    answer();
+    await new Promise<void>((done) => setImmediate(done));
+
+    // Assess
+    expect(Journal.readAll(dir)).toEqual([]);
+    expect(slow.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
   });
 });

@@ -1,12 +1,13 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { LineFile } from '../../local/line-file.js';
 
-// The local outbox's file (issue #13): one streaming pass indexes where each line starts, pages are read from disk,
-// a line cut short by a crash waits for its newline, and a line of the wrong shape is an error naming it.
+// The local outbox's file (issue #13): an index beside it says where each line ends, so a start reads only what was
+// appended after its last entry; pages are read from disk, a line cut short by a crash waits for its newline, and a line
+// of the wrong shape is an error naming it.
 
 const work = mkdtempSync(join(tmpdir(), 'signoff-line-file-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -123,5 +124,58 @@ describe('LineFile', () => {
     expect((await unvalidated.page(0, 2)).map((e) => e.n)).toEqual([0, 1]);
     expect((await unvalidated.page(3, 1)).map((e) => e.n)).toEqual([3]);
     await expect(unvalidated.page(1, 2)).rejects.toThrow('line 4: not an entry');
+  });
+
+  it('opens by its index: a start parses only the lines appended after its last entry, and indexes them', async () => {
+    // Prepare: 1,000 lines indexed; then line 500 is spoiled in place (same bytes) and 2 lines are appended unindexed,
+    // as a crash between a line and its entry would leave them
+    const path = fileWith(lines(0, 1000));
+    await LineFile.open(path, parse, { validate: true });
+    const text = readFileSync(path, 'utf8');
+    const at = text.indexOf(`${line(500)}\n`);
+    writeFileSync(
+      path,
+      `${text.slice(0, at)}{"n":"spoilt"}${' '.repeat(Buffer.byteLength(line(500)) - 14)}${text.slice(at + line(500).length)}`,
+    );
+    appendFileSync(path, lines(1000, 1002));
+
+    // Act
+    const reopened = await LineFile.open(path, parse, { validate: true });
+    appendFileSync(path, '{"n":"not an entry"}\n');
+    const withBadTail = await LineFile.open(path, parse, { validate: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(reopened.count).toBe(1002);
+    expect((await reopened.page(1000, 10)).map((e) => e.n)).toEqual([1000, 1001]);
+    await expect(reopened.page(499, 3)).rejects.toThrow('line 501: not an entry');
+    expect(withBadTail).toEqual(new Error('line 1003: not an entry'));
+  });
+
+  it('builds the index again when it does not fit its file: missing, cut short, or of a file put in its place', async () => {
+    // Prepare
+    const path = fileWith(lines(0, 30));
+    const first = await LineFile.open(path, parse, { validate: true });
+    first.append(line(30));
+    const entryBytes = (statSync(`${path}.idx`).size - 16) / 31;
+    appendFileSync(`${path}.idx`, Buffer.alloc(5));
+    const cutShort = await LineFile.open(path, parse, { validate: true });
+    const afterCut = [cutShort.count, (await cutShort.latest(1))[0]?.n];
+    renameSync(fileWith(lines(100, 120)), path);
+    const replaced = await LineFile.open(path, parse, { validate: true });
+    const afterReplaced = [replaced.count, (await replaced.page(0, 1))[0]?.n];
+    rmSync(`${path}.idx`);
+
+    // Act
+    const missing = await LineFile.open(path, parse, { validate: true });
+
+    // Assess
+    expect(entryBytes).toBe(16);
+    expect(afterCut).toEqual([31, 30]);
+    expect(afterReplaced).toEqual([20, 100]);
+    expect([missing.count, (await missing.latest(1))[0]?.n]).toEqual([20, 119]);
+    expect(statSync(`${path}.idx`).size).toBe(16 + 20 * 16);
   });
 });

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDynalite } from '../../local/dynamo-store.js';
+import { settle } from '../../local/dynamo.js';
+import { closeServer, listenLoopback } from '../../local/net.js';
+
+// dynalite over its LevelDB (issue #13): every iterator a Query, Scan or ListTables opens is closed once answered, so
+// LevelDB can delete the table files it read and free what it held (dynalite 4.0.0 alone closes none); and ListTables
+// reads the table definitions only (dynalite alone reads every key of the store for it).
+
+const work = mkdtempSync(join(tmpdir(), 'signoff-dynamo-store-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('openDynalite', () => {
+  it('closes every iterator that a Query (with and without a Limit), a Scan and ListTables opened', async () => {
+    // Prepare: count iterators opened and closed under dynalite's streams
+    const { server, store } = openDynalite({ path: join(work, 'db'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    let opened = 0;
+    let closed = 0;
+    for (const method of ['keys', 'values'] as const) {
+      const open = store[method].bind(store);
+      store[method] = (options) => {
+        const iterator = open(options);
+        opened++;
+        const close = iterator.close.bind(iterator);
+        iterator.close = () => {
+          closed++;
+          return close();
+        };
+        return iterator;
+      };
+    }
+    const port = await listenLoopback(server, 0);
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'items',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await settle(client, 'items', 'active');
+    for (let sk = 0; sk < 20; sk++)
+      await client.send(new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'a' }, sk: { N: String(sk) } } }));
+    const query = { TableName: 'items', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'a' } } };
+
+    // Act
+    const answers = [
+      (await client.send(new QueryCommand(query))).Count,
+      (await client.send(new QueryCommand({ ...query, Limit: 1, ScanIndexForward: false }))).Count,
+      (await client.send(new ScanCommand({ TableName: 'items', Limit: 5 }))).Count,
+      (await client.send(new ListTablesCommand({}))).TableNames?.length,
+    ];
+    // A stream ends (and closes its iterator) once it has read its range, which may be just after the answer.
+    for (let i = 0; i < 200 && closed < opened; i++) await new Promise<void>((done) => setTimeout(done, 5));
+    const counts = { opened, closed };
+    client.destroy();
+    await closeServer(server);
+
+    // Assess
+    expect(answers).toEqual([20, 1, 5, 1]);
+    expect(counts.opened).toBeGreaterThanOrEqual(4);
+    expect(counts.closed).toBe(counts.opened);
+  });
+
+  it('lists the tables from their definitions alone, not from every key of the store', async () => {
+    // Prepare: two tables, one of 50 items; count the keys every key iterator yields
+    const { server, store } = openDynalite({ path: join(work, 'listing'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    let keysRead = 0;
+    const keys = store.keys.bind(store);
+    store.keys = (options) => {
+      const iterator = keys(options) as ReturnType<typeof keys> & { next(): Promise<unknown> };
+      const next = iterator.next.bind(iterator);
+      iterator.next = async () => {
+        const key = await next();
+        if (key !== undefined) keysRead++;
+        return key;
+      };
+      return iterator;
+    };
+    const port = await listenLoopback(server, 0);
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    for (const TableName of ['first', 'second']) {
+      await client.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await settle(client, TableName, 'active');
+    }
+    for (let n = 0; n < 50; n++) await client.send(new PutItemCommand({ TableName: 'first', Item: { pk: { S: `item-${n}` } } }));
+    keysRead = 0;
+
+    // Act
+    const listed = (await client.send(new ListTablesCommand({}))).TableNames;
+    client.destroy();
+    await closeServer(server);
+
+    // Assess
+    expect(listed).toEqual(['first', 'second']);
+    expect(keysRead).toBe(2);
+  });
+});
