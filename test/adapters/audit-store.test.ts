@@ -28,7 +28,7 @@ let exportHandler: typeof import('../../lambdas/audit-export.js');
 let doc: DynamoDBDocumentClient;
 
 const HOUR = 3_600_000;
-const T0 = Date.parse('2030-05-06T08:00:00.000Z');
+const T0 = Date.parse('2026-05-06T08:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
 
 beforeAll(async () => {
@@ -172,10 +172,10 @@ describe('appendAudit', () => {
     // Assess
     const item = (await doc.send(new GetCommand({ TableName: 'signoff-audit', Key: { requestId: 'req_one', seq: 2 } }))).Item ?? {};
     expect(item).toMatchObject({
-      day: '2030-05-06',
-      atKey: '2030-05-06T09:05:00.000Z#req_one#0000000002',
+      day: '2026-05-06',
+      atKey: '2026-05-06T09:05:00.000Z#req_one#0000000002',
       account: 'physics-x',
-      prevAt: '2030-05-06T08:05:00.000Z',
+      prevAt: '2026-05-06T08:05:00.000Z',
     });
     const [, second] = await audit.readAudit('req_one');
     if (second === undefined) throw new Error('req_one has a second event');
@@ -222,7 +222,7 @@ describe('checkpoints in the audit table', () => {
     for await (const cp of audit.checkpointsBetween(hourIndexOf(at(0)), hourIndexOf(at(3 * HOUR)))) all.push(cp);
 
     // Assess
-    expect(all.map((c) => c.period.from)).toEqual(['2030-05-06T08:00:00.000Z', '2030-05-06T09:00:00.000Z', '2030-05-06T10:00:00.000Z']);
+    expect(all.map((c) => c.period.from)).toEqual(['2026-05-06T08:00:00.000Z', '2026-05-06T09:00:00.000Z', '2026-05-06T10:00:00.000Z']);
     expect(all.map((c) => c.heads.map((h) => `${h.requestId}#${h.seq}@${h.account ?? ''}`))).toEqual([
       ['req_one#1@physics-x', 'req_two#1@chem-x'],
       ['req_one#3@physics-x'],
@@ -284,7 +284,7 @@ describe('GET /v1/audit/export', () => {
 
   it('answers page by page with a next link, and the joined pages verify', async () => {
     // Prepare
-    const query = { format: 'jsonl', from: '2030-05-06T08:00:00Z', to: '2030-05-06T11:00:00Z', limit: '2' };
+    const query = { format: 'jsonl', from: '2026-05-06T08:00:00Z', to: '2026-05-06T11:00:00Z', limit: '2' };
 
     // Act
     const first = await get(query);
@@ -306,7 +306,7 @@ describe('GET /v1/audit/export', () => {
 
   it('answers CSV with the header row on the first page only', async () => {
     // Prepare & Act
-    const { body } = await allPages({ format: 'csv', from: '2030-05-06T08:00:00Z', to: '2030-05-06T11:00:00Z', limit: '3' });
+    const { body } = await allPages({ format: 'csv', from: '2026-05-06T08:00:00Z', to: '2026-05-06T11:00:00Z', limit: '3' });
 
     // Assess
     const lines = body.trimEnd().split('\n');
@@ -318,12 +318,12 @@ describe('GET /v1/audit/export', () => {
   it('exports one request with its chain only, filtered by account or type as asked', async () => {
     // Prepare & Act
     const one = await allPages({ format: 'jsonl', requestId: 'req_two', contents: 'false' });
-    const chem = await allPages({ format: 'jsonl', account: 'chem-x', from: '2030-05-06T08:00:00Z', to: '2030-05-06T11:00:00Z' });
+    const chem = await allPages({ format: 'jsonl', account: 'chem-x', from: '2026-05-06T08:00:00Z', to: '2026-05-06T11:00:00Z' });
     const decisions = await allPages({
       format: 'jsonl',
       type: 'decision.recorded',
-      from: '2030-05-06T08:00:00Z',
-      to: '2030-05-06T11:00:00Z',
+      from: '2026-05-06T08:00:00Z',
+      to: '2026-05-06T11:00:00Z',
     });
     const events = (body: string) =>
       body

@@ -279,7 +279,7 @@ describe('the approvals table', () => {
     expect([first, inFlight, peeked, retried, sent, audited]).toEqual([
       { state: 'new' },
       { state: 'in-flight', until: lease },
-      { state: 'in-flight', until: lease },
+      { state: 'in-flight', until: lease, linkHash: 'l1' },
       { state: 'new' },
       { state: 'sent', linkHash: 'l2', messageId: 'ses-1' },
       { state: 'audited' },
