@@ -56,6 +56,13 @@ export async function journey(
   }
   await stack.waitForStatus(requestId, 'approved', timeoutMs);
   await stack.mailTo('ada@example.org', `approved: ${title}`, timeoutMs);
+  // The journey ends with its trail: the outcome's notification.sent follows its mail (a restart that comes between
+  // the two, as the next case's does, leaves it to the replayed task).
+  await retrying(
+    `${title}: the outcome audited`,
+    async () => ((await stack.audit(requestId)).events.filter((e) => e.type === 'notification.sent').length >= 2 ? true : undefined),
+    timeoutMs,
+  );
   return { title, requestId };
 }
 
