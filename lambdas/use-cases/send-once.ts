@@ -56,11 +56,11 @@ export async function sendOnce(ports: SendOncePorts, once: OnceMail, now: Date =
       await ports.audit.appendAuditUnless(requestId, once.sent(claim.messageId), auditedAs(claim.messageId));
     return undefined;
   }
-  const mail = await once.compose();
   let messageId: string;
   try {
-    messageId = await ports.mail.sendMail(mail);
+    messageId = await ports.mail.sendMail(await once.compose());
   } catch (error) {
+    // Not sent (composing or sending failed): the claim is given back, so the retried task sends at once.
     await ports.requests.releaseFlag(requestId, flag);
     throw error;
   }
