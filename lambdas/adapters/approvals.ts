@@ -100,10 +100,12 @@ export async function deliveryOf(ref: DeliveryRef): Promise<Delivery | undefined
   const item = await getItem(table, { pk });
   const existing = item === undefined ? undefined : parseItem(deliveryItem, item, table.name, { pk });
   if (existing === undefined) return undefined;
-  if (existing.state === 'sending') {
-    const linkHash = item?.['linkHash'];
-    return { state: 'in-flight', until: new Date(existing.lease ?? 0), ...(typeof linkHash === 'string' ? { linkHash } : {}) };
-  }
+  if (existing.state === 'sending')
+    return {
+      state: 'in-flight',
+      until: new Date(existing.lease ?? 0),
+      ...(existing.linkHash !== undefined ? { linkHash: existing.linkHash } : {}),
+    };
   if (existing.state === 'sent') return { state: 'sent', linkHash: existing.linkHash, messageId: existing.messageId };
   return { state: 'audited' };
 }

@@ -4,7 +4,9 @@ import { chainEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { checkedAuditEntry, type AuditEntry } from '../../lambdas/core/audit/events.js';
 import type { RegistryAccount, RequestRecord, Stage } from '../../lambdas/core/model.js';
 import { outcomeOfDecision, stageStatusOf } from '../../lambdas/core/request/arbiter.js';
-import { parseDirectory, type Directory } from '../../lambdas/core/request/directory.js';
+import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
+import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
+import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import type {
   ApprovalLink,
   ApprovalStore,
@@ -471,5 +473,25 @@ export function memoryPorts(): Ports & {
         return 'registered';
       },
     },
+  };
+}
+
+/**
+ * The ports of the workflow's task use cases over fresh in-memory stores holding `record` (if given): the directory file,
+ * its preset, real time (scale 1), the default check budget, and the registry laid over the directory.
+ */
+export function taskPorts(record?: RequestRecord) {
+  const ports = memoryPorts();
+  if (record !== undefined) ports.requests.put(record);
+  return {
+    ...ports,
+    directory,
+    preset: loadPreset(directory.preset),
+    timeScale: 1,
+    recheckSeconds: 900,
+    mailFrom: 'signoff@example.org',
+    baseUrl: 'https://signoff.example.org',
+    registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
+    checkBudget: () => DEFAULT_CHECK_BUDGET,
   };
 }

@@ -1,38 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
 import { requestIdFor } from '../../lambdas/core/ids.js';
 import type { RequestRecord } from '../../lambdas/core/model.js';
-import { withRegistry } from '../../lambdas/core/request/directory.js';
 import { stageTimes } from '../../lambdas/core/request/route.js';
 import { scheduleOf } from '../../lambdas/core/request/stage-clock.js';
-import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import { acceptSubmission } from '../../lambdas/use-cases/accept-submission.js';
 import { submitNewVersion, withdraw } from '../../lambdas/use-cases/change-request.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
-import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
+import { brandPost, NOW, taskPorts } from './memory-ports.js';
 
 // Issue #13: the trail must be complete, not only consistent. A workflow task runs again whenever the run before it
 // ended without an answer (a replay after a crash, a retry after a timeout); intake runs again whenever a sender
 // retries. Each case below is a run that died between its state change and its audit event, or a run repeated
 // whole: the run again leaves each event exactly once, with the data the first run would have written.
 
-const preset = loadPreset(directory.preset);
-
-function setUp(record?: RequestRecord) {
-  const ports = memoryPorts();
-  if (record !== undefined) ports.requests.put(record);
-  return {
-    ...ports,
-    directory,
-    preset,
-    timeScale: 1,
-    recheckSeconds: 900,
-    registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
-    checkBudget: () => DEFAULT_CHECK_BUDGET,
-  };
-}
+const setUp = taskPorts;
 
 const checking = () => brandPost({ status: 'checking', stages: [], findings: [] });
 const firstStep = { requestId: 'req_memory', version: 1, stageIndex: 0, callback: null } as const;

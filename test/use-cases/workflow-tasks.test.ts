@@ -1,38 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
 import { AlreadyDecidedError } from '../../lambdas/core/errors.js';
 import type { RequestRecord } from '../../lambdas/core/model.js';
-import { withRegistry } from '../../lambdas/core/request/directory.js';
-import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
-import { brandPost, directory, memoryPorts, NOW } from './memory-ports.js';
+import { brandPost, NOW, taskPorts } from './memory-ports.js';
 
 // The workflow's task use cases (RunChecks, PlanRoute, AdvanceStage, RequestApproval) against in-memory ports.
 
 /** The deadline of the invocation under test (the lease of what it claims). */
 const LEASE = new Date(NOW.getTime() + 30_000);
 
-const preset = loadPreset(directory.preset);
 const checking = (overrides: Partial<RequestRecord> = {}) => brandPost({ status: 'checking', stages: [], ...overrides });
 
-function setUp(record: RequestRecord) {
-  const ports = memoryPorts();
-  ports.requests.put(record);
-  return {
-    ...ports,
-    directory,
-    preset,
-    timeScale: 1,
-    recheckSeconds: 900,
-    mailFrom: 'signoff@example.org',
-    baseUrl: 'https://signoff.example.org',
-    registryView: async () => ({ directory: withRegistry(directory, ports.accounts), registry: ports.accounts }),
-    checkBudget: () => DEFAULT_CHECK_BUDGET,
-  };
-}
+const setUp = (record: RequestRecord) => taskPorts(record);
 
 describe('runChecks', () => {
   it('saves the findings and the publication classification, and audits them', async () => {

@@ -24,7 +24,7 @@ true satisfies SameShape<z.output<typeof approvalLinkItem>, ApprovalLink>;
  * issue #13) → sent (with the SES message id) → audited.
  */
 export const deliveryItem = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('sending'), lease: z.optional(z.number()) }),
+  z.object({ state: z.literal('sending'), lease: z.optional(z.number()), linkHash: z.optional(z.string()) }),
   z.object({ state: z.literal('sent'), linkHash: z.string(), messageId: z.string() }),
   z.object({ state: z.literal('audited') }),
 ]);
