@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import { tables } from '../lambdas/adapters/tables.js';
 import { AUDIT_EVENT_TYPES } from '../lambdas/core/audit/events.js';
+import type { AwsFault } from './faults.js';
 
 // A test aid (issue #13): SIGNOFF_LOCAL_CRASH_AT=<point> makes the local runtime end its whole process at a named
 // point, as `kill -9` would (nothing flushed, nothing answered, nothing cleaned up), so that a test can restart it on
@@ -13,8 +14,14 @@ import { AUDIT_EVENT_TYPES } from '../lambdas/core/audit/events.js';
 //   ses:SendEmail        the local SES receives a mail to send;
 //   sfn:<operation>      the local Step Functions API receives that operation (SendTaskSuccess, StartExecution, …);
 // optionally followed by `#<n>`: the n-th time the point is reached in this process (default the first).
+//
+// Its sibling SIGNOFF_LOCAL_REFUSE_AT=<point> makes the stand-in refuse the call instead, with the permanent error the
+// service gives when it will not do it however often it is asked (DynamoDB's ValidationException, SES's
+// MessageRejected), from the n-th time on, every time: so that a test can see how a task that fails after its retries
+// shows on the request (RecordFailure, statemachines/approval.asl.json). Its points are audit:<type> and ses:SendEmail.
 
 export const CRASH_AT_VARIABLE = 'SIGNOFF_LOCAL_CRASH_AT';
+export const REFUSE_AT_VARIABLE = 'SIGNOFF_LOCAL_REFUSE_AT';
 /** The exit code of a process ended at a crash point. */
 export const CRASH_EXIT_CODE = 86;
 
@@ -33,37 +40,66 @@ export interface CrashPoint {
 
 const AUDIT_TABLE = tables.find((t) => t.envVar === 'AUDIT_TABLE')?.localName;
 
-function problem(value: string, why: string): Error {
-  return new Error(
-    `${CRASH_AT_VARIABLE}=${JSON.stringify(value)}: ${why}. A point is audit:<event type>, ses:SendEmail or sfn:<${SFN_OPERATIONS.join('|')}>, optionally followed by #<n> (the n-th time).`,
-  );
+function problem(variable: string, value: string, why: string): Error {
+  const points =
+    variable === REFUSE_AT_VARIABLE
+      ? 'audit:<event type> or ses:SendEmail'
+      : `audit:<event type>, ses:SendEmail or sfn:<${SFN_OPERATIONS.join('|')}>`;
+  return new Error(`${variable}=${JSON.stringify(value)}: ${why}. A point is ${points}, optionally followed by #<n> (the n-th time).`);
 }
 
-/** The crash point the environment names, or undefined; throws naming what is wrong with one that does not exist. */
-export function crashPointOf(value: string | undefined): CrashPoint | undefined {
+/**
+ * The point the environment names (`variable`: SIGNOFF_LOCAL_CRASH_AT or SIGNOFF_LOCAL_REFUSE_AT), or undefined; throws
+ * naming what is wrong with one that does not exist.
+ */
+export function crashPointOf(value: string | undefined, variable: string = CRASH_AT_VARIABLE): CrashPoint | undefined {
   if (value === undefined || value === '') return undefined;
   const [point = '', count, ...rest] = value.split('#');
-  if (rest.length > 0) throw problem(value, 'more than one #');
+  if (rest.length > 0) throw problem(variable, value, 'more than one #');
   const occurrence = count === undefined ? 1 : Number(count);
   if (!Number.isInteger(occurrence) || occurrence < 1)
-    throw problem(value, `the occurrence must be a whole number ≥ 1 (got ${JSON.stringify(count)})`);
+    throw problem(variable, value, `the occurrence must be a whole number ≥ 1 (got ${JSON.stringify(count)})`);
   const colon = point.indexOf(':');
   const service = point.slice(0, colon);
   const what = point.slice(colon + 1);
   if (service === 'audit') {
-    if (!AUDIT_EVENT_TYPES.some((t) => t === what)) throw problem(value, `${JSON.stringify(what)} is no audit event type`);
+    if (!AUDIT_EVENT_TYPES.some((t) => t === what)) throw problem(variable, value, `${JSON.stringify(what)} is no audit event type`);
     return { name: value, at: { service, type: what }, occurrence };
   }
   if (service === 'ses') {
-    if (what !== 'SendEmail') throw problem(value, 'the local SES has one point, SendEmail');
+    if (what !== 'SendEmail') throw problem(variable, value, 'the local SES has one point, SendEmail');
     return { name: value, at: { service }, occurrence };
   }
-  if (service === 'sfn') {
+  if (service === 'sfn' && variable !== REFUSE_AT_VARIABLE) {
     if (!SFN_OPERATIONS.some((o) => o === what))
-      throw problem(value, `${JSON.stringify(what)} is not a Step Functions operation Signoff calls`);
+      throw problem(variable, value, `${JSON.stringify(what)} is not a Step Functions operation Signoff calls`);
     return { name: value, at: { service, operation: what }, occurrence };
   }
-  throw problem(value, `unknown service ${JSON.stringify(service)}`);
+  throw problem(variable, value, `unknown service ${JSON.stringify(service)}`);
+}
+
+/** The point SIGNOFF_LOCAL_REFUSE_AT names, or undefined; throws naming what is wrong with one that does not exist. */
+export function refusalPointOf(value: string | undefined): CrashPoint | undefined {
+  return crashPointOf(value, REFUSE_AT_VARIABLE);
+}
+
+/**
+ * The permanent error a refused call gets, as the service words it: not throttling, not a server error, so neither
+ * the SDK nor the state machine's retries try it again.
+ */
+export function refusalOf(point: CrashPoint): AwsFault {
+  if (point.at.service === 'ses')
+    return {
+      type: 'MessageRejected',
+      status: 400,
+      message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: signoff@example.org',
+    };
+  return {
+    type: 'ValidationException',
+    status: 400,
+    namespace: 'com.amazon.coral.validate',
+    message: `One or more parameter values were invalid: refused at ${point.name} (${REFUSE_AT_VARIABLE})`,
+  };
 }
 
 /** The operation an AWS JSON-protocol request asks for (`X-Amz-Target: <prefix>.<Operation>`). */
@@ -109,6 +145,12 @@ export function reachesCrashPoint(
 export function crashCounter(point: CrashPoint): () => boolean {
   let reached = 0;
   return () => ++reached === point.occurrence;
+}
+
+/** Counts the calls that reach a refusal point; true for its occurrence and every one after it. */
+export function refusalCounter(point: CrashPoint): () => boolean {
+  let reached = 0;
+  return () => ++reached >= point.occurrence;
 }
 
 /** Ends the process now, with CRASH_EXIT_CODE, saying where (written synchronously: nothing else runs after it). */

@@ -1,15 +1,26 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { CRASH_AT_VARIABLE, crashAt, crashCounter, crashPointOf, reachesCrashPoint } from './crash-points.js';
-import { localFaults, type FaultEndpoint } from './faults.js';
+import {
+  CRASH_AT_VARIABLE,
+  crashAt,
+  crashCounter,
+  crashPointOf,
+  REFUSE_AT_VARIABLE,
+  reachesCrashPoint,
+  refusalCounter,
+  refusalOf,
+  refusalPointOf,
+} from './crash-points.js';
+import { faultResponse, localFaults, type FaultEndpoint } from './faults.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
 // Puts a local AWS stand-in (dynalite, aws-ses-v2-local, the workflow service) behind Signature Version 4: every
 // request is read whole, verified against the local credentials, and only then handed to the server's own
 // listeners, as a request replayed from the bytes received. A refusal is answered in the service's error shape.
 // Here too a verified call meets the local runtime's test aids, before the stand-in sees it: a crash point
-// (SIGNOFF_LOCAL_CRASH_AT, ./crash-points.ts) and an injected fault (SIGNOFF_LOCAL_FAULTS, ./faults.ts).
+// (SIGNOFF_LOCAL_CRASH_AT, ./crash-points.ts), a refused call (SIGNOFF_LOCAL_REFUSE_AT, the same file) and an
+// injected fault (SIGNOFF_LOCAL_FAULTS, ./faults.ts).
 
 export interface SignedEndpointOptions {
   readonly credentials: LocalCredentials;
@@ -72,6 +83,8 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
   const verifier = new SigV4Verifier(options);
   const crashPoint = crashPointOf(process.env[CRASH_AT_VARIABLE]);
   const crashNow = crashPoint === undefined ? undefined : crashCounter(crashPoint);
+  const refusalPoint = refusalPointOf(process.env[REFUSE_AT_VARIABLE]);
+  const refuseNow = refusalPoint === undefined ? undefined : refusalCounter(refusalPoint);
   const faults = options.faults ?? localFaults()?.endpoint;
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
@@ -104,6 +117,16 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         crashNow?.()
       )
         crashAt(crashPoint);
+      if (
+        refusalPoint !== undefined &&
+        reachesCrashPoint(refusalPoint, options.service, { method: req.method, path, target: req.headers['x-amz-target'], body }) &&
+        refuseNow?.()
+      ) {
+        const refused = faultResponse(options.protocol, refusalOf(refusalPoint));
+        res.writeHead(refused.status, { ...refused.headers, 'content-length': String(Buffer.byteLength(refused.body)) });
+        res.end(refused.body);
+        return;
+      }
       if (faults !== undefined) {
         const call = {
           service: options.service,

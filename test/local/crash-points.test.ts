@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { crashCounter, crashPointOf, reachesCrashPoint, type CrashPoint } from '../../local/crash-points.js';
+import {
+  crashCounter,
+  crashPointOf,
+  reachesCrashPoint,
+  refusalCounter,
+  refusalOf,
+  refusalPointOf,
+  type CrashPoint,
+} from '../../local/crash-points.js';
 
 // The test aid SIGNOFF_LOCAL_CRASH_AT (local/crash-points.ts): which verified calls to a local stand-in are a point.
 
@@ -57,5 +65,19 @@ describe('crash points', () => {
   it('ends the process at the occurrence named, not before nor after', () => {
     const counter = crashCounter(point('ses:SendEmail#3'));
     expect([counter(), counter(), counter(), counter()]).toEqual([false, false, true, false]);
+  });
+
+  it('refuses (SIGNOFF_LOCAL_REFUSE_AT) from the occurrence named on, every time, with the permanent error the service gives', () => {
+    const send = refusalPointOf('ses:SendEmail#2');
+    const audit = refusalPointOf('audit:checks.completed');
+    if (send === undefined || audit === undefined) throw new Error('no refusal point');
+    const counter = refusalCounter(send);
+    expect([counter(), counter(), counter(), counter()]).toEqual([false, true, true, true]);
+    expect(refusalOf(send)).toMatchObject({ type: 'MessageRejected', status: 400 });
+    expect(refusalOf(audit)).toMatchObject({ type: 'ValidationException', status: 400, namespace: 'com.amazon.coral.validate' });
+    expect(() => refusalPointOf('sfn:StartExecution')).toThrow(
+      /SIGNOFF_LOCAL_REFUSE_AT="sfn:StartExecution": unknown service "sfn"\. A point is audit:<event type> or ses:SendEmail/,
+    );
+    expect(refusalPointOf(undefined)).toBeUndefined();
   });
 });
