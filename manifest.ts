@@ -13,6 +13,7 @@ export const workflowFunctions = [
   { name: 'request-approval', substitution: 'RequestApprovalFunctionArn', entry: 'lambdas/request-approval.ts' },
   { name: 'register-account', substitution: 'RegisterAccountFunctionArn', entry: 'lambdas/register-account.ts' },
   { name: 'notify-submitter', substitution: 'NotifySubmitterFunctionArn', entry: 'lambdas/notify-submitter.ts' },
+  { name: 'record-failure', substitution: 'RecordFailureFunctionArn', entry: 'lambdas/record-failure.ts' },
 ] as const;
 
 /** The functions behind the HTTP API. */

@@ -32,7 +32,11 @@ export const handler = httpHandler(async (event) => {
       return page(
         200,
         'Withdraw this request?',
-        `${what}<p>Approvers will no longer be able to decide it.</p><form method="post"><button type="submit" name="confirm" value="withdraw">Withdraw the request</button></form>`,
+        `${what}${
+          request.status === 'failed'
+            ? `<p>Signoff could not carry it on: its workflow failed at ${escapeHtml(request.failure?.step ?? 'a step')}, and its operators were alerted. Withdraw it to close it; submit it again when they say so.</p>`
+            : '<p>Approvers will no longer be able to decide it.</p>'
+        }<form method="post"><button type="submit" name="confirm" value="withdraw">Withdraw the request</button></form>`,
         method,
       );
     case 'refused':

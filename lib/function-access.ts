@@ -68,4 +68,6 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   // An approved account opening enters the registry (GOVERNANCE.md §6); its administrators and the social-media manager are told.
   'register-account': { tables: { REQUESTS_TABLE: 'readWrite', ACCOUNTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
   'notify-submitter': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
+  // A task failed after its retries: the request says so, and the trail (issue #13).
+  'record-failure': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append' } },
 };

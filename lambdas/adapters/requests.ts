@@ -1,4 +1,4 @@
-import type { Finding, Outcome, PublicationClassification, RequestRecord, Stage, Submission } from '../core/model.js';
+import type { Finding, Outcome, PublicationClassification, RequestRecord, Stage, Submission, WorkflowFailure } from '../core/model.js';
 import { getItem, putIfAbsent, updateItem, type Table } from './dynamo.js';
 import type { RequestItem } from './items/request-item.js';
 import { key, parsed, parsedFrom, table } from './requests-table.js';
@@ -85,9 +85,10 @@ export async function withdrawRequest(requestId: string): Promise<RequestRecord 
       table,
       key: key(requestId),
       update: 'SET #status = :w, outcome = :w',
-      condition: 'attribute_exists(requestId) AND attribute_not_exists(outcome) AND (#status = :checking OR #status = :awaiting)',
+      // A failed request (its workflow ended at a failed step) may be withdrawn too: that closes it with an outcome.
+      condition: 'attribute_exists(requestId) AND attribute_not_exists(outcome) AND #status IN (:checking, :awaiting, :failed)',
       names: { '#status': 'status' },
-      values: { ':w': 'withdrawn', ':checking': 'checking', ':awaiting': 'awaiting-approval' },
+      values: { ':w': 'withdrawn', ':checking': 'checking', ':awaiting': 'awaiting-approval', ':failed': 'failed' },
     }),
   );
 }
@@ -109,7 +110,7 @@ export async function startNewVersion(
     await updateItem({
       table,
       key: key(current.requestId),
-      update: `SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, publication, registration, routeFailure, ${FLAG_ATTRIBUTES}`,
+      update: `SET version = :next, submission = :sub, contentHash = :h, #status = :checking, stages = :empty, findings = :empty, waitTokens = :map, previousVersions = list_append(if_not_exists(previousVersions, :empty), :prev), versionedAt = :now, versionKey = :key, executionArn = :none REMOVE outcome, publication, registration, routeFailure, failure, ${FLAG_ATTRIBUTES}`,
       condition: 'version = :v AND outcome = :cr',
       names: { '#status': 'status' },
       values: {
@@ -147,6 +148,29 @@ export async function finishRequest(requestId: string, outcome: Outcome): Promis
     }),
   );
   return updated ?? (await getRequest(requestId));
+}
+
+/**
+ * Records that a workflow step failed after its retries (RecordFailure, issue #13). The request's status becomes
+ * `failed` unless it had ended: an outcome stands, and the failure is what came after it (its mail, say). The first
+ * failure recorded for the version stands; a rerun changes nothing. Undefined when the request is gone or is on
+ * another version.
+ */
+export async function recordFailure(requestId: string, version: number, failure: WorkflowFailure): Promise<RequestRecord | undefined> {
+  const values = { ':f': failure, ':v': version };
+  const failed = await updateItem({
+    table,
+    key: key(requestId),
+    update: 'SET failure = if_not_exists(failure, :f), #status = :failed',
+    condition: 'version = :v AND attribute_not_exists(outcome)',
+    names: { '#status': 'status' },
+    values: { ...values, ':failed': 'failed' },
+  });
+  if (failed !== undefined) return parsed(requestId, failed);
+  return parsed(
+    requestId,
+    await updateItem({ table, key: key(requestId), update: 'SET failure = if_not_exists(failure, :f)', condition: 'version = :v', values }),
+  );
 }
 
 /** Where an approved account opening went in the registry (or why it could not), for the outcome mail and status. */

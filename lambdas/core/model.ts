@@ -6,7 +6,16 @@ import type { RuleId } from './rules/catalogue.js';
 
 export type RequestKind = 'brand-post' | 'account-opening';
 
-export type RequestStatus = 'checking' | 'awaiting-approval' | 'changes-requested' | 'approved' | 'rejected' | 'expired' | 'withdrawn';
+/** `failed`: a workflow task failed after its retries before the request ended (its `failure` says which, issue #13). */
+export type RequestStatus =
+  | 'checking'
+  | 'awaiting-approval'
+  | 'changes-requested'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'withdrawn'
+  | 'failed';
 
 /** How a request ends: the workflow's endings, and withdrawal by the submitter. */
 export type Outcome = Extract<RequestStatus, 'approved' | 'rejected' | 'changes-requested' | 'expired' | 'withdrawn'>;
@@ -286,10 +295,27 @@ export interface RequestRecord {
    * decide a stage, so the request went back to the submitter. Not a finding: no rule of §5 or §6 fired.
    */
   readonly routeFailure?: { readonly reason: string } | undefined;
+  /**
+   * The workflow step that failed after its retries, with the error it ended with, when and in which execution
+   * (RecordFailure). Set on a request that had ended too (an outcome mail that could not be sent): then the status stays.
+   */
+  readonly failure?: WorkflowFailure | undefined;
   /** For an approved account opening: the registry id it was entered under, or why it could not be. */
   readonly registration?: { readonly accountId: string; readonly registered: boolean; readonly reason?: string | undefined } | undefined;
   /** For a mailed request: the thread its replies belong to. */
   readonly thread?: { readonly messageId: string; readonly references: readonly string[] } | undefined;
+}
+
+/** The workflow steps that record their failure (their Catch's ResultPath is `$.failed.<step>`, statemachines/approval.asl.json). */
+export const FAILING_STEPS = ['RecordSubmission', 'RunChecks', 'PlanRoute', 'AdvanceStage', 'RegisterAccount', 'NotifySubmitter'] as const;
+export type FailingStep = (typeof FAILING_STEPS)[number];
+
+export interface WorkflowFailure {
+  readonly step: FailingStep;
+  /** The error's name as Step Functions reports it (`ConditionalCheckFailedException`, `States.Timeout`…); its cause stays in the execution's history. */
+  readonly error: string;
+  readonly at: string;
+  readonly executionArn: string;
 }
 
 /** A stage's decision as it is written to the store: by an approver, or `expired` by the clock. */

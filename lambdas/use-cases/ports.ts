@@ -18,6 +18,7 @@ import type {
   StageDecision,
   StagePhase,
   Submission,
+  WorkflowFailure,
 } from '../core/model.js';
 
 // The ports: what the use cases need of the world, each use case taking the few it uses (`Pick<…>` of these).
@@ -42,6 +43,7 @@ export interface RequestStore {
   ): Promise<void>;
   saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<void>;
   saveRouteFailure(requestId: string, version: number, routeFailure: NonNullable<RequestRecord['routeFailure']>): Promise<void>;
+  recordFailure(requestId: string, version: number, failure: WorkflowFailure): Promise<RequestRecord | undefined>;
   openStage(
     requestId: string,
     version: number,

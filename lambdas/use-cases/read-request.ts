@@ -32,6 +32,8 @@ export async function requestStatus(requestId: string, ports: { readonly request
       ...(f.where ? { where: f.where } : {}),
     })),
     publication: request.publication ?? null,
+    // A workflow step that failed after its retries (issue #13): status `failed`, or an ended request's later step.
+    failure: request.failure === undefined ? null : { step: request.failure.step, error: request.failure.error, at: request.failure.at },
     // An approved account opening: the registry id it was entered under (GOVERNANCE.md §6).
     ...(request.kind === 'account-opening' ? { registration: request.registration ?? null } : {}),
   };

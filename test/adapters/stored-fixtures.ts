@@ -83,6 +83,12 @@ export const brandPostRecord: RequestRecord = {
     override: { by: 'carl@example.org', at: '2026-12-05T10:40:00.000Z', reason: 'A notice', was: false },
   },
   executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:signoff:req',
+  failure: {
+    step: 'NotifySubmitter',
+    error: 'MessageRejected',
+    at: '2026-12-05T11:00:00.000Z',
+    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:signoff:req',
+  },
   previousVersions: [
     {
       version: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportRecord } from '../../lambdas/core/audit/audit-export.js';
 import { verifyExport } from '../../lambdas/core/audit/audit-verify.js';
-import { buildEvidence, type EvidencePack } from '../../lambdas/core/audit/evidence.js';
+import { actionSummary, buildEvidence, type EvidencePack } from '../../lambdas/core/audit/evidence.js';
 import { evidenceHtml } from '../../lambdas/core/audit/evidence-page.js';
 import type { Submission } from '../../lambdas/core/model.js';
 import { at, HOUR, MemoryAudit, signer } from './audit-fixture.js';
@@ -168,6 +168,49 @@ describe('buildEvidence', () => {
     // Assess
     expect(pack.verification).toMatchObject({ ok: true, events: 9, checkpoints: 2, signaturesValid: 2, unsealedEvents: 0 });
     expect(pack.verification.summary).toMatch(/^verified: 9 events in 1 chain\(s\), every hash recomputed/);
+  });
+});
+
+describe('buildEvidence of a request whose workflow failed', () => {
+  it('lists workflow.failed among the actions, saying at which step and with which error (issue #13)', async () => {
+    // Prepare
+    const store = new MemoryAudit();
+    const [v1] = store.setContents('req_f', [post('Open day', 'Come along')]);
+    store.append(
+      'req_f',
+      'request.submitted',
+      'ada@example.org',
+      { account: 'physics-x', kind: 'brand-post', channel: 'webhook', version: 1, contentHash: v1?.contentHash ?? '' },
+      at(60_000),
+    );
+    store.append(
+      'req_f',
+      'workflow.failed',
+      'signoff',
+      { executionArn: 'arn:x', version: 1, step: 'RunChecks', error: 'ValidationException' },
+      at(2 * 60_000),
+    );
+    const records = await store.exportAll({ format: 'jsonl', requestId: 'req_f' }, at(HOUR));
+    const verification = await verifyExport(
+      records.map((record, i) => ({ n: i + 1, record })),
+      signer,
+    );
+
+    // Act
+    const pack = buildEvidence({
+      requestId: 'req_f',
+      records,
+      verification,
+      institution: 'Example Institute',
+      nameOf: (e) => NAMES[e],
+      generatedAt: '2030-03-04T11:15:00.000Z',
+    });
+
+    // Assess
+    expect(pack.actions.map((a) => [a.type, actionSummary(a)])).toEqual([
+      ['workflow.failed', 'the workflow failed at RunChecks (ValidationException)'],
+    ]);
+    expect(evidenceHtml(pack)).toContain('the workflow failed at RunChecks (ValidationException)');
   });
 });
 

@@ -51,6 +51,20 @@ describe('stageViewOf', () => {
     expect(views[2]).toMatchObject({ reason: expect.stringContaining('2026-12-08T09:00:00.000Z without a decision') });
   });
 
+  it('closes a pending stage of a request whose workflow failed, saying where and that nothing was approved (issue #13)', () => {
+    // Prepare
+    const failure = { step: 'AdvanceStage', error: 'ValidationException', at: '2026-12-05T11:00:00.000Z', executionArn: 'arn:x' } as const;
+
+    // Act
+    const view = stageViewOf(brandPost({ status: 'failed', failure }), grace);
+
+    // Assess
+    expect(view).toEqual({
+      kind: 'closed',
+      reason: expect.stringMatching(/workflow failed at AdvanceStage \(ValidationException\).*Nothing was approved/),
+    });
+  });
+
   it('says who decided a decided stage', () => {
     expect(stageViewOf(decided(brandPost(), grace.approver), grace)).toEqual({
       kind: 'decided',

@@ -255,6 +255,8 @@ export interface RequestStatusBody {
   }>;
   readonly findings: ReadonlyArray<{ rule: string; severity: string; message: string }>;
   readonly publication: { is: boolean; reasons: string[] } | null;
+  /** The workflow step that failed after its retries, if one did (issue #13). */
+  readonly failure: { step: string; error: string; at: string } | null;
 }
 
 export interface AuditBody {

@@ -187,6 +187,7 @@ describe('function roles', () => {
         'mail-intake',
         'notify-submitter',
         'plan-route',
+        'record-failure',
         'record-submission',
         'register-account',
         'request-approval',

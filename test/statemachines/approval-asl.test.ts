@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
+import { FAILING_STEPS } from '../../lambdas/core/model.js';
 import { workflowFunctions } from '../../manifest.js';
 import { definitionPath, substitute } from '../../statemachines/functions.js';
 
@@ -14,7 +15,8 @@ interface TaskState {
   TimeoutSeconds?: number;
   TimeoutSecondsPath?: string;
   Retry?: Array<{ ErrorEquals: string[] }>;
-  Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  Catch?: Array<{ ErrorEquals: string[]; ResultPath?: string; Next: string }>;
+  Next?: string;
 }
 type AnyState = { Type: string; QueryLanguage?: string } & Partial<TaskState>;
 
@@ -66,18 +68,39 @@ describe('statemachines/approval.asl.json', () => {
     }
   });
 
-  it('retries throttling and transient service errors, and a mail still in flight after its lease, on every task (issue #13)', () => {
+  it('retries throttling and transient service errors on every task, and a mail still in flight after its lease on every task that mails (issue #13)', () => {
     for (const [name, state] of tasks) {
       const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
       expect(retried, name).toEqual(
-        expect.arrayContaining([
-          'ThrottlingException',
-          'ProvisionedThroughputExceededException',
-          'TooManyRequestsException',
-          'SendInFlightError',
-        ]),
+        expect.arrayContaining(['ThrottlingException', 'ProvisionedThroughputExceededException', 'TooManyRequestsException']),
       );
+      // RecordFailure sends nothing: a SendInFlightError there would be a fault, not a lease to wait out.
+      if (name !== 'RecordFailure') expect(retried, name).toContain('SendInFlightError');
     }
+  });
+
+  it('records a task that failed after its retries on the request before the execution fails (issue #13)', () => {
+    // RequestApproval's every end (a decision, a timeout, a failure) goes on to AdvanceStage, which acts on what the
+    // store says; every other task is a step RecordFailure knows by name (FAILING_STEPS), and every step is a task.
+    const approval = definition.States['RequestApproval'];
+    expect(approval?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.callback', Next: 'AdvanceStage' }]);
+    const catching = tasks.filter(([name]) => name !== 'RecordFailure' && name !== 'RequestApproval');
+    expect(catching.map(([name]) => name).sort()).toEqual([...FAILING_STEPS].sort());
+    for (const [name, state] of catching) {
+      const all = (state.Catch ?? []).find((c) => c.ErrorEquals.includes('States.ALL'));
+      expect(all, name).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: `$.failed.${name}`, Next: 'RecordFailure' });
+    }
+    const record = definition.States['RecordFailure'];
+    expect(record?.Parameters?.Payload).toEqual({
+      'requestId.$': '$.requestId',
+      'version.$': '$.version',
+      'executionArn.$': '$$.Execution.Id',
+      'failed.$': '$.failed',
+    });
+    // A failure to record the failure still fails the execution, and the alarm on failed executions still pages.
+    expect(record?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordFailureError', Next: 'WorkflowFailed' }]);
+    expect(record?.Next).toBe('WorkflowFailed');
+    expect(definition.States['WorkflowFailed']?.Type).toBe('Fail');
   });
 
   it('gives every task a timeout; the one callback task carries its deadline in its payload too', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AuditEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { chainEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { checkedAuditEntry, type AuditEntry } from '../../lambdas/core/audit/events.js';
-import type { RegistryAccount, RequestRecord, Stage } from '../../lambdas/core/model.js';
+import type { RegistryAccount, RequestRecord, Stage, WorkflowFailure } from '../../lambdas/core/model.js';
 import { outcomeOfDecision, stageStatusOf } from '../../lambdas/core/request/arbiter.js';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
 import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
@@ -241,7 +241,7 @@ export class MemoryRequests implements RequestStore {
   }
   async withdrawRequest(requestId: string): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
-    if (item === undefined || item.outcome !== undefined || (item.status !== 'checking' && item.status !== 'awaiting-approval'))
+    if (item === undefined || item.outcome !== undefined || !['checking', 'awaiting-approval', 'failed'].includes(item.status))
       return undefined;
     item.status = 'withdrawn';
     item.outcome = 'withdrawn';
@@ -270,10 +270,18 @@ export class MemoryRequests implements RequestStore {
       stages: [],
       findings: [],
       outcome: undefined,
+      failure: undefined,
       previousVersions: [...(current.previousVersions ?? []), previous],
       versionKey,
     } as RequestRecord);
     return this.getRequest(current.requestId);
+  }
+  async recordFailure(requestId: string, version: number, failure: WorkflowFailure): Promise<RequestRecord | undefined> {
+    const item = this.#get(requestId);
+    if (item === undefined || item.version !== version) return undefined;
+    item.failure ??= failure;
+    if (item.outcome === undefined) item.status = 'failed';
+    return this.#view(item);
   }
   async finishRequest(requestId: string, outcome: NonNullable<RequestRecord['outcome']>): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);

@@ -44,6 +44,8 @@ export const AUDIT_EVENT_SCHEMAS = {
   'request.withdrawn': z.strictObject({ channel: z.string(), version }),
   'request.outcome': z.strictObject({ outcome: z.string(), version }),
   'workflow.started': z.strictObject({ executionArn: z.string(), version }),
+  // A task failed after its retries (RecordFailure, issue #13): which step, and the error's name.
+  'workflow.failed': z.strictObject({ executionArn: z.string(), version, step: z.string(), error: z.string() }),
   'checks.completed': z.strictObject({
     version,
     blocked: z.boolean(),

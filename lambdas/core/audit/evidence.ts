@@ -121,6 +121,7 @@ const ACTION_TYPES = new Set([
   'stage.escalation-skipped',
   'account.registered',
   'account.registration-refused',
+  'workflow.failed',
 ]);
 
 /** What an action changed, in words, for the printable page (the JSON keeps every detail). */
@@ -134,6 +135,7 @@ export function actionSummary(a: EvidenceAction): string {
     return `registered as ${jsonString(d['accountId']) ?? '?'} (${jsonString(d['handle']) ?? '?'} on ${jsonString(d['platform']) ?? '?'})`;
   if (a.type === 'account.registration-refused' || a.type === 'stage.escalation-skipped') return jsonString(d['reason']) ?? '';
   if (a.type === 'request.outcome') return jsonString(d['outcome']) ?? '';
+  if (a.type === 'workflow.failed') return `the workflow failed at ${jsonString(d['step']) ?? '?'} (${jsonString(d['error']) ?? '?'})`;
   return '';
 }
 

@@ -47,6 +47,11 @@ export function stageViewOf(request: RequestRecord, seat: ReviewSeat): StageView
   if (stage?.decision !== undefined && stage.decidedAt !== undefined) {
     return { kind: 'decided', decision: stage.decision, by: stage.decidedBy ?? 'nobody', at: stage.decidedAt, justNow: false };
   }
+  if (request.status === 'failed')
+    return {
+      kind: 'closed',
+      reason: `Signoff could not carry this request on: its workflow failed at ${request.failure?.step ?? 'a step'} (${request.failure?.error ?? 'an error'}), and its operators were alerted. Nothing was approved; there is nothing to decide here.`,
+    };
   if (request.status !== 'awaiting-approval' || stage?.status !== 'pending')
     return { kind: 'closed', reason: `This request is ${request.status}; there is nothing to decide here.` };
   return { kind: 'open' };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../schema.js';
+import { FAILING_STEPS } from '../model.js';
 
 // The payloads the state machine hands to its task functions (statemachines/approval.asl.json).
 
@@ -24,6 +25,16 @@ export const callbackHint = z.nullable(
 );
 export const advanceStagePayload = z.extend(stageRef, { callback: callbackHint });
 export type CallbackHint = z.infer<typeof callbackHint>;
+
+/**
+ * RecordFailure's payload: the failed step's Catch put its error at `$.failed.<step>`, so `failed` holds one entry,
+ * named by the step (core/model.ts FAILING_STEPS).
+ */
+export const recordFailurePayload = z.extend(recordSubmissionPayload, {
+  failed: z
+    .partialRecord(z.enum(FAILING_STEPS), z.object({ Error: z.string(), Cause: z.optional(z.nullable(z.string())) }))
+    .check(z.refine((f) => Object.keys(f).length === 1, 'names exactly one failed step')),
+});
 
 export const notifySubmitterPayload = z.extend(requestRef, {
   outcome: z.enum(['approved', 'rejected', 'changes-requested', 'expired']),
