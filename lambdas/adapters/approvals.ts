@@ -6,7 +6,7 @@ import { envTable, getItem, putIf, putIfAbsent, putItem, updateItem } from './dy
 import { approvalLinkItem, deliveryItem, inboundItem, signedCallItem, withdrawLinkItem } from './items/approval-items.js';
 import { parseItem } from './items/stored-item.js';
 
-// The approvals table holds two kinds of item under one key attribute `pk`:
+// The approvals table holds these kinds of item under one key attribute `pk`:
 //  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
 //    its review page embeds. The task token is not here: it lives on the stage (requests table), because
 //    reminders and escalation replace it while earlier links keep working.
@@ -16,6 +16,7 @@ import { parseItem } from './items/stored-item.js';
 //  - `webhook#<sha256 of webhook-id>`: a signed call accepted by intake, versions or withdraw — its route, request
 //    and body hash — so the same webhook-id is answered as a retry on the same call and refused on any other
 //    (lambdas/core/request/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
+//  - `withdraw#<link hash>`: a withdraw link e-mailed to the submitter; its hash names the request.
 //  - `inbound#<sha256 of Message-ID>`: an inbound mail — its reply claimed with a lease (`replying`), sent (`replied`,
 //    SES's id), and the mail handled (`answered`), so a redelivered mail is neither replied to nor audited twice.
 // `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
