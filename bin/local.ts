@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { tables } from '../lambdas/adapters/tables.js';
 import { startDynamo } from '../local/dynamo.js';
-import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
+import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn, localDeadline } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
 import { createSmtpIntake } from '../local/smtp.js';
 import { LOOPBACK } from '../lambdas/core/mail/mail-auth.js';
@@ -104,11 +104,13 @@ async function main(): Promise<void> {
   const receive = settings.mailAuth === 'verify' ? localReceiver(settings.dnsServer) : undefined;
   const smtp = createSmtpIntake(
     async (raw, recipients, session) => {
-      if (receive === undefined) return submitMail(raw, recipients, LOOPBACK, mailPorts);
+      // The lease of a reply this mail gets: as long as a Lambda invocation's, counted from the mail's arrival.
+      const deadline = localDeadline();
+      if (receive === undefined) return submitMail(raw, recipients, LOOPBACK, mailPorts, deadline);
       // Verifying mode: SES's verdicts and headers computed here, then the same adapter and rule as on AWS.
       const mailFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
       const { record, stored } = await receive(raw, { remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom });
-      return submitMail(stored, recipients, sesOrigin(record, stored, LOCAL_AUTHSERV_ID), mailPorts);
+      return submitMail(stored, recipients, sesOrigin(record, stored, LOCAL_AUTHSERV_ID), mailPorts, deadline);
     },
     (error) => process.stderr.write(`mail intake error: ${error instanceof Error ? error.stack : String(error)}\n`),
   );

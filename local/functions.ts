@@ -12,8 +12,19 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:signoff-${name}`;
 
+/** How long a local invocation may run: Lambda's default timeout for Signoff's functions (lib/signoff-function.ts). */
+const LOCAL_TIMEOUT_MS = 30_000;
+
+/**
+ * The deadline of work done here outside a handler (the SMTP server's submitMail): what a Lambda invocation started
+ * now would have, and so the lease of what it claims (a reply, lambdas/use-cases/submit-mail.ts).
+ */
+export function localDeadline(now: number = Date.now()): Date {
+  return new Date(now + LOCAL_TIMEOUT_MS);
+}
+
 function lambdaContext(name: string): Context {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + LOCAL_TIMEOUT_MS;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `signoff-${name}`,

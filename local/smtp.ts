@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SendInFlightError } from '../lambdas/core/errors.js';
 import { MAX_ATTACHMENT_BYTES } from '../lambdas/core/mail/mail.js';
 import { MAX_MIME_PARTS } from '../lambdas/core/mail/mail-parse.js';
 import type { MailOutcome, Refusal } from '../lambdas/use-cases/submit-mail.js';
@@ -88,6 +89,11 @@ export function createSmtpIntake(handle: InboundHandler, onError: (error: unknow
           (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
         )
         .catch((error: unknown) => {
+          // A reply to this mail claimed by an earlier delivery may still be on its way: try again after its lease.
+          if (error instanceof SendInFlightError) {
+            callback(Object.assign(new Error('A reply to this message may be on its way; try again later'), { responseCode: 451 }));
+            return;
+          }
           onError(error);
           // 451: a temporary failure (the store or the outbox did not answer), so the sending client tries again;
           // nothing half-done is kept as done. What can never succeed was answered with a 5xx above.

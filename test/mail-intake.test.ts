@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,8 @@ const context = {
   functionName: 'signoff-MailIntake',
   awsRequestId: 'test-request',
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-MailIntake',
+  // The invocation's deadline is the lease of a reply it claims (lambdas/use-cases/submit-mail.ts).
+  getRemainingTimeInMillis: () => 30_000,
 } as Context;
 
 /** SES's stored object for the fixture: its headers on top of a message From `from` (the fixture's by default). */
@@ -86,6 +88,8 @@ beforeEach(() => {
   dynamo.on(QueryCommand).resolves({ Items: [] });
   dynamo.on(GetCommand).resolves({});
   dynamo.on(PutCommand).resolves({});
+  // Every conditional update holds: a reply's claim is taken, its mark and the mail's are written.
+  dynamo.on(UpdateCommand).resolves({ Attributes: {} });
   ses.on(SendEmailCommand).resolves({ MessageId: 'out-1' });
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution' });
 });

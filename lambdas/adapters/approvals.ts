@@ -1,11 +1,12 @@
+import { ConcurrentUpdateError } from '../core/errors.js';
 import { sha256Hex } from '../core/ids.js';
 import type { Assignee, StageName, StagePhase } from '../core/model.js';
 import { WEBHOOK_ID_RETENTION_SECONDS, type SignedCallRecord } from '../core/request/signed-call.js';
 import { envTable, getItem, putIf, putIfAbsent, putItem, updateItem } from './dynamo.js';
-import { approvalLinkItem, deliveryItem, signedCallItem, withdrawLinkItem } from './items/approval-items.js';
+import { approvalLinkItem, deliveryItem, inboundItem, signedCallItem, withdrawLinkItem } from './items/approval-items.js';
 import { parseItem } from './items/stored-item.js';
 
-// The approvals table holds two kinds of item under one key attribute `pk`:
+// The approvals table holds these kinds of item under one key attribute `pk`:
 //  - `link#<sha256 of link id>`: an approval link, bound to one approver and one stage, with the CSRF token
 //    its review page embeds. The task token is not here: it lives on the stage (requests table), because
 //    reminders and escalation replace it while earlier links keep working.
@@ -15,6 +16,9 @@ import { parseItem } from './items/stored-item.js';
 //  - `webhook#<sha256 of webhook-id>`: a signed call accepted by intake, versions or withdraw — its route, request
 //    and body hash — so the same webhook-id is answered as a retry on the same call and refused on any other
 //    (lambdas/core/request/signed-call.ts). Hashed: the header is the sender's, of any length, and a key stops at 2,048 bytes.
+//  - `withdraw#<link hash>`: a withdraw link e-mailed to the submitter; its hash names the request.
+//  - `inbound#<sha256 of Message-ID>`: an inbound mail — its reply claimed with a lease (`replying`), sent (`replied`,
+//    SES's id), and the mail handled (`answered`), so a redelivered mail is neither replied to nor audited twice.
 // `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
 // code, since TTL deletes late and dynalite never does. The use cases see this module as their ApprovalStore
 // (lambdas/use-cases/ports.ts); the table is APPROVALS_TABLE, read on first use.
@@ -132,13 +136,87 @@ export async function markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', 
   });
 }
 
+const inboundKey = (messageIdHash: string) => ({ pk: `inbound#${messageIdHash}` });
+
 /** Marks an inbound mail (by Message-ID hash) as fully handled; redeliveries then change nothing. */
 export async function markInboundAnswered(messageIdHash: string): Promise<void> {
-  await putIfAbsent(table, { pk: `inbound#${messageIdHash}`, at: new Date().toISOString() }, 'pk');
+  // The end state, whatever came before it (a reply sent and audited, or none): a reply's message id stays.
+  await updateItem({
+    table,
+    key: inboundKey(messageIdHash),
+    update: 'SET #s = :answered, #at = if_not_exists(#at, :at) REMOVE #u',
+    names: { '#s': 'state', '#at': 'at', '#u': 'until' },
+    values: { ':answered': 'answered', ':at': new Date().toISOString() },
+  });
 }
 
 export async function inboundAnswered(messageIdHash: string): Promise<boolean> {
-  return (await getItem(table, { pk: `inbound#${messageIdHash}` })) !== undefined;
+  const key = inboundKey(messageIdHash);
+  const item = await getItem(table, key);
+  if (item === undefined) return false;
+  const state = parseItem(inboundItem, item, table.name, key).state;
+  return state === undefined || state === 'answered';
+}
+
+export type InboundReplyClaim =
+  /** This call owns the reply: send it. */
+  | { readonly state: 'claimed' }
+  /** An earlier attempt may still be sending it: its lease (that attempt's deadline) has not passed. */
+  | { readonly state: 'in-flight'; readonly until: Date }
+  /** An earlier attempt sent it (SES's id) and may have died before auditing it. */
+  | { readonly state: 'replied'; readonly messageId: string }
+  /** The mail was handled: nothing is left to do. */
+  | { readonly state: 'answered' };
+
+/**
+ * Claims the reply to an inbound mail until `leaseUntil`, with one conditional write: the item is absent, or its
+ * claim was given back or its lease passed (the claimant is gone). Otherwise says who has it (issue #13).
+ */
+export async function claimInboundReply(messageIdHash: string, leaseUntil: Date, now: Date): Promise<InboundReplyClaim> {
+  const key = inboundKey(messageIdHash);
+  // Twice at most: a claim given back between the write and the read is taken on the second try.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const taken = await updateItem({
+      table,
+      key,
+      update: 'SET #s = :replying, #u = :until',
+      condition: 'attribute_not_exists(#pk) OR (#s = :replying AND (attribute_not_exists(#u) OR #u < :now))',
+      names: { '#pk': 'pk', '#s': 'state', '#u': 'until' },
+      values: { ':replying': 'replying', ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
+    });
+    if (taken !== undefined) return { state: 'claimed' };
+    const item = await getItem(table, key);
+    if (item === undefined) continue;
+    const existing = parseItem(inboundItem, item, table.name, key);
+    if (existing.state === 'replied') return { state: 'replied', messageId: existing.messageId };
+    if (existing.state !== 'replying') return { state: 'answered' };
+    if (existing.until !== undefined) return { state: 'in-flight', until: new Date(existing.until) };
+  }
+  throw new ConcurrentUpdateError(`the reply to inbound mail ${messageIdHash} could neither be claimed nor read as held`);
+}
+
+/** The reply went out: the lease ends and SES's id is kept, so a redelivery audits the reply it finds, and sends none. */
+export async function markInboundReplied(messageIdHash: string, messageId: string): Promise<void> {
+  await updateItem({
+    table,
+    key: inboundKey(messageIdHash),
+    update: 'SET #s = :replied, #m = :m REMOVE #u',
+    condition: '#s = :replying',
+    names: { '#s': 'state', '#m': 'messageId', '#u': 'until' },
+    values: { ':replied': 'replied', ':replying': 'replying', ':m': messageId },
+  });
+}
+
+/** Gives back a claim whose reply was not sent, so the next delivery sends it at once; only the claimant's own lease. */
+export async function releaseInboundReply(messageIdHash: string, leaseUntil: Date): Promise<void> {
+  await updateItem({
+    table,
+    key: inboundKey(messageIdHash),
+    update: 'REMOVE #u',
+    condition: '#s = :replying AND #u = :until',
+    names: { '#s': 'state', '#u': 'until' },
+    values: { ':replying': 'replying', ':until': leaseUntil.toISOString() },
+  });
 }
 
 /** A withdraw link (e-mailed to the submitter): its hash names the request. */

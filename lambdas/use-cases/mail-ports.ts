@@ -10,7 +10,8 @@ import { directory, registryView } from './registry-view.js';
 import type { MailPorts } from './submit-mail.js';
 
 // The real adapters behind submitMail, shared by the SES-triggered function and the local SMTP server. Both transports
-// count here alike (shared/metrics.ts): each reply sent, and each mail not taken, which is audited once as mail.rejected.
+// count here alike (shared/metrics.ts): each reply sent, and each mail not taken, which is audited once as mail.rejected
+// (counted when the event is written, not when a redelivery finds it written).
 const { requests, approvals, audit, mail } = defaultPorts;
 const media = mediaStore();
 
@@ -21,6 +22,9 @@ export const mailPorts: MailPorts = {
   checkBudget: loggedCheckBudget({ source: 'mail' }),
   answered: approvals.inboundAnswered,
   markAnswered: approvals.markInboundAnswered,
+  claimInboundReply: approvals.claimInboundReply,
+  markInboundReplied: approvals.markInboundReplied,
+  releaseInboundReply: approvals.releaseInboundReply,
   accept: (a) => acceptSubmission(a, defaultPorts),
   async threadRequest(references) {
     for (const ref of references) {
@@ -36,10 +40,11 @@ export const mailPorts: MailPorts = {
     countMailSent('mail-reply');
     return messageId;
   },
-  async audit(requestId, entry) {
-    const event = await audit.appendAudit(requestId, entry);
-    if (entry.type === 'mail.rejected')
+  async auditUnless(requestId, entry, present) {
+    const event = await audit.appendAuditUnless(requestId, entry, present);
+    // Counted where it is written: a redelivery that finds the event there counts nothing again.
+    if (event !== undefined && entry.type === 'mail.rejected')
       countIntakeRefusal('mail', entry.data.refusal ?? (entry.data.replied === false ? 'dropped' : 'answered'));
-    return event;
+    return event !== undefined;
   },
 };

@@ -1,4 +1,4 @@
-import type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
+import type { ApprovalLink, Delivery, DeliveryRef, InboundReplyClaim } from '../adapters/approvals.js';
 import type { Mailer } from '../adapters/mail.js';
 import type { FlagClaim, RequestFlag } from '../adapters/requests.js';
 import type { TaskResponse } from '../adapters/workflow.js';
@@ -27,7 +27,7 @@ import type {
 // `RequestRecord | undefined` answers undefined when its condition failed (somebody else got there first).
 
 export type { Mailer, OutgoingMail } from '../adapters/mail.js';
-export type { ApprovalLink, Delivery, DeliveryRef } from '../adapters/approvals.js';
+export type { ApprovalLink, Delivery, DeliveryRef, InboundReplyClaim } from '../adapters/approvals.js';
 export type { FlagClaim, RequestFlag } from '../adapters/requests.js';
 
 /** The requests table (lambdas/adapters/requests.ts). */
@@ -112,6 +112,11 @@ export interface ApprovalStore {
   rememberSignedCall(call: SignedCallRecord, now: Date): Promise<SignedCallRecord | undefined>;
   inboundAnswered(messageIdHash: string): Promise<boolean>;
   markInboundAnswered(messageIdHash: string): Promise<void>;
+  /** Claims the reply to an inbound mail until `leaseUntil`, or says who has it (lambdas/use-cases/submit-mail.ts). */
+  claimInboundReply(messageIdHash: string, leaseUntil: Date, now: Date): Promise<InboundReplyClaim>;
+  markInboundReplied(messageIdHash: string, messageId: string): Promise<void>;
+  /** Gives back a claim (the one leased until `leaseUntil`) whose reply was not sent. */
+  releaseInboundReply(messageIdHash: string, leaseUntil: Date): Promise<void>;
 }
 
 /** The audit trail (lambdas/adapters/audit.ts). */

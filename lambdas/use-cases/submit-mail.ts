@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { AuditEvent } from '../core/audit/audit-chain.js';
 import type { AuditEntry } from '../core/audit/events.js';
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, NotFoundError, SendInFlightError, ValidationError } from '../core/errors.js';
 import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render/render.js';
 import { decideMail, type MediaToStore } from '../core/mail/mail.js';
@@ -10,6 +11,8 @@ import type { CheckBudget } from '../core/checks/check-budget.js';
 import type { Submission } from '../core/model.js';
 import type { RegistryView } from './registry-view.js';
 import type { Accepted, Acceptance } from './accept-submission.js';
+import type { InboundReplyClaim } from './ports.js';
+import { whileLeased } from './send-once.js';
 
 // One inbound mail, from either transport (SES receipt on AWS, SMTP locally): decide, then act. Effects come
 // in as ports, so the same function runs against the real adapters and against fakes in tests.
@@ -27,6 +30,12 @@ export interface MailPorts {
   /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
   answered(messageIdHash: string): Promise<boolean>;
   markAnswered(messageIdHash: string): Promise<void>;
+  /** Claims the reply to this Message-ID until `leaseUntil`, or says who has it (issue #13: one reply per mail). */
+  claimInboundReply(messageIdHash: string, leaseUntil: Date, now: Date): Promise<InboundReplyClaim>;
+  /** The reply went out with SES's id: a redelivery audits it, and sends none. */
+  markInboundReplied(messageIdHash: string, messageId: string): Promise<void>;
+  /** Gives back the claim leased until `leaseUntil`: its reply was not sent, and the next delivery sends it. */
+  releaseInboundReply(messageIdHash: string, leaseUntil: Date): Promise<void>;
   accept(a: Acceptance): Promise<Accepted>;
   /** The mailed request whose thread this mail answers (one of its References is the request's Message-ID). */
   threadRequest(
@@ -48,7 +57,8 @@ export interface MailPorts {
     inReplyTo?: string;
     references?: string[];
   }): Promise<string>;
-  audit(requestId: string, entry: AuditEntry): Promise<unknown>;
+  /** Audits unless the chain holds an event `present` accepts; true when this call wrote it. */
+  auditUnless(requestId: string, entry: AuditEntry, present: (event: AuditEvent) => boolean): Promise<boolean>;
 }
 
 /**
@@ -72,6 +82,68 @@ function sha256(value: Buffer | string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
+/** The audit event of a mail not taken and not replied to (refused, dropped): its Message-ID and why. */
+const rejectedAs =
+  (messageIdHash: string, reason: string) =>
+  (event: AuditEvent): boolean =>
+    event.type === 'mail.rejected' &&
+    event.data['messageIdHash'] === messageIdHash &&
+    event.data['reason'] === reason &&
+    event.data['replyMessageId'] === undefined;
+
+/** The audit event of a reply sent: by SES's id of that reply. */
+const repliedAs =
+  (replyMessageId: string) =>
+  (event: AuditEvent): boolean =>
+    event.type === 'mail.rejected' && event.data['replyMessageId'] === replyMessageId;
+
+interface Reply {
+  readonly messageIdHash: string;
+  /** The chain its event goes to. */
+  readonly requestId: string;
+  readonly mail: Parameters<MailPorts['sendMail']>[0];
+  /** The mail.rejected event of the reply sent with SES's id `replyMessageId`. */
+  audited(replyMessageId: string): AuditEntry;
+}
+
+/**
+ * Replies to an inbound mail once, across crashes and redeliveries (issue #13; the protocol of send-once.ts):
+ *   1. claim the reply with a conditional write, leased until this invocation's deadline;
+ *   2. send it; a failed send gives the claim back, and the redelivery sends it;
+ *   3. mark it replied (the lease ends, SES's id is kept);
+ *   4. audit it, unless the trail has that reply's id; 5. mark the mail answered.
+ * A redelivery finds: the mail answered → a duplicate; the reply marked → it audits it if step 4 never happened;
+ * the lease live → SendInFlightError (thrown: SES's invocation is retried, the SMTP client hears 451); the lease passed
+ * unmarked → the claimant died between 1 and 3, and the reply is sent now. Only a death between SES's acceptance and
+ * step 3 sends it twice.
+ */
+async function replyOnce(ports: MailPorts, reply: Reply, deadline: Date, now: Date): Promise<'answered' | 'duplicate'> {
+  const { messageIdHash, requestId } = reply;
+  const claim = await ports.claimInboundReply(messageIdHash, deadline, now);
+  if (claim.state === 'answered') return 'duplicate';
+  if (claim.state === 'in-flight')
+    throw new SendInFlightError(
+      `the reply to inbound mail ${messageIdHash} may still be on its way (claimed until ${claim.until.toISOString()})`,
+    );
+  let replyMessageId: string;
+  if (claim.state === 'replied') {
+    // Sent by a delivery that may have ended before auditing it (step 4): audited now, once; not sent again.
+    replyMessageId = claim.messageId;
+  } else {
+    try {
+      replyMessageId = await ports.sendMail(reply.mail);
+    } catch (error) {
+      await ports.releaseInboundReply(messageIdHash, deadline);
+      throw error;
+    }
+    // Sent: marked before the lease ends, or a redelivery after it would send it again.
+    await whileLeased(() => ports.markInboundReplied(messageIdHash, replyMessageId), deadline);
+  }
+  await ports.auditUnless(requestId, reply.audited(replyMessageId), repliedAs(replyMessageId));
+  await ports.markAnswered(messageIdHash);
+  return 'answered';
+}
+
 /**
  * Audits a refusal without the mail's content, under the request id its Message-ID gives — unless a mail with that
  * Message-ID was handled before: then under its bytes', so that nobody can add events to a request's chain by
@@ -87,18 +159,24 @@ async function refuse(
 ): Promise<MailOutcome> {
   const taken = ids.messageId !== ids.byBytes && (await ports.answered(sha256(ids.messageId)));
   const messageId = taken ? ids.byBytes : ids.messageId;
-  await ports.audit(requestIdFor('mail', messageId), {
-    type: 'mail.rejected',
-    actor: 'unknown',
-    data: {
-      messageIdHash: sha256(messageId),
-      reason,
-      refusal,
-      ...(trust === undefined ? {} : { trust }),
-      recipients: recipients.slice(0, MAX_AUDITED_RECIPIENTS),
-      replied: false,
+  const messageIdHash = sha256(messageId);
+  // Once per mail: the same bytes delivered again are refused again, and audited once.
+  await ports.auditUnless(
+    requestIdFor('mail', messageId),
+    {
+      type: 'mail.rejected',
+      actor: 'unknown',
+      data: {
+        messageIdHash,
+        reason,
+        refusal,
+        ...(trust === undefined ? {} : { trust }),
+        recipients: recipients.slice(0, MAX_AUDITED_RECIPIENTS),
+        replied: false,
+      },
     },
-  });
+    rejectedAs(messageIdHash, reason),
+  );
   return { outcome: 'refused', refusal, reason };
 }
 
@@ -107,6 +185,8 @@ export async function submitMail(
   envelopeRecipients: readonly string[],
   origin: MailOrigin,
   ports: MailPorts,
+  /** Until when this call may be replying: the Lambda invocation's deadline (or the SMTP server's, local/functions.ts). */
+  deadline: Date,
   now: Date = new Date(),
 ): Promise<MailOutcome> {
   // A mail without a Message-ID is keyed by its bytes, so a redelivery is still recognised.
@@ -160,31 +240,58 @@ export async function submitMail(
   const thread = { inReplyTo: messageId, references: [...mail.references, messageId] };
   const subject = mail.subject.toLowerCase().startsWith('re:') ? mail.subject : `Re: ${mail.subject || '(no subject)'}`;
 
-  if (decision.action !== 'submit') {
-    // Audited without the mail's content: who, to where, why.
-    await ports.audit(requestId, {
-      type: 'mail.rejected',
-      actor: decision.sender ?? 'unknown',
-      data: {
-        messageIdHash,
-        reason: decision.reason,
-        trust: trust.basis,
-        recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS),
-        replied: decision.action === 'reply',
+  if (decision.action === 'drop') {
+    // Audited without the mail's content: who, to where, why; once, though the mail be delivered again before it is marked.
+    await ports.auditUnless(
+      requestId,
+      {
+        type: 'mail.rejected',
+        actor: decision.sender ?? 'unknown',
+        data: {
+          messageIdHash,
+          reason: decision.reason,
+          trust: trust.basis,
+          recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS),
+          replied: false,
+        },
       },
-    });
-    if (decision.action === 'reply') {
-      await ports.sendMail({
-        from: ports.mailFrom,
-        to: [decision.sender],
-        subject,
-        text: decision.reply,
-        html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`,
-        ...thread,
-      });
-    }
+      rejectedAs(messageIdHash, decision.reason),
+    );
     await ports.markAnswered(messageIdHash);
-    return decision.action === 'drop' ? { outcome: 'dropped', reason: decision.reason } : { outcome: 'answered', reason: decision.reason };
+    return { outcome: 'dropped', reason: decision.reason };
+  }
+  if (decision.action === 'reply') {
+    const replied = await replyOnce(
+      ports,
+      {
+        messageIdHash,
+        requestId,
+        mail: {
+          from: ports.mailFrom,
+          to: [decision.sender],
+          subject,
+          text: decision.reply,
+          html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(decision.reply)}</pre>`,
+          ...thread,
+        },
+        // Audited without the mail's content: who, to where, why.
+        audited: (replyMessageId) => ({
+          type: 'mail.rejected',
+          actor: decision.sender,
+          data: {
+            messageIdHash,
+            reason: decision.reason,
+            trust: trust.basis,
+            recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS),
+            replied: true,
+            replyMessageId,
+          },
+        }),
+      },
+      deadline,
+      now,
+    );
+    return replied === 'duplicate' ? { outcome: 'duplicate' } : { outcome: 'answered', reason: decision.reason };
   }
 
   for (const m of decision.media) await ports.putMedia(m);
@@ -193,14 +300,22 @@ export async function submitMail(
   if (answering !== undefined) {
     if (answering.outcome !== 'changes-requested') {
       const text = `Your request ${answering.requestId} is ${answering.status}, so this reply changed nothing. To change it, withdraw it (the link is in the acknowledgement) and submit it again.`;
-      await ports.sendMail({ from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escapeHtml(text)}</p>`, ...thread });
-      await ports.audit(answering.requestId, {
-        type: 'mail.rejected',
-        actor: decision.sender,
-        data: { messageIdHash, reason: `reply to a request that is ${answering.status}` },
-      });
-      await ports.markAnswered(messageIdHash);
-      return { outcome: 'answered', reason: `request is ${answering.status}` };
+      const replied = await replyOnce(
+        ports,
+        {
+          messageIdHash,
+          requestId: answering.requestId,
+          mail: { from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escapeHtml(text)}</p>`, ...thread },
+          audited: (replyMessageId) => ({
+            type: 'mail.rejected',
+            actor: decision.sender,
+            data: { messageIdHash, reason: `reply to a request that is ${answering.status}`, replyMessageId },
+          }),
+        },
+        deadline,
+        now,
+      );
+      return replied === 'duplicate' ? { outcome: 'duplicate' } : { outcome: 'answered', reason: `request is ${answering.status}` };
     }
     let version: { readonly version: number };
     try {
@@ -214,21 +329,26 @@ export async function submitMail(
         `This reply is not a new version of request ${answering.requestId}, so nothing was submitted:`,
         ...problems.map((p) => `  - ${p}`),
       ].join('\n');
-      await ports.sendMail({
-        from: ports.mailFrom,
-        to: [decision.sender],
-        subject,
-        text,
-        html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`,
-        ...thread,
-      });
-      await ports.audit(answering.requestId, {
-        type: 'mail.rejected',
-        actor: decision.sender,
-        data: { messageIdHash, reason: `not a new version: ${error.name}` },
-      });
-      await ports.markAnswered(messageIdHash);
-      return { outcome: 'answered', reason: `not a new version (${error.name})` };
+      const reason = `not a new version: ${error.name}`;
+      const replied = await replyOnce(
+        ports,
+        {
+          messageIdHash,
+          requestId: answering.requestId,
+          mail: {
+            from: ports.mailFrom,
+            to: [decision.sender],
+            subject,
+            text,
+            html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`,
+            ...thread,
+          },
+          audited: (replyMessageId) => ({ type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason, replyMessageId } }),
+        },
+        deadline,
+        now,
+      );
+      return replied === 'duplicate' ? { outcome: 'duplicate' } : { outcome: 'answered', reason: `not a new version (${error.name})` };
     }
     await ports.markAnswered(messageIdHash);
     return { outcome: 'new-version', requestId: answering.requestId, version: version.version };

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SendInFlightError } from '../../lambdas/core/errors.js';
 import { MAX_MIME_PARTS } from '../../lambdas/core/mail/mail-parse.js';
 import type { MailOutcome } from '../../lambdas/use-cases/submit-mail.js';
 import { createSmtpIntake } from '../../local/smtp.js';
@@ -60,6 +61,21 @@ describe('createSmtpIntake', () => {
     expect(ok.reply.code).toBe(250);
     expect(failed.reply.code).toBe(451);
     expect(errors).toHaveLength(1);
+  });
+
+  it('answers a reply still on its way (an earlier delivery holds it) with a temporary 451, logged as no error (issue #13)', async () => {
+    // Prepare
+    const { port, errors } = await listen(async () => {
+      throw new SendInFlightError('the reply to inbound mail h may still be on its way');
+    });
+
+    // Act
+    const { reply } = await sendRaw({ port, mailFrom: 'ada@example.org', rcptTo: ['submit+physics-x@example.org'], message: MAIL });
+
+    // Assess
+    expect(reply.code).toBe(451);
+    expect(reply.text).toContain('try again later');
+    expect(errors).toEqual([]);
   });
 
   it('logs no intake error for a client that leaves in the middle of a message, and hands nothing on (issue #13)', async () => {

@@ -13,6 +13,7 @@ import type {
   AuditLog,
   Delivery,
   FlagClaim,
+  InboundReplyClaim,
   Mailer,
   OutgoingMail,
   Ports,
@@ -322,12 +323,19 @@ export class MemoryRequests implements RequestStore {
   }
 }
 
+interface InboundState {
+  readonly state: 'replying' | 'replied' | 'answered';
+  readonly until?: number;
+  readonly messageId?: string;
+}
+
 export class MemoryApprovals implements ApprovalStore {
   readonly links = new Map<string, ApprovalLink>();
   readonly deliveries = new Map<string, { state: 'sending' | 'sent' | 'audited'; linkHash: string; messageId?: string; lease?: number }>();
   readonly withdrawLinks = new Map<string, string>();
   readonly signedCalls = new Map<string, Parameters<ApprovalStore['rememberSignedCall']>[0]>();
-  readonly inbound = new Set<string>();
+  /** Inbound mails by Message-ID hash: their reply claimed until a lease, sent, or the mail handled (approvals.ts). */
+  readonly inbound = new Map<string, InboundState>();
 
   async putLink(link: ApprovalLink): Promise<void> {
     this.links.set(link.pk, link);
@@ -385,10 +393,28 @@ export class MemoryApprovals implements ApprovalStore {
     return undefined;
   }
   async inboundAnswered(messageIdHash: string): Promise<boolean> {
-    return this.inbound.has(messageIdHash);
+    return this.inbound.get(messageIdHash)?.state === 'answered';
   }
   async markInboundAnswered(messageIdHash: string): Promise<void> {
-    this.inbound.add(messageIdHash);
+    const held = this.inbound.get(messageIdHash);
+    this.inbound.set(messageIdHash, { state: 'answered', ...(held?.messageId !== undefined ? { messageId: held.messageId } : {}) });
+  }
+  async claimInboundReply(messageIdHash: string, leaseUntil: Date, now: Date): Promise<InboundReplyClaim> {
+    const held = this.inbound.get(messageIdHash);
+    if (held === undefined || (held.state === 'replying' && (held.until === undefined || held.until < now.getTime()))) {
+      this.inbound.set(messageIdHash, { state: 'replying', until: leaseUntil.getTime() });
+      return { state: 'claimed' };
+    }
+    if (held.state === 'replying') return { state: 'in-flight', until: new Date(held.until ?? 0) };
+    if (held.state === 'replied') return { state: 'replied', messageId: held.messageId ?? '' };
+    return { state: 'answered' };
+  }
+  async markInboundReplied(messageIdHash: string, messageId: string): Promise<void> {
+    if (this.inbound.get(messageIdHash)?.state === 'replying') this.inbound.set(messageIdHash, { state: 'replied', messageId });
+  }
+  async releaseInboundReply(messageIdHash: string, leaseUntil: Date): Promise<void> {
+    const held = this.inbound.get(messageIdHash);
+    if (held?.state === 'replying' && held.until === leaseUntil.getTime()) this.inbound.set(messageIdHash, { state: 'replying' });
   }
 }
 

@@ -16,10 +16,14 @@ import { QUESTION_LABELS } from '../../lambdas/core/mail/mail-opening-parse.js';
 import type { RegistryAccount, Submission } from '../../lambdas/core/model.js';
 import type { Accepted, Acceptance } from '../../lambdas/use-cases/accept-submission.js';
 import { submitMail, type MailPorts } from '../../lambdas/use-cases/submit-mail.js';
+import type { AuditEntry } from '../../lambdas/core/audit/events.js';
+import { MemoryApprovals, MemoryAudit } from './memory-ports.js';
 
 // One inbound SES mail end to end through submitMail, against in-memory ports that record every call.
 
 const NOW = new Date('2026-11-20T10:00:00Z');
+/** The deadline of the invocation under test, and so the lease of the reply it claims: its 30 s timeout after NOW. */
+const DEADLINE = new Date(NOW.getTime() + 30_000);
 const MEDIA_BASE = 'https://signoff.example.org/media';
 const MAIL_FROM = 'Signoff <signoff@example.org>';
 // A small valid PNG (1×1 pixel).
@@ -80,9 +84,10 @@ async function rawMime(f: Fixture, imageOrThread: Buffer | { references: string;
 }
 
 type SentMail = Parameters<MailPorts['sendMail']>[0];
+/** An audit event written (not one the trail had already). */
 interface AuditCall {
   readonly requestId: string;
-  readonly entry: Parameters<MailPorts['audit']>[1];
+  readonly entry: AuditEntry;
 }
 interface Recorded {
   readonly accept: Acceptance[];
@@ -104,8 +109,13 @@ interface FakeOptions {
   readonly newVersionError?: Error;
 }
 
-function fakePorts(threads: Threads = new Map(), options: FakeOptions = {}): { ports: MailPorts; calls: Recorded } {
-  const done = new Set<string>();
+function fakePorts(
+  threads: Threads = new Map(),
+  options: FakeOptions = {},
+): { ports: MailPorts; calls: Recorded; approvals: MemoryApprovals; trail: MemoryAudit } {
+  // The inbound items and the trail under the same conditions as the adapters (test/use-cases/memory-ports.ts).
+  const approvals = new MemoryApprovals();
+  const trail = new MemoryAudit();
   const calls: Recorded = { accept: [], sendMail: [], audit: [], putMedia: [], answered: [], markAnswered: [], newVersion: [] };
   const current = options.registry ?? registry;
   const ports: MailPorts = {
@@ -114,12 +124,15 @@ function fakePorts(threads: Threads = new Map(), options: FakeOptions = {}): { p
     mediaBaseUrl: MEDIA_BASE,
     answered: async (hash) => {
       calls.answered.push(hash);
-      return done.has(hash);
+      return approvals.inboundAnswered(hash);
     },
     markAnswered: async (hash) => {
       calls.markAnswered.push(hash);
-      done.add(hash);
+      await approvals.markInboundAnswered(hash);
     },
+    claimInboundReply: (hash, leaseUntil, now) => approvals.claimInboundReply(hash, leaseUntil, now),
+    markInboundReplied: (hash, messageId) => approvals.markInboundReplied(hash, messageId),
+    releaseInboundReply: (hash, leaseUntil) => approvals.releaseInboundReply(hash, leaseUntil),
     accept: async (a): Promise<Accepted> => {
       calls.accept.push(a);
       return { requestId: requestIdFor(a.channel, a.idempotencyKey), created: true };
@@ -137,12 +150,14 @@ function fakePorts(threads: Threads = new Map(), options: FakeOptions = {}): { p
       calls.sendMail.push(m);
       return `<out-${calls.sendMail.length}@signoff.example.org>`;
     },
-    audit: async (requestId, entry) => {
+    auditUnless: async (requestId, entry, present) => {
+      const event = await trail.appendAuditUnless(requestId, entry, present, NOW);
+      if (event === undefined) return false;
       calls.audit.push({ requestId, entry });
-      return undefined;
+      return true;
     },
   };
-  return { ports, calls };
+  return { ports, calls, approvals, trail };
 }
 
 function sha256(value: string): string {
@@ -167,7 +182,7 @@ describe('submitMail: mail that makes no request', () => {
     const messageId = f.mail.commonHeaders.messageId;
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(result.outcome).toBe(outcome);
@@ -195,7 +210,7 @@ describe('submitMail: mail that makes no request', () => {
     const messageId = f.mail.commonHeaders.messageId;
 
     // Act
-    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(calls.sendMail).toHaveLength(1);
@@ -219,7 +234,7 @@ describe('submitMail: mail that makes no request', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(calls.sendMail[0]?.to).toEqual(['ada@example.org']);
@@ -234,7 +249,7 @@ describe('submitMail: mail that makes no request', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(calls.sendMail[0]?.to).toEqual(['ada@example.org']);
@@ -249,7 +264,7 @@ describe('submitMail: mail that makes no request', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(calls.sendMail).toEqual([]);
@@ -270,7 +285,7 @@ describe('submitMail: verified mail from a poster', () => {
       const key = mediaKey(PNG, 'image/png');
 
       // Act
-      const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+      const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
       // Assess
       expect(result).toEqual({ outcome: 'submitted', requestId, created: true });
@@ -305,10 +320,10 @@ describe('submitMail: redelivery', () => {
     const raw = await rawMime(f);
     const { ports, calls } = fakePorts();
     const trust = sesOrigin(f, raw);
-    const first = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+    const first = await submitMail(raw, f.receipt.recipients, trust, ports, DEADLINE, NOW);
 
     // Act
-    const second = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+    const second = await submitMail(raw, f.receipt.recipients, trust, ports, DEADLINE, NOW);
 
     // Assess
     expect(first.outcome).toBe('submitted');
@@ -326,10 +341,10 @@ describe('submitMail: redelivery', () => {
     const raw = await rawMime(f);
     const { ports, calls } = fakePorts();
     const trust = sesOrigin(f, raw);
-    await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+    await submitMail(raw, f.receipt.recipients, trust, ports, DEADLINE, NOW);
 
     // Act
-    const second = await submitMail(raw, f.receipt.recipients, trust, ports, NOW);
+    const second = await submitMail(raw, f.receipt.recipients, trust, ports, DEADLINE, NOW);
 
     // Assess
     expect(second).toEqual({ outcome: 'duplicate' });
@@ -349,7 +364,7 @@ describe("submitMail: replies in a request's thread", () => {
     );
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'new-version', requestId: 'req_AAAAAAAAAAAAAAAAAAAAAAAA', version: 2 });
@@ -363,7 +378,7 @@ describe("submitMail: replies in a request's thread", () => {
     const raw = await rawMime(f, { references: original, inReplyTo: original });
     const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_BBBBBBBBBBBBBBBBBBBBBBBB', status: 'awaiting-approval' }]]));
 
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     expect(result.outcome).toBe('answered');
     expect(calls.newVersion).toEqual([]);
@@ -423,7 +438,7 @@ describe('submitMail: account openings to open@', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'submitted', requestId: requestIdFor('mail', messageId), created: true });
@@ -454,7 +469,7 @@ describe('submitMail: account openings to open@', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'answered', reason: 'credentials in the mail (1 line)' });
@@ -481,6 +496,7 @@ describe('submitMail: account openings to open@', () => {
           trust: 'local loopback connection',
           recipients: ['open@example.org'],
           replied: true,
+          replyMessageId: '<out-1@signoff.example.org>',
         },
       },
     });
@@ -509,7 +525,7 @@ describe('submitMail: account openings to open@', () => {
     const { ports, calls } = fakePorts(new Map(), { registry: [...registry, opened] });
 
     // Act
-    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, DEADLINE, NOW);
 
     // Assess
     expect(result.outcome).toBe('answered');
@@ -532,7 +548,7 @@ describe('submitMail: account openings to open@', () => {
     );
 
     // Act
-    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'new-version', requestId: 'req_CCCCCCCCCCCCCCCCCCCCCCCC', version: 2 });
@@ -559,7 +575,7 @@ describe('submitMail: account openings to open@', () => {
     );
 
     // Act
-    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, NOW);
+    const result = await submitMail(raw, ['open@example.org'], LOOPBACK, ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'answered', reason: 'not a new version (ValidationError)' });
@@ -573,7 +589,11 @@ describe('submitMail: account openings to open@', () => {
         entry: {
           type: 'mail.rejected',
           actor: 'alan@example.org',
-          data: { messageIdHash: sha256(messageId), reason: 'not a new version: ValidationError' },
+          data: {
+            messageIdHash: sha256(messageId),
+            reason: 'not a new version: ValidationError',
+            replyMessageId: '<out-1@signoff.example.org>',
+          },
         },
       },
     ]);
@@ -596,7 +616,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess: nothing accepted; the address in From is told its name was used (as for any unverified mail)
     expect(result.outcome).toBe('answered');
@@ -627,7 +647,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(result.outcome).toBe('answered');
@@ -648,7 +668,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'refused', refusal: 'sender-not-established', reason: `sender not established: ${problem}` });
@@ -693,7 +713,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess
     expect(result).toEqual({ outcome: 'refused', refusal: 'too-many-parts', reason: `more than ${MAX_MIME_PARTS} MIME parts` });
@@ -711,7 +731,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const { ports, calls } = fakePorts();
 
     // Act
-    await submitMail(raw, ['submit+physics-x@example.org'], LOOPBACK, ports, NOW);
+    await submitMail(raw, ['submit+physics-x@example.org'], LOOPBACK, ports, DEADLINE, NOW);
 
     // Assess
     expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', `<${sha256(raw.toString('latin1'))}@signoff.invalid>`));
@@ -723,11 +743,11 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const messageId = f.mail.commonHeaders.messageId;
     const { ports, calls } = fakePorts();
     const first = await rawMime(f);
-    await submitMail(first, f.receipt.recipients, sesOrigin(f, first), ports, NOW);
+    await submitMail(first, f.receipt.recipients, sesOrigin(f, first), ports, DEADLINE, NOW);
     const raw = sesStored(f, sent(['From: mallory@evil.example', 'From: ada@example.org', `Message-ID: ${messageId}`, 'Subject: x']));
 
     // Act
-    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, NOW);
+    const result = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
 
     // Assess: refused; the duplicate check answers first for a parsed mail, so try a census refusal too
     expect(result).toEqual({ outcome: 'duplicate' });
@@ -744,10 +764,229 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
         ].join('\r\n'),
       ),
     );
-    const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, NOW);
+    const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, DEADLINE, NOW);
     expect(refused.outcome).toBe('refused');
     const refusal = calls.audit.find((a) => a.entry.type === 'mail.rejected');
     expect(refusal?.requestId).toBe(requestIdFor('mail', `<${sha256(many.toString('latin1'))}@signoff.invalid>`));
     expect(refusal?.requestId).not.toBe(requestIdFor('mail', messageId));
+  });
+});
+
+// Issue #13: a reply is sent once and audited once, wherever the delivery that sends it dies. Each case is what the
+// redelivery (SES's retried invocation, an SMTP client's retry after 451) finds, at each point of death.
+describe('submitMail: one reply and one mail.rejected per mail, across crashes and redeliveries (issue #13)', () => {
+  const AFTER_LEASE = new Date(DEADLINE.getTime() + 60_000);
+  const LATER_DEADLINE = new Date(AFTER_LEASE.getTime() + 30_000);
+
+  async function rejected(name = 'dmarc-fail') {
+    const f = fixture(name);
+    const raw = await rawMime(f);
+    return { raw, recipients: f.receipt.recipients, origin: sesOrigin(f, raw), messageId: f.mail.commonHeaders.messageId };
+  }
+
+  /** A store whose write of the reply's mark fails while `dead` (the delivery dies after SES took the reply). */
+  function dyingAfterSend(ports: MailPorts) {
+    const state = { dead: true };
+    const dying: MailPorts = {
+      ...ports,
+      markInboundReplied: async (hash, messageId) => {
+        if (state.dead) throw new Error('the invocation ended');
+        return ports.markInboundReplied(hash, messageId);
+      },
+    };
+    return { dying, state };
+  }
+
+  it('a failed mark of a reply sent is tried again while the lease holds: one reply, one mail.rejected, none on redelivery', async () => {
+    // Prepare: the store refuses the mark once (throttled); a deadline still ahead, as in a running invocation
+    const mail = await rejected();
+    const { ports, calls } = fakePorts();
+    let refusals = 1;
+    const throttled: MailPorts = {
+      ...ports,
+      markInboundReplied: async (hash, messageId) => {
+        if (refusals-- > 0) throw new Error('ProvisionedThroughputExceededException');
+        return ports.markInboundReplied(hash, messageId);
+      },
+    };
+    const running = new Date(Date.now() + 30_000);
+
+    // Act
+    const first = await submitMail(mail.raw, mail.recipients, mail.origin, throttled, running, NOW);
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, throttled, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect([first.outcome, again.outcome]).toEqual(['answered', 'duplicate']);
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]?.entry.data).toHaveProperty('replyMessageId', '<out-1@signoff.example.org>');
+  });
+
+  it('a delivery that died after sending, before marking the reply, is redelivered: one mail.rejected, of the reply marked', async () => {
+    // Prepare
+    const mail = await rejected();
+    const { ports, calls } = fakePorts();
+    const { dying, state } = dyingAfterSend(ports);
+    const first = submitMail(mail.raw, mail.recipients, mail.origin, dying, DEADLINE, NOW);
+    await expect(first).rejects.toThrow('the invocation ended');
+    state.dead = false;
+
+    // Act: during the lease, then after it
+    const early = submitMail(mail.raw, mail.recipients, mail.origin, dying, DEADLINE, new Date(DEADLINE.getTime() - 1));
+    await expect(early).rejects.toMatchObject({ name: 'SendInFlightError' });
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, dying, LATER_DEADLINE, AFTER_LEASE);
+    const third = await submitMail(mail.raw, mail.recipients, mail.origin, dying, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess: the redelivery after the lease cannot know SES took the first reply (the window no one can close), so
+    // it sends one; what matters is that nothing after a marked reply sends or audits again
+    expect(again).toEqual({ outcome: 'answered', reason: expect.stringContaining('unverified origin') });
+    expect(third).toEqual({ outcome: 'duplicate' });
+    expect(calls.sendMail).toHaveLength(2);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]?.entry.data).toHaveProperty('replyMessageId', '<out-2@signoff.example.org>');
+  });
+
+  it('a delivery that died after marking the reply, before auditing it, is redelivered: audited once, no second reply', async () => {
+    // Prepare: the store's audit fails on the first delivery (the invocation ends there)
+    const mail = await rejected();
+    const { ports, calls } = fakePorts();
+    const dying: MailPorts = { ...ports, auditUnless: async () => Promise.reject(new Error('the invocation ended')) };
+    await expect(submitMail(mail.raw, mail.recipients, mail.origin, dying, DEADLINE, NOW)).rejects.toThrow('the invocation ended');
+
+    // Act: redelivered while the first one's lease would still run (the mark ended it), and again later
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, ports, DEADLINE, NOW);
+    const third = await submitMail(mail.raw, mail.recipients, mail.origin, ports, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect(again.outcome).toBe('answered');
+    expect(third).toEqual({ outcome: 'duplicate' });
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]?.entry.data).toMatchObject({ replied: true, replyMessageId: '<out-1@signoff.example.org>' });
+    expect(calls.markAnswered).toHaveLength(1);
+  });
+
+  it('a delivery that died after auditing the reply, before marking the mail answered, writes nothing again', async () => {
+    // Prepare
+    const mail = await rejected();
+    const { ports, calls } = fakePorts();
+    const dying: MailPorts = { ...ports, markAnswered: async () => Promise.reject(new Error('the invocation ended')) };
+    await expect(submitMail(mail.raw, mail.recipients, mail.origin, dying, DEADLINE, NOW)).rejects.toThrow('the invocation ended');
+
+    // Act
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, ports, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect(again.outcome).toBe('answered');
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.audit).toHaveLength(1);
+  });
+
+  it('a failed send gives the claim back: the redelivery sends the reply at once (within the lease), once', async () => {
+    // Prepare
+    const mail = await rejected();
+    const { ports, calls } = fakePorts();
+    const failing: MailPorts = { ...ports, sendMail: async () => Promise.reject(new Error('SES is throttling')) };
+    await expect(submitMail(mail.raw, mail.recipients, mail.origin, failing, DEADLINE, NOW)).rejects.toThrow('SES is throttling');
+
+    // Act
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, ports, DEADLINE, new Date(NOW.getTime() + 1_000));
+
+    // Assess
+    expect(again.outcome).toBe('answered');
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]?.entry.data).toHaveProperty('replyMessageId', '<out-1@signoff.example.org>');
+  });
+
+  it('while another delivery holds the reply (its lease), a redelivery neither sends nor audits: SendInFlightError', async () => {
+    // Prepare: a delivery claimed the reply and is still within its lease
+    const mail = await rejected();
+    const { ports, calls, approvals } = fakePorts();
+    await approvals.claimInboundReply(sha256(mail.messageId), DEADLINE, NOW);
+
+    // Act
+    const redelivered = submitMail(mail.raw, mail.recipients, mail.origin, ports, LATER_DEADLINE, new Date(NOW.getTime() + 5_000));
+
+    // Assess
+    await expect(redelivered).rejects.toMatchObject({ name: 'SendInFlightError' });
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit).toEqual([]);
+    expect(calls.markAnswered).toEqual([]);
+  });
+
+  it("a reply in a request's thread (the request still being decided) is sent and audited once across a crash", async () => {
+    // Prepare
+    const f = fixture('dmarc-pass');
+    const original = '<original-submission@example.org>';
+    const raw = await rawMime(f, { references: original, inReplyTo: original });
+    const { ports, calls } = fakePorts(new Map([[original, { requestId: 'req_BBBBBBBBBBBBBBBBBBBBBBBB', status: 'awaiting-approval' }]]));
+    const dying: MailPorts = { ...ports, auditUnless: async () => Promise.reject(new Error('the invocation ended')) };
+    await expect(submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), dying, DEADLINE, NOW)).rejects.toThrow('the invocation ended');
+
+    // Act
+    const again = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect(again).toEqual({ outcome: 'answered', reason: 'request is awaiting-approval' });
+    expect(calls.sendMail).toHaveLength(1);
+    expect(calls.audit).toEqual([
+      {
+        requestId: 'req_BBBBBBBBBBBBBBBBBBBBBBBB',
+        entry: {
+          type: 'mail.rejected',
+          actor: 'ada@example.org',
+          data: {
+            messageIdHash: sha256(f.mail.commonHeaders.messageId),
+            reason: 'reply to a request that is awaiting-approval',
+            replyMessageId: '<out-1@signoff.example.org>',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('a dropped mail redelivered before it was marked answered is audited once', async () => {
+    // Prepare
+    const mail = await rejected('spam-fail');
+    const { ports, calls } = fakePorts();
+    const dying: MailPorts = { ...ports, markAnswered: async () => Promise.reject(new Error('the invocation ended')) };
+    await expect(submitMail(mail.raw, mail.recipients, mail.origin, dying, DEADLINE, NOW)).rejects.toThrow('the invocation ended');
+
+    // Act
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, ports, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect(again.outcome).toBe('dropped');
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit).toHaveLength(1);
+  });
+
+  it('a refused mail delivered again is refused again, and audited once', async () => {
+    // Prepare: two From headers (SES's verdicts all PASS)
+    const f = fixture('dmarc-pass');
+    const raw = sesStored(
+      f,
+      Buffer.from(
+        [
+          'From: Mallory <mallory@evil.example>',
+          'From: Ada Lovelace <ada@example.org>',
+          `Message-ID: ${f.mail.commonHeaders.messageId}`,
+          'Subject: x',
+          '',
+          'x',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+    const { ports, calls } = fakePorts();
+
+    // Act
+    const first = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, DEADLINE, NOW);
+    const again = await submitMail(raw, f.receipt.recipients, sesOrigin(f, raw), ports, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect([first.outcome, again.outcome]).toEqual(['refused', 'refused']);
+    expect(calls.audit).toHaveLength(1);
   });
 });

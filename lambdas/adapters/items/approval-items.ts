@@ -29,6 +29,17 @@ export const deliveryItem = z.discriminatedUnion('state', [
   z.object({ state: z.literal('audited') }),
 ]);
 
+/**
+ * An inbound mail (`inbound#<sha256 of its Message-ID>`): its reply claimed (`replying`, until its lease, the claimant's
+ * deadline; none once the claim is given back) → the reply sent (`replied`, with SES's id) → handled (`answered`; an
+ * item without a state, written before issue #13, is answered too).
+ */
+export const inboundItem = z.union([
+  z.object({ state: z.literal('replying'), until: z.optional(z.string()) }),
+  z.object({ state: z.literal('replied'), messageId: z.string() }),
+  z.object({ state: z.optional(z.literal('answered')), messageId: z.optional(z.string()) }),
+]);
+
 /** A withdraw link: its hash names the request. */
 export const withdrawLinkItem = z.object({ requestId: z.string() });
 

@@ -142,6 +142,8 @@ export const AUDIT_EVENT_SCHEMAS = {
     trust: z.optional(z.string()),
     recipients: z.optional(z.array(z.string())),
     replied: z.optional(z.boolean()),
+    /** SES's id of the reply sent in the mail's thread (since issue #13): the event of that reply is written once. */
+    replyMessageId: z.optional(z.string()),
   }),
 } as const;
 
