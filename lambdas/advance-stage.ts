@@ -1,4 +1,4 @@
-import { advanceStagePayload } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 import { advanceStage, type AdvanceStagePorts } from './use-cases/advance-stage.js';
@@ -20,4 +20,4 @@ if (!Number.isInteger(recheckSeconds) || recheckSeconds < 1)
   );
 const ports: AdvanceStagePorts = { ...defaultPorts, timeScale, recheckSeconds };
 
-export const handler = taskHandler(advanceStagePayload, (task) => advanceStage(task, ports));
+export const handler = taskHandler(taskContracts['advance-stage'], (task) => advanceStage(task, ports));

@@ -1,4 +1,4 @@
-import { notifySubmitterPayload } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { optionalEnv } from './shared/env.js';
 import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
@@ -12,4 +12,4 @@ const ports: NotifySubmitterPorts = {
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
 };
 
-export const handler = taskHandler(notifySubmitterPayload, (task, context) => notifySubmitter(task, ports, deadlineOf(context)));
+export const handler = taskHandler(taskContracts['notify-submitter'], (task, context) => notifySubmitter(task, ports, deadlineOf(context)));

@@ -1,4 +1,4 @@
-import { requestRef } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { loadPreset } from './core/rules/presets.js';
 import { taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
@@ -8,4 +8,4 @@ import { directory } from './use-cases/registry-view.js';
 // PlanRoute: the stages the institution's preset gives this request (lambdas/use-cases/plan-route.ts).
 const ports: PlanRoutePorts = { ...defaultPorts, directory, preset: loadPreset(directory.preset) };
 
-export const handler = taskHandler(requestRef, (task) => planApprovalRoute(task, ports));
+export const handler = taskHandler(taskContracts['plan-route'], (task) => planApprovalRoute(task, ports));

@@ -1,4 +1,4 @@
-import { recordSubmissionPayload } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
@@ -13,4 +13,6 @@ const ports: RecordSubmissionPorts = {
   baseUrl: withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL')),
 };
 
-export const handler = taskHandler(recordSubmissionPayload, (task, context) => recordSubmission(task, ports, deadlineOf(context)));
+export const handler = taskHandler(taskContracts['record-submission'], (task, context) =>
+  recordSubmission(task, ports, deadlineOf(context)),
+);

@@ -1,4 +1,4 @@
-import { requestRef } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { optionalEnv } from './shared/env.js';
 import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
@@ -12,4 +12,6 @@ const ports: RegisterAccountPorts = {
   mailFrom: optionalEnv('SIGNOFF_MAIL_FROM', `signoff@${directory.domain}`),
 };
 
-export const handler = taskHandler(requestRef, (task, context) => registerOpenedAccount(task, ports, deadlineOf(context)));
+export const handler = taskHandler(taskContracts['register-account'], (task, context) =>
+  registerOpenedAccount(task, ports, deadlineOf(context)),
+);

@@ -1,4 +1,4 @@
-import { requestApprovalPayload } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { optionalEnv, requireEnv, withoutTrailingSlashes } from './shared/env.js';
 import { deadlineOf, taskHandler } from './shared/middleware.js';
 import { defaultPorts } from './use-cases/default-ports.js';
@@ -13,4 +13,4 @@ const ports: RequestApprovalPorts = {
   baseUrl: withoutTrailingSlashes(requireEnv('PUBLIC_BASE_URL')),
 };
 
-export const handler = taskHandler(requestApprovalPayload, (task, context) => requestApproval(task, ports, deadlineOf(context)));
+export const handler = taskHandler(taskContracts['request-approval'], (task, context) => requestApproval(task, ports, deadlineOf(context)));

@@ -1,4 +1,4 @@
-import { requestRef } from './core/request/task-payloads.js';
+import { taskContracts } from './core/request/task-payloads.js';
 import { loadPreset } from './core/rules/presets.js';
 import { loggedCheckBudget } from './shared/check-budget.js';
 import { taskHandler } from './shared/middleware.js';
@@ -9,4 +9,4 @@ import { runChecks, type RunChecksPorts } from './use-cases/run-checks.js';
 // RunChecks: the governance checks of GOVERNANCE.md §4–§6 (lambdas/use-cases/run-checks.ts).
 const ports: RunChecksPorts = { ...defaultPorts, registryView, preset: loadPreset(directory.preset), checkBudget: loggedCheckBudget };
 
-export const handler = taskHandler(requestRef, (task) => runChecks(task, ports));
+export const handler = taskHandler(taskContracts['run-checks'], (task) => runChecks(task, ports));

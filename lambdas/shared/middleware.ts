@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod/mini';
 import { UriTooLongError, ValidationError, httpStatusOf } from '../core/errors.js';
 import { MAX_PATH_PARAMETER_BYTES } from '../core/request/limits.js';
+import type { TaskContract } from '../core/request/task-payloads.js';
 import { logger } from './logger.js';
 import { countIntakeRefusal, countTaskFailed, metrics, type IntakeChannel } from './metrics.js';
 import { tracer } from './tracer.js';
@@ -100,12 +101,17 @@ export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'>, n
 }
 
 /**
- * A Step Functions task. Its payload is checked against a schema: a drift between the ASL and the
- * function fails loudly with a named error rather than writing half a record.
+ * A Step Functions task, given its contract (core/request/task-payloads.ts `taskContracts`). Its payload is checked
+ * against the contract's input schema: a drift between the ASL and the function fails loudly with a named error rather
+ * than writing half a record. What it returns must be of the contract's output type (checked at compile time only):
+ * the ASL reads it, and test/statemachines/asl-contract.test.ts checks every path it reads is in that schema.
  */
-export function taskHandler<S extends z.ZodMiniType, R>(schema: S, fn: (payload: z.infer<S>, context: Context) => Promise<R>) {
+export function taskHandler<I extends z.ZodMiniType, O extends z.ZodMiniType, R extends z.infer<O>>(
+  contract: TaskContract<I, O>,
+  fn: (payload: z.infer<I>, context: Context) => Promise<R>,
+) {
   return lambdaChain<unknown, R>().handler(async (event, context) => {
-    const parsed = schema.safeParse(event);
+    const parsed = contract.input.safeParse(event);
     if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     try {
       return await fn(parsed.data, context);

@@ -7,6 +7,7 @@ import type { AuditEntry } from '../core/audit/events.js';
 import type { Directory } from '../core/request/directory.js';
 import type { SignedCallRecord } from '../core/request/signed-call.js';
 import type { StageSchedule } from '../core/request/stage-clock.js';
+import type { ExecutionInput } from '../core/request/task-payloads.js';
 import type {
   Assignee,
   Finding,
@@ -129,8 +130,11 @@ export interface AuditLog {
 
 /** The approval workflow (lambdas/adapters/workflow.ts, with the state machine bound). */
 export interface Workflow {
-  /** Starts the workflow of a request version; starting one that exists already is not an error. */
-  startApproval(name: string, input: { readonly requestId: string; readonly version: number }): Promise<unknown>;
+  /**
+   * Starts the workflow of a request version; starting one that exists already is not an error. The input is the
+   * state machine's contract (core/request/task-payloads.ts `executionInput`, test/statemachines/asl-contract.test.ts).
+   */
+  startApproval(name: string, input: Readonly<ExecutionInput>): Promise<unknown>;
   stopExecution(executionArn: string, error: string, cause: string): Promise<void>;
   sendTaskSuccess(taskToken: string, output: unknown): Promise<TaskResponse>;
 }

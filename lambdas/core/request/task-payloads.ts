@@ -39,3 +39,57 @@ export const recordFailurePayload = z.extend(recordSubmissionPayload, {
 export const notifySubmitterPayload = z.extend(requestRef, {
   outcome: z.enum(['approved', 'rejected', 'changes-requested', 'expired']),
 });
+
+/**
+ * The execution's input, as intake (accept-submission) and a new version (change-request) start it: the state
+ * machine's `$` at RecordSubmission. The Workflow port (use-cases/ports.ts) takes exactly this.
+ */
+export const executionInput = requestRef;
+export type ExecutionInput = z.infer<typeof executionInput>;
+
+// What each task function returns. The state machine reads it through the task's ResultSelector and ResultPath,
+// then its Choice states and later payloads read it again (test/statemachines/asl-contract.test.ts checks every path
+// it reads is declared here); each handler's return type is checked against its schema at compile time (taskHandler).
+
+const phase = z.enum(['requested', 'reminded', 'escalated']);
+
+export const recordSubmissionResult = z.object({ kind: z.enum(['brand-post', 'account-opening']) });
+export const runChecksResult = z.object({ blocked: z.boolean(), findingCount: count(0) });
+export const planRouteResult = z.object({ planned: z.boolean(), stageCount: count(0) });
+/** AdvanceStage's step: a decision the store holds (with the route's stage count as the store has it), or a wait. */
+export const stageStep = z.discriminatedUnion('next', [
+  z.object({
+    next: z.literal('decided'),
+    decision: z.enum(['approve', 'reject', 'request-changes', 'expired']),
+    stageCount: count(0),
+  }),
+  z.object({ next: z.literal('wait'), wait: z.object({ phase, seconds: count(1), deadline: z.iso.datetime() }) }),
+]);
+/** RequestApproval's own return (a callback task: the state machine reads SendTaskSuccess's output instead, and keeps none of it). */
+export const requestApprovalResult = z.object({ asked: count(0) });
+export const registerAccountResult = z.object({ registered: z.boolean(), accountId: z.string().check(z.minLength(1)) });
+export const notifySubmitterResult = z.object({
+  outcome: z.enum(['approved', 'rejected', 'changes-requested', 'expired', 'withdrawn']),
+});
+export const recordFailureResult = z.object({ recorded: z.boolean() });
+
+/** A task function's contract with the state machine: the payload it accepts and what it returns. */
+export interface TaskContract<I extends z.ZodMiniType = z.ZodMiniType, O extends z.ZodMiniType = z.ZodMiniType> {
+  readonly input: I;
+  readonly output: O;
+}
+
+/**
+ * Every workflow function's contract, by its name in manifest.ts (`workflowFunctions`). Each handler passes its own
+ * entry to taskHandler; the ASL contract test reads the same entries.
+ */
+export const taskContracts = {
+  'record-submission': { input: recordSubmissionPayload, output: recordSubmissionResult },
+  'run-checks': { input: requestRef, output: runChecksResult },
+  'plan-route': { input: requestRef, output: planRouteResult },
+  'advance-stage': { input: advanceStagePayload, output: stageStep },
+  'request-approval': { input: requestApprovalPayload, output: requestApprovalResult },
+  'register-account': { input: requestRef, output: registerAccountResult },
+  'notify-submitter': { input: notifySubmitterPayload, output: notifySubmitterResult },
+  'record-failure': { input: recordFailurePayload, output: recordFailureResult },
+} as const satisfies Readonly<Record<string, TaskContract>>;
