@@ -5,7 +5,15 @@ import { executionInput, taskContracts } from '../../lambdas/core/request/task-p
 import type { JsonValue } from '../../local/workflow/types.js';
 import { workflowFunctions } from '../../manifest.js';
 import { definitionPath } from '../../statemachines/functions.js';
-import { type AslDefinition, type ContractSubject, checkAslContract, readsOfOutputs, walkContract } from './asl-contract.js';
+import {
+  type AslDefinition,
+  type ContractSubject,
+  checkAslContract,
+  finiteValues,
+  leafValues,
+  readsOfOutputs,
+  walkContract,
+} from './asl-contract.js';
 
 // The ASL ↔ handler contract (issue #19): every Task state's Payload, evaluated on the state documents the execution
 // can have there, is exactly what its function's input schema accepts; and every path the ASL later reads from a
@@ -63,9 +71,18 @@ const subject: ContractSubject = {
       decided('expired'),
     ]),
     'request-approval': results(c['request-approval'].output, [{ asked: 2 }]),
-    'register-account': results(c['register-account'].output, [{ registered: true, accountId: 'acct-x-signoff' }]),
-    'notify-submitter': results(c['notify-submitter'].output, [{ outcome: 'approved' }, { outcome: 'withdrawn' }]),
-    'record-failure': results(c['record-failure'].output, [{ recorded: true }]),
+    'register-account': results(c['register-account'].output, [
+      { registered: true, accountId: 'acct-x-signoff' },
+      { registered: false, accountId: 'acct-x-signoff' },
+    ]),
+    'notify-submitter': results(c['notify-submitter'].output, [
+      { outcome: 'approved' },
+      { outcome: 'rejected' },
+      { outcome: 'changes-requested' },
+      { outcome: 'expired' },
+      { outcome: 'withdrawn' },
+    ]),
+    'record-failure': results(c['record-failure'].output, [{ recorded: true }, { recorded: false }]),
   },
   // What the decision endpoint sends with SendTaskSuccess (use-cases/review-stage.ts).
   callbackResults: [{ stageIndex: 0 }],
@@ -81,6 +98,16 @@ describe('the ASL ↔ handler contract (issue #19)', () => {
   it('has a contract for every workflow function, and each handler passes its own to taskHandler', () => {
     expect(Object.keys(taskContracts).sort()).toEqual(workflowFunctions.map((f) => f.name).sort());
     for (const f of workflowFunctions) expect(readFileSync(f.entry, 'utf8'), f.entry).toContain(`taskHandler(taskContracts['${f.name}'],`);
+  });
+
+  it("gives the walk every value a function's output can branch on (each enum, literal and boolean)", () => {
+    for (const [fn, contract] of Object.entries(taskContracts)) {
+      const given = new Set((subject.results[fn] ?? []).flatMap((r) => leafValues(r)));
+      expect(
+        finiteValues(contract.output).filter((v) => !given.has(v)),
+        fn,
+      ).toEqual([]);
+    }
   });
 
   it('holds for the real state machine: every payload parses exactly, every path read from a result is declared', () => {

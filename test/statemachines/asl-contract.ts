@@ -78,7 +78,7 @@ type Lookup = { readonly found: true; readonly value: JsonValue } | { readonly f
 /** Reads a dotted JSONPath from the state document (`$`) or the context object (`$$`). */
 function read(path: string, doc: JsonValue, context: JsonValue): Lookup {
   const segments = segmentsOf(path);
-  if (segments === undefined) return { found: false, why: `${path} is a path the checker does not evaluate` };
+  if (segments === undefined) return { found: false, why: 'not a path the checker evaluates (dotted names only)' };
   let value: JsonValue = path.startsWith('$$') ? context : doc;
   for (const segment of segments) {
     if (!isObject(value) || !(segment in value)) return { found: false, why: 'absent' };
@@ -90,14 +90,19 @@ function read(path: string, doc: JsonValue, context: JsonValue): Lookup {
 /** The intrinsic functions the ASL uses: States.MathAdd only. */
 function intrinsic(expression: string, doc: JsonValue, context: JsonValue): Lookup {
   const call = /^States\.MathAdd\(\s*([^,]+?)\s*,\s*([^,]+?)\s*\)$/.exec(expression);
-  if (call === null) return { found: false, why: `${expression} uses an intrinsic function the checker does not evaluate` };
+  if (call === null) return { found: false, why: 'an intrinsic function the checker does not evaluate' };
   const operands = [call[1] ?? '', call[2] ?? ''].map((a) =>
     a.startsWith('$') ? read(a, doc, context) : { found: true as const, value: Number(a) },
   );
   const numbers: number[] = [];
   for (const [i, o] of operands.entries()) {
-    if (!o.found) return { found: false, why: `${[call[1], call[2]][i]} is ${o.why}` };
-    if (typeof o.value !== 'number') return { found: false, why: `${[call[1], call[2]][i]} is ${kindOf(o.value)}, not a number` };
+    if (!o.found)
+      return {
+        found: false,
+        why: `unresolved: its operand ${[call[1], call[2]][i]} is ${o.why === 'absent' ? 'absent from the state' : o.why}`,
+      };
+    if (typeof o.value !== 'number')
+      return { found: false, why: `unresolved: its operand ${[call[1], call[2]][i]} is ${kindOf(o.value)}, not a number` };
     numbers.push(o.value);
   }
   return { found: true, value: (numbers[0] ?? 0) + (numbers[1] ?? 0) };
@@ -372,23 +377,18 @@ export function walkContract(subject: ContractSubject): string[] {
         break;
       }
       case 'Choice': {
-        let next = state.Default;
-        let failed = false;
+        // A rule that cannot be evaluated fails the execution there (States.Runtime): the walk stops on that path.
+        let next: string | undefined | false = state.Default;
         for (const rule of state.Choices ?? []) {
           const matched = evaluateRule(rule, doc, context, name);
-          if (typeof matched === 'string') {
-            problems.add(matched);
-            failed = true;
-            break;
-          }
-          if (matched) {
-            next = rule.Next;
+          if (typeof matched === 'string') problems.add(matched);
+          if (matched === true || typeof matched === 'string') {
+            next = matched === true ? rule.Next : false;
             break;
           }
         }
-        if (failed) break;
         if (next === undefined) problems.add(`${name}: no choice matches ${JSON.stringify(doc)} and there is no Default`);
-        else go(next, output(doc), input, name);
+        else if (next !== false) go(next, output(doc), input, name);
         break;
       }
       case 'Wait':
@@ -597,6 +597,41 @@ export function readsOfOutputs(subject: ContractSubject): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The finitely many values a schema's leaves can take (enums, literals, booleans), as `path=value`: the values a
+ * Choice can branch on, which representative results must cover for the walk to take every branch.
+ */
+export function finiteValues(schema: z.core.$ZodType, at = ''): string[] {
+  const def = defOf(schema);
+  const here = (v: unknown) => `${at}=${String(v)}`;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'readonly':
+      return finiteValues((def as z.core.$ZodOptionalDef).innerType, at);
+    case 'union':
+      return [...new Set((def as z.core.$ZodUnionDef).options.flatMap((o) => finiteValues(o, at)))];
+    case 'object':
+      return Object.entries((def as z.core.$ZodObjectDef).shape).flatMap(([k, v]) => finiteValues(v, at === '' ? k : `${at}.${k}`));
+    case 'enum':
+      return Object.values((def as z.core.$ZodEnumDef).entries).map(here);
+    case 'literal':
+      return (def as z.core.$ZodLiteralDef<z.core.util.Literal>).values.map(here);
+    case 'boolean':
+      return [here(true), here(false)];
+    default:
+      return [];
+  }
+}
+
+/** The `path=value` pairs of a JSON value's primitive leaves. */
+export function leafValues(value: JsonValue, at = ''): string[] {
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => leafValues(v, at === '' ? k : `${at}.${k}`));
+  if (Array.isArray(value)) return [];
+  return [`${at}=${String(value)}`];
 }
 
 /** Both checks. */
