@@ -6,6 +6,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WorkflowEngine } from '../../local/workflow/engine.js';
 import { workflowActions } from '../../local/workflow/service.js';
 import type { JsonValue } from '../../local/workflow/types.js';
+import { HISTORY_EVENT_TYPES } from '../fixtures/aws-shapes.js';
 
 // The local Step Functions API answers as Step Functions documents it (issue #19: what the AWS CLI showed of it):
 // ListExecutions is served, history events carry previousEventId and only HistoryEventType's types, pages are
@@ -13,69 +14,6 @@ import type { JsonValue } from '../../local/workflow/types.js';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:test';
 const EXECUTION = (name: string) => `arn:aws:states:us-east-1:000000000000:execution:test:${name}`;
-
-/** HistoryEventType, as the Step Functions API reference (and the AWS CLI's service model) lists it. */
-const HISTORY_EVENT_TYPES = new Set([
-  'ActivityFailed',
-  'ActivityScheduled',
-  'ActivityScheduleFailed',
-  'ActivityStarted',
-  'ActivitySucceeded',
-  'ActivityTimedOut',
-  'ChoiceStateEntered',
-  'ChoiceStateExited',
-  'ExecutionAborted',
-  'ExecutionFailed',
-  'ExecutionStarted',
-  'ExecutionSucceeded',
-  'ExecutionTimedOut',
-  'FailStateEntered',
-  'LambdaFunctionFailed',
-  'LambdaFunctionScheduled',
-  'LambdaFunctionScheduleFailed',
-  'LambdaFunctionStarted',
-  'LambdaFunctionStartFailed',
-  'LambdaFunctionSucceeded',
-  'LambdaFunctionTimedOut',
-  'MapIterationAborted',
-  'MapIterationFailed',
-  'MapIterationStarted',
-  'MapIterationSucceeded',
-  'MapStateAborted',
-  'MapStateEntered',
-  'MapStateExited',
-  'MapStateFailed',
-  'MapStateStarted',
-  'MapStateSucceeded',
-  'ParallelStateAborted',
-  'ParallelStateEntered',
-  'ParallelStateExited',
-  'ParallelStateFailed',
-  'ParallelStateStarted',
-  'ParallelStateSucceeded',
-  'PassStateEntered',
-  'PassStateExited',
-  'SucceedStateEntered',
-  'SucceedStateExited',
-  'TaskFailed',
-  'TaskScheduled',
-  'TaskStarted',
-  'TaskStartFailed',
-  'TaskStateAborted',
-  'TaskStateEntered',
-  'TaskStateExited',
-  'TaskSubmitFailed',
-  'TaskSubmitted',
-  'TaskSucceeded',
-  'TaskTimedOut',
-  'WaitStateAborted',
-  'WaitStateEntered',
-  'WaitStateExited',
-  'MapRunAborted',
-  'MapRunFailed',
-  'MapRunStarted',
-  'MapRunSucceeded',
-]);
 
 const definition = {
   StartAt: 'Prepare',
