@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,8 @@ beforeAll(async () => {
   if (found === undefined) throw new Error(INSTALL);
   cli = found;
   home = mkdtempSync(join(tmpdir(), 'signoff-aws-cli-'));
+  // No user configuration but this: timestamps as ISO 8601 text, what CLI v2 prints by default (v1 prints epoch seconds).
+  writeFileSync(join(home, 'config'), '[default]\ncli_timestamp_format = iso8601\n');
   stack = await Stack.start();
   dayOfSubmission = new Date().toISOString().slice(0, 10);
   const res = await stack.submit(samplePost({ title: 'Asked by the CLI' }));
