@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type HistoryEvent, paginateGetExecutionHistory, SFNClient } from '@aws-sdk/client-sfn';
 import { chromium } from 'playwright-core';
 import { Stack, decide, reviewLink, samplePost, waitFor } from '../test/e2e/stack.js';
 
@@ -59,7 +59,9 @@ async function historyFigures(stack: Stack): Promise<void> {
   await waitFor('the execution to end', async () =>
     (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED' ? true : undefined,
   );
-  const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
+  // A page at a time (100 events), as Step Functions serves it.
+  const events: HistoryEvent[] = [];
+  for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn })) events.push(...(page.events ?? []));
   // The local engine logs state entered/exited; Step Functions adds, per task, scheduled/started/submitted/
   // succeeded (or timed out): about three more events for each task state entered.
   const entered = events.filter((e) => String(e.type).endsWith('StateEntered'));

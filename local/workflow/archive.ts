@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, 
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseStored, type SameShape } from '../../lambdas/adapters/items/stored-item.js';
-import type { JsonValue } from './types.js';
+import type { ExecutionStatus, JsonValue } from './types.js';
 
 // Finished executions, out of the set read at start (issue #13). When an execution ends, the engine writes here what
 // DescribeExecution and GetExecutionHistory answer about it, then deletes its journal: a restart reads the journals of
@@ -28,6 +28,15 @@ export interface FinishedExecution {
   readonly cause?: string;
   /** The run's events; empty for an execution that ended before a restart and was archived after it. */
   readonly events: HistoryEvent[];
+}
+
+/** What ListExecutions says of an execution; times in milliseconds. */
+export interface ExecutionSummary {
+  readonly name: string;
+  readonly arn: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: number;
+  readonly stopDate?: number;
 }
 
 const finishedExecution = z.object({
@@ -84,18 +93,29 @@ export class ExecutionArchive {
     return found === undefined ? undefined : parseStored(closedToken, found.value, `file ${file}`, `line ${found.line}`).arn;
   }
 
-  /** Every archived execution's arn. Reads the whole archive: for inspection, never on the way of a request. */
-  arns(): string[] {
+  /**
+   * Every archived execution, as ListExecutions shows it (issue #19). Reads the whole archive: for inspection, never on
+   * the way of a request the workflow makes.
+   */
+  summaries(): ExecutionSummary[] {
     if (!existsSync(this.#dir)) return [];
-    const arns: string[] = [];
+    const summaries: ExecutionSummary[] = [];
     for (const file of readdirSync(this.#dir).filter((f) => f.endsWith('.jsonl'))) {
-      for (const line of readFileSync(join(this.#dir, file), 'utf8').split('\n')) {
+      for (const [i, line] of readFileSync(join(this.#dir, file), 'utf8').split('\n').entries()) {
         if (!line.startsWith('{"name":')) continue;
         const value = parseLine(line);
-        if (typeof value === 'object' && value !== null && 'arn' in value && typeof value.arn === 'string') arns.push(value.arn);
+        // A line a crash cut short: the execution is archived again from its journal.
+        if (value === undefined) continue;
+        const { name, arn, status, startDate, stopDate } = parseStored(
+          finishedExecution,
+          value,
+          `file ${join(this.#dir, file)}`,
+          `line ${i + 1}`,
+        );
+        summaries.push({ name, arn, status, startDate, stopDate });
       }
     }
-    return arns;
+    return summaries;
   }
 
   #file(bucket: string): string {

@@ -2,7 +2,7 @@ import './polyfills.js';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { ExecutionArchive, type FinishedExecution, type HistoryEvent } from './archive.js';
+import { ExecutionArchive, type ExecutionSummary, type FinishedExecution, type HistoryEvent } from './archive.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { TOKEN_PLACEHOLDER, collectTaskStates, hashToken, replacePlaceholder, type TaskStateInfo } from './task-states.js';
 import { SfnApiError, TaskError, type ExecutionStatus, type FunctionInvoker, type JsonValue } from './types.js';
@@ -54,6 +54,10 @@ export interface EngineOptions {
 }
 
 const TOKEN_PREFIX = 'local1.';
+/** An execution's ARN, of any state machine: another's is well formed, and does not exist here. */
+const EXECUTION_ARN = /^arn:aws:states:[a-z0-9-]+:[0-9]{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/;
+/** A token this engine hands out: the prefix, then an HMAC-SHA256 in base64url (43 characters). */
+const TOKEN_FORM = /^local1\.[A-Za-z0-9_-]{43}$/;
 const MAX_TIMER_MS = 2_147_483_647; // Node timers overflow past ~24.8 days
 
 export class WorkflowEngine {
@@ -148,12 +152,19 @@ export class WorkflowEngine {
 
   /**
    * The execution's events in Step Functions' history shape: `TaskStateEntered`/`…StateExited` with the state's
-   * name (never its input or output: they can hold a task token), and the execution's own events.
+   * name (never its input or output: they can hold a task token), and the execution's own events. Each event names the
+   * one before it (`previousEventId`, 0 for the first), as Step Functions' do; an event of the library that Step
+   * Functions has no type for (`StateRetried`, `StateCaught`, …) is left out, so every `type` is one of
+   * HistoryEventType's (issue #19: the AWS CLI showed both).
    */
   history(arn: string) {
     const e = this.#execution(arn);
-    return e.events.map(([type, afterStartMs, state], i) => {
-      const base = { id: i + 1, timestamp: (e.startDate + afterStartMs) / 1000, type };
+    const events = e.events.flatMap(([libraryType, afterStartMs, state]) => {
+      const type = awsEventType(libraryType);
+      return type === undefined ? [] : [{ type, afterStartMs, state }];
+    });
+    return events.map(({ type, afterStartMs, state }, i) => {
+      const base = { id: i + 1, previousEventId: i, timestamp: (e.startDate + afterStartMs) / 1000, type };
       if (state === undefined) return base;
       return type.endsWith('StateEntered')
         ? { ...base, stateEnteredEventDetails: { name: state } }
@@ -173,9 +184,27 @@ export class WorkflowEngine {
     return this.#executions.size;
   }
 
-  /** The running executions, then the archived ones (the whole archive is read: for inspection). */
-  listExecutions(): string[] {
-    return [...this.#executions.keys(), ...this.#archive.arns()];
+  /** The state machine this engine runs. */
+  get stateMachineArn(): string {
+    return this.#options.stateMachineArn;
+  }
+
+  /**
+   * Every execution, running or archived, the most recent first, as ListExecutions lists them (the whole archive is
+   * read: for inspection).
+   */
+  listExecutions(): ExecutionSummary[] {
+    const running = [...this.#executions.values()].map(({ name, arn, status, startDate, stopDate }) => ({
+      name,
+      arn,
+      status,
+      startDate,
+      ...(stopDate !== undefined ? { stopDate } : {}),
+    }));
+    // An execution that has ended is in the archive before the process lets go of it: listed once.
+    const held = new Set(running.map((e) => e.arn));
+    const all = [...running, ...this.#archive.summaries().filter((e) => !held.has(e.arn))];
+    return all.sort((a, b) => b.startDate - a.startDate || (a.name < b.name ? -1 : 1));
   }
 
   stopExecution(arn: string, error?: string, cause?: string): { stopDate: number } {
@@ -209,6 +238,7 @@ export class WorkflowEngine {
 
   /** The execution, running or ended, or the archived one. */
   #execution(arn: string): Execution | FinishedExecution {
+    if (!EXECUTION_ARN.test(arn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
     const e = this.#executions.get(arn) ?? this.#archive.get(arn.slice(arn.lastIndexOf(':') + 1));
     if (e === undefined || e.arn !== arn) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
@@ -403,7 +433,9 @@ export class WorkflowEngine {
 
   /** Finds the open callback task a token belongs to, or answers as Step Functions would. */
   #openCallback(token: string): { e: Execution; key: string; tokenHash: string } {
-    if (!token.startsWith(TOKEN_PREFIX)) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    // Only a token of the form this engine hands out can name a task; anything else is malformed, as Step Functions
+    // answers a token it cannot read (issue #19: `local1.` and any tail was answered TaskDoesNotExist).
+    if (!TOKEN_FORM.test(token)) throw new SfnApiError('InvalidToken', 'Invalid Token');
     const tokenHash = hashToken(token);
     const ref = this.#tokens.get(tokenHash);
     if (ref === undefined) {
@@ -433,6 +465,29 @@ export class WorkflowEngine {
 
 function taskTimedOut(): SfnApiError {
   return new SfnApiError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
+}
+
+/** The history event types of Step Functions (HistoryEventType) the library's events stand for. */
+const AWS_EVENT_TYPES = new Set([
+  'ExecutionStarted',
+  'ExecutionSucceeded',
+  'ExecutionFailed',
+  'ExecutionAborted',
+  'ExecutionTimedOut',
+  'MapIterationStarted',
+  'MapIterationSucceeded',
+  'MapIterationFailed',
+  ...['Task', 'Choice', 'Pass', 'Wait', 'Succeed', 'Map', 'Parallel'].flatMap((state) => [`${state}StateEntered`, `${state}StateExited`]),
+  'FailStateEntered',
+]);
+
+/** The library's name for an event where it differs from Step Functions'. */
+const RENAMED_EVENT_TYPES: Readonly<Record<string, string>> = { ExecutionTimeout: 'ExecutionTimedOut' };
+
+/** The Step Functions type of an event of the library, or undefined when Step Functions has none for it. */
+export function awsEventType(libraryType: string): string | undefined {
+  const type = RENAMED_EVENT_TYPES[libraryType] ?? libraryType;
+  return AWS_EVENT_TYPES.has(type) ? type : undefined;
 }
 
 /**

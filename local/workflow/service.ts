@@ -4,7 +4,8 @@ import { listenLoopback } from '../net.js';
 import { requireSigV4 } from '../signed-endpoint.js';
 import type { LocalCredentials } from '../sigv4.js';
 import type { WorkflowEngine } from './engine.js';
-import { SfnApiError, type JsonValue } from './types.js';
+import { pageOf } from './pages.js';
+import { SfnApiError, type ExecutionStatus, type JsonValue } from './types.js';
 
 // The Step Functions API (JSON 1.0 protocol, X-Amz-Target: AWSStepFunctions.<Action>) on loopback,
 // so handlers use the ordinary SFNClient pointed here by AWS_ENDPOINT_URL_SFN. Like Step Functions, it answers only
@@ -41,6 +42,49 @@ function parseJsonString(value: unknown, field: string): JsonValue {
 type Body = Record<string, unknown>;
 const str = (b: Body, k: string): string => (typeof b[k] === 'string' ? (b[k] as string) : '');
 
+const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+const STATE_MACHINE_ARN = /^arn:aws:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
+/**
+ * ListExecutions as Step Functions answers it (issue #19): the executions of the state machine named, the most recent
+ * first, `statusFilter` applied, a page at a time; times in epoch seconds, as the JSON protocol carries them.
+ */
+function listExecutions(engine: WorkflowEngine, b: Body) {
+  if (b['mapRunArn'] !== undefined) throw new SfnApiError('ResourceNotFound', 'Resource not found: the local engine runs no Map Runs');
+  const stateMachineArn = str(b, 'stateMachineArn');
+  if (stateMachineArn === '') throw new SfnApiError('ValidationException', 'Must provide a StateMachine ARN or a MapRun ARN');
+  if (!STATE_MACHINE_ARN.test(stateMachineArn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+  if (stateMachineArn !== engine.stateMachineArn)
+    throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+  const statusFilter = b['statusFilter'];
+  if (statusFilter !== undefined && !STATUSES.some((s) => s === statusFilter))
+    throw new SfnApiError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+    );
+  const all = engine.listExecutions().filter((e) => statusFilter === undefined || e.status === statusFilter);
+  const { items, nextToken } = pageOf('ListExecutions', all, b['maxResults'], b['nextToken']);
+  return {
+    executions: items.map((e) => ({
+      executionArn: e.arn,
+      stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate / 1000,
+      ...(e.stopDate !== undefined ? { stopDate: e.stopDate / 1000 } : {}),
+    })),
+    ...(nextToken !== undefined ? { nextToken } : {}),
+  };
+}
+
+/** GetExecutionHistory a page at a time, oldest first or (`reverseOrder`) newest first, as Step Functions pages it. */
+function executionHistory(engine: WorkflowEngine, b: Body) {
+  const events = engine.history(str(b, 'executionArn'));
+  if (b['reverseOrder'] === true) events.reverse();
+  const { items, nextToken } = pageOf('GetExecutionHistory', events, b['maxResults'], b['nextToken']);
+  return { events: items, ...(nextToken !== undefined ? { nextToken } : {}) };
+}
+
 export function workflowActions(engine: WorkflowEngine): Record<string, (body: Body) => unknown> {
   return {
     StartExecution: (b) => {
@@ -49,7 +93,8 @@ export function workflowActions(engine: WorkflowEngine): Record<string, (body: B
     },
     DescribeExecution: (b) => engine.describeExecution(str(b, 'executionArn')),
     StopExecution: (b) => engine.stopExecution(str(b, 'executionArn'), str(b, 'error') || undefined, str(b, 'cause') || undefined),
-    GetExecutionHistory: (b) => ({ events: engine.history(str(b, 'executionArn')) }),
+    GetExecutionHistory: (b) => executionHistory(engine, b),
+    ListExecutions: (b) => listExecutions(engine, b),
     SendTaskSuccess: (b) => {
       engine.sendTaskSuccess(str(b, 'taskToken'), parseJsonString(b['output'], 'output'));
       return {};

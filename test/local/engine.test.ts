@@ -346,7 +346,9 @@ describe('finished executions (issue #13)', () => {
       expect.arrayContaining(['ExecutionStarted', 'TaskStateEntered', 'TaskStateExited', 'ExecutionSucceeded']),
     );
     expect(history.find((h) => h.type === 'TaskStateEntered')).toMatchObject({ stateEnteredEventDetails: { name: 'Prepare' } });
-    expect(after.listExecutions()).toEqual([arn]);
+    expect(after.listExecutions()).toEqual([
+      { name: 'archived', arn, status: 'SUCCEEDED', startDate: described.startDate * 1000, stopDate: (described.stopDate ?? 0) * 1000 },
+    ]);
     expect(await after.settled(arn)).toBe('SUCCEEDED');
   });
 
