@@ -21,6 +21,7 @@ import { WorkflowEngine } from '../local/workflow/engine.js';
 import { startWorkflowService } from '../local/workflow/service.js';
 import { workflowFunctions } from '../manifest.js';
 import { definitionPath, substitute } from '../statemachines/functions.js';
+import { LAMBDA_NODE_MAJOR, nodeVersionProblem } from '../local/node-version.js';
 
 // `npm start`: the whole of Signoff on loopback, in one process, with no AWS account. The handlers and
 // the state machine are the deployed ones; only the environment around them is local.
@@ -28,6 +29,12 @@ import { definitionPath, substitute } from '../statemachines/functions.js';
 const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:signoff-approval`;
 
 async function main(): Promise<void> {
+  // The functions' Node, as in Lambda: said at once, not as a missing API deep in a dependency.
+  const wrongNode = nodeVersionProblem();
+  if (wrongNode !== undefined) {
+    process.stderr.write(`${wrongNode}\n`);
+    process.exit(1);
+  }
   // Everything this process creates (data directory, secrets, store, journal, outbox, media) is its owner's alone.
   process.umask(0o077);
   const settings = loadSettings();
@@ -140,6 +147,7 @@ async function main(): Promise<void> {
       `  SES              ${ses.endpoint}  (the SES v2 API only)`,
       `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the three endpoints above accept only requests signed with it)`,
       `  Data             ${settings.dataDir}`,
+      `  Node             ${process.versions.node}  (the functions' Lambda runtime: nodejs${LAMBDA_NODE_MAJOR}.x)`,
       `  Directory        ${settings.directoryPath}`,
       `  Time scale       ${settings.timeScale}× for deadlines`,
       `  Resumed          ${resumed} unfinished execution(s)`,

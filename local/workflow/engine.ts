@@ -1,4 +1,3 @@
-import './polyfills.js';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
