@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { tables } from '../lambdas/adapters/tables.js';
 import { startDynamo } from '../local/dynamo.js';
-import { FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn, localDeadline } from '../local/functions.js';
+import { BUNDLES_VARIABLE, FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn, localDeadline } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
 import { createSmtpIntake } from '../local/smtp.js';
 import { LOOPBACK } from '../lambdas/core/mail/mail-auth.js';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   });
   // A session token of the operator's own AWS identity would ride along with the local key.
   delete process.env['AWS_SESSION_TOKEN'];
-  registry = await FunctionRegistry.load(projectRoot);
+  registry = await FunctionRegistry.load(projectRoot, process.env[BUNDLES_VARIABLE] || undefined);
 
   const gateway = createGateway({ functions: registry, outbox: ses.outbox, landingPage: landingPage(settings) });
   await listenLoopback(gateway, settings.port);
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
       `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the three endpoints above accept only requests signed with it)`,
       `  Data             ${settings.dataDir}`,
       `  Node             ${process.versions.node}  (the functions' Lambda runtime: nodejs${LAMBDA_NODE_MAJOR}.x)`,
+      `  Functions        ${registry.origin === 'sources' ? 'the TypeScript sources' : `the deployed bundles in ${registry.origin} (${BUNDLES_VARIABLE})`}`,
       `  Directory        ${settings.directoryPath}`,
       `  Time scale       ${settings.timeScale}× for deadlines`,
       `  Resumed          ${resumed} unfinished execution(s)`,

@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { z } from 'zod';
 import { workflowFunctions, httpFunctions } from '../manifest.js';
 import type { JsonValue } from './workflow/types.js';
 
 // The same handler modules Lambda runs, invoked in-process with Lambda's event and context shapes.
 // Payloads cross a JSON boundary both ways, as they do between Step Functions and Lambda.
+// By default the TypeScript sources (under tsx); with SIGNOFF_LOCAL_BUNDLES=<cdk.out> the esbuild bundles `cdk synth`
+// made for the deployment, each function's own `index.mjs` (issue #19: a module that bundles differently fails here).
+
+export const BUNDLES_VARIABLE = 'SIGNOFF_LOCAL_BUNDLES';
+/** The stack whose template names each function's code asset (lib/app.ts). */
+const STATELESS_TEMPLATE = 'SignoffStateless.template.json';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -41,15 +51,71 @@ function lambdaContext(name: string): Context {
   };
 }
 
+const pascal = (name: string) =>
+  name
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+const templateSchema = z.object({
+  Resources: z.record(z.string(), z.object({ Type: z.string(), Metadata: z.optional(z.record(z.string(), z.unknown())) })),
+});
+
+/**
+ * Each function's bundle in a `cdk synth` output directory: the stateless template names its code asset
+ * (`aws:asset:path`) beside its construct path (`SignoffStateless/<Name>/Resource`, lib/constructs/functions.ts).
+ * Throws naming what is missing: a directory without the template, a function without a bundle.
+ */
+export function bundlePaths(out: string, names: readonly string[]): Map<string, string> {
+  const templateFile = join(out, STATELESS_TEMPLATE);
+  if (!existsSync(templateFile))
+    throw new Error(`${BUNDLES_VARIABLE}=${out}: no ${STATELESS_TEMPLATE} there; run \`npx cdk synth --output ${out}\` first`);
+  const template = templateSchema.parse(JSON.parse(readFileSync(templateFile, 'utf8')));
+  const assets = new Map<string, string>();
+  for (const resource of Object.values(template.Resources)) {
+    const path = resource.Metadata?.['aws:cdk:path'];
+    const asset = resource.Metadata?.['aws:asset:path'];
+    if (resource.Type !== 'AWS::Lambda::Function' || typeof path !== 'string' || typeof asset !== 'string') continue;
+    assets.set(path, join(out, asset, 'index.mjs'));
+  }
+  const paths = new Map<string, string>();
+  for (const name of names) {
+    const bundle = assets.get(`SignoffStateless/${pascal(name)}/Resource`);
+    if (bundle === undefined || !existsSync(bundle))
+      throw new Error(`${BUNDLES_VARIABLE}=${out}: no bundle for the function ${name} in ${STATELESS_TEMPLATE}`);
+    paths.set(name, bundle);
+  }
+  return paths;
+}
+
 export class FunctionRegistry {
   readonly #handlers = new Map<string, Handler>();
+  /** Where the handlers came from: `sources`, or the cdk.out directory of the bundles. */
+  readonly origin: string;
 
-  /** Imports every handler. Call after the environment is set: handlers read it at module scope. */
-  static async load(projectRoot: URL): Promise<FunctionRegistry> {
-    const registry = new FunctionRegistry();
-    for (const fn of [...workflowFunctions, ...httpFunctions]) {
-      // The local runtime runs under tsx, which loads the TypeScript sources directly.
-      const module = (await import(new URL(fn.entry, projectRoot).href)) as { handler: Handler };
+  private constructor(origin: string) {
+    this.origin = origin;
+  }
+
+  /**
+   * Imports every handler: the sources (the local runtime runs under tsx), or each function's bundle from `bundles`
+   * (a `cdk synth` output directory). Call after the environment is set: handlers read it at module scope.
+   */
+  static async load(projectRoot: URL, bundles?: string): Promise<FunctionRegistry> {
+    const functions = [...workflowFunctions, ...httpFunctions];
+    const out = bundles === undefined ? undefined : resolve(bundles);
+    const paths =
+      out === undefined
+        ? undefined
+        : bundlePaths(
+            out,
+            functions.map((f) => f.name),
+          );
+    const registry = new FunctionRegistry(out ?? 'sources');
+    for (const fn of functions) {
+      const bundle = paths?.get(fn.name);
+      const url = bundle === undefined ? new URL(fn.entry, projectRoot).href : pathToFileURL(bundle).href;
+      const module = (await import(url)) as { handler: Handler };
       registry.#handlers.set(fn.name, module.handler);
       registry.#handlers.set(functionArn(fn.name), module.handler);
     }

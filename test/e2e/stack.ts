@@ -84,6 +84,8 @@ export class Stack {
         SIGNOFF_WEBHOOK_SECRET: WEBHOOK_SECRET,
         SIGNOFF_API_TOKEN: API_TOKEN,
         POWERTOOLS_LOG_LEVEL: 'WARN',
+        // The bundle pass (vitest.config.ts): the deployed bundles instead of the sources.
+        ...(process.env['SIGNOFF_LOCAL_BUNDLES'] ? { SIGNOFF_LOCAL_BUNDLES: process.env['SIGNOFF_LOCAL_BUNDLES'] } : {}),
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
