@@ -88,8 +88,42 @@ export function bundlePaths(out: string, names: readonly string[]): Map<string, 
   return paths;
 }
 
+/** How many warm invocations per function the figures are taken over (the latest). */
+const KEPT_DURATIONS = 1_000;
+
+/** A function's figures since the start (GET /_local/functions.json): its load, its first invocation, the warm ones. */
+export interface FunctionFigures {
+  readonly name: string;
+  /** Import of its module (source under tsx, or bundle): the module-scope part of a cold start. */
+  readonly loadMs: number;
+  readonly invocations: number;
+  readonly errors: number;
+  /** The first invocation: SDK clients, connections and caches made on first use (the rest of a cold start). */
+  readonly firstMs: number | null;
+  /** The latest warm invocations (all but the first, at most KEPT_DURATIONS), median and 95th percentile. */
+  readonly warmMedianMs: number | null;
+  readonly warmP95Ms: number | null;
+}
+
+interface Loaded {
+  readonly handler: Handler;
+  readonly loadMs: number;
+  invocations: number;
+  errors: number;
+  firstMs: number | null;
+  readonly warm: number[];
+}
+
+const rounded = (ms: number) => Math.round(ms * 100) / 100;
+
+function quantile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return rounded(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+}
+
 export class FunctionRegistry {
-  readonly #handlers = new Map<string, Handler>();
+  readonly #functions = new Map<string, Loaded>();
   /** Where the handlers came from: `sources`, or the cdk.out directory of the bundles. */
   readonly origin: string;
 
@@ -115,22 +149,55 @@ export class FunctionRegistry {
     for (const fn of functions) {
       const bundle = paths?.get(fn.name);
       const url = bundle === undefined ? new URL(fn.entry, projectRoot).href : pathToFileURL(bundle).href;
+      const started = performance.now();
       const module = (await import(url)) as { handler: Handler };
-      registry.#handlers.set(fn.name, module.handler);
-      registry.#handlers.set(functionArn(fn.name), module.handler);
+      registry.#functions.set(fn.name, {
+        handler: module.handler,
+        loadMs: rounded(performance.now() - started),
+        invocations: 0,
+        errors: 0,
+        firstMs: null,
+        warm: [],
+      });
     }
     return registry;
   }
 
+  /** Each function's figures, in the manifest's order. */
+  figures(): FunctionFigures[] {
+    return [...this.#functions].map(([name, f]) => ({
+      name,
+      loadMs: f.loadMs,
+      invocations: f.invocations,
+      errors: f.errors,
+      firstMs: f.firstMs,
+      warmMedianMs: quantile(f.warm, 0.5),
+      warmP95Ms: quantile(f.warm, 0.95),
+    }));
+  }
+
   async invoke(nameOrArn: string, event: unknown): Promise<JsonValue> {
-    const handler = this.#handlers.get(nameOrArn);
-    if (handler === undefined) {
+    const name = nameOrArn.replace(/^.*:function:signoff-/, '');
+    const loaded = name === nameOrArn || nameOrArn === functionArn(name) ? this.#functions.get(name) : undefined;
+    if (loaded === undefined) {
       const error = new Error(`Function not found: ${nameOrArn}`);
       error.name = 'Lambda.ResourceNotFoundException';
       throw error;
     }
-    const name = nameOrArn.replace(/^.*:function:signoff-/, '');
-    const result = await handler(JSON.parse(JSON.stringify(event ?? null)) as unknown, lambdaContext(name));
-    return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue);
+    const started = performance.now();
+    try {
+      const result = await loaded.handler(JSON.parse(JSON.stringify(event ?? null)) as unknown, lambdaContext(name));
+      return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue);
+    } catch (error) {
+      loaded.errors++;
+      throw error;
+    } finally {
+      const ms = rounded(performance.now() - started);
+      if (loaded.invocations++ === 0) loaded.firstMs = ms;
+      else {
+        loaded.warm.push(ms);
+        if (loaded.warm.length > KEPT_DURATIONS) loaded.warm.shift();
+      }
+    }
   }
 }

@@ -192,7 +192,7 @@ export function outboxWindow(from: string | null, limit: string | null): { from:
 }
 
 export interface GatewayOptions {
-  readonly functions: Pick<FunctionRegistry, 'invoke'>;
+  readonly functions: Pick<FunctionRegistry, 'invoke' | 'figures' | 'origin'>;
   readonly outbox: Pick<Outbox, 'count' | 'page' | 'latest'>;
   readonly landingPage: string;
   /** REQUEST_TIMEOUT_MS unless given (a test gives less). */
@@ -233,6 +233,15 @@ export function createGateway(options: GatewayOptions): Server {
             ...(next < total ? { link: `</_local/outbox.json?from=${next}&limit=${limit}>; rel="next"` } : {}),
           },
           body: JSON.stringify(messages),
+        });
+        return;
+      }
+      if (method === 'GET' && path === '/_local/functions.json') {
+        // Each function's load and invocation times since the start: cold (load, first call) and warm (issue #19).
+        respond(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify({ origin: options.functions.origin, functions: options.functions.figures() }),
         });
         return;
       }

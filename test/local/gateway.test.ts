@@ -81,10 +81,12 @@ describe('the time a request has to arrive (issue #13: slow bodies)', () => {
     let calls = 0;
     const server = createGateway({
       functions: {
+        origin: 'sources',
         invoke: async () => {
           calls++;
           return { statusCode: 202, body: '{}' };
         },
+        figures: () => [{ name: 'intake', loadMs: 12.5, invocations: 3, errors: 0, firstMs: 40, warmMedianMs: 4, warmP95Ms: 6 }],
       },
       outbox: { count: 0, page: async () => [], latest: async () => [] },
       landingPage: '<p>landing</p>',
@@ -94,6 +96,22 @@ describe('the time a request has to arrive (issue #13: slow bodies)', () => {
     close = () => closeServer(server);
     return { port, invoked: () => calls };
   }
+
+  it("answers /_local/functions.json with where the functions came from and each one's figures", async () => {
+    // Prepare
+    const { port } = await gateway();
+
+    // Act
+    const res = await fetch(`http://127.0.0.1:${port}/_local/functions.json`);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({
+      origin: 'sources',
+      functions: [{ name: 'intake', loadMs: 12.5, invocations: 3, errors: 0, firstMs: 40, warmMedianMs: 4, warmP95Ms: 6 }],
+    });
+  });
 
   it('answers a body trickled a byte at a time with a 408 naming the bound, and never hands it on', async () => {
     // Prepare
