@@ -9,7 +9,7 @@ import { EXECUTION_STATUSES, HISTORY_EVENT_TYPES } from '../fixtures/aws-shapes.
 import { Stack, samplePost } from './stack.js';
 
 // A client nobody here wrote (issue #19): the AWS CLI (Debian's awscli; `npm test` installs it when it can,
-// scripts/ensure-awscli.sh) drives the local Step Functions API and the local DynamoDB of a running stack, signed with
+// scripts/ensure-debian-tools.sh) drives the local Step Functions API and the local DynamoDB of a running stack, signed with
 // the data directory's credentials, and every answer is checked against the shape AWS documents for it (the API
 // references of ListExecutions, DescribeExecution, GetExecutionHistory, SendTaskFailure, Scan and Query). The CLI
 // parses what the stand-ins send with its own models: a missing field, a wrong error code or a date it cannot read

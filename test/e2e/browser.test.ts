@@ -5,7 +5,7 @@ import { Stack, reviewLink, samplePost } from './stack.js';
 
 // The review page in a real browser: Debian's Chromium, headless, driven by playwright-core. An approver
 // opens the link from the e-mail, reads the post, and approves — on a desktop and on a 390-px phone, by
-// mouse and by keyboard. (`npm test` installs Chromium when it can: scripts/ensure-chromium.sh.)
+// mouse and by keyboard. (`npm test` installs Chromium when it can: scripts/ensure-debian-tools.sh.)
 
 const CHROMIUM = '/usr/bin/chromium';
 
