@@ -170,6 +170,7 @@ async function main(): Promise<void> {
     await checkpoints.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await closeServer(gateway);
+    await registry?.close();
     await closeServer(workflow.server);
     await ses.close();
     await dynamo.close();

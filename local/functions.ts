@@ -1,29 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { workflowFunctions, httpFunctions } from '../manifest.js';
+import { bundledFunctions, Sandbox, sandboxEnvironment } from './function-sandbox.js';
+import { LOCAL_TIMEOUT_MS, functionArn, lambdaContext } from './lambda-context.js';
 import type { JsonValue } from './workflow/types.js';
 
-// The same handler modules Lambda runs, invoked in-process with Lambda's event and context shapes.
-// Payloads cross a JSON boundary both ways, as they do between Step Functions and Lambda.
-// By default the TypeScript sources (under tsx); with SIGNOFF_LOCAL_BUNDLES=<cdk.out> the esbuild bundles `cdk synth`
-// made for the deployment, each function's own `index.mjs` (issue #19: a module that bundles differently fails here).
+// The same handler modules Lambda runs, invoked with Lambda's event and context shapes; payloads cross a JSON boundary
+// both ways, as they do between Step Functions and Lambda. By default the TypeScript sources, in this process (under
+// tsx: quick to edit and run, one environment for all); with SIGNOFF_LOCAL_BUNDLES=<cdk.out> the esbuild bundles
+// `cdk synth` made for the deployment, each in its own sandbox with its own environment (./function-sandbox.ts,
+// issue #19: a module that bundles differently, or a variable its template does not give it, fails here).
 
-export const BUNDLES_VARIABLE = 'SIGNOFF_LOCAL_BUNDLES';
-/** The stack whose template names each function's code asset (lib/app.ts). */
-const STATELESS_TEMPLATE = 'SignoffStateless.template.json';
+export { BUNDLES_VARIABLE } from './function-sandbox.js';
+export { LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from './lambda-context.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_ACCOUNT = '000000000000';
-export const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:signoff-${name}`;
-
-/** How long a local invocation may run: Lambda's default timeout for Signoff's functions (lib/signoff-function.ts). */
-const LOCAL_TIMEOUT_MS = 30_000;
 
 /**
  * The deadline of work done here outside a handler (the SMTP server's submitMail): what a Lambda invocation started
@@ -33,69 +24,17 @@ export function localDeadline(now: number = Date.now()): Date {
   return new Date(now + LOCAL_TIMEOUT_MS);
 }
 
-function lambdaContext(name: string): Context {
-  const deadline = Date.now() + LOCAL_TIMEOUT_MS;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `signoff-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn(name),
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/signoff-${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-const pascal = (name: string) =>
-  name
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-
-const templateSchema = z.object({
-  Resources: z.record(z.string(), z.object({ Type: z.string(), Metadata: z.optional(z.record(z.string(), z.unknown())) })),
-});
-
-/**
- * Each function's bundle in a `cdk synth` output directory: the stateless template names its code asset
- * (`aws:asset:path`) beside its construct path (`SignoffStateless/<Name>/Resource`, lib/constructs/functions.ts).
- * Throws naming what is missing: a directory without the template, a function without a bundle.
- */
-export function bundlePaths(out: string, names: readonly string[]): Map<string, string> {
-  const templateFile = join(out, STATELESS_TEMPLATE);
-  if (!existsSync(templateFile))
-    throw new Error(`${BUNDLES_VARIABLE}=${out}: no ${STATELESS_TEMPLATE} there; run \`npx cdk synth --output ${out}\` first`);
-  const template = templateSchema.parse(JSON.parse(readFileSync(templateFile, 'utf8')));
-  const assets = new Map<string, string>();
-  for (const resource of Object.values(template.Resources)) {
-    const path = resource.Metadata?.['aws:cdk:path'];
-    const asset = resource.Metadata?.['aws:asset:path'];
-    if (resource.Type !== 'AWS::Lambda::Function' || typeof path !== 'string' || typeof asset !== 'string') continue;
-    assets.set(path, join(out, asset, 'index.mjs'));
-  }
-  const paths = new Map<string, string>();
-  for (const name of names) {
-    const bundle = assets.get(`SignoffStateless/${pascal(name)}/Resource`);
-    if (bundle === undefined || !existsSync(bundle))
-      throw new Error(`${BUNDLES_VARIABLE}=${out}: no bundle for the function ${name} in ${STATELESS_TEMPLATE}`);
-    paths.set(name, bundle);
-  }
-  return paths;
-}
-
 /** How many warm invocations per function the figures are taken over (the latest). */
 const KEPT_DURATIONS = 1_000;
 
 /** A function's figures since the start (GET /_local/functions.json): its load, its first invocation, the warm ones. */
 export interface FunctionFigures {
   readonly name: string;
-  /** Import of its module (source under tsx, or bundle): the module-scope part of a cold start. */
-  readonly loadMs: number;
+  /**
+   * The module-scope part of a cold start: the import of its source (at start; the first source pays for what the
+   * others share), or its sandbox's start and its bundle's import (on its first invocation; null before it).
+   */
+  readonly loadMs: number | null;
   readonly invocations: number;
   readonly errors: number;
   /** The first invocation: SDK clients, connections and caches made on first use (the rest of a cold start). */
@@ -106,8 +45,10 @@ export interface FunctionFigures {
 }
 
 interface Loaded {
-  readonly handler: Handler;
-  readonly loadMs: number;
+  /** Runs one invocation that must end by `deadline` (epoch ms). */
+  readonly run: (event: unknown, deadline: number) => Promise<unknown>;
+  readonly loadMs: () => number | null;
+  readonly close: () => Promise<void>;
   invocations: number;
   errors: number;
   firstMs: number | null;
@@ -132,42 +73,57 @@ export class FunctionRegistry {
   }
 
   /**
-   * Imports every handler: the sources (the local runtime runs under tsx), or each function's bundle from `bundles`
-   * (a `cdk synth` output directory). Call after the environment is set: handlers read it at module scope.
+   * Imports every source handler into this process, or readies a sandbox per function over its bundle in `bundles` (a
+   * `cdk synth` output directory), started on its first invocation. Call after the environment is set: handlers read
+   * it at module scope, and each sandbox's environment is taken from it and the function's template.
    */
   static async load(projectRoot: URL, bundles?: string): Promise<FunctionRegistry> {
     const functions = [...workflowFunctions, ...httpFunctions];
-    const out = bundles === undefined ? undefined : resolve(bundles);
-    const paths =
-      out === undefined
-        ? undefined
-        : bundlePaths(
-            out,
-            functions.map((f) => f.name),
-          );
-    const registry = new FunctionRegistry(out ?? 'sources');
+    if (bundles !== undefined) {
+      const out = resolve(bundles);
+      const registry = new FunctionRegistry(out);
+      const bundled = bundledFunctions(
+        out,
+        functions.map((f) => f.name),
+      );
+      for (const [name, { bundle, environment }] of bundled) {
+        const sandbox = new Sandbox(name, bundle, sandboxEnvironment(name, environment, process.env));
+        registry.#add(name, {
+          run: (event, deadline) => sandbox.invoke(event, deadline),
+          loadMs: () => (sandbox.initMs === undefined ? null : rounded(sandbox.initMs)),
+          close: () => sandbox.close(),
+        });
+      }
+      return registry;
+    }
+    const registry = new FunctionRegistry('sources');
     for (const fn of functions) {
-      const bundle = paths?.get(fn.name);
-      const url = bundle === undefined ? new URL(fn.entry, projectRoot).href : pathToFileURL(bundle).href;
       const started = performance.now();
-      const module = (await import(url)) as { handler: Handler };
-      registry.#functions.set(fn.name, {
-        handler: module.handler,
-        loadMs: rounded(performance.now() - started),
-        invocations: 0,
-        errors: 0,
-        firstMs: null,
-        warm: [],
+      const module = (await import(new URL(fn.entry, projectRoot).href)) as { handler: Handler };
+      const loadMs = rounded(performance.now() - started);
+      registry.#add(fn.name, {
+        run: (event, deadline) => module.handler(event, lambdaContext(fn.name, deadline)),
+        loadMs: () => loadMs,
+        close: async () => undefined,
       });
     }
     return registry;
+  }
+
+  #add(name: string, fn: Pick<Loaded, 'run' | 'loadMs' | 'close'>): void {
+    this.#functions.set(name, { ...fn, invocations: 0, errors: 0, firstMs: null, warm: [] });
+  }
+
+  /** Ends every sandbox (bundles); nothing to do for the sources. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#functions.values()].map((f) => f.close()));
   }
 
   /** Each function's figures, in the manifest's order. */
   figures(): FunctionFigures[] {
     return [...this.#functions].map(([name, f]) => ({
       name,
-      loadMs: f.loadMs,
+      loadMs: f.loadMs(),
       invocations: f.invocations,
       errors: f.errors,
       firstMs: f.firstMs,
@@ -185,14 +141,16 @@ export class FunctionRegistry {
       throw error;
     }
     const started = performance.now();
+    // A sandbox's first invocation starts it: that start is its load (loadMs), not part of the invocation.
+    const cold = loaded.loadMs() === null;
     try {
-      const result = await loaded.handler(JSON.parse(JSON.stringify(event ?? null)) as unknown, lambdaContext(name));
+      const result = await loaded.run(JSON.parse(JSON.stringify(event ?? null)) as unknown, Date.now() + LOCAL_TIMEOUT_MS);
       return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue);
     } catch (error) {
       loaded.errors++;
       throw error;
     } finally {
-      const ms = rounded(performance.now() - started);
+      const ms = rounded(performance.now() - started - (cold ? (loaded.loadMs() ?? 0) : 0));
       if (loaded.invocations++ === 0) loaded.firstMs = ms;
       else {
         loaded.warm.push(ms);

@@ -1,5 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack, samplePost } from './stack.js';
+import { Stack, samplePost, waitFor } from './stack.js';
 
 // The bundle pass's own check (vitest.config.ts, project `bundles`, issue #19): its stacks run the bundles `cdk synth`
 // made, not the sources — so the other files of the pass prove the deployed code, not only the TypeScript.
@@ -13,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('the bundle pass', () => {
-  it('runs every function from its deployed bundle', () => {
+  it('runs every function from its deployed bundle, each in its own sandbox', () => {
     const bundles = process.env['SIGNOFF_LOCAL_BUNDLES'];
     expect(bundles, 'SIGNOFF_LOCAL_BUNDLES is set by the bundles project').toBeDefined();
     expect(stack.output).toContain(`Functions        the deployed bundles in ${bundles} (SIGNOFF_LOCAL_BUNDLES)`);
@@ -24,10 +27,14 @@ describe('the bundle pass', () => {
     const res = await stack.submit(samplePost({ title: 'Bundled' }));
     expect(res.status).toBe(202);
     await stack.mailTo('grace@example.org', 'Bundled');
-    const figures = (await (await fetch(`${stack.baseUrl}/_local/functions.json`)).json()) as {
-      origin: string;
-      functions: Array<{ name: string; loadMs: number; invocations: number; firstMs: number | null }>;
-    };
+    // Counted when an invocation ends: the ask whose mail just arrived may still be marking it sent.
+    const figures = await waitFor('the ask to end', async () => {
+      const body = (await (await fetch(`${stack.baseUrl}/_local/functions.json`)).json()) as {
+        origin: string;
+        functions: Array<{ name: string; loadMs: number | null; invocations: number; firstMs: number | null }>;
+      };
+      return body.functions.some((f) => f.name === 'request-approval' && f.invocations > 0) ? body : undefined;
+    });
 
     // Assess
     expect(figures.origin).toBe(process.env['SIGNOFF_LOCAL_BUNDLES']);
@@ -36,6 +43,42 @@ describe('the bundle pass', () => {
       expect(byName.get(name)?.invocations, name).toBeGreaterThan(0);
       expect(byName.get(name)?.firstMs, name).toEqual(expect.any(Number));
     }
-    expect(figures.functions.every((f) => f.loadMs > 0)).toBe(true);
+    // Each sandbox starts on its function's first invocation (its cold start), and not before.
+    for (const name of ['intake', 'record-submission', 'request-approval'])
+      expect(byName.get(name)?.loadMs, name).toEqual(expect.any(Number));
+    for (const name of ['media', 'accounts', 'versions', 'withdraw', 'audit-export']) expect(byName.get(name)?.loadMs, name).toBeNull();
+  });
+
+  it('gives each function only what its template gives it: intake without STATE_MACHINE_ARN fails, naming it', async () => {
+    // Prepare: the same bundles, with intake's template missing the variable that names the state machine (which
+    // the process around it has, for the functions whose template gives it)
+    const bundles = process.env['SIGNOFF_LOCAL_BUNDLES'] ?? '';
+    const out = mkdtempSync(join(tmpdir(), 'signoff-bundles-'));
+    for (const entry of readdirSync(bundles))
+      if (entry !== 'SignoffStateless.template.json') symlinkSync(join(bundles, entry), join(out, entry));
+    // Edited in place (a schema's parse would give a copy): the template as `cdk synth` wrote it, one variable less.
+    const template = JSON.parse(readFileSync(join(bundles, 'SignoffStateless.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
+    };
+    const intake = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Intake'));
+    const variables = intake?.[1].Properties?.Environment?.Variables ?? {};
+    expect(variables['STATE_MACHINE_ARN']).toBeDefined();
+    delete variables['STATE_MACHINE_ARN'];
+    writeFileSync(join(out, 'SignoffStateless.template.json'), JSON.stringify(template));
+    const broken = await Stack.start({ SIGNOFF_LOCAL_BUNDLES: out });
+
+    // Act
+    try {
+      const res = await broken.submit(samplePost({ title: 'No machine' }));
+
+      // Assess
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      await waitFor('the error in the log', async () =>
+        broken.output.includes('environment variable STATE_MACHINE_ARN is not set') ? true : undefined,
+      );
+    } finally {
+      await broken.dispose();
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

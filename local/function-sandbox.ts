@@ -1,0 +1,207 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+
+// The deployed bundles, run as Lambda runs them (issue #19): each function in its own worker thread — its own module
+// state, SDK clients and connection pool — with the environment the synthesised template gives that function and
+// nothing from another, started on its first invocation (the cold start, timed). Where the template names an AWS
+// resource, the worker gets the local runtime's value for it (a table's local name, a secret's value, the media
+// directory standing in for the data bucket); the local runtime adds only what Lambda itself would give every
+// function (region, credentials) and its own plumbing (the endpoints, the clock's scale).
+
+export const BUNDLES_VARIABLE = 'SIGNOFF_LOCAL_BUNDLES';
+/** The stack whose template names each function's code asset and environment (lib/app.ts). */
+const STATELESS_TEMPLATE = 'SignoffStateless.template.json';
+
+/** The secrets a function reads by `<NAME>`, or from Secrets Manager by `<NAME>_ARN` (lambdas/adapters/secrets.ts). */
+const SECRET_ARN = /^(SIGNOFF_[A-Z_]+)_ARN$/;
+
+/** Deployed resources the local runtime stands in for under another variable (lambdas/adapters: the same code reads both). */
+const STAND_INS: Readonly<Record<string, string>> = {
+  // The data bucket's objects: a directory of the data directory (lambdas/adapters/media.ts).
+  MEDIA_BUCKET: 'SIGNOFF_MEDIA_DIR',
+  // The KMS key that signs checkpoints: a local key (lambdas/adapters/kms.ts).
+  SIGNOFF_AUDIT_KMS_KEY_ID: 'SIGNOFF_AUDIT_KEY',
+};
+
+/**
+ * What every function gets besides its template's variables: what the Lambda service sets in every execution
+ * environment (region, the role's credentials, PATH, TZ), and the local runtime's plumbing — its endpoints and the
+ * clock's scale, which the deployed functions do without (they reach AWS and run in real time).
+ */
+const RUNTIME_VARIABLES = [
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SESV2',
+  'AWS_ENDPOINT_URL_SFN',
+  'SIGNOFF_TIME_SCALE',
+  'SIGNOFF_STAGE_RECHECK_SECONDS',
+  'POWERTOOLS_TRACE_ENABLED',
+  'POWERTOOLS_METRICS_DISABLED',
+  'PATH',
+  'TZ',
+] as const;
+
+const templateSchema = z.object({
+  Resources: z.record(
+    z.string(),
+    z.object({
+      Type: z.string(),
+      Metadata: z.optional(z.record(z.string(), z.unknown())),
+      Properties: z.optional(
+        z.object({ Environment: z.optional(z.object({ Variables: z.optional(z.record(z.string(), z.unknown())) })) }).loose(),
+      ),
+    }),
+  ),
+});
+
+export interface BundledFunction {
+  /** The bundle's `index.mjs`. */
+  readonly bundle: string;
+  /** The template's variables: a string where the template has a literal, the CloudFormation expression otherwise. */
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+const pascal = (name: string) =>
+  name
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+/**
+ * Each function's bundle and environment in a `cdk synth` output directory: the stateless template names its code
+ * asset (`aws:asset:path`) beside its construct path (`SignoffStateless/<Name>/Resource`, lib/constructs/functions.ts).
+ * Throws naming what is missing: a directory without the template, a function without a bundle.
+ */
+export function bundledFunctions(out: string, names: readonly string[]): Map<string, BundledFunction> {
+  const templateFile = join(out, STATELESS_TEMPLATE);
+  if (!existsSync(templateFile))
+    throw new Error(`${BUNDLES_VARIABLE}=${out}: no ${STATELESS_TEMPLATE} there; run \`npx cdk synth --output ${out}\` first`);
+  const template = templateSchema.parse(JSON.parse(readFileSync(templateFile, 'utf8')));
+  const byPath = new Map<string, BundledFunction>();
+  for (const resource of Object.values(template.Resources)) {
+    const path = resource.Metadata?.['aws:cdk:path'];
+    const asset = resource.Metadata?.['aws:asset:path'];
+    if (resource.Type !== 'AWS::Lambda::Function' || typeof path !== 'string' || typeof asset !== 'string') continue;
+    byPath.set(path, { bundle: join(out, asset, 'index.mjs'), environment: resource.Properties?.Environment?.Variables ?? {} });
+  }
+  const found = new Map<string, BundledFunction>();
+  for (const name of names) {
+    const fn = byPath.get(`SignoffStateless/${pascal(name)}/Resource`);
+    if (fn === undefined || !existsSync(fn.bundle))
+      throw new Error(`${BUNDLES_VARIABLE}=${out}: no bundle for the function ${name} in ${STATELESS_TEMPLATE}`);
+    found.set(name, fn);
+  }
+  return found;
+}
+
+/**
+ * The environment of one function's worker: each variable of its template, valued as the local runtime has it (the
+ * local value of a literal the operator set — a log level, the directory file — else the template's literal; a
+ * secret's value for its `_ARN`; the local stand-in of a bucket or key), then the runtime's own. A variable the
+ * template gives with no local value is left out: the function then fails as it would without it.
+ */
+export function sandboxEnvironment(
+  name: string,
+  template: Readonly<Record<string, unknown>>,
+  local: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const give = (variable: string, value: string | undefined) => {
+    if (value !== undefined) env[variable] = value;
+  };
+  for (const [variable, value] of Object.entries(template)) {
+    const secret = SECRET_ARN.exec(variable)?.[1];
+    const standIn = STAND_INS[variable];
+    if (secret !== undefined && local[secret] !== undefined) give(secret, local[secret]);
+    else if (standIn !== undefined) give(standIn, local[standIn]);
+    else give(variable, local[variable] ?? (typeof value === 'string' ? value : undefined));
+  }
+  for (const variable of RUNTIME_VARIABLES) give(variable, local[variable]);
+  env['AWS_LAMBDA_FUNCTION_NAME'] = `signoff-${name}`;
+  env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'] = '512';
+  return env;
+}
+
+type Message =
+  | { readonly type: 'ready'; readonly initMs: number }
+  | { readonly type: 'result'; readonly id: number; readonly result: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly error: { name: string; message: string; stack: string } };
+
+/** One function's execution environment: a worker started on the first invocation, reused after. */
+export class Sandbox {
+  #worker: Promise<Worker> | undefined;
+  #next = 0;
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  /** The cold start: the worker's start and its bundle's import, in ms (undefined before the first invocation). */
+  initMs: number | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly bundle: string,
+    readonly environment: Readonly<Record<string, string>>,
+  ) {}
+
+  #start(): Promise<Worker> {
+    const started = performance.now();
+    return new Promise<Worker>((resolve, reject) => {
+      const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
+        env: { ...this.environment },
+        workerData: { name: this.name, bundle: pathToFileURL(this.bundle).href },
+      });
+      // The servers keep the process alive; a worker must not keep it from ending.
+      worker.unref();
+      worker.on('message', (message: Message) => {
+        if (message.type === 'ready') {
+          this.initMs = performance.now() - started;
+          resolve(worker);
+          return;
+        }
+        const waiting = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        if (message.type === 'result') waiting?.resolve(message.result);
+        else {
+          const error = new Error(message.error.message);
+          error.name = message.error.name;
+          error.stack = message.error.stack;
+          waiting?.reject(error);
+        }
+      });
+      worker.on('exit', (code) => {
+        // Ended (terminated on close, or its thread died): what it was running will never answer, and a sandbox that
+        // ended before it was ready never will be.
+        this.#worker = undefined;
+        reject(new Error(`signoff-${this.name}: its sandbox ended before it was ready (exit ${code})`));
+        for (const waiting of this.#pending.values()) waiting.reject(new Error(`signoff-${this.name}: its sandbox ended (exit ${code})`));
+        this.#pending.clear();
+      });
+      worker.on('error', (error) => {
+        // A bundle that fails to load fails its invocation, and the next invocation starts a new sandbox.
+        this.#worker = undefined;
+        reject(new Error(`signoff-${this.name}: ${error.message}`, { cause: error }));
+        for (const waiting of this.#pending.values()) waiting.reject(error);
+        this.#pending.clear();
+      });
+    });
+  }
+
+  async invoke(event: unknown, deadline: number): Promise<unknown> {
+    this.#worker ??= this.#start();
+    const worker = await this.#worker;
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ id, event, deadline });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker !== undefined) await (await worker).terminate();
+  }
+}
