@@ -138,15 +138,23 @@ export async function markDelivery(ref: DeliveryRef, state: 'sent' | 'audited', 
 
 const inboundKey = (messageIdHash: string) => ({ pk: `inbound#${messageIdHash}` });
 
+/**
+ * How long an inbound mail's item outlives its last write: far past any redelivery (SES retries its Lambda
+ * invocation for at most six hours; an SMTP sender gives up after four or five days), so a mail delivered again is
+ * still known, and the table does not keep every mail ever received.
+ */
+export const INBOUND_RETENTION_SECONDS = 30 * 24 * 3600;
+const inboundExpiry = (now: Date) => Math.floor(now.getTime() / 1000) + INBOUND_RETENTION_SECONDS;
+
 /** Marks an inbound mail (by Message-ID hash) as fully handled; redeliveries then change nothing. */
 export async function markInboundAnswered(messageIdHash: string): Promise<void> {
   // The end state, whatever came before it (a reply sent and audited, or none): a reply's message id stays.
   await updateItem({
     table,
     key: inboundKey(messageIdHash),
-    update: 'SET #s = :answered, #at = if_not_exists(#at, :at) REMOVE #u',
-    names: { '#s': 'state', '#at': 'at', '#u': 'until' },
-    values: { ':answered': 'answered', ':at': new Date().toISOString() },
+    update: 'SET #s = :answered, #at = if_not_exists(#at, :at), #ttl = :expires REMOVE #u',
+    names: { '#s': 'state', '#at': 'at', '#u': 'until', '#ttl': TTL },
+    values: { ':answered': 'answered', ':at': new Date().toISOString(), ':expires': inboundExpiry(new Date()) },
   });
 }
 
@@ -179,10 +187,10 @@ export async function claimInboundReply(messageIdHash: string, leaseUntil: Date,
     const taken = await updateItem({
       table,
       key,
-      update: 'SET #s = :replying, #u = :until',
+      update: 'SET #s = :replying, #u = :until, #ttl = :expires',
       condition: 'attribute_not_exists(#pk) OR (#s = :replying AND (attribute_not_exists(#u) OR #u < :now))',
-      names: { '#pk': 'pk', '#s': 'state', '#u': 'until' },
-      values: { ':replying': 'replying', ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
+      names: { '#pk': 'pk', '#s': 'state', '#u': 'until', '#ttl': TTL },
+      values: { ':replying': 'replying', ':until': leaseUntil.toISOString(), ':now': now.toISOString(), ':expires': inboundExpiry(now) },
     });
     if (taken !== undefined) return { state: 'claimed' };
     const item = await getItem(table, key);

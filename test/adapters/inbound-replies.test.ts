@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableOf } from '../../lambdas/adapters/dynamo.js';
 import { startTestDynamo, type TestDynamo } from './local-dynamo.js';
@@ -112,6 +112,24 @@ describe('the reply to an inbound mail', () => {
     expect(await approvals.inboundAnswered('h-old')).toBe(true);
     expect(claim).toEqual({ state: 'answered' });
     expect(await approvals.inboundAnswered('h-never-seen')).toBe(false);
+  });
+
+  it('is kept 30 days after its last write (DynamoDB TTL), far past any redelivery, then left to expire', async () => {
+    // Act
+    await approvals.claimInboundReply('h-ttl', LEASE, NOW);
+    const claimed = await tableOf('signoff-approvals').client.send(
+      new GetCommand({ TableName: 'signoff-approvals', Key: { pk: 'inbound#h-ttl' } }),
+    );
+    const before = Math.floor(Date.now() / 1000);
+    await approvals.markInboundAnswered('h-ttl');
+    const answered = await tableOf('signoff-approvals').client.send(
+      new GetCommand({ TableName: 'signoff-approvals', Key: { pk: 'inbound#h-ttl' } }),
+    );
+
+    // Assess
+    expect(claimed.Item?.['expiresAt']).toBe(Math.floor(NOW.getTime() / 1000) + approvals.INBOUND_RETENTION_SECONDS);
+    expect(answered.Item?.['expiresAt']).toBeGreaterThanOrEqual(before + approvals.INBOUND_RETENTION_SECONDS);
+    expect(approvals.INBOUND_RETENTION_SECONDS).toBe(30 * 24 * 3600);
   });
 
   it('answers a mail handled without a reply (submitted, dropped), which never had a claim', async () => {
