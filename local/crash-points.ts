@@ -70,7 +70,9 @@ export function crashPointOf(value: string | undefined, variable: string = CRASH
     if (what !== 'SendEmail') throw problem(variable, value, 'the local SES has one point, SendEmail');
     return { name: value, at: { service }, occurrence };
   }
-  if (service === 'sfn' && variable !== REFUSE_AT_VARIABLE) {
+  if (service === 'sfn' && variable === REFUSE_AT_VARIABLE)
+    throw problem(variable, value, 'Step Functions calls are crash points only, not refusal points');
+  if (service === 'sfn') {
     if (!SFN_OPERATIONS.some((o) => o === what))
       throw problem(variable, value, `${JSON.stringify(what)} is not a Step Functions operation Signoff calls`);
     return { name: value, at: { service, operation: what }, occurrence };

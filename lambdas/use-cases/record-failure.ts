@@ -5,7 +5,8 @@ import type { AuditLog, RequestStore } from './ports.js';
 // Before it does, the request says so (issue #13): its status becomes `failed` unless it had ended, its `failure`
 // names the step and the error, and the trail has workflow.failed — so the submitter's system, the comms team and the
 // auditor see on the request what only the execution's history and the alarms showed before. Both writes are once
-// per execution however often the task runs. The error's cause (a stack, a message) stays in the execution's history.
+// per version however often the task runs (the first failure of a version stands). The error's cause (a stack, a
+// message) stays in the execution's history.
 
 export interface RecordFailurePorts {
   readonly requests: Pick<RequestStore, 'recordFailure'>;

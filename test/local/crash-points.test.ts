@@ -76,7 +76,7 @@ describe('crash points', () => {
     expect(refusalOf(send)).toMatchObject({ type: 'MessageRejected', status: 400 });
     expect(refusalOf(audit)).toMatchObject({ type: 'ValidationException', status: 400, namespace: 'com.amazon.coral.validate' });
     expect(() => refusalPointOf('sfn:StartExecution')).toThrow(
-      /SIGNOFF_LOCAL_REFUSE_AT="sfn:StartExecution": unknown service "sfn"\. A point is audit:<event type> or ses:SendEmail/,
+      /SIGNOFF_LOCAL_REFUSE_AT="sfn:StartExecution": Step Functions calls are crash points only, not refusal points\. A point is audit:<event type> or ses:SendEmail/,
     );
     expect(refusalPointOf(undefined)).toBeUndefined();
   });
