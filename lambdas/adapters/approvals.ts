@@ -166,6 +166,11 @@ export async function inboundAnswered(messageIdHash: string): Promise<boolean> {
   return state === undefined || state === 'answered';
 }
 
+/** True if a mail with this Message-ID hash has an item in any state (answered, or its reply claimed or sent). */
+export async function inboundKnown(messageIdHash: string): Promise<boolean> {
+  return (await getItem(table, inboundKey(messageIdHash))) !== undefined;
+}
+
 export type InboundReplyClaim =
   /** This call owns the reply: send it. */
   | { readonly state: 'claimed' }

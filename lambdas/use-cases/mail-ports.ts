@@ -22,6 +22,7 @@ export const mailPorts: MailPorts = {
   checkBudget: loggedCheckBudget({ source: 'mail' }),
   answered: approvals.inboundAnswered,
   markAnswered: approvals.markInboundAnswered,
+  known: approvals.inboundKnown,
   claimInboundReply: approvals.claimInboundReply,
   markInboundReplied: approvals.markInboundReplied,
   releaseInboundReply: approvals.releaseInboundReply,
@@ -44,7 +45,10 @@ export const mailPorts: MailPorts = {
     const event = await audit.appendAuditUnless(requestId, entry, present);
     // Counted where it is written: a redelivery that finds the event there counts nothing again.
     if (event !== undefined && entry.type === 'mail.rejected')
-      countIntakeRefusal('mail', entry.data.refusal ?? (entry.data.replied === false ? 'dropped' : 'answered'));
+      countIntakeRefusal(
+        'mail',
+        entry.data.refusal ?? (entry.data.replied === false && entry.data.replyRefused === undefined ? 'dropped' : 'answered'),
+      );
     return event !== undefined;
   },
 };

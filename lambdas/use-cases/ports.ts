@@ -113,6 +113,8 @@ export interface ApprovalStore {
   rememberSignedCall(call: SignedCallRecord, now: Date): Promise<SignedCallRecord | undefined>;
   inboundAnswered(messageIdHash: string): Promise<boolean>;
   markInboundAnswered(messageIdHash: string): Promise<void>;
+  /** True if the inbound mail has an item in any state (lambdas/use-cases/submit-mail.ts `refuse`). */
+  inboundKnown(messageIdHash: string): Promise<boolean>;
   /** Claims the reply to an inbound mail until `leaseUntil`, or says who has it (lambdas/use-cases/submit-mail.ts). */
   claimInboundReply(messageIdHash: string, leaseUntil: Date, now: Date): Promise<InboundReplyClaim>;
   markInboundReplied(messageIdHash: string, messageId: string): Promise<void>;

@@ -30,6 +30,8 @@ export interface MailPorts {
   /** True if this Message-ID was fully handled before (a redelivery): nothing is done again. */
   answered(messageIdHash: string): Promise<boolean>;
   markAnswered(messageIdHash: string): Promise<void>;
+  /** True if a mail with this Message-ID has an item at all: answered, or its reply claimed or sent. */
+  known(messageIdHash: string): Promise<boolean>;
   /** Claims the reply to this Message-ID until `leaseUntil`, or says who has it (issue #13: one reply per mail). */
   claimInboundReply(messageIdHash: string, leaseUntil: Date, now: Date): Promise<InboundReplyClaim>;
   /** The reply went out with SES's id: a redelivery audits it, and sends none. */
@@ -97,13 +99,29 @@ const repliedAs =
   (event: AuditEvent): boolean =>
     event.type === 'mail.rejected' && event.data['replyMessageId'] === replyMessageId;
 
+/** The audit event of a reply SES refused for good: by the mail's Message-ID. */
+const refusedAs =
+  (messageIdHash: string) =>
+  (event: AuditEvent): boolean =>
+    event.type === 'mail.rejected' && event.data['messageIdHash'] === messageIdHash && event.data['replyRefused'] !== undefined;
+
+/**
+ * What SES answers a send it will never accept, however often it is asked (SES v2 SendEmail): an address it rejects
+ * (a sandboxed account's unverified recipient, a suppressed one), a sender domain it has not verified, a malformed
+ * request. Throttling and server errors are not here: those are retried.
+ */
+const REFUSED_FOR_GOOD: ReadonlySet<string> = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'BadRequestException']);
+
+/** A reply's fate for its audit event: sent (SES's id), or refused by SES for good (its error's name). */
+export type ReplyFate = { readonly replyMessageId: string } | { readonly replyRefused: string };
+
 interface Reply {
   readonly messageIdHash: string;
   /** The chain its event goes to. */
   readonly requestId: string;
   readonly mail: Parameters<MailPorts['sendMail']>[0];
-  /** The mail.rejected event of the reply sent with SES's id `replyMessageId`. */
-  audited(replyMessageId: string): AuditEntry;
+  /** The mail.rejected event of the reply, sent or refused for good. */
+  audited(fate: ReplyFate): AuditEntry;
 }
 
 /**
@@ -133,13 +151,20 @@ async function replyOnce(ports: MailPorts, reply: Reply, deadline: Date, now: Da
     try {
       replyMessageId = await ports.sendMail(reply.mail);
     } catch (error) {
+      if (error instanceof Error && REFUSED_FOR_GOOD.has(error.name)) {
+        // No reply will ever go out (a stranger's address SES will not mail): the mail is audited as answered without
+        // one, once, and not retried until the sender gives up (issue #13, found in review).
+        await ports.auditUnless(requestId, reply.audited({ replyRefused: error.name }), refusedAs(messageIdHash));
+        await ports.markAnswered(messageIdHash);
+        return 'answered';
+      }
       await ports.releaseInboundReply(messageIdHash, deadline);
       throw error;
     }
     // Sent: marked before the lease ends, or a redelivery after it would send it again.
     await whileLeased(() => ports.markInboundReplied(messageIdHash, replyMessageId), deadline);
   }
-  await ports.auditUnless(requestId, reply.audited(replyMessageId), repliedAs(replyMessageId));
+  await ports.auditUnless(requestId, reply.audited({ replyMessageId }), repliedAs(replyMessageId));
   await ports.markAnswered(messageIdHash);
   return 'answered';
 }
@@ -157,7 +182,9 @@ async function refuse(
   reason: string,
   trust: string | undefined,
 ): Promise<MailOutcome> {
-  const taken = ids.messageId !== ids.byBytes && (await ports.answered(sha256(ids.messageId)));
+  // Taken once any delivery of a mail with that Message-ID got as far as its item (answered, or its reply claimed or
+  // sent and not yet marked answered after a crash).
+  const taken = ids.messageId !== ids.byBytes && (await ports.known(sha256(ids.messageId)));
   const messageId = taken ? ids.byBytes : ids.messageId;
   const messageIdHash = sha256(messageId);
   // Once per mail: the same bytes delivered again are refused again, and audited once.
@@ -275,7 +302,7 @@ export async function submitMail(
           ...thread,
         },
         // Audited without the mail's content: who, to where, why.
-        audited: (replyMessageId) => ({
+        audited: (fate) => ({
           type: 'mail.rejected',
           actor: decision.sender,
           data: {
@@ -283,8 +310,8 @@ export async function submitMail(
             reason: decision.reason,
             trust: trust.basis,
             recipients: mail.recipients.slice(0, MAX_AUDITED_RECIPIENTS),
-            replied: true,
-            replyMessageId,
+            replied: 'replyMessageId' in fate,
+            ...fate,
           },
         }),
       },
@@ -306,10 +333,10 @@ export async function submitMail(
           messageIdHash,
           requestId: answering.requestId,
           mail: { from: ports.mailFrom, to: [decision.sender], subject, text, html: `<p>${escapeHtml(text)}</p>`, ...thread },
-          audited: (replyMessageId) => ({
+          audited: (fate) => ({
             type: 'mail.rejected',
             actor: decision.sender,
-            data: { messageIdHash, reason: `reply to a request that is ${answering.status}`, replyMessageId },
+            data: { messageIdHash, reason: `reply to a request that is ${answering.status}`, ...fate },
           }),
         },
         deadline,
@@ -343,7 +370,7 @@ export async function submitMail(
             html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(text)}</pre>`,
             ...thread,
           },
-          audited: (replyMessageId) => ({ type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason, replyMessageId } }),
+          audited: (fate) => ({ type: 'mail.rejected', actor: decision.sender, data: { messageIdHash, reason, ...fate } }),
         },
         deadline,
         now,

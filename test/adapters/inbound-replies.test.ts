@@ -38,6 +38,9 @@ describe('the reply to an inbound mail', () => {
     expect(first).toEqual({ state: 'claimed' });
     expect(during).toEqual({ state: 'in-flight', until: LEASE });
     expect(answeredMeanwhile).toBe(false);
+    // Known from its claim on: garbage reusing its Message-ID is kept out of its request's chain (submit-mail `refuse`).
+    expect(await approvals.inboundKnown('h-once')).toBe(true);
+    expect(await approvals.inboundKnown('h-never-claimed')).toBe(false);
     expect(afterMark).toEqual({ state: 'replied', messageId: 'ses-1' });
     expect(await approvals.inboundAnswered('h-once')).toBe(false);
   });

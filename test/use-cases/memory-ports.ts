@@ -395,6 +395,9 @@ export class MemoryApprovals implements ApprovalStore {
   async inboundAnswered(messageIdHash: string): Promise<boolean> {
     return this.inbound.get(messageIdHash)?.state === 'answered';
   }
+  async inboundKnown(messageIdHash: string): Promise<boolean> {
+    return this.inbound.has(messageIdHash);
+  }
   async markInboundAnswered(messageIdHash: string): Promise<void> {
     const held = this.inbound.get(messageIdHash);
     this.inbound.set(messageIdHash, { state: 'answered', ...(held?.messageId !== undefined ? { messageId: held.messageId } : {}) });

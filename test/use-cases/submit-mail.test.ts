@@ -130,6 +130,7 @@ function fakePorts(
       calls.markAnswered.push(hash);
       await approvals.markInboundAnswered(hash);
     },
+    known: (hash) => approvals.inboundKnown(hash),
     claimInboundReply: (hash, leaseUntil, now) => approvals.claimInboundReply(hash, leaseUntil, now),
     markInboundReplied: (hash, messageId) => approvals.markInboundReplied(hash, messageId),
     releaseInboundReply: (hash, leaseUntil) => approvals.releaseInboundReply(hash, leaseUntil),
@@ -770,6 +771,35 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     expect(refusal?.requestId).toBe(requestIdFor('mail', `<${sha256(many.toString('latin1'))}@signoff.invalid>`));
     expect(refusal?.requestId).not.toBe(requestIdFor('mail', messageId));
   });
+
+  it('audits garbage reusing the Message-ID of a mail whose reply was sent but not yet marked answered under its bytes', async () => {
+    // Prepare: a delivery claimed and sent its reply, then died before marking the mail answered
+    const f = fixture('dmarc-pass');
+    const messageId = f.mail.commonHeaders.messageId;
+    const { ports, calls, approvals } = fakePorts();
+    await approvals.claimInboundReply(sha256(messageId), DEADLINE, NOW);
+    await approvals.markInboundReplied(sha256(messageId), '<out-0@signoff.example.org>');
+    const many = sesStored(
+      f,
+      Buffer.from(
+        [
+          `Message-ID: ${messageId}`,
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'),
+          '--b--',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+
+    // Act
+    const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, DEADLINE, NOW);
+
+    // Assess: not in the chain of the request that Message-ID names
+    expect(refused.outcome).toBe('refused');
+    expect(calls.audit.map((a) => a.requestId)).toEqual([requestIdFor('mail', `<${sha256(many.toString('latin1'))}@signoff.invalid>`)]);
+  });
 });
 
 // Issue #13: a reply is sent once and audited once, wherever the delivery that sends it dies. Each case is what the
@@ -897,6 +927,32 @@ describe('submitMail: one reply and one mail.rejected per mail, across crashes a
     expect(calls.sendMail).toHaveLength(1);
     expect(calls.audit).toHaveLength(1);
     expect(calls.audit[0]?.entry.data).toHaveProperty('replyMessageId', '<out-1@signoff.example.org>');
+  });
+
+  it('a reply SES refuses for good (MessageRejected) is audited once as refused, the mail answered, and not retried', async () => {
+    // Prepare: SES will never mail this stranger (a sandboxed account, an unverified recipient)
+    const mail = await rejected();
+    const { ports, calls } = fakePorts();
+    const refusing: MailPorts = {
+      ...ports,
+      sendMail: async () => {
+        const error = new Error('Email address is not verified.');
+        error.name = 'MessageRejected';
+        throw error;
+      },
+    };
+
+    // Act
+    const first = await submitMail(mail.raw, mail.recipients, mail.origin, refusing, DEADLINE, NOW);
+    const again = await submitMail(mail.raw, mail.recipients, mail.origin, refusing, LATER_DEADLINE, AFTER_LEASE);
+
+    // Assess
+    expect([first.outcome, again.outcome]).toEqual(['answered', 'duplicate']);
+    expect(calls.sendMail).toEqual([]);
+    expect(calls.audit).toHaveLength(1);
+    expect(calls.audit[0]?.entry.data).toMatchObject({ replied: false, replyRefused: 'MessageRejected' });
+    expect(calls.audit[0]?.entry.data).not.toHaveProperty('replyMessageId');
+    expect(calls.markAnswered).toHaveLength(1);
   });
 
   it('while another delivery holds the reply (its lease), a redelivery neither sends nor audits: SendInFlightError', async () => {

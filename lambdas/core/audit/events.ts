@@ -144,6 +144,8 @@ export const AUDIT_EVENT_SCHEMAS = {
     replied: z.optional(z.boolean()),
     /** SES's id of the reply sent in the mail's thread (since issue #13): the event of that reply is written once. */
     replyMessageId: z.optional(z.string()),
+    /** The error SES refused the reply with for good (`MessageRejected`…): no reply went out, and none will. */
+    replyRefused: z.optional(z.string()),
   }),
 } as const;
 
