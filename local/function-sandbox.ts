@@ -132,11 +132,27 @@ type Message =
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: { name: string; message: string; stack: string } };
 
-/** One function's execution environment: a worker started on the first invocation, reused after. */
+interface Waiting {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A started worker and the invocations it owes an answer (its own: a worker that ends fails only those). */
+interface Running {
+  readonly worker: Worker;
+  readonly pending: Map<number, Waiting>;
+}
+
+/**
+ * One function's execution environment: a worker started on the first invocation and reused after; one that fails to
+ * load or ends is replaced on the next invocation. Unlike Lambda, which gives each concurrent invocation an
+ * environment of its own, one worker runs a function's concurrent invocations side by side (module state, such as
+ * the logger's keys, is shared between them, as in the sources mode).
+ */
 export class Sandbox {
-  #worker: Promise<Worker> | undefined;
+  #current: Promise<Running> | undefined;
+  readonly #live = new Set<Worker>();
   #next = 0;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   /** The cold start: the worker's start and its bundle's import, in ms (undefined before the first invocation). */
   initMs: number | undefined;
 
@@ -146,23 +162,34 @@ export class Sandbox {
     readonly environment: Readonly<Record<string, string>>,
   ) {}
 
-  #start(): Promise<Worker> {
+  #start(): Promise<Running> {
     const started = performance.now();
-    return new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
-        env: { ...this.environment },
-        workerData: { name: this.name, bundle: pathToFileURL(this.bundle).href },
-      });
-      // The servers keep the process alive; a worker must not keep it from ending.
-      worker.unref();
+    const pending = new Map<number, Waiting>();
+    const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
+      env: { ...this.environment },
+      // The worker's own entry is TypeScript (the bundle it imports is not): tsx's loader, whoever started this process.
+      execArgv: ['--import', 'tsx'],
+      workerData: { name: this.name, bundle: pathToFileURL(this.bundle).href },
+    });
+    this.#live.add(worker);
+    // The servers keep the process alive; a worker must not keep it from ending.
+    worker.unref();
+    const running: Promise<Running> = new Promise<Running>((resolve, reject) => {
+      const fail = (error: Error) => {
+        // Only this worker's own: a newer one started meanwhile stays.
+        if (this.#current === running) this.#current = undefined;
+        reject(error);
+        for (const waiting of pending.values()) waiting.reject(error);
+        pending.clear();
+      };
       worker.on('message', (message: Message) => {
         if (message.type === 'ready') {
           this.initMs = performance.now() - started;
-          resolve(worker);
+          resolve({ worker, pending });
           return;
         }
-        const waiting = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
+        const waiting = pending.get(message.id);
+        pending.delete(message.id);
         if (message.type === 'result') waiting?.resolve(message.result);
         else {
           const error = new Error(message.error.message);
@@ -171,37 +198,31 @@ export class Sandbox {
           waiting?.reject(error);
         }
       });
+      // A bundle that fails to load fails the invocations waiting for it; the next invocation starts a new worker.
+      worker.on('error', (error) => fail(new Error(`signoff-${this.name}: ${error.message}`, { cause: error })));
       worker.on('exit', (code) => {
-        // Ended (terminated on close, or its thread died): what it was running will never answer, and a sandbox that
-        // ended before it was ready never will be.
-        this.#worker = undefined;
-        reject(new Error(`signoff-${this.name}: its sandbox ended before it was ready (exit ${code})`));
-        for (const waiting of this.#pending.values()) waiting.reject(new Error(`signoff-${this.name}: its sandbox ended (exit ${code})`));
-        this.#pending.clear();
-      });
-      worker.on('error', (error) => {
-        // A bundle that fails to load fails its invocation, and the next invocation starts a new sandbox.
-        this.#worker = undefined;
-        reject(new Error(`signoff-${this.name}: ${error.message}`, { cause: error }));
-        for (const waiting of this.#pending.values()) waiting.reject(error);
-        this.#pending.clear();
+        this.#live.delete(worker);
+        fail(new Error(`signoff-${this.name}: its sandbox ended (exit ${code})`));
       });
     });
+    // Its failure reaches the invocations awaiting it; nothing else may treat it as unhandled.
+    running.catch(() => undefined);
+    return running;
   }
 
   async invoke(event: unknown, deadline: number): Promise<unknown> {
-    this.#worker ??= this.#start();
-    const worker = await this.#worker;
+    this.#current ??= this.#start();
+    const { worker, pending } = await this.#current;
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject });
       worker.postMessage({ id, event, deadline });
     });
   }
 
+  /** Ends every worker of this function, started or starting; never throws. */
   async close(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker !== undefined) await (await worker).terminate();
+    this.#current = undefined;
+    await Promise.allSettled([...this.#live].map((worker) => worker.terminate()));
   }
 }

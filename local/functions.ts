@@ -116,7 +116,7 @@ export class FunctionRegistry {
 
   /** Ends every sandbox (bundles); nothing to do for the sources. */
   async close(): Promise<void> {
-    await Promise.all([...this.#functions.values()].map((f) => f.close()));
+    await Promise.allSettled([...this.#functions.values()].map((f) => f.close()));
   }
 
   /** Each function's figures, in the manifest's order. */
