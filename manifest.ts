@@ -44,6 +44,14 @@ export type HttpFunctionName = (typeof httpFunctions)[number]['name'];
 export type EventFunctionName = (typeof eventFunctions)[number]['name'];
 export type FunctionName = WorkflowFunctionName | HttpFunctionName | EventFunctionName;
 
+/**
+ * A function's construct id in the stateless stack, and so the stem of its logical ids and its path in the template:
+ * `mail-intake` → `MailIntake` (lib/constructs/functions.ts builds it; local/function-sandbox.ts finds its bundle by it).
+ */
+export function constructId(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
+}
+
 export const allFunctions: ReadonlyArray<{ readonly name: FunctionName; readonly entry: string }> = [
   ...workflowFunctions,
   ...httpFunctions,

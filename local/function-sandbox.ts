@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import { constructId } from '../manifest.js';
 
 // The deployed bundles, run as Lambda runs them (issue #19): each function in its own worker thread — its own module
 // state, SDK clients and connection pool — with the environment the synthesised template gives that function and
@@ -66,12 +67,6 @@ export interface BundledFunction {
   readonly environment: Readonly<Record<string, unknown>>;
 }
 
-const pascal = (name: string) =>
-  name
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-
 /**
  * Each function's bundle and environment in a `cdk synth` output directory: the stateless template names its code
  * asset (`aws:asset:path`) beside its construct path (`SignoffStateless/<Name>/Resource`, lib/constructs/functions.ts).
@@ -91,7 +86,7 @@ export function bundledFunctions(out: string, names: readonly string[]): Map<str
   }
   const found = new Map<string, BundledFunction>();
   for (const name of names) {
-    const fn = byPath.get(`SignoffStateless/${pascal(name)}/Resource`);
+    const fn = byPath.get(`SignoffStateless/${constructId(name)}/Resource`);
     if (fn === undefined || !existsSync(fn.bundle))
       throw new Error(`${BUNDLES_VARIABLE}=${out}: no bundle for the function ${name} in ${STATELESS_TEMPLATE}`);
     found.set(name, fn);

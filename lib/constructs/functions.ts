@@ -3,7 +3,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { allFunctions, eventFunctions, type FunctionName } from '../../manifest.js';
+import { allFunctions, constructId, eventFunctions, type FunctionName } from '../../manifest.js';
 import { tables, type TableSpec } from '../../lambdas/adapters/tables.js';
 import type { DeployConfig } from '../config.js';
 import { functionAccess, type Access, type SecretName } from '../function-access.js';
@@ -31,7 +31,7 @@ export class Functions {
   constructor(stack: Stack, props: FunctionsProps) {
     const byName = new Map<FunctionName, SignoffFunction>();
     for (const { name, entry } of allFunctions) {
-      const fn = new SignoffFunction(stack, pascal(name), {
+      const fn = new SignoffFunction(stack, constructId(name), {
         entry,
         directoryFile: props.config.directoryFile,
         ...props.lifetime,
@@ -109,9 +109,4 @@ function grant(stack: Stack, fn: SignoffFunction, access: Access, props: Functio
       });
     }
   }
-}
-
-/** A function's construct id, and so the stem of its logical ids: `mail-intake` → `MailIntake`. */
-function pascal(name: string): string {
-  return name.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
 }

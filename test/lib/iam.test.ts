@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionAccess } from '../../lib/function-access.js';
-import { eventFunctions } from '../../manifest.js';
+import { constructId, eventFunctions } from '../../manifest.js';
 import { testApp, type TestApp } from './app-fixture.js';
 
 // Least privilege: each function's role may do exactly what its line in functionAccess says.
@@ -29,10 +29,6 @@ const SECRET = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'
 let t: TestApp;
 let byFunction: Map<string, Statement[]>;
 
-function pascal(name: string): string {
-  return name.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
-}
-
 beforeAll(() => {
   t = testApp('prod');
   const policies = t.stateless.findResources('AWS::IAM::Policy') as Record<
@@ -41,7 +37,7 @@ beforeAll(() => {
   >;
   byFunction = new Map();
   for (const name of Object.keys(functionAccess)) {
-    const rolePrefix = `${pascal(name)}ServiceRole`;
+    const rolePrefix = `${constructId(name)}ServiceRole`;
     const statements = Object.values(policies)
       .filter((p) => p.Properties.Roles.some((r) => r.Ref.startsWith(rolePrefix)))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);

@@ -6,6 +6,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WorkflowEngine } from '../../local/workflow/engine.js';
 import { Journal } from '../../local/workflow/journal.js';
 import type { SfnApiError, JsonValue } from '../../local/workflow/types.js';
+import { pollInterval, until } from './poll.js';
 
 // The local workflow engine against a small state machine with the same shapes as the real one:
 // a Lambda task, a callback task with TimeoutSecondsPath, and a States.Timeout catch.
@@ -74,18 +75,6 @@ function engine(dir: string, calls: Calls, timeScale = 1, seconds = 3600): Workf
       return null;
     },
   });
-}
-
-/** The pause between two checks of a condition (not a wait for the condition itself). */
-const pollInterval = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-async function until<T>(probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const v = probe();
-    if (v !== undefined) return v;
-    await pollInterval(5);
-  }
-  throw new Error('condition never held');
 }
 
 let dir: string;

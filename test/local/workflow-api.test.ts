@@ -7,6 +7,7 @@ import { WorkflowEngine } from '../../local/workflow/engine.js';
 import { workflowActions } from '../../local/workflow/service.js';
 import type { JsonValue } from '../../local/workflow/types.js';
 import { HISTORY_EVENT_TYPES } from '../fixtures/aws-shapes.js';
+import { pollInterval, until } from './poll.js';
 
 // The local Step Functions API answers as Step Functions documents it (issue #19: what the AWS CLI showed of it):
 // ListExecutions is served, history events carry previousEventId and only HistoryEventType's types, pages are
@@ -76,17 +77,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const pause = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-async function until<T>(probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const v = probe();
-    if (v !== undefined) return v;
-    await pause(5);
-  }
-  throw new Error('condition never held');
-}
-
 /** Calls an action and returns its answer as the JSON the service sends. */
 function call(action: string, body: Record<string, unknown>): Record<string, unknown> {
   const handler = api[action];
@@ -116,9 +106,9 @@ describe('ListExecutions', () => {
   it('lists the executions of the state machine, the most recent first, in ExecutionListItem shape', async () => {
     // Prepare: two ended, then one waiting
     await run('first');
-    await pause(5);
+    await pollInterval(5);
     await run('second');
-    await pause(5);
+    await pollInterval(5);
     await run('third', true);
 
     // Act
@@ -151,7 +141,7 @@ describe('ListExecutions', () => {
     // Prepare
     for (const who of ['a', 'b', 'c']) {
       await run(who, true);
-      await pause(5);
+      await pollInterval(5);
     }
 
     // Act

@@ -738,6 +738,22 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     expect(calls.audit[0]?.requestId).toBe(requestIdFor('mail', `<${sha256(raw.toString('latin1'))}@signoff.invalid>`));
   });
 
+  /** Garbage with the Message-ID given and more MIME parts than the limit, as SES stored it: refused before parsing. */
+  const tooManyParts = (f: ReturnType<typeof fixture>, messageId: string) =>
+    sesStored(
+      f,
+      Buffer.from(
+        [
+          `Message-ID: ${messageId}`,
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'),
+          '--b--',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+
   it("audits a refused mail reusing a handled mail's Message-ID under its bytes, not in that request's chain", async () => {
     // Prepare: Ada's mail was handled; then garbage with two From headers comes with its Message-ID
     const f = fixture('dmarc-pass');
@@ -752,19 +768,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
 
     // Assess: refused; the duplicate check answers first for a parsed mail, so try a census refusal too
     expect(result).toEqual({ outcome: 'duplicate' });
-    const many = sesStored(
-      f,
-      Buffer.from(
-        [
-          `Message-ID: ${messageId}`,
-          'Content-Type: multipart/mixed; boundary="b"',
-          '',
-          ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'),
-          '--b--',
-          '',
-        ].join('\r\n'),
-      ),
-    );
+    const many = tooManyParts(f, messageId);
     const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, DEADLINE, NOW);
     expect(refused.outcome).toBe('refused');
     const refusal = calls.audit.find((a) => a.entry.type === 'mail.rejected');
@@ -779,19 +783,7 @@ describe('submitMail: who sent it must be established (issue #11)', () => {
     const { ports, calls, approvals } = fakePorts();
     await approvals.claimInboundReply(sha256(messageId), DEADLINE, NOW);
     await approvals.markInboundReplied(sha256(messageId), '<out-0@signoff.example.org>');
-    const many = sesStored(
-      f,
-      Buffer.from(
-        [
-          `Message-ID: ${messageId}`,
-          'Content-Type: multipart/mixed; boundary="b"',
-          '',
-          ...Array.from({ length: MAX_MIME_PARTS }, () => '--b\r\n\r\nx'),
-          '--b--',
-          '',
-        ].join('\r\n'),
-      ),
-    );
+    const many = tooManyParts(f, messageId);
 
     // Act
     const refused = await submitMail(many, f.receipt.recipients, sesOrigin(f, many), ports, DEADLINE, NOW);
