@@ -2,10 +2,11 @@ import { defineConfig } from 'vitest/config';
 import { BUNDLES_DIR } from './test/e2e/bundles-setup.js';
 
 /**
- * The e2e files the bundle pass runs again against the deployed bundles: together they invoke every function the local
- * runtime serves (mail-intake and audit-checkpoint run their use cases directly locally): intake, the workflow's tasks,
- * review, status and audit (approval-flow), register-account and accounts (account-opening), record-failure, withdraw
- * and withdraw-link (workflow-failure), versions (lifecycle), audit-export, and media (mail-intake).
+ * The e2e files the bundle pass runs again against the deployed bundles, each function judged by its role's IAM policy:
+ * together they invoke every function: intake, the workflow's tasks, review, status and audit (approval-flow),
+ * register-account and accounts (account-opening), record-failure, withdraw and withdraw-link (workflow-failure),
+ * versions (lifecycle), audit-export, media and mail-intake (mail-intake; its use case in its sandbox, as SES receipt
+ * has no local stand-in), and audit-checkpoint (the timer of every stack).
  */
 const BUNDLE_PASS = [
   'test/e2e/bundles.test.ts',

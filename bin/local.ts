@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { tables } from '../lambdas/adapters/tables.js';
 import { startDynamo } from '../local/dynamo.js';
-import { BUNDLES_VARIABLE, FunctionRegistry, LOCAL_ACCOUNT, LOCAL_REGION, functionArn, localDeadline } from '../local/functions.js';
+import { BUNDLES_VARIABLE, FunctionRegistry, localFunctions, LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from '../local/functions.js';
 import { createGateway } from '../local/gateway.js';
-import { createSmtpIntake } from '../local/smtp.js';
-import { LOOPBACK } from '../lambdas/core/mail/mail-auth.js';
-import { sesOrigin } from '../lambdas/adapters/ses-receipt.js';
+import { createSmtpIntake, mailOutcome } from '../local/smtp.js';
+import type { LocalMailEvent } from '../local/mail-intake-entry.js';
+import { SendInFlightError } from '../lambdas/core/errors.js';
 import { LOCAL_AUTHSERV_ID, localReceiver } from '../local/mail-auth.js';
 import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
@@ -20,6 +20,7 @@ import { localAuditSecrets } from '../local/audit-secrets.js';
 import { WorkflowEngine } from '../local/workflow/engine.js';
 import { startWorkflowService } from '../local/workflow/service.js';
 import { workflowFunctions } from '../manifest.js';
+import { functionCredentials, localPrincipals } from '../local/iam/principals.js';
 import { definitionPath, substitute } from '../statemachines/functions.js';
 import { LAMBDA_NODE_MAJOR, nodeVersionProblem } from '../local/node-version.js';
 
@@ -42,8 +43,22 @@ async function main(): Promise<void> {
   const faults = localFaults();
   const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);
-  const dynamo = await startDynamo(settings.dataDir, credentials);
-  const ses = await startSes(settings.dataDir, credentials);
+  const bundles = process.env[BUNDLES_VARIABLE] || undefined;
+  // Who may call the local endpoints, and what each may do: in the bundles mode each function signs with its own
+  // credentials and is judged by its role's synthesised policy (issue #19); the sources share this process's.
+  const principals = localPrincipals(
+    credentials,
+    { partition: 'aws', region: LOCAL_REGION, account: LOCAL_ACCOUNT, stateMachineArn: STATE_MACHINE_ARN },
+    bundles === undefined
+      ? undefined
+      : {
+          out: resolve(bundles),
+          names: localFunctions.map((f) => f.name),
+          tables: Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
+        },
+  );
+  const dynamo = await startDynamo(settings.dataDir, credentials, principals);
+  const ses = await startSes(settings.dataDir, credentials, principals);
 
   const substitutions = Object.fromEntries(workflowFunctions.map((f) => [f.substitution, functionArn(f.name)]));
   const definition = JSON.parse(substitute(readFileSync(definitionPath, 'utf8'), substitutions)) as StateMachineDefinition;
@@ -70,7 +85,7 @@ async function main(): Promise<void> {
       }
     },
   });
-  const workflow = await startWorkflowService(engine, credentials);
+  const workflow = await startWorkflowService(engine, credentials, principals);
 
   // What Lambda's configuration would give each function on AWS: here, the data directory's credentials, the only
   // ones the local endpoints accept.
@@ -99,25 +114,35 @@ async function main(): Promise<void> {
   });
   // A session token of the operator's own AWS identity would ride along with the local key.
   delete process.env['AWS_SESSION_TOKEN'];
-  registry = await FunctionRegistry.load(projectRoot, process.env[BUNDLES_VARIABLE] || undefined);
+  const functions = await FunctionRegistry.load(projectRoot, bundles, (name) => functionCredentials(credentials, name));
+  registry = functions;
 
-  const gateway = createGateway({ functions: registry, outbox: ses.outbox, landingPage: landingPage(settings) });
+  const gateway = createGateway({
+    functions: registry,
+    outbox: ses.outbox,
+    landingPage: landingPage(settings),
+    accessDenied: () => principals.denials,
+  });
   await listenLoopback(gateway, settings.port);
-  // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback.
-  const [{ submitMail }, { mailPorts }] = await Promise.all([
-    import('../lambdas/use-cases/submit-mail.js'),
-    import('../lambdas/use-cases/mail-ports.js'),
-  ]);
+  // Mail intake: the same use case the SES-triggered function runs, fed by SMTP on loopback, through the function
+  // registry (local/mail-intake-entry.ts): in the bundles mode in mail-intake's sandbox, judged by its role.
   const receive = settings.mailAuth === 'verify' ? localReceiver(settings.dnsServer) : undefined;
+  const intakeMail = async (event: LocalMailEvent) => {
+    try {
+      return mailOutcome(await functions.invoke('mail-intake', event));
+    } catch (error) {
+      // Its error crosses the registry as data: the one the SMTP server answers 451 for is known by its name.
+      if (error instanceof Error && error.name === 'SendInFlightError') throw new SendInFlightError(error.message);
+      throw error;
+    }
+  };
   const smtp = createSmtpIntake(
     async (raw, recipients, session) => {
-      // The lease of a reply this mail gets: as long as a Lambda invocation's, counted from the mail's arrival.
-      const deadline = localDeadline();
-      if (receive === undefined) return submitMail(raw, recipients, LOOPBACK, mailPorts, deadline);
+      if (receive === undefined) return intakeMail({ raw: raw.toString('base64'), recipients });
       // Verifying mode: SES's verdicts and headers computed here, then the same adapter and rule as on AWS.
       const mailFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
       const { record, stored } = await receive(raw, { remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom });
-      return submitMail(stored, recipients, sesOrigin(record, stored, LOCAL_AUTHSERV_ID), mailPorts, deadline);
+      return intakeMail({ raw: stored.toString('base64'), recipients, receipt: { record, authservId: LOCAL_AUTHSERV_ID } });
     },
     (error) => process.stderr.write(`mail intake error: ${error instanceof Error ? error.stack : String(error)}\n`),
   );
@@ -128,6 +153,7 @@ async function main(): Promise<void> {
   const resumed = engine.recover();
   // The hourly EventBridge schedule's stand-in: seals ended hours (and those missed while stopped) with signed checkpoints.
   const checkpoints = startAuditCheckpoints({
+    invoke: (event) => functions.invoke('audit-checkpoint', event),
     onError: (error) => process.stderr.write(`audit checkpoint error: ${error instanceof Error ? error.stack : String(error)}\n`),
   });
 
@@ -145,7 +171,7 @@ async function main(): Promise<void> {
       `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,
       `  DynamoDB         ${dynamo.endpoint}`,
       `  SES              ${ses.endpoint}  (the SES v2 API only)`,
-      `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the three endpoints above accept only requests signed with it)`,
+      `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the three endpoints above accept only requests signed with it${principals.enforcing ? ", or with a function's own, judged by its role's synthesised policy" : ''})`,
       `  Data             ${settings.dataDir}`,
       `  Node             ${process.versions.node}  (the functions' Lambda runtime: nodejs${LAMBDA_NODE_MAJOR}.x)`,
       `  Functions        ${registry.origin === 'sources' ? 'the TypeScript sources' : `the deployed bundles in ${registry.origin} (${BUNDLES_VARIABLE})`}`,

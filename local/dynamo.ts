@@ -17,6 +17,7 @@ import { tables, type KeySpec, type TableSpec } from '../lambdas/adapters/tables
 import { LOCAL_REGION } from './functions.js';
 import { closeServer, listenLoopback } from './net.js';
 import { requireSigV4 } from './signed-endpoint.js';
+import type { Principals } from './iam/principals.js';
 import type { LocalCredentials } from './sigv4.js';
 
 // dynalite persisted under the data directory: the local stand-in for DynamoDB. One process per path. It answers
@@ -30,11 +31,18 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-export async function startDynamo(dataDir: string, credentials: LocalCredentials): Promise<LocalDynamo> {
+export async function startDynamo(dataDir: string, credentials: LocalCredentials, principals?: Principals): Promise<LocalDynamo> {
   const path = join(dataDir, 'dynamodb');
   mkdirSync(path, { recursive: true });
   const { server } = openDynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  requireSigV4(server, { credentials, region: LOCAL_REGION, service: 'dynamodb', protocol: 'json', maxBodyBytes: MAX_REQUEST_BYTES });
+  requireSigV4(server, {
+    credentials,
+    ...(principals === undefined ? {} : { principals }),
+    region: LOCAL_REGION,
+    service: 'dynamodb',
+    protocol: 'json',
+    maxBodyBytes: MAX_REQUEST_BYTES,
+  });
   const port = await listenLoopback(server, 0);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { constructId } from '../manifest.js';
+import type { LocalCredentials } from './sigv4.js';
 
 // The deployed bundles, run as Lambda runs them (issue #19): each function in its own worker thread — its own module
 // state, SDK clients and connection pool — with the environment the synthesised template gives that function and
@@ -104,6 +105,7 @@ export function sandboxEnvironment(
   name: string,
   template: Readonly<Record<string, unknown>>,
   local: Readonly<Record<string, string | undefined>>,
+  credentials?: LocalCredentials,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   const give = (variable: string, value: string | undefined) => {
@@ -117,6 +119,11 @@ export function sandboxEnvironment(
     else give(variable, local[variable] ?? (typeof value === 'string' ? value : undefined));
   }
   for (const variable of RUNTIME_VARIABLES) give(variable, local[variable]);
+  // The function's own credentials, as Lambda gives each function its role's: what the local endpoints judge it by.
+  if (credentials !== undefined) {
+    env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
+    env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+  }
   env['AWS_LAMBDA_FUNCTION_NAME'] = `signoff-${name}`;
   env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'] = '512';
   return env;

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { workflowFunctions, httpFunctions } from '../manifest.js';
+import { eventFunctions, httpFunctions, workflowFunctions, type FunctionName } from '../manifest.js';
 import { bundledFunctions, Sandbox, sandboxEnvironment } from './function-sandbox.js';
 import { LOCAL_TIMEOUT_MS, functionArn, lambdaContext } from './lambda-context.js';
+import type { LocalCredentials } from './sigv4.js';
 import type { JsonValue } from './workflow/types.js';
 
 // The same handler modules Lambda runs, invoked with Lambda's event and context shapes; payloads cross a JSON boundary
@@ -14,15 +16,31 @@ import type { JsonValue } from './workflow/types.js';
 export { BUNDLES_VARIABLE } from './function-sandbox.js';
 export { LOCAL_ACCOUNT, LOCAL_REGION, functionArn } from './lambda-context.js';
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+/** A function as the local runtime runs it. */
+export interface LocalFunction {
+  readonly name: FunctionName;
+  /** Its handler's source, from the project root. */
+  readonly entry: string;
+  /**
+   * Set when the local runtime runs its own entry in place of the deployed handler, from the sources in both modes (in
+   * the bundles mode in the function's sandbox, with its environment and credentials): mail-intake, whose SES
+   * receipt trigger has no local stand-in (./mail-intake-entry.ts).
+   */
+  readonly standIn?: true;
+}
 
 /**
- * The deadline of work done here outside a handler (the SMTP server's submitMail): what a Lambda invocation started
- * now would have, and so the lease of what it claims (a reply, lambdas/use-cases/submit-mail.ts).
+ * Every function the local runtime invokes: the workflow's, the API's, audit-checkpoint (its schedule is a timer here,
+ * ./audit-checkpoints.ts) and mail-intake (the SMTP server's, through the use case its handler runs).
  */
-export function localDeadline(now: number = Date.now()): Date {
-  return new Date(now + LOCAL_TIMEOUT_MS);
-}
+export const localFunctions: readonly LocalFunction[] = [
+  ...workflowFunctions,
+  ...httpFunctions,
+  ...eventFunctions.filter((f) => f.trigger === 'schedule'),
+  { name: 'mail-intake', entry: 'local/mail-intake-entry.ts', standIn: true },
+];
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** How many warm invocations per function the figures are taken over (the latest). */
 const KEPT_DURATIONS = 1_000;
@@ -77,8 +95,8 @@ export class FunctionRegistry {
    * `cdk synth` output directory), started on its first invocation. Call after the environment is set: handlers read
    * it at module scope, and each sandbox's environment is taken from it and the function's template.
    */
-  static async load(projectRoot: URL, bundles?: string): Promise<FunctionRegistry> {
-    const functions = [...workflowFunctions, ...httpFunctions];
+  static async load(projectRoot: URL, bundles?: string, credentialsOf?: (name: string) => LocalCredentials): Promise<FunctionRegistry> {
+    const functions = localFunctions;
     if (bundles !== undefined) {
       const out = resolve(bundles);
       const registry = new FunctionRegistry(out);
@@ -87,7 +105,9 @@ export class FunctionRegistry {
         functions.map((f) => f.name),
       );
       for (const [name, { bundle, environment }] of bundled) {
-        const sandbox = new Sandbox(name, bundle, sandboxEnvironment(name, environment, process.env));
+        const standIn = functions.find((f) => f.name === name && f.standIn === true);
+        const code = standIn === undefined ? bundle : fileURLToPath(new URL(standIn.entry, projectRoot));
+        const sandbox = new Sandbox(name, code, sandboxEnvironment(name, environment, process.env, credentialsOf?.(name)));
         registry.#add(name, {
           run: (event, deadline) => sandbox.invoke(event, deadline),
           loadMs: () => (sandbox.initMs === undefined ? null : rounded(sandbox.initMs)),

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { MAX_PATH_PARAMETER_BYTES } from '../lambdas/core/request/limits.js';
 import { compilePattern } from '../lambdas/core/checks/text/patterns.js';
 import { apiRoutes, type FunctionName } from '../manifest.js';
+import type { Denial } from './iam/principals.js';
 import type { FunctionRegistry } from './functions.js';
 import { isLoopbackHost } from './net.js';
 import { OUTBOX_PAGE_MESSAGES, outboxPage, type Outbox } from './outbox.js';
@@ -195,6 +196,8 @@ export interface GatewayOptions {
   readonly functions: Pick<FunctionRegistry, 'invoke' | 'figures' | 'origin'>;
   readonly outbox: Pick<Outbox, 'count' | 'page' | 'latest'>;
   readonly landingPage: string;
+  /** The calls the local endpoints refused by IAM policy (the bundles mode), listed with the functions' figures. */
+  readonly accessDenied?: () => readonly Denial[];
   /** REQUEST_TIMEOUT_MS unless given (a test gives less). */
   readonly requestTimeoutMs?: number;
 }
@@ -237,11 +240,16 @@ export function createGateway(options: GatewayOptions): Server {
         return;
       }
       if (method === 'GET' && path === '/_local/functions.json') {
-        // Each function's load and invocation times since the start: cold (load, first call) and warm (issue #19).
+        // Each function's load and invocation times since the start: cold (load, first call) and warm, and the calls
+        // IAM refused (issue #19).
         respond(res, {
           statusCode: 200,
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-          body: JSON.stringify({ origin: options.functions.origin, functions: options.functions.figures() }),
+          body: JSON.stringify({
+            origin: options.functions.origin,
+            functions: options.functions.figures(),
+            accessDenied: options.accessDenied?.() ?? [],
+          }),
         });
         return;
       }

@@ -9,6 +9,7 @@ import { escapeHtml } from '../lambdas/core/render/render.js';
 import { LOCAL_REGION } from './functions.js';
 import { LineFile } from './line-file.js';
 import { requireSigV4 } from './signed-endpoint.js';
+import type { Principals } from './iam/principals.js';
 import type { LocalCredentials } from './sigv4.js';
 
 // aws-ses-v2-local answers the SES send actions on loopback and keeps mail in memory. We persist
@@ -102,7 +103,7 @@ export function openOutboxFile(file: string): Promise<LineFile<Email>> {
   return LineFile.open(file, outboxLineParser(file), { validate: true });
 }
 
-export async function startSes(dataDir: string, credentials: LocalCredentials): Promise<LocalSes> {
+export async function startSes(dataDir: string, credentials: LocalCredentials, principals?: Principals): Promise<LocalSes> {
   const file = await openOutboxFile(join(dataDir, 'outbox.jsonl'));
   const cut = await file.dropPartialTail();
   if (cut > 0)
@@ -132,6 +133,7 @@ export async function startSes(dataDir: string, credentials: LocalCredentials): 
   });
   requireSigV4(server, {
     credentials,
+    ...(principals === undefined ? {} : { principals }),
     region: LOCAL_REGION,
     service: 'ses',
     protocol: 'rest-json',

@@ -13,6 +13,9 @@ import {
   refusalPointOf,
 } from './crash-points.js';
 import { faultResponse, localFaults, type FaultEndpoint } from './faults.js';
+import { accessDeniedMessage, evaluate } from './iam/policy.js';
+import type { Principal, Principals } from './iam/principals.js';
+import { requestedAccess, type ServiceCall } from './iam/requests.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
 // Puts a local AWS stand-in (dynalite, aws-ses-v2-local, the workflow service) behind Signature Version 4: every
@@ -24,6 +27,11 @@ import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials }
 
 export interface SignedEndpointOptions {
   readonly credentials: LocalCredentials;
+  /**
+   * The callers with keys of their own and the policies their calls are judged by (the functions' sandboxes, issue
+   * #19). Without it only the credentials' holder is known, and may do anything.
+   */
+  readonly principals?: Principals;
   readonly region: string;
   /** The service's signing name: `dynamodb`, `ses`, `states`. */
   readonly service: string;
@@ -72,6 +80,27 @@ function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
   }) as unknown as IncomingMessage;
 }
 
+/**
+ * IAM's refusal of a call, if its principal's policy does not allow everything the call asks for: the first access
+ * refused, in AWS's words, and a line on this process's output naming the function, action and resource.
+ */
+function authorize(
+  principals: Principals | undefined,
+  principal: Principal,
+  call: ServiceCall,
+): { type: string; message: string } | undefined {
+  if (principals === undefined || principal.statements === undefined) return undefined;
+  for (const access of requestedAccess(call, principals.scope)) {
+    const decision = evaluate(principal.statements, access);
+    if (decision === 'allowed') continue;
+    principals.denied(principal, access);
+    const message = accessDeniedMessage(principal.arn, access, decision);
+    process.stderr.write(`local IAM: AccessDeniedException for ${principal.name}: ${message}\n`);
+    return { type: 'AccessDeniedException', message };
+  }
+  return undefined;
+}
+
 function answer(res: ServerResponse, protocol: AwsProtocol, refusal: { readonly type: string; readonly message: string }): void {
   const { status, headers, body } = errorResponse(protocol, refusal);
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
@@ -106,9 +135,20 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         res.end(`request body over ${options.maxBodyBytes} bytes\n`);
         return;
       }
-      const refusal = await verifier.verify({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, now);
-      if (refusal !== undefined) {
-        answer(res, options.protocol, refusal);
+      const verified = await verifier.authenticate({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, now);
+      if ('type' in verified) {
+        answer(res, options.protocol, verified);
+        return;
+      }
+      const denied = authorize(options.principals, verified.principal, {
+        service: options.service,
+        method: req.method ?? 'GET',
+        path,
+        target: req.headers['x-amz-target'],
+        body,
+      });
+      if (denied !== undefined) {
+        answer(res, options.protocol, denied);
         return;
       }
       if (
@@ -144,8 +184,8 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
           return;
         }
       }
-      const verified = replay(req, body);
-      for (const listener of listeners) listener.call(server, verified, res);
+      const replayed = replay(req, body);
+      for (const listener of listeners) listener.call(server, replayed, res);
     })().catch((error: unknown) => {
       process.stderr.write(`signed endpoint (${options.service}) error: ${error instanceof Error ? error.stack : String(error)}\n`);
       if (!res.headersSent) answer(res, options.protocol, { type: 'InvalidSignatureException', message: 'the request could not be read' });

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Principal, Principals } from './iam/principals.js';
 
 // Signature Version 4, checked the way AWS checks it, for the local stand-ins of DynamoDB, SES and Step Functions:
 // the request is signed again with the local secret, for the same date, region, service and signed headers the
@@ -128,6 +129,8 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
 
 export interface VerifierOptions {
   readonly credentials: LocalCredentials;
+  /** Further callers with keys of their own (the functions' sandboxes, ./iam/principals.ts); the credentials' holder is always one. */
+  readonly principals?: Principals;
   readonly region: string;
   /** The signing name of the service: `dynamodb`, `ses`, `states`. */
   readonly service: string;
@@ -135,29 +138,51 @@ export interface VerifierOptions {
 
 export class SigV4Verifier {
   readonly #options: VerifierOptions;
-  readonly #signer: SignatureV4;
+  /** A signer per access key, made on its first request. */
+  readonly #signers = new Map<string, SignatureV4>();
+  readonly #root: Principal;
 
   constructor(options: VerifierOptions) {
     this.#options = options;
-    // applyChecksum off: the signer must not add an x-amz-content-sha256 header the caller did not sign.
-    this.#signer = new SignatureV4({
-      credentials: options.credentials,
-      region: options.region,
-      service: options.service,
-      sha256: NodeSha256,
-      applyChecksum: false,
-    });
+    this.#root = options.principals?.root ?? { name: 'the local runtime', arn: 'local', credentials: options.credentials };
   }
 
-  /** Undefined when the request is signed with the local credentials; otherwise the refusal AWS would give. */
+  #principal(accessKeyId: string): Principal | undefined {
+    if (accessKeyId === this.#options.credentials.accessKeyId) return this.#root;
+    return this.#options.principals?.byAccessKey(accessKeyId);
+  }
+
+  #signer(principal: Principal): SignatureV4 {
+    let signer = this.#signers.get(principal.credentials.accessKeyId);
+    if (signer === undefined) {
+      // applyChecksum off: the signer must not add an x-amz-content-sha256 header the caller did not sign.
+      signer = new SignatureV4({
+        credentials: principal.credentials,
+        region: this.#options.region,
+        service: this.#options.service,
+        sha256: NodeSha256,
+        applyChecksum: false,
+      });
+      this.#signers.set(principal.credentials.accessKeyId, signer);
+    }
+    return signer;
+  }
+
+  /** Undefined when the request is signed with credentials the endpoint knows; otherwise the refusal AWS would give. */
   async verify(request: IncomingSignedRequest, now: Date = new Date()): Promise<Refusal | undefined> {
+    const outcome = await this.authenticate(request, now);
+    return 'type' in outcome ? outcome : undefined;
+  }
+
+  /** Who signed the request, or the refusal AWS would give. */
+  async authenticate(request: IncomingSignedRequest, now: Date = new Date()): Promise<Refusal | { readonly principal: Principal }> {
     const authorization = headerValue(request.headers, 'authorization');
     if (authorization === undefined || authorization === '')
       return refuse('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
     const auth = parseAuthorization(authorization);
     if (typeof auth === 'string') return refuse('InvalidSignatureException', auth);
-    if (auth.accessKeyId !== this.#options.credentials.accessKeyId)
-      return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    const principal = this.#principal(auth.accessKeyId);
+    if (principal === undefined) return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
 
     const amzDate = headerValue(request.headers, 'x-amz-date') ?? '';
     const signedAt = parseAmzDate(amzDate);
@@ -199,7 +224,7 @@ export class SigV4Verifier {
       query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
     }
     const [pathOnly] = request.url.split('?');
-    const signed = await this.#signer.sign(
+    const signed = await this.#signer(principal).sign(
       {
         method: request.method,
         protocol: 'http:',
@@ -213,7 +238,7 @@ export class SigV4Verifier {
     );
     const expected = signatureIn(headerValue(signed.headers, 'authorization') ?? '');
     return expected !== undefined && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))
-      ? undefined
+      ? { principal }
       : refuse('InvalidSignatureException', SIGNATURE_MISMATCH);
   }
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { z } from 'zod';
 import { SendInFlightError } from '../lambdas/core/errors.js';
 import { MAX_ATTACHMENT_BYTES } from '../lambdas/core/mail/mail.js';
 import { MAX_MIME_PARTS } from '../lambdas/core/mail/mail-parse.js';
@@ -17,6 +18,24 @@ const MAX_MESSAGE_BYTES = 4 * MAX_ATTACHMENT_BYTES;
  */
 const MAX_RECIPIENTS = 50;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+const outcomeSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('duplicate') }),
+  z.object({
+    outcome: z.literal('refused'),
+    refusal: z.enum(['too-many-parts', 'unparseable', 'sender-not-established']),
+    reason: z.string(),
+  }),
+  z.object({ outcome: z.enum(['dropped', 'answered']), reason: z.string() }),
+  z.object({ outcome: z.literal('submitted'), requestId: z.string(), created: z.boolean() }),
+  z.object({ outcome: z.literal('new-version'), requestId: z.string(), version: z.number() }),
+]);
+
+/** What mail intake returned, read back from the JSON an invocation returns (local/mail-intake-entry.ts). */
+export function mailOutcome(value: unknown): MailOutcome {
+  const outcome: MailOutcome = outcomeSchema.parse(value);
+  return outcome;
+}
 
 /** Handles one received message; the session gives the connection and envelope facts a verifying mode needs. */
 export type InboundHandler = (raw: Buffer, envelopeRecipients: string[], session: SMTPServerSession) => Promise<MailOutcome>;

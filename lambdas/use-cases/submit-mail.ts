@@ -212,7 +212,7 @@ export async function submitMail(
   envelopeRecipients: readonly string[],
   origin: MailOrigin,
   ports: MailPorts,
-  /** Until when this call may be replying: the Lambda invocation's deadline (or the SMTP server's, local/functions.ts). */
+  /** Until when this call may be replying: the Lambda invocation's deadline (locally too, local/mail-intake-entry.ts). */
   deadline: Date,
   now: Date = new Date(),
 ): Promise<MailOutcome> {

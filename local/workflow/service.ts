@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { LOCAL_REGION } from '../functions.js';
 import { listenLoopback } from '../net.js';
 import { requireSigV4 } from '../signed-endpoint.js';
+import type { Principals } from '../iam/principals.js';
 import type { LocalCredentials } from '../sigv4.js';
 import type { WorkflowEngine } from './engine.js';
 import { pageOf } from './pages.js';
@@ -113,6 +114,7 @@ export function workflowActions(engine: WorkflowEngine): Record<string, (body: B
 export async function startWorkflowService(
   engine: WorkflowEngine,
   credentials: LocalCredentials,
+  principals?: Principals,
 ): Promise<{ endpoint: string; server: Server }> {
   const actions = workflowActions(engine);
   const server = createServer((req, res) => {
@@ -136,7 +138,14 @@ export async function startWorkflowService(
       }
     })();
   });
-  requireSigV4(server, { credentials, region: LOCAL_REGION, service: 'states', protocol: 'json', maxBodyBytes: MAX_BODY });
+  requireSigV4(server, {
+    credentials,
+    ...(principals === undefined ? {} : { principals }),
+    region: LOCAL_REGION,
+    service: 'states',
+    protocol: 'json',
+    maxBodyBytes: MAX_BODY,
+  });
   const port = await listenLoopback(server, 0);
   return { endpoint: `http://127.0.0.1:${port}`, server };
 }

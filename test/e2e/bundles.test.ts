@@ -2,10 +2,37 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack, samplePost, waitFor } from './stack.js';
+import { ACCESS_DENIED_LINE, Stack, samplePost, waitFor } from './stack.js';
 
 // The bundle pass's own check (vitest.config.ts, project `bundles`, issue #19): its stacks run the bundles `cdk synth`
 // made, not the sources — so the other files of the pass prove the deployed code, not only the TypeScript.
+
+/** The template as `cdk synth` wrote it, loosely: only what the edits below reach into. */
+interface StatelessTemplate {
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Properties?: {
+        Environment?: { Variables?: Record<string, unknown> };
+        PolicyDocument?: { Statement: Array<{ Action?: unknown }> };
+        Roles?: unknown[];
+      };
+    }
+  >;
+}
+
+/** The pass's bundles in a directory of their own, with the stateless template as `edit` leaves it (edited in place). */
+function editedBundles(edit: (template: StatelessTemplate) => void): string {
+  const bundles = process.env['SIGNOFF_LOCAL_BUNDLES'] ?? '';
+  const out = mkdtempSync(join(tmpdir(), 'signoff-bundles-'));
+  for (const entry of readdirSync(bundles))
+    if (entry !== 'SignoffStateless.template.json') symlinkSync(join(bundles, entry), join(out, entry));
+  const template = JSON.parse(readFileSync(join(bundles, 'SignoffStateless.template.json'), 'utf8')) as StatelessTemplate;
+  edit(template);
+  writeFileSync(join(out, 'SignoffStateless.template.json'), JSON.stringify(template));
+  return out;
+}
 
 let stack: Stack;
 beforeAll(async () => {
@@ -52,19 +79,12 @@ describe('the bundle pass', () => {
   it('gives each function only what its template gives it: intake without STATE_MACHINE_ARN fails, naming it', async () => {
     // Prepare: the same bundles, with intake's template missing the variable that names the state machine (which
     // the process around it has, for the functions whose template gives it)
-    const bundles = process.env['SIGNOFF_LOCAL_BUNDLES'] ?? '';
-    const out = mkdtempSync(join(tmpdir(), 'signoff-bundles-'));
-    for (const entry of readdirSync(bundles))
-      if (entry !== 'SignoffStateless.template.json') symlinkSync(join(bundles, entry), join(out, entry));
-    // Edited in place (a schema's parse would give a copy): the template as `cdk synth` wrote it, one variable less.
-    const template = JSON.parse(readFileSync(join(bundles, 'SignoffStateless.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
-    };
-    const intake = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Intake'));
-    const variables = intake?.[1].Properties?.Environment?.Variables ?? {};
-    expect(variables['STATE_MACHINE_ARN']).toBeDefined();
-    delete variables['STATE_MACHINE_ARN'];
-    writeFileSync(join(out, 'SignoffStateless.template.json'), JSON.stringify(template));
+    const out = editedBundles((template) => {
+      const intake = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Intake'));
+      const variables = intake?.[1].Properties?.Environment?.Variables ?? {};
+      expect(variables['STATE_MACHINE_ARN']).toBeDefined();
+      delete variables['STATE_MACHINE_ARN'];
+    });
     const broken = await Stack.start({ SIGNOFF_LOCAL_BUNDLES: out });
 
     // Act
@@ -80,5 +100,59 @@ describe('the bundle pass', () => {
       await broken.dispose();
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it("judges each function's calls by its role's synthesised policy: intake without its StartExecution grant is refused, as AWS would", async () => {
+    // Prepare: the same bundles, with the statement that lets intake start executions removed from its role's policy
+    let removed = 0;
+    const out = editedBundles((template) => {
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        const document = resource.Properties?.PolicyDocument;
+        if (resource.Type !== 'AWS::IAM::Policy' || !id.startsWith('IntakeServiceRole') || document === undefined) continue;
+        const kept = document.Statement.filter((statement) => statement.Action !== 'states:StartExecution');
+        removed += document.Statement.length - kept.length;
+        document.Statement = kept;
+      }
+    });
+    expect(removed).toBe(1);
+    const broken = await Stack.start({ SIGNOFF_LOCAL_BUNDLES: out });
+    broken.expectAccessDenied();
+
+    // Act
+    try {
+      const res = await broken.submit(samplePost({ title: 'No grant' }));
+
+      // Assess: refused with AWS's error, naming the function's role session, the action and the resource
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      const line = await waitFor('the refusal in the log', async () =>
+        broken.output.split('\n').find((l) => l.startsWith(`${ACCESS_DENIED_LINE}signoff-intake: `)),
+      );
+      expect(line).toMatch(
+        /User: arn:aws:sts::000000000000:assumed-role\/SignoffStateless-IntakeServiceRole[0-9A-F]{8}\/signoff-intake is not authorized to perform: states:StartExecution on resource: arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval because no identity-based policy allows the states:StartExecution action$/,
+      );
+      // The function met it as the SDK raises it: an AccessDeniedException, by name.
+      await waitFor('the function to log the error by name', async () =>
+        broken.output.includes('AccessDeniedException') ? true : undefined,
+      );
+      const figures = (await (await fetch(`${broken.baseUrl}/_local/functions.json`)).json()) as {
+        accessDenied: Array<{ principal: string; action: string; resource: string }>;
+      };
+      expect(figures.accessDenied).toEqual([
+        expect.objectContaining({
+          principal: 'signoff-intake',
+          action: 'states:StartExecution',
+          resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval',
+        }),
+      ]);
+    } finally {
+      await broken.dispose();
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('lists no call refused by IAM on the stack the pass runs', async () => {
+    const figures = (await (await fetch(`${stack.baseUrl}/_local/functions.json`)).json()) as { accessDenied: unknown[] };
+    expect(figures.accessDenied).toEqual([]);
+    expect(stack.output).toContain("or with a function's own, judged by its role's synthesised policy");
   });
 });

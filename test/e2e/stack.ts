@@ -50,10 +50,17 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/** How the local runtime reports a call IAM refused (local/signed-endpoint.ts). */
+export const ACCESS_DENIED_LINE = 'local IAM: AccessDeniedException for ';
+
 export class Stack {
   readonly baseUrl: string;
   #child: ChildProcess | undefined;
   #output = '';
+  /** The output of the runs before the latest restart. */
+  #earlierOutput = '';
+  /** Whether the test expects calls refused by IAM (a negative control); otherwise dispose() fails on any. */
+  #deniedExpected = false;
 
   private constructor(
     readonly port: number,
@@ -161,8 +168,14 @@ export class Stack {
   async restart(signal: NodeJS.Signals = 'SIGKILL', env?: Readonly<Record<string, string>>): Promise<void> {
     await this.stop(signal);
     if (env !== undefined) this.env = env;
+    this.#earlierOutput += this.#output;
     this.#output = '';
     await this.#spawn();
+  }
+
+  /** Marks calls refused by IAM as what the test is about, so dispose() does not fail on them. */
+  expectAccessDenied(): void {
+    this.#deniedExpected = true;
   }
 
   /** The exit code of the process once it has ended by itself (null: ended by a signal). */
@@ -178,9 +191,17 @@ export class Stack {
     return code.exitCode;
   }
 
+  /**
+   * Stops the stack and removes its data. Fails if IAM refused a function's call (the bundles mode judges each
+   * function by its role's synthesised policy, issue #19) and the test did not expect it: a grant the deployment
+   * lacks, found here rather than on the first deploy.
+   */
   async dispose(): Promise<void> {
     await this.stop('SIGTERM');
     rmSync(this.dataDir, { recursive: true, force: true });
+    const denied = `${this.#earlierOutput}${this.#output}`.split('\n').filter((line) => line.startsWith(ACCESS_DENIED_LINE));
+    if (denied.length > 0 && !this.#deniedExpected)
+      throw new Error(`IAM refused ${denied.length} call(s) of the functions:\n${denied.join('\n')}`);
   }
 
   /** The mail sent from message `from` on (0-based), read a page at a time as /_local/outbox.json serves it. */

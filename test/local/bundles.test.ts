@@ -112,4 +112,11 @@ describe('sandboxEnvironment', () => {
     expect(Object.keys(env)).not.toContain('SIGNOFF_API_TOKEN');
     expect(Object.keys(env)).not.toContain('HOME');
   });
+
+  it("gives a function its own credentials in place of the runtime's, as Lambda gives each its role's", () => {
+    const env = sandboxEnvironment('review', {}, local, { accessKeyId: 'ASIAREVIEW', secretAccessKey: 'review-secret' });
+    expect(env['AWS_ACCESS_KEY_ID']).toBe('ASIAREVIEW');
+    expect(env['AWS_SECRET_ACCESS_KEY']).toBe('review-secret');
+    expect(env['AWS_REGION']).toBe('us-east-1');
+  });
 });

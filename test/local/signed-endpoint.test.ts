@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListEmailTemplatesCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type LocalDynamo } from '../../local/dynamo.js';
+import { functionCredentials, Principals } from '../../local/iam/principals.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 import { startSes, type LocalSes } from '../../local/outbox.js';
 import { newLocalCredentials } from '../../local/settings.js';
@@ -153,5 +154,110 @@ describe('the local SES (aws-ses-v2-local)', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
     expect(((await res.json()) as { message: string }).message).toMatch(/\/_local\/outbox/);
+  });
+});
+
+describe("IAM at the endpoints: a function's own credentials, judged by its statements (issue #19)", () => {
+  const scope = {
+    partition: 'aws',
+    region: REGION,
+    account: '000000000000',
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval',
+  };
+  const table = (name: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
+  const principalArn = 'arn:aws:sts::000000000000:assumed-role/SignoffStateless-ReviewServiceRoleAAAA0000/signoff-review';
+  const own = functionCredentials(credentials, 'review');
+  let principals: Principals;
+  let guarded: LocalDynamo;
+  let guardedSes: LocalSes;
+
+  beforeAll(async () => {
+    principals = new Principals(credentials, scope);
+    principals.add({
+      name: 'signoff-review',
+      arn: principalArn,
+      credentials: own,
+      statements: [
+        { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:DescribeTable'], resources: [table('signoff-requests')] },
+        {
+          effect: 'Allow',
+          actions: ['ses:SendEmail'],
+          resources: ['arn:aws:ses:us-east-1:000000000000:identity/example.org'],
+          conditions: { StringEquals: { 'ses:FromAddress': ['signoff@example.org'] } },
+        },
+      ],
+    });
+    guarded = await startDynamo(join(dir, 'iam'), credentials, principals);
+    guardedSes = await startSes(join(dir, 'iam'), credentials, principals);
+  });
+
+  afterAll(async () => {
+    await guarded.close();
+    await guardedSes.close();
+  });
+
+  it('serves what the statements allow, and refuses the rest with AccessDeniedException as DynamoDB shapes it', async () => {
+    const client = new DynamoDBClient({ endpoint: guarded.endpoint, region: REGION, credentials: own, maxAttempts: 1 });
+    try {
+      // Act
+      const allowed = await client.send(new DescribeTableCommand({ TableName: 'signoff-requests' }));
+      const refused = await client.send(new DescribeTableCommand({ TableName: 'signoff-audit' })).catch((e: unknown) => e);
+
+      // Assess
+      expect(allowed.Table?.TableName).toBe('signoff-requests');
+      expect(refused).toMatchObject({
+        name: 'AccessDeniedException',
+        message: `User: ${principalArn} is not authorized to perform: dynamodb:DescribeTable on resource: ${table('signoff-audit')} because no identity-based policy allows the dynamodb:DescribeTable action`,
+        $metadata: { httpStatusCode: 400 },
+      });
+      expect(principals.denials).toEqual([
+        expect.objectContaining({ principal: 'signoff-review', action: 'dynamodb:DescribeTable', resource: table('signoff-audit') }),
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('holds SES to the condition on the sender, refusing with HTTP 403 as SES v2 does, and sends nothing refused', async () => {
+    const client = new SESv2Client({ endpoint: guardedSes.endpoint, region: REGION, credentials: own, maxAttempts: 1 });
+    const mail = (from: string) =>
+      new SendEmailCommand({
+        FromEmailAddress: from,
+        Destination: { ToAddresses: ['grace@example.org'] },
+        Content: { Simple: { Subject: { Data: 'IAM' }, Body: { Text: { Data: 'x' } } } },
+      });
+    try {
+      const before = guardedSes.outbox.count;
+      // Act
+      const sent = await client.send(mail('signoff@example.org'));
+      const refused = await client.send(mail('rector@example.org')).catch((e: unknown) => e);
+
+      // Assess
+      expect(sent.MessageId).toEqual(expect.any(String));
+      expect(refused).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+      expect((refused as Error).message).toContain(
+        'is not authorized to perform: ses:SendEmail on resource: arn:aws:ses:us-east-1:000000000000:identity/example.org',
+      );
+      expect(guardedSes.outbox.count).toBe(before + 1);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("lets the local runtime's credentials do anything, and knows no key it was not given", async () => {
+    const root = new DynamoDBClient({ endpoint: guarded.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const stranger = new DynamoDBClient({
+      endpoint: guarded.endpoint,
+      region: REGION,
+      credentials: functionCredentials(credentials, 'not-a-function'),
+      maxAttempts: 1,
+    });
+    try {
+      expect((await root.send(new DescribeTableCommand({ TableName: 'signoff-audit' }))).Table?.TableName).toBe('signoff-audit');
+      await expect(stranger.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    } finally {
+      root.destroy();
+      stranger.destroy();
+    }
   });
 });
