@@ -12,6 +12,10 @@ import { SendInFlightError } from '../lambdas/core/errors.js';
 import { LOCAL_AUTHSERV_ID, localReceiver } from '../local/mail-auth.js';
 import { closeServer, listenLoopback } from '../local/net.js';
 import { startSes } from '../local/outbox.js';
+import { startSecretsManager } from '../local/secrets-manager.js';
+import { bundledFunctions, templateBuckets, templateSecrets } from '../local/function-sandbox.js';
+import { startS3 } from '../local/s3.js';
+import { templateValues } from '../local/iam/template.js';
 import { loadSettings, projectRoot } from '../local/settings.js';
 import { landingPage } from '../local/landing.js';
 import { FAULTS_VARIABLE, localFaults, type FaultPlan } from '../local/faults.js';
@@ -44,19 +48,35 @@ async function main(): Promise<void> {
   const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);
   const bundles = process.env[BUNDLES_VARIABLE] || undefined;
+  const scope = { partition: 'aws', region: LOCAL_REGION, account: LOCAL_ACCOUNT, stateMachineArn: STATE_MACHINE_ARN };
+  const localTables = Object.fromEntries(tables.map((t) => [t.envVar, t.localName]));
+  // The secrets' local values (the functions' `<NAME>` on the sources, what the local Secrets Manager serves for bundles).
+  const secretValues = {
+    SIGNOFF_WEBHOOK_SECRET: settings.webhookSecret,
+    SIGNOFF_API_TOKEN: settings.apiToken,
+    SIGNOFF_AUDITOR_TOKEN: auditSecrets.auditorToken,
+  };
   // Who may call the local endpoints, and what each may do: in the bundles mode each function signs with its own
   // credentials and is judged by its role's synthesised policy (issue #19); the sources share this process's.
-  const principals = localPrincipals(
-    credentials,
-    { partition: 'aws', region: LOCAL_REGION, account: LOCAL_ACCOUNT, stateMachineArn: STATE_MACHINE_ARN },
-    bundles === undefined
+  const out = bundles === undefined ? undefined : resolve(bundles);
+  const names = localFunctions.map((f) => f.name);
+  const principals = localPrincipals(credentials, scope, out === undefined ? undefined : { out, names, tables: localTables });
+  const templateValue = out === undefined ? undefined : templateValues(out, { ...scope, tables: localTables });
+  // In the bundles mode the functions read their secrets from a local Secrets Manager, by the ARNs their templates
+  // name, and their objects from a local S3, by the buckets' names (each a directory of the data directory).
+  const bundled = out === undefined ? undefined : bundledFunctions(out, names);
+  const secretsManager =
+    bundled === undefined || templateValue === undefined
       ? undefined
-      : {
-          out: resolve(bundles),
-          names: localFunctions.map((f) => f.name),
-          tables: Object.fromEntries(tables.map((t) => [t.envVar, t.localName])),
-        },
-  );
+      : await startSecretsManager(templateSecrets(bundled, templateValue, secretValues), credentials, principals);
+  const s3 =
+    bundled === undefined || templateValue === undefined
+      ? undefined
+      : await startS3(
+          new Map([...templateBuckets(bundled, templateValue)].map((bucket) => [bucket, join(settings.dataDir, 'buckets', bucket)])),
+          credentials,
+          principals,
+        );
   const dynamo = await startDynamo(settings.dataDir, credentials, principals);
   const ses = await startSes(settings.dataDir, credentials, principals);
 
@@ -96,13 +116,13 @@ async function main(): Promise<void> {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: workflow.endpoint,
+    ...(secretsManager === undefined ? {} : { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint }),
+    ...(s3 === undefined ? {} : { AWS_ENDPOINT_URL_S3: s3.endpoint }),
     STATE_MACHINE_ARN,
     PUBLIC_BASE_URL: settings.publicBaseUrl,
     SIGNOFF_DIRECTORY: settings.directoryPath,
-    SIGNOFF_WEBHOOK_SECRET: settings.webhookSecret,
-    SIGNOFF_API_TOKEN: settings.apiToken,
+    ...secretValues,
     SIGNOFF_MEDIA_DIR: join(settings.dataDir, 'media'),
-    SIGNOFF_AUDITOR_TOKEN: auditSecrets.auditorToken,
     SIGNOFF_AUDIT_KEY: auditSecrets.auditKey,
     // The engine runs deadlines this much faster; AdvanceStage reads the clock at the same rate.
     SIGNOFF_TIME_SCALE: String(settings.timeScale),
@@ -114,7 +134,11 @@ async function main(): Promise<void> {
   });
   // A session token of the operator's own AWS identity would ride along with the local key.
   delete process.env['AWS_SESSION_TOKEN'];
-  const functions = await FunctionRegistry.load(projectRoot, bundles, (name) => functionCredentials(credentials, name));
+  const functions = await FunctionRegistry.load(
+    projectRoot,
+    out,
+    templateValue === undefined ? undefined : (name) => ({ credentials: functionCredentials(credentials, name), resolve: templateValue }),
+  );
   registry = functions;
 
   const gateway = createGateway({
@@ -171,7 +195,17 @@ async function main(): Promise<void> {
       `  Workflow API     ${workflow.endpoint}  (the Step Functions API of the local engine, for inspection)`,
       `  DynamoDB         ${dynamo.endpoint}`,
       `  SES              ${ses.endpoint}  (the SES v2 API only)`,
-      `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the three endpoints above accept only requests signed with it${principals.enforcing ? ", or with a function's own, judged by its role's synthesised policy" : ''})`,
+      ...(secretsManager === undefined
+        ? []
+        : [
+            `  Secrets Manager  ${secretsManager.endpoint}  (GetSecretValue and DescribeSecret of the secrets the functions' templates name)`,
+          ]),
+      ...(s3 === undefined
+        ? []
+        : [
+            `  S3               ${s3.endpoint}  (objects of the buckets the functions' templates name, in ${join(settings.dataDir, 'buckets')})`,
+          ]),
+      `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the endpoints above accept only requests signed with it${principals.enforcing ? ", or with a function's own, judged by its role's synthesised policy" : ''})`,
       `  Data             ${settings.dataDir}`,
       `  Node             ${process.versions.node}  (the functions' Lambda runtime: nodejs${LAMBDA_NODE_MAJOR}.x)`,
       `  Functions        ${registry.origin === 'sources' ? 'the TypeScript sources' : `the deployed bundles in ${registry.origin} (${BUNDLES_VARIABLE})`}`,
@@ -200,6 +234,8 @@ async function main(): Promise<void> {
     await closeServer(workflow.server);
     await ses.close();
     await dynamo.close();
+    await secretsManager?.close();
+    await s3?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

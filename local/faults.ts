@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SFNClient, SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { Rng } from './prng.js';
-import type { AwsProtocol, ErrorResponse, LocalCredentials } from './sigv4.js';
+import { s3Error, type AwsProtocol, type ErrorResponse, type LocalCredentials } from './sigv4.js';
 
 // A test aid (issue #13): SIGNOFF_LOCAL_FAULTS makes the local DynamoDB, SES and Step Functions fail a share of the
 // calls they receive, for a while, as those services do under load: throttling and server errors, in each service's
@@ -325,6 +325,7 @@ export function faultResponse(protocol: AwsProtocol, fault: AwsFault, requestId:
       }),
     };
   }
+  if (protocol === 'rest-xml') return s3Error(fault.status, fault.type, fault.message, requestId);
   return {
     status: fault.status,
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': fault.type, 'x-amzn-requestid': requestId },

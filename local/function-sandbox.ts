@@ -40,6 +40,8 @@ const RUNTIME_VARIABLES = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SESV2',
   'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  'AWS_ENDPOINT_URL_S3',
   'SIGNOFF_TIME_SCALE',
   'SIGNOFF_STAGE_RECHECK_SECONDS',
   'POWERTOOLS_TRACE_ENABLED',
@@ -101,11 +103,23 @@ export function bundledFunctions(out: string, names: readonly string[]): Map<str
  * secret's value for its `_ARN`; the local stand-in of a bucket or key), then the runtime's own. A variable the
  * template gives with no local value is left out: the function then fails as it would without it.
  */
+/** What the local runtime gives a sandbox of its own besides the template's variables (the bundles mode, issue #19). */
+export interface SandboxIdentity {
+  /** The function's own credentials, in place of the runtime's. */
+  readonly credentials: LocalCredentials;
+  /**
+   * What a template value names, as the local runtime resolves it (local/iam/template.ts `templateValues`), or
+   * undefined for what no local endpoint serves: with it, a secret's `_ARN` is kept as the ARN the local Secrets
+   * Manager serves and a bucket's name as the local S3's, read through the SDK as on AWS.
+   */
+  readonly resolve: (value: unknown) => string | undefined;
+}
+
 export function sandboxEnvironment(
   name: string,
   template: Readonly<Record<string, unknown>>,
   local: Readonly<Record<string, string | undefined>>,
-  credentials?: LocalCredentials,
+  identity?: SandboxIdentity,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   const give = (variable: string, value: string | undefined) => {
@@ -114,19 +128,63 @@ export function sandboxEnvironment(
   for (const [variable, value] of Object.entries(template)) {
     const secret = SECRET_ARN.exec(variable)?.[1];
     const standIn = STAND_INS[variable];
-    if (secret !== undefined && local[secret] !== undefined) give(secret, local[secret]);
+    // With an identity, what the local endpoints serve is named as on AWS: a secret's ARN, a bucket's name.
+    const served =
+      identity === undefined || typeof value === 'string' || local[variable] !== undefined ? undefined : identity.resolve(value);
+    if (secret !== undefined && identity !== undefined) give(variable, served);
+    else if (served !== undefined) give(variable, served);
+    else if (secret !== undefined && local[secret] !== undefined) give(secret, local[secret]);
     else if (standIn !== undefined) give(standIn, local[standIn]);
     else give(variable, local[variable] ?? (typeof value === 'string' ? value : undefined));
   }
   for (const variable of RUNTIME_VARIABLES) give(variable, local[variable]);
   // The function's own credentials, as Lambda gives each function its role's: what the local endpoints judge it by.
-  if (credentials !== undefined) {
-    env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
-    env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+  if (identity !== undefined) {
+    env['AWS_ACCESS_KEY_ID'] = identity.credentials.accessKeyId;
+    env['AWS_SECRET_ACCESS_KEY'] = identity.credentials.secretAccessKey;
   }
   env['AWS_LAMBDA_FUNCTION_NAME'] = `signoff-${name}`;
   env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'] = '512';
   return env;
+}
+
+/**
+ * The secrets the functions' templates name by `<NAME>_ARN`, each under the ARN the local runtime resolves it to and
+ * with its local value (`values[<NAME>]`): what the local Secrets Manager serves. Throws naming a secret with no local value.
+ */
+export function templateSecrets(
+  functions: ReadonlyMap<string, BundledFunction>,
+  resolve: (value: unknown) => string | undefined,
+  values: Readonly<Record<string, string | undefined>>,
+): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const [name, fn] of functions) {
+    for (const [variable, value] of Object.entries(fn.environment)) {
+      const secret = SECRET_ARN.exec(variable)?.[1];
+      if (secret === undefined) continue;
+      const local = values[secret];
+      const arn = resolve(value);
+      if (local === undefined || arn === undefined)
+        throw new Error(`the template of ${name} names the secret ${variable}, which has no local value ${secret}`);
+      secrets.set(arn, local);
+    }
+  }
+  return secrets;
+}
+
+/** The buckets the functions' templates name (`*_BUCKET`), by name: what the local S3 serves. */
+export function templateBuckets(
+  functions: ReadonlyMap<string, BundledFunction>,
+  resolve: (value: unknown) => string | undefined,
+): Set<string> {
+  const buckets = new Set<string>();
+  for (const fn of functions.values()) {
+    for (const [variable, value] of Object.entries(fn.environment)) {
+      const bucket = variable.endsWith('_BUCKET') ? resolve(value) : undefined;
+      if (bucket !== undefined) buckets.add(bucket);
+    }
+  }
+  return buckets;
 }
 
 type Message =

@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { eventFunctions, httpFunctions, workflowFunctions, type FunctionName } from '../manifest.js';
-import { bundledFunctions, Sandbox, sandboxEnvironment } from './function-sandbox.js';
+import { bundledFunctions, Sandbox, sandboxEnvironment, type SandboxIdentity } from './function-sandbox.js';
 import { LOCAL_TIMEOUT_MS, functionArn, lambdaContext } from './lambda-context.js';
-import type { LocalCredentials } from './sigv4.js';
 import type { JsonValue } from './workflow/types.js';
 
 // The same handler modules Lambda runs, invoked with Lambda's event and context shapes; payloads cross a JSON boundary
@@ -95,7 +94,7 @@ export class FunctionRegistry {
    * `cdk synth` output directory), started on its first invocation. Call after the environment is set: handlers read
    * it at module scope, and each sandbox's environment is taken from it and the function's template.
    */
-  static async load(projectRoot: URL, bundles?: string, credentialsOf?: (name: string) => LocalCredentials): Promise<FunctionRegistry> {
+  static async load(projectRoot: URL, bundles?: string, identityOf?: (name: string) => SandboxIdentity): Promise<FunctionRegistry> {
     const functions = localFunctions;
     if (bundles !== undefined) {
       const out = resolve(bundles);
@@ -107,7 +106,7 @@ export class FunctionRegistry {
       for (const [name, { bundle, environment }] of bundled) {
         const standIn = functions.find((f) => f.name === name && f.standIn === true);
         const code = standIn === undefined ? bundle : fileURLToPath(new URL(standIn.entry, projectRoot));
-        const sandbox = new Sandbox(name, code, sandboxEnvironment(name, environment, process.env, credentialsOf?.(name)));
+        const sandbox = new Sandbox(name, code, sandboxEnvironment(name, environment, process.env, identityOf?.(name)));
         registry.#add(name, {
           run: (event, deadline) => sandbox.invoke(event, deadline),
           loadMs: () => (sandbox.initMs === undefined ? null : rounded(sandbox.initMs)),

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Principal, Principals } from './iam/principals.js';
@@ -162,6 +162,8 @@ export class SigV4Verifier {
         service: this.#options.service,
         sha256: NodeSha256,
         applyChecksum: false,
+        // S3 alone signs the path as sent, without encoding it again.
+        uriEscapePath: this.#options.service !== 's3',
       });
       this.#signers.set(principal.credentials.accessKeyId, signer);
     }
@@ -249,8 +251,32 @@ function signatureIn(authorization: string): string | undefined {
   return signature?.length === 64 ? signature : undefined;
 }
 
-/** The wire protocols of the three services: JSON 1.0/1.1 (DynamoDB, Step Functions) and REST JSON (SES v2). */
-export type AwsProtocol = 'json' | 'rest-json';
+/** The wire protocols of the services: JSON 1.0/1.1 (DynamoDB, Step Functions, Secrets Manager), REST JSON (SES v2), REST XML (S3). */
+export type AwsProtocol = 'json' | 'rest-json' | 'rest-xml';
+
+/** S3's error codes for the refusals the other services name by exception. */
+const S3_CODES: Readonly<Record<string, string>> = {
+  MissingAuthenticationTokenException: 'AccessDenied',
+  UnrecognizedClientException: 'InvalidAccessKeyId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  AccessDeniedException: 'AccessDenied',
+};
+
+const xmlText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** An S3 error document (`<Error><Code>…</Code><Message>…</Message></Error>`). */
+export function s3Error(
+  status: number,
+  code: string,
+  message: string,
+  requestId: string = randomBytes(8).toString('hex').toUpperCase(),
+): ErrorResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlText(code)}</Code><Message>${xmlText(message)}</Message><RequestId>${requestId}</RequestId></Error>`,
+  };
+}
 
 export interface ErrorResponse {
   readonly status: number;
@@ -267,6 +293,7 @@ export function errorResponse(protocol: AwsProtocol, refusal: { readonly type: s
       body: JSON.stringify({ __type: `com.amazon.coral.service#${refusal.type}`, message: refusal.message }),
     };
   }
+  if (protocol === 'rest-xml') return s3Error(403, S3_CODES[refusal.type] ?? refusal.type, refusal.message);
   return {
     status: 403,
     headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': refusal.type },

@@ -1,7 +1,8 @@
 import type { RequestedAccess } from './policy.js';
 
 // What a call to a local endpoint asks IAM for (issue #19): its actions, the resources' ARNs, the condition keys the
-// service supplies — as the Service Authorization Reference lists them for DynamoDB, SES v2 and Step Functions. One
+// service supplies — as the Service Authorization Reference lists them for DynamoDB, SES v2, Step Functions, Secrets
+// Manager and S3's objects. One
 // call may ask for several (a batch or a transaction names each table; IAM checks each). The body was read and
 // signature-checked already; one that is not the JSON its API takes asks for the action on `*`, which no
 // resource-scoped grant allows (the stand-in would refuse it anyway).
@@ -149,10 +150,41 @@ function states(call: ServiceCall, scope: CallScope): RequestedAccess[] {
   }
 }
 
+function secretsmanager(call: ServiceCall, scope: CallScope): RequestedAccess[] {
+  const operation = operationOf(call.target) || 'UnknownOperation';
+  const id = text(parse(call.body)['SecretId']);
+  // A secret asked for by name is the secret of that name (its ARN ends with it and, on AWS, a random suffix).
+  const resource =
+    id === undefined
+      ? '*'
+      : id.startsWith('arn:')
+        ? id
+        : `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${id}`;
+  return [{ action: `secretsmanager:${operation}`, resource, context: {} }];
+}
+
+function s3(call: ServiceCall, scope: CallScope): RequestedAccess[] {
+  // Path-style, as the SDK addresses an endpoint that is an IP address: `/<bucket>/<key>`.
+  const path = call.path.slice(1);
+  const object = `arn:${scope.partition}:s3:::${(() => {
+    try {
+      return decodeURIComponent(path);
+    } catch {
+      return path;
+    }
+  })()}`;
+  // HeadObject needs s3:GetObject, as on AWS.
+  const action =
+    call.method === 'PUT' ? 's3:PutObject' : call.method === 'GET' || call.method === 'HEAD' ? 's3:GetObject' : 's3:UnknownOperation';
+  return [{ action, resource: object, context: {} }];
+}
+
 /** The accesses one verified call asks for. */
 export function requestedAccess(call: ServiceCall, scope: CallScope): RequestedAccess[] {
   if (call.service === 'dynamodb') return dynamodb(call, scope);
   if (call.service === 'ses') return ses(call, scope);
   if (call.service === 'states') return states(call, scope);
+  if (call.service === 'secretsmanager') return secretsmanager(call, scope);
+  if (call.service === 's3') return s3(call, scope);
   return [{ action: `${call.service}:UnknownOperation`, resource: '*', context: {} }];
 }

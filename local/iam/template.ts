@@ -8,8 +8,8 @@ import type { Effect, Statement } from './policy.js';
 // policies CDK attached to it, their intrinsics (Ref, Fn::GetAtt, Fn::ImportValue, Fn::Join, Fn::Select, Fn::Split,
 // the pseudo parameters) resolved against the local runtime's resources — a table's ARN becomes the local table's,
 // the state machine's the local engine's — so the local endpoints judge a call by the very statements `cdk deploy`
-// ships. Resources the local runtime does not serve (secrets, the KMS key, buckets, queues) resolve to ARNs no local
-// call can name. Managed policies (AWSLambdaBasicExecutionRole: CloudWatch Logs) grant nothing a local endpoint serves.
+// ships. A secret becomes the ARN the local Secrets Manager serves it under. Resources the local runtime does not
+// serve (the KMS key, buckets, queues) resolve to ARNs no local call can name. Managed policies (AWSLambdaBasicExecutionRole: CloudWatch Logs) grant nothing a local endpoint serves.
 
 /** What the local runtime has for the deployed resources it stands in for. */
 export interface LocalResources {
@@ -30,6 +30,8 @@ export interface FunctionPolicy {
 }
 
 const STATEFUL_TEMPLATE = 'SignoffStateful.template.json';
+/** Marks what a resource the local runtime does not serve resolves to. */
+const NOT_SERVED = 'not-served-locally/';
 const STATELESS_TEMPLATE = 'SignoffStateless.template.json';
 
 const resourceSchema = z.object({
@@ -83,12 +85,16 @@ class Resolver {
       if (attribute === 'Ref') return name;
       if (attribute === 'Arn') return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
     }
+    if (resource.Type === 'AWS::SecretsManager::Secret' && construct !== undefined && (attribute === 'Ref' || attribute === 'Id')) {
+      // Served by the local Secrets Manager (local/secrets-manager.ts) under this ARN; AWS adds a random suffix instead.
+      return `arn:${partition}:secretsmanager:${region}:${account}:secret:${construct}-local`;
+    }
     if (resource.Type === 'AWS::StepFunctions::StateMachine') {
       if (attribute === 'Ref' || attribute === 'Arn') return this.local.stateMachineArn;
       if (attribute === 'Name') return this.local.stateMachineArn.split(':')[6] ?? '';
     }
     // Not served locally: an ARN that names it, which no call to a local endpoint can name.
-    return `arn:${partition}:cloudformation:${region}:${account}:not-served-locally/${logicalId}/${attribute}`;
+    return `arn:${partition}:cloudformation:${region}:${account}:${NOT_SERVED}${logicalId}/${attribute}`;
   }
 
   resolve(value: unknown): unknown {
@@ -153,11 +159,8 @@ function statementOf(raw: z.infer<typeof statementSchema>, resolver: Resolver): 
   };
 }
 
-/**
- * The policy of each named function in a `cdk synth` output directory: its role's inline statements (from its
- * AWS::IAM::Policy resources and the role's own `Policies`), resolved locally. Throws naming what is missing.
- */
-export function functionPolicies(out: string, names: readonly string[], local: LocalResources): Map<string, FunctionPolicy> {
+/** The stateless template, and a resolver of its values (imports from the stateful one included). */
+function statelessTemplate(out: string, local: LocalResources): { stateless: Template; resolver: Resolver } {
   const stateful = readTemplate(out, STATEFUL_TEMPLATE);
   const stateless = readTemplate(out, STATELESS_TEMPLATE);
   const statefulResolver = new Resolver(stateful, local, (name) => {
@@ -170,6 +173,29 @@ export function functionPolicies(out: string, names: readonly string[], local: L
     if (!exports.has(name)) throw new Error(`${STATELESS_TEMPLATE} imports ${name}, which ${STATEFUL_TEMPLATE} does not export`);
     return statefulResolver.resolve(exports.get(name));
   });
+  return { stateless, resolver };
+}
+
+/**
+ * A value of the stateless template (a function's environment variable, say) as the local runtime resolves it — a
+ * secret's `_ARN` becomes the ARN the local Secrets Manager serves it under, a bucket's name stays its name — or
+ * undefined when it names something no local endpoint serves. Throws naming an intrinsic it cannot resolve.
+ */
+export function templateValues(out: string, local: LocalResources): (value: unknown) => string | undefined {
+  const { resolver } = statelessTemplate(out, local);
+  return (value) => {
+    const resolved = resolver.resolve(value);
+    if (typeof resolved !== 'string') throw new Error(`${JSON.stringify(value)} is not a single value`);
+    return resolved.includes(NOT_SERVED) ? undefined : resolved;
+  };
+}
+
+/**
+ * The policy of each named function in a `cdk synth` output directory: its role's inline statements (from its
+ * AWS::IAM::Policy resources and the role's own `Policies`), resolved locally. Throws naming what is missing.
+ */
+export function functionPolicies(out: string, names: readonly string[], local: LocalResources): Map<string, FunctionPolicy> {
+  const { stateless, resolver } = statelessTemplate(out, local);
 
   const byPath = new Map<string, { role: string }>();
   for (const resource of Object.values(stateless.Resources)) {

@@ -102,53 +102,56 @@ describe('the bundle pass', () => {
     }
   });
 
-  it("judges each function's calls by its role's synthesised policy: intake without its StartExecution grant is refused, as AWS would", async () => {
-    // Prepare: the same bundles, with the statement that lets intake start executions removed from its role's policy
-    let removed = 0;
-    const out = editedBundles((template) => {
-      for (const [id, resource] of Object.entries(template.Resources)) {
-        const document = resource.Properties?.PolicyDocument;
-        if (resource.Type !== 'AWS::IAM::Policy' || !id.startsWith('IntakeServiceRole') || document === undefined) continue;
-        const kept = document.Statement.filter((statement) => statement.Action !== 'states:StartExecution');
-        removed += document.Statement.length - kept.length;
-        document.Statement = kept;
+  it.each([
+    { grant: 'states:StartExecution', resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval' },
+    { grant: 'secretsmanager:GetSecretValue', resource: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:WebhookSecret-local' },
+  ])(
+    "judges each function's calls by its role's synthesised policy: intake without its $grant grant is refused, as AWS would",
+    async ({ grant, resource }) => {
+      // Prepare: the same bundles, with the statement that grants it removed from intake's role's policy
+      let removed = 0;
+      const out = editedBundles((template) => {
+        for (const [id, r] of Object.entries(template.Resources)) {
+          const document = r.Properties?.PolicyDocument;
+          if (r.Type !== 'AWS::IAM::Policy' || !id.startsWith('IntakeServiceRole') || document === undefined) continue;
+          const kept = document.Statement.filter((statement) => ![statement.Action].flat().includes(grant));
+          removed += document.Statement.length - kept.length;
+          document.Statement = kept;
+        }
+      });
+      expect(removed).toBe(1);
+      const broken = await Stack.start({ SIGNOFF_LOCAL_BUNDLES: out });
+      broken.expectAccessDenied();
+
+      // Act
+      try {
+        const res = await broken.submit(samplePost({ title: 'No grant' }));
+
+        // Assess: refused with AWS's error, naming the function's role session, the action and the resource
+        expect(res.status).toBeGreaterThanOrEqual(500);
+        const line = await waitFor('the refusal in the log', async () =>
+          broken.output.split('\n').find((l) => l.startsWith(`${ACCESS_DENIED_LINE}signoff-intake: `)),
+        );
+        expect(line).toMatch(
+          /User: arn:aws:sts::000000000000:assumed-role\/SignoffStateless-IntakeServiceRole[0-9A-F]{8}\/signoff-intake is not authorized/,
+        );
+        expect(line).toContain(
+          `is not authorized to perform: ${grant} on resource: ${resource} because no identity-based policy allows the ${grant} action`,
+        );
+        // The function met it as the SDK raises it: an AccessDeniedException, by name.
+        await waitFor('the function to log the error by name', async () =>
+          broken.output.includes('AccessDeniedException') ? true : undefined,
+        );
+        const figures = (await (await fetch(`${broken.baseUrl}/_local/functions.json`)).json()) as {
+          accessDenied: Array<{ principal: string; action: string; resource: string }>;
+        };
+        expect(figures.accessDenied).toEqual([expect.objectContaining({ principal: 'signoff-intake', action: grant, resource })]);
+      } finally {
+        await broken.dispose();
+        rmSync(out, { recursive: true, force: true });
       }
-    });
-    expect(removed).toBe(1);
-    const broken = await Stack.start({ SIGNOFF_LOCAL_BUNDLES: out });
-    broken.expectAccessDenied();
-
-    // Act
-    try {
-      const res = await broken.submit(samplePost({ title: 'No grant' }));
-
-      // Assess: refused with AWS's error, naming the function's role session, the action and the resource
-      expect(res.status).toBeGreaterThanOrEqual(500);
-      const line = await waitFor('the refusal in the log', async () =>
-        broken.output.split('\n').find((l) => l.startsWith(`${ACCESS_DENIED_LINE}signoff-intake: `)),
-      );
-      expect(line).toMatch(
-        /User: arn:aws:sts::000000000000:assumed-role\/SignoffStateless-IntakeServiceRole[0-9A-F]{8}\/signoff-intake is not authorized to perform: states:StartExecution on resource: arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval because no identity-based policy allows the states:StartExecution action$/,
-      );
-      // The function met it as the SDK raises it: an AccessDeniedException, by name.
-      await waitFor('the function to log the error by name', async () =>
-        broken.output.includes('AccessDeniedException') ? true : undefined,
-      );
-      const figures = (await (await fetch(`${broken.baseUrl}/_local/functions.json`)).json()) as {
-        accessDenied: Array<{ principal: string; action: string; resource: string }>;
-      };
-      expect(figures.accessDenied).toEqual([
-        expect.objectContaining({
-          principal: 'signoff-intake',
-          action: 'states:StartExecution',
-          resource: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval',
-        }),
-      ]);
-    } finally {
-      await broken.dispose();
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   it('lists no call refused by IAM on the stack the pass runs', async () => {
     const figures = (await (await fetch(`${stack.baseUrl}/_local/functions.json`)).json()) as { accessDenied: unknown[] };

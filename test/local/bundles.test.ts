@@ -113,10 +113,17 @@ describe('sandboxEnvironment', () => {
     expect(Object.keys(env)).not.toContain('HOME');
   });
 
-  it("gives a function its own credentials in place of the runtime's, as Lambda gives each its role's", () => {
-    const env = sandboxEnvironment('review', {}, local, { accessKeyId: 'ASIAREVIEW', secretAccessKey: 'review-secret' });
-    expect(env['AWS_ACCESS_KEY_ID']).toBe('ASIAREVIEW');
-    expect(env['AWS_SECRET_ACCESS_KEY']).toBe('review-secret');
+  it("gives a function its own credentials in place of the runtime's, and its secrets by ARN, as Lambda does", () => {
+    const env = sandboxEnvironment('intake', { SIGNOFF_WEBHOOK_SECRET_ARN: { 'Fn::ImportValue': 'SignoffStateful:Webhook' } }, local, {
+      credentials: { accessKeyId: 'ASIAINTAKE', secretAccessKey: 'intake-secret' },
+      resolve: (value) =>
+        JSON.stringify(value).includes('Webhook') ? 'arn:aws:secretsmanager:us-east-1:000000000000:secret:WebhookSecret-local' : '?',
+    });
+    expect(env['AWS_ACCESS_KEY_ID']).toBe('ASIAINTAKE');
+    expect(env['AWS_SECRET_ACCESS_KEY']).toBe('intake-secret');
     expect(env['AWS_REGION']).toBe('us-east-1');
+    // The secret is read from the local Secrets Manager by its ARN, as on AWS, not given as a value.
+    expect(env['SIGNOFF_WEBHOOK_SECRET_ARN']).toBe('arn:aws:secretsmanager:us-east-1:000000000000:secret:WebhookSecret-local');
+    expect(Object.keys(env)).not.toContain('SIGNOFF_WEBHOOK_SECRET');
   });
 });

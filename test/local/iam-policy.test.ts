@@ -203,6 +203,24 @@ describe('requestedAccess', () => {
     ]);
   });
 
+  it('names the secret of a Secrets Manager call, by ARN or by name, and the object of an S3 call (HeadObject needs s3:GetObject)', () => {
+    const secret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:WebhookSecret-local';
+    expect(requestedAccess(call('secretsmanager', 'secretsmanager.GetSecretValue', { SecretId: secret }), scope)).toEqual([
+      ask('secretsmanager:GetSecretValue', secret),
+    ]);
+    expect(requestedAccess(call('secretsmanager', 'secretsmanager.DescribeSecret', { SecretId: 'ApiToken-local' }), scope)).toEqual([
+      ask('secretsmanager:DescribeSecret', 'arn:aws:secretsmanager:us-east-1:000000000000:secret:ApiToken-local'),
+    ]);
+    const object = (method: string) => call('s3', undefined, '', '/signoff-dev-data-000000000000-us-east-1/media/a%20b.png', method);
+    expect(requestedAccess(object('PUT'), scope)).toEqual([
+      ask('s3:PutObject', 'arn:aws:s3:::signoff-dev-data-000000000000-us-east-1/media/a b.png'),
+    ]);
+    expect(requestedAccess(object('HEAD'), scope)).toEqual([
+      ask('s3:GetObject', 'arn:aws:s3:::signoff-dev-data-000000000000-us-east-1/media/a b.png'),
+    ]);
+    expect(requestedAccess(object('DELETE'), scope)[0]?.action).toBe('s3:UnknownOperation');
+  });
+
   it('asks for the action on * when the body is not the JSON the API takes, which no resource-scoped grant allows', () => {
     expect(requestedAccess(call('dynamodb', 'DynamoDB_20120810.GetItem', 'not json'), scope)).toEqual([ask('dynamodb:GetItem', '*')]);
     expect(requestedAccess(call('states', 'AWSStepFunctions.StartExecution', '[1]'), scope)).toEqual([ask('states:StartExecution', '*')]);

@@ -71,6 +71,17 @@ describe('functionPolicies', () => {
     expect(decide('request-approval', 'states:SendTaskSuccess', scope.stateMachineArn)).toBe('implicitly-denied');
   });
 
+  it('resolves the secrets to the ARNs the local Secrets Manager serves, and the buckets to their names', () => {
+    const webhook = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:WebhookSecret-local';
+    expect(decide('intake', 'secretsmanager:GetSecretValue', webhook)).toBe('allowed');
+    expect(decide('review', 'secretsmanager:GetSecretValue', webhook)).toBe('implicitly-denied');
+    expect(decide('media', 's3:GetObject', 'arn:aws:s3:::signoff-prod-data-000000000000-us-east-1/media/a.png')).toBe('allowed');
+    expect(decide('media', 's3:GetObject', 'arn:aws:s3:::signoff-prod-data-000000000000-us-east-1/inbound/m')).toBe('implicitly-denied');
+    expect(decide('audit-checkpoint', 's3:PutObject', 'arn:aws:s3:::signoff-prod-audit-000000000000-us-east-1/checkpoints/x.json')).toBe(
+      'allowed',
+    );
+  });
+
   it("keeps the sender condition of ses:SendEmail: only the institution's address", () => {
     expect(decide('request-approval', 'ses:SendEmail', identity, { 'ses:FromAddress': 'signoff@example.org' })).toBe('allowed');
     expect(decide('request-approval', 'ses:SendEmail', identity, { 'ses:FromAddress': 'rector@example.org' })).toBe('implicitly-denied');

@@ -6,11 +6,12 @@ import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sd
 import { ListEmailTemplatesCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type LocalDynamo } from '../../local/dynamo.js';
-import { functionCredentials, Principals } from '../../local/iam/principals.js';
+import { functionCredentials } from '../../local/iam/principals.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 import { startSes, type LocalSes } from '../../local/outbox.js';
 import { newLocalCredentials } from '../../local/settings.js';
 import { requireSigV4 } from '../../local/signed-endpoint.js';
+import { oneFunction } from './iam-fixture.js';
 
 // The signature check in front of the local stand-ins: what a verified request's listener receives, and what the AWS
 // SDK makes of each refusal (the error it raises, by name) from dynalite and aws-ses-v2-local as the runtime wraps them.
@@ -158,35 +159,24 @@ describe('the local SES (aws-ses-v2-local)', () => {
 });
 
 describe("IAM at the endpoints: a function's own credentials, judged by its statements (issue #19)", () => {
-  const scope = {
-    partition: 'aws',
-    region: REGION,
-    account: '000000000000',
-    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval',
-  };
   const table = (name: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
-  const principalArn = 'arn:aws:sts::000000000000:assumed-role/SignoffStateless-ReviewServiceRoleAAAA0000/signoff-review';
-  const own = functionCredentials(credentials, 'review');
-  let principals: Principals;
+  const {
+    principals,
+    own,
+    arn: principalArn,
+  } = oneFunction(credentials, 'review', [
+    { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:DescribeTable'], resources: [table('signoff-requests')] },
+    {
+      effect: 'Allow',
+      actions: ['ses:SendEmail'],
+      resources: ['arn:aws:ses:us-east-1:000000000000:identity/example.org'],
+      conditions: { StringEquals: { 'ses:FromAddress': ['signoff@example.org'] } },
+    },
+  ]);
   let guarded: LocalDynamo;
   let guardedSes: LocalSes;
 
   beforeAll(async () => {
-    principals = new Principals(credentials, scope);
-    principals.add({
-      name: 'signoff-review',
-      arn: principalArn,
-      credentials: own,
-      statements: [
-        { effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:DescribeTable'], resources: [table('signoff-requests')] },
-        {
-          effect: 'Allow',
-          actions: ['ses:SendEmail'],
-          resources: ['arn:aws:ses:us-east-1:000000000000:identity/example.org'],
-          conditions: { StringEquals: { 'ses:FromAddress': ['signoff@example.org'] } },
-        },
-      ],
-    });
     guarded = await startDynamo(join(dir, 'iam'), credentials, principals);
     guardedSes = await startSes(join(dir, 'iam'), credentials, principals);
   });
