@@ -32,12 +32,12 @@ const bundles = await figures('bundles', { SIGNOFF_LOCAL_BUNDLES: BUNDLES_DIR })
 
 process.stdout.write(
   `\nfunctions: ${REQUESTS} brand posts through both stages; sources (tsx) / bundles (cdk synth), ms\n` +
-    `${'function'.padEnd(18)} ${'load'.padStart(15)} ${'first call'.padStart(15)} ${'warm median'.padStart(15)} ${'warm p95'.padStart(15)} ${'calls'.padStart(7)}\n`,
+    `${'function'.padEnd(18)} ${'load'.padStart(15)} ${'first call'.padStart(15)} ${'warm median'.padStart(15)} ${'warm p95'.padStart(15)} ${'calls'.padStart(7)} ${'environments'.padStart(13)}\n`,
 );
 for (const [name, s] of sources) {
   const b = bundles.get(name);
   const pair = (x: number | null | undefined, y: number | null | undefined) => `${ms(x)} / ${ms(y)}`.padStart(15);
   process.stdout.write(
-    `${name.padEnd(18)} ${pair(s.loadMs, b?.loadMs)} ${pair(s.firstMs, b?.firstMs)} ${pair(s.warmMedianMs, b?.warmMedianMs)} ${pair(s.warmP95Ms, b?.warmP95Ms)} ${String(s.invocations).padStart(7)}\n`,
+    `${name.padEnd(18)} ${pair(s.loadMs, b?.loadMs)} ${pair(s.firstMs, b?.firstMs)} ${pair(s.warmMedianMs, b?.warmMedianMs)} ${pair(s.warmP95Ms, b?.warmP95Ms)} ${String(s.invocations).padStart(7)} ${`${s.environments} / ${b?.environments ?? '—'}`.padStart(13)}\n`,
   );
 }

@@ -192,29 +192,46 @@ type Message =
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: { name: string; message: string; stack: string } };
 
-interface Waiting {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
+/**
+ * The most environments one function runs at once here. Lambda would start one per concurrent invocation up to the
+ * account's concurrency (1,000); a machine of two cores cannot start a hundred workers at once (each imports its
+ * bundle: 150–300 ms of CPU and tens of MB), so past four an invocation waits for one to come free.
+ */
+export const MAX_ENVIRONMENTS = 4;
+
+/** A started execution environment and the one invocation it runs, if any. */
+interface Environment {
+  readonly worker: Worker;
+  /** Settles the invocation running in it (with the worker's failure when it ends or fails mid-invocation). */
+  current: ((outcome: { result: unknown } | { error: Error }) => void) | undefined;
 }
 
-/** A started worker and the invocations it owes an answer (its own: a worker that ends fails only those). */
-interface Running {
-  readonly worker: Worker;
-  readonly pending: Map<number, Waiting>;
+/** Lambda's error for an invocation stopped at its timeout (the runtime's `Sandbox.Timedout`). */
+export function timedOut(name: string, ms: number): Error {
+  const error = new Error(`signoff-${name}: Task timed out after ${(ms / 1000).toFixed(2)} seconds`);
+  error.name = 'Sandbox.Timedout';
+  return error;
 }
 
 /**
- * One function's execution environment: a worker started on the first invocation and reused after; one that fails to
- * load or ends is replaced on the next invocation. Unlike Lambda, which gives each concurrent invocation an
- * environment of its own, one worker runs a function's concurrent invocations side by side (module state, such as
- * the logger's keys, is shared between them, as in the sources mode).
+ * One function's execution environments, as Lambda keeps them: an invocation takes an idle environment (warm) or
+ * starts a new one (a cold start: a worker thread importing the bundle), runs alone in it, and gives it back; so
+ * concurrent invocations run in environments of their own, with their own module state. An invocation still running
+ * at its deadline is stopped there, as Lambda stops it: its worker is terminated (the environment is gone) and the
+ * invocation fails with `Sandbox.Timedout`. A worker that fails to load, or ends, fails the invocation running in it;
+ * the next invocation starts a new one. At most MAX_ENVIRONMENTS run at once; further invocations wait their turn.
  */
 export class Sandbox {
-  #current: Promise<Running> | undefined;
+  readonly #idle: Environment[] = [];
   readonly #live = new Set<Worker>();
-  #next = 0;
-  /** The cold start: the worker's start and its bundle's import, in ms (undefined before the first invocation). */
+  /** Invocations waiting for an environment while MAX_ENVIRONMENTS are busy, first come first served. */
+  readonly #waiting: Array<() => void> = [];
+  #busy = 0;
+  #closed = false;
+  /** The first cold start: the worker's start and its bundle's import, in ms (undefined before the first invocation). */
   initMs: number | undefined;
+  /** How many environments were started (cold starts). */
+  started = 0;
 
   constructor(
     readonly name: string,
@@ -222,9 +239,9 @@ export class Sandbox {
     readonly environment: Readonly<Record<string, string>>,
   ) {}
 
-  #start(): Promise<Running> {
-    const started = performance.now();
-    const pending = new Map<number, Waiting>();
+  #start(): Promise<Environment> {
+    const startedAt = performance.now();
+    this.started++;
     const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
       env: { ...this.environment },
       // The worker's own entry is TypeScript (the bundle it imports is not): tsx's loader, whoever started this process.
@@ -234,55 +251,84 @@ export class Sandbox {
     this.#live.add(worker);
     // The servers keep the process alive; a worker must not keep it from ending.
     worker.unref();
-    const running: Promise<Running> = new Promise<Running>((resolve, reject) => {
+    const environment: Environment = { worker, current: undefined };
+    return new Promise<Environment>((resolve, reject) => {
+      let ready = false;
       const fail = (error: Error) => {
-        // Only this worker's own: a newer one started meanwhile stays.
-        if (this.#current === running) this.#current = undefined;
-        reject(error);
-        for (const waiting of pending.values()) waiting.reject(error);
-        pending.clear();
+        this.#live.delete(worker);
+        const at = this.#idle.indexOf(environment);
+        if (at !== -1) this.#idle.splice(at, 1);
+        if (!ready) reject(error);
+        environment.current?.({ error });
+        environment.current = undefined;
       };
       worker.on('message', (message: Message) => {
         if (message.type === 'ready') {
-          this.initMs = performance.now() - started;
-          resolve({ worker, pending });
+          ready = true;
+          this.initMs ??= performance.now() - startedAt;
+          resolve(environment);
           return;
         }
-        const waiting = pending.get(message.id);
-        pending.delete(message.id);
-        if (message.type === 'result') waiting?.resolve(message.result);
+        const settle = environment.current;
+        environment.current = undefined;
+        if (message.type === 'result') settle?.({ result: message.result });
         else {
           const error = new Error(message.error.message);
           error.name = message.error.name;
           error.stack = message.error.stack;
-          waiting?.reject(error);
+          settle?.({ error });
         }
       });
-      // A bundle that fails to load fails the invocations waiting for it; the next invocation starts a new worker.
+      // A bundle that fails to load fails the invocation waiting for it; the next invocation starts a new worker.
       worker.on('error', (error) => fail(new Error(`signoff-${this.name}: ${error.message}`, { cause: error })));
-      worker.on('exit', (code) => {
-        this.#live.delete(worker);
-        fail(new Error(`signoff-${this.name}: its sandbox ended (exit ${code})`));
-      });
-    });
-    // Its failure reaches the invocations awaiting it; nothing else may treat it as unhandled.
-    running.catch(() => undefined);
-    return running;
-  }
-
-  async invoke(event: unknown, deadline: number): Promise<unknown> {
-    this.#current ??= this.#start();
-    const { worker, pending } = await this.#current;
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, event, deadline });
+      worker.on('exit', (code) => fail(new Error(`signoff-${this.name}: its sandbox ended (exit ${code})`)));
     });
   }
 
-  /** Ends every worker of this function, started or starting; never throws. */
+  /**
+   * Runs one invocation in an environment of its own, stopped `timeoutMs` after it starts there — as on Lambda, neither
+   * the wait for a free environment nor a cold start's init counts against the function's timeout.
+   */
+  async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
+    if (this.#closed) throw new Error(`signoff-${this.name}: its sandbox is closed`);
+    // This machine's limit, not Lambda's: past it an invocation waits for an environment to come free.
+    if (this.#busy >= MAX_ENVIRONMENTS) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#busy++;
+    try {
+      return await this.#run(event, timeoutMs);
+    } finally {
+      this.#busy--;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  async #run(event: unknown, timeoutMs: number): Promise<unknown> {
+    const environment = this.#idle.pop() ?? (await this.#start());
+    const deadline = Date.now() + timeoutMs;
+    const outcome = await new Promise<{ result: unknown } | { error: Error }>((settle) => {
+      const timer = setTimeout(() => {
+        // Stopped at the deadline, as Lambda stops it; the environment goes with it.
+        environment.current = undefined;
+        settle({ error: timedOut(this.name, timeoutMs) });
+        this.#live.delete(environment.worker);
+        void environment.worker.terminate();
+      }, timeoutMs);
+      timer.unref();
+      environment.current = (o) => {
+        clearTimeout(timer);
+        settle(o);
+      };
+      environment.worker.postMessage({ id: 0, event, deadline });
+    });
+    if (this.#live.has(environment.worker) && !this.#closed) this.#idle.push(environment);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  /** Ends every environment of this function, started or starting; never throws. */
   async close(): Promise<void> {
-    this.#current = undefined;
+    this.#closed = true;
+    this.#idle.length = 0;
     await Promise.allSettled([...this.#live].map((worker) => worker.terminate()));
   }
 }

@@ -52,6 +52,12 @@ export interface FunctionFigures {
    * others share), or its sandbox's start and its bundle's import (on its first invocation; null before it).
    */
   readonly loadMs: number | null;
+  /**
+   * Its execution environments started so far: a sandbox each time an invocation found none idle (in the bundles mode
+   * concurrent invocations run in environments of their own, as on Lambda; only the first one's start is `loadMs`, a
+   * later one's counts in its invocation); 1 for a source, loaded once into this process.
+   */
+  readonly environments: number;
   readonly invocations: number;
   readonly errors: number;
   /** The first invocation: SDK clients, connections and caches made on first use (the rest of a cold start). */
@@ -62,9 +68,10 @@ export interface FunctionFigures {
 }
 
 interface Loaded {
-  /** Runs one invocation that must end by `deadline` (epoch ms). */
-  readonly run: (event: unknown, deadline: number) => Promise<unknown>;
+  /** Runs one invocation that may take `timeoutMs` once it starts (Lambda's timeout). */
+  readonly run: (event: unknown, timeoutMs: number) => Promise<unknown>;
   readonly loadMs: () => number | null;
+  readonly environments: () => number;
   readonly close: () => Promise<void>;
   invocations: number;
   errors: number;
@@ -108,8 +115,9 @@ export class FunctionRegistry {
         const code = standIn === undefined ? bundle : fileURLToPath(new URL(standIn.entry, projectRoot));
         const sandbox = new Sandbox(name, code, sandboxEnvironment(name, environment, process.env, identityOf?.(name)));
         registry.#add(name, {
-          run: (event, deadline) => sandbox.invoke(event, deadline),
+          run: (event, timeoutMs) => sandbox.invoke(event, timeoutMs),
           loadMs: () => (sandbox.initMs === undefined ? null : rounded(sandbox.initMs)),
+          environments: () => sandbox.started,
           close: () => sandbox.close(),
         });
       }
@@ -121,15 +129,16 @@ export class FunctionRegistry {
       const module = (await import(new URL(fn.entry, projectRoot).href)) as { handler: Handler };
       const loadMs = rounded(performance.now() - started);
       registry.#add(fn.name, {
-        run: (event, deadline) => module.handler(event, lambdaContext(fn.name, deadline)),
+        run: (event, timeoutMs) => module.handler(event, lambdaContext(fn.name, Date.now() + timeoutMs)),
         loadMs: () => loadMs,
+        environments: () => 1,
         close: async () => undefined,
       });
     }
     return registry;
   }
 
-  #add(name: string, fn: Pick<Loaded, 'run' | 'loadMs' | 'close'>): void {
+  #add(name: string, fn: Pick<Loaded, 'run' | 'loadMs' | 'environments' | 'close'>): void {
     this.#functions.set(name, { ...fn, invocations: 0, errors: 0, firstMs: null, warm: [] });
   }
 
@@ -143,6 +152,7 @@ export class FunctionRegistry {
     return [...this.#functions].map(([name, f]) => ({
       name,
       loadMs: f.loadMs(),
+      environments: f.environments(),
       invocations: f.invocations,
       errors: f.errors,
       firstMs: f.firstMs,
@@ -163,7 +173,7 @@ export class FunctionRegistry {
     // A sandbox's first invocation starts it: that start is its load (loadMs), not part of the invocation.
     const cold = loaded.loadMs() === null;
     try {
-      const result = await loaded.run(JSON.parse(JSON.stringify(event ?? null)) as unknown, Date.now() + LOCAL_TIMEOUT_MS);
+      const result = await loaded.run(JSON.parse(JSON.stringify(event ?? null)) as unknown, LOCAL_TIMEOUT_MS);
       return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue);
     } catch (error) {
       loaded.errors++;

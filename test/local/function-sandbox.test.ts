@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Sandbox } from '../../local/function-sandbox.js';
+import { MAX_ENVIRONMENTS, Sandbox } from '../../local/function-sandbox.js';
 
 // A function's sandbox (local/function-sandbox.ts, issue #19): a worker thread with only the environment it is given,
 // started on the first invocation; errors come back by name; a bundle that fails to load fails its invocations and
@@ -35,8 +35,8 @@ describe('Sandbox', () => {
     expect(s.initMs).toBeUndefined();
 
     // Act
-    const first = await s.invoke({ a: 1 }, Date.now() + 30_000);
-    const second = await s.invoke({ a: 2 }, Date.now() + 30_000);
+    const first = await s.invoke({ a: 1 }, 30_000);
+    const second = await s.invoke({ a: 2 }, 30_000);
 
     // Assess
     expect(first).toEqual({ event: { a: 1 }, calls: 1, only: 'mine', home: null, fn: 'signoff-test-fn', left: true });
@@ -46,12 +46,62 @@ describe('Sandbox', () => {
 
   it("gives back a handler's error with its name, which Step Functions retries and catches by", async () => {
     const s = sandbox(`export const handler = async () => { const e = new Error('taken'); e.name = 'ConcurrentUpdateError'; throw e; };`);
-    await expect(s.invoke({}, Date.now() + 30_000)).rejects.toMatchObject({ name: 'ConcurrentUpdateError', message: 'taken' });
+    await expect(s.invoke({}, 30_000)).rejects.toMatchObject({ name: 'ConcurrentUpdateError', message: 'taken' });
   });
 
   it('fails the invocations of a bundle that cannot load, every time, without hanging', async () => {
     const s = sandbox(`throw new Error('broken bundle');\nexport const handler = async () => null;`);
-    await expect(s.invoke({}, Date.now() + 30_000)).rejects.toThrow(/signoff-test-fn: broken bundle/);
-    await expect(s.invoke({}, Date.now() + 30_000)).rejects.toThrow(/signoff-test-fn: broken bundle/);
+    await expect(s.invoke({}, 30_000)).rejects.toThrow(/signoff-test-fn: broken bundle/);
+    await expect(s.invoke({}, 30_000)).rejects.toThrow(/signoff-test-fn: broken bundle/);
+  });
+
+  it('runs concurrent invocations in environments of their own, as Lambda does, and reuses an idle one after', async () => {
+    // Prepare: module state counts the invocations an environment has run; each holds its environment for 200 ms
+    const s = sandbox(
+      `let calls = 0;
+       export const handler = async () => { calls++; await new Promise((r) => setTimeout(r, 200)); return calls; };`,
+    );
+
+    // Act
+    const together = await Promise.all([s.invoke({}, 30_000), s.invoke({}, 30_000)]);
+    const after = await s.invoke({}, 30_000);
+
+    // Assess: two cold starts, each environment ran one; the next invocation was warm
+    expect(together).toEqual([1, 1]);
+    expect(s.started).toBe(2);
+    expect(after).toBe(2);
+    expect(s.started).toBe(2);
+  });
+
+  it('stops an invocation at its deadline with Sandbox.Timedout, and the next starts a new environment', async () => {
+    const s = sandbox(`export const handler = async (event) => event.hang ? new Promise(() => undefined) : 'done';`);
+    await expect(s.invoke({ hang: true }, 300)).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: expect.stringMatching(/^signoff-test-fn: Task timed out after 0\.\d\d seconds$/),
+    });
+    await expect(s.invoke({ hang: false }, 30_000)).resolves.toBe('done');
+    expect(s.started).toBe(2);
+  });
+
+  it('runs at most MAX_ENVIRONMENTS at once; the rest wait their turn, and the wait is not charged to their timeout', async () => {
+    // Prepare: an invocation asked to hold waits until the test writes the release file
+    const release = join(dir, `release-${Date.now()}`);
+    const s = sandbox(
+      `import { existsSync } from 'node:fs';
+       export const handler = async (event) => {
+         while (event.hold && !existsSync(event.release)) await new Promise((r) => setTimeout(r, 20));
+         return 'ok';
+       };`,
+    );
+
+    // Act: MAX_ENVIRONMENTS hold every environment; two more, with a 1 s timeout, wait longer than that for one
+    const holding = Array.from({ length: MAX_ENVIRONMENTS }, () => s.invoke({ hold: true, release }, 30_000));
+    const queued = [s.invoke({ hold: false }, 1_000), s.invoke({ hold: false }, 1_000)];
+    await new Promise((r) => setTimeout(r, 1_500));
+    writeFileSync(release, '');
+
+    // Assess
+    expect(await Promise.all([...holding, ...queued])).toEqual(Array.from({ length: MAX_ENVIRONMENTS + 2 }, () => 'ok'));
+    expect(s.started).toBe(MAX_ENVIRONMENTS);
   });
 });

@@ -86,7 +86,9 @@ describe('the time a request has to arrive (issue #13: slow bodies)', () => {
           calls++;
           return { statusCode: 202, body: '{}' };
         },
-        figures: () => [{ name: 'intake', loadMs: 12.5, invocations: 3, errors: 0, firstMs: 40, warmMedianMs: 4, warmP95Ms: 6 }],
+        figures: () => [
+          { name: 'intake', loadMs: 12.5, environments: 1, invocations: 3, errors: 0, firstMs: 40, warmMedianMs: 4, warmP95Ms: 6 },
+        ],
       },
       outbox: { count: 0, page: async () => [], latest: async () => [] },
       landingPage: '<p>landing</p>',
@@ -109,7 +111,7 @@ describe('the time a request has to arrive (issue #13: slow bodies)', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({
       origin: 'sources',
-      functions: [{ name: 'intake', loadMs: 12.5, invocations: 3, errors: 0, firstMs: 40, warmMedianMs: 4, warmP95Ms: 6 }],
+      functions: [{ name: 'intake', loadMs: 12.5, environments: 1, invocations: 3, errors: 0, firstMs: 40, warmMedianMs: 4, warmP95Ms: 6 }],
       // No calls refused by IAM: the sources are not judged (the bundles mode lists them, test/e2e/bundles.test.ts).
       accessDenied: [],
     });
