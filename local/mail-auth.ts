@@ -51,7 +51,9 @@ export function localReceiver(dnsServer: string | undefined): (raw: Buffer, peer
       helo: peer.helo,
       ...(peer.mailFrom === undefined ? {} : { sender: peer.mailFrom }),
       mta: LOCAL_AUTHSERV_ID,
-      resolver: (name, rrtype) => resolver.resolve(name, rrtype),
+      // mailauth types its resolver's answers as TXT's and A's shapes only, though its SPF check asks for MX records
+      // too and reads them as node:dns gives them (its own default resolver is node:dns's `resolve`).
+      resolver: (name, rrtype) => resolver.resolve(name, rrtype) as Promise<string[] | string[][]>,
       disableArc: true,
       disableBimi: true,
     });
