@@ -6,12 +6,14 @@ import { z } from 'zod';
 import { constructId } from '../manifest.js';
 import type { LocalCredentials } from './sigv4.js';
 
-// The deployed bundles, run as Lambda runs them (issue #19): each function in its own worker thread — its own module
-// state, SDK clients and connection pool — with the environment the synthesised template gives that function and
-// nothing from another, started on its first invocation (the cold start, timed). Where the template names an AWS
-// resource, the worker gets the local runtime's value for it (a table's local name, a secret's value, the media
-// directory standing in for the data bucket); the local runtime adds only what Lambda itself would give every
-// function (region, credentials) and its own plumbing (the endpoints, the clock's scale).
+// The deployed bundles, run as Lambda runs them (issue #19): each function in execution environments of its own —
+// worker threads, each with its own module state, SDK clients and connection pool — with the environment the
+// synthesised template gives that function and nothing from another, started when an invocation finds none idle (a
+// cold start, timed). Where the template names an AWS resource, the worker gets the local runtime's value for it: a
+// table's local name; with an identity (./iam/principals.ts), a secret's ARN and a bucket's name as the local Secrets
+// Manager and S3 serve them; without one, a secret's value and the media directory standing in for the data bucket.
+// The local runtime adds only what Lambda itself would give every function (region, credentials: with an identity,
+// the function's own) and its own plumbing (the endpoints, the clock's scale).
 
 export const BUNDLES_VARIABLE = 'SIGNOFF_LOCAL_BUNDLES';
 /** The stack whose template names each function's code asset and environment (lib/app.ts). */
@@ -97,12 +99,6 @@ export function bundledFunctions(out: string, names: readonly string[]): Map<str
   return found;
 }
 
-/**
- * The environment of one function's worker: each variable of its template, valued as the local runtime has it (the
- * local value of a literal the operator set — a log level, the directory file — else the template's literal; a
- * secret's value for its `_ARN`; the local stand-in of a bucket or key), then the runtime's own. A variable the
- * template gives with no local value is left out: the function then fails as it would without it.
- */
 /** What the local runtime gives a sandbox of its own besides the template's variables (the bundles mode, issue #19). */
 export interface SandboxIdentity {
   /** The function's own credentials, in place of the runtime's. */
@@ -115,6 +111,13 @@ export interface SandboxIdentity {
   readonly resolve: (value: unknown) => string | undefined;
 }
 
+/**
+ * The environment of one function's worker: each variable of its template, valued as the local runtime has it (the
+ * local value of a literal the operator set — a log level, the directory file — else the template's literal; with an
+ * identity, a secret's ARN or a bucket's name as the local endpoints serve them; else a secret's value for its `_ARN`
+ * and the local stand-in of a bucket; the local key for the KMS key), then the runtime's own. A variable the template
+ * gives with no local value is left out: the function then fails as it would without it.
+ */
 export function sandboxEnvironment(
   name: string,
   template: Readonly<Record<string, unknown>>,
@@ -206,9 +209,12 @@ interface Environment {
   current: ((outcome: { result: unknown } | { error: Error }) => void) | undefined;
 }
 
-/** Lambda's error for an invocation stopped at its timeout (the runtime's `Sandbox.Timedout`). */
-export function timedOut(name: string, ms: number): Error {
-  const error = new Error(`signoff-${name}: Task timed out after ${(ms / 1000).toFixed(2)} seconds`);
+/** Lambda's limit on a cold start's init phase. */
+export const INIT_TIMEOUT_MS = 10_000;
+
+/** Lambda's error for an invocation (or a cold start's init) stopped at its timeout (the runtime's `Sandbox.Timedout`). */
+export function timedOut(name: string, ms: number, phase: 'Task' | 'Init' = 'Task'): Error {
+  const error = new Error(`signoff-${name}: ${phase} timed out after ${(ms / 1000).toFixed(2)} seconds`);
   error.name = 'Sandbox.Timedout';
   return error;
 }
@@ -224,8 +230,11 @@ export function timedOut(name: string, ms: number): Error {
 export class Sandbox {
   readonly #idle: Environment[] = [];
   readonly #live = new Set<Worker>();
-  /** Invocations waiting for an environment while MAX_ENVIRONMENTS are busy, first come first served. */
-  readonly #waiting: Array<() => void> = [];
+  /**
+   * Invocations waiting for an environment while MAX_ENVIRONMENTS are busy, first come first served. A finishing
+   * invocation hands its slot to the first (true), or a close wakes them all to fail (false).
+   */
+  readonly #waiting: Array<(go: boolean) => void> = [];
   #busy = 0;
   #closed = false;
   /** The first cold start: the worker's start and its bundle's import, in ms (undefined before the first invocation). */
@@ -237,9 +246,16 @@ export class Sandbox {
     readonly name: string,
     readonly bundle: string,
     readonly environment: Readonly<Record<string, string>>,
+    /** How long a cold start's init may take (Lambda: 10 s); past it the environment is abandoned and the invocation fails. */
+    readonly initTimeoutMs: number = INIT_TIMEOUT_MS,
   ) {}
 
+  #closedError(): Error {
+    return new Error(`signoff-${this.name}: its sandbox is closed`);
+  }
+
   #start(): Promise<Environment> {
+    if (this.#closed) return Promise.reject(this.#closedError());
     const startedAt = performance.now();
     this.started++;
     const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
@@ -255,6 +271,7 @@ export class Sandbox {
     return new Promise<Environment>((resolve, reject) => {
       let ready = false;
       const fail = (error: Error) => {
+        clearTimeout(initTimer);
         this.#live.delete(worker);
         const at = this.#idle.indexOf(environment);
         if (at !== -1) this.#idle.splice(at, 1);
@@ -262,9 +279,16 @@ export class Sandbox {
         environment.current?.({ error });
         environment.current = undefined;
       };
+      // An init that never finishes (a top-level await on something that never settles) must not hold a slot for ever.
+      const initTimer = setTimeout(() => {
+        fail(timedOut(this.name, this.initTimeoutMs, 'Init'));
+        void worker.terminate();
+      }, this.initTimeoutMs);
+      initTimer.unref();
       worker.on('message', (message: Message) => {
         if (message.type === 'ready') {
           ready = true;
+          clearTimeout(initTimer);
           this.initMs ??= performance.now() - startedAt;
           resolve(environment);
           return;
@@ -287,18 +311,22 @@ export class Sandbox {
 
   /**
    * Runs one invocation in an environment of its own, stopped `timeoutMs` after it starts there — as on Lambda, neither
-   * the wait for a free environment nor a cold start's init counts against the function's timeout.
+   * the wait for a free environment nor a cold start's init counts against the function's timeout (init has its own).
    */
   async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
-    if (this.#closed) throw new Error(`signoff-${this.name}: its sandbox is closed`);
-    // This machine's limit, not Lambda's: past it an invocation waits for an environment to come free.
-    if (this.#busy >= MAX_ENVIRONMENTS) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#busy++;
+    if (this.#closed) throw this.#closedError();
+    // This machine's limit, not Lambda's: past it an invocation waits for a finishing one to hand over its slot.
+    if (this.#busy >= MAX_ENVIRONMENTS) {
+      const go = await new Promise<boolean>((resolve) => this.#waiting.push(resolve));
+      if (!go) throw this.#closedError();
+    } else this.#busy++;
     try {
       return await this.#run(event, timeoutMs);
     } finally {
-      this.#busy--;
-      this.#waiting.shift()?.();
+      // The slot passes straight to the first waiter, so no later caller can take it in between.
+      const next = this.#waiting.shift();
+      if (next !== undefined) next(true);
+      else this.#busy--;
     }
   }
 
@@ -318,17 +346,25 @@ export class Sandbox {
         clearTimeout(timer);
         settle(o);
       };
-      environment.worker.postMessage({ id: 0, event, deadline });
+      try {
+        environment.worker.postMessage({ id: 0, event, deadline });
+      } catch (error) {
+        // An event that cannot cross to the worker: the invocation fails, the environment stays usable.
+        environment.current = undefined;
+        clearTimeout(timer);
+        settle({ error: error instanceof Error ? error : new Error(String(error)) });
+      }
     });
     if (this.#live.has(environment.worker) && !this.#closed) this.#idle.push(environment);
     if ('error' in outcome) throw outcome.error;
     return outcome.result;
   }
 
-  /** Ends every environment of this function, started or starting; never throws. */
+  /** Ends every environment of this function, started or starting, and fails the invocations waiting; never throws. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#idle.length = 0;
+    for (const waiter of this.#waiting.splice(0)) waiter(false);
     await Promise.allSettled([...this.#live].map((worker) => worker.terminate()));
   }
 }

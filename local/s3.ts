@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -13,8 +13,10 @@ import { s3Error, type LocalCredentials } from './sigv4.js';
 // bucket's media, the audit archive's checkpoints and export pages), each a directory of the data directory, served
 // to the AWS SDK by path-style addressing (what it uses for an endpoint that is an IP address), so the functions read
 // and write objects as on AWS, signed with their own credentials and judged by their roles' object grants.
-// PutObject, GetObject and HeadObject: the operations Signoff's roles are granted. Not S3: no versions, no Object Lock
-// (a second write of a key replaces it), no metadata kept but the object's bytes; bucket policies are not evaluated.
+// PutObject, GetObject and HeadObject of whole objects: the operations Signoff's roles are granted (sub-resources and
+// copies: 501 NotImplemented). Not S3: no versions, no Object Lock (a second write of a key replaces it), no metadata
+// kept but the object's bytes, and a key cannot also be another key's "folder" (`a` and `a/b`: 500, as files cannot);
+// bucket policies are not evaluated. Objects are read and written synchronously: a local store, not a fast one.
 
 /** The largest object accepted: above the largest attachment kept (10 MB) and an export page. */
 const MAX_OBJECT_BYTES = 32 * 1024 * 1024;
@@ -68,7 +70,25 @@ export async function startS3(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      try {
+        serve(Buffer.concat(chunks));
+      } catch (error) {
+        // A file-system refusal (a key that is another key's "folder": `a` and `a/b`, which S3 allows and files do not)
+        // is the request's failure, never the stack's.
+        fail(500, 'InternalError', `The local S3 could not keep this object: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    const serve = (body: Buffer) => {
+      const [path = '/', query = ''] = (req.url ?? '/').split('?');
+      // Sub-resources (tagging, ACL, retention, versions, multipart uploads) and copies are not served: S3's 501.
+      if (query.split('&').some((pair) => pair !== '' && !pair.startsWith('x-id=')) || req.headers['x-amz-copy-source'] !== undefined) {
+        fail(
+          501,
+          'NotImplemented',
+          `The local S3 serves PutObject, GetObject and HeadObject of whole objects only, not ${req.method ?? ''} ?${query}.`,
+        );
+        return;
+      }
       const object = objectOf(path);
       const root = object === undefined ? undefined : buckets.get(object.bucket);
       if (object === undefined || root === undefined) {
@@ -85,7 +105,6 @@ export async function startS3(
       }
       const file = join(root, ...object.key.split('/'));
       if (req.method === 'PUT') {
-        const body = Buffer.concat(chunks);
         const bad = badChecksum(req.headers, body);
         if (bad !== undefined) {
           fail(400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
@@ -95,13 +114,19 @@ export async function startS3(
         // Whole or not at all: a reader never sees half an object.
         const temporary = `${file}.${randomBytes(6).toString('hex')}.partial`;
         writeFileSync(temporary, body);
-        renameSync(temporary, file);
+        try {
+          renameSync(temporary, file);
+        } catch (error) {
+          rmSync(temporary, { force: true });
+          throw error;
+        }
         res.writeHead(200, { etag: etagOf(body), 'content-length': '0' });
         res.end();
         return;
       }
       if (req.method === 'GET' || req.method === 'HEAD') {
-        if (!existsSync(file)) {
+        // A directory is where other keys live, not an object.
+        if (!existsSync(file) || !statSync(file).isFile()) {
           fail(404, 'NoSuchKey', 'The specified key does not exist.');
           return;
         }
@@ -111,7 +136,7 @@ export async function startS3(
         return;
       }
       fail(405, 'MethodNotAllowed', `The local S3 serves PutObject, GetObject and HeadObject, not ${req.method ?? ''} ${path}.`);
-    });
+    };
   });
   requireSigV4(server, {
     credentials,

@@ -15,7 +15,7 @@ import {
 import { faultResponse, localFaults, type FaultEndpoint } from './faults.js';
 import { accessDeniedMessage, evaluate } from './iam/policy.js';
 import type { Principal, Principals } from './iam/principals.js';
-import { requestedAccess, type ServiceCall } from './iam/requests.js';
+import { globalKeys, requestedAccess, type ServiceCall } from './iam/requests.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
 // Puts a local AWS stand-in (dynalite, aws-ses-v2-local, the workflow service) behind Signature Version 4: every
@@ -33,7 +33,7 @@ export interface SignedEndpointOptions {
    */
   readonly principals?: Principals;
   readonly region: string;
-  /** The service's signing name: `dynamodb`, `ses`, `states`. */
+  /** The service's signing name: `dynamodb`, `ses`, `states`, `secretsmanager`, `s3`. */
   readonly service: string;
   readonly protocol: AwsProtocol;
   /** Bodies above this are refused (413) before any verification. */
@@ -90,7 +90,9 @@ function authorize(
   call: ServiceCall,
 ): { type: string; message: string } | undefined {
   if (principals === undefined || principal.statements === undefined) return undefined;
-  for (const access of requestedAccess(call, principals.scope)) {
+  const global = globalKeys(principal.arn, principals.scope);
+  for (const asked of requestedAccess(call, principals.scope)) {
+    const access = { ...asked, context: { ...global, ...asked.context } };
     const decision = evaluate(principal.statements, access);
     if (decision === 'allowed') continue;
     principals.denied(principal, access);
@@ -144,6 +146,8 @@ export function requireSigV4(server: Server, options: SignedEndpointOptions): Si
         service: options.service,
         method: req.method ?? 'GET',
         path,
+        query: (req.url ?? '').split('?')[1] ?? '',
+        copySource: req.headers['x-amz-copy-source'] !== undefined,
         target: req.headers['x-amz-target'],
         body,
       });

@@ -3,9 +3,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Principal, Principals } from './iam/principals.js';
 
-// Signature Version 4, checked the way AWS checks it, for the local stand-ins of DynamoDB, SES and Step Functions:
-// the request is signed again with the local secret, for the same date, region, service and signed headers the
-// caller named, and the two signatures are compared in constant time. The signing itself is the AWS SDK's own
+// Signature Version 4, checked the way AWS checks it, for the local stand-ins of DynamoDB, SES, Step Functions,
+// Secrets Manager and S3: the request is signed again with the secret of the key it names, for the same date, region,
+// service and signed headers the caller named, and the two signatures are compared in constant time. The signing itself is the AWS SDK's own
 // (@smithy/signature-v4), so a request the SDK signs verifies byte for byte and nothing here re-implements it.
 
 export interface LocalCredentials {
@@ -132,7 +132,7 @@ export interface VerifierOptions {
   /** Further callers with keys of their own (the functions' sandboxes, ./iam/principals.ts); the credentials' holder is always one. */
   readonly principals?: Principals;
   readonly region: string;
-  /** The signing name of the service: `dynamodb`, `ses`, `states`. */
+  /** The signing name of the service: `dynamodb`, `ses`, `states`, `secretsmanager`, `s3`. */
   readonly service: string;
 }
 

@@ -2,8 +2,10 @@
 // action, resource and conditions all match, else the call is implicitly denied. Only what a function role's inline
 // policies can say is here — Action/NotAction, Resource/NotResource with `*` and `?` wildcards, and the condition
 // operators on strings, booleans and ARNs (with `IfExists` and the `ForAnyValue:`/`ForAllValues:` set qualifiers).
-// An operator IAM has and this file does not makes its statement match nothing, so an unknown condition never
-// grants anything locally that AWS might refuse.
+// Where the local evaluation cannot know what AWS would decide — an operator this file does not have (numeric, date,
+// IP, binary), or a condition key the local call does not supply and AWS might — the statement's conditions are
+// "unknown", and an unknown is read against the caller: an Allow does not apply, a Deny does. So the local decision
+// never allows what AWS might refuse.
 
 export type Effect = 'Allow' | 'Deny';
 
@@ -26,13 +28,19 @@ export interface RequestedAccess {
   readonly resource: string;
   /** Condition keys (case-insensitive names) and their values; a key with several values is a set. */
   readonly context: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * Keys AWS would not supply for this call either (`ses:FromDisplayName` for a bare From address): a condition on one
+   * sees it missing, as on AWS. Any other key missing from `context` is one the local call cannot supply: unknown.
+   */
+  readonly absent?: readonly string[];
 }
 
 export type Decision = 'allowed' | 'explicitly-denied' | 'implicitly-denied';
 
 /**
- * Whether `text` matches an IAM pattern, where `*` is any run of characters and `?` any one. Linear in the lengths
- * (the classic greedy match with one backtrack point), with no regular expression built from input.
+ * Whether `text` matches an IAM pattern, where `*` is any run of characters and `?` any one: the classic greedy match
+ * with one backtrack point, at most |pattern| × |text| steps (never exponential), with no regular expression built
+ * from input.
  */
 export function wildcardMatch(pattern: string, text: string, ignoreCase = false): boolean {
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
@@ -42,12 +50,13 @@ export function wildcardMatch(pattern: string, text: string, ignoreCase = false)
   let star = -1;
   let resume = 0;
   while (ti < t.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === t[ti])) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === '*') {
+    // A star first: a `*` in the pattern is a wildcard even where the text has a `*`.
+    if (pi < p.length && p[pi] === '*') {
       star = pi++;
       resume = ti;
+    } else if (pi < p.length && (p[pi] === '?' || p[pi] === t[ti])) {
+      pi++;
+      ti++;
     } else if (star !== -1) {
       pi = star + 1;
       ti = ++resume;
@@ -60,6 +69,20 @@ export function wildcardMatch(pattern: string, text: string, ignoreCase = false)
 const anyMatches = (patterns: readonly string[], value: string, ignoreCase: boolean) =>
   patterns.some((pattern) => wildcardMatch(pattern, value, ignoreCase));
 
+/** `arn:partition:service:region:account:resource`, the resource keeping any further colons. */
+function arnParts(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/** An ARN condition value (wildcards in each part) against an ARN, part by part. */
+function arnMatch(pattern: string, arn: string): boolean {
+  const p = arnParts(pattern);
+  const a = arnParts(arn);
+  return p !== undefined && a !== undefined && p.every((part, i) => wildcardMatch(part, a[i] ?? ''));
+}
+
 /** The operators compare() knows, besides `Null`. */
 const COMPARED = new Set(['StringEquals', 'ArnEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnLike', 'Bool']);
 
@@ -67,12 +90,14 @@ const COMPARED = new Set(['StringEquals', 'ArnEquals', 'StringEqualsIgnoreCase',
 function compare(operator: string, expected: string, actual: string): boolean {
   switch (operator) {
     case 'StringEquals':
-    case 'ArnEquals':
       return expected === actual;
+    // IAM compares ARNs part by part (the six colon-separated parts), wildcards allowed in each, for both operators.
+    case 'ArnEquals':
+    case 'ArnLike':
+      return arnMatch(expected, actual);
     case 'StringEqualsIgnoreCase':
       return expected.toLowerCase() === actual.toLowerCase();
     case 'StringLike':
-    case 'ArnLike':
       return wildcardMatch(expected, actual);
     case 'Bool':
       return expected.toLowerCase() === actual.toLowerCase();
@@ -97,12 +122,11 @@ const lookup = (context: RequestedAccess['context'], key: string): readonly stri
   return undefined;
 };
 
-/** One operator block (`StringEquals: { key: values }`) against the request; false for an operator not known here. */
-function conditionHolds(
-  fullOperator: string,
-  entries: Readonly<Record<string, readonly string[]>>,
-  context: RequestedAccess['context'],
-): boolean {
+/** A condition's outcome: known to hold or not, or not knowable locally (see the file's head). */
+type Truth = boolean | 'unknown';
+
+/** One operator block (`StringEquals: { key: values }`) against the request. */
+function conditionHolds(fullOperator: string, entries: Readonly<Record<string, readonly string[]>>, request: RequestedAccess): Truth {
   let operator = fullOperator;
   let qualifier: 'ForAnyValue' | 'ForAllValues' | undefined;
   for (const prefix of ['ForAnyValue:', 'ForAllValues:'] as const) {
@@ -113,24 +137,31 @@ function conditionHolds(
   }
   const ifExists = operator.endsWith('IfExists');
   if (ifExists) operator = operator.slice(0, -'IfExists'.length);
-  if (operator === 'Null') {
-    return Object.entries(entries).every(([key, values]) => {
-      const absent = lookup(context, key) === undefined;
-      return values.some((v) => (v.toLowerCase() === 'true') === absent);
-    });
-  }
   const positive = NEGATIONS[operator] ?? operator;
   const negated = positive !== operator;
-  if (!COMPARED.has(positive)) return false;
-  return Object.entries(entries).every(([key, expected]) => {
-    const actual = lookup(context, key);
-    if (actual === undefined) return ifExists || (negated && qualifier === undefined) || qualifier === 'ForAllValues';
-    const matchesOne = (value: string) => expected.some((e) => compare(positive, e, value));
-    if (qualifier === 'ForAllValues') return actual.every((value) => (negated ? !matchesOne(value) : matchesOne(value)));
-    if (qualifier === 'ForAnyValue') return actual.some((value) => (negated ? !matchesOne(value) : matchesOne(value)));
-    // A single-valued key: its one value must match (or, negated, match none).
-    return negated ? !actual.some(matchesOne) : actual.some(matchesOne);
-  });
+  if (operator !== 'Null' && !COMPARED.has(positive)) return 'unknown';
+  const absent = new Set((request.absent ?? []).map((k) => k.toLowerCase()));
+  let truth: Truth = true;
+  for (const [key, expected] of Object.entries(entries)) {
+    const actual = lookup(request.context, key);
+    // A key the local call cannot supply, where AWS might: its condition cannot be decided here.
+    if (actual === undefined && !absent.has(key.toLowerCase())) {
+      truth = 'unknown';
+      continue;
+    }
+    let holds: boolean;
+    if (operator === 'Null') holds = expected.some((v) => (v.toLowerCase() === 'true') === (actual === undefined));
+    else if (actual === undefined) holds = ifExists || (negated && qualifier === undefined) || qualifier === 'ForAllValues';
+    else {
+      const matchesOne = (value: string) => expected.some((e) => compare(positive, e, value));
+      if (qualifier === 'ForAllValues') holds = actual.every((value) => (negated ? !matchesOne(value) : matchesOne(value)));
+      else if (qualifier === 'ForAnyValue') holds = actual.some((value) => (negated ? !matchesOne(value) : matchesOne(value)));
+      // A single-valued key: its one value must match (or, negated, match none).
+      else holds = negated ? !actual.some(matchesOne) : actual.some(matchesOne);
+    }
+    if (!holds) return false;
+  }
+  return truth;
 }
 
 function statementMatches(statement: Statement, request: RequestedAccess): boolean {
@@ -144,7 +175,14 @@ function statementMatches(statement: Statement, request: RequestedAccess): boole
       ? anyMatches(statement.resources, request.resource, false)
       : statement.notResources !== undefined && !anyMatches(statement.notResources, request.resource, false);
   if (!resource) return false;
-  return Object.entries(statement.conditions ?? {}).every(([operator, entries]) => conditionHolds(operator, entries, request.context));
+  let unknown = false;
+  for (const [operator, entries] of Object.entries(statement.conditions ?? {})) {
+    const truth = conditionHolds(operator, entries, request);
+    if (truth === false) return false;
+    if (truth === 'unknown') unknown = true;
+  }
+  // Undecidable here: read against the caller — a Deny applies, an Allow does not.
+  return unknown ? statement.effect === 'Deny' : true;
 }
 
 /** IAM's decision for one request against a principal's statements. */

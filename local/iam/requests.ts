@@ -8,10 +8,14 @@ import type { RequestedAccess } from './policy.js';
 // resource-scoped grant allows (the stand-in would refuse it anyway).
 
 export interface ServiceCall {
-  /** The signing name: `dynamodb`, `ses`, `states`. */
+  /** The signing name: `dynamodb`, `ses`, `states`, `secretsmanager`, `s3`. */
   readonly service: string;
   readonly method: string;
   readonly path: string;
+  /** The query string, without the `?` (S3 names sub-resources there: `?tagging`, `?uploadId=…`). */
+  readonly query?: string;
+  /** Whether the request copies another object (S3's `x-amz-copy-source`). */
+  readonly copySource?: boolean;
   readonly target: string | string[] | undefined;
   readonly body: Uint8Array;
 }
@@ -105,19 +109,23 @@ function ses(call: ServiceCall, scope: CallScope): RequestedAccess[] {
       .flatMap((k) => (Array.isArray(destination[k]) ? (destination[k] as unknown[]) : []))
       .filter((r): r is string => typeof r === 'string')
       .map((r) => mailbox(r).address);
+    // A raw message without a Destination has its recipients in its headers, which SES reads and this does not.
+    const content = body['Content'];
+    const rawOnly = destination['ToAddresses'] === undefined && content !== null && typeof content === 'object' && 'Raw' in content;
     const context = {
       'ses:FromAddress': from.address,
       ...(from.displayName === undefined ? {} : { 'ses:FromDisplayName': from.displayName }),
-      'ses:Recipients': recipients,
+      ...(rawOnly ? {} : { 'ses:Recipients': recipients }),
       'ses:ApiVersion': '2',
     };
+    const absent = [...(from.displayName === undefined ? ['ses:FromDisplayName'] : []), 'ses:FeedbackAddress'];
     // The identity that sends: the From address's domain (an address identity would be `identity/<address>`; the local
     // runtime verifies none, as a domain-verified deployment uses none).
     const domain = from.address.slice(from.address.lastIndexOf('@') + 1);
-    const asks: RequestedAccess[] = [{ action: 'ses:SendEmail', resource: arn(`identity/${domain}`), context }];
+    const asks: RequestedAccess[] = [{ action: 'ses:SendEmail', resource: arn(`identity/${domain}`), context, absent }];
     const configurationSet = text(body['ConfigurationSetName']);
     if (configurationSet !== undefined)
-      asks.push({ action: 'ses:SendEmail', resource: arn(`configuration-set/${configurationSet}`), context });
+      asks.push({ action: 'ses:SendEmail', resource: arn(`configuration-set/${configurationSet}`), context, absent });
     return asks;
   }
   if (call.method === 'GET' && call.path === '/v2/email/account') return [{ action: 'ses:GetAccount', resource: '*', context: {} }];
@@ -173,10 +181,33 @@ function s3(call: ServiceCall, scope: CallScope): RequestedAccess[] {
       return path;
     }
   })()}`;
-  // HeadObject needs s3:GetObject, as on AWS.
-  const action =
-    call.method === 'PUT' ? 's3:PutObject' : call.method === 'GET' || call.method === 'HEAD' ? 's3:GetObject' : 's3:UnknownOperation';
+  // HeadObject needs s3:GetObject, as on AWS. A sub-resource (tagging, ACL, retention, a version, a multipart upload) or
+  // a copy is another action, which the local S3 does not serve: asked for as such, no object grant allows it.
+  const plain = (call.query ?? '').split('&').every((pair) => pair === '' || pair.startsWith('x-id=')) && call.copySource !== true;
+  const action = !plain
+    ? 's3:UnknownOperation'
+    : call.method === 'PUT'
+      ? 's3:PutObject'
+      : call.method === 'GET' || call.method === 'HEAD'
+        ? 's3:GetObject'
+        : 's3:UnknownOperation';
   return [{ action, resource: object, context: {} }];
+}
+
+/**
+ * The global condition keys AWS supplies with every call of a function's role, as the deployed call would have them:
+ * over TLS (the deployed SDK always uses it), in the stack's region, by the role (its session's ARN names it).
+ */
+export function globalKeys(principalArn: string, scope: CallScope): Record<string, string> {
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principalArn);
+  return {
+    'aws:SecureTransport': 'true',
+    'aws:RequestedRegion': scope.region,
+    'aws:PrincipalAccount': scope.account,
+    ...(session === null
+      ? {}
+      : { 'aws:PrincipalArn': `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`, 'aws:PrincipalType': 'AssumedRole' }),
+  };
 }
 
 /** The accesses one verified call asks for. */

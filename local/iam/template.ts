@@ -7,9 +7,11 @@ import type { Effect, Statement } from './policy.js';
 // Each function's permissions as the synthesised templates give them (issue #19): the function's role, the inline
 // policies CDK attached to it, their intrinsics (Ref, Fn::GetAtt, Fn::ImportValue, Fn::Join, Fn::Select, Fn::Split,
 // the pseudo parameters) resolved against the local runtime's resources — a table's ARN becomes the local table's,
-// the state machine's the local engine's — so the local endpoints judge a call by the very statements `cdk deploy`
-// ships. A secret becomes the ARN the local Secrets Manager serves it under. Resources the local runtime does not
-// serve (the KMS key, buckets, queues) resolve to ARNs no local call can name. Managed policies (AWSLambdaBasicExecutionRole: CloudWatch Logs) grant nothing a local endpoint serves.
+// the state machine's the local engine's, a secret's the ARN the local Secrets Manager serves it under, a bucket's
+// name stays its name — so the local endpoints judge a call by the very statements `cdk deploy` ships. Resources no
+// local endpoint serves (the KMS key, queues) resolve to ARNs no local call can name. The one managed policy every
+// function role has (AWSLambdaBasicExecutionRole) grants only CloudWatch Logs, which has no local endpoint; anything
+// else that would change AWS's decision (a permissions boundary, another managed policy) is refused, not skipped.
 
 /** What the local runtime has for the deployed resources it stands in for. */
 export interface LocalResources {
@@ -126,6 +128,7 @@ class Resolver {
         const [index, list] = z.tuple([z.union([z.string(), z.number()]), z.unknown()]).parse(arg);
         const items = this.resolve(list);
         if (!Array.isArray(items)) throw new Error(`Fn::Select over ${JSON.stringify(list)}, not a list`);
+        if (!(Number(index) >= 0 && Number(index) < items.length)) throw new Error(`Fn::Select of item ${index} of ${items.length}`);
         return items[Number(index)];
       }
       case 'Fn::Split': {
@@ -205,13 +208,29 @@ export function functionPolicies(out: string, names: readonly string[], local: L
     if (role.success) byPath.set(path, { role: role.data['Fn::GetAtt'][0] });
   }
   const statementsOf = (role: string): Statement[] => {
+    const properties = stateless.Resources[role]?.Properties ?? {};
+    // What would make AWS's decision differ from the inline statements' is refused rather than skipped, so the local
+    // check never allows more than AWS: a permissions boundary, a managed policy other than the logs-only one every
+    // function has, a policy attached by any other means than a reference to the role.
+    if (properties['PermissionsBoundary'] !== undefined)
+      throw new Error(`the role ${role} has a permissions boundary, which the local IAM does not evaluate`);
+    for (const managed of z.optional(z.array(z.unknown())).parse(properties['ManagedPolicyArns']) ?? []) {
+      const arn = resolver.strings(managed).join('');
+      if (!arn.endsWith(':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'))
+        throw new Error(`the role ${role} has the managed policy ${arn}, which the local IAM does not evaluate`);
+    }
     const found: Statement[] = [];
-    const own = z.optional(z.array(policySchema.pick({ PolicyDocument: true }))).parse(stateless.Resources[role]?.Properties?.['Policies']);
+    const own = z.optional(z.array(policySchema.pick({ PolicyDocument: true }))).parse(properties['Policies']);
     for (const policy of own ?? []) for (const s of policy.PolicyDocument.Statement) found.push(statementOf(s, resolver));
-    for (const resource of Object.values(stateless.Resources)) {
+    for (const [id, resource] of Object.entries(stateless.Resources)) {
+      if (resource.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(resource.Properties?.['Roles'] ?? []).includes(`"${role}"`))
+        throw new Error(`the role ${role} is attached the customer managed policy ${id}, which the local IAM does not evaluate`);
       if (resource.Type !== 'AWS::IAM::Policy') continue;
       const policy = policySchema.parse(resource.Properties);
-      if (!(policy.Roles ?? []).some((r) => z.object({ Ref: z.literal(role) }).safeParse(r).success)) continue;
+      const roles = policy.Roles ?? [];
+      if (roles.some((r) => !z.object({ Ref: z.string() }).safeParse(r).success))
+        throw new Error(`the policy ${id} names a role other than by reference, which the local IAM does not follow`);
+      if (!roles.some((r) => z.object({ Ref: z.literal(role) }).safeParse(r).success)) continue;
       for (const s of policy.PolicyDocument.Statement) found.push(statementOf(s, resolver));
     }
     return found;

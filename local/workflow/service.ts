@@ -50,13 +50,19 @@ const STATE_MACHINE_ARN = /^arn:aws:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-
  * ListExecutions as Step Functions answers it (issue #19): the executions of the state machine named, the most recent
  * first, `statusFilter` applied, a page at a time; times in epoch seconds, as the JSON protocol carries them.
  */
-function listExecutions(engine: WorkflowEngine, b: Body) {
-  if (b['mapRunArn'] !== undefined) throw new SfnApiError('ResourceNotFound', 'Resource not found: the local engine runs no Map Runs');
+/** The request's `stateMachineArn`, which must be the engine's one machine (what IAM judged the call on, too). */
+function ownMachine(engine: WorkflowEngine, b: Body, missing: string): string {
   const stateMachineArn = str(b, 'stateMachineArn');
-  if (stateMachineArn === '') throw new SfnApiError('ValidationException', 'Must provide a StateMachine ARN or a MapRun ARN');
+  if (stateMachineArn === '') throw new SfnApiError('ValidationException', missing);
   if (!STATE_MACHINE_ARN.test(stateMachineArn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
   if (stateMachineArn !== engine.stateMachineArn)
     throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+  return stateMachineArn;
+}
+
+function listExecutions(engine: WorkflowEngine, b: Body) {
+  if (b['mapRunArn'] !== undefined) throw new SfnApiError('ResourceNotFound', 'Resource not found: the local engine runs no Map Runs');
+  const stateMachineArn = ownMachine(engine, b, 'Must provide a StateMachine ARN or a MapRun ARN');
   const statusFilter = b['statusFilter'];
   if (statusFilter !== undefined && !STATUSES.some((s) => s === statusFilter))
     throw new SfnApiError(
@@ -89,6 +95,11 @@ function executionHistory(engine: WorkflowEngine, b: Body) {
 export function workflowActions(engine: WorkflowEngine): Record<string, (body: Body) => unknown> {
   return {
     StartExecution: (b) => {
+      ownMachine(
+        engine,
+        b,
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+      );
       const { executionArn, startDate } = engine.startExecution(str(b, 'name'), parseJsonString(b['input'], 'input'));
       return { executionArn, startDate: startDate / 1000 };
     },

@@ -121,7 +121,7 @@ describe('the bundle pass', () => {
       });
       expect(removed).toBe(1);
       const broken = await Stack.start({ SIGNOFF_LOCAL_BUNDLES: out });
-      broken.expectAccessDenied();
+      broken.expectAccessDenied('intake', grant);
 
       // Act
       try {

@@ -59,8 +59,8 @@ export class Stack {
   #output = '';
   /** The output of the runs before the latest restart. */
   #earlierOutput = '';
-  /** Whether the test expects calls refused by IAM (a negative control); otherwise dispose() fails on any. */
-  #deniedExpected = false;
+  /** The refusals by IAM the test expects (a negative control), as `<function>: <action>`; dispose() fails on any other. */
+  readonly #deniedExpected: string[] = [];
 
   private constructor(
     readonly port: number,
@@ -173,9 +173,9 @@ export class Stack {
     await this.#spawn();
   }
 
-  /** Marks calls refused by IAM as what the test is about, so dispose() does not fail on them. */
-  expectAccessDenied(): void {
-    this.#deniedExpected = true;
+  /** Marks the refusal of `action` to `signoff-<fn>` as what the test is about, so dispose() does not fail on it. */
+  expectAccessDenied(fn: string, action: string): void {
+    this.#deniedExpected.push(`${fn}: ${action}`);
   }
 
   /** The exit code of the process once it has ended by itself (null: ended by a signal). */
@@ -199,9 +199,15 @@ export class Stack {
   async dispose(): Promise<void> {
     await this.stop('SIGTERM');
     rmSync(this.dataDir, { recursive: true, force: true });
-    const denied = `${this.#earlierOutput}${this.#output}`.split('\n').filter((line) => line.startsWith(ACCESS_DENIED_LINE));
-    if (denied.length > 0 && !this.#deniedExpected)
-      throw new Error(`IAM refused ${denied.length} call(s) of the functions:\n${denied.join('\n')}`);
+    const expected = (line: string) =>
+      this.#deniedExpected.some((e) => {
+        const [fn, action] = e.split(': ');
+        return line.startsWith(`${ACCESS_DENIED_LINE}signoff-${fn}: `) && line.includes(`not authorized to perform: ${action} on`);
+      });
+    const denied = `${this.#earlierOutput}${this.#output}`
+      .split('\n')
+      .filter((line) => line.startsWith(ACCESS_DENIED_LINE) && !expected(line));
+    if (denied.length > 0) throw new Error(`IAM refused ${denied.length} call(s) of the functions:\n${denied.join('\n')}`);
   }
 
   /** The mail sent from message `from` on (0-based), read a page at a time as /_local/outbox.json serves it. */

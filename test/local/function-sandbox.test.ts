@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MAX_ENVIRONMENTS, Sandbox } from '../../local/function-sandbox.js';
+import { until } from './poll.js';
 
 // A function's sandbox (local/function-sandbox.ts, issue #19): a worker thread with only the environment it is given,
 // started on the first invocation; errors come back by name; a bundle that fails to load fails its invocations and
@@ -102,6 +103,35 @@ describe('Sandbox', () => {
 
     // Assess
     expect(await Promise.all([...holding, ...queued])).toEqual(Array.from({ length: MAX_ENVIRONMENTS + 2 }, () => 'ok'));
+    expect(s.started).toBe(MAX_ENVIRONMENTS);
+  });
+
+  it('abandons a cold start whose init outlasts the init timeout, failing its invocation', async () => {
+    const bundle = join(dir, `never-ready-${Date.now()}.mjs`);
+    writeFileSync(bundle, `await new Promise((r) => setTimeout(r, 60_000));\nexport const handler = async () => 'late';`);
+    const s = new Sandbox('test-fn', bundle, {}, 300);
+    sandboxes.push(s);
+    await expect(s.invoke({}, 30_000)).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: expect.stringMatching(/^signoff-test-fn: Init timed out after 0\.30 seconds$/),
+    });
+  });
+
+  it('fails the invocations still waiting when it closes, and starts no environment after', async () => {
+    const release = join(dir, `never-released-${Date.now()}`);
+    const s = sandbox(
+      `import { existsSync } from 'node:fs';
+       export const handler = async (event) => { while (!existsSync(event.release)) await new Promise((r) => setTimeout(r, 20)); return 'ok'; };`,
+    );
+    const holding = Array.from({ length: MAX_ENVIRONMENTS }, () => s.invoke({ release }, 30_000).catch((e: unknown) => e));
+    const waiting = s.invoke({ release }, 30_000).catch((e: unknown) => e);
+    // Every environment started and busy before the close.
+    await until(() => (s.started === MAX_ENVIRONMENTS ? true : undefined));
+
+    await s.close();
+
+    expect(await waiting).toMatchObject({ message: 'signoff-test-fn: its sandbox is closed' });
+    for (const outcome of await Promise.all(holding)) expect(outcome).toBeInstanceOf(Error);
     expect(s.started).toBe(MAX_ENVIRONMENTS);
   });
 });

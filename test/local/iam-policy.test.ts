@@ -29,13 +29,18 @@ describe('wildcardMatch', () => {
     expect(wildcardMatch(pattern, text)).toBe(expected);
   });
 
+  it('keeps a star a wildcard where the text has a star', () => {
+    expect(wildcardMatch('a*c', 'a*bc')).toBe(true);
+    expect(wildcardMatch('exports/*', 'exports/*')).toBe(true);
+  });
+
   it('matches actions without regard to case, as IAM does, and resources with it', () => {
     expect(wildcardMatch('dynamodb:getitem', 'dynamodb:GetItem', true)).toBe(true);
     expect(wildcardMatch('arn:aws:dynamodb:*:table/Signoff', 'arn:aws:dynamodb:x:table/signoff')).toBe(false);
   });
 
   it('decides a pattern of many stars against a long text that fails at the end (no exponential backtracking)', () => {
-    // 50 stars against 20,000 characters: a backtracking matcher would not finish; this one is linear per star.
+    // 50 stars against 20,000 characters: a backtracking matcher would not finish; this one takes at most |pattern| × |text| steps.
     expect(wildcardMatch(`${'a*'.repeat(50)}b`, 'a'.repeat(20_000))).toBe(false);
   });
 });
@@ -84,7 +89,8 @@ describe('evaluate', () => {
       resources: ['*'],
       conditions: { [operator]: { 'ses:Recipients': values } },
     });
-    const none = ask('ses:SendEmail', '*');
+    // A key AWS would not supply for this call either (`absent`): missing as on AWS.
+    const none: RequestedAccess = { ...ask('ses:SendEmail', '*'), absent: ['ses:Recipients'] };
     const two = ask('ses:SendEmail', '*', { 'ses:Recipients': ['a@example.org', 'b@example.org'] });
     expect(evaluate([only('StringLike', ['*@example.org'])], none)).toBe('implicitly-denied');
     expect(evaluate([only('StringNotEquals', ['a@example.org'])], none)).toBe('allowed');
@@ -102,6 +108,50 @@ describe('evaluate', () => {
     };
     expect(evaluate([nullCheck], none)).toBe('allowed');
     expect(evaluate([nullCheck], two)).toBe('implicitly-denied');
+  });
+
+  it('reads what it cannot decide against the caller: an unknown operator or key makes an Allow not apply and a Deny apply', () => {
+    const allowAll: Statement = { effect: 'Allow', actions: ['*'], resources: ['*'] };
+    const denyUnlessNumeric: Statement = {
+      effect: 'Deny',
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { NumericGreaterThan: { 'dynamodb:ReturnConsumedCapacity': ['5'] } },
+    };
+    const allowOnLeadingKeys: Statement = {
+      effect: 'Allow',
+      actions: ['dynamodb:GetItem'],
+      resources: [TABLE],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['req_1'] } },
+    };
+    const denyOffVpc: Statement = {
+      effect: 'Deny',
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'aws:SourceVpc': ['vpc-1'] } },
+    };
+    // A Deny on an operator not evaluated here applies; an Allow on a key the local call does not supply does not.
+    expect(evaluate([allowAll, denyUnlessNumeric], ask('dynamodb:GetItem', TABLE))).toBe('explicitly-denied');
+    expect(evaluate([allowOnLeadingKeys], ask('dynamodb:GetItem', TABLE))).toBe('implicitly-denied');
+    expect(evaluate([allowAll, denyOffVpc], ask('dynamodb:GetItem', TABLE))).toBe('explicitly-denied');
+    // A key known absent is judged as AWS judges it missing.
+    expect(evaluate([allowAll, denyOffVpc], { ...ask('dynamodb:GetItem', TABLE), absent: ['aws:SourceVpc'] })).toBe('explicitly-denied');
+    expect(evaluate([allowAll, denyOffVpc], ask('dynamodb:GetItem', TABLE, { 'aws:SourceVpc': 'vpc-1' }))).toBe('allowed');
+  });
+
+  it('compares ARN conditions part by part, wildcards in each part, ArnEquals as ArnLike', () => {
+    const only = (operator: string, value: string): Statement => ({
+      effect: 'Allow',
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { [operator]: { 'aws:PrincipalArn': [value] } },
+    });
+    const role = ask('dynamodb:GetItem', TABLE, { 'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/SignoffStateless-Intake' });
+    expect(evaluate([only('ArnLike', 'arn:aws:iam::*:role/Signoff*')], role)).toBe('allowed');
+    expect(evaluate([only('ArnEquals', 'arn:aws:iam::*:role/Signoff*')], role)).toBe('allowed');
+    // A star stays inside its part: it does not stretch over the colons to another account's role.
+    expect(evaluate([only('ArnLike', 'arn:aws:iam:*:role/Signoff*')], role)).toBe('implicitly-denied');
+    expect(evaluate([only('ArnNotEquals', 'arn:aws:iam::*:role/Signoff*')], role)).toBe('implicitly-denied');
   });
 
   it('never allows by a condition operator it does not know', () => {
@@ -184,9 +234,11 @@ describe('requestedAccess', () => {
       'ses:Recipients': ['grace@example.org', 'ada@example.org'],
       'ses:ApiVersion': '2',
     };
+    // Not supplied by SES for this mail either: no feedback address was given.
+    const absent = ['ses:FeedbackAddress'];
     expect(requestedAccess(send, scope)).toEqual([
-      ask('ses:SendEmail', 'arn:aws:ses:us-east-1:000000000000:identity/example.org', context),
-      ask('ses:SendEmail', 'arn:aws:ses:us-east-1:000000000000:configuration-set/signoff', context),
+      { ...ask('ses:SendEmail', 'arn:aws:ses:us-east-1:000000000000:identity/example.org', context), absent },
+      { ...ask('ses:SendEmail', 'arn:aws:ses:us-east-1:000000000000:configuration-set/signoff', context), absent },
     ]);
   });
 
@@ -219,6 +271,10 @@ describe('requestedAccess', () => {
       ask('s3:GetObject', 'arn:aws:s3:::signoff-dev-data-000000000000-us-east-1/media/a b.png'),
     ]);
     expect(requestedAccess(object('DELETE'), scope)[0]?.action).toBe('s3:UnknownOperation');
+    // A sub-resource or a copy is another action, which no object grant for PutObject allows.
+    expect(requestedAccess({ ...object('PUT'), query: 'tagging' }, scope)[0]?.action).toBe('s3:UnknownOperation');
+    expect(requestedAccess({ ...object('PUT'), query: 'x-id=PutObject' }, scope)[0]?.action).toBe('s3:PutObject');
+    expect(requestedAccess({ ...object('PUT'), copySource: true }, scope)[0]?.action).toBe('s3:UnknownOperation');
   });
 
   it('asks for the action on * when the body is not the JSON the API takes, which no resource-scoped grant allows', () => {

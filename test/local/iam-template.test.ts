@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,36 @@ describe('functionPolicies', () => {
     expect(decide('request-approval', 'ses:SendEmail', identity, { 'ses:FromAddress': 'signoff@example.org' })).toBe('allowed');
     expect(decide('request-approval', 'ses:SendEmail', identity, { 'ses:FromAddress': 'rector@example.org' })).toBe('implicitly-denied');
     expect(decide('intake', 'ses:SendEmail', identity, { 'ses:FromAddress': 'signoff@example.org' })).toBe('implicitly-denied');
+  });
+
+  it('refuses what it would not evaluate — a permissions boundary, another managed policy — rather than allow more than AWS', () => {
+    const edited = (edit: (resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>) => void) => {
+      const dir = mkdtempSync(join(tmpdir(), 'signoff-iam-edited-'));
+      copyFileSync(join(out, 'SignoffStateful.template.json'), join(dir, 'SignoffStateful.template.json'));
+      const template = JSON.parse(readFileSync(join(out, 'SignoffStateless.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      };
+      edit(template.Resources);
+      writeFileSync(join(dir, 'SignoffStateless.template.json'), JSON.stringify(template));
+      return dir;
+    };
+    const intakeRole = (resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>) =>
+      Object.entries(resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('IntakeServiceRole'))?.[1].Properties ?? {};
+    const bounded = edited((resources) => {
+      intakeRole(resources)['PermissionsBoundary'] = 'arn:aws:iam::000000000000:policy/boundary';
+    });
+    const managed = edited((resources) => {
+      intakeRole(resources)['ManagedPolicyArns'] = ['arn:aws:iam::aws:policy/AdministratorAccess'];
+    });
+    try {
+      expect(() => functionPolicies(bounded, ['intake'], { ...scope, tables: localTables })).toThrow(/has a permissions boundary/);
+      expect(() => functionPolicies(managed, ['intake'], { ...scope, tables: localTables })).toThrow(
+        /has the managed policy arn:aws:iam::aws:policy\/AdministratorAccess/,
+      );
+    } finally {
+      rmSync(bounded, { recursive: true, force: true });
+      rmSync(managed, { recursive: true, force: true });
+    }
   });
 
   it('says what is missing: a directory without the templates, a function the template lacks', () => {

@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCredentials } from '../../local/iam/principals.js';
 import { startS3, type LocalS3 } from '../../local/s3.js';
@@ -102,5 +109,38 @@ describe('the local S3', () => {
     const res = await fetch(`${s3.endpoint}/${BUCKET}/media/a.png`);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it('answers a key that is another key\'s "folder" with an error, not a crash, and keeps serving', async () => {
+    const root = client();
+    try {
+      await root.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'exports/a', Body: 'a' }));
+      await expect(root.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'exports/a/b', Body: 'b' }))).rejects.toMatchObject({
+        name: 'InternalError',
+      });
+      await root.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'exports/c/d', Body: 'd' }));
+      await expect(root.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'exports/c' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+      expect(
+        Buffer.from(
+          (await (await root.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'exports/a' }))).Body?.transformToByteArray()) ?? [],
+        ).toString(),
+      ).toBe('a');
+    } finally {
+      root.destroy();
+    }
+  });
+
+  it('does not serve sub-resources or copies (501), and judges them as another action than PutObject', async () => {
+    const root = client();
+    try {
+      await expect(
+        root.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: 'media/a.png', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } })),
+      ).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+      await expect(
+        root.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'media/copy.png', CopySource: `${BUCKET}/media/a.png` })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 501 } });
+    } finally {
+      root.destroy();
+    }
   });
 });

@@ -95,7 +95,7 @@ function refusal(action: string, body: Record<string, unknown>): string {
 
 /** Starts `who`, waits for its callback, and ends it with SendTaskSuccess unless `keepWaiting`. */
 async function run(who: string, keepWaiting = false): Promise<void> {
-  call('StartExecution', { name: who, input: JSON.stringify({ who }) });
+  call('StartExecution', { stateMachineArn: ARN, name: who, input: JSON.stringify({ who }) });
   const token = await until(() => asked.get(who));
   if (keepWaiting) return;
   call('SendTaskSuccess', { taskToken: token, output: '{}' });
@@ -169,12 +169,19 @@ describe('ListExecutions', () => {
 });
 
 describe('GetExecutionHistory', () => {
+  it('starts only its own state machine: another ARN does not exist, a missing one is invalid (what IAM judged is what runs)', () => {
+    expect(refusal('StartExecution', { stateMachineArn: ARN.replace(/:[^:]+$/, ':another'), name: 'x', input: '{}' })).toBe(
+      'StateMachineDoesNotExist',
+    );
+    expect(refusal('StartExecution', { name: 'y', input: '{}' })).toBe('ValidationException');
+  });
+
   it('gives each event id and previousEventId, and only types HistoryEventType has (a retry, a catch and a Fail state)', async () => {
     // Prepare: one execution retries its first task once and goes on; another fails it twice, into the Fail state
     flaky.set('retried', 1);
     await run('retried');
     flaky.set('caught', 2);
-    call('StartExecution', { name: 'caught', input: JSON.stringify({ who: 'caught' }) });
+    call('StartExecution', { stateMachineArn: ARN, name: 'caught', input: JSON.stringify({ who: 'caught' }) });
     expect(await engine.settled(EXECUTION('caught'))).toBe('FAILED');
     // Archived once its last event is logged.
     await until(() => (engine.held === 0 ? true : undefined));
