@@ -107,8 +107,8 @@ async function main(): Promise<void> {
   });
   const workflow = await startWorkflowService(engine, credentials, principals);
 
-  // What Lambda's configuration would give each function on AWS: here, the data directory's credentials, the only
-  // ones the local endpoints accept.
+  // What Lambda's configuration would give each function on AWS: here, the data directory's credentials (the sources
+  // share them with the local runtime; in the bundles mode each sandbox gets its function's own instead).
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,

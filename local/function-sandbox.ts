@@ -195,6 +195,14 @@ type Message =
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: { name: string; message: string; stack: string } };
 
+/** How an invocation went before its handler ran, filled in by the sandbox for the figures (local/functions.ts). */
+export interface InvocationTiming {
+  /** ms spent waiting for an environment and starting one. */
+  beforeMs: number;
+  /** Whether it started its environment (a cold start). */
+  cold: boolean;
+}
+
 /**
  * The most environments one function runs at once here. Lambda would start one per concurrent invocation up to the
  * account's concurrency (1,000); a machine of two cores cannot start a hundred workers at once (each imports its
@@ -313,7 +321,8 @@ export class Sandbox {
    * Runs one invocation in an environment of its own, stopped `timeoutMs` after it starts there — as on Lambda, neither
    * the wait for a free environment nor a cold start's init counts against the function's timeout (init has its own).
    */
-  async invoke(event: unknown, timeoutMs: number): Promise<unknown> {
+  async invoke(event: unknown, timeoutMs: number, timing?: InvocationTiming): Promise<unknown> {
+    const asked = performance.now();
     if (this.#closed) throw this.#closedError();
     // This machine's limit, not Lambda's: past it an invocation waits for a finishing one to hand over its slot.
     if (this.#busy >= MAX_ENVIRONMENTS) {
@@ -321,7 +330,7 @@ export class Sandbox {
       if (!go) throw this.#closedError();
     } else this.#busy++;
     try {
-      return await this.#run(event, timeoutMs);
+      return await this.#run(event, timeoutMs, asked, timing);
     } finally {
       // The slot passes straight to the first waiter, so no later caller can take it in between.
       const next = this.#waiting.shift();
@@ -330,8 +339,13 @@ export class Sandbox {
     }
   }
 
-  async #run(event: unknown, timeoutMs: number): Promise<unknown> {
-    const environment = this.#idle.pop() ?? (await this.#start());
+  async #run(event: unknown, timeoutMs: number, asked: number, timing?: InvocationTiming): Promise<unknown> {
+    const idle = this.#idle.pop();
+    const environment = idle ?? (await this.#start());
+    if (timing !== undefined) {
+      timing.cold = idle === undefined;
+      timing.beforeMs = performance.now() - asked;
+    }
     const deadline = Date.now() + timeoutMs;
     const outcome = await new Promise<{ result: unknown } | { error: Error }>((settle) => {
       const timer = setTimeout(() => {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { eventFunctions, httpFunctions, workflowFunctions, type FunctionName } from '../manifest.js';
-import { bundledFunctions, Sandbox, sandboxEnvironment, type SandboxIdentity } from './function-sandbox.js';
+import { bundledFunctions, Sandbox, sandboxEnvironment, type InvocationTiming, type SandboxIdentity } from './function-sandbox.js';
 import { LOCAL_TIMEOUT_MS, functionArn, lambdaContext } from './lambda-context.js';
 import type { JsonValue } from './workflow/types.js';
 
@@ -62,14 +62,17 @@ export interface FunctionFigures {
   readonly errors: number;
   /** The first invocation: SDK clients, connections and caches made on first use (the rest of a cold start). */
   readonly firstMs: number | null;
-  /** The latest warm invocations (all but the first, at most KEPT_DURATIONS), median and 95th percentile. */
+  /**
+   * The latest warm invocations (in an environment an earlier one started; at most KEPT_DURATIONS), median and 95th
+   * percentile; a wait for a free environment is not counted.
+   */
   readonly warmMedianMs: number | null;
   readonly warmP95Ms: number | null;
 }
 
 interface Loaded {
-  /** Runs one invocation that may take `timeoutMs` once it starts (Lambda's timeout). */
-  readonly run: (event: unknown, timeoutMs: number) => Promise<unknown>;
+  /** Runs one invocation that may take `timeoutMs` once it starts (Lambda's timeout), saying how it went in `timing`. */
+  readonly run: (event: unknown, timeoutMs: number, timing: InvocationTiming) => Promise<unknown>;
   readonly loadMs: () => number | null;
   readonly environments: () => number;
   readonly close: () => Promise<void>;
@@ -115,7 +118,7 @@ export class FunctionRegistry {
         const code = standIn === undefined ? bundle : fileURLToPath(new URL(standIn.entry, projectRoot));
         const sandbox = new Sandbox(name, code, sandboxEnvironment(name, environment, process.env, identityOf?.(name)));
         registry.#add(name, {
-          run: (event, timeoutMs) => sandbox.invoke(event, timeoutMs),
+          run: (event, timeoutMs, timing) => sandbox.invoke(event, timeoutMs, timing),
           loadMs: () => (sandbox.initMs === undefined ? null : rounded(sandbox.initMs)),
           environments: () => sandbox.started,
           close: () => sandbox.close(),
@@ -170,18 +173,20 @@ export class FunctionRegistry {
       throw error;
     }
     const started = performance.now();
-    // A sandbox's first invocation starts it: that start is its load (loadMs), not part of the invocation.
-    const cold = loaded.loadMs() === null;
+    // What a sandbox spent before the handler ran — waiting for an environment, starting one (a cold start: loadMs for
+    // the first) — is not part of the invocation's time.
+    const timing: InvocationTiming = { beforeMs: 0, cold: false };
     try {
-      const result = await loaded.run(JSON.parse(JSON.stringify(event ?? null)) as unknown, LOCAL_TIMEOUT_MS);
+      const result = await loaded.run(JSON.parse(JSON.stringify(event ?? null)) as unknown, LOCAL_TIMEOUT_MS, timing);
       return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue);
     } catch (error) {
       loaded.errors++;
       throw error;
     } finally {
-      const ms = rounded(performance.now() - started - (cold ? (loaded.loadMs() ?? 0) : 0));
+      const ms = rounded(performance.now() - started - timing.beforeMs);
       if (loaded.invocations++ === 0) loaded.firstMs = ms;
-      else {
+      // Warm: in an environment an earlier invocation started (a later cold start is neither first nor warm).
+      else if (!timing.cold) {
         loaded.warm.push(ms);
         if (loaded.warm.length > KEPT_DURATIONS) loaded.warm.shift();
       }

@@ -17,16 +17,30 @@ export const API_TOKEN = 'test-api-token-0123456789';
 
 export type { OutboxMessage } from '../../local/outbox.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Where a stack's fixed ports are chosen: below Linux's ephemeral range (32768–60999), from which the system gives
+ * every `listen(0)` and every outgoing connection its port. A stack restarted after a crash listens again on its
+ * ports; taken from the ephemeral range, one could meanwhile have gone to another stack's endpoint or to a client
+ * connection (EADDRINUSE at the restart, seen once in the crash tests).
+ */
+const PORTS = { from: 20_000, to: 32_000 } as const;
+
+/** Whether `port` can be listened on now, on loopback. */
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A loopback port free now, outside the ephemeral range (see PORTS). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
+    if (await listenable(port)) return port;
+  }
+  throw new Error(`no free port between ${PORTS.from} and ${PORTS.to} after 200 tries`);
 }
 
 /** The pause between two checks of a condition (not a wait for the condition itself). */

@@ -69,9 +69,18 @@ describe('Sandbox', () => {
 
     // Assess: two cold starts, each environment ran one; the next invocation was warm
     expect(together).toEqual([1, 1]);
+    const timing = { beforeMs: -1, cold: true };
+    await s.invoke({}, 30_000, timing);
+    expect(timing).toEqual({ beforeMs: expect.any(Number), cold: false });
+    expect(timing.beforeMs).toBeGreaterThanOrEqual(0);
     expect(s.started).toBe(2);
     expect(after).toBe(2);
     expect(s.started).toBe(2);
+    const first = { beforeMs: -1, cold: false };
+    const fresh = sandbox(`export const handler = async () => 'ok';`);
+    await fresh.invoke({}, 30_000, first);
+    expect(first.cold).toBe(true);
+    expect(first.beforeMs).toBeGreaterThan(0);
   });
 
   it('stops an invocation at its deadline with Sandbox.Timedout, and the next starts a new environment', async () => {
