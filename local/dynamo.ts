@@ -37,7 +37,7 @@ export async function startDynamo(dataDir: string, credentials: LocalCredentials
   const { server } = openDynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   requireSigV4(server, {
     credentials,
-    ...(principals === undefined ? {} : { principals }),
+    principals,
     region: LOCAL_REGION,
     service: 'dynamodb',
     protocol: 'json',

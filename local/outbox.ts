@@ -133,7 +133,7 @@ export async function startSes(dataDir: string, credentials: LocalCredentials, p
   });
   requireSigV4(server, {
     credentials,
-    ...(principals === undefined ? {} : { principals }),
+    principals,
     region: LOCAL_REGION,
     service: 'ses',
     protocol: 'rest-json',

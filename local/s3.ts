@@ -140,7 +140,7 @@ export async function startS3(
   });
   requireSigV4(server, {
     credentials,
-    ...(principals === undefined ? {} : { principals }),
+    principals,
     region: LOCAL_REGION,
     service: 's3',
     protocol: 'rest-xml',

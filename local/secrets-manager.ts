@@ -90,7 +90,7 @@ export async function startSecretsManager(
   });
   requireSigV4(server, {
     credentials,
-    ...(principals === undefined ? {} : { principals }),
+    principals,
     region: LOCAL_REGION,
     service: 'secretsmanager',
     protocol: 'json',

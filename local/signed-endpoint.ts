@@ -14,7 +14,7 @@ import {
 } from './crash-points.js';
 import { faultResponse, localFaults, type FaultEndpoint } from './faults.js';
 import { accessDeniedMessage, evaluate } from './iam/policy.js';
-import type { Principal, Principals } from './iam/principals.js';
+import { ACCESS_DENIED_LINE, type Principal, type Principals } from './iam/principals.js';
 import { globalKeys, requestedAccess, type ServiceCall } from './iam/requests.js';
 import { errorResponse, SigV4Verifier, type AwsProtocol, type LocalCredentials } from './sigv4.js';
 
@@ -31,7 +31,7 @@ export interface SignedEndpointOptions {
    * The callers with keys of their own and the policies their calls are judged by (the functions' sandboxes, issue
    * #19). Without it only the credentials' holder is known, and may do anything.
    */
-  readonly principals?: Principals;
+  readonly principals?: Principals | undefined;
   readonly region: string;
   /** The service's signing name: `dynamodb`, `ses`, `states`, `secretsmanager`, `s3`. */
   readonly service: string;
@@ -90,14 +90,14 @@ function authorize(
   call: ServiceCall,
 ): { type: string; message: string } | undefined {
   if (principals === undefined || principal.statements === undefined) return undefined;
-  const global = globalKeys(principal.arn, principals.scope);
+  const global = globalKeys(principal, principals.scope);
   for (const asked of requestedAccess(call, principals.scope)) {
     const access = { ...asked, context: { ...global, ...asked.context } };
     const decision = evaluate(principal.statements, access);
     if (decision === 'allowed') continue;
     principals.denied(principal, access);
     const message = accessDeniedMessage(principal.arn, access, decision);
-    process.stderr.write(`local IAM: AccessDeniedException for ${principal.name}: ${message}\n`);
+    process.stderr.write(`${ACCESS_DENIED_LINE}${principal.name}: ${message}\n`);
     return { type: 'AccessDeniedException', message };
   }
   return undefined;

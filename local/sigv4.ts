@@ -130,7 +130,7 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
 export interface VerifierOptions {
   readonly credentials: LocalCredentials;
   /** Further callers with keys of their own (the functions' sandboxes, ./iam/principals.ts); the credentials' holder is always one. */
-  readonly principals?: Principals;
+  readonly principals?: Principals | undefined;
   readonly region: string;
   /** The signing name of the service: `dynamodb`, `ses`, `states`, `secretsmanager`, `s3`. */
   readonly service: string;

@@ -16,6 +16,8 @@ export interface Principal {
   /** The caller as IAM names it in a refusal: the function's role session, or the account's root. */
   readonly arn: string;
   readonly credentials: LocalCredentials;
+  /** A function's role (`arn:aws:iam::<account>:role/<name>`): the `aws:PrincipalArn` of its calls. */
+  readonly roleArn?: string;
   /** The statements its calls are judged by; none for the local runtime, which may do anything. */
   readonly statements?: readonly Statement[];
 }
@@ -34,6 +36,9 @@ export function functionCredentials(root: LocalCredentials, name: string): Local
     secretAccessKey: derive(root, `secret-access-key:${name}`).toString('base64url').slice(0, 40),
   };
 }
+
+/** How the local runtime reports a refused call on its output: this, the function's name, `: ` and AWS's message. */
+export const ACCESS_DENIED_LINE = 'local IAM: AccessDeniedException for ';
 
 /** A refused call, as the figures list it (GET /_local/functions.json). */
 export interface Denial {
@@ -103,6 +108,7 @@ export function localPrincipals(
     principals.add({
       name: `signoff-${name}`,
       arn: policy.principalArn,
+      roleArn: policy.roleArn,
       credentials: functionCredentials(root, name),
       statements: policy.statements,
     });

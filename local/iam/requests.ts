@@ -1,4 +1,5 @@
 import type { RequestedAccess } from './policy.js';
+import type { Principal } from './principals.js';
 
 // What a call to a local endpoint asks IAM for (issue #19): its actions, the resources' ARNs, the condition keys the
 // service supplies — as the Service Authorization Reference lists them for DynamoDB, SES v2, Step Functions, Secrets
@@ -196,17 +197,14 @@ function s3(call: ServiceCall, scope: CallScope): RequestedAccess[] {
 
 /**
  * The global condition keys AWS supplies with every call of a function's role, as the deployed call would have them:
- * over TLS (the deployed SDK always uses it), in the stack's region, by the role (its session's ARN names it).
+ * over TLS (the deployed SDK always uses it), in the stack's region, by the role.
  */
-export function globalKeys(principalArn: string, scope: CallScope): Record<string, string> {
-  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principalArn);
+export function globalKeys(principal: Pick<Principal, 'roleArn'>, scope: CallScope): Record<string, string> {
   return {
     'aws:SecureTransport': 'true',
     'aws:RequestedRegion': scope.region,
     'aws:PrincipalAccount': scope.account,
-    ...(session === null
-      ? {}
-      : { 'aws:PrincipalArn': `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`, 'aws:PrincipalType': 'AssumedRole' }),
+    ...(principal.roleArn === undefined ? {} : { 'aws:PrincipalArn': principal.roleArn, 'aws:PrincipalType': 'AssumedRole' }),
   };
 }
 

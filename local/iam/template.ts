@@ -26,6 +26,8 @@ export interface LocalResources {
 export interface FunctionPolicy {
   /** The role session Lambda runs the function as: `arn:aws:sts::<account>:assumed-role/<role>/signoff-<name>`. */
   readonly principalArn: string;
+  /** The role itself: `arn:aws:iam::<account>:role/<role>`. */
+  readonly roleArn: string;
   /** The role's logical id in the stateless template (a denial names it, to find the grant). */
   readonly role: string;
   readonly statements: readonly Statement[];
@@ -244,6 +246,7 @@ export function functionPolicies(out: string, names: readonly string[], local: L
     const role = typeof roleName === 'string' ? roleName : `SignoffStateless-${fn.role}`;
     policies.set(name, {
       principalArn: `arn:${local.partition}:sts::${local.account}:assumed-role/${role}/signoff-${name}`,
+      roleArn: `arn:${local.partition}:iam::${local.account}:role/${role}`,
       role: fn.role,
       statements: statementsOf(fn.role),
     });

@@ -151,7 +151,7 @@ export async function startWorkflowService(
   });
   requireSigV4(server, {
     credentials,
-    ...(principals === undefined ? {} : { principals }),
+    principals,
     region: LOCAL_REGION,
     service: 'states',
     protocol: 'json',

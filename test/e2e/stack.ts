@@ -4,8 +4,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ACCESS_DENIED_LINE } from '../../local/iam/principals.js';
 import { signedHeaders } from '../../local/webhook-client.js';
 import type { OutboxMessage } from '../../local/outbox.js';
+
+export { ACCESS_DENIED_LINE };
 
 // Starts the real local stack (`bin/local.ts`) as a separate process and talks to it from outside,
 // over HTTP, the way a client, an approver's browser or an auditor's script would.
@@ -63,9 +66,6 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await pollInterval(25);
   }
 }
-
-/** How the local runtime reports a call IAM refused (local/signed-endpoint.ts). */
-export const ACCESS_DENIED_LINE = 'local IAM: AccessDeniedException for ';
 
 export class Stack {
   readonly baseUrl: string;

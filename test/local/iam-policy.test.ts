@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessDeniedMessage, evaluate, wildcardMatch, type RequestedAccess, type Statement } from '../../local/iam/policy.js';
-import { requestedAccess, type CallScope, type ServiceCall } from '../../local/iam/requests.js';
+import { globalKeys, requestedAccess, type ServiceCall } from '../../local/iam/requests.js';
+import { LOCAL_SCOPE } from './iam-fixture.js';
 
 // The local IAM evaluation (issue #19): the decision for one request against a role's statements, and what each call
 // to the local DynamoDB, SES and Step Functions asks for.
@@ -171,12 +172,7 @@ describe('evaluate', () => {
 });
 
 describe('requestedAccess', () => {
-  const scope: CallScope = {
-    partition: 'aws',
-    region: 'us-east-1',
-    account: '000000000000',
-    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval',
-  };
+  const scope = LOCAL_SCOPE;
   const call = (service: string, target: string | undefined, body: unknown, path = '/', method = 'POST'): ServiceCall => ({
     service,
     method,
@@ -275,6 +271,18 @@ describe('requestedAccess', () => {
     expect(requestedAccess({ ...object('PUT'), query: 'tagging' }, scope)[0]?.action).toBe('s3:UnknownOperation');
     expect(requestedAccess({ ...object('PUT'), query: 'x-id=PutObject' }, scope)[0]?.action).toBe('s3:PutObject');
     expect(requestedAccess({ ...object('PUT'), copySource: true }, scope)[0]?.action).toBe('s3:UnknownOperation');
+  });
+
+  it("carries the global keys a deployed call has: TLS, the region, the account and the caller's role", () => {
+    expect(globalKeys({ roleArn: 'arn:aws:iam::000000000000:role/SignoffStateless-IntakeServiceRole03479E01' }, scope)).toEqual({
+      'aws:SecureTransport': 'true',
+      'aws:RequestedRegion': 'us-east-1',
+      'aws:PrincipalAccount': '000000000000',
+      'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/SignoffStateless-IntakeServiceRole03479E01',
+      'aws:PrincipalType': 'AssumedRole',
+    });
+    // The local runtime has no role: no principal keys, so a condition on them cannot be decided for it (it is not judged).
+    expect(Object.keys(globalKeys({}, scope))).toEqual(['aws:SecureTransport', 'aws:RequestedRegion', 'aws:PrincipalAccount']);
   });
 
   it('asks for the action on * when the body is not the JSON the API takes, which no resource-scoped grant allows', () => {

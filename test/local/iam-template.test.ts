@@ -9,16 +9,12 @@ import { functionPolicies, type FunctionPolicy } from '../../local/iam/template.
 import { localFunctions } from '../../local/functions.js';
 import { newLocalCredentials } from '../../local/settings.js';
 import { synthesizedTemplates } from '../lib/app-fixture.js';
+import { LOCAL_SCOPE } from './iam-fixture.js';
 
 // Each function's synthesised policy, resolved against the local runtime's resources (issue #19): the grants the
 // deployment ships, judged locally on the ARNs the local endpoints serve.
 
-const scope = {
-  partition: 'aws',
-  region: 'us-east-1',
-  account: '000000000000',
-  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:signoff-approval',
-};
+const scope = LOCAL_SCOPE;
 const localTables = Object.fromEntries(tables.map((t) => [t.envVar, t.localName]));
 const table = (name: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/signoff-${name}`;
 const execution = 'arn:aws:states:us-east-1:000000000000:execution:signoff-approval:req-1';
@@ -48,6 +44,7 @@ describe('functionPolicies', () => {
     expect(policies.get('intake')?.principalArn).toMatch(
       /^arn:aws:sts::000000000000:assumed-role\/SignoffStateless-IntakeServiceRole[0-9A-F]{8}\/signoff-intake$/,
     );
+    expect(policies.get('intake')?.roleArn).toMatch(/^arn:aws:iam::000000000000:role\/SignoffStateless-IntakeServiceRole[0-9A-F]{8}$/);
     expect([...policies.keys()].sort()).toEqual([...names].sort());
   });
 
