@@ -2,7 +2,7 @@ import { taskContracts } from './core/request/task-payloads.js';
 import { optionalEnv } from './shared/env.js';
 import { taskHandler } from './shared/middleware.js';
 import { advanceStage, type AdvanceStagePorts } from './use-cases/advance-stage.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { approvals, audit, requests } from './use-cases/default-ports.js';
 
 // AdvanceStage: what a stage does next, from what the store records (lambdas/use-cases/advance-stage.ts).
 
@@ -18,6 +18,6 @@ if (!Number.isInteger(recheckSeconds) || recheckSeconds < 1)
   throw new Error(
     `SIGNOFF_STAGE_RECHECK_SECONDS must be a whole number of seconds ≥ 1 (got ${optionalEnv('SIGNOFF_STAGE_RECHECK_SECONDS', '')})`,
   );
-const ports: AdvanceStagePorts = { ...defaultPorts, timeScale, recheckSeconds };
+const ports: AdvanceStagePorts = { requests, audit, approvals, timeScale, recheckSeconds };
 
 export const handler = taskHandler(taskContracts['advance-stage'], (task) => advanceStage(task, ports));

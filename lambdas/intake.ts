@@ -1,6 +1,6 @@
 import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json } from './shared/middleware.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
 import { registryView } from './use-cases/registry-view.js';
 import { verifiedBody } from './use-cases/signed-call.js';
 import { submitRequest, type SubmitRequestPorts } from './use-cases/submit-request.js';
@@ -8,7 +8,7 @@ import { submitRequest, type SubmitRequestPorts } from './use-cases/submit-reque
 // POST /v1/requests — Standard Webhooks signed intake (DESIGN.md "Webhook intake"; lambdas/use-cases/submit-request.ts).
 // The body may say "action": "submit", no other.
 
-const ports: SubmitRequestPorts = { ...defaultPorts, registryView };
+const ports: SubmitRequestPorts = { approvals, requests, audit, workflow, registryView };
 
 export const handler = httpHandler(
   async (event) => {

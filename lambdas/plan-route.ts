@@ -1,11 +1,11 @@
 import { taskContracts } from './core/request/task-payloads.js';
 import { loadPreset } from './core/rules/presets.js';
 import { taskHandler } from './shared/middleware.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { audit, requests } from './use-cases/default-ports.js';
 import { planApprovalRoute, type PlanRoutePorts } from './use-cases/plan-route.js';
 import { directory } from './use-cases/registry-view.js';
 
 // PlanRoute: the stages the institution's preset gives this request (lambdas/use-cases/plan-route.ts).
-const ports: PlanRoutePorts = { ...defaultPorts, directory, preset: loadPreset(directory.preset) };
+const ports: PlanRoutePorts = { requests, audit, directory, preset: loadPreset(directory.preset) };
 
 export const handler = taskHandler(taskContracts['plan-route'], (task) => planApprovalRoute(task, ports));

@@ -1,14 +1,14 @@
 import { reviewPage } from './core/render/review-page.js';
 import { currentDeadline } from './core/request/review.js';
 import { htmlPage, httpHandler, pathParameter, rawBody, type HttpEvent, type HttpResult } from './shared/middleware.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
 import { directory, registryView } from './use-cases/registry-view.js';
 import { reviewStage, type ReviewIntent, type ReviewPage, type ReviewStagePorts } from './use-cases/review-stage.js';
 
 // GET/HEAD /approvals/{linkId}: renders the request and never decides. POST /approvals/{linkId}: the decision, or a
 // communications approver's override of the publication classification (lambdas/use-cases/review-stage.ts).
 
-const ports: ReviewStagePorts = { ...defaultPorts, directory, registryView };
+const ports: ReviewStagePorts = { approvals, requests, audit, workflow, directory, registryView };
 
 function notFound(method: string): HttpResult {
   return htmlPage(

@@ -1,7 +1,7 @@
 import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
 import { submitSignedVersion } from './use-cases/signed-changes.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
 import { registryView } from './use-cases/registry-view.js';
 import { verifiedBody } from './use-cases/signed-call.js';
 
@@ -9,7 +9,7 @@ import { verifiedBody } from './use-cases/signed-call.js';
 // intake; the body is the whole request again, with "action": "new-version" and "requestId" naming this request).
 // The route restarts at the first stage; approvals bind to the new content (lambdas/use-cases/signed-changes.ts).
 
-const ports = { ...defaultPorts, registryView };
+const ports = { requests, audit, workflow, approvals, registryView };
 
 export const handler = httpHandler(async (event) => {
   const signed = await verifiedBody(event);

@@ -1,7 +1,7 @@
 import { escapeHtml, requestSubject } from './core/render/render.js';
 import { htmlPage, httpHandler, pathParameter, rawBody, type HttpResult } from './shared/middleware.js';
 import { withdrawByLink } from './use-cases/change-request.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
 
 // GET/HEAD /withdraw/{linkId}: asks "withdraw this request?" and changes nothing (mail scanners fetch links).
 // POST: withdraws it, if nothing has decided it yet (lambdas/use-cases/change-request.ts).
@@ -20,7 +20,7 @@ export const handler = httpHandler(async (event) => {
       : method === 'POST'
         ? { kind: 'post' as const, body: rawBody(event) }
         : { kind: 'other' as const };
-  const answer = await withdrawByLink(pathParameter(event, 'linkId'), intent, defaultPorts);
+  const answer = await withdrawByLink(pathParameter(event, 'linkId'), intent, { requests, audit, workflow, approvals });
   if (answer.kind === 'not-found') return page(404, 'Link not found', '<p>This withdraw link is not valid.</p>', method);
   if (answer.kind === 'method-not-allowed') return { statusCode: 405, headers: { allow: 'GET, HEAD, POST' }, body: '' };
   const { request } = answer;

@@ -2,7 +2,7 @@ import { ValidationError } from './core/errors.js';
 import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
 import { withdrawSigned } from './use-cases/signed-changes.js';
-import { defaultPorts } from './use-cases/default-ports.js';
+import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
 import { verifiedBody } from './use-cases/signed-call.js';
 
 // POST /v1/requests/{requestId}/withdraw (signed like intake; the body is {"action": "withdraw", "requestId"} naming
@@ -15,6 +15,6 @@ export const handler = httpHandler(async (event) => {
   const rest = Object.keys(signedContent(signed.json, { action: 'withdraw', requestId }));
   if (rest.length > 0)
     throw new ValidationError(rest.map((field) => `${field}: unknown field; a withdrawal carries "action" and "requestId" only`));
-  const { replayed } = await withdrawSigned({ signed, requestId, now: new Date() }, defaultPorts);
+  const { replayed } = await withdrawSigned({ signed, requestId, now: new Date() }, { requests, audit, workflow, approvals });
   return json(200, { requestId, status: 'withdrawn' }, replayed ? { 'idempotent-replayed': 'true' } : {});
 });

@@ -22,7 +22,7 @@ import { parseItem } from './items/stored-item.js';
 // `expiresAt` (epoch seconds) lets DynamoDB's TTL remove records that are done with; expiry is also checked in
 // code, since TTL deletes late and dynalite never does. The use cases see this module as their ApprovalStore
 // (lambdas/use-cases/ports.ts); the table is APPROVALS_TABLE, read on first use.
-const table = envTable('APPROVALS_TABLE');
+const table = /* @__PURE__ */ envTable('APPROVALS_TABLE');
 
 /** The table's TTL attribute (lib/stateful-stack.ts TTL_ATTRIBUTE). */
 const TTL = 'expiresAt';

@@ -23,7 +23,7 @@ export function auditArchive(bucket: string, client: S3Client = tracer.captureAW
 }
 
 /** The function's archive: AUDIT_BUCKET's, read on first use; undefined when it is unset (locally). */
-export const defaultAuditArchive: () => AuditArchive | undefined = lazy(() => {
+export const defaultAuditArchive: () => AuditArchive | undefined = /* @__PURE__ */ lazy(() => {
   const bucket = optionalEnv('AUDIT_BUCKET', '');
   return bucket === '' ? undefined : auditArchive(bucket);
 });

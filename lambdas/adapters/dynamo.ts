@@ -18,7 +18,7 @@ export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocum
 }
 
 /** The function's one client, built on first use. */
-export const defaultDocumentClient: () => DynamoDBDocumentClient = lazy(() => documentClient());
+export const defaultDocumentClient: () => DynamoDBDocumentClient = /* @__PURE__ */ lazy(() => documentClient());
 
 /** A table and the client that reaches it. */
 export interface Table {

@@ -21,7 +21,7 @@ export interface Mailer {
   sendMail(mail: OutgoingMail): Promise<string>;
 }
 
-const defaultClient = lazy(() => tracer.captureAWSv3Client(new SESv2Client({})));
+const defaultClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new SESv2Client({})));
 
 /** Mail through the given SES client; by default the function's one, built on first use. */
 export function mailer(client?: SESv2Client): Mailer {

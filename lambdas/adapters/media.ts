@@ -26,7 +26,7 @@ export interface MediaConfig {
 }
 
 const envConfig: MediaConfig = { bucket: () => process.env['MEDIA_BUCKET'], dir: () => process.env['SIGNOFF_MEDIA_DIR'] };
-const defaultClient = lazy(() => tracer.captureAWSv3Client(new S3Client({})));
+const defaultClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new S3Client({})));
 
 /** Media through the given S3 client and configuration; by default the function's, the client built on first use. */
 export function mediaStore(client?: S3Client, config: MediaConfig = envConfig): MediaStore {

@@ -24,7 +24,7 @@ export interface StepFunctions {
   stopExecution(executionArn: string, error: string, cause: string): Promise<void>;
 }
 
-const defaultClient = lazy(() => tracer.captureAWSv3Client(new SFNClient({})));
+const defaultClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new SFNClient({})));
 
 /** Step Functions through the given client; by default the function's one, built on first use. */
 export function stepFunctions(client?: SFNClient): StepFunctions {
