@@ -27,6 +27,7 @@ import { workflowFunctions } from '../manifest.js';
 import { functionCredentials, localPrincipals } from '../local/iam/principals.js';
 import { definitionPath, substitute } from '../statemachines/functions.js';
 import { LAMBDA_NODE_MAJOR, nodeVersionProblem } from '../local/node-version.js';
+import { FSYNC_VARIABLE, fsyncEnabled } from '../local/durable.js';
 
 // `npm start`: the whole of Signoff on loopback, in one process, with no AWS account. The handlers and
 // the state machine are the deployed ones; only the environment around them is local.
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   // Read before anything starts, so that a bad SIGNOFF_LOCAL_FAULTS is reported by name; the faults start once ready.
   const faults = localFaults();
+  // Whether the stores sync what they write (local/durable.ts): a bad SIGNOFF_LOCAL_FSYNC is refused here, by name.
+  const fsync = fsyncEnabled();
   const { credentials } = settings;
   const auditSecrets = localAuditSecrets(settings.dataDir);
   const bundles = process.env[BUNDLES_VARIABLE] || undefined;
@@ -206,7 +209,7 @@ async function main(): Promise<void> {
             `  S3               ${s3.endpoint}  (objects of the buckets the functions' templates name, in ${join(settings.dataDir, 'buckets')})`,
           ]),
       `  AWS credentials  ${settings.secretsFile}  (access key ${credentials.accessKeyId}; the endpoints above accept only requests signed with it${principals.enforcing ? ", or with a function's own, judged by its role's synthesised policy" : ''})`,
-      `  Data             ${settings.dataDir}`,
+      `  Data             ${settings.dataDir}  (${fsync ? 'every write synced to disk before it is answered' : `writes left to the kernel to sync: ${FSYNC_VARIABLE}=off`})`,
       `  Node             ${process.versions.node}  (the functions' Lambda runtime: nodejs${LAMBDA_NODE_MAJOR}.x)`,
       `  Functions        ${registry.origin === 'sources' ? 'the TypeScript sources' : `the deployed bundles in ${registry.origin} (${BUNDLES_VARIABLE})`}`,
       `  Directory        ${settings.directoryPath}`,

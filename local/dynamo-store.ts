@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import dynalite from 'dynalite';
+import { syncWrites } from './durable.js';
 
 // dynalite keeps its tables in one LevelDB (classic-level), which it does not hand out. Two faults of dynalite 4.0.0
 // in it made the store, and each start, grow with every request ever finished (issue #13):
@@ -17,6 +18,13 @@ export interface LevelStore {
   keys(options?: object): LevelIterator;
   values(options?: object): LevelIterator;
   compactRange(start: string, end: string): Promise<void>;
+}
+
+/** classic-level's own write methods, which abstract-level calls with the options of every put, del and batch. */
+interface LevelWrites {
+  _put(key: unknown, value: unknown, options: object): Promise<void>;
+  _del(key: unknown, options: object): Promise<void>;
+  _batch(operations: unknown, options: object): Promise<void>;
 }
 
 interface LevelIterator {
@@ -58,6 +66,17 @@ export function openDynalite(options: DynaliteOptions): { server: Server; store:
   const tableKeys = store.tableDb.createKeyStream.bind(store.tableDb);
   store.tableDb.createKeyStream = (options) => tableKeys({ ...options, ...TABLE_KEYS });
   const db = store.db;
+  // Every write synced (local/durable.ts): dynalite passes no options, so its writes would reach the disk only when the
+  // kernel chose. LevelDB's writers queue up behind one another and share a sync (its group commit).
+  if (syncWrites()) {
+    const writes = db as LevelStore & LevelWrites;
+    const put = writes._put.bind(writes);
+    const del = writes._del.bind(writes);
+    const batch = writes._batch.bind(writes);
+    writes._put = (key, value, o) => put(key, value, { ...o, sync: true });
+    writes._del = (key, o) => del(key, { ...o, sync: true });
+    writes._batch = (operations, o) => batch(operations, { ...o, sync: true });
+  }
   for (const method of ['keys', 'values'] as const) {
     const open = db[method].bind(db);
     db[method] = (o) => {

@@ -1,5 +1,6 @@
 import { appendFileSync, createReadStream, existsSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { appendDurably } from './durable.js';
 
 // An append-only file of one JSON value a line (the local outbox), read a page at a time. Where each line ends is kept
 // beside it, in `<file>.idx` (16 bytes a line), written as each line is appended: a start reads the index's last entry
@@ -133,7 +134,8 @@ export class LineFile<T> {
     if (text.includes('\n')) throw new Error('a line of the file cannot hold a newline');
     const line = `${text}\n`;
     // The line first, then its entry: a crash between the two leaves a line the next open indexes.
-    appendFileSync(this.#path, line);
+    // The line is synced (local/durable.ts); the index is not: an open rebuilds what a power loss took of it.
+    appendDurably(this.#path, line);
     this.#readyIndex();
     this.#end += Buffer.byteLength(line);
     this.#lines++;

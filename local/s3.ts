@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Principals } from './iam/principals.js';
 import { LOCAL_REGION } from './lambda-context.js';
+import { renameDurably, writeFileDurably } from './durable.js';
 import { closeServer, listenLoopback } from './net.js';
 import { requireSigV4 } from './signed-endpoint.js';
 import { s3Error, type LocalCredentials } from './sigv4.js';
@@ -113,9 +114,9 @@ export async function startS3(
         mkdirSync(dirname(file), { recursive: true });
         // Whole or not at all: a reader never sees half an object.
         const temporary = `${file}.${randomBytes(6).toString('hex')}.partial`;
-        writeFileSync(temporary, body);
+        writeFileDurably(temporary, body);
         try {
-          renameSync(temporary, file);
+          renameDurably(temporary, file);
         } catch (error) {
           rmSync(temporary, { force: true });
           throw error;

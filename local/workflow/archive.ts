@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { appendDurably } from '../durable.js';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseStored, type SameShape } from '../../lambdas/adapters/items/stored-item.js';
@@ -137,7 +138,8 @@ export class ExecutionArchive {
   #append(bucket: string, line: string): void {
     const file = this.#file(bucket);
     // A line a crash cut short would swallow the next one: end it first.
-    appendFileSync(file, `${endsInPartialLine(file) ? '\n' : ''}${line}\n`);
+    // Synced before the journal it replaces is removed (local/durable.ts).
+    appendDurably(file, `${endsInPartialLine(file) ? '\n' : ''}${line}\n`);
   }
 }
 

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendDurably, syncDirectory } from '../durable.js';
+import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseStored, type SameShape } from '../../lambdas/adapters/items/stored-item.js';
 import type { JsonValue } from './types.js';
@@ -52,10 +53,12 @@ export class Journal {
     this.#file = join(dir, `${executionName}.jsonl`);
   }
   append(entry: JournalEntry): void {
-    appendFileSync(this.#file, `${JSON.stringify(entry)}\n`);
+    // Synced before the engine acts on it (local/durable.ts): a power loss, like a crash, leaves what was written.
+    appendDurably(this.#file, `${JSON.stringify(entry)}\n`);
   }
   remove(): void {
     rmSync(this.#file, { force: true });
+    syncDirectory(dirname(this.#file));
   }
   static readAll(dir: string): Array<{ name: string; entries: JournalEntry[] }> {
     if (!existsSync(dir)) {

@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDynalite } from '../../local/dynamo-store.js';
 import { settle } from '../../local/dynamo.js';
@@ -120,5 +129,64 @@ describe('openDynalite', () => {
     // Assess
     expect(listed).toEqual(['first', 'second']);
     expect(keysRead).toBe(2);
+  });
+});
+
+describe('openDynalite writes', () => {
+  it('asks LevelDB to sync every put, delete and batch (local/durable.ts), whatever dynalite passes', async () => {
+    // Prepare: watch the options classic-level's own write methods receive
+    const seen: Array<{ method: string; sync: unknown }> = [];
+    const prototype = ClassicLevel.prototype as unknown as Record<string, (...args: unknown[]) => Promise<void>>;
+    const restore: Array<() => void> = [];
+    for (const [method, optionsAt] of [
+      ['_put', 2],
+      ['_del', 1],
+      ['_batch', 1],
+    ] as const) {
+      const original = prototype[method] as (...args: unknown[]) => Promise<void>;
+      prototype[method] = function (this: unknown, ...args: unknown[]) {
+        seen.push({ method, sync: (args[optionsAt] as { sync?: unknown } | undefined)?.sync });
+        return original.apply(this, args);
+      };
+      restore.push(() => {
+        prototype[method] = original;
+      });
+    }
+    try {
+      const { server } = openDynalite({ path: join(work, 'synced'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      const port = await listenLoopback(server, 0);
+      const client = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
+      try {
+        // Act: a table, an item, its deletion
+        await client.send(
+          new CreateTableCommand({
+            TableName: 'synced',
+            KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+            AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        );
+        await settle(client, 'synced', 'active');
+        await client.send(new PutItemCommand({ TableName: 'synced', Item: { id: { S: 'a' } } }));
+        await client.send(new DeleteItemCommand({ TableName: 'synced', Key: { id: { S: 'a' } } }));
+      } finally {
+        client.destroy();
+        await closeServer(server);
+      }
+      // Assert: every write that reached LevelDB asked for a sync
+      // (the table's definition, its status, the item; the item's deletion)
+      expect(seen).toEqual([
+        { method: '_put', sync: true },
+        { method: '_put', sync: true },
+        { method: '_put', sync: true },
+        { method: '_del', sync: true },
+      ]);
+    } finally {
+      for (const r of restore) r();
+    }
   });
 });

@@ -1,0 +1,77 @@
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+// What the local stores write reaches the disk before the local runtime goes on (issue #18): a line appended to a
+// journal, the archive or the outbox is synced (fdatasync) before the call that wrote it returns, a file's first line
+// also syncs its directory (the new name), and dynalite's LevelDB writes with `sync: true` (local/dynamo-store.ts). So
+// what a client was answered (a 202, a decision's 200, a mail in the outbox) survives a power loss as it survives
+// `kill -9`. docs/decisions.md §33 has what it costs. SIGNOFF_LOCAL_FSYNC=off leaves the syncing to the kernel (for
+// benchmarks that measure the difference; a crash of the process loses nothing either way, a power loss may).
+
+export const FSYNC_VARIABLE = 'SIGNOFF_LOCAL_FSYNC';
+
+/** Whether writes are synced: unless SIGNOFF_LOCAL_FSYNC=off; any other value than on/off is refused at start. */
+export function fsyncEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env[FSYNC_VARIABLE];
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`${FSYNC_VARIABLE} must be "on" or "off", not ${JSON.stringify(value)}`);
+}
+
+let checked: boolean | undefined;
+/** The process's setting, read once (bin/local.ts reads it at start, so a bad value is refused there by name). */
+const enabled = (): boolean => {
+  checked ??= fsyncEnabled();
+  return checked;
+};
+
+/** Writes `data` to `path` (replacing it) and syncs it before returning; its name is synced by renameDurably. */
+export function writeFileDurably(path: string, data: Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeAll(fd, data);
+    if (enabled()) fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+/** Appends `text` to `path` (created if missing) and syncs it before returning. */
+export function appendDurably(path: string, text: string): void {
+  const created = !existsSync(path);
+  const fd = openSync(path, 'a');
+  try {
+    writeAll(fd, Buffer.from(text, 'utf8'));
+    if (enabled()) fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (created) syncDirectory(dirname(path));
+}
+
+/** Renames `from` over `to` and syncs their directory: the new name (or a removal before it) is on disk. */
+export function renameDurably(from: string, to: string): void {
+  renameSync(from, to);
+  syncDirectory(dirname(to));
+}
+
+/** Syncs a directory, so that names created, renamed or removed in it survive a power loss. */
+export function syncDirectory(dir: string): void {
+  if (!enabled()) return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether LevelDB writes ask for `sync: true` (local/dynamo-store.ts). */
+export function syncWrites(): boolean {
+  return enabled();
+}

@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// local/durable.ts (issue #18): what the local stores append or replace is synced before the call returns, and a new
+// name is synced with its directory. The syncs are counted by spies that pass through to node:fs (the writes are
+// real); SIGNOFF_LOCAL_FSYNC is read once per process, so this file runs with the default (on).
+
+const calls = vi.hoisted(() => ({ fdatasync: [] as number[], fsync: [] as number[] }));
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  return {
+    ...real,
+    fdatasyncSync: (fd: number) => {
+      calls.fdatasync.push(fd);
+      real.fdatasyncSync(fd);
+    },
+    fsyncSync: (fd: number) => {
+      calls.fsync.push(fd);
+      real.fsyncSync(fd);
+    },
+  };
+});
+
+const { appendDurably, fsyncEnabled, renameDurably, writeFileDurably } = await import('../../local/durable.js');
+
+const work = mkdtempSync(join(tmpdir(), 'signoff-durable-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeEach(() => {
+  calls.fdatasync.length = 0;
+  calls.fsync.length = 0;
+});
+
+describe('fsyncEnabled', () => {
+  it('is on unless SIGNOFF_LOCAL_FSYNC is off, and refuses any other value by name', () => {
+    expect(fsyncEnabled({})).toBe(true);
+    expect(fsyncEnabled({ SIGNOFF_LOCAL_FSYNC: '' })).toBe(true);
+    expect(fsyncEnabled({ SIGNOFF_LOCAL_FSYNC: 'on' })).toBe(true);
+    expect(fsyncEnabled({ SIGNOFF_LOCAL_FSYNC: 'off' })).toBe(false);
+    expect(() => fsyncEnabled({ SIGNOFF_LOCAL_FSYNC: 'no' })).toThrow('SIGNOFF_LOCAL_FSYNC must be "on" or "off", not "no"');
+  });
+});
+
+describe('appendDurably', () => {
+  it('appends each line whole, syncs the file every time and the directory when it made the file', () => {
+    const file = join(work, 'journal.jsonl');
+    appendDurably(file, '{"t":"started"}\n');
+    expect(calls.fdatasync).toHaveLength(1);
+    expect(calls.fsync).toHaveLength(1);
+    appendDurably(file, `${'é'.repeat(100_000)}\n`);
+    expect(calls.fdatasync).toHaveLength(2);
+    expect(calls.fsync).toHaveLength(1);
+    expect(readFileSync(file, 'utf8')).toBe(`{"t":"started"}\n${'é'.repeat(100_000)}\n`);
+  });
+});
+
+describe('writeFileDurably and renameDurably', () => {
+  it('replace a file whole: the new bytes synced before the rename, the rename synced with the directory', () => {
+    const file = join(work, 'object');
+    const temporary = `${file}.partial`;
+    fs.writeFileSync(file, 'old');
+    writeFileDurably(temporary, Buffer.from('new contents'));
+    expect(calls.fdatasync).toHaveLength(1);
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    renameDurably(temporary, file);
+    expect(calls.fsync).toHaveLength(1);
+    expect(readFileSync(file, 'utf8')).toBe('new contents');
+    expect(fs.existsSync(temporary)).toBe(false);
+  });
+});
