@@ -19,6 +19,18 @@ interface SmithyClient {
 }
 
 const file = process.env['BENCH_CALLS_FILE'];
+/** BENCH_CALLS_SITES=1: each line also names the use case's function that made the call (a stack trace per call). */
+const sites = process.env['BENCH_CALLS_SITES'] === '1';
+
+/** The innermost frame of the stack in lambdas/use-cases/ (else in lambdas/): which step of which use case called. */
+function siteOf(stack: string | undefined): string | undefined {
+  const frames = (stack ?? '').split('\n').filter((l) => l.includes('/lambdas/'));
+  const frame = frames.find((l) => l.includes('/lambdas/use-cases/')) ?? frames[0];
+  if (frame === undefined) return undefined;
+  const at = frame.indexOf('/lambdas/');
+  const name = frame.trim().startsWith('at ') ? frame.trim().slice(3).split(' ')[0] : '';
+  return `${name} ${frame.slice(at + 1).replace(/\)$/, '')}`;
+}
 if (file === undefined) throw new Error('bench/call-counter.ts needs BENCH_CALLS_FILE');
 
 const { Client } = createRequire(import.meta.url)('@smithy/core/client') as {
@@ -32,6 +44,7 @@ Client.prototype.send = function (this: SmithyClient, ...args: unknown[]) {
     counted.add(this.middlewareStack);
     this.middlewareStack.add(
       (next, context) => async (input) => {
+        const site = sites ? siteOf(new Error().stack) : undefined;
         const started = performance.now();
         let ok = true;
         try {
@@ -47,6 +60,7 @@ Client.prototype.send = function (this: SmithyClient, ...args: unknown[]) {
             service,
             operation,
             ...(typeof table === 'string' ? { table } : {}),
+            ...(site !== undefined ? { site } : {}),
             at: started + performance.timeOrigin,
             ms: performance.now() - started,
             ok,

@@ -12,7 +12,8 @@ import { Stack, decide, reviewLink, samplePost, waitFor, type OutboxMessage } fr
 // the calls of a phase are those that started inside it. The whole post (webhook to the outcome's audit event) also
 // counts the Lambda invocations (the local runtime's, by function) and the state transitions of its execution (its
 // `…StateEntered` events, which is what Step Functions bills): the figures docs/deploy.md's cost arithmetic uses.
-// BENCH_CALLS_REQUESTS (20); BENCH_CALLS_TRACE=1 also lists the last post's calls in order, with their times.
+// BENCH_CALLS_REQUESTS (20); BENCH_CALLS_TRACE=1 also lists the last post's calls in order, with their times and the
+// use case's function that made each (a stack trace per call: the times are then not the ones to quote).
 
 const REQUESTS = Number(process.env['BENCH_CALLS_REQUESTS'] ?? '20');
 
@@ -20,6 +21,7 @@ interface Call {
   readonly service: string;
   readonly operation: string;
   readonly table?: string;
+  readonly site?: string;
   readonly at: number;
   readonly ms: number;
   readonly ok: boolean;
@@ -66,6 +68,7 @@ const stack = await Stack.start({
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   NODE_OPTIONS: '--import ./bench/call-counter.ts',
   BENCH_CALLS_FILE: callsFile,
+  ...(process.env['BENCH_CALLS_TRACE'] === '1' ? { BENCH_CALLS_SITES: '1' } : {}),
 });
 const sfn = new SFNClient({ endpoint: stack.sfnEndpoint(), region: LOCAL_REGION, credentials: stack.awsCredentials() });
 const invocations = async (): Promise<Map<string, number>> => {
@@ -157,7 +160,7 @@ if (process.env['BENCH_CALLS_TRACE'] === '1') {
     const start = calls[0]?.at ?? 0;
     for (const c of calls)
       process.stdout.write(
-        `  +${(c.at - start).toFixed(1).padStart(7)} ms ${c.ms.toFixed(1).padStart(6)} ms ${c.service} ${c.operation} ${c.table ?? ''}${c.ok ? '' : ' (failed)'}\n`,
+        `  +${(c.at - start).toFixed(1).padStart(7)} ms ${c.ms.toFixed(1).padStart(6)} ms ${c.service} ${c.operation} ${c.table ?? ''}${c.ok ? '' : ' (failed)'}${c.site === undefined ? '' : `  ← ${c.site}`}\n`,
       );
   }
 }

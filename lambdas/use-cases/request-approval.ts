@@ -40,19 +40,30 @@ const AUDIT_TYPE: Readonly<Record<StagePhase, 'approval.requested' | 'approval.r
   escalated: 'approval.escalated',
 };
 
+/**
+ * Who this phase asks, and the request as it stands once they are known (what the mails show): `request` as the wait's
+ * registration returned it, or as the escalation wrote it (read again only when another run wrote the escalation).
+ */
 async function recipients(
   request: RequestRecord,
   stageIndex: number,
   phase: StagePhase,
   deadline: string,
   ports: RequestApprovalPorts,
-): Promise<readonly Assignee[]> {
+): Promise<{ readonly people: readonly Assignee[]; readonly current: RequestRecord }> {
   const stage = request.stages[stageIndex];
-  if (stage === undefined) return [];
-  if (phase !== 'escalated') return stage.assignees;
-  if (stage.escalatedTo !== undefined) return stage.escalatedTo;
+  if (stage === undefined) return { people: [], current: request };
+  if (phase !== 'escalated') return { people: stage.assignees, current: request };
+  if (stage.escalatedTo !== undefined) return { people: stage.escalatedTo, current: request };
   const deputies = deputiesFor(request, stageIndex, ports.directory);
-  await ports.requests.recordEscalation(request.requestId, request.version, stageIndex, deputies, new Date().toISOString(), deadline);
+  const escalated = await ports.requests.recordEscalation(
+    request.requestId,
+    request.version,
+    stageIndex,
+    deputies,
+    new Date().toISOString(),
+    deadline,
+  );
   if (deputies.length === 0) {
     // Once per stage and version, though the task that finds no deputy runs again after a crash.
     await ports.audit.appendAuditUnless(
@@ -65,7 +76,7 @@ async function recipients(
       (e) => e.type === 'stage.escalation-skipped' && e.data['stageIndex'] === stageIndex && e.data['version'] === request.version,
     );
   }
-  return deputies;
+  return { people: deputies, current: escalated ?? (await ports.requests.getRequest(request.requestId)) ?? request };
 }
 
 export async function requestApproval(
@@ -80,12 +91,13 @@ export async function requestApproval(
   if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
   const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string | null }) =>
     auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
-  if ((await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase)) === undefined) {
+  // The registration's conditional write returns the request as it left it (issue #18: no second read for the mails).
+  const waiting = await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase);
+  if (waiting === undefined) {
     await auditAsksSent((await ports.requests.getRequest(requestId)) ?? request, stageIndex, phase, deadline, ports);
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
   }
-  const people = await recipients(request, stageIndex, phase, deadline, ports);
-  const current = (await ports.requests.getRequest(requestId)) ?? request;
+  const { people, current } = await recipients(waiting, stageIndex, phase, deadline, ports);
 
   for (const approver of people) {
     const linkId = newLinkId();

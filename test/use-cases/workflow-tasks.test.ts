@@ -174,6 +174,38 @@ describe('requestApproval', () => {
     expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.delivered).toBe('requested');
   });
 
+  it('reads the request once: the mails show it as the registration of the wait returned it (issue #18)', async () => {
+    // Prepare: count the reads
+    const ports = setUp(brandPost());
+    const getRequest = ports.requests.getRequest.bind(ports.requests);
+    let reads = 0;
+    ports.requests.getRequest = (requestId) => {
+      reads++;
+      return getRequest(requestId);
+    };
+
+    // Act
+    await requestApproval(ask, ports, LEASE, NOW);
+
+    // Assess
+    expect(reads).toBe(1);
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['grace@example.org']]);
+  });
+
+  it('at the deadline records the deputies on the stage and asks them', async () => {
+    // Prepare
+    const ports = setUp(brandPost());
+
+    // Act
+    await requestApproval({ ...ask, phase: 'escalated' }, ports, LEASE, NOW);
+
+    // Assess: grace's deputy is alan (config/directory.json)
+    const stage = (await ports.requests.getRequest('req_memory'))?.stages[0];
+    expect(stage?.escalatedTo?.map((a) => a.id)).toEqual(['alan']);
+    expect(ports.mail.sent.map((m) => m.to)).toEqual([['alan@example.org']]);
+    expect(ports.audit.types()).toEqual(['approval.escalated']);
+  });
+
   it('a run that died while mailing leaves the mail to a retry after its lease: not before, and once', async () => {
     // Prepare: an earlier run claimed grace's delivery (its lease is its deadline) and died
     const ports = setUp(brandPost());
