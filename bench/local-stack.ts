@@ -1,11 +1,20 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import autocannon from 'autocannon';
+import { LOCAL_REGION } from '../local/functions.js';
 import { createTransport } from 'nodemailer';
 import { signedHeaders, submissionBody } from '../local/webhook-client.js';
-import { Stack, WEBHOOK_SECRET, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
+import { Stack, WEBHOOK_SECRET, decide, freePort, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
 
 // `npm run bench`: figures for the foundation issue, measured on the real local stack started as a
 // separate process and driven from outside. Never part of `npm test`; nothing here asserts a speed.
+// Beside the latency and the throughput, in the same run, the baseline (issue #18): the least any webhook-to-mail path
+// must do — one DynamoDB PutItem and one SES SendEmail through the SDK against the same stack's dynalite and local SES —
+// timed one after the other from here, and served by an HTTP server of its own (bench/baseline-server.ts) under the
+// same load; each Signoff figure is printed with its ratio to the baseline.
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? '200');
 const LOAD_SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? '10');
@@ -43,6 +52,51 @@ async function nextMail(stack: Stack, seen: number, to: string): Promise<{ mail:
   );
 }
 
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** Sequential PutItem + SendEmail against the stack's own endpoints: the least a webhook-to-mail path must do. */
+async function baselineLatency(stack: Stack): Promise<number[]> {
+  const credentials = stack.awsCredentials();
+  const dynamo = new DynamoDBClient({ endpoint: stack.dynamoEndpoint(), region: LOCAL_REGION, credentials });
+  const ses = new SESv2Client({ endpoint: stack.sesEndpoint(), region: LOCAL_REGION, credentials });
+  try {
+    try {
+      await dynamo.send(
+        new CreateTableCommand({
+          TableName: 'bench-baseline',
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const body = JSON.stringify(samplePost({ title: 'Baseline' }));
+    const times: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const started = performance.now();
+      await dynamo.send(new PutItemCommand({ TableName: 'bench-baseline', Item: { id: { S: `sequential-${i}` }, body: { S: body } } }));
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'baseline@example.org',
+          Destination: { ToAddresses: ['baseline@example.org'] },
+          Content: { Simple: { Subject: { Data: `Baseline ${i}` }, Body: { Text: { Data: body } } } },
+        }),
+      );
+      times.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    dynamo.destroy();
+    ses.destroy();
+  }
+}
+
+/** A figure as a multiple of its baseline: `29.6×`, or `1/25` when it is a fraction of it. */
+const ratio = (value: number, baseline: number) =>
+  value >= baseline ? `${(value / baseline).toFixed(1)}×` : `1/${(baseline / value).toFixed(0)} of`;
+
 async function latency(stack: Stack): Promise<void> {
   const toFirstMail: number[] = [];
   const approveToNext: number[] = [];
@@ -62,8 +116,13 @@ async function latency(stack: Stack): Promise<void> {
     approveToNext.push(next.at - decidedAt);
     void started;
   }
-  process.stdout.write(`${summary('webhook 202 → first approval e-mail', toFirstMail)}\n`);
-  process.stdout.write(`${summary('approve POST → next approval e-mail', approveToNext)}\n`);
+  const baseline = await baselineLatency(stack);
+  const [bMedian, bP95] = [percentile(baseline, 50), percentile(baseline, 95)];
+  const beside = (ms: readonly number[]) =>
+    `   (${ratio(percentile(ms, 50), bMedian)} / ${ratio(percentile(ms, 95), bP95)} the baseline)`;
+  process.stdout.write(`${summary('baseline: PutItem + SendEmail, same endpoints', baseline)}\n`);
+  process.stdout.write(`${summary('webhook 202 → first approval e-mail', toFirstMail)}${beside(toFirstMail)}\n`);
+  process.stdout.write(`${summary('approve POST → next approval e-mail', approveToNext)}${beside(approveToNext)}\n`);
 }
 
 async function throughput(stack: Stack): Promise<void> {
@@ -82,10 +141,47 @@ async function throughput(stack: Stack): Promise<void> {
       },
     ],
   });
+  const baseline = await baselineThroughput(stack);
   const non2xx = result.non2xx;
   process.stdout.write(
-    `intake throughput (10 connections, ${LOAD_SECONDS} s)      ${result.requests.average.toFixed(0)} req/s average, p50 latency ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${non2xx} non-2xx, ${result.errors} errors\n`,
+    `baseline server, put + send (10 connections)  ${baseline.requests.average.toFixed(0)} req/s average, p50 latency ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms, ${baseline.non2xx} non-2xx, ${baseline.errors} errors\n` +
+      `intake throughput (10 connections, ${LOAD_SECONDS} s)      ${result.requests.average.toFixed(0)} req/s average (${ratio(result.requests.average, baseline.requests.average)} the baseline), p50 latency ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms, ${non2xx} non-2xx, ${result.errors} errors\n`,
   );
+}
+
+/** The baseline server (bench/baseline-server.ts) in a process of its own, under the same load as the intake. */
+async function baselineThroughput(stack: Stack): Promise<autocannon.Result> {
+  const port = await freePort();
+  const credentials = stack.awsCredentials();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/baseline-server.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      BASELINE_PORT: String(port),
+      BASELINE_DYNAMODB: stack.dynamoEndpoint(),
+      BASELINE_SES: stack.sesEndpoint(),
+      BASELINE_KEY_ID: credentials.accessKeyId,
+      BASELINE_SECRET: credentials.secretAccessKey,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('baseline ready')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`the baseline server exited (${code})`)));
+    });
+    const body = submissionBody(samplePost({ title: 'Baseline load' }));
+    return await autocannon({
+      url: `http://127.0.0.1:${port}/`,
+      connections: 10,
+      duration: LOAD_SECONDS,
+      requests: [{ method: 'POST', body }],
+    });
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 async function memory(stack: Stack): Promise<void> {
@@ -121,7 +217,10 @@ async function mail(stack: Stack): Promise<void> {
     const first = await nextMail(stack, seen, 'grace@example.org');
     toFirstMail.push(first.at - sent);
   }
-  process.stdout.write(`${summary('mail sent (SMTP) → first approval e-mail', toFirstMail)}\n`);
+  const baseline = await baselineLatency(stack);
+  process.stdout.write(
+    `${summary('mail sent (SMTP) → first approval e-mail', toFirstMail)}   (${ratio(percentile(toFirstMail, 50), percentile(baseline, 50))} / ${ratio(percentile(toFirstMail, 95), percentile(baseline, 95))} the baseline, measured again on this stack)\n`,
+  );
   // Peak memory of a 10 MB mail: the stack's high-water mark of resident memory before and after one.
   const before = memoryMiB(stack.pid, 'VmHWM');
   const image = Buffer.alloc(10 * 1024 * 1024 - 64 * 1024, 1);

@@ -105,6 +105,8 @@ export class Stack {
         SIGNOFF_WEBHOOK_SECRET: WEBHOOK_SECRET,
         SIGNOFF_API_TOKEN: API_TOKEN,
         POWERTOOLS_LOG_LEVEL: 'WARN',
+        // Whether the stack syncs its writes (local/durable.ts): on unless the test run says otherwise.
+        ...(process.env['SIGNOFF_LOCAL_FSYNC'] ? { SIGNOFF_LOCAL_FSYNC: process.env['SIGNOFF_LOCAL_FSYNC'] } : {}),
         // The bundle pass (vitest.config.ts): the deployed bundles instead of the sources.
         ...(process.env['SIGNOFF_LOCAL_BUNDLES'] ? { SIGNOFF_LOCAL_BUNDLES: process.env['SIGNOFF_LOCAL_BUNDLES'] } : {}),
         ...this.env,
