@@ -118,8 +118,7 @@ async function latency(stack: Stack): Promise<void> {
   }
   const baseline = await baselineLatency(stack);
   const [bMedian, bP95] = [percentile(baseline, 50), percentile(baseline, 95)];
-  const beside = (ms: readonly number[]) =>
-    `   (${ratio(percentile(ms, 50), bMedian)} / ${ratio(percentile(ms, 95), bP95)} the baseline)`;
+  const beside = (ms: readonly number[]) => `   (${ratio(percentile(ms, 50), bMedian)} / ${ratio(percentile(ms, 95), bP95)} the baseline)`;
   process.stdout.write(`${summary('baseline: PutItem + SendEmail, same endpoints', baseline)}\n`);
   process.stdout.write(`${summary('webhook 202 → first approval e-mail', toFirstMail)}${beside(toFirstMail)}\n`);
   process.stdout.write(`${summary('approve POST → next approval e-mail', approveToNext)}${beside(approveToNext)}\n`);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { replaceFileDurably } from './durable.js';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseStored } from '../lambdas/adapters/items/stored-item.js';
@@ -44,7 +45,8 @@ export function localAuditSecrets(dataDir: string, env: NodeJS.ProcessEnv = proc
   };
   if (stored.auditKey === undefined || stored.auditorToken === undefined) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
+    // Whole or not at all, and on disk before anything is signed with it (local/durable.ts).
+    replaceFileDurably(file, `${JSON.stringify(kept, null, 2)}\n`, 0o600);
   }
   return {
     auditKey: env['SIGNOFF_AUDIT_KEY'] || kept.auditKey,

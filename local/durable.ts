@@ -25,9 +25,19 @@ const enabled = (): boolean => {
   return checked;
 };
 
+/**
+ * Replaces `path` with `text` whole or not at all, created with `mode`: written to a temporary name, synced, renamed
+ * over it, the directory synced. A power loss leaves the old file or the new one, never a truncated one.
+ */
+export function replaceFileDurably(path: string, text: string, mode: number): void {
+  const temporary = `${path}.${process.pid}.partial`;
+  writeFileDurably(temporary, Buffer.from(text, 'utf8'), mode);
+  renameDurably(temporary, path);
+}
+
 /** Writes `data` to `path` (replacing it) and syncs it before returning; its name is synced by renameDurably. */
-export function writeFileDurably(path: string, data: Uint8Array): void {
-  const fd = openSync(path, 'w');
+export function writeFileDurably(path: string, data: Uint8Array, mode = 0o666): void {
+  const fd = openSync(path, 'w', mode);
   try {
     writeAll(fd, data);
     if (enabled()) fdatasyncSync(fd);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { replaceFileDurably } from './durable.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
@@ -119,7 +120,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     awsAccessKeyId: credentials.accessKeyId,
     awsSecretAccessKey: credentials.secretAccessKey,
   };
-  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: DATA_FILE_MODE });
+  // Written when something in it is new, whole or not at all (local/durable.ts): a power loss during a start must not
+  // leave the data directory without the secrets its clients and its store were made with.
+  const text = `${JSON.stringify(secrets, null, 2)}\n`;
+  if (!existsSync(secretsFile) || readFileSync(secretsFile, 'utf8') !== text) replaceFileDurably(secretsFile, text, DATA_FILE_MODE);
   // `mode` applies only when the file is created.
   chmodSync(secretsFile, DATA_FILE_MODE);
 

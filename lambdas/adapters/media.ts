@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { lazy } from './lazy.js';
@@ -42,7 +42,17 @@ export function mediaStore(client?: S3Client, config: MediaConfig = envConfig): 
       const d = config.dir();
       if (d === undefined || d === '') throw new Error('neither MEDIA_BUCKET nor SIGNOFF_MEDIA_DIR is set');
       mkdirSync(d, { recursive: true });
-      writeFileSync(join(d, key), content);
+      // Whole or not at all: a reader never finds half an image, and a power loss leaves none rather than a torn one.
+      const path = join(d, key);
+      const temporary = `${path}.${process.pid}.partial`;
+      const fd = openSync(temporary, 'w');
+      try {
+        for (let written = 0; written < content.length; ) written += writeSync(fd, content, written, content.length - written);
+        fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, path);
     },
     async getMedia(key) {
       if (!isMediaKey(key)) return undefined;

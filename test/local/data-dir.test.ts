@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,32 @@ describe('loadSettings: the local AWS credentials', () => {
     ]);
     expect(mode(first.secretsFile)).toBe(0o600);
     expect(mode(first.dataDir)).toBe(0o700);
+  });
+
+  it('leave the secrets file as it is when nothing in it is new, and replace it whole when something is (issue #18)', () => {
+    // Prepare
+    const dir = join(work, 'kept');
+    const first = loadSettings(env(dir));
+    const before = statSync(first.secretsFile);
+
+    // Act: a second start, then a start on a file that lacks a secret
+    loadSettings(env(dir));
+    const unchanged = statSync(first.secretsFile);
+    const stored = JSON.parse(readFileSync(first.secretsFile, 'utf8')) as Record<string, string>;
+    writeFileSync(first.secretsFile, JSON.stringify({ ...stored, tokenSecret: undefined }), { mode: 0o600 });
+    const completed = loadSettings(env(dir));
+
+    // Assess: the same inode untouched; then a new file (a rename over the old one) holding every secret, and no
+    // temporary file left beside it
+    expect([unchanged.ino, unchanged.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(statSync(first.secretsFile).ino).not.toBe(before.ino);
+    expect(completed.apiToken).toBe(first.apiToken);
+    expect(JSON.parse(readFileSync(first.secretsFile, 'utf8'))).toMatchObject({
+      apiToken: first.apiToken,
+      tokenSecret: expect.any(String),
+    });
+    expect(mode(first.secretsFile)).toBe(0o600);
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
   it('are added to the secrets file of an older version, whose other secrets stay, and whose mode is fixed', () => {

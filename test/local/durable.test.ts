@@ -24,7 +24,7 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
-const { appendDurably, fsyncEnabled, renameDurably, writeFileDurably } = await import('../../local/durable.js');
+const { appendDurably, fsyncEnabled, renameDurably, replaceFileDurably, writeFileDurably } = await import('../../local/durable.js');
 
 const work = mkdtempSync(join(tmpdir(), 'signoff-durable-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -68,5 +68,20 @@ describe('writeFileDurably and renameDurably', () => {
     expect(calls.fsync).toHaveLength(1);
     expect(readFileSync(file, 'utf8')).toBe('new contents');
     expect(fs.existsSync(temporary)).toBe(false);
+  });
+});
+
+describe('replaceFileDurably', () => {
+  it('replaces a file whole with the given mode, synced, and leaves no temporary file', () => {
+    const file = join(work, 'secrets.json');
+    fs.writeFileSync(file, '{"old":true}\n');
+    replaceFileDurably(file, '{"new":true}\n', 0o600);
+    expect(readFileSync(file, 'utf8')).toBe('{"new":true}\n');
+    expect(calls.fdatasync).toHaveLength(1);
+    expect(calls.fsync).toHaveLength(1);
+    expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
+    const created = join(work, 'created.json');
+    replaceFileDurably(created, '{}\n', 0o600);
+    expect(fs.statSync(created).mode & 0o777).toBe(0o600);
   });
 });
