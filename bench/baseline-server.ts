@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { LOCAL_REGION } from '../local/functions.js';
+import { ensureBaselineTable, putAndSend } from './baseline.js';
 
 // The baseline of bench/local-stack.ts (issue #18), run as a process of its own as the stack is: an HTTP server that
 // does the least any webhook-to-mail path must do — one DynamoDB PutItem and one SES SendEmail, through the SDK, signed,
@@ -17,20 +18,7 @@ const env = (name: string): string => {
 const credentials = { accessKeyId: env('BASELINE_KEY_ID'), secretAccessKey: env('BASELINE_SECRET') };
 const dynamo = new DynamoDBClient({ endpoint: env('BASELINE_DYNAMODB'), region: LOCAL_REGION, credentials });
 const ses = new SESv2Client({ endpoint: env('BASELINE_SES'), region: LOCAL_REGION, credentials });
-const BASELINE_TABLE = 'bench-baseline';
-
-try {
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: BASELINE_TABLE,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-} catch (error) {
-  if (!(error instanceof ResourceInUseException)) throw error;
-}
+await ensureBaselineTable(dynamo);
 
 let n = 0;
 const server = createServer((req, res) => {
@@ -39,27 +27,16 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const id = `baseline-${process.pid}-${n++}`;
     const body = Buffer.concat(chunks).toString('utf8');
-    dynamo
-      .send(new PutItemCommand({ TableName: BASELINE_TABLE, Item: { id: { S: id }, body: { S: body } } }))
-      .then(() =>
-        ses.send(
-          new SendEmailCommand({
-            FromEmailAddress: 'baseline@example.org',
-            Destination: { ToAddresses: ['baseline@example.org'] },
-            Content: { Simple: { Subject: { Data: `Baseline ${id}` }, Body: { Text: { Data: body.slice(0, 2000) } } } },
-          }),
-        ),
-      )
-      .then(
-        () => {
-          res.writeHead(202, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ id }));
-        },
-        (error: unknown) => {
-          res.writeHead(500);
-          res.end(String(error));
-        },
-      );
+    putAndSend(dynamo, ses, id, body).then(
+      () => {
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id }));
+      },
+      (error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      },
+    );
   });
 });
 server.listen(Number(env('BASELINE_PORT')), '127.0.0.1', () => process.stdout.write('baseline ready\n'));

@@ -1,7 +1,6 @@
-import autocannon from 'autocannon';
 import { FSYNC_VARIABLE } from '../local/durable.js';
-import { signedHeaders, submissionBody } from '../local/webhook-client.js';
-import { Stack, WEBHOOK_SECRET, samplePost, waitFor } from '../test/e2e/stack.js';
+import { Stack, samplePost, waitFor } from '../test/e2e/stack.js';
+import { intakeLoad } from './baseline.js';
 
 // `npm run bench` (issue #18): what it costs that every local write reaches the disk before it is answered
 // (local/durable.ts) — the same stack with SIGNOFF_LOCAL_FSYNC=on (the default) beside =off, in the same run, one after
@@ -38,21 +37,7 @@ async function measure(fsync: 'on' | 'off'): Promise<Figures> {
       );
       toFirstMail.push(performance.now() - accepted);
     }
-    let n = 0;
-    const load = await autocannon({
-      url: `${stack.baseUrl}/v1/requests`,
-      connections: 10,
-      duration: LOAD_SECONDS,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const body = submissionBody(samplePost({ title: `Durability load ${fsync} ${n}` }));
-            return { ...req, body, headers: signedHeaders(WEBHOOK_SECRET, body, `durability_${fsync}_${process.pid}_${n++}`) };
-          },
-        },
-      ],
-    });
+    const load = await intakeLoad(stack.baseUrl, `Durability load ${fsync}`, LOAD_SECONDS);
     return {
       median: percentile(toFirstMail, 50),
       p95: percentile(toFirstMail, 95),

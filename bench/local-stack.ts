@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import autocannon from 'autocannon';
 import { LOCAL_REGION } from '../local/functions.js';
+import { ensureBaselineTable, intakeLoad, putAndSend } from './baseline.js';
 import { createTransport } from 'nodemailer';
-import { signedHeaders, submissionBody } from '../local/webhook-client.js';
-import { Stack, WEBHOOK_SECRET, decide, freePort, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
+import { submissionBody } from '../local/webhook-client.js';
+import { Stack, decide, freePort, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
 
 // `npm run bench`: figures for the foundation issue, measured on the real local stack started as a
 // separate process and driven from outside. Never part of `npm test`; nothing here asserts a speed.
@@ -60,30 +61,12 @@ async function baselineLatency(stack: Stack): Promise<number[]> {
   const dynamo = new DynamoDBClient({ endpoint: stack.dynamoEndpoint(), region: LOCAL_REGION, credentials });
   const ses = new SESv2Client({ endpoint: stack.sesEndpoint(), region: LOCAL_REGION, credentials });
   try {
-    try {
-      await dynamo.send(
-        new CreateTableCommand({
-          TableName: 'bench-baseline',
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    }
+    await ensureBaselineTable(dynamo);
     const body = JSON.stringify(samplePost({ title: 'Baseline' }));
     const times: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       const started = performance.now();
-      await dynamo.send(new PutItemCommand({ TableName: 'bench-baseline', Item: { id: { S: `sequential-${i}` }, body: { S: body } } }));
-      await ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: 'baseline@example.org',
-          Destination: { ToAddresses: ['baseline@example.org'] },
-          Content: { Simple: { Subject: { Data: `Baseline ${i}` }, Body: { Text: { Data: body } } } },
-        }),
-      );
+      await putAndSend(dynamo, ses, `sequential-${i}`, body);
       times.push(performance.now() - started);
     }
     return times;
@@ -127,21 +110,7 @@ async function latency(stack: Stack): Promise<void> {
 async function throughput(stack: Stack): Promise<void> {
   // The baseline first: after the intake's load the stack still runs the workflows it accepted, and would slow it.
   const baseline = await baselineThroughput(stack);
-  let n = 0;
-  const result = await autocannon({
-    url: `${stack.baseUrl}/v1/requests`,
-    connections: 10,
-    duration: LOAD_SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const body = submissionBody(samplePost({ title: `Load ${n}` }));
-          return { ...req, body, headers: signedHeaders(WEBHOOK_SECRET, body, `load_${process.pid}_${n++}`) };
-        },
-      },
-    ],
-  });
+  const result = await intakeLoad(stack.baseUrl, 'Load', LOAD_SECONDS);
   const non2xx = result.non2xx;
   process.stdout.write(
     `baseline server, put + send (10 connections)  ${baseline.requests.average.toFixed(0)} req/s average, p50 latency ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms, ${baseline.non2xx} non-2xx, ${baseline.errors} errors\n` +
