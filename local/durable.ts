@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 
 // What the local stores write reaches the disk before the local runtime goes on (issue #18): a line appended to a
 // journal, the archive or the outbox is synced (fdatasync) before the call that wrote it returns, a file's first line
-// also syncs its directory (the new name), and dynalite's LevelDB writes with `sync: true` (local/dynamo-store.ts). So
+// also syncs its directory (the new name); a file replaced whole (the secrets files, a local S3 object) is written to a
+// temporary name, synced, renamed and its directory synced; and dynalite's LevelDB writes with `sync: true`
+// (local/dynamo-store.ts). So
 // what a client was answered (a 202, a decision's 200, a mail in the outbox) survives a power loss as it survives
 // `kill -9`. docs/decisions.md §33 has what it costs. SIGNOFF_LOCAL_FSYNC=off leaves the syncing to the kernel (for
 // benchmarks that measure the difference; a crash of the process loses nothing either way, a power loss may).
