@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { FunctionFigures } from '../local/functions.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local/functions.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type FunctionFigures } from '../local/functions.js';
 import { Stack, decide, reviewLink, samplePost, waitFor, type OutboxMessage } from '../test/e2e/stack.js';
 
 // `npm run bench` (issue #18): what one brand post costs in calls to the services, counted by an SDK middleware

@@ -1,8 +1,8 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 // What the local stores write reaches the disk before the local runtime goes on (issue #18): a line appended to a
-// journal, the archive or the outbox is synced (fdatasync) before the call that wrote it returns, a file's first line
+// journal, the archive or the outbox is synced (Node's `flush`, an fsync) before the call that wrote it returns, a file's first line
 // also syncs its directory (the new name); a file replaced whole (the secrets files, a local S3 object) is written to a
 // temporary name, synced, renamed and its directory synced; and dynalite's LevelDB writes with `sync: true`
 // (local/dynamo-store.ts). So
@@ -21,11 +21,14 @@ export function fsyncEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 let checked: boolean | undefined;
-/** The process's setting, read once (bin/local.ts reads it at start, so a bad value is refused there by name). */
-const enabled = (): boolean => {
+/**
+ * Whether this process syncs its writes: SIGNOFF_LOCAL_FSYNC, read once (bin/local.ts reads it at start, so a bad value
+ * is refused there by name). local/dynamo-store.ts asks it too, for LevelDB's writes.
+ */
+export function writesSynced(): boolean {
   checked ??= fsyncEnabled();
   return checked;
-};
+}
 
 /**
  * Replaces `path` with `text` whole or not at all, created with `mode`: written to a temporary name, synced, renamed
@@ -39,30 +42,13 @@ export function replaceFileDurably(path: string, text: string, mode: number): vo
 
 /** Writes `data` to `path` (replacing it) and syncs it before returning; its name is synced by renameDurably. */
 export function writeFileDurably(path: string, data: Uint8Array, mode = 0o666): void {
-  const fd = openSync(path, 'w', mode);
-  try {
-    writeAll(fd, data);
-    if (enabled()) fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+  writeFileSync(path, data, { mode, flush: writesSynced() });
 }
 
 /** Appends `text` to `path` (created if missing) and syncs it before returning. */
 export function appendDurably(path: string, text: string): void {
   const created = !existsSync(path);
-  const fd = openSync(path, 'a');
-  try {
-    writeAll(fd, Buffer.from(text, 'utf8'));
-    if (enabled()) fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  appendFileSync(path, text, { flush: writesSynced() });
   if (created) syncDirectory(dirname(path));
 }
 
@@ -74,16 +60,11 @@ export function renameDurably(from: string, to: string): void {
 
 /** Syncs a directory, so that names created, renamed or removed in it survive a power loss. */
 export function syncDirectory(dir: string): void {
-  if (!enabled()) return;
+  if (!writesSynced()) return;
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-}
-
-/** Whether LevelDB writes ask for `sync: true` (local/dynamo-store.ts). */
-export function syncWrites(): boolean {
-  return enabled();
 }

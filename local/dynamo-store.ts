@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import dynalite from 'dynalite';
-import { syncWrites } from './durable.js';
+import { writesSynced } from './durable.js';
 
 // dynalite keeps its tables in one LevelDB (classic-level), which it does not hand out. Two faults of dynalite 4.0.0
 // in it made the store, and each start, grow with every request ever finished (issue #13):
@@ -68,7 +68,7 @@ export function openDynalite(options: DynaliteOptions): { server: Server; store:
   const db = store.db;
   // Every write synced (local/durable.ts): dynalite passes no options, so its writes would reach the disk only when the
   // kernel chose. LevelDB's writers queue up behind one another and share a sync (its group commit).
-  if (syncWrites()) {
+  if (writesSynced()) {
     const writes = db as LevelStore & LevelWrites;
     const put = writes._put.bind(writes);
     const del = writes._del.bind(writes);

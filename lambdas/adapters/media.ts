@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { lazy } from './lazy.js';
@@ -45,13 +45,7 @@ export function mediaStore(client?: S3Client, config: MediaConfig = envConfig): 
       // Whole or not at all: a reader never finds half an image, and a power loss leaves none rather than a torn one.
       const path = join(d, key);
       const temporary = `${path}.${process.pid}.partial`;
-      const fd = openSync(temporary, 'w');
-      try {
-        for (let written = 0; written < content.length; ) written += writeSync(fd, content, written, content.length - written);
-        fdatasyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      writeFileSync(temporary, content, { flush: true });
       renameSync(temporary, path);
     },
     async getMedia(key) {

@@ -5,17 +5,25 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // local/durable.ts (issue #18): what the local stores append or replace is synced before the call returns, and a new
-// name is synced with its directory. The syncs are counted by spies that pass through to node:fs (the writes are
-// real); SIGNOFF_LOCAL_FSYNC is read once per process, so this file runs with the default (on).
+// name is synced with its directory. The file syncs are Node's own (`flush`, an fsync after the write: the writes are
+// counted by the option they pass), the directory syncs are counted by a spy; both pass through to node:fs, so the
+// writes are real. SIGNOFF_LOCAL_FSYNC is read once per process, so this file runs with the default (on).
 
-const calls = vi.hoisted(() => ({ fdatasync: [] as number[], fsync: [] as number[] }));
+const calls = vi.hoisted(() => ({ flushed: [] as string[], fsync: [] as number[] }));
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
+  const flushed = (path: unknown, options: unknown) => {
+    if ((options as { flush?: unknown } | undefined)?.flush === true) calls.flushed.push(String(path));
+  };
   return {
     ...real,
-    fdatasyncSync: (fd: number) => {
-      calls.fdatasync.push(fd);
-      real.fdatasyncSync(fd);
+    appendFileSync: (...args: Parameters<typeof real.appendFileSync>) => {
+      flushed(args[0], args[2]);
+      real.appendFileSync(...args);
+    },
+    writeFileSync: (...args: Parameters<typeof real.writeFileSync>) => {
+      flushed(args[0], args[2]);
+      real.writeFileSync(...args);
     },
     fsyncSync: (fd: number) => {
       calls.fsync.push(fd);
@@ -29,7 +37,7 @@ const { appendDurably, fsyncEnabled, renameDurably, replaceFileDurably, writeFil
 const work = mkdtempSync(join(tmpdir(), 'signoff-durable-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 beforeEach(() => {
-  calls.fdatasync.length = 0;
+  calls.flushed.length = 0;
   calls.fsync.length = 0;
 });
 
@@ -47,10 +55,10 @@ describe('appendDurably', () => {
   it('appends each line whole, syncs the file every time and the directory when it made the file', () => {
     const file = join(work, 'journal.jsonl');
     appendDurably(file, '{"t":"started"}\n');
-    expect(calls.fdatasync).toHaveLength(1);
+    expect(calls.flushed).toEqual([file]);
     expect(calls.fsync).toHaveLength(1);
     appendDurably(file, `${'é'.repeat(100_000)}\n`);
-    expect(calls.fdatasync).toHaveLength(2);
+    expect(calls.flushed).toEqual([file, file]);
     expect(calls.fsync).toHaveLength(1);
     expect(readFileSync(file, 'utf8')).toBe(`{"t":"started"}\n${'é'.repeat(100_000)}\n`);
   });
@@ -62,7 +70,7 @@ describe('writeFileDurably and renameDurably', () => {
     const temporary = `${file}.partial`;
     fs.writeFileSync(file, 'old');
     writeFileDurably(temporary, Buffer.from('new contents'));
-    expect(calls.fdatasync).toHaveLength(1);
+    expect(calls.flushed).toEqual([temporary]);
     expect(readFileSync(file, 'utf8')).toBe('old');
     renameDurably(temporary, file);
     expect(calls.fsync).toHaveLength(1);
@@ -77,7 +85,7 @@ describe('replaceFileDurably', () => {
     fs.writeFileSync(file, '{"old":true}\n');
     replaceFileDurably(file, '{"new":true}\n', 0o600);
     expect(readFileSync(file, 'utf8')).toBe('{"new":true}\n');
-    expect(calls.fdatasync).toHaveLength(1);
+    expect(calls.flushed).toEqual([`${file}.${process.pid}.partial`]);
     expect(calls.fsync).toHaveLength(1);
     expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
     const created = join(work, 'created.json');
