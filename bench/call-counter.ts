@@ -33,6 +33,14 @@ function siteOf(stack: string | undefined): string | undefined {
 }
 if (file === undefined) throw new Error('bench/call-counter.ts needs BENCH_CALLS_FILE');
 
+/**
+ * Calls made for the bench's own reads (GET /v1/requests/{id} and its audit, which only lambdas/use-cases/read-request.ts
+ * serves): they are marked, so that what a post costs leaves out the bench watching it.
+ */
+const OBSERVING = '/lambdas/use-cases/read-request.ts';
+// Deep enough to reach the use case from the SDK's middleware, through its awaits.
+Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 60);
+
 const { Client } = createRequire(import.meta.url)('@smithy/core/client') as {
   Client: { prototype: { send: (this: SmithyClient, ...args: unknown[]) => unknown } };
 };
@@ -44,7 +52,9 @@ Client.prototype.send = function (this: SmithyClient, ...args: unknown[]) {
     counted.add(this.middlewareStack);
     this.middlewareStack.add(
       (next, context) => async (input) => {
-        const site = sites ? siteOf(new Error().stack) : undefined;
+        const stack = new Error().stack;
+        const site = sites ? siteOf(stack) : undefined;
+        const observing = stack?.includes(OBSERVING) === true;
         const started = performance.now();
         let ok = true;
         try {
@@ -61,6 +71,7 @@ Client.prototype.send = function (this: SmithyClient, ...args: unknown[]) {
             operation,
             ...(typeof table === 'string' ? { table } : {}),
             ...(site !== undefined ? { site } : {}),
+            ...(observing ? { observing } : {}),
             at: started + performance.timeOrigin,
             ms: performance.now() - started,
             ok,

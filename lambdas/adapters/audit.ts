@@ -36,59 +36,100 @@ const HEADS_PER_ITEM = 2000;
 
 export type { AuditEntry } from '../core/audit/events.js';
 
-async function appendAudit(table: Table, requestId: string, entry: AuditEntry, now: Date = new Date()): Promise<AuditEvent> {
+/**
+ * What one caller knows of a chain: every event from seq 1 when `complete`, else only the last one it saw (or none,
+ * for a chain known to be empty, which is complete). Events never change once put and seqs are contiguous, so what
+ * is known stays true; it may only fall behind, which the conditional put on the next seq detects.
+ */
+interface KnownChain {
+  events: StoredEvent[];
+  complete: boolean;
+}
+
+/** Chains a caller knows, by request id: an invocation's (forInvocation), kept for its appends. */
+type KnownChains = Map<string, KnownChain>;
+
+/**
+ * Appends `entry` after the last event known of the chain, unless the chain holds an event `present` accepts (when
+ * `present` is given): exactly once, even when two writers race (the one that loses the conditional put on the next
+ * seq reads what the winner appended and checks it too). A chain not known yet is read first: whole when `present`
+ * must be checked, only its last event when not. A chain known already is not read at all unless the put finds its
+ * place taken: then only what came after is read. Undefined when the event was there already.
+ */
+async function appendKnown(
+  table: Table,
+  known: KnownChains,
+  requestId: string,
+  entry: AuditEntry,
+  present: ((event: AuditEvent) => boolean) | undefined,
+  now: Date,
+): Promise<AuditEvent | undefined> {
   const checked = checkedAuditEntry(entry);
+  let chain = known.get(requestId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const headItem = await queryLast(table, 'requestId', requestId);
-    const event = await putAfter(table, requestId, checked, headItem === undefined ? undefined : stored(table, headItem), now);
-    if (event !== undefined) return event;
+    // Read when nothing is known, when `present` needs the events before the last, or after a lost put.
+    if (chain === undefined || attempt > 0 || (present !== undefined && !chain.complete)) {
+      chain = await readOn(table, requestId, chain, present !== undefined);
+      known.set(requestId, chain);
+    }
+    if (present !== undefined && chain.events.some((s) => present(s.event))) return undefined;
+    const last = chain.events.at(-1);
+    const appended = await putAfter(table, requestId, checked, last, now);
+    if (appended !== undefined) {
+      if (chain.complete) chain.events.push(appended);
+      else chain.events = [appended];
+      return appended.event;
+    }
   }
   throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
 }
 
 /**
- * Appends `entry` unless the chain holds an event `present` accepts: exactly once, even when two writers race (the
- * one that loses the conditional put on the next seq reads what the winner appended and checks it too). Undefined
- * when the event was there already.
+ * The chain read on from what is known of it: a complete chain gets the events after its last. Otherwise, when the
+ * whole chain is wanted (`present` must see every event) it is read from seq 1, else only its last event (one item).
  */
-async function appendAuditUnless(
-  table: Table,
-  requestId: string,
-  entry: AuditEntry,
-  present: (event: AuditEvent) => boolean,
-  now: Date = new Date(),
-): Promise<AuditEvent | undefined> {
-  const checked = checkedAuditEntry(entry);
-  let last: StoredEvent | undefined;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    for await (const s of chainEvents(table, requestId, (last?.event.seq ?? 0) + 1)) {
-      if (present(s.event)) return undefined;
-      last = s;
-    }
-    const event = await putAfter(table, requestId, checked, last, now);
-    if (event !== undefined) return event;
+async function readOn(table: Table, requestId: string, chain: KnownChain | undefined, whole: boolean): Promise<KnownChain> {
+  if (chain?.complete === true || whole) {
+    const events = chain?.complete === true ? chain.events : [];
+    for await (const s of chainEvents(table, requestId, (events.at(-1)?.event.seq ?? 0) + 1)) events.push(s);
+    return { events, complete: true };
   }
-  throw new ConcurrentUpdateError(`could not append to the audit chain of ${requestId} after ${MAX_ATTEMPTS} attempts`);
+  const head = await queryLast(table, 'requestId', requestId);
+  return head === undefined ? { events: [], complete: true } : { events: [stored(table, head)], complete: false };
 }
 
-/** The event after `last` (the chain's head as read), put only if its seq is still free; undefined if it was not. */
+/** The event after `last` (the chain's head as known), put only if its seq is still free; undefined if it was not. */
 async function putAfter(
   table: Table,
   requestId: string,
   checked: ReturnType<typeof checkedAuditEntry>,
   last: StoredEvent | undefined,
   now: Date,
-): Promise<AuditEvent | undefined> {
+): Promise<StoredEvent | undefined> {
   const head = last?.event;
   const event = chainEvent(head, { requestId, at: stampAfter(head, now), ...checked });
   const account = last === undefined ? checked.data['account'] : last.account;
-  const item: Item = {
-    ...event,
-    ...indexAttributesOf(event),
-    ...(typeof account === 'string' ? { account } : {}),
-    ...(head !== undefined ? { prevAt: head.at } : {}),
+  const reading = { ...(typeof account === 'string' ? { account } : {}), ...(head !== undefined ? { prevAt: head.at } : {}) };
+  const item: Item = { ...event, ...indexAttributesOf(event), ...reading };
+  return (await putIfAbsent(table, item, 'seq')) ? { event, ...reading } : undefined;
+}
+
+/**
+ * Appends for one invocation (AuditLog.forInvocation): chains it read or wrote are remembered, so its second append to
+ * a chain needs no query — a put after the last event it knows, and a read of what came after only when another
+ * writer took that place. `created` names chains known to be empty: requests this caller has just created.
+ */
+function forInvocation(table: Table, created: readonly string[] = []): InvocationAudit {
+  const known: KnownChains = new Map(created.map((requestId) => [requestId, { events: [], complete: true }]));
+  return {
+    async appendAudit(requestId, entry, now = new Date()) {
+      const event = await appendKnown(table, known, requestId, entry, undefined, now);
+      // Never: without `present` nothing counts as there already.
+      if (event === undefined) throw new ConcurrentUpdateError(`the append to the audit chain of ${requestId} was refused`);
+      return event;
+    },
+    appendAuditUnless: (requestId, entry, present, now = new Date()) => appendKnown(table, known, requestId, entry, present, now),
   };
-  return (await putIfAbsent(table, item, 'seq')) ? event : undefined;
 }
 
 async function readAudit(table: Table, requestId: string): Promise<AuditEvent[]> {
@@ -358,8 +399,8 @@ async function* checkpointsBetween(table: Table, fromHour: number, toHour: numbe
 
 // ---- The table ------------------------------------------------------------------------------------------
 
-/** Every operation on one audit table. */
-export interface AuditTable {
+/** The appends of one invocation (forInvocation). */
+export interface InvocationAudit {
   appendAudit(requestId: string, entry: AuditEntry, now?: Date): Promise<AuditEvent>;
   appendAuditUnless(
     requestId: string,
@@ -367,7 +408,15 @@ export interface AuditTable {
     present: (event: AuditEvent) => boolean,
     now?: Date,
   ): Promise<AuditEvent | undefined>;
+}
+
+/**
+ * Every operation on one audit table. Its own appends know nothing of the chain beforehand: each reads what it needs
+ * (the head alone for appendAudit, the chain for appendAuditUnless, which must see every event).
+ */
+export interface AuditTable extends InvocationAudit {
   readAudit(requestId: string): Promise<AuditEvent[]>;
+  forInvocation(created?: readonly string[]): InvocationAudit;
   eventsOfDay(day: string, fromKey: string, toKey: string, filter?: EventFilter, startAfter?: string): AsyncGenerator<StoredEvent>;
   chainEvents(requestId: string, fromSeq?: number, toSeq?: number, filter?: EventFilter): AsyncGenerator<StoredEvent>;
   eventAt(requestId: string, seq: number): Promise<StoredEvent | undefined>;
@@ -383,9 +432,10 @@ export interface AuditTable {
 /** The audit table: by default AUDIT_TABLE over the function's client, both read on first use. */
 export function auditTable(table: Table = envTable('AUDIT_TABLE')): AuditTable {
   return {
-    appendAudit: (requestId, entry, now) => appendAudit(table, requestId, entry, now),
-    appendAuditUnless: (requestId, entry, present, now) => appendAuditUnless(table, requestId, entry, present, now),
+    appendAudit: (requestId, entry, now) => forInvocation(table).appendAudit(requestId, entry, now),
+    appendAuditUnless: (requestId, entry, present, now) => forInvocation(table).appendAuditUnless(requestId, entry, present, now),
     readAudit: (requestId) => readAudit(table, requestId),
+    forInvocation: (created) => forInvocation(table, created),
     eventsOfDay: (day, fromKey, toKey, filter, startAfter) => eventsOfDay(table, day, fromKey, toKey, filter, startAfter),
     chainEvents: (requestId, fromSeq, toSeq, filter) => chainEvents(table, requestId, fromSeq, toSeq, filter),
     eventAt: (requestId, seq) => eventAt(table, requestId, seq),

@@ -2,6 +2,7 @@ import { outcomeOfDecision, stageStatusOf } from '../core/request/arbiter.js';
 import type { StageSchedule } from '../core/request/stage-clock.js';
 import type { Assignee, StageDecision, PublicationClassification, RequestRecord, Stage, StagePhase } from '../core/model.js';
 import { getItem, updateItem } from './dynamo.js';
+import type { RequestItem } from './items/request-item.js';
 import { key, parsed, table } from './requests-table.js';
 
 // The writes on a request's stages (lambdas/adapters/requests.ts re-exports them): opening a stage, its deliveries and
@@ -67,6 +68,15 @@ export async function recordFailedAsk(requestId: string, version: number, index:
 }
 
 /**
+ * A stage's decision as its conditional write left the request, with the task token the stage waits on then: no task
+ * can start waiting on a decided stage (registerWait's condition), so it is the one to nudge. Server-side only.
+ */
+export interface ClaimedStage {
+  readonly request: RequestRecord;
+  readonly waitToken: string | undefined;
+}
+
+/**
  * Claims a stage for one decision: the conditional write that makes the first valid decision win
  * (GOVERNANCE.md §3). A decision that ends the request writes the request's outcome in the same write
  * (lambdas/core/request/arbiter.ts). Returns undefined when somebody, the deadline or a withdrawal got there first.
@@ -77,13 +87,16 @@ export async function claimStage(
   index: number,
   stageCount: number,
   result: StageDecision,
-): Promise<RequestRecord | undefined> {
+): Promise<ClaimedStage | undefined> {
   // The write is conditional on the number of stages too: a classification override may add or drop a later
   // stage, and whether this decision ends the request depends on it. If only the count moved, claim again.
   let count = stageCount;
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimed = await claimWithCount(requestId, version, index, count, result);
-    if (claimed !== undefined) return claimed;
+    if (claimed !== undefined) {
+      const { waitTokens, ...request } = claimed;
+      return { request, waitToken: waitTokens?.[String(index)] };
+    }
     const latest = parsed(requestId, await getItem(table, key(requestId)));
     const stillOpen =
       latest !== undefined &&
@@ -103,7 +116,7 @@ async function claimWithCount(
   index: number,
   stageCount: number,
   result: StageDecision,
-): Promise<RequestRecord | undefined> {
+): Promise<RequestItem | undefined> {
   const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
   const statements = result.statements !== undefined && result.statements.length > 0 ? result.statements : undefined;
   return parsed(

@@ -8,7 +8,7 @@ import type { AuditLog, RequestStore, Workflow } from './ports.js';
 
 export interface AcceptSubmissionPorts {
   readonly requests: Pick<RequestStore, 'createRequest' | 'getRequest'>;
-  readonly audit: Pick<AuditLog, 'appendAuditUnless'>;
+  readonly audit: Pick<AuditLog, 'appendAuditUnless' | 'forInvocation'>;
   readonly workflow: Pick<Workflow, 'startApproval'>;
 }
 
@@ -69,8 +69,11 @@ export async function acceptSubmission(a: Acceptance, ports: AcceptSubmissionPor
   // The first delivery and any retry of it do the rest alike (issue #13): the delivery that stored the request may
   // have ended before auditing it or starting its execution, and the sender retries whatever got no answer. The
   // event is appended unless the trail has it (stored and audited in one step for the first delivery's version 1);
-  // starting the execution again is a no-op (its name is the request's, and the input the same).
-  await ports.audit.appendAuditUnless(
+  // starting the execution again is a no-op (its name is the request's, and the input the same). The delivery that
+  // created the request knows its chain is empty and appends without reading it (issue #18); a racing retry that
+  // appended first makes its put fail, and then it reads.
+  const audit = created ? ports.audit.forInvocation([requestId]) : ports.audit;
+  await audit.appendAuditUnless(
     requestId,
     {
       type: 'request.submitted',

@@ -184,7 +184,7 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
 
   if (position.phase === 'over') {
     const expiry: StageDecision = { stageIndex, decision: 'expired', decidedAt: now.toISOString() };
-    const claimed = await ports.requests.claimStage(requestId, version, stageIndex, request.stages.length, expiry);
+    const claimed = (await ports.requests.claimStage(requestId, version, stageIndex, request.stages.length, expiry))?.request;
     if (claimed !== undefined) {
       await auditExpiry(claimed, stageIndex, ports);
       return { next: 'decided', decision: 'expired', stageCount: claimed.stages.length };

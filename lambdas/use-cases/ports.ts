@@ -1,6 +1,6 @@
 import type { ApprovalLink, Delivery, DeliveryRef, InboundReplyClaim } from '../adapters/approvals.js';
 import type { Mailer } from '../adapters/mail.js';
-import type { FlagClaim, RequestFlag } from '../adapters/requests.js';
+import type { ClaimedStage, FlagClaim, RequestFlag } from '../adapters/requests.js';
 import type { TaskResponse } from '../adapters/workflow.js';
 import type { AuditEvent } from '../core/audit/audit-chain.js';
 import type { AuditEntry } from '../core/audit/events.js';
@@ -59,7 +59,7 @@ export interface RequestStore {
     index: number,
     stageCount: number,
     result: StageDecision,
-  ): Promise<RequestRecord | undefined>;
+  ): Promise<ClaimedStage | undefined>;
   overridePublication(
     requestId: string,
     version: number,
@@ -128,7 +128,16 @@ export interface AuditLog {
   /** Appends unless the chain holds an event `present` accepts: exactly once, even between racing writers. */
   appendAuditUnless(requestId: string, entry: AuditEntry, present: (event: AuditEvent) => boolean, now?: Date): Promise<unknown>;
   readAudit(requestId: string): Promise<AuditEvent[]>;
+  /**
+   * The appends of one invocation: a chain it has read or written once is not queried again for its next append
+   * (issue #18). `created` names chains known to be empty: requests the caller has just created. Take one per
+   * invocation, never at module scope: what it knows of a chain only falls behind, which costs a read, never a fork.
+   */
+  forInvocation(created?: readonly string[]): AuditAppends;
 }
+
+/** What an invocation appends with (AuditLog.forInvocation). */
+export type AuditAppends = Pick<AuditLog, 'appendAudit' | 'appendAuditUnless'>;
 
 /** The approval workflow (lambdas/adapters/workflow.ts, with the state machine bound). */
 export interface Workflow {

@@ -4,7 +4,7 @@ import type { Assignee, RequestRecord, StageName, StagePhase } from '../core/mod
 import { approvalMail } from '../core/render/render.js';
 import type { Directory } from '../core/request/directory.js';
 import { deputiesFor } from '../core/request/route.js';
-import type { ApprovalStore, AuditLog, DeliveryRef, Mailer, RequestStore } from './ports.js';
+import type { ApprovalStore, AuditAppends, AuditLog, DeliveryRef, Mailer, RequestStore } from './ports.js';
 import { whileLeased } from './send-once.js';
 import { countMailSent } from '../shared/metrics.js';
 
@@ -17,13 +17,19 @@ import { countMailSent } from '../shared/metrics.js';
 export interface RequestApprovalPorts {
   readonly requests: Pick<RequestStore, 'getRequest' | 'registerWait' | 'recordEscalation' | 'markDelivered'>;
   readonly approvals: Pick<ApprovalStore, 'beginDelivery' | 'deliveryOf' | 'markDelivery' | 'releaseDelivery' | 'putLink'>;
-  readonly audit: Pick<AuditLog, 'appendAudit' | 'appendAuditUnless'>;
+  readonly audit: Pick<AuditLog, 'forInvocation'>;
   readonly mail: Mailer;
   readonly directory: Directory;
   readonly mailFrom: string;
   /** Where review links point (PUBLIC_BASE_URL, no trailing slash). */
   readonly baseUrl: string;
 }
+
+/** The ports of one run of the task: its appends remember the chain (AuditLog.forInvocation). */
+type Invocation = Omit<RequestApprovalPorts, 'audit'> & { readonly audit: AuditAppends };
+
+/** What auditing a sent ask takes (AdvanceStage calls it too). */
+type AuditAsksPorts = { readonly audit: Pick<AuditAppends, 'appendAuditUnless'> };
 
 export interface ApprovalTask {
   readonly taskToken: string;
@@ -49,7 +55,7 @@ async function recipients(
   stageIndex: number,
   phase: StagePhase,
   deadline: string,
-  ports: RequestApprovalPorts,
+  ports: Invocation,
 ): Promise<{ readonly people: readonly Assignee[]; readonly current: RequestRecord }> {
   const stage = request.stages[stageIndex];
   if (stage === undefined) return { people: [], current: request };
@@ -81,22 +87,25 @@ async function recipients(
 
 export async function requestApproval(
   { taskToken, requestId, version, stageIndex, phase, deadline }: ApprovalTask,
-  ports: RequestApprovalPorts,
+  given: RequestApprovalPorts,
   leaseUntil: Date,
   now: Date = new Date(),
 ): Promise<{ asked: number }> {
+  const ports: Invocation = { ...given, audit: given.audit.forInvocation() };
   const { directory } = ports;
-  const request = await ports.requests.getRequest(requestId);
-  const stage = request?.stages[stageIndex];
-  if (request === undefined || stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
-  const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string | null }) =>
-    auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
-  // The registration's conditional write returns the request as it left it (issue #18: no second read for the mails).
+  // The registration is the first call (issue #18): its conditional write holds only while the stage is open and
+  // pending, and returns the request as it left it, so the request is read only when the stage is not open.
   const waiting = await ports.requests.registerWait(requestId, version, stageIndex, taskToken, phase);
   if (waiting === undefined) {
-    await auditAsksSent((await ports.requests.getRequest(requestId)) ?? request, stageIndex, phase, deadline, ports);
+    const request = await ports.requests.getRequest(requestId);
+    if (request?.stages[stageIndex] === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
+    await auditAsksSent(request, stageIndex, phase, deadline, ports);
     throw new AlreadyDecidedError(`stage ${stageIndex} of ${requestId} is no longer open`);
   }
+  const stage = waiting.stages[stageIndex];
+  if (stage === undefined) throw new NotFoundError(`request ${requestId} has no stage ${stageIndex}`);
+  const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string | null }) =>
+    auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
   const { people, current } = await recipients(waiting, stageIndex, phase, deadline, ports);
 
   for (const approver of people) {
@@ -165,10 +174,11 @@ export async function auditAsksSent(
   stageIndex: number,
   phase: StagePhase,
   deadline: string,
-  ports: Pick<RequestApprovalPorts, 'audit'> & { readonly approvals: Pick<ApprovalStore, 'deliveryOf' | 'markDelivery'> },
+  ports: AuditAsksPorts & { readonly approvals: Pick<ApprovalStore, 'deliveryOf' | 'markDelivery'> },
 ): Promise<void> {
   const stage = request.stages[stageIndex];
-  if (stage === undefined) return;
+  // Marked delivered: the run that asked this phase audited every ask before marking it, so nothing is left to read.
+  if (stage === undefined || stage.delivered === phase) return;
   const { requestId, version } = request;
   for (const approver of phase === 'escalated' ? (stage.escalatedTo ?? []) : stage.assignees) {
     const ref = { requestId, version, stageIndex, phase, approverId: approver.id };
@@ -185,7 +195,7 @@ export async function auditAsksSent(
 
 /** Audits a delivery that was sent, unless the trail has its link already, and marks it audited. */
 async function auditDelivery(
-  ports: Pick<RequestApprovalPorts, 'audit'> & { readonly approvals: Pick<ApprovalStore, 'markDelivery'> },
+  ports: AuditAsksPorts & { readonly approvals: Pick<ApprovalStore, 'markDelivery'> },
   ref: DeliveryRef,
   sent: {
     readonly stage: StageName;

@@ -129,21 +129,22 @@ export async function reviewStage(linkId: string, intent: ReviewIntent, ports: R
     comment: comment === '' ? undefined : comment,
     statements: asked.length > 0 ? asked : undefined,
   };
-  const claimed = await ports.requests.claimStage(request.requestId, request.version, link.stageIndex, request.stages.length, result);
-  if (claimed === undefined) {
+  const claim = await ports.requests.claimStage(request.requestId, request.version, link.stageIndex, request.stages.length, result);
+  if (claim === undefined) {
     const latest = (await ports.requests.getRequest(request.requestId)) ?? request;
     const lost = stageViewOf(latest, link);
     return page(statusFor(lost), lost, latest);
   }
+  const claimed = claim.request;
   const recorded = decisionRecordedEntry(claimed, auditedSeat(link));
   // Unless a later post settled it first (settleDecided): one decision.recorded per stage and version, however they race.
   if (recorded !== undefined) await ports.audit.appendAuditUnless(request.requestId, recorded, recordsDecisionOf(link));
   countDecision(decision);
   // Nudge the task waiting now (asked, reminded or escalated): the workflow then reads this decision from the store
   // (AdvanceStage), never from the message. TaskTimedOut here means its wait ended first; AdvanceStage reads the
-  // store then too. The token is read after the claim, so a task that started waiting meanwhile is the one nudged.
-  const token = await ports.requests.waitTokenOf(request.requestId, link.stageIndex);
-  if (token !== undefined) await ports.workflow.sendTaskSuccess(token, { stageIndex: link.stageIndex });
+  // store then too. The token is the one the claim's write found: once the stage is decided no task can start
+  // waiting on it (issue #18: no read after the claim).
+  if (claim.waitToken !== undefined) await ports.workflow.sendTaskSuccess(claim.waitToken, { stageIndex: link.stageIndex });
   return page(200, { kind: 'decided', decision, by: approver, at: result.decidedAt, justNow: true }, claimed);
 }
 

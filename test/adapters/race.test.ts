@@ -128,7 +128,7 @@ describe('racing for one stage', () => {
                     decidedAt: at,
                     comment: op.kind === 'approve' ? undefined : 'because',
                   };
-            return requests.claimStage(requestId, 1, stageIndex, stageCount, result);
+            return (await requests.claimStage(requestId, 1, stageIndex, stageCount, result))?.request;
           };
 
           // Act: every operation starts at a moment the scheduler picks

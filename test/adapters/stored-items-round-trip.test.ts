@@ -97,7 +97,7 @@ describe('the requests table', () => {
     const override = { is: true, reasons: ['override'], override: { by: 'carl@example.org', at, reason: 'A notice', was: false } };
     present(await a.requests.overridePublication(id, 1, 0, 2, override, [...seen.stages, waiting('ethics')]));
     const statements = [{ rule: 'P-POLITICAL' as const, statement: 'I considered it' }];
-    const decided = present(
+    const claim = present(
       await a.requests.claimStage(id, 1, 0, 3, {
         stageIndex: 0,
         decision: 'approve',
@@ -108,6 +108,7 @@ describe('the requests table', () => {
         statements,
       }),
     );
+    const decided = claim.request;
 
     // Assess
     expect(started.executionArn).toBe('arn:aws:states:eu-west-1:1:execution:signoff:x');
@@ -117,8 +118,10 @@ describe('the requests table', () => {
       status: 'awaiting-approval',
       findings: [fullFinding],
       publication: override,
-      waitTokens: { 0: 'token-0' },
     });
+    // The token comes beside the request, never in it (it must not reach what renders the request).
+    expect(claim.waitToken).toBe('token-0');
+    expect(decided).not.toHaveProperty('waitTokens');
     expect(decided.stages[0]).toEqual({
       ...waiting('supervisor'),
       status: 'approved',
@@ -150,7 +153,7 @@ describe('the requests table', () => {
     await a.requests.openStage(id, 1, 0, { openedAt: at, schedule, deadline: '2026-12-05T11:00:00.000Z' });
 
     // Act
-    const expired = present(await a.requests.claimStage(id, 1, 0, 1, { stageIndex: 0, decision: 'expired', decidedAt: at }));
+    const expired = present(await a.requests.claimStage(id, 1, 0, 1, { stageIndex: 0, decision: 'expired', decidedAt: at })).request;
     const finished = present(await a.requests.finishRequest(id, 'expired'));
 
     // Assess
@@ -188,7 +191,7 @@ describe('the requests table', () => {
         deciderId: 'grace',
         decidedAt: at,
       }),
-    );
+    ).request;
     const lease = new Date(Date.parse(at) + 30_000);
     const claims = [
       await a.requests.claimFlag(id, 'outcomeNotified', 1, lease, new Date(at)),

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { chainEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { checkedAuditEntry, type AuditEntry } from '../../lambdas/core/audit/events.js';
 import type { RegistryAccount, RequestRecord, Stage, WorkflowFailure } from '../../lambdas/core/model.js';
+import type { ClaimedStage } from '../../lambdas/adapters/requests.js';
 import { outcomeOfDecision, stageStatusOf } from '../../lambdas/core/request/arbiter.js';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
 import { DEFAULT_CHECK_BUDGET } from '../../lambdas/core/checks/check-budget.js';
@@ -10,6 +11,7 @@ import { loadPreset } from '../../lambdas/core/rules/presets.js';
 import type {
   ApprovalLink,
   ApprovalStore,
+  AuditAppends,
   AuditLog,
   Delivery,
   FlagClaim,
@@ -176,7 +178,7 @@ export class MemoryRequests implements RequestStore {
     index: number,
     stageCount: number,
     result: Parameters<RequestStore['claimStage']>[4],
-  ): Promise<RequestRecord | undefined> {
+  ): Promise<ClaimedStage | undefined> {
     const item = this.#get(requestId);
     if (!this.#open(item, version, index, stageCount)) return undefined;
     const ends = outcomeOfDecision(result.decision, index === stageCount - 1);
@@ -194,7 +196,8 @@ export class MemoryRequests implements RequestStore {
       item.status = ends;
       item.outcome = ends;
     }
-    return this.#view(item);
+    const request = this.#view(item);
+    return request === undefined ? undefined : { request, waitToken: item.waitTokens[String(index)] };
   }
   async overridePublication(
     requestId: string,
@@ -441,6 +444,12 @@ export class MemoryAudit implements AuditLog {
   }
   async readAudit(requestId: string): Promise<AuditEvent[]> {
     return this.events.filter((e) => e.requestId === requestId);
+  }
+  /** Appends of one invocation: in memory there is no query to save, so the same log; counted, for tests. */
+  invocations = 0;
+  forInvocation(): AuditAppends {
+    this.invocations++;
+    return this;
   }
   types(): string[] {
     return this.events.map((e) => e.type);

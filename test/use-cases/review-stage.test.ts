@@ -69,9 +69,16 @@ describe('reviewStage', () => {
     // from one that crashed before its nudge; a nudge no longer needed is answered TaskTimedOut.)
     // Prepare
     const ports = await setUp();
+    const tokenReads: number[] = [];
+    const waitTokenOf = ports.requests.waitTokenOf.bind(ports.requests);
+    ports.requests.waitTokenOf = (requestId, index) => {
+      tokenReads.push(index);
+      return waitTokenOf(requestId, index);
+    };
 
     // Act
     const first = await reviewStage(LINK_ID, post({ decision: 'approve' }), ports);
+    const readsByTheDecision = tokenReads.length;
     const second = await reviewStage(LINK_ID, post({ decision: 'reject', comment: 'Changed my mind.' }), ports);
 
     // Assess
@@ -92,6 +99,8 @@ describe('reviewStage', () => {
       { taskToken: 'task-token', output: { stageIndex: 0 } },
     ]);
     expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.deciderId).toBe('grace');
+    // The decision nudged with the token its claim found (issue #18); the later post, settling, read it.
+    expect([readsByTheDecision, tokenReads.length]).toEqual([0, 1]);
   });
 
   it("refuses a post without the page's CSRF token, a form too large, and a decision without its comment", async () => {

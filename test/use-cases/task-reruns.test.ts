@@ -7,6 +7,7 @@ import { acceptSubmission } from '../../lambdas/use-cases/accept-submission.js';
 import { submitNewVersion, withdraw } from '../../lambdas/use-cases/change-request.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
+import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
 import { brandPost, NOW, taskPorts } from './memory-ports.js';
 
@@ -155,6 +156,42 @@ describe('a stage decided through a mail its run never marked', () => {
     expect(asks.map((e) => [e.data['approver'], e.data['linkHash'], e.data['messageId']])).toEqual([
       ['grace@example.org', 'unmarked-link', null],
     ]);
+  });
+});
+
+describe('a stage decided after its ask was delivered and audited', () => {
+  it('AdvanceStage reads no delivery: the phase marked delivered had every ask audited (issue #18)', async () => {
+    // Prepare: the ask went out and was audited, the phase marked delivered; grace decided
+    const ports = setUp(checking());
+    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    await advanceStage(firstStep, ports, NOW);
+    await requestApproval(
+      { taskToken: 'token-1', requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', deadline: NOW.toISOString() },
+      ports,
+      new Date(NOW.getTime() + 30_000),
+      NOW,
+    );
+    await ports.requests.claimStage('req_memory', 1, 0, 2, {
+      stageIndex: 0,
+      decision: 'approve',
+      decidedBy: 'grace@example.org',
+      deciderId: 'grace',
+      decidedAt: NOW.toISOString(),
+    });
+    let deliveryReads = 0;
+    const deliveryOf = ports.approvals.deliveryOf.bind(ports.approvals);
+    ports.approvals.deliveryOf = (ref) => {
+      deliveryReads++;
+      return deliveryOf(ref);
+    };
+
+    // Act
+    const step = await advanceStage({ ...firstStep, callback: { kind: 'success' } }, ports, NOW);
+
+    // Assess
+    expect(step.next).toBe('decided');
+    expect(deliveryReads).toBe(0);
+    expect(ports.audit.events.filter((e) => e.type === 'approval.requested')).toHaveLength(1);
   });
 });
 

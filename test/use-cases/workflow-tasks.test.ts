@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlreadyDecidedError } from '../../lambdas/core/errors.js';
+import { AlreadyDecidedError, NotFoundError } from '../../lambdas/core/errors.js';
 import type { RequestRecord } from '../../lambdas/core/model.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
@@ -174,7 +174,7 @@ describe('requestApproval', () => {
     expect((await ports.requests.getRequest('req_memory'))?.stages[0]?.delivered).toBe('requested');
   });
 
-  it('reads the request once: the mails show it as the registration of the wait returned it (issue #18)', async () => {
+  it('reads no request while the stage is open: the mails show it as the registration of the wait returned it (issue #18)', async () => {
     // Prepare: count the reads
     const ports = setUp(brandPost());
     const getRequest = ports.requests.getRequest.bind(ports.requests);
@@ -187,9 +187,23 @@ describe('requestApproval', () => {
     // Act
     await requestApproval(ask, ports, LEASE, NOW);
 
-    // Assess
-    expect(reads).toBe(1);
+    // Assess: the registration's conditional write returned the request; the appends of the run share one invocation
+    expect(reads).toBe(0);
+    expect(ports.audit.invocations).toBe(1);
     expect(ports.mail.sent.map((m) => m.to)).toEqual([['grace@example.org']]);
+  });
+
+  it('says which stage does not exist when asked for one the request does not have, and mails nobody', async () => {
+    // Prepare
+    const ports = setUp(brandPost());
+
+    // Act
+    const asked = requestApproval({ ...ask, stageIndex: 7 }, ports, LEASE, NOW);
+
+    // Assess
+    await expect(asked).rejects.toThrow('request req_memory has no stage 7');
+    await expect(asked).rejects.toBeInstanceOf(NotFoundError);
+    expect(ports.mail.sent).toEqual([]);
   });
 
   it('at the deadline records the deputies on the stage and asks them', async () => {
