@@ -1,14 +1,14 @@
 import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json } from './shared/middleware.js';
 import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
-import { registryView } from './use-cases/registry-view.js';
+import { submissionView } from './use-cases/registry-view.js';
 import { verifiedBody } from './use-cases/signed-call.js';
 import { submitRequest, type SubmitRequestPorts } from './use-cases/submit-request.js';
 
 // POST /v1/requests — Standard Webhooks signed intake (DESIGN.md "Webhook intake"; lambdas/use-cases/submit-request.ts).
 // The body may say "action": "submit", no other.
 
-const ports: SubmitRequestPorts = { approvals, requests, audit, workflow, registryView };
+const ports: SubmitRequestPorts = { approvals, requests, audit, workflow, submissionView };
 
 export const handler = httpHandler(
   async (event) => {

@@ -2,14 +2,14 @@ import { signedContent } from './core/request/signed-call.js';
 import { httpHandler, json, pathParameter } from './shared/middleware.js';
 import { submitSignedVersion } from './use-cases/signed-changes.js';
 import { approvals, audit, requests, workflow } from './use-cases/default-ports.js';
-import { registryView } from './use-cases/registry-view.js';
+import { submissionView } from './use-cases/registry-view.js';
 import { verifiedBody } from './use-cases/signed-call.js';
 
 // POST /v1/requests/{requestId}/versions — a new version after an approver requested changes (signed like
 // intake; the body is the whole request again, with "action": "new-version" and "requestId" naming this request).
 // The route restarts at the first stage; approvals bind to the new content (lambdas/use-cases/signed-changes.ts).
 
-const ports = { requests, audit, workflow, approvals, registryView };
+const ports = { requests, audit, workflow, approvals, submissionView };
 
 export const handler = httpHandler(async (event) => {
   const signed = await verifiedBody(event);

@@ -25,5 +25,28 @@ export function registryViewOf(registry: Pick<AccountRegistry, 'listAccounts'>, 
   };
 }
 
+/**
+ * What validating a submission's body needs of the registry (issue #18): for a brand post only its target account,
+ * read by key — one read whatever the registry's size, where a scan reads every account on every post — so `registry`
+ * holds that account alone (or none: not registered, or the body names none); for anything else (an account opening
+ * checks every account's handle and its unit's accounts) the whole registry.
+ */
+export function submissionViewOf(
+  registry: Pick<AccountRegistry, 'listAccounts' | 'getAccount'>,
+  file: Directory,
+): (content: unknown) => Promise<RegistryView> {
+  const whole = registryViewOf(registry, file);
+  return async (content) => {
+    const body = typeof content === 'object' && content !== null ? (content as { kind?: unknown; account?: unknown }) : {};
+    if (body.kind !== 'brand-post') return whole();
+    const target = typeof body.account === 'string' && body.account !== '' ? await registry.getAccount(body.account, file) : undefined;
+    const listed = target === undefined ? [] : [target];
+    return { directory: withRegistry(file, listed), registry: listed };
+  };
+}
+
 /** The function's view: ACCOUNTS_TABLE (read and write, since it may be the one that seeds) over the directory file. */
 export const registryView: () => Promise<RegistryView> = registryViewOf(accounts, directory);
+
+/** The function's view for a submission's body (submissionViewOf), over the same table and file. */
+export const submissionView: (content: unknown) => Promise<RegistryView> = submissionViewOf(accounts, directory);

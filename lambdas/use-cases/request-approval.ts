@@ -107,6 +107,9 @@ export async function requestApproval(
   const audited = (ref: DeliveryRef, approver: Assignee, sent: { readonly linkHash: string; readonly messageId: string | null }) =>
     auditDelivery(ports, ref, { stage: stage.stage, approver: approver.email, deadline, ...sent });
   const { people, current } = await recipients(waiting, stageIndex, phase, deadline, ports);
+  // Waiting again in a phase whose asks all went out and were audited (AdvanceStage's recheck, issue #18): nothing
+  // is left to send or audit, so no delivery is read.
+  if (current.stages[stageIndex]?.delivered === phase) return { asked: people.length };
 
   for (const approver of people) {
     const linkId = newLinkId();

@@ -16,11 +16,11 @@ export interface SignedChangePorts {
 /** A new version by signed call; `content` is the verified body without its envelope (lambdas/core/request/signed-call.ts). */
 export async function submitSignedVersion(
   call: { readonly signed: SignedBody; readonly requestId: string; readonly content: unknown; readonly now: Date },
-  ports: NewVersionPorts & SignedChangePorts & { registryView(): Promise<RegistryView> },
+  ports: NewVersionPorts & SignedChangePorts & { submissionView(content: unknown): Promise<RegistryView> },
 ): Promise<NewVersion> {
   const { signed, requestId, content, now } = call;
   // The registry, not the directory file, says which accounts exist (an account opened a moment ago included).
-  const { directory, registry } = await ports.registryView();
+  const { directory, registry } = await ports.submissionView(content);
   const submission = parseSubmission(content, directory, now, registry);
   await acceptSignedCall(signed, 'new-version', requestId, now, ports.approvals);
   return submitNewVersion(requestId, submission, signed.webhookId, now, ports);

@@ -11,8 +11,11 @@ import { acceptSignedCall, type SignedBody } from './signed-call.js';
 
 export interface SubmitRequestPorts extends AcceptSubmissionPorts {
   readonly approvals: Pick<ApprovalStore, 'rememberSignedCall'>;
-  /** The registry and the directory over it, read afresh: an account opened a moment ago is a valid target. */
-  registryView(): Promise<RegistryView>;
+  /**
+   * The registry and the directory over it as the body's validation needs them (registry-view.ts submissionViewOf),
+   * read afresh: an account opened a moment ago is a valid target.
+   */
+  submissionView(content: unknown): Promise<RegistryView>;
 }
 
 /** `content` is the verified body without its envelope (lambdas/core/request/signed-call.ts). */
@@ -21,7 +24,7 @@ export async function submitRequest(
   ports: SubmitRequestPorts,
 ): Promise<Accepted> {
   const { signed, content, now } = call;
-  const { directory, registry } = await ports.registryView();
+  const { directory, registry } = await ports.submissionView(content);
   const submission = parseSubmission(content, directory, now, registry);
   await acceptSignedCall(signed, 'submit', requestIdFor('webhook', signed.webhookId), now, ports.approvals);
   return acceptSubmission({ channel: 'webhook', idempotencyKey: signed.webhookId, bodyHash: signed.bodyHash, submission, now }, ports);

@@ -159,13 +159,20 @@ describe('requestApproval', () => {
   it('registers the task token, mails each assignee a review link once, and audits each mail', async () => {
     // Prepare
     const ports = setUp(brandPost());
+    let deliveriesBegun = 0;
+    const beginDelivery = ports.approvals.beginDelivery.bind(ports.approvals);
+    ports.approvals.beginDelivery = (...args) => {
+      deliveriesBegun++;
+      return beginDelivery(...args);
+    };
 
     // Act
     const first = await requestApproval(ask, ports, LEASE, NOW);
     const replay = await requestApproval({ ...ask, taskToken: 'token-2' }, ports, LEASE, NOW);
 
-    // Assess
+    // Assess: the replay found the phase delivered and read no delivery (issue #18)
     expect([first, replay]).toEqual([{ asked: 1 }, { asked: 1 }]);
+    expect(deliveriesBegun).toBe(1);
     expect(ports.mail.sent.map((m) => m.to)).toEqual([['grace@example.org']]);
     expect(ports.mail.sent[0]?.text).toContain('https://signoff.example.org/approvals/');
     expect(ports.audit.types()).toEqual(['approval.requested']);
