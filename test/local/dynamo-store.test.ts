@@ -9,6 +9,7 @@ import {
   PutItemCommand,
   QueryCommand,
   ScanCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,102 @@ describe('openDynalite', () => {
 });
 
 describe('openDynalite writes', () => {
+  it('writes each item in one LevelDB batch with its index entries, so a crash cannot keep one without the other (issue #18)', async () => {
+    // Prepare: a table with a global index, and one without; watch the writes that reach LevelDB
+    const { server, store } = openDynalite({ path: join(work, 'joined'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const writes: Array<{ method: string; keys: string[] }> = [];
+    const level = store as unknown as Record<'_put' | '_del' | '_batch', (...args: unknown[]) => Promise<void>>;
+    for (const method of ['_put', '_del', '_batch'] as const) {
+      const original = level[method].bind(level);
+      level[method] = (...args: unknown[]) => {
+        const keys =
+          method === '_batch' ? (args[0] as Array<{ type: string; key: string }>).map((o) => `${o.type} ${o.key}`) : [String(args[0])];
+        writes.push({ method, keys });
+        return original(...args);
+      };
+    }
+    const port = await listenLoopback(server, 0);
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'indexed',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'day', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          { IndexName: 'byDay', KeySchema: [{ AttributeName: 'day', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'plain',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await settle(client, 'indexed', 'active');
+    await settle(client, 'plain', 'active');
+    const onDay = async (day: string) =>
+      (
+        await client.send(
+          new QueryCommand({
+            TableName: 'indexed',
+            IndexName: 'byDay',
+            KeyConditionExpression: '#d = :d',
+            ExpressionAttributeNames: { '#d': 'day' },
+            ExpressionAttributeValues: { ':d': { S: day } },
+          }),
+        )
+      ).Items?.map((i) => i['pk']?.S);
+    const steps: Array<{ method: string; keys: string[] }[]> = [];
+    const step = async (write: () => Promise<unknown>) => {
+      writes.length = 0;
+      await write();
+      steps.push([...writes]);
+    };
+
+    try {
+      // Act: put an item, move it to another day, delete it; put an item where there is no index
+      await step(() => client.send(new PutItemCommand({ TableName: 'indexed', Item: { pk: { S: 'a' }, day: { S: 'd1' } } })));
+      const afterPut = await onDay('d1');
+      await step(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: 'indexed',
+            Key: { pk: { S: 'a' } },
+            UpdateExpression: 'SET #d = :d',
+            ExpressionAttributeNames: { '#d': 'day' },
+            ExpressionAttributeValues: { ':d': { S: 'd2' } },
+          }),
+        ),
+      );
+      const afterMove = [await onDay('d1'), await onDay('d2')];
+      await step(() => client.send(new DeleteItemCommand({ TableName: 'indexed', Key: { pk: { S: 'a' } } })));
+      const afterDelete = await onDay('d2');
+      await step(() => client.send(new PutItemCommand({ TableName: 'plain', Item: { pk: { S: 'b' } } })));
+
+      // Assess: one batch per write to the indexed table, its index entries first; the plain table's put alone
+      expect(steps.map((writesOfStep) => writesOfStep.map((w) => w.method))).toEqual([['_batch'], ['_batch'], ['_batch'], ['_put']]);
+      const [put, move, removal] = steps.map((writesOfStep) => writesOfStep[0]?.keys.map((k) => k.replace(/~[^~]*$/, '~…')) ?? []);
+      expect(put).toEqual(['put index-global~indexed~byDay~…', 'put item-indexed~…']);
+      expect(move).toEqual(['del index-global~indexed~byDay~…', 'put index-global~indexed~byDay~…', 'put item-indexed~…']);
+      expect(removal).toEqual(['del index-global~indexed~byDay~…', 'del item-indexed~…']);
+      expect({ afterPut, afterMove, afterDelete }).toEqual({ afterPut: ['a'], afterMove: [[], ['a']], afterDelete: [] });
+    } finally {
+      client.destroy();
+      await closeServer(server);
+    }
+  });
+
   it('asks LevelDB to sync every put, delete and batch (local/durable.ts), whatever dynalite passes', async () => {
     // Prepare: watch the options classic-level's own write methods receive
     const seen: Array<{ method: string; sync: unknown }> = [];
