@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as accounts from '../adapters/registry.js';
 import { parseDirectory, withRegistry, type Directory } from '../core/request/directory.js';
+import { MAX_ACCOUNT_ID_CHARS } from '../core/request/limits.js';
 import type { RegistryAccount } from '../core/model.js';
 import { requireEnv } from '../shared/env.js';
 import type { AccountRegistry } from './ports.js';
@@ -39,7 +40,10 @@ export function submissionViewOf(
   return async (content) => {
     const body = typeof content === 'object' && content !== null ? (content as { kind?: unknown; account?: unknown }) : {};
     if (body.kind !== 'brand-post') return whole();
-    const target = typeof body.account === 'string' && body.account !== '' ? await registry.getAccount(body.account, file) : undefined;
+    // Read only an id the body's schema admits; anything else is refused by the schema, by name, with no read.
+    const { account } = body;
+    const readable = typeof account === 'string' && account !== '' && account.length <= MAX_ACCOUNT_ID_CHARS;
+    const target = readable ? await registry.getAccount(account, file) : undefined;
     const listed = target === undefined ? [] : [target];
     return { directory: withRegistry(file, listed), registry: listed };
   };

@@ -72,17 +72,20 @@ describe('submissionViewOf', () => {
     );
   });
 
-  it('reads nothing for a brand post that names no account (the schema says what is missing)', async () => {
+  it('reads nothing for a brand post that names no account, or one longer than an id can be (the schema says which)', async () => {
     // Prepare
     const { registry, reads } = countingRegistry(seeded);
     const view = submissionViewOf(registry, directory);
+    const tooLong = 'x'.repeat(5_000);
 
     // Act
-    const { directory: seen, registry: listed } = await view(post(42));
+    const none = await view(post(42));
+    const long = await view(post(tooLong));
 
     // Assess
     expect(reads).toEqual({ listed: 0, byKey: [] });
-    expect(() => parseSubmission(post(42), seen, NOW, listed)).toThrow(/account/);
+    expect(() => parseSubmission(post(42), none.directory, NOW, none.registry)).toThrow(/account/);
+    expect(() => parseSubmission(post(tooLong), long.directory, NOW, long.registry)).toThrow(/account: .*100/);
   });
 
   it('reads the whole registry for an account opening, and for a body of no known kind', async () => {

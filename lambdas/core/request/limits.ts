@@ -9,6 +9,9 @@ export const MAX_JSON_DEPTH = 32;
 /** A path parameter is a key of a table: DynamoDB refuses a partition key over 2,048 bytes. */
 export const MAX_PATH_PARAMETER_BYTES = 2_048;
 
+/** The longest account id a brand post may name: intake reads the registry by that key (use-cases/registry-view.ts). */
+export const MAX_ACCOUNT_ID_CHARS = 100;
+
 /** An approver's comment (review page): sent to the submitter by e-mail and kept in the audit trail. */
 export const MAX_COMMENT_CHARS = 5_000;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_ACCOUNT_ID_CHARS } from './limits.js';
 import { singleLine } from '../schema.js';
 import { parseAccountOpening } from '../account-opening/body.js';
 import { credentialFields, credentialProblem } from '../account-opening/credentials.js';
@@ -33,7 +34,7 @@ const mediaSchema = z.strictObject({
 export const brandPostSchema = z.strictObject({
   kind: z.literal('brand-post'),
   submitter: z.email(),
-  account: z.string().check(z.minLength(1), z.maxLength(100), singleLine()),
+  account: z.string().check(z.minLength(1), z.maxLength(MAX_ACCOUNT_ID_CHARS), singleLine()),
   title: line(1, 200),
   text: text(1, MAX_TEXT_CHARS),
   format: z._default(z.enum(['post', 'thread', 'article', 'blog', 'share', 'correction']), 'post'),
