@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,10 +25,23 @@ import { closeServer, listenLoopback } from '../../local/net.js';
 const work = mkdtempSync(join(tmpdir(), 'signoff-dynamo-store-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** dynalite over a LevelDB of its own under `work`, tables made at once. */
+const storeIn = (name: string) => openDynalite({ path: join(work, name), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+
+/** A client of the store's server, once it listens on a loopback port. */
+async function clientOf(server: Server): Promise<DynamoDBClient> {
+  const port = await listenLoopback(server, 0);
+  return new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+}
+
 describe('openDynalite', () => {
   it('closes every iterator that a Query (with and without a Limit), a Scan and ListTables opened', async () => {
     // Prepare: count iterators opened and closed under dynalite's streams
-    const { server, store } = openDynalite({ path: join(work, 'db'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const { server, store } = storeIn('db');
     let opened = 0;
     let closed = 0;
     for (const method of ['keys', 'values'] as const) {
@@ -43,12 +57,7 @@ describe('openDynalite', () => {
         return iterator;
       };
     }
-    const port = await listenLoopback(server, 0);
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+    const client = await clientOf(server);
     await client.send(
       new CreateTableCommand({
         TableName: 'items',
@@ -89,7 +98,7 @@ describe('openDynalite', () => {
 
   it('lists the tables from their definitions alone, not from every key of the store', async () => {
     // Prepare: two tables, one of 50 items; count the keys every key iterator yields
-    const { server, store } = openDynalite({ path: join(work, 'listing'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const { server, store } = storeIn('listing');
     let keysRead = 0;
     const keys = store.keys.bind(store);
     store.keys = (options) => {
@@ -102,12 +111,7 @@ describe('openDynalite', () => {
       };
       return iterator;
     };
-    const port = await listenLoopback(server, 0);
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+    const client = await clientOf(server);
     for (const TableName of ['first', 'second']) {
       await client.send(
         new CreateTableCommand({
@@ -136,7 +140,7 @@ describe('openDynalite', () => {
 describe('openDynalite writes', () => {
   it('writes each item in one LevelDB batch with its index entries, so a crash cannot keep one without the other (issue #18)', async () => {
     // Prepare: a table with a global index, and one without; watch the writes that reach LevelDB
-    const { server, store } = openDynalite({ path: join(work, 'joined'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const { server, store } = storeIn('joined');
     const writes: Array<{ method: string; keys: string[] }> = [];
     const level = store as unknown as Record<'_put' | '_del' | '_batch', (...args: unknown[]) => Promise<void>>;
     for (const method of ['_put', '_del', '_batch'] as const) {
@@ -148,12 +152,7 @@ describe('openDynalite writes', () => {
         return original(...args);
       };
     }
-    const port = await listenLoopback(server, 0);
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+    const client = await clientOf(server);
     await client.send(
       new CreateTableCommand({
         TableName: 'indexed',
@@ -250,13 +249,8 @@ describe('openDynalite writes', () => {
       });
     }
     try {
-      const { server } = openDynalite({ path: join(work, 'synced'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-      const port = await listenLoopback(server, 0);
-      const client = new DynamoDBClient({
-        endpoint: `http://127.0.0.1:${port}`,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      });
+      const { server } = storeIn('synced');
+      const client = await clientOf(server);
       try {
         // Act: a table, an item, its deletion
         await client.send(

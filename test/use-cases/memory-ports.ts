@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AuditEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { chainEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { checkedAuditEntry, type AuditEntry } from '../../lambdas/core/audit/events.js';
-import type { RegistryAccount, RequestRecord, Stage, WorkflowFailure } from '../../lambdas/core/model.js';
+import type { RegistryAccount, RequestRecord, Stage, StageDecision, WorkflowFailure } from '../../lambdas/core/model.js';
 import type { ClaimedStage } from '../../lambdas/adapters/requests.js';
 import { outcomeOfDecision, stageStatusOf } from '../../lambdas/core/request/arbiter.js';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
@@ -31,6 +31,15 @@ export const directory: Directory = parseDirectory(
   JSON.parse(readFileSync(new URL('../../config/directory.json', import.meta.url), 'utf8')) as unknown,
 );
 export const NOW = new Date('2026-12-05T10:00:00.000Z');
+
+/** grace approves the first stage (the supervisor's) of req_memory, now: the decision most workflow tests start from. */
+export const SUPERVISOR_APPROVES: StageDecision = {
+  stageIndex: 0,
+  decision: 'approve',
+  decidedBy: 'grace@example.org',
+  deciderId: 'grace',
+  decidedAt: NOW.toISOString(),
+};
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A claimed flag: its lease while its mail may be on its way, its message id once sent (lambdas/adapters/requests.ts). */

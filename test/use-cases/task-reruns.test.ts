@@ -9,7 +9,7 @@ import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
-import { brandPost, NOW, taskPorts } from './memory-ports.js';
+import { brandPost, NOW, SUPERVISOR_APPROVES, taskPorts } from './memory-ports.js';
 
 // Issue #13: the trail must be complete, not only consistent. A workflow task runs again whenever the run before it
 // ended without an answer (a replay after a crash, a retry after a timeout); intake runs again whenever a sender
@@ -136,13 +136,7 @@ describe('a stage decided through a mail its run never marked', () => {
     await ports.requests.registerWait('req_memory', 1, 0, 'token-1', 'requested');
     const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
     await ports.approvals.beginDelivery(ref, 'unmarked-link', new Date(NOW.getTime() + 30_000), NOW);
-    await ports.requests.claimStage('req_memory', 1, 0, 2, {
-      stageIndex: 0,
-      decision: 'approve',
-      decidedBy: 'grace@example.org',
-      deciderId: 'grace',
-      decidedAt: NOW.toISOString(),
-    });
+    await ports.requests.claimStage('req_memory', 1, 0, 2, SUPERVISOR_APPROVES);
 
     // Act
     const steps = [
@@ -171,13 +165,7 @@ describe('a stage decided after its ask was delivered and audited', () => {
       new Date(NOW.getTime() + 30_000),
       NOW,
     );
-    await ports.requests.claimStage('req_memory', 1, 0, 2, {
-      stageIndex: 0,
-      decision: 'approve',
-      decidedBy: 'grace@example.org',
-      deciderId: 'grace',
-      decidedAt: NOW.toISOString(),
-    });
+    await ports.requests.claimStage('req_memory', 1, 0, 2, SUPERVISOR_APPROVES);
     let deliveryReads = 0;
     const deliveryOf = ports.approvals.deliveryOf.bind(ports.approvals);
     ports.approvals.deliveryOf = (ref) => {

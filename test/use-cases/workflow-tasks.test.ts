@@ -5,7 +5,7 @@ import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
-import { brandPost, NOW, taskPorts } from './memory-ports.js';
+import { brandPost, NOW, SUPERVISOR_APPROVES, taskPorts } from './memory-ports.js';
 
 // The workflow's task use cases (RunChecks, PlanRoute, AdvanceStage, RequestApproval) against in-memory ports.
 
@@ -257,13 +257,7 @@ describe('requestApproval', () => {
     const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
     await ports.approvals.beginDelivery(ref, 'sent-link', LEASE, NOW);
     await ports.approvals.markDelivery(ref, 'sent', 'ses-before');
-    await ports.requests.claimStage('req_memory', 1, 0, 2, {
-      stageIndex: 0,
-      decision: 'approve',
-      decidedBy: 'grace@example.org',
-      deciderId: 'grace',
-      decidedAt: NOW.toISOString(),
-    });
+    await ports.requests.claimStage('req_memory', 1, 0, 2, SUPERVISOR_APPROVES);
 
     // Act
     const retried = requestApproval(ask, ports, LEASE, NOW);
@@ -282,13 +276,7 @@ describe('requestApproval', () => {
     const ports = setUp(brandPost());
     const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
     await ports.approvals.beginDelivery(ref, 'delivered-link', NOW, NOW);
-    await ports.requests.claimStage('req_memory', 1, 0, 2, {
-      stageIndex: 0,
-      decision: 'approve',
-      decidedBy: 'grace@example.org',
-      deciderId: 'grace',
-      decidedAt: NOW.toISOString(),
-    });
+    await ports.requests.claimStage('req_memory', 1, 0, 2, SUPERVISOR_APPROVES);
     const later = new Date(NOW.getTime() + 60_000);
 
     // Act
