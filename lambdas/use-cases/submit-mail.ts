@@ -6,7 +6,7 @@ import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render/render.js';
 import { decideMail, type MediaToStore } from '../core/mail/mail.js';
 import { trustOf, type MailOrigin } from '../core/mail/mail-auth.js';
-import { MAX_MIME_PARTS, mimeCensus, parseInboundMail } from '../core/mail/mail-parse.js';
+import { MAX_MIME_PARTS, readInboundMail, type Unread } from '../core/mail/mail-parse.js';
 import type { CheckBudget } from '../core/checks/check-budget.js';
 import type { Submission } from '../core/model.js';
 import type { RegistryView } from './registry-view.js';
@@ -76,6 +76,13 @@ export type MailOutcome =
   | { readonly outcome: 'answered'; readonly reason: string }
   | { readonly outcome: 'submitted'; readonly requestId: string; readonly created: boolean }
   | { readonly outcome: 'new-version'; readonly requestId: string; readonly version: number };
+
+/** Why a mail the parser would not read is refused, and what its sender is told. */
+const UNREAD: Readonly<Record<Unread, { readonly refusal: Refusal; readonly reason: string }>> = {
+  parts: { refusal: 'too-many-parts', reason: `more than ${MAX_MIME_PARTS} MIME parts` },
+  headers: { refusal: 'unparseable', reason: 'MIME headers over 1 MiB' },
+  malformed: { refusal: 'unparseable', reason: 'the message could not be parsed as MIME' },
+};
 
 /** Recipients kept in an audit event: an envelope of thousands must not make the event too large to store. */
 const MAX_AUDITED_RECIPIENTS = 50;
@@ -218,42 +225,13 @@ export async function submitMail(
 ): Promise<MailOutcome> {
   // A mail without a Message-ID is keyed by its bytes, so a redelivery is still recognised.
   const byBytes = `<${sha256(raw)}@signoff.invalid>`;
-  // Counted before anything is parsed: mailparser would decode every one of thousands of parts first.
-  const census = await mimeCensus(raw);
-  if (census.exceeded === 'parts') {
-    return refuse(
-      ports,
-      { messageId: census.messageId ?? byBytes, byBytes },
-      envelopeRecipients,
-      'too-many-parts',
-      `more than ${MAX_MIME_PARTS} MIME parts`,
-      undefined,
-    );
-  }
-  if (census.exceeded === 'header') {
-    return refuse(
-      ports,
-      { messageId: census.messageId ?? byBytes, byBytes },
-      envelopeRecipients,
-      'unparseable',
-      'a MIME header block over 1 MiB',
-      undefined,
-    );
-  }
-  let mail: Awaited<ReturnType<typeof parseInboundMail>>;
-  try {
-    mail = await parseInboundMail(raw, envelopeRecipients);
-  } catch {
+  const reading = await readInboundMail(raw, envelopeRecipients);
+  if (reading.outcome === 'unread') {
     // The same bytes fail the same way every time: a refusal, not a failure to retry.
-    return refuse(
-      ports,
-      { messageId: census.messageId ?? byBytes, byBytes },
-      envelopeRecipients,
-      'unparseable',
-      'the message could not be parsed as MIME',
-      undefined,
-    );
+    const { refusal, reason } = UNREAD[reading.why];
+    return refuse(ports, { messageId: reading.messageId ?? byBytes, byBytes }, envelopeRecipients, refusal, reason, undefined);
   }
+  const { mail } = reading;
   const messageId = mail.messageId || byBytes;
   const messageIdHash = sha256(messageId);
   if (await ports.answered(messageIdHash)) return { outcome: 'duplicate' };

@@ -5,13 +5,14 @@ import {
   MAX_MESSAGE_ID_CHARS,
   MAX_MIME_PARTS,
   MAX_REFERENCES,
-  mimeCensus,
-  parseInboundMail,
+  MAX_MIME_HEADER_BYTES,
+  readInboundMail,
   threadReferences,
   topHeaderFields,
 } from '../../lambdas/core/mail/mail-parse.js';
+import type { InboundMail } from '../../lambdas/core/mail/mail.js';
 
-// Raw MIME read before and beside mailparser: the count of parts, the header fields as written, and whether the
+// Raw MIME read by postal-mime within its bounds, and beside it: the header fields as written, and whether the
 // From header names exactly one sender (issue #11).
 
 const BOUNDARY = 'unit-boundary';
@@ -38,41 +39,67 @@ function plain(headers: readonly string[], body = 'Hello.'): Buffer {
   return Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`);
 }
 
-describe('mimeCensus', () => {
-  it('counts every MIME part, the message itself included, and reads the Message-ID as mailparser writes it', async () => {
-    // Act
-    const census = await mimeCensus(multipart(3, ['From: ada@example.org', 'Message-ID:   parts@example.org ']));
+/** The mail read, failing the test when it was not. */
+async function read(raw: Buffer, recipients: readonly string[] = []): Promise<InboundMail> {
+  const reading = await readInboundMail(raw, recipients);
+  if (reading.outcome !== 'read') throw new Error(`not read: ${reading.why}`);
+  return reading.mail;
+}
 
-    // Assess
-    expect(census).toEqual({ parts: 5, exceeded: undefined, messageId: '<parts@example.org>' });
-  });
+/** A header block of `bytes` bytes in 1,000-byte lines. */
+function padding(bytes: number): string[] {
+  return Array.from({ length: Math.ceil(bytes / 1000) }, (_, i) => `X-Padding-${i}: ${'a'.repeat(980)}`);
+}
 
-  it('allows exactly the limit and refuses one part more', async () => {
+describe('readInboundMail within its bounds', () => {
+  it('allows exactly the limit of MIME parts, the message itself included, and refuses one part more', async () => {
     // Act: the message, its body and attachments up to the limit; then one attachment more
-    const at = await mimeCensus(multipart(MAX_MIME_PARTS - 2));
-    const over = await mimeCensus(multipart(MAX_MIME_PARTS - 1));
+    const at = await readInboundMail(multipart(MAX_MIME_PARTS - 2), []);
+    const over = await readInboundMail(multipart(MAX_MIME_PARTS - 1), []);
 
     // Assess
-    expect(at).toMatchObject({ parts: MAX_MIME_PARTS, exceeded: undefined });
-    expect(over).toMatchObject({ parts: MAX_MIME_PARTS + 1, exceeded: 'parts', messageId: '<parts@example.org>' });
+    expect(at.outcome === 'read' && at.mail.attachments.length).toBe(MAX_MIME_PARTS - 2);
+    expect(over).toEqual({ outcome: 'unread', why: 'parts', messageId: '<parts@example.org>' });
   });
 
-  it('stops at the first part over the limit: 20,000 parts cost about what 101 do', async () => {
-    // Prepare
-    const huge = multipart(20_000);
+  it('gives an unread mail the Message-ID its raw header holds, in angle brackets, and none past the bound', async () => {
+    // Act
+    const loose = await readInboundMail(multipart(MAX_MIME_PARTS, ['From: ada@example.org', 'Message-ID:   parts@example.org ']), []);
+    const long = await readInboundMail(multipart(MAX_MIME_PARTS, [`Message-ID: <${'m'.repeat(MAX_MESSAGE_ID_CHARS)}@x>`]), []);
+    const none = await readInboundMail(multipart(MAX_MIME_PARTS, ['From: ada@example.org']), []);
+
+    // Assess
+    expect(loose).toEqual({ outcome: 'unread', why: 'parts', messageId: '<parts@example.org>' });
+    expect(long).toEqual({ outcome: 'unread', why: 'parts', messageId: undefined });
+    expect(none).toEqual({ outcome: 'unread', why: 'parts', messageId: undefined });
+  });
+
+  it('stops at the first part over the limit: what comes after it is never read', async () => {
+    // Prepare: 20,000 parts, the last with 2 MiB of headers, which would be refused as such if the parser got there
+    const tail = [
+      `--${BOUNDARY}`,
+      ...padding(2 * MAX_MIME_HEADER_BYTES),
+      'Content-Type: text/plain',
+      '',
+      'never read',
+      `--${BOUNDARY}--`,
+      '',
+    ];
+    const huge = Buffer.concat([multipart(20_000).subarray(0, -`--${BOUNDARY}--\r\n`.length), Buffer.from(tail.join('\r\n'))]);
+    const tailAlone = Buffer.concat([multipart(1).subarray(0, -`--${BOUNDARY}--\r\n`.length), Buffer.from(tail.join('\r\n'))]);
 
     // Act
-    const started = performance.now();
-    const census = await mimeCensus(huge);
-    const elapsed = performance.now() - started;
+    const reading = await readInboundMail(huge, []);
+    const control = await readInboundMail(tailAlone, []);
 
-    // Assess: it stopped counting, and well before a full parse (which takes seconds for this mail)
-    expect(census).toMatchObject({ parts: MAX_MIME_PARTS + 1, exceeded: 'parts' });
-    expect(elapsed).toBeLessThan(500);
+    // Assess: refused for its parts; the same tail after one attachment is refused for its headers
+    expect(reading).toMatchObject({ outcome: 'unread', why: 'parts' });
+    expect(control).toMatchObject({ outcome: 'unread', why: 'headers' });
   });
 
-  it('counts parts nested in multiparts and attached messages', async () => {
-    // Prepare: mixed → (alternative → text, html), message/rfc822 → text
+  it('keeps an attached message as one attachment: its parts are not parsed and its text is not the body', async () => {
+    // Prepare: mixed → (alternative → text, html), message/rfc822 holding more parts than the limit
+    const forwarded = multipart(MAX_MIME_PARTS + 50, ['From: bob@example.org', 'Subject: fwd']).toString('latin1');
     const raw = plain(
       ['From: ada@example.org', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="outer"'],
       [
@@ -91,37 +118,68 @@ describe('mimeCensus', () => {
         '--outer',
         'Content-Type: message/rfc822',
         '',
-        'From: bob@example.org',
-        'Subject: fwd',
-        '',
-        'Forwarded',
+        forwarded,
         '--outer--',
       ].join('\r\n'),
     );
 
     // Act
-    const census = await mimeCensus(raw);
-
-    // Assess: mixed, alternative, text, html, and the attached message
-    expect(census.parts).toBe(5);
-    expect(census.exceeded).toBeUndefined();
-  });
-
-  it('counts a mail that is no MIME at all as one part, and one without a Message-ID as having none', async () => {
-    // Act
-    const census = await mimeCensus(Buffer.from('just some bytes\r\nwithout headers'));
+    const mail = await read(raw);
 
     // Assess
-    expect(census.exceeded).toBeUndefined();
-    expect(census.messageId).toBeUndefined();
+    expect(mail.text.trim()).toBe('Hi');
+    expect(mail.attachments.map((a) => a.contentType)).toEqual(['message/rfc822']);
   });
 
-  it('refuses a header block over the splitter bound (1 MiB)', async () => {
+  it('reads a mail that is no MIME at all, without a Message-ID', async () => {
     // Act
-    const census = await mimeCensus(plain(['From: ada@example.org', `X-Padding: ${'a'.repeat(1_100_000)}`]));
+    const mail = await read(Buffer.from('just some bytes\r\nwithout headers'));
 
     // Assess
-    expect(census.exceeded).toBe('header');
+    expect(mail.messageId).toBe('');
+    expect(mail.from).toBeUndefined();
+  });
+
+  it(`refuses MIME headers over ${MAX_MIME_HEADER_BYTES} bytes, every part's together`, async () => {
+    // Act
+    const top = await readInboundMail(plain(['From: ada@example.org', 'Message-ID: <big@example.org>', ...padding(1_100_000)]), []);
+    const spread = await readInboundMail(
+      Buffer.from(
+        multipart(3, ['From: ada@example.org'])
+          .toString('latin1')
+          .replaceAll('Content-Disposition: attachment', padding(400_000).join('\r\n')),
+        'latin1',
+      ),
+      [],
+    );
+
+    // Assess
+    expect(top).toEqual({ outcome: 'unread', why: 'headers', messageId: '<big@example.org>' });
+    expect(spread).toMatchObject({ outcome: 'unread', why: 'headers' });
+  });
+
+  it("decodes the charsets a mail names with the runtime's own decoders", async () => {
+    // Prepare: ISO-8859-1, Shift_JIS and ISO-2022-JP bodies, and an encoded-word subject in windows-1252
+    const body = (charset: string, bytes: Buffer) =>
+      Buffer.concat([
+        Buffer.from(
+          ['From: ada@example.org', 'Subject: =?windows-1252?Q?Caf=E9?=', `Content-Type: text/plain; charset=${charset}`, '', ''].join(
+            '\r\n',
+          ),
+        ),
+        bytes,
+      ]);
+
+    // Act
+    const latin = await read(body('iso-8859-1', Buffer.from('Caf\u00e9 cr\u00e8me', 'latin1')));
+    const sjis = await read(body('shift_jis', Buffer.from([0x82, 0xb1, 0x82, 0xf1, 0x82, 0xc9, 0x82, 0xbf, 0x82, 0xcd])));
+    const jis = await read(body('iso-2022-jp', Buffer.from('\u001b$B$3$s$K$A$O\u001b(B', 'latin1')));
+
+    // Assess
+    expect(latin.subject).toBe('Café');
+    expect(latin.text.trim()).toBe('Café crème');
+    expect(sjis.text.trim()).toBe('こんにちは');
+    expect(jis.text.trim()).toBe('こんにちは');
   });
 });
 
@@ -185,7 +243,7 @@ describe('addressSigns', () => {
   });
 });
 
-describe('fromProblem and parseInboundMail', () => {
+describe('fromProblem and readInboundMail', () => {
   it.each([
     ['one address', ['From: Ada Lovelace <ada@example.org>'], undefined, 'ada@example.org'],
     ['a quoted display name with a comma', ['From: "Lovelace, Ada" <ada@example.org>'], undefined, 'ada@example.org'],
@@ -213,7 +271,7 @@ describe('fromProblem and parseInboundMail', () => {
     const raw = plain([...headers, 'To: submit+physics-x@example.org', 'Subject: Hello', 'Message-ID: <from@example.org>']);
 
     // Act
-    const mail = await parseInboundMail(raw, ['submit+physics-x@example.org']);
+    const mail = await read(raw, ['submit+physics-x@example.org']);
 
     // Assess
     expect(mail.fromProblem).toBe(problem);
@@ -221,10 +279,11 @@ describe('fromProblem and parseInboundMail', () => {
   });
 
   it('judges the raw fields and the parsed value together', () => {
-    expect(
-      fromProblem([{ name: 'From', value: 'ada@example.org' }], { value: [{ address: 'ada@example.org', name: '' }], html: '', text: '' }),
-    ).toBeUndefined();
-    expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], undefined)).toBe('the From header is not one plain address');
+    expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], [{ address: 'ada@example.org', name: '' }])).toBeUndefined();
+    expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], [])).toBe('the From header is not one plain address');
+    expect(fromProblem([{ name: 'From', value: 'ada@example.org' }], [{ name: 'team', group: [] }])).toBe(
+      'the From header is not one plain address',
+    );
   });
 });
 
@@ -234,7 +293,7 @@ describe('the thread a mail names (issue #13, found by the fuzz pass)', () => {
     const references = Array.from({ length: 5_000 }, (_, i) => `<r${i}@example.org>`);
 
     // Act
-    const mail = await parseInboundMail(
+    const mail = await read(
       plain(['From: ada@example.org', 'Message-ID: <long-thread@example.org>', `References: ${references.join('\r\n ')}`]),
       [],
     );
@@ -249,7 +308,7 @@ describe('the thread a mail names (issue #13, found by the fuzz pass)', () => {
     const long = `<${'m'.repeat(MAX_MESSAGE_ID_CHARS)}@example.org>`;
 
     // Act
-    const mail = await parseInboundMail(plain(['From: ada@example.org', `Message-ID: ${long}`, `References: <a@example.org> ${long}`]), []);
+    const mail = await read(plain(['From: ada@example.org', `Message-ID: ${long}`, `References: <a@example.org> ${long}`]), []);
 
     // Assess
     expect(mail.messageId).toBe('');

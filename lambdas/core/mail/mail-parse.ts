@@ -1,81 +1,28 @@
-import type { Transform } from 'node:stream';
-import { Splitter, type SplitterChunk } from '@zone-eu/mailsplit';
-import { simpleParser, type AddressObject } from 'mailparser';
+import PostalMime, { addressParser, type Address, type Email } from 'postal-mime';
 import type { InboundMail } from './mail.js';
 
-// Raw MIME → InboundMail, shared by the SES path (AWS) and the SMTP path (local). Two things are read from the raw
-// bytes rather than from mailparser's result, because mailparser forgives what a sender must not get away with:
-// the count of MIME parts (mimeCensus, before anything is parsed) and the From header fields (fromProblem).
+// Raw MIME → InboundMail, shared by the SES path (AWS) and the SMTP path (local), with postal-mime (charsets decoded
+// by the runtime's own TextDecoder, no tables of its own: docs/decisions.md §33). The From header fields are read from
+// the raw bytes as well (fromProblem), because a parser forgives what a sender must not get away with.
 
 /**
  * At most this many MIME parts, the message itself included. A brand post takes at most 10 images; a mail with a
- * text and an HTML body, a signature's inline logos and 10 attachments, even forwarded inside another mail, stays
- * under 40. Past 100 no mail is a request, and mailparser would decode every part before we could say so.
+ * text and an HTML body, a signature's inline logos and 10 attachments stays under 40. Past 100 no mail is a request;
+ * the parser stops at the first part over it, so a mail with 20,000 parts costs what its first 101 cost.
  */
 export const MAX_MIME_PARTS = 100;
 
-/** Slices fed to the MIME splitter: small enough that a mail over the limit is abandoned after little work. */
-const CENSUS_SLICE_BYTES = 64 * 1024;
+/**
+ * At most this many bytes of MIME headers, every part's together (the parser counts each line as at least 64 bytes).
+ * A mail client's header block is a few KB; 1 MiB is the bound the raw reading of the top block keeps too.
+ */
+export const MAX_MIME_HEADER_BYTES = 1024 * 1024;
 
-export interface MimeCensus {
-  /** Parts seen, the message itself included; counting stops at the first one over the limit. */
-  readonly parts: number;
-  /** What is over a bound: more parts than the limit, or a header block over the splitter's (1 MiB). */
-  readonly exceeded: 'parts' | 'header' | undefined;
-  /** The message's Message-ID as mailparser would give it (in angle brackets), if the top header block has one. */
-  readonly messageId: string | undefined;
-}
-
-/** Message-IDs as mailparser writes them, so a refused mail is audited under the id a parsed one would have. */
+/** Message-IDs as mail clients compare them, in angle brackets (and as mailparser wrote them, before postal-mime). */
 function messageIdFormat(value: string): string | undefined {
   const v = value.trim();
   if (v === '') return undefined;
   return `${v.startsWith('<') ? '' : '<'}${v}${v.endsWith('>') ? '' : '>'}`;
-}
-
-/**
- * Counts a message's MIME parts without decoding any of them (mailsplit, the splitter under mailparser, so both
- * see the same structure), and stops feeding it at the first part over the limit: a mail with 3,000 parts costs
- * what its first 101 cost. Resolves, never rejects for the message's shape: a malformed message is counted as far
- * as it goes, and what cannot be parsed is left to the parser.
- */
-export function mimeCensus(raw: Buffer, limit: number = MAX_MIME_PARTS): Promise<MimeCensus> {
-  return new Promise((resolve) => {
-    // The splitter's own bound one above ours, so that our count decides; its EMAXLEN still ends a huge header block.
-    const splitter = new Splitter({ maxChildNodes: limit + 1 });
-    // It is a Transform; its typings declare only the 'data' event, which hides the inherited ones.
-    const stream = splitter as unknown as Transform;
-    let parts = 0;
-    let messageId: string | undefined;
-    let done = false;
-    const finish = (exceeded: MimeCensus['exceeded']): void => {
-      if (done) return;
-      done = true;
-      stream.destroy();
-      resolve({ parts, exceeded, messageId });
-    };
-    splitter.on('data', (chunk: SplitterChunk) => {
-      if (chunk.type !== 'node') return;
-      parts += 1;
-      if (parts === 1 && chunk.headers !== false) messageId = messageIdFormat(chunk.headers.getFirst('message-id'));
-      if (parts > limit) finish('parts');
-    });
-    stream.on('end', () => finish(undefined));
-    // EMAXLEN is the splitter's header bound (its part bound is above ours); anything else is left to the parser.
-    stream.on('error', (error: Error & { code?: string }) => finish(error.code === 'EMAXLEN' ? 'header' : undefined));
-    const feed = async (): Promise<void> => {
-      for (let at = 0; at < raw.length && !done; at += CENSUS_SLICE_BYTES) {
-        if (!stream.write(raw.subarray(at, at + CENSUS_SLICE_BYTES))) {
-          await new Promise<void>((next) => {
-            stream.once('drain', next);
-            stream.once('close', next);
-          });
-        }
-      }
-      if (!done) stream.end();
-    };
-    void feed();
-  });
 }
 
 export interface HeaderField {
@@ -118,8 +65,8 @@ export function topHeaderFields(raw: Buffer): HeaderField[] {
 
 /**
  * How many '@' a header value holds outside quoted strings and comments: the number of addresses it names, whatever
- * a lenient parser makes of it ("ada@example.org mallory@evil.example" is two, though mailparser reads one address
- * with the other as its display name). Linear.
+ * a lenient parser makes of it ("ada@example.org mallory@evil.example" is two, though a parser may read one address
+ * with the other as part of its display name). Linear.
  */
 export function addressSigns(value: string): number {
   let count = 0;
@@ -144,19 +91,17 @@ function plural(n: number, one: string, more: string): string {
 
 /**
  * Why the From header does not establish one sender, or undefined when it names exactly one address in exactly one
- * From header (RFC 5322 §3.6; DMARC evaluators refuse the rest). Both the raw fields and mailparser's reading must
+ * From header (RFC 5322 §3.6; DMARC evaluators refuse the rest). Both the raw fields and the parser's reading must
  * agree on one plain mailbox: a second header, a second address, a group, or no address at all is refused.
  */
-export function fromProblem(fields: readonly HeaderField[], parsed: AddressObject | AddressObject[] | undefined): string | undefined {
+export function fromProblem(fields: readonly HeaderField[], parsed: readonly Address[]): string | undefined {
   const from = fields.filter((f) => f.name.toLowerCase() === 'from');
   if (from.length !== 1) return from.length === 0 ? 'no From header' : plural(from.length, 'From header', 'From headers');
   const signs = addressSigns(from[0]?.value ?? '');
   if (signs !== 1)
     return signs === 0 ? 'the From header names no address' : `the From header names ${plural(signs, 'address', 'addresses')}`;
-  const list = parsed === undefined ? [] : Array.isArray(parsed) ? parsed : [parsed];
-  const entries = list.flatMap((a) => a.value);
-  const only = entries[0];
-  if (entries.length !== 1 || only === undefined || only.group !== undefined || (only.address ?? '') === '')
+  const only = parsed[0];
+  if (parsed.length !== 1 || only === undefined || only.group !== undefined || only.address === '')
     return 'the From header is not one plain address';
   return undefined;
 }
@@ -182,28 +127,88 @@ export function threadReferences(references: readonly string[]): string[] {
   return [...ids.slice(0, 1), ...ids.slice(ids.length - (MAX_REFERENCES - 1))];
 }
 
+/** Why a mail could not be read as a request's mail: over a bound, or not MIME the parser can read. */
+export type Unread = 'parts' | 'headers' | 'malformed';
+
+export type MimeReading =
+  | { readonly outcome: 'read'; readonly mail: InboundMail }
+  | {
+      readonly outcome: 'unread';
+      readonly why: Unread;
+      /** The top header block's Message-ID (in angle brackets), if it has one within MAX_MESSAGE_ID_CHARS. */
+      readonly messageId: string | undefined;
+    };
+
 /**
- * Parses raw MIME. Recipients are the envelope's (SMTP RCPT TO, SES receipt recipients): who the mail was
- * delivered to, which To and Cc headers do not prove. Throws on what mailparser cannot parse, including more parts
- * than MAX_MIME_PARTS (callers run mimeCensus first, so that does not come to this).
+ * The codes postal-mime's errors carry for the bounds we set (PostalMimeError's `code`). Its nesting bound (256) is
+ * never the first reached: nesting that deep takes more parts than MAX_MIME_PARTS.
  */
-export async function parseInboundMail(raw: Buffer, envelopeRecipients: readonly string[]): Promise<InboundMail> {
-  // maxChildNodes is mailsplit's own bound, passed through by mailparser (its type does not list it).
-  const options = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true, maxChildNodes: MAX_MIME_PARTS };
-  const parsed = await simpleParser(raw, options);
-  const references = parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : [parsed.references];
-  const problem = fromProblem(topHeaderFields(raw), parsed.from);
-  const address = parsed.from?.value[0]?.address;
+const BOUND_CODES: Readonly<Record<string, Unread>> = { EMAXPARTCOUNT: 'parts', EMAXHEADERSIZE: 'headers' };
+
+function unreadOf(error: unknown): Unread {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  return BOUND_CODES[code] ?? 'malformed';
+}
+
+/** The Message-ID of the top header block as written, for a mail that could not be parsed. */
+function rawMessageId(fields: readonly HeaderField[]): string | undefined {
+  const field = fields.find((f) => f.name.toLowerCase() === 'message-id');
+  const id = field === undefined ? undefined : messageIdFormat(field.value);
+  return id !== undefined && id.length <= MAX_MESSAGE_ID_CHARS ? id : undefined;
+}
+
+/** A References header's message ids, each in angle brackets, in order. */
+function referencesOf(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(/\s+/).flatMap((r) => messageIdFormat(r) ?? []);
+}
+
+/** An attachment's bytes (the parser gives an ArrayBuffer with the 'arraybuffer' encoding), without a copy. */
+function bytesOf(content: ArrayBuffer | Uint8Array | string): Buffer {
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  return content instanceof ArrayBuffer ? Buffer.from(content) : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+}
+
+/**
+ * Reads raw MIME within the bounds above. Recipients are the envelope's (SMTP RCPT TO, SES receipt recipients):
+ * who the mail was delivered to, which To and Cc headers do not prove. Never throws for the message's shape: a mail
+ * over a bound or one the parser cannot read comes back unread, with why and the Message-ID its raw header gives
+ * (the same bytes fail the same way every time, so it is refused, not retried).
+ */
+export async function readInboundMail(raw: Buffer, envelopeRecipients: readonly string[]): Promise<MimeReading> {
+  const fields = topHeaderFields(raw);
+  let parsed: Email;
+  try {
+    parsed = await PostalMime.parse(raw, {
+      maxPartCount: MAX_MIME_PARTS,
+      maxHeadersSize: MAX_MIME_HEADER_BYTES,
+      // An attached message stays an attachment: its text is not the request's, and its parts are not parsed.
+      forceRfc822Attachments: true,
+      attachmentEncoding: 'arraybuffer',
+    });
+  } catch (error) {
+    return { outcome: 'unread', why: unreadOf(error), messageId: rawMessageId(fields) };
+  }
+  const fromField = parsed.headers.find((h) => h.key === 'from');
+  const from = fromField === undefined ? [] : addressParser(fromField.value);
+  const problem = fromProblem(fields, from);
   // A Message-ID past the bound is read as none: the mail is keyed by its bytes, as one without a Message-ID.
-  const messageId = parsed.messageId ?? '';
+  const messageId = messageIdFormat(parsed.messageId ?? '') ?? '';
   return {
-    messageId: messageId.length <= MAX_MESSAGE_ID_CHARS ? messageId : '',
-    from: problem === undefined ? address : undefined,
-    fromProblem: problem,
-    recipients: [...envelopeRecipients],
-    subject: (parsed.subject ?? '').trim(),
-    text: parsed.text ?? '',
-    references: threadReferences(references),
-    attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })),
+    outcome: 'read',
+    mail: {
+      messageId: messageId.length <= MAX_MESSAGE_ID_CHARS ? messageId : '',
+      from: problem === undefined ? from[0]?.address : undefined,
+      fromProblem: problem,
+      recipients: [...envelopeRecipients],
+      subject: (parsed.subject ?? '').trim(),
+      text: parsed.text ?? '',
+      references: threadReferences(referencesOf(parsed.references)),
+      attachments: parsed.attachments.map((a) => ({
+        filename: a.filename ?? 'attachment',
+        contentType: a.mimeType,
+        content: bytesOf(a.content),
+      })),
+    },
   };
 }
