@@ -1,4 +1,10 @@
-import { CreateTableCommand, type DynamoDBClient, PutItemCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import autocannon from 'autocannon';
 import { signedHeaders, submissionBody } from '../local/webhook-client.js';
@@ -24,6 +30,8 @@ export async function ensureBaselineTable(dynamo: DynamoDBClient): Promise<void>
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // A table is made asynchronously (dynalite too, however short its CREATING): a put before it is ACTIVE is refused.
+  await waitUntilTableExists({ client: dynamo, maxWaitTime: 30 }, { TableName: BASELINE_TABLE });
 }
 
 /** One PutItem and one SendEmail, through the SDK, signed. */

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Script } from 'node:vm';
+import { describe, expect, it, vi } from 'vitest';
 import { runWithinBudget, skippedFinding, type Overrun } from '../../lambdas/core/checks/check-budget.js';
 import type { Finding } from '../../lambdas/core/model.js';
 import type { RuleId } from '../../lambdas/core/rules/catalogue.js';
@@ -72,5 +73,26 @@ describe('runWithinBudget', () => {
       ['P-CORRECTION', 'again'],
     ]);
     expect(overruns).toEqual([]);
+  });
+
+  it('runs the rules in one timed call when they finish in time together, and rule by rule only after it ran out', () => {
+    // Prepare: each timed call is one run of a script in the sandbox (one watchdog thread each)
+    const calls = vi.spyOn(Script.prototype, 'runInContext');
+    const rules = ['P-ACCOUNT', 'P-CONFIDENTIAL', 'P-EMBARGO', 'P-JARGON'] as const;
+    try {
+      // Act
+      const fast = runWithinBudget(rules, (rule) => [finding(rule)], { ms: 1_000 });
+      const fastCalls = calls.mock.calls.length;
+      calls.mockClear();
+      const slow = runWithinBudget(rules, (rule) => (rule === 'P-EMBARGO' ? catastrophic() : [finding(rule)]), { ms: 20 });
+
+      // Assess: one call; then the call that ran out, and one per rule
+      expect(fast).toEqual(rules.map(finding));
+      expect(fastCalls).toBe(1);
+      expect(slow).toEqual([finding('P-ACCOUNT'), finding('P-CONFIDENTIAL'), skippedFinding('P-EMBARGO'), finding('P-JARGON')]);
+      expect(calls).toHaveBeenCalledTimes(1 + rules.length);
+    } finally {
+      calls.mockRestore();
+    }
   });
 });
