@@ -17,8 +17,11 @@ import { startFor, trails, writeFile } from './audit-trails.js';
 //            sealed hour by hour; then `npm run audit -- export` from it, JSON lines and CSV, each in a process of
 //            its own; then `verify` of each file. dynalite takes about 3,200 writes/s here, so 1,000,000 events
 //            take over five minutes to load: set BENCH_AUDIT_STORE_EVENTS=1000000 for the full run.
-//   pipeline the export itself (bench/audit-pipeline.ts) over BENCH_AUDIT_FILE_EVENTS events from a generator, no
-//            store: what exporting costs apart from dynalite.
+//   baselines the store read alone (bench/audit-store-read.ts: every event once, a day of the time index at a time
+//            in pages of 500, as the export reads it), and the export itself (bench/audit-pipeline.ts) over
+//            BENCH_AUDIT_FILE_EVENTS events from a generator, no store: what exporting costs apart from dynalite. Each
+//            export is printed with its ratio to the store read alone, each verify with its ratio to the file read,
+//            parsed and hashed line by line alone (bench/audit-file-read.ts), measured in the same run.
 //   file     BENCH_AUDIT_FILE_EVENTS events (default 1,000,000) with their hourly checkpoints written straight to
 //            an export file (JSON lines, then CSV through the export's own writer), then `verify` of each.
 //
@@ -91,11 +94,22 @@ function measure(args: readonly string[], script = 'bin/audit.ts'): Promise<Meas
 const rateOf = (text: string): number => Number(/\((\d+) events\/s\)/.exec(text)?.[1] ?? NaN);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function line(label: string, events: number, m: Measured): void {
+/** A figure's line; `beside` names its baseline of the same run and its rate, printed as a ratio. */
+function line(label: string, events: number, m: Measured, beside?: { readonly label: string; readonly rate: number }): void {
   const store = m.childPeakMiB > 0 ? `, store process ${m.childPeakMiB.toFixed(0)} MiB` : '';
+  const rate = rateOf(m.stderr);
+  const ratio = beside === undefined ? '' : `  ${(rate / beside.rate).toFixed(2)}× ${beside.label}`;
   process.stdout.write(
-    `${label.padEnd(44)} ${fmt(events).padStart(9)} events  ${fmt(rateOf(m.stderr)).padStart(7)} events/s  peak RSS ${m.peakMiB.toFixed(0).padStart(4)} MiB${store}  (process ${m.seconds.toFixed(1)} s)\n`,
+    `${label.padEnd(44)} ${fmt(events).padStart(9)} events  ${fmt(rate).padStart(7)} events/s${ratio}  peak RSS ${m.peakMiB.toFixed(0).padStart(4)} MiB${store}  (process ${m.seconds.toFixed(1)} s)\n`,
   );
+}
+
+/** A verify's line beside its baseline of the same run: the file read, parsed and hashed line by line, nothing more. */
+function verifyLine(format: string, file: string, events: number, verified: Measured, read: Measured): void {
+  line(`verify (${format}, ${(statSync(file).size / 1048576).toFixed(0)} MB)`, events, verified, {
+    label: `the file read, parsed and hashed alone (${fmt(rateOf(read.stderr))} lines/s)`,
+    rate: rateOf(read.stderr),
+  });
 }
 
 async function loadStore(dataDir: string): Promise<void> {
@@ -147,18 +161,22 @@ try {
   const dataDir = join(work, 'data');
   const { auditKey } = localAuditSecrets(dataDir, {});
   await loadStore(dataDir);
+  // The baselines of the same run: the store read alone (every event once, as the export pages the time index), and
+  // the export's own work without a store.
+  const read = await measure([dataDir, String(startFor(STORE_EVENTS))], 'bench/audit-store-read.ts');
+  line('baseline: the time index read alone (SDK)', STORE_EVENTS, read);
+  const pipelineFile = join(work, 'pipeline.jsonl');
+  const pipeline = await measure([String(FILE_EVENTS), pipelineFile], 'bench/audit-pipeline.ts');
+  line('baseline: export pipeline alone (jsonl, no store)', FILE_EVENTS, pipeline);
+  rmSync(pipelineFile);
   for (const format of ['jsonl', 'csv'] as const) {
     const file = join(work, `store.${format}`);
     const exported = await measure(['export', '--data-dir', dataDir, '--out', file]);
-    line(`export from the local store (${format})`, STORE_EVENTS, exported);
+    line(`export from the local store (${format})`, STORE_EVENTS, exported, { label: 'the index read alone', rate: rateOf(read.stderr) });
     const verified = await measure(['verify', file, '--key', auditKey]);
     if (!verified.stdout.startsWith('OK')) throw new Error(`the store export did not verify: ${verified.stdout}`);
-    line(`verify (${format}, ${(statSync(file).size / 1048576).toFixed(0)} MB)`, STORE_EVENTS, verified);
+    verifyLine(format, file, STORE_EVENTS, verified, await measure([file], 'bench/audit-file-read.ts'));
   }
-  const pipelineFile = join(work, 'pipeline.jsonl');
-  const pipeline = await measure([String(FILE_EVENTS), pipelineFile], 'bench/audit-pipeline.ts');
-  line('export pipeline alone (jsonl, no store)', FILE_EVENTS, pipeline);
-  rmSync(pipelineFile);
   for (const format of ['jsonl', 'csv'] as const) {
     const file = join(work, `file.${format}`);
     const started = performance.now();
@@ -168,7 +186,7 @@ try {
     );
     const verified = await measure(['verify', file, '--key', auditKey]);
     if (!verified.stdout.startsWith('OK')) throw new Error(`the file did not verify: ${verified.stdout}`);
-    line(`verify (${format}, ${(statSync(file).size / 1048576).toFixed(0)} MB)`, FILE_EVENTS, verified);
+    verifyLine(format, file, FILE_EVENTS, verified, await measure([file], 'bench/audit-file-read.ts'));
     rmSync(file);
   }
 } finally {

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DescribeExecutionCommand, type HistoryEvent, paginateGetExecutionHistory, SFNClient } from '@aws-sdk/client-sfn';
 import { chromium } from 'playwright-core';
 import { Stack, decide, reviewLink, samplePost, waitFor } from '../test/e2e/stack.js';
 
-// `npm run bench` (part 3): the review page's weight and time to first paint in Chromium, and how many
-// history events the longest route (a publication: three stages) makes with one escalation.
+// `npm run bench` (part 3): the review page's weight and time to first paint in Chromium, beside the same bytes served
+// as a static file from loopback and loaded the same way, in turn with it (issue #18: every figure beside a baseline);
+// and how many history events the longest route (a publication: three stages) makes with one escalation.
 
 const RUNS = 10;
 
@@ -27,18 +30,37 @@ async function pageFigures(stack: Stack): Promise<void> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic'],
   });
-  const paints: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  // The baseline: the page's own bytes from a server that does nothing else.
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(Buffer.from(html));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const staticUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const firstPaint = async (url: string): Promise<number> => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(link);
+    await page.goto(url);
     // Functions, not strings: the page's CSP forbids eval. (`performance` types the same in Node and the page.)
     await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
-    paints.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN));
+    const at = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
     await page.close();
+    return at;
+  };
+  const paints: number[] = [];
+  const staticPaints: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      paints.push(await firstPaint(link));
+      staticPaints.push(await firstPaint(staticUrl));
+    }
+  } finally {
+    await browser.close();
+    server.close();
   }
-  await browser.close();
+  const ms = median(paints);
+  const baseline = median(staticPaints);
   process.stdout.write(
-    `review page                                  ${html.byteLength} bytes (one request: no scripts, fonts or stylesheets); first contentful paint median ${median(paints).toFixed(0)} ms over ${RUNS} loads\n`,
+    `review page                                  ${html.byteLength} bytes (one request: no scripts, fonts or stylesheets); first contentful paint median ${ms.toFixed(0)} ms over ${RUNS} loads (${(ms / baseline).toFixed(2)}× the same bytes served as a static file, ${baseline.toFixed(0)} ms)\n`,
   );
 }
 
