@@ -5,7 +5,9 @@ import {
   MAX_MESSAGE_ID_CHARS,
   MAX_MIME_PARTS,
   MAX_REFERENCES,
+  MAX_HTML_CHARS,
   MAX_MIME_HEADER_BYTES,
+  htmlText,
   readInboundMail,
   threadReferences,
   topHeaderFields,
@@ -180,6 +182,91 @@ describe('readInboundMail within its bounds', () => {
     expect(latin.text.trim()).toBe('Café crème');
     expect(sjis.text.trim()).toBe('こんにちは');
     expect(jis.text.trim()).toBe('こんにちは');
+  });
+});
+
+describe('the text of a mail with only an HTML body', () => {
+  const html = [
+    '<html><body><p>Seminar on <b>Thursday</b> at 10:00, in the main auditorium, with coffee before and a visit of the hall after it.</p>',
+    '<p>Details: <a href="https://example.org/seminar/1">the seminar page</a></p>',
+    '<ul><li>Room 4</li><li>Coffee &amp; tea</li></ul>',
+    '<p>Alt 1: A photo of the hall<br>Consent: yes</p></body></html>',
+  ].join('');
+
+  it('is read from the HTML: links with their address, list items and the convention lines on lines of their own, no wrapping', async () => {
+    // Act
+    const mail = await read(plain(['From: ada@example.org', 'Content-Type: text/html; charset=utf-8'], html));
+
+    // Assess
+    expect(mail.text.split('\n')).toEqual([
+      'Seminar on Thursday at 10:00, in the main auditorium, with coffee before and a visit of the hall after it.',
+      '',
+      'Details: the seminar page [https://example.org/seminar/1]',
+      '',
+      ' * Room 4',
+      ' * Coffee & tea',
+      '',
+      'Alt 1: A photo of the hall',
+      'Consent: yes',
+    ]);
+  });
+
+  it('is read from the HTML beside attachments, and the plain body is taken when there is one', async () => {
+    // Prepare
+    const parts = (withPlain: boolean) =>
+      plain(
+        ['From: ada@example.org', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="m"'],
+        [
+          '--m',
+          'Content-Type: multipart/alternative; boundary="a"',
+          '',
+          ...(withPlain ? ['--a', 'Content-Type: text/plain', '', 'The plain body.'] : []),
+          '--a',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          html,
+          '--a--',
+          '--m',
+          'Content-Type: image/png; name="hall.png"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          'iVBORw0KGgo=',
+          '--m--',
+        ].join('\r\n'),
+      );
+
+    // Act
+    const htmlOnly = await read(parts(false));
+    const both = await read(parts(true));
+
+    // Assess
+    expect(htmlOnly.text).toContain('Details: the seminar page [https://example.org/seminar/1]');
+    expect(htmlOnly.attachments.map((a) => a.filename)).toEqual(['hall.png']);
+    expect(both.text.trim()).toBe('The plain body.');
+  });
+
+  it(`does not read an HTML body over ${MAX_HTML_CHARS} characters: the sender is told, nothing is cut`, async () => {
+    // Prepare: a post's worth of text in markup just past the bound, and just within it (the body keeps its line end)
+    const body = (chars: number) => `<p>${'word '.repeat(40)}</p>${'<span></span>'.repeat(Math.ceil(chars / 13))}`.slice(0, chars);
+
+    // Act
+    const over = await read(plain(['From: ada@example.org', 'Content-Type: text/html; charset=utf-8'], body(MAX_HTML_CHARS + 1)));
+    const within = await read(plain(['From: ada@example.org', 'Content-Type: text/html; charset=utf-8'], body(MAX_HTML_CHARS - 2)));
+
+    // Assess
+    expect(over.text).toBe('');
+    expect(over.unreadBody).toContain('Send the post as plain text');
+    expect(within.unreadBody).toBeUndefined();
+    expect(within.text).toContain('word word');
+  });
+
+  it('leaves out nesting too deep to walk, and reads what follows it', () => {
+    // Act: 30,000 nested elements (the walk recurses)
+    const text = htmlText(`${'<div>'.repeat(30_000)}deep${'</div>'.repeat(30_000)}<p>after</p>`);
+
+    // Assess
+    expect(text).not.toContain('deep');
+    expect(text).toContain('after');
   });
 });
 

@@ -357,6 +357,22 @@ describe('decideMail: what is refused by reply', () => {
     expect(reply).toContain('To ask for a new account, write to open@example.org.');
   });
 
+  it('tells the sender of a body it did not read why, and submits nothing, whatever the recipient', () => {
+    // Prepare: an HTML body over the bound, to a submit+ address and to open@
+    const unreadBody = 'the mail has only an HTML body, of 250,000 characters, more than the 200,000 read. Send the post as plain text.';
+    const post = inbound({ text: '', unreadBody });
+    const opening = inbound({ text: '', unreadBody, recipients: ['open@example.org'] });
+
+    // Act
+    const decisions = [decide(post), decide(opening)];
+
+    // Assess
+    for (const decision of decisions) {
+      expect(decision.action).toBe('reply');
+      expect(replyOf(decision)).toBe(`Nothing was submitted: ${unreadBody}`);
+    }
+  });
+
   it('refuses more than 10 images', () => {
     // Prepare
     const attachments = Array.from({ length: MAX_IMAGES + 1 }, (_, i) => png(`photo-${i + 1}.png`, Buffer.concat([PNG, Buffer.from([i])])));

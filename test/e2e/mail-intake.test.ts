@@ -84,6 +84,23 @@ describe('a mail from a directory member to submit+account', () => {
     expect(outcome.headers['In-Reply-To']).toBe(messageId);
   });
 
+  it('takes a mail with only an HTML body: the post is its text, links with their address', async () => {
+    // Act: as a mail client that writes HTML only sends it
+    await smtp.sendMail({
+      from: 'ada@example.org',
+      to: 'submit+physics-x@example.org',
+      subject: 'HTML only',
+      html: '<p>Our <b>colloquium</b> is on Thursday: <a href="https://example.org/colloquium">the programme</a>.</p><p>Consent: yes</p>',
+      messageId: `<e2e-html-${Date.now()}@example.org>`,
+    });
+
+    // Assess: acknowledged, and the approver reads the post's text with its link
+    await stack.mailTo('ada@example.org', 'Re: HTML only');
+    const approval = await stack.mailTo('grace@example.org', 'HTML only');
+    expect(approval.text).toContain('Our colloquium is on Thursday: the programme [https://example.org/colloquium].');
+    expect(approval.text).not.toContain('<b>');
+  });
+
   it('makes one request when the same mail is delivered twice (same Message-ID)', async () => {
     const messageId = await send({
       subject: 'Delivered twice',
@@ -112,6 +129,20 @@ describe('mail that cannot be submitted', () => {
     expect(reply.text).toContain('Alt 1:');
     expect(reply.text).toContain('lab.png');
     expect((await stack.outbox()).some((m) => m.subject.includes('No alt') && m.to.includes('grace@example.org'))).toBe(false);
+  });
+
+  it('asks for plain text when the only body is HTML past the bound, and creates no request', async () => {
+    await smtp.sendMail({
+      from: 'ada@example.org',
+      to: 'submit+physics-x@example.org',
+      subject: 'Heavy HTML',
+      html: `<p>A post in heavy markup.</p>${'<span style="color:#123456"></span>'.repeat(6_000)}`,
+      messageId: `<e2e-heavy-${Date.now()}@example.org>`,
+    });
+    const reply = await stack.mailTo('ada@example.org', 'Re: Heavy HTML');
+    expect(reply.text).toContain('Nothing was submitted: the mail has only an HTML body');
+    expect(reply.text).toContain('Send the post as plain text.');
+    expect((await stack.outbox()).some((m) => m.subject.includes('Heavy HTML') && m.to.includes('grace@example.org'))).toBe(false);
   });
 
   it('tells the sender which address to use when no submit+account recipient is given', async () => {

@@ -40,6 +40,8 @@ export interface InboundMail {
   readonly text: string;
   readonly references: readonly string[];
   readonly attachments: ReadonlyArray<{ readonly filename: string; readonly contentType: string; readonly content: Buffer }>;
+  /** Why the body was not read (an HTML body past mail-parse.ts MAX_HTML_CHARS): the sender is told, nothing submitted. */
+  readonly unreadBody?: string | undefined;
 }
 
 export interface MediaToStore {
@@ -188,6 +190,9 @@ export function decideMail(mail: InboundMail, o: DecideOptions): MailDecision {
         'We could not verify that this mail came from you (its SPF/DKIM/DMARC checks did not pass for the domain of its From address), so nothing was submitted. Send it again from your institutional mail account.',
     };
   }
+
+  if (mail.unreadBody !== undefined)
+    return { action: 'reply', reason: 'body not read', sender, reply: `Nothing was submitted: ${mail.unreadBody}` };
 
   // Envelope recipients only: a submit+ or open@ address in a Cc header proves nothing about where the mail was
   // delivered. The first intake address among them decides what the mail is.
