@@ -133,6 +133,73 @@ describe('readInboundMail within its bounds', () => {
     expect(mail.attachments.map((a) => a.contentType)).toEqual(['message/rfc822']);
   });
 
+  it('takes an attachment sent as application/octet-stream as the image type its name gives, and nothing else', async () => {
+    // Prepare
+    const part = (name: string) => [
+      '--m',
+      `Content-Type: application/octet-stream; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      'iVBORw0KGgo=',
+    ];
+    const raw = plain(
+      ['From: ada@example.org', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="m"'],
+      [
+        '--m',
+        'Content-Type: text/plain',
+        '',
+        'Photos.',
+        ...part('Hall.PNG'),
+        ...part('crowd.jpeg'),
+        ...part('data.bin'),
+        ...part('noext'),
+        '--m--',
+      ].join('\r\n'),
+    );
+
+    // Act
+    const mail = await read(raw);
+
+    // Assess
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['Hall.PNG', 'image/png'],
+      ['crowd.jpeg', 'image/jpeg'],
+      ['data.bin', 'application/octet-stream'],
+      ['noext', 'application/octet-stream'],
+    ]);
+  });
+
+  it('reads a message marked inline as part of the body, as a forward inline is', async () => {
+    // Prepare
+    const raw = plain(
+      ['From: ada@example.org', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="outer"'],
+      [
+        '--outer',
+        'Content-Type: text/plain',
+        '',
+        'Please post this.',
+        '--outer',
+        'Content-Type: message/rfc822',
+        'Content-Disposition: inline',
+        '',
+        'From: bob@example.org',
+        'Subject: draft',
+        '',
+        'The draft post.',
+        '--outer--',
+      ].join('\r\n'),
+    );
+
+    // Act
+    const mail = await read(raw);
+
+    // Assess
+    expect(mail.text).toContain('Please post this.');
+    expect(mail.text).toContain('The draft post.');
+    expect(mail.attachments).toEqual([]);
+  });
+
   it('reads a mail that is no MIME at all, without a Message-ID', async () => {
     // Act
     const mail = await read(Buffer.from('just some bytes\r\nwithout headers'));

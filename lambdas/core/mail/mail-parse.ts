@@ -190,6 +190,24 @@ function bodyText(parsed: Email): { readonly text: string; readonly unreadBody?:
   return { text: htmlText(parsed.html) };
 }
 
+/**
+ * The image types a post's media may have, by file extension: an attachment sent as `application/octet-stream` (as
+ * some mail clients send images) is taken as the type its name gives, as mailparser took it.
+ */
+const IMAGE_EXTENSIONS: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+function contentTypeOf(mimeType: string, filename: string | null): string {
+  if (mimeType !== 'application/octet-stream' || filename === null) return mimeType;
+  const dot = filename.lastIndexOf('.');
+  return (dot === -1 ? undefined : IMAGE_EXTENSIONS[filename.slice(dot + 1).toLowerCase()]) ?? mimeType;
+}
+
 /** An attachment's bytes (the parser gives an ArrayBuffer with the 'arraybuffer' encoding), without a copy. */
 function bytesOf(content: ArrayBuffer | Uint8Array | string): Buffer {
   if (typeof content === 'string') return Buffer.from(content, 'utf8');
@@ -209,8 +227,9 @@ export async function readInboundMail(raw: Buffer, envelopeRecipients: readonly 
     parsed = await PostalMime.parse(raw, {
       maxPartCount: MAX_MIME_PARTS,
       maxHeadersSize: MAX_MIME_HEADER_BYTES,
-      // An attached message stays an attachment: its text is not the request's, and its parts are not parsed.
-      forceRfc822Attachments: true,
+      // An attached message (message/rfc822) is an attachment, its parts not parsed, unless it is marked inline: then
+      // its text is part of the body, as a forward inline is (mailparser read both so).
+      rfc822Attachments: true,
       attachmentEncoding: 'arraybuffer',
     });
   } catch (error) {
@@ -233,7 +252,7 @@ export async function readInboundMail(raw: Buffer, envelopeRecipients: readonly 
       references: threadReferences(referencesOf(parsed.references)),
       attachments: parsed.attachments.map((a) => ({
         filename: a.filename ?? 'attachment',
-        contentType: a.mimeType,
+        contentType: contentTypeOf(a.mimeType, a.filename),
         content: bytesOf(a.content),
       })),
     },
