@@ -12,6 +12,13 @@ import { PRESET_NAMES, loadPreset, type Preset } from '../lambdas/core/rules/pre
 import { MAX_MEDIA_ITEMS, MAX_TEXT_CHARS } from '../lambdas/core/request/submission.js';
 import { SAMPLE_OPENING } from '../local/samples.js';
 import { ADVERSARIAL_UNITS, adversarialCorpus, adversarialText } from '../test/fixtures/adversarial.js';
+import { SCANNER_INPUTS } from '../test/fixtures/scanner-inputs.js';
+import { credentialFields } from '../lambdas/core/account-opening/credentials.js';
+import { postsPerWeek } from '../lambdas/core/account-opening/cadence.js';
+import { hasKeyShapedSecret, hasLabelledSecret } from '../lambdas/core/checks/text/secrets.js';
+import { addressSigns } from '../lambdas/core/mail/mail-parse.js';
+import { parseAuthenticationResults } from '../lambdas/core/mail/mail-auth.js';
+import { MAX_JSON_DEPTH, jsonNestedDeeperThan } from '../lambdas/core/request/limits.js';
 import { CORPUS, CORPUS_DIRECTORY } from '../test/fixtures/corpus.js';
 import { corpusFigures, type Share } from '../test/fixtures/corpus-figures.js';
 
@@ -223,3 +230,61 @@ const direct = fastest(() => {
 out(
   `check budget (node:vm timeout, Node ${process.version}), per post of ${postRules.length} rules: ${((1000 * (together - direct)) / POSTS).toFixed(1)} µs in one timed call; ${((1000 * (oneByOne - direct)) / POSTS).toFixed(1)} µs one timed call per rule (after an overrun)`,
 );
+
+// The hand-written scanners and the patterns outside the rules that see user input, on the long adversarial inputs the
+// unit tests give them (test/fixtures/scanner-inputs.ts), each beside the least any reading of that input does: one
+// loop over its characters (for a body, one iterative walk over its keys and values).
+interface Scanner<T> {
+  readonly name: string;
+  readonly input: () => T;
+  readonly run: (input: T) => unknown;
+}
+function charLoop(text: string): number {
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) sum += text.charCodeAt(i);
+  return sum;
+}
+function walk(value: unknown): number {
+  let chars = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') chars += charLoop(v);
+    else if (typeof v === 'object' && v !== null)
+      for (const [k, inner] of Object.entries(v)) {
+        chars += charLoop(k);
+        stack.push(inner);
+      }
+  }
+  return chars;
+}
+function scanner<T>(s: Scanner<T>, baseline: (input: T) => number): void {
+  const input = s.input();
+  const ms = fastest(() => s.run(input), 3);
+  const base = fastest(() => baseline(input), 3);
+  out(`  ${s.name.padEnd(52)} ${ms.toFixed(2).padStart(8)} ms = ${(ms / base).toFixed(0).padStart(4)} loops of ${base.toFixed(3)} ms`);
+}
+out('scanners on long adversarial input (fastest of 3), beside one loop over the same characters');
+scanner({ name: 'hasLabelledSecret (checks/text/secrets.ts)', input: SCANNER_INPUTS.labelledSecret, run: hasLabelledSecret }, charLoop);
+scanner(
+  { name: 'hasKeyShapedSecret (checks/text/secrets.ts)', input: SCANNER_INPUTS.keyShapedSecret, run: (t) => hasKeyShapedSecret(t) },
+  charLoop,
+);
+scanner({ name: 'addressSigns (mail/mail-parse.ts)', input: SCANNER_INPUTS.addressSigns, run: addressSigns }, charLoop);
+scanner(
+  { name: 'parseAuthenticationResults (mail/mail-auth.ts)', input: SCANNER_INPUTS.authenticationResults, run: parseAuthenticationResults },
+  charLoop,
+);
+scanner(
+  {
+    name: 'jsonNestedDeeperThan (request/limits.ts)',
+    input: SCANNER_INPUTS.nestedJson,
+    run: (t) => jsonNestedDeeperThan(t, MAX_JSON_DEPTH),
+  },
+  charLoop,
+);
+scanner(
+  { name: 'postsPerWeek (account-opening/cadence.ts)', input: SCANNER_INPUTS.cadenceAnswers, run: (answers) => answers.map(postsPerWeek) },
+  (answers) => answers.reduce((n, a) => n + charLoop(a), 0),
+);
+scanner({ name: 'credentialFields (account-opening/credentials.ts)', input: SCANNER_INPUTS.credentialBody, run: credentialFields }, walk);

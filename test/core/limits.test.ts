@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SCANNER_INPUTS } from '../fixtures/scanner-inputs.js';
 import {
   MAX_JSON_DEPTH,
   codePointName,
@@ -36,17 +37,12 @@ describe('jsonNestedDeeperThan', () => {
     );
   });
 
-  it('finds a 60,000-deep body at once, without recursion', () => {
-    // Prepare: the body of the issue, nested in the kind field
-    const body = `{"kind":${'['.repeat(60_000)}${']'.repeat(60_000)}}`;
-
-    // Act
-    const started = performance.now();
-    const deep = jsonNestedDeeperThan(body, MAX_JSON_DEPTH);
+  it('finds a 60,000-deep body, without recursion (timed by bench/checks.ts)', () => {
+    // Act: the body of the issue, nested in the kind field; a recursive walk would exhaust the stack
+    const deep = jsonNestedDeeperThan(SCANNER_INPUTS.nestedJson(), MAX_JSON_DEPTH);
 
     // Assess
     expect(deep).toBe(true);
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCANNER_INPUTS } from '../fixtures/scanner-inputs.js';
 import {
   aligned,
   domainOf,
@@ -69,10 +70,8 @@ describe('parseAuthenticationResults', () => {
     expect(parseAuthenticationResults('   ')).toBeUndefined();
   });
 
-  it('stays linear on long, unbalanced input', () => {
-    const started = performance.now();
-    parseAuthenticationResults(`x; ${'(a='.repeat(100_000)} ${'"b;'.repeat(100_000)} ${'c=d '.repeat(100_000)}`);
-    expect(performance.now() - started).toBeLessThan(1_000);
+  it('reads no result from long, unbalanced input: comments, quotes and pairs never closed (timed by bench/checks.ts)', () => {
+    expect(parseAuthenticationResults(SCANNER_INPUTS.authenticationResults())).toEqual({ authservId: 'x', results: [] });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   topHeaderFields,
 } from '../../lambdas/core/mail/mail-parse.js';
 import type { InboundMail } from '../../lambdas/core/mail/mail.js';
+import { SCANNER_INPUTS } from '../fixtures/scanner-inputs.js';
 
 // Raw MIME read by postal-mime within its bounds, and beside it: the header fields as written, and whether the
 // From header names exactly one sender (issue #11).
@@ -390,10 +391,8 @@ describe('addressSigns', () => {
     expect(addressSigns(value)).toBe(expected);
   });
 
-  it('stays linear on long, unbalanced input', () => {
-    const started = performance.now();
-    expect(addressSigns(`${'("'.repeat(200_000)}@`)).toBe(0);
-    expect(performance.now() - started).toBeLessThan(500);
+  it('counts no address in long, unbalanced input: an @ inside comments and quotes never closed (timed by bench/checks.ts)', () => {
+    expect(addressSigns(SCANNER_INPUTS.addressSigns())).toBe(0);
   });
 });
 
