@@ -6,7 +6,7 @@ import { requestIdFor } from '../core/ids.js';
 import { escapeHtml } from '../core/render/render.js';
 import { decideMail, type MediaToStore } from '../core/mail/mail.js';
 import { trustOf, type MailOrigin } from '../core/mail/mail-auth.js';
-import { MAX_MIME_PARTS, readInboundMail, type Unread } from '../core/mail/mail-parse.js';
+import { MAX_MIME_HEADER_BYTES, MAX_MIME_PARTS, readInboundMail, type Unread } from '../core/mail/mail-parse.js';
 import type { CheckBudget } from '../core/checks/check-budget.js';
 import type { Submission } from '../core/model.js';
 import type { RegistryView } from './registry-view.js';
@@ -80,7 +80,7 @@ export type MailOutcome =
 /** Why a mail the parser would not read is refused, and what its sender is told. */
 const UNREAD: Readonly<Record<Unread, { readonly refusal: Refusal; readonly reason: string }>> = {
   parts: { refusal: 'too-many-parts', reason: `more than ${MAX_MIME_PARTS} MIME parts` },
-  headers: { refusal: 'unparseable', reason: 'MIME headers over 1 MiB' },
+  headers: { refusal: 'unparseable', reason: `MIME headers over ${MAX_MIME_HEADER_BYTES / 1024 / 1024} MiB` },
   malformed: { refusal: 'unparseable', reason: 'the message could not be parsed as MIME' },
 };
 

@@ -16,6 +16,7 @@ import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDynalite } from '../../local/dynamo-store.js';
 import { settle } from '../../local/dynamo.js';
+import { oneKeyTable } from './one-key-table.js';
 import { closeServer, listenLoopback } from '../../local/net.js';
 
 // dynalite over its LevelDB (issue #13): every iterator a Query, Scan or ListTables opens is closed once answered, so
@@ -112,17 +113,7 @@ describe('openDynalite', () => {
       return iterator;
     };
     const client = await clientOf(server);
-    for (const TableName of ['first', 'second']) {
-      await client.send(
-        new CreateTableCommand({
-          TableName,
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      await settle(client, TableName, 'active');
-    }
+    for (const name of ['first', 'second']) await oneKeyTable(client, name);
     for (let n = 0; n < 50; n++) await client.send(new PutItemCommand({ TableName: 'first', Item: { pk: { S: `item-${n}` } } }));
     keysRead = 0;
 
@@ -167,16 +158,8 @@ describe('openDynalite writes', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'plain',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
     await settle(client, 'indexed', 'active');
-    await settle(client, 'plain', 'active');
+    await oneKeyTable(client, 'plain');
     const onDay = async (day: string) =>
       (
         await client.send(
@@ -253,15 +236,7 @@ describe('openDynalite writes', () => {
       const client = await clientOf(server);
       try {
         // Act: a table, an item, its deletion
-        await client.send(
-          new CreateTableCommand({
-            TableName: 'synced',
-            KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-            AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-            BillingMode: 'PAY_PER_REQUEST',
-          }),
-        );
-        await settle(client, 'synced', 'active');
+        await oneKeyTable(client, 'synced', 'id');
         await client.send(new PutItemCommand({ TableName: 'synced', Item: { id: { S: 'a' } } }));
         await client.send(new DeleteItemCommand({ TableName: 'synced', Key: { id: { S: 'a' } } }));
       } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import dynalite from 'dynalite';
@@ -10,7 +10,7 @@ import sesLocal from 'aws-ses-v2-local';
 import { getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mailer } from '../../lambdas/adapters/mail.js';
-import { settle } from '../../local/dynamo.js';
+import { oneKeyTable } from './one-key-table.js';
 import {
   FaultEndpoint,
   FaultInjector,
@@ -277,15 +277,7 @@ describe('the AWS SDK in front of a faulty stand-in', () => {
     const endpoint = `http://127.0.0.1:${await listenLoopback(server, 0)}`;
     const client = new DynamoDBClient({ endpoint, region: REGION, credentials, ...(maxAttempts === undefined ? {} : { maxAttempts }) });
     clients.push(client);
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'claims',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await settle(client, 'claims', 'active');
+    await oneKeyTable(client, 'claims');
     // The faults start once the table is there, as the stack starts them once it is ready.
     started(i);
     return { client, injector: i };
