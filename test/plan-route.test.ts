@@ -70,7 +70,7 @@ describe('PlanRoute without a valid route', () => {
     const result = await handler({ requestId: record.requestId, version: 1 }, context);
 
     // Assess
-    expect(result).toEqual({ planned: false, stageCount: 0 });
+    expect(result).toEqual({ planned: false, stageCount: 0, step: null });
     const stored = await requests.getRequest(record.requestId);
     const reason = 'submitter nobody@example.org is not in the directory';
     expect(stored?.routeFailure).toEqual({ reason });

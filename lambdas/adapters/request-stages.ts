@@ -1,5 +1,5 @@
 import { outcomeOfDecision, stageStatusOf } from '../core/request/arbiter.js';
-import type { StageSchedule } from '../core/request/stage-clock.js';
+import type { StageOpening } from '../core/request/stage-clock.js';
 import type { Assignee, StageDecision, PublicationClassification, RequestRecord, Stage, StagePhase } from '../core/model.js';
 import { getItem, updateItem } from './dynamo.js';
 import type { RequestItem } from './items/request-item.js';
@@ -18,7 +18,7 @@ export async function openStage(
   requestId: string,
   version: number,
   index: number,
-  opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string },
+  opening: StageOpening,
 ): Promise<RequestRecord | undefined> {
   return parsed(
     requestId,

@@ -52,15 +52,18 @@ export async function saveChecks(
   });
 }
 
-export async function saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<void> {
-  await updateItem({
-    table,
-    key: key(requestId),
-    update: 'SET stages = :s, #status = :awaiting, waitTokens = :map',
-    condition: 'version = :v AND #status = :checking',
-    names: { '#status': 'status' },
-    values: { ':s': stages, ':v': version, ':awaiting': 'awaiting-approval', ':checking': 'checking', ':map': {} },
-  });
+export async function saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<RequestRecord | undefined> {
+  return parsed(
+    requestId,
+    await updateItem({
+      table,
+      key: key(requestId),
+      update: 'SET stages = :s, #status = :awaiting, waitTokens = :map',
+      condition: 'version = :v AND #status = :checking',
+      names: { '#status': 'status' },
+      values: { ':s': stages, ':v': version, ':awaiting': 'awaiting-approval', ':checking': 'checking', ':map': {} },
+    }),
+  );
 }
 
 /** Why no approval route could be planned for this version (PlanRoute): the request goes back to the submitter. */

@@ -1,7 +1,6 @@
 import { DeliveryFailedError, NotFoundError } from '../core/errors.js';
 import type { RequestRecord, StageDecision } from '../core/model.js';
-import { stageTimes } from '../core/request/route.js';
-import { positionAt, scheduleOf, stageSchedule } from '../core/request/stage-clock.js';
+import { positionAt, stageOpening, stageSchedule } from '../core/request/stage-clock.js';
 import type { CallbackHint } from '../core/request/task-payloads.js';
 import { logger } from '../shared/logger.js';
 import type { ApprovalStore, AuditLog, RequestStore } from './ports.js';
@@ -139,22 +138,29 @@ async function auditOpening(
 }
 
 export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, now: Date = new Date()): Promise<StageStep> {
+  const { requestId, version, stageIndex } = task;
+  const request = await ports.requests.getRequest(requestId);
+  if (request === undefined || request.stages[stageIndex] === undefined || request.version !== version)
+    throw new NotFoundError(`request ${requestId} has no stage ${stageIndex} in version ${version}`);
+  return stepOf(request, task, ports, now);
+}
+
+/**
+ * AdvanceStage's step from a request as the store returned it, for the stage the task names (PlanRoute takes the
+ * first stage's from the write that saved the route and opened that stage: one read, one write and one invocation
+ * fewer per request, issue #18).
+ */
+export async function stepOf(read: RequestRecord, task: StageTask, ports: AdvanceStagePorts, now: Date): Promise<StageStep> {
   const { requestId, version, stageIndex, callback: hint } = task;
-  let request = await ports.requests.getRequest(requestId);
-  let stage = request?.stages[stageIndex];
-  if (request === undefined || stage === undefined || request.version !== version)
+  let request = read;
+  let stage = request.stages[stageIndex];
+  if (stage === undefined || request.version !== version)
     throw new NotFoundError(`request ${requestId} has no stage ${stageIndex} in version ${version}`);
   const publishAt = request.submission.kind === 'brand-post' ? request.submission.publishAt : undefined;
 
   if (stage.status === 'waiting') {
-    // Opening fixes the stage's times: a reminder at half-time, the deadline (72 h, never later than one hour before
-    // publishAt), a second deadline after escalation. Conditional: a retried step keeps the first opening's times.
-    const times = stageTimes(now, stage.timeoutSeconds, publishAt);
-    const opened = await ports.requests.openStage(requestId, version, stageIndex, {
-      openedAt: now.toISOString(),
-      schedule: scheduleOf(times),
-      deadline: times.deadline,
-    });
+    // Opening fixes the stage's times (stageOpening). Conditional: a retried step keeps the first opening's times.
+    const opened = await ports.requests.openStage(requestId, version, stageIndex, stageOpening(stage, now, publishAt));
     request = opened ?? (await ports.requests.getRequest(requestId)) ?? request;
     stage = request.stages[stageIndex] ?? stage;
   }

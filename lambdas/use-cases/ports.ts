@@ -6,7 +6,7 @@ import type { AuditEvent } from '../core/audit/audit-chain.js';
 import type { AuditEntry } from '../core/audit/events.js';
 import type { Directory } from '../core/request/directory.js';
 import type { SignedCallRecord } from '../core/request/signed-call.js';
-import type { StageSchedule } from '../core/request/stage-clock.js';
+import type { StageOpening } from '../core/request/stage-clock.js';
 import type { ExecutionInput } from '../core/request/task-payloads.js';
 import type {
   Assignee,
@@ -42,15 +42,14 @@ export interface RequestStore {
     findings: readonly Finding[],
     publication: PublicationClassification | undefined,
   ): Promise<void>;
-  saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<void>;
+  /**
+   * The planned stages (the first one opened, PlanRoute), while the version is still being checked: the request as
+   * stored then, or undefined when it was not (a run before this one saved its route, or the request ended).
+   */
+  saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<RequestRecord | undefined>;
   saveRouteFailure(requestId: string, version: number, routeFailure: NonNullable<RequestRecord['routeFailure']>): Promise<void>;
   recordFailure(requestId: string, version: number, failure: WorkflowFailure): Promise<RequestRecord | undefined>;
-  openStage(
-    requestId: string,
-    version: number,
-    index: number,
-    opening: { readonly openedAt: string; readonly schedule: StageSchedule; readonly deadline: string },
-  ): Promise<RequestRecord | undefined>;
+  openStage(requestId: string, version: number, index: number, opening: StageOpening): Promise<RequestRecord | undefined>;
   markDelivered(requestId: string, version: number, index: number, phase: StagePhase): Promise<void>;
   recordFailedAsk(requestId: string, version: number, index: number): Promise<number>;
   claimStage(

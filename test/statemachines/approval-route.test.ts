@@ -33,8 +33,21 @@ let hints: unknown[];
 let store: Store;
 let engine: WorkflowEngine;
 
-function start(kind: 'brand-post' | 'account-opening', plannedStages: number, waitSeconds = 3600, timeScale = 1): string {
-  store = { decisions: new Map(), stageCount: plannedStages };
+function start(
+  kind: 'brand-post' | 'account-opening',
+  plannedStages: number,
+  waitSeconds = 3600,
+  timeScale = 1,
+  decisions = new Map<number, string>(),
+): string {
+  store = { decisions, stageCount: plannedStages };
+  /** AdvanceStage's step (PlanRoute takes the first stage's): a recorded decision, else a wait. */
+  const step = (stageIndex: number, hint: JsonValue): JsonValue => {
+    hints.push(hint);
+    const decision = store.decisions.get(stageIndex);
+    if (decision !== undefined) return { next: 'decided', decision, stageCount: store.stageCount };
+    return { next: 'wait', wait: { phase: 'requested', seconds: waitSeconds, deadline: '2030-01-01T00:00:00Z' } };
+  };
   engine = new WorkflowEngine({
     definition,
     stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:approval',
@@ -50,13 +63,10 @@ function start(kind: 'brand-post' | 'account-opening', plannedStages: number, wa
         case 'run-checks':
           return { blocked: false, findingCount: 0 };
         case 'plan-route':
-          return { planned: true, stageCount: plannedStages };
-        case 'advance-stage': {
-          hints.push(p.callback ?? null);
-          const decision = store.decisions.get(p.stageIndex ?? -1);
-          if (decision !== undefined) return { next: 'decided', decision, stageCount: store.stageCount };
-          return { next: 'wait', wait: { phase: 'requested', seconds: waitSeconds, deadline: '2030-01-01T00:00:00Z' } };
-        }
+          // The first stage's step, as the handler takes it (stepOf) from the write that opened the stage.
+          return { planned: true, stageCount: plannedStages, step: step(0, null) };
+        case 'advance-stage':
+          return step(p.stageIndex ?? -1, p.callback ?? null);
         case 'request-approval':
           asked.push({ token: p.taskToken ?? '', stageIndex: p.stageIndex ?? -1 });
           return null;
@@ -113,6 +123,8 @@ describe('the loop over stages', () => {
     expect(again.stageIndex).toBe(0);
     expect(again.token).not.toBe(first.token);
     expect(hints).toEqual([null, { kind: 'success' }]);
+    // The first step (null) was PlanRoute's, which opened the stage; AdvanceStage ran once, after the callback.
+    expect(invoked.filter((f) => f === 'advance-stage')).toHaveLength(1);
     expect(engine.describeExecution(arn).status).toBe('RUNNING');
 
     decide(again);
@@ -163,6 +175,15 @@ describe('the loop over stages', () => {
 
     expect(await engine.settled(arn)).toBe('SUCCEEDED');
     expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('asks nobody when the first stage is decided as PlanRoute opens it (the request was withdrawn meanwhile)', async () => {
+    const arn = start('brand-post', 2, 3600, 1, new Map([[0, 'expired']]));
+
+    expect(await engine.settled(arn)).toBe('SUCCEEDED');
+    expect(asked).toEqual([]);
+    expect(invoked).not.toContain('advance-stage');
+    expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'expired' });
   });
 
   it('registers an approved account opening before the submitter is told', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { executionInput, taskContracts } from '../../lambdas/core/request/task-payloads.js';
+import { executionInput, stageStep, taskContracts } from '../../lambdas/core/request/task-payloads.js';
 import type { JsonValue } from '../../local/workflow/types.js';
 import { workflowFunctions } from '../../manifest.js';
 import { definitionPath } from '../../statemachines/functions.js';
@@ -55,9 +55,17 @@ const subject: ContractSubject = {
       { blocked: false, findingCount: 0 },
       { blocked: true, findingCount: 2 },
     ]),
+    // The first stage's step is AdvanceStage's (stepOf), so it can be any of them: a request withdrawn meanwhile is
+    // decided at once, a stage whose publish time left no time is over at once.
     'plan-route': results(c['plan-route'].output, [
-      { planned: true, stageCount: 2 },
-      { planned: false, stageCount: 0 },
+      { planned: true, stageCount: 2, step: wait('requested') },
+      { planned: true, stageCount: 1, step: wait('reminded') },
+      { planned: true, stageCount: 1, step: wait('escalated') },
+      { planned: true, stageCount: 2, step: decided('approve') },
+      { planned: true, stageCount: 2, step: decided('reject') },
+      { planned: true, stageCount: 2, step: decided('request-changes') },
+      { planned: true, stageCount: 2, step: decided('expired') },
+      { planned: false, stageCount: 0, step: null },
     ]),
     // Every phase and every decision; an override that added a stage (stageCount 3) after the first approval.
     'advance-stage': results(c['advance-stage'].output, [
@@ -171,14 +179,15 @@ describe('the ASL ↔ handler contract (issue #19)', () => {
 
   it('fails when a renamed output field leaves the ASL reading what the schema no longer declares', () => {
     // The same ASL against an output schema whose field was renamed (as a handler's return type would follow it).
-    const renamedOutput = z.object({ planned: z.boolean(), stages: z.number() });
+    const renamedOutput = z.object({ planned: z.boolean(), stages: z.number(), step: z.nullable(stageStep) });
     const renamed: ContractSubject = {
       ...subject,
       contracts: { ...taskContracts, 'plan-route': { input: taskContracts['plan-route'].input, output: renamedOutput } },
-      results: { ...subject.results, 'plan-route': results(renamedOutput, [{ planned: true, stages: 2 }]) },
+      results: { ...subject.results, 'plan-route': results(renamedOutput, [{ planned: true, stages: 2, step: wait('requested') }]) },
     };
     expect(readsOfOutputs(renamed)).toEqual([
       "PlanRoute: ResultSelector.stageCount reads $.Payload.stageCount but PlanRoute's output (plan-route) has no 'stageCount'",
+      "FirstStage reads $.route.stageCount but PlanRoute's output (plan-route) has no 'stageCount'",
       "MoreStages reads $.route.stageCount but PlanRoute's output (plan-route) has no 'stageCount'",
     ]);
     expect(checkAslContract(renamed)).toContain(

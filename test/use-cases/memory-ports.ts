@@ -137,11 +137,12 @@ export class MemoryRequests implements RequestStore {
     const item = this.#get(requestId);
     if (item?.version === version) item.routeFailure = routeFailure;
   }
-  async saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<void> {
+  async saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
-    if (item?.version !== version || item.status !== 'checking') return;
+    if (item?.version !== version || item.status !== 'checking') return undefined;
     item.stages = [...stages];
     item.status = 'awaiting-approval';
+    return this.#view(item);
   }
   async openStage(
     requestId: string,

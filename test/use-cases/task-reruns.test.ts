@@ -22,7 +22,7 @@ const checking = () => brandPost({ status: 'checking', stages: [], findings: [] 
 const firstStep = { requestId: 'req_memory', version: 1, stageIndex: 0, callback: null } as const;
 
 describe('a task run again', () => {
-  it('RunChecks and PlanRoute write checks.completed and route.planned once', async () => {
+  it('RunChecks and PlanRoute write checks.completed, route.planned and the first stage.opened once', async () => {
     // Prepare
     const ports = setUp(checking());
 
@@ -31,17 +31,37 @@ describe('a task run again', () => {
     for (let run = 0; run < 2; run++) await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
 
     // Assess
-    expect(ports.audit.types()).toEqual(['checks.completed', 'route.planned']);
+    expect(ports.audit.types()).toEqual(['checks.completed', 'route.planned', 'stage.opened']);
   });
 
-  it("AdvanceStage, after a run that opened the stage and died, audits the opening once with that run's times", async () => {
-    // Prepare: a clean run, and a run that opened the stage (the conditional write) and died before its event
+  it("PlanRoute, after a run that saved the route and died, goes on with that run's route and first-stage times", async () => {
+    // Prepare: a run that saved the route with its first stage opened (the conditional write) and died before its events
+    const clean = setUp(checking());
+    const crashed = setUp(checking());
+    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, clean, NOW);
+    const saved = (await clean.requests.getRequest('req_memory'))?.stages ?? [];
+    await crashed.requests.saveRoute('req_memory', 1, saved);
+    const later = new Date(NOW.getTime() + 60_000);
+
+    // Act
+    const rerun = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, crashed, later);
+
+    // Assess: the first run's times, each event once, the same data as the clean run's
+    expect((await crashed.requests.getRequest('req_memory'))?.stages).toEqual(saved);
+    expect(crashed.audit.events.map((e) => e.data)).toEqual(clean.audit.events.map((e) => e.data));
+    expect(rerun).toMatchObject({ planned: true, step: { next: 'wait', wait: { phase: 'requested', deadline: saved[0]?.deadline } } });
+  });
+
+  it("AdvanceStage, after a run that opened a later stage and died, audits the opening once with that run's times", async () => {
+    // Prepare: a clean run, and a run that opened the second stage (the conditional write) and died before its event
+    const secondStep = { ...firstStep, stageIndex: 1 };
     const clean = setUp(checking());
     const crashed = setUp(checking());
     for (const ports of [clean, crashed]) await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
-    const stage = (await crashed.requests.getRequest('req_memory'))?.stages[0];
+    const stage = (await crashed.requests.getRequest('req_memory'))?.stages[1];
+    expect(stage?.status).toBe('waiting');
     const times = stageTimes(NOW, stage?.timeoutSeconds ?? 0, undefined);
-    await crashed.requests.openStage('req_memory', 1, 0, {
+    await crashed.requests.openStage('req_memory', 1, 1, {
       openedAt: NOW.toISOString(),
       schedule: scheduleOf(times),
       deadline: times.deadline,
@@ -49,16 +69,17 @@ describe('a task run again', () => {
     const later = new Date(NOW.getTime() + 60_000);
 
     // Act
-    const cleanStep = await advanceStage(firstStep, clean, NOW);
-    const rerun = await advanceStage(firstStep, crashed, later);
-    await advanceStage(firstStep, crashed, later);
+    const cleanStep = await advanceStage(secondStep, clean, NOW);
+    const rerun = await advanceStage(secondStep, crashed, later);
+    await advanceStage(secondStep, crashed, later);
 
     // Assess
-    const opened = (ports: typeof clean) => ports.audit.events.filter((e) => e.type === 'stage.opened').map((e) => e.data);
+    const opened = (ports: typeof clean) =>
+      ports.audit.events.filter((e) => e.type === 'stage.opened' && e.data['stageIndex'] === 1).map((e) => e.data);
     expect(opened(crashed)).toHaveLength(1);
     expect(opened(crashed)).toEqual(opened(clean));
     expect(opened(clean)[0]).toMatchObject({
-      stageIndex: 0,
+      stageIndex: 1,
       version: 1,
       deadline: times.deadline,
       escalationDeadline: times.escalationDeadline,

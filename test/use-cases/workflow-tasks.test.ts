@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AlreadyDecidedError, NotFoundError } from '../../lambdas/core/errors.js';
 import type { RequestRecord } from '../../lambdas/core/model.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
+import { planRoute } from '../../lambdas/core/request/route.js';
 import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
@@ -59,19 +60,48 @@ describe('runChecks', () => {
 });
 
 describe('planApprovalRoute', () => {
-  it('saves the route the preset gives and audits it', async () => {
+  it('saves the route the preset gives with its first stage opened, audits both, and returns the first step', async () => {
     // Prepare
     const ports = setUp(checking());
 
     // Act
-    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports, NOW);
+
+    // Assess: the first stage is open with AdvanceStage's times, the others wait; the step is AdvanceStage's
+    const saved = await ports.requests.getRequest('req_memory');
+    const first = saved?.stages[0];
+    expect(saved?.status).toBe('awaiting-approval');
+    expect(first).toMatchObject({ stage: 'supervisor', status: 'pending', openedAt: NOW.toISOString() });
+    expect(first?.schedule?.deadlineSeconds).toBe(first?.timeoutSeconds);
+    expect(saved?.stages.slice(1).map((s) => s.status)).toEqual(saved?.stages.slice(1).map(() => 'waiting'));
+    expect(result).toEqual({
+      planned: true,
+      stageCount: saved?.stages.length,
+      step: { next: 'wait', wait: { phase: 'requested', seconds: 900, deadline: first?.deadline } },
+    });
+    expect(ports.audit.types()).toEqual(['route.planned', 'stage.opened']);
+    expect(ports.audit.events[1]?.data).toMatchObject({ stage: 'supervisor', stageIndex: 0, version: 1, deadline: first?.deadline });
+  });
+
+  it('takes the same first step, stage and event as AdvanceStage opening the stage', async () => {
+    // Prepare: the same request in two stores; in one PlanRoute plans and opens, in the other the route is saved
+    // as planned (every stage waiting) and AdvanceStage opens its first stage, as before issue #18
+    const record = checking();
+    const planned = setUp(record);
+    const advanced = setUp(record);
+    const publication = record.publication ?? { is: false, reasons: [] };
+    const route = planRoute(record.submission, advanced.directory, publication, advanced.preset, record.findings);
+    await advanced.requests.saveRoute('req_memory', 1, route);
+
+    // Act
+    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, planned, NOW);
+    const step = await advanceStage({ requestId: 'req_memory', version: 1, stageIndex: 0, callback: null }, advanced, NOW);
 
     // Assess
-    const saved = await ports.requests.getRequest('req_memory');
-    expect(result).toEqual({ planned: true, stageCount: saved?.stages.length });
-    expect(saved?.status).toBe('awaiting-approval');
-    expect(saved?.stages[0]?.stage).toBe('supervisor');
-    expect(ports.audit.types()).toEqual(['route.planned']);
+    expect(route[0]?.status).toBe('waiting');
+    expect(result.step).toEqual(step);
+    expect((await planned.requests.getRequest('req_memory'))?.stages).toEqual((await advanced.requests.getRequest('req_memory'))?.stages);
+    expect(planned.audit.events.at(-1)?.data).toEqual(advanced.audit.events.at(-1)?.data);
   });
 
   it('without a valid route, records the route failure with its reason, adds no finding and asks nobody', async () => {
@@ -84,7 +114,7 @@ describe('planApprovalRoute', () => {
 
     // Assess
     const saved = await ports.requests.getRequest('req_memory');
-    expect(result).toEqual({ planned: false, stageCount: 0 });
+    expect(result).toEqual({ planned: false, stageCount: 0, step: null });
     expect(saved?.stages).toEqual([]);
     expect(saved?.routeFailure).toEqual({ reason: 'submitter stranger@example.org is not in the directory' });
     expect(saved?.findings).toEqual(post.findings);

@@ -27,6 +27,34 @@ export function scheduleOf(times: ReturnType<typeof stageTimes>): StageSchedule 
   };
 }
 
+/** What a stage stores when it opens: when, its schedule, and the deadline its assignees are given. */
+export interface StageOpening {
+  readonly openedAt: string;
+  readonly schedule: StageSchedule;
+  readonly deadline: string;
+}
+
+/**
+ * The times of a stage opened at `now`: a reminder at half-time, the deadline (72 h by default, never later than one
+ * hour before publishAt), a second deadline after escalation. The store keeps the first opening's (a conditional write).
+ */
+export function stageOpening(stage: Stage, now: Date, publishAt: string | undefined): StageOpening {
+  const times = stageTimes(now, stage.timeoutSeconds, publishAt);
+  return { openedAt: now.toISOString(), schedule: scheduleOf(times), deadline: times.deadline };
+}
+
+/** A waiting stage once opened: pending, with its times (the stored stage OpenStage and PlanRoute write). */
+export function openedStage(stage: Stage, opening: StageOpening): Stage {
+  return {
+    ...stage,
+    status: 'pending',
+    deadline: opening.deadline,
+    timeoutSeconds: opening.schedule.deadlineSeconds,
+    openedAt: opening.openedAt,
+    schedule: opening.schedule,
+  };
+}
+
 /**
  * The schedule a stage was opened with. Stages opened before the schedule was stored have their deadline and its
  * length: the opening time and the rest follow from them as OpenStage computed them then.
