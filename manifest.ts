@@ -8,7 +8,6 @@
 export const workflowFunctions = [
   { name: 'record-submission', substitution: 'RecordSubmissionFunctionArn', entry: 'lambdas/record-submission.ts' },
   { name: 'run-checks', substitution: 'RunChecksFunctionArn', entry: 'lambdas/run-checks.ts' },
-  { name: 'plan-route', substitution: 'PlanRouteFunctionArn', entry: 'lambdas/plan-route.ts' },
   { name: 'advance-stage', substitution: 'AdvanceStageFunctionArn', entry: 'lambdas/advance-stage.ts' },
   { name: 'request-approval', substitution: 'RequestApprovalFunctionArn', entry: 'lambdas/request-approval.ts' },
   { name: 'register-account', substitution: 'RegisterAccountFunctionArn', entry: 'lambdas/register-account.ts' },

@@ -60,8 +60,7 @@ export const functionAccess: Readonly<Record<FunctionName, Access>> = {
   'audit-checkpoint': { tables: { AUDIT_TABLE: 'append' }, signsAudit: true, auditArchive: ['checkpoints/*'] },
   review: { tables: { APPROVALS_TABLE: 'read', REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
   'record-submission': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append' }, sendsMail: true },
-  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
-  'plan-route': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
+  'run-checks': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' } },
   // The approvals table: a decided stage's asks that a dead run sent and never audited are audited here (issue #13).
   'advance-stage': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append' } },
   'request-approval': { tables: { REQUESTS_TABLE: 'readWrite', APPROVALS_TABLE: 'readWrite', AUDIT_TABLE: 'append', ACCOUNTS_TABLE: 'readWrite' }, sendsMail: true },

@@ -1,4 +1,12 @@
-import type { Finding, Outcome, PublicationClassification, RequestRecord, Stage, Submission, WorkflowFailure } from '../core/model.js';
+import type {
+  CheckedRoute,
+  Finding,
+  Outcome,
+  PublicationClassification,
+  RequestRecord,
+  Submission,
+  WorkflowFailure,
+} from '../core/model.js';
 import { getItem, putIfAbsent, updateItem, type Table } from './dynamo.js';
 import type { RequestItem } from './items/request-item.js';
 import { key, parsed, parsedFrom, table } from './requests-table.js';
@@ -52,21 +60,34 @@ export async function saveChecks(
   });
 }
 
-export async function saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<RequestRecord | undefined> {
+/**
+ * The checks' findings and the planned route in one write (RunChecks, when no finding blocks): the first stage opened,
+ * the request awaiting approval. Conditional on the version still being checked.
+ */
+export async function saveRoute(requestId: string, version: number, route: CheckedRoute): Promise<RequestRecord | undefined> {
+  const { findings, publication, stages } = route;
   return parsed(
     requestId,
     await updateItem({
       table,
       key: key(requestId),
-      update: 'SET stages = :s, #status = :awaiting, waitTokens = :map',
+      update: `SET findings = :f, stages = :s, #status = :awaiting, waitTokens = :map${publication === undefined ? '' : ', publication = :p'}`,
       condition: 'version = :v AND #status = :checking',
       names: { '#status': 'status' },
-      values: { ':s': stages, ':v': version, ':awaiting': 'awaiting-approval', ':checking': 'checking', ':map': {} },
+      values: {
+        ':f': findings,
+        ':s': stages,
+        ':v': version,
+        ':awaiting': 'awaiting-approval',
+        ':checking': 'checking',
+        ':map': {},
+        ...(publication === undefined ? {} : { ':p': publication }),
+      },
     }),
   );
 }
 
-/** Why no approval route could be planned for this version (PlanRoute): the request goes back to the submitter. */
+/** Why no approval route could be planned for this version (RunChecks): the request goes back to the submitter. */
 export async function saveRouteFailure(
   requestId: string,
   version: number,

@@ -307,8 +307,13 @@ export interface RequestRecord {
 }
 
 /** The workflow steps that record their failure (their Catch's ResultPath is `$.failed.<step>`, statemachines/approval.asl.json). */
-export const FAILING_STEPS = ['RecordSubmission', 'RunChecks', 'PlanRoute', 'AdvanceStage', 'RegisterAccount', 'NotifySubmitter'] as const;
-export type FailingStep = (typeof FAILING_STEPS)[number];
+export const FAILING_STEPS = ['RecordSubmission', 'RunChecks', 'AdvanceStage', 'RegisterAccount', 'NotifySubmitter'] as const;
+/**
+ * The steps a stored failure may name: the state machine's, and PlanRoute, a step of its own until RunChecks planned
+ * the route too (issue #18): a request that failed there before still reads.
+ */
+export const RECORDED_FAILING_STEPS = [...FAILING_STEPS, 'PlanRoute'] as const;
+export type FailingStep = (typeof RECORDED_FAILING_STEPS)[number];
 
 export interface WorkflowFailure {
   readonly step: FailingStep;
@@ -316,6 +321,13 @@ export interface WorkflowFailure {
   readonly error: string;
   readonly at: string;
   readonly executionArn: string;
+}
+
+/** A version's checks and the route they allow, stored in one write by RunChecks (its first stage opened). */
+export interface CheckedRoute {
+  readonly findings: readonly Finding[];
+  readonly publication: PublicationClassification | undefined;
+  readonly stages: readonly Stage[];
 }
 
 /** A stage's decision as it is written to the store: by an approver, or `expired` by the clock. */

@@ -1,7 +1,7 @@
 import { optionalEnv } from './env.js';
 
 // The stage clock's settings, read at cold start by the functions that take a stage's step (AdvanceStage, and
-// PlanRoute for the first stage).
+// RunChecks for the first stage).
 
 /** Workflow seconds per real second: 1 on AWS; the local runtime may run deadlines faster (SIGNOFF_TIME_SCALE). */
 export function timeScaleSetting(): number {

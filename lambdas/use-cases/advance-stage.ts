@@ -146,7 +146,7 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
 }
 
 /**
- * AdvanceStage's step from a request as the store returned it, for the stage the task names (PlanRoute takes the
+ * AdvanceStage's step from a request as the store returned it, for the stage the task names (RunChecks takes the
  * first stage's from the write that saved the route and opened that stage: one read, one write and one invocation
  * fewer per request, issue #18).
  */

@@ -10,6 +10,7 @@ import type { StageOpening } from '../core/request/stage-clock.js';
 import type { ExecutionInput } from '../core/request/task-payloads.js';
 import type {
   Assignee,
+  CheckedRoute,
   Finding,
   Outcome,
   PublicationClassification,
@@ -43,10 +44,11 @@ export interface RequestStore {
     publication: PublicationClassification | undefined,
   ): Promise<void>;
   /**
-   * The planned stages (the first one opened, PlanRoute), while the version is still being checked: the request as
-   * stored then, or undefined when it was not (a run before this one saved its route, or the request ended).
+   * The checks' findings and the planned stages (the first one opened) in one write (RunChecks), while the version is
+   * still being checked: the request as stored then, or undefined when it was not (a run before this one saved its
+   * route, or the request ended).
    */
-  saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<RequestRecord | undefined>;
+  saveRoute(requestId: string, version: number, route: CheckedRoute): Promise<RequestRecord | undefined>;
   saveRouteFailure(requestId: string, version: number, routeFailure: NonNullable<RequestRecord['routeFailure']>): Promise<void>;
   recordFailure(requestId: string, version: number, failure: WorkflowFailure): Promise<RequestRecord | undefined>;
   openStage(requestId: string, version: number, index: number, opening: StageOpening): Promise<RequestRecord | undefined>;

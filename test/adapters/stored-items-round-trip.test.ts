@@ -87,8 +87,10 @@ describe('the requests table', () => {
     // Act
     const started = present(await a.requests.recordExecution(id, 'arn:aws:states:eu-west-1:1:execution:signoff:x'));
     await a.requests.saveChecks(id, 1, [fullFinding], publication);
-    const routed = present(await a.requests.saveRoute(id, 1, [waiting('supervisor'), waiting('comms')]));
-    const routedAgain = await a.requests.saveRoute(id, 1, [waiting('ethics')]);
+    const routed = present(
+      await a.requests.saveRoute(id, 1, { findings: [fullFinding], publication, stages: [waiting('supervisor'), waiting('comms')] }),
+    );
+    const routedAgain = await a.requests.saveRoute(id, 1, { findings: [], publication: undefined, stages: [waiting('ethics')] });
     present(await a.requests.openStage(id, 1, 0, { openedAt: at, schedule, deadline: '2026-12-05T11:00:00.000Z' }));
     present(await a.requests.registerWait(id, 1, 0, 'token-0', 'requested'));
     await a.requests.markDelivered(id, 1, 0, 'requested');
@@ -114,7 +116,12 @@ describe('the requests table', () => {
     // Assess
     expect(started.executionArn).toBe('arn:aws:states:eu-west-1:1:execution:signoff:x');
     // The route's write returns the request as stored; a second one (a rerun) stores nothing and says so.
-    expect(routed).toMatchObject({ status: 'awaiting-approval', stages: [waiting('supervisor'), waiting('comms')] });
+    expect(routed).toMatchObject({
+      status: 'awaiting-approval',
+      findings: [fullFinding],
+      publication,
+      stages: [waiting('supervisor'), waiting('comms')],
+    });
     expect(routedAgain).toBeUndefined();
     expect(failed).toBe(1);
     expect(await a.requests.waitTokenOf(id, 0)).toBe('token-0');
@@ -153,7 +160,7 @@ describe('the requests table', () => {
     // Prepare
     const id = 'req_EXPIREDEXPIREDEXPIREDE';
     await a.requests.createRequest(fresh(id));
-    await a.requests.saveRoute(id, 1, [waiting('supervisor')]);
+    await a.requests.saveRoute(id, 1, { findings: [], publication: undefined, stages: [waiting('supervisor')] });
     await a.requests.openStage(id, 1, 0, { openedAt: at, schedule, deadline: '2026-12-05T11:00:00.000Z' });
 
     // Act
@@ -183,7 +190,7 @@ describe('the requests table', () => {
     const id = 'req_CHANGESCHANGESCHANGESC';
     const created = fresh(id);
     await a.requests.createRequest(created);
-    await a.requests.saveRoute(id, 1, [waiting('supervisor')]);
+    await a.requests.saveRoute(id, 1, { findings: [], publication: undefined, stages: [waiting('supervisor')] });
     await a.requests.openStage(id, 1, 0, { openedAt: at, schedule, deadline: '2026-12-05T11:00:00.000Z' });
 
     // Act

@@ -66,7 +66,7 @@ describe('the bundle pass', () => {
     // Assess
     expect(figures.origin).toBe(process.env['SIGNOFF_LOCAL_BUNDLES']);
     const byName = new Map(figures.functions.map((f) => [f.name, f]));
-    for (const name of ['intake', 'record-submission', 'run-checks', 'plan-route', 'request-approval']) {
+    for (const name of ['intake', 'record-submission', 'run-checks', 'request-approval']) {
       expect(byName.get(name)?.invocations, name).toBeGreaterThan(0);
       expect(byName.get(name)?.firstMs, name).toEqual(expect.any(Number));
     }

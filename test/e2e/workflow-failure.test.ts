@@ -38,7 +38,12 @@ describe('a task that fails after its retries', () => {
 
     // Assess
     expect(status.failure).toEqual({ step: 'RunChecks', error: 'ValidationException', at: expect.any(String) });
-    expect(status.stages).toEqual([]);
+    // The findings and the route are one write before the checks' event, which was refused: the route stands as
+    // planned, its first stage opened, and nobody was asked (below).
+    expect(status.stages.map((s) => [s.stage, s.status, s.decision])).toEqual([
+      ['supervisor', 'pending', null],
+      ['comms', 'waiting', null],
+    ]);
     const audit = await failedTrail(requestId);
     expect(audit.verification.ok).toBe(true);
     expect(audit.events.map((e) => e.type)).toEqual(['request.submitted', 'workflow.started', 'notification.sent', 'workflow.failed']);

@@ -41,7 +41,7 @@ function start(
   decisions = new Map<number, string>(),
 ): string {
   store = { decisions, stageCount: plannedStages };
-  /** AdvanceStage's step (PlanRoute takes the first stage's): a recorded decision, else a wait. */
+  /** AdvanceStage's step (RunChecks takes the first stage's): a recorded decision, else a wait. */
   const step = (stageIndex: number, hint: JsonValue): JsonValue => {
     hints.push(hint);
     const decision = store.decisions.get(stageIndex);
@@ -61,10 +61,9 @@ function start(
         case 'record-submission':
           return { kind };
         case 'run-checks':
-          return { blocked: false, findingCount: 0 };
-        case 'plan-route':
-          // The first stage's step, as the handler takes it (stepOf) from the write that opened the stage.
-          return { planned: true, stageCount: plannedStages, step: step(0, null) };
+          // Nothing blocks; the route planned, and the first stage's step as the handler takes it (stepOf) from the
+          // write that opened the stage.
+          return { blocked: false, findingCount: 0, planned: true, stageCount: plannedStages, step: step(0, null) };
         case 'advance-stage':
           return step(p.stageIndex ?? -1, p.callback ?? null);
         case 'request-approval':
@@ -123,7 +122,7 @@ describe('the loop over stages', () => {
     expect(again.stageIndex).toBe(0);
     expect(again.token).not.toBe(first.token);
     expect(hints).toEqual([null, { kind: 'success' }]);
-    // The first step (null) was PlanRoute's, which opened the stage; AdvanceStage ran once, after the callback.
+    // The first step (null) was RunChecks', which opened the stage; AdvanceStage ran once, after the callback.
     expect(invoked.filter((f) => f === 'advance-stage')).toHaveLength(1);
     expect(engine.describeExecution(arn).status).toBe('RUNNING');
 
@@ -177,7 +176,7 @@ describe('the loop over stages', () => {
     expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'rejected' });
   });
 
-  it('asks nobody when the first stage is decided as PlanRoute opens it (the request was withdrawn meanwhile)', async () => {
+  it('asks nobody when the first stage is decided as RunChecks opens it (the request was withdrawn meanwhile)', async () => {
     const arn = start('brand-post', 2, 3600, 1, new Map([[0, 'expired']]));
 
     expect(await engine.settled(arn)).toBe('SUCCEEDED');

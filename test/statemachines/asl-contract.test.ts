@@ -51,21 +51,18 @@ const subject: ContractSubject = {
   ],
   results: {
     'record-submission': results(c['record-submission'].output, [{ kind: 'brand-post' }, { kind: 'account-opening' }]),
+    // Blocked, no valid route, or a route whose first stage's step is AdvanceStage's (stepOf), so it can be any of
+    // them: a request withdrawn meanwhile is decided at once, a stage whose publish time left no time is over at once.
     'run-checks': results(c['run-checks'].output, [
-      { blocked: false, findingCount: 0 },
-      { blocked: true, findingCount: 2 },
-    ]),
-    // The first stage's step is AdvanceStage's (stepOf), so it can be any of them: a request withdrawn meanwhile is
-    // decided at once, a stage whose publish time left no time is over at once.
-    'plan-route': results(c['plan-route'].output, [
-      { planned: true, stageCount: 2, step: wait('requested') },
-      { planned: true, stageCount: 1, step: wait('reminded') },
-      { planned: true, stageCount: 1, step: wait('escalated') },
-      { planned: true, stageCount: 2, step: decided('approve') },
-      { planned: true, stageCount: 2, step: decided('reject') },
-      { planned: true, stageCount: 2, step: decided('request-changes') },
-      { planned: true, stageCount: 2, step: decided('expired') },
-      { planned: false, stageCount: 0, step: null },
+      { blocked: true, findingCount: 2, planned: false, stageCount: 0, step: null },
+      { blocked: false, findingCount: 1, planned: false, stageCount: 0, step: null },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: wait('requested') },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 1, step: wait('reminded') },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 1, step: wait('escalated') },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: decided('approve') },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: decided('reject') },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: decided('request-changes') },
+      { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: decided('expired') },
     ]),
     // Every phase and every decision; an override that added a stage (stageCount 3) after the first approval.
     'advance-stage': results(c['advance-stage'].output, [
@@ -179,30 +176,42 @@ describe('the ASL ↔ handler contract (issue #19)', () => {
 
   it('fails when a renamed output field leaves the ASL reading what the schema no longer declares', () => {
     // The same ASL against an output schema whose field was renamed (as a handler's return type would follow it).
-    const renamedOutput = z.object({ planned: z.boolean(), stages: z.number(), step: z.nullable(stageStep) });
+    const renamedOutput = z.object({
+      blocked: z.boolean(),
+      findingCount: z.number(),
+      planned: z.boolean(),
+      stages: z.number(),
+      step: z.nullable(stageStep),
+    });
     const renamed: ContractSubject = {
       ...subject,
-      contracts: { ...taskContracts, 'plan-route': { input: taskContracts['plan-route'].input, output: renamedOutput } },
-      results: { ...subject.results, 'plan-route': results(renamedOutput, [{ planned: true, stages: 2, step: wait('requested') }]) },
+      contracts: { ...taskContracts, 'run-checks': { input: taskContracts['run-checks'].input, output: renamedOutput } },
+      results: {
+        ...subject.results,
+        'run-checks': results(renamedOutput, [{ blocked: false, findingCount: 0, planned: true, stages: 2, step: wait('requested') }]),
+      },
     };
     expect(readsOfOutputs(renamed)).toEqual([
-      "PlanRoute: ResultSelector.stageCount reads $.Payload.stageCount but PlanRoute's output (plan-route) has no 'stageCount'",
-      "FirstStage reads $.route.stageCount but PlanRoute's output (plan-route) has no 'stageCount'",
-      "MoreStages reads $.route.stageCount but PlanRoute's output (plan-route) has no 'stageCount'",
+      "RunChecks: ResultSelector.stageCount reads $.Payload.stageCount but RunChecks's output (run-checks) has no 'stageCount'",
+      // (MoreStages reads $.route.stageCount, which FirstStage and NextStage write: the walk checks that read.)
+      "FirstStage reads $.checks.stageCount but RunChecks's output (run-checks) has no 'stageCount'",
     ]);
     expect(checkAslContract(renamed)).toContain(
-      "PlanRoute: ResultSelector.stageCount ← $.Payload.stageCount is absent from plan-route's output",
+      "RunChecks: ResultSelector.stageCount ← $.Payload.stageCount is absent from run-checks's output",
     );
   });
 
   it('names the states the representative results never reach, so the walk cannot pass by seeing nothing', () => {
     const fewer = {
       ...subject,
-      results: { ...subject.results, 'run-checks': results(c['run-checks'].output, [{ blocked: true, findingCount: 1 }]) },
+      results: {
+        ...subject.results,
+        'run-checks': results(c['run-checks'].output, [{ blocked: true, findingCount: 1, planned: false, stageCount: 0, step: null }]),
+      },
     };
     expect(walkContract(fewer)).toEqual(
       expect.arrayContaining([
-        'PlanRoute is never reached from the inputs and results given',
+        'RequestApproval is never reached from the inputs and results given',
         'AdvanceStage is never reached from the inputs and results given',
       ]),
     );

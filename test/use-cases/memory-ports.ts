@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AuditEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { chainEvent } from '../../lambdas/core/audit/audit-chain.js';
 import { checkedAuditEntry, type AuditEntry } from '../../lambdas/core/audit/events.js';
-import type { RegistryAccount, RequestRecord, Stage, StageDecision, WorkflowFailure } from '../../lambdas/core/model.js';
+import type { CheckedRoute, RegistryAccount, RequestRecord, Stage, StageDecision, WorkflowFailure } from '../../lambdas/core/model.js';
 import type { ClaimedStage } from '../../lambdas/adapters/requests.js';
 import { outcomeOfDecision, stageStatusOf } from '../../lambdas/core/request/arbiter.js';
 import { parseDirectory, withRegistry, type Directory } from '../../lambdas/core/request/directory.js';
@@ -137,10 +137,12 @@ export class MemoryRequests implements RequestStore {
     const item = this.#get(requestId);
     if (item?.version === version) item.routeFailure = routeFailure;
   }
-  async saveRoute(requestId: string, version: number, stages: readonly Stage[]): Promise<RequestRecord | undefined> {
+  async saveRoute(requestId: string, version: number, route: CheckedRoute): Promise<RequestRecord | undefined> {
     const item = this.#get(requestId);
     if (item?.version !== version || item.status !== 'checking') return undefined;
-    item.stages = [...stages];
+    item.findings = [...route.findings];
+    if (route.publication !== undefined) item.publication = route.publication;
+    item.stages = [...route.stages];
     item.status = 'awaiting-approval';
     return this.#view(item);
   }

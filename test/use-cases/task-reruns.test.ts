@@ -6,7 +6,6 @@ import { scheduleOf } from '../../lambdas/core/request/stage-clock.js';
 import { acceptSubmission } from '../../lambdas/use-cases/accept-submission.js';
 import { submitNewVersion, withdraw } from '../../lambdas/use-cases/change-request.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
-import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
 import { brandPost, NOW, SUPERVISOR_APPROVES, taskPorts } from './memory-ports.js';
@@ -22,34 +21,38 @@ const checking = () => brandPost({ status: 'checking', stages: [], findings: [] 
 const firstStep = { requestId: 'req_memory', version: 1, stageIndex: 0, callback: null } as const;
 
 describe('a task run again', () => {
-  it('RunChecks and PlanRoute write checks.completed, route.planned and the first stage.opened once', async () => {
+  it('RunChecks writes checks.completed, route.planned and the first stage.opened once', async () => {
     // Prepare
     const ports = setUp(checking());
 
     // Act
     for (let run = 0; run < 2; run++) await runChecks({ requestId: 'req_memory', version: 1 }, ports);
-    for (let run = 0; run < 2; run++) await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
 
     // Assess
     expect(ports.audit.types()).toEqual(['checks.completed', 'route.planned', 'stage.opened']);
   });
 
-  it("PlanRoute, after a run that saved the route and died, goes on with that run's route and first-stage times", async () => {
-    // Prepare: a run that saved the route with its first stage opened (the conditional write) and died before its events
+  it("RunChecks, after a run that saved the route and died, goes on with that run's findings, route and first-stage times", async () => {
+    // Prepare: a run that saved findings and route with the first stage opened (the conditional write) and died
+    // before its events
     const clean = setUp(checking());
     const crashed = setUp(checking());
-    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, clean, NOW);
-    const saved = (await clean.requests.getRequest('req_memory'))?.stages ?? [];
-    await crashed.requests.saveRoute('req_memory', 1, saved);
+    await runChecks({ requestId: 'req_memory', version: 1 }, clean, NOW);
+    const saved = await clean.requests.getRequest('req_memory');
+    if (saved === undefined) throw new Error('not saved');
+    await crashed.requests.saveRoute('req_memory', 1, { findings: saved.findings, publication: saved.publication, stages: saved.stages });
     const later = new Date(NOW.getTime() + 60_000);
 
     // Act
-    const rerun = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, crashed, later);
+    const rerun = await runChecks({ requestId: 'req_memory', version: 1 }, crashed, later);
 
     // Assess: the first run's times, each event once, the same data as the clean run's
-    expect((await crashed.requests.getRequest('req_memory'))?.stages).toEqual(saved);
+    expect((await crashed.requests.getRequest('req_memory'))?.stages).toEqual(saved.stages);
     expect(crashed.audit.events.map((e) => e.data)).toEqual(clean.audit.events.map((e) => e.data));
-    expect(rerun).toMatchObject({ planned: true, step: { next: 'wait', wait: { phase: 'requested', deadline: saved[0]?.deadline } } });
+    expect(rerun).toMatchObject({
+      planned: true,
+      step: { next: 'wait', wait: { phase: 'requested', deadline: saved.stages[0]?.deadline } },
+    });
   });
 
   it("AdvanceStage, after a run that opened a later stage and died, audits the opening once with that run's times", async () => {
@@ -57,7 +60,7 @@ describe('a task run again', () => {
     const secondStep = { ...firstStep, stageIndex: 1 };
     const clean = setUp(checking());
     const crashed = setUp(checking());
-    for (const ports of [clean, crashed]) await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    for (const ports of [clean, crashed]) await runChecks({ requestId: 'req_memory', version: 1 }, ports);
     const stage = (await crashed.requests.getRequest('req_memory'))?.stages[1];
     expect(stage?.status).toBe('waiting');
     const times = stageTimes(NOW, stage?.timeoutSeconds ?? 0, undefined);
@@ -91,8 +94,7 @@ describe('a task run again', () => {
   it('AdvanceStage, after a run that expired the stage and died, audits the expiry once', async () => {
     // Prepare: an open stage whose expiry was claimed by a run that died before its event
     const ports = setUp(checking());
-    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
-    await advanceStage(firstStep, ports, NOW);
+    await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
     await ports.requests.claimStage('req_memory', 1, 0, 2, { stageIndex: 0, decision: 'expired', decidedAt: NOW.toISOString() });
 
     // Act
@@ -152,8 +154,7 @@ describe('a stage decided through a mail its run never marked', () => {
     // Prepare: the supervisor asked (the task registered its wait, SES took the mail, the run died before the mark),
     // grace decided through the link it carried
     const ports = setUp(checking());
-    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
-    await advanceStage(firstStep, ports, NOW);
+    await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
     await ports.requests.registerWait('req_memory', 1, 0, 'token-1', 'requested');
     const ref = { requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', approverId: 'grace' } as const;
     await ports.approvals.beginDelivery(ref, 'unmarked-link', new Date(NOW.getTime() + 30_000), NOW);
@@ -178,8 +179,7 @@ describe('a stage decided after its ask was delivered and audited', () => {
   it('AdvanceStage reads no delivery: the phase marked delivered had every ask audited (issue #18)', async () => {
     // Prepare: the ask went out and was audited, the phase marked delivered; grace decided
     const ports = setUp(checking());
-    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
-    await advanceStage(firstStep, ports, NOW);
+    await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
     await requestApproval(
       { taskToken: 'token-1', requestId: 'req_memory', version: 1, stageIndex: 0, phase: 'requested', deadline: NOW.toISOString() },
       ports,
@@ -208,8 +208,7 @@ describe('a stage whose ask is still in flight', () => {
   it('is not failed for it: SendInFlightError is no failed ask, however often it comes', async () => {
     // Prepare: an open stage
     const ports = setUp(checking());
-    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
-    await advanceStage(firstStep, ports, NOW);
+    await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
 
     // Act: the asking task ends in SendInFlightError five times (more than the three failed asks that fail a request)
     const steps = [];
@@ -225,8 +224,7 @@ describe('a stage waits', () => {
   it('no longer than the recheck, so a decision that never reached the workflow is read by then; and mails nobody again', async () => {
     // Prepare: an open stage, asked; the recheck is five minutes
     const ports = { ...setUp(checking()), recheckSeconds: 300 };
-    await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
-    const first = await advanceStage(firstStep, ports, NOW);
+    const { step: first } = await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
 
     // Act: the wait ends at the recheck (a timeout: no callback came), and the stage is read again
     const later = new Date(NOW.getTime() + 300_000);
@@ -235,7 +233,7 @@ describe('a stage waits', () => {
     // Assess
     expect(first).toMatchObject({ next: 'wait', wait: { phase: 'requested', seconds: 300 } });
     expect(again).toMatchObject({ next: 'wait', wait: { phase: 'requested', seconds: 300 } });
-    expect(ports.audit.types()).toEqual(['route.planned', 'stage.opened']);
+    expect(ports.audit.types()).toEqual(['checks.completed', 'route.planned', 'stage.opened']);
   });
 });
 

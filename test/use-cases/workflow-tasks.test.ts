@@ -3,12 +3,11 @@ import { AlreadyDecidedError, NotFoundError } from '../../lambdas/core/errors.js
 import type { RequestRecord } from '../../lambdas/core/model.js';
 import { advanceStage } from '../../lambdas/use-cases/advance-stage.js';
 import { planRoute } from '../../lambdas/core/request/route.js';
-import { planApprovalRoute } from '../../lambdas/use-cases/plan-route.js';
 import { requestApproval } from '../../lambdas/use-cases/request-approval.js';
 import { runChecks } from '../../lambdas/use-cases/run-checks.js';
 import { brandPost, NOW, SUPERVISOR_APPROVES, taskPorts } from './memory-ports.js';
 
-// The workflow's task use cases (RunChecks, PlanRoute, AdvanceStage, RequestApproval) against in-memory ports.
+// The workflow's task use cases (RunChecks, which also plans the route, AdvanceStage, RequestApproval) against in-memory ports.
 
 /** The deadline of the invocation under test (the lease of what it claims). */
 const LEASE = new Date(NOW.getTime() + 30_000);
@@ -27,9 +26,10 @@ describe('runChecks', () => {
 
     // Assess
     const saved = await ports.requests.getRequest('req_memory');
-    expect(result).toEqual({ blocked: saved?.findings.some((f) => f.severity === 'block'), findingCount: saved?.findings.length });
+    expect(result).toMatchObject({ blocked: false, findingCount: saved?.findings.length });
+    expect(saved?.findings.some((f) => f.severity === 'block')).toBe(false);
     expect(saved?.publication).toBeDefined();
-    expect(ports.audit.types()).toEqual(['checks.completed']);
+    expect(ports.audit.types()[0]).toBe('checks.completed');
     expect(ports.audit.events[0]?.data['findings']).toHaveLength(result.findingCount);
   });
 
@@ -54,18 +54,23 @@ describe('runChecks', () => {
     // Act
     const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports);
 
-    // Assess
-    expect(result.blocked).toBe(true);
+    // Assess: blocked, so no route is planned and nobody is asked; the findings are saved and audited
+    const saved = await ports.requests.getRequest('req_memory');
+    expect(result).toEqual({ blocked: true, findingCount: saved?.findings.length, planned: false, stageCount: 0, step: null });
+    expect(saved?.findings.some((f) => f.rule === 'P-ACCOUNT' && f.severity === 'block')).toBe(true);
+    expect(saved?.stages).toEqual([]);
+    expect(saved?.status).toBe('checking');
+    expect(ports.audit.types()).toEqual(['checks.completed']);
   });
 });
 
-describe('planApprovalRoute', () => {
+describe('runChecks, when nothing blocks: the route', () => {
   it('saves the route the preset gives with its first stage opened, audits both, and returns the first step', async () => {
     // Prepare
     const ports = setUp(checking());
 
     // Act
-    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports, NOW);
+    const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
 
     // Assess: the first stage is open with AdvanceStage's times, the others wait; the step is AdvanceStage's
     const saved = await ports.requests.getRequest('req_memory');
@@ -75,50 +80,60 @@ describe('planApprovalRoute', () => {
     expect(first?.schedule?.deadlineSeconds).toBe(first?.timeoutSeconds);
     expect(saved?.stages.slice(1).map((s) => s.status)).toEqual(saved?.stages.slice(1).map(() => 'waiting'));
     expect(result).toEqual({
+      blocked: false,
+      findingCount: saved?.findings.length,
       planned: true,
       stageCount: saved?.stages.length,
       step: { next: 'wait', wait: { phase: 'requested', seconds: 900, deadline: first?.deadline } },
     });
-    expect(ports.audit.types()).toEqual(['route.planned', 'stage.opened']);
-    expect(ports.audit.events[1]?.data).toMatchObject({ stage: 'supervisor', stageIndex: 0, version: 1, deadline: first?.deadline });
+    expect(ports.audit.types()).toEqual(['checks.completed', 'route.planned', 'stage.opened']);
+    expect(ports.audit.events[2]?.data).toMatchObject({ stage: 'supervisor', stageIndex: 0, version: 1, deadline: first?.deadline });
   });
 
   it('takes the same first step, stage and event as AdvanceStage opening the stage', async () => {
-    // Prepare: the same request in two stores; in one PlanRoute plans and opens, in the other the route is saved
-    // as planned (every stage waiting) and AdvanceStage opens its first stage, as before issue #18
+    // Prepare: the same request in two stores; in one RunChecks checks, plans and opens, in the other the same
+    // findings and route are saved as planned (every stage waiting) and AdvanceStage opens the first stage, as before
+    // issue #18
     const record = checking();
     const planned = setUp(record);
     const advanced = setUp(record);
-    const publication = record.publication ?? { is: false, reasons: [] };
-    const route = planRoute(record.submission, advanced.directory, publication, advanced.preset, record.findings);
-    await advanced.requests.saveRoute('req_memory', 1, route);
 
     // Act
-    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, planned, NOW);
+    const result = await runChecks({ requestId: 'req_memory', version: 1 }, planned, NOW);
+    const checked = await planned.requests.getRequest('req_memory');
+    if (checked === undefined) throw new Error('not saved');
+    const publication = checked.publication ?? { is: false, reasons: [] };
+    const route = planRoute(record.submission, advanced.directory, publication, advanced.preset, checked.findings);
+    await advanced.requests.saveRoute('req_memory', 1, { findings: checked.findings, publication: checked.publication, stages: route });
     const step = await advanceStage({ requestId: 'req_memory', version: 1, stageIndex: 0, callback: null }, advanced, NOW);
 
     // Assess
     expect(route[0]?.status).toBe('waiting');
     expect(result.step).toEqual(step);
-    expect((await planned.requests.getRequest('req_memory'))?.stages).toEqual((await advanced.requests.getRequest('req_memory'))?.stages);
+    expect(checked.stages).toEqual((await advanced.requests.getRequest('req_memory'))?.stages);
     expect(planned.audit.events.at(-1)?.data).toEqual(advanced.audit.events.at(-1)?.data);
   });
 
   it('without a valid route, records the route failure with its reason, adds no finding and asks nobody', async () => {
     // Prepare
     const post = checking();
-    const ports = setUp({ ...post, submission: { ...post.submission, submitter: 'stranger@example.org' } });
+    // The director, a poster of the account: the checks pass, but nobody supervises her
+    const ports = setUp({ ...post, submission: { ...post.submission, submitter: 'dora@example.org' } });
+    const account = post.submission.kind === 'brand-post' ? post.submission.account : '';
+    const posting = ports.accounts.map((a) => (a.id === account ? { ...a, posters: [...a.posters, 'dora'] } : a));
+    ports.accounts.splice(0, ports.accounts.length, ...posting);
 
     // Act
-    const result = await planApprovalRoute({ requestId: 'req_memory', version: 1 }, ports);
+    const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports);
 
-    // Assess
+    // Assess: the checks' findings saved and audited as they were, the route failure beside them (not a finding)
     const saved = await ports.requests.getRequest('req_memory');
-    expect(result).toEqual({ planned: false, stageCount: 0, step: null });
+    expect(result).toEqual({ blocked: false, findingCount: saved?.findings.length, planned: false, stageCount: 0, step: null });
     expect(saved?.stages).toEqual([]);
-    expect(saved?.routeFailure).toEqual({ reason: 'submitter stranger@example.org is not in the directory' });
-    expect(saved?.findings).toEqual(post.findings);
-    expect(ports.audit.types()).toEqual(['route.failed']);
+    expect(saved?.routeFailure).toEqual({ reason: 'Dora Director has no manager in the directory' });
+    expect(ports.audit.types()).toEqual(['checks.completed', 'route.failed']);
+    expect(ports.audit.events[0]?.data['findings']).toHaveLength(saved?.findings.length ?? -1);
+    expect(saved?.findings.map((f) => f.message).join('\n')).not.toContain('no manager');
   });
 });
 

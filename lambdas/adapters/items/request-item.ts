@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FAILING_STEPS, type RequestRecord } from '../../core/model.js';
+import { RECORDED_FAILING_STEPS, type RequestRecord } from '../../core/model.js';
 import { QUESTION_KEYS } from '../../core/account-opening/questionnaire.js';
 import { RULE_IDS } from '../../core/rules/catalogue.js';
 import { PLATFORMS } from '../../core/rules/platforms.js';
@@ -135,7 +135,7 @@ export const requestItem = z.looseObject({
   registration: z.optional(z.looseObject({ accountId: z.string(), registered: z.boolean(), reason: z.optional(z.string()) })),
   thread: z.optional(z.looseObject({ messageId: z.string(), references: z.array(z.string()) })),
   routeFailure: z.optional(z.looseObject({ reason: z.string() })),
-  failure: z.optional(z.looseObject({ step: z.enum(FAILING_STEPS), error: z.string(), at: z.string(), executionArn: z.string() })),
+  failure: z.optional(z.looseObject({ step: z.enum(RECORDED_FAILING_STEPS), error: z.string(), at: z.string(), executionArn: z.string() })),
   // Bookkeeping beside the record: the intake's idempotency (accept-submission), a version's (startNewVersion), the
   // callback tokens (registerWait), and the once-per-version flags (claimFlag writes the version that claimed each, its lease and its message id).
   bodyHash: z.optional(z.string()),

@@ -43,7 +43,7 @@ export function stageOpening(stage: Stage, now: Date, publishAt: string | undefi
   return { openedAt: now.toISOString(), schedule: scheduleOf(times), deadline: times.deadline };
 }
 
-/** A waiting stage once opened: pending, with its times (the stored stage OpenStage and PlanRoute write). */
+/** A waiting stage once opened: pending, with its times (the stored stage OpenStage and RunChecks write). */
 export function openedStage(stage: Stage, opening: StageOpening): Stage {
   return {
     ...stage,

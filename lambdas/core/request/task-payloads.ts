@@ -54,7 +54,6 @@ export type ExecutionInput = z.infer<typeof executionInput>;
 const phase = z.enum(['requested', 'reminded', 'escalated']);
 
 export const recordSubmissionResult = z.object({ kind: z.enum(['brand-post', 'account-opening']) });
-export const runChecksResult = z.object({ blocked: z.boolean(), findingCount: count(0) });
 /** AdvanceStage's step: a decision the store holds (with the route's stage count as the store has it), or a wait. */
 export const stageStep = z.discriminatedUnion('next', [
   z.object({
@@ -64,8 +63,17 @@ export const stageStep = z.discriminatedUnion('next', [
   }),
   z.object({ next: z.literal('wait'), wait: z.object({ phase, seconds: count(1), deadline: z.iso.datetime() }) }),
 ]);
-/** PlanRoute's route, and the first stage's step (AdvanceStage's, taken as the stage opened): null when none was planned. */
-export const planRouteResult = z.object({ planned: z.boolean(), stageCount: count(0), step: z.nullable(stageStep) });
+/**
+ * RunChecks' checks, its route, and the first stage's step (AdvanceStage's, taken as the stage opened): null when no
+ * route was planned (a blocking finding, no valid route).
+ */
+export const runChecksResult = z.object({
+  blocked: z.boolean(),
+  findingCount: count(0),
+  planned: z.boolean(),
+  stageCount: count(0),
+  step: z.nullable(stageStep),
+});
 /** RequestApproval's own return (a callback task: the state machine reads SendTaskSuccess's output instead, and keeps none of it). */
 export const requestApprovalResult = z.object({ asked: count(0) });
 export const registerAccountResult = z.object({ registered: z.boolean(), accountId: z.string().check(z.minLength(1)) });
@@ -87,7 +95,6 @@ export interface TaskContract<I extends z.ZodMiniType = z.ZodMiniType, O extends
 export const taskContracts = {
   'record-submission': { input: recordSubmissionPayload, output: recordSubmissionResult },
   'run-checks': { input: requestRef, output: runChecksResult },
-  'plan-route': { input: requestRef, output: planRouteResult },
   'advance-stage': { input: advanceStagePayload, output: stageStep },
   'request-approval': { input: requestApprovalPayload, output: requestApprovalResult },
   'register-account': { input: requestRef, output: registerAccountResult },

@@ -233,7 +233,7 @@ describe('outcomeMail', () => {
   });
 
   it('says why no approval route could be planned, after the blocking findings and without a rule id', () => {
-    // Prepare: PlanRoute found nobody to decide a stage (GOVERNANCE.md §2); the findings block nothing.
+    // Prepare: RunChecks found nobody to decide a stage (GOVERNANCE.md §2); the findings block nothing.
     const reason = 'nobody can decide the comms stage: its only members are the submitter or people who decide an earlier stage';
     const record = request({
       stages: [],

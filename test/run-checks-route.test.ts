@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,14 +8,25 @@ import type { RequestRecord } from '../lambdas/core/model.js';
 import { outcomeMail } from '../lambdas/core/render/render.js';
 import { startTestDynamo, type TestDynamo } from './adapters/local-dynamo.js';
 
-// PlanRoute (lambdas/plan-route.ts) over its real adapters and dynalite, when no approval route can be planned
+// RunChecks (lambdas/run-checks.ts) over its real adapters and dynalite, when no approval route can be planned
 // (GOVERNANCE.md §2): the request records why as a route failure — no finding under a rule id GOVERNANCE.md does not
 // have — the audit trail says so, the submitter's mail gives the reason, and a new version starts without it.
+
+/** The sample directory, with the director (who has no manager) a poster of physics-x. */
+function directoryWithDoraPosting(): string {
+  const file = JSON.parse(readFileSync(fileURLToPath(new URL('../config/directory.json', import.meta.url)), 'utf8')) as {
+    accounts: Array<{ id: string; posters: string[] }>;
+  };
+  for (const account of file.accounts) if (account.id === 'physics-x') account.posters.push('dora');
+  const path = join(mkdtempSync(join(tmpdir(), 'signoff-route-')), 'directory.json');
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
 
 let dynamo: TestDynamo;
 let requests: typeof import('../lambdas/adapters/requests.js');
 let audit: import('../lambdas/adapters/audit.js').AuditTable;
-let handler: typeof import('../lambdas/plan-route.js')['handler'];
+let handler: typeof import('../lambdas/run-checks.js')['handler'];
 
 beforeAll(async () => {
   dynamo = await startTestDynamo({
@@ -20,12 +34,12 @@ beforeAll(async () => {
     AUDIT_TABLE: 'signoff-audit',
     APPROVALS_TABLE: 'signoff-approvals',
     ACCOUNTS_TABLE: 'signoff-accounts',
-    SIGNOFF_DIRECTORY: fileURLToPath(new URL('../config/directory.json', import.meta.url)),
+    SIGNOFF_DIRECTORY: directoryWithDoraPosting(),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   requests = await import('../lambdas/adapters/requests.js');
   audit = (await import('../lambdas/adapters/audit.js')).auditTable();
-  ({ handler } = await import('../lambdas/plan-route.js'));
+  ({ handler } = await import('../lambdas/run-checks.js'));
 });
 
 afterAll(async () => {
@@ -33,12 +47,13 @@ afterAll(async () => {
 });
 
 const context = {
-  functionName: 'signoff-PlanRoute',
+  functionName: 'signoff-RunChecks',
   awsRequestId: 'test-request',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-PlanRoute',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:signoff-RunChecks',
 } as Context;
 
-// A submitter the directory does not list: nobody can be their supervisor.
+// A submitter the checks pass (in the directory, posting to a registered account) whom nobody supervises: the
+// director has no manager.
 const record: RequestRecord = {
   requestId: 'req_PLANROUTEFAILSAAAAAAAAAAA',
   kind: 'brand-post',
@@ -46,7 +61,7 @@ const record: RequestRecord = {
   version: 1,
   submission: {
     kind: 'brand-post',
-    submitter: 'nobody@example.org',
+    submitter: 'dora@example.org',
     account: 'physics-x',
     title: 'Open day',
     text: 'Saturday.',
@@ -61,8 +76,8 @@ const record: RequestRecord = {
   findings: [{ rule: 'P-HASHTAG-CASE', severity: 'warn', message: 'Use CamelCase hashtags.' }],
 };
 
-describe('PlanRoute without a valid route', () => {
-  it('records the route failure and its reason, leaves the findings as they were, and audits it', async () => {
+describe('RunChecks without a valid route', () => {
+  it('records the route failure and its reason beside the findings (not as one), and audits both', async () => {
     // Prepare
     await requests.createRequest(record);
 
@@ -70,12 +85,16 @@ describe('PlanRoute without a valid route', () => {
     const result = await handler({ requestId: record.requestId, version: 1 }, context);
 
     // Assess
-    expect(result).toEqual({ planned: false, stageCount: 0, step: null });
     const stored = await requests.getRequest(record.requestId);
-    const reason = 'submitter nobody@example.org is not in the directory';
+    const reason = 'Dora Director has no manager in the directory';
+    expect(result).toEqual({ blocked: false, findingCount: stored?.findings.length, planned: false, stageCount: 0, step: null });
     expect(stored?.routeFailure).toEqual({ reason });
-    expect(stored?.findings).toEqual(record.findings);
-    expect((await audit.readAudit(record.requestId)).map((e) => [e.type, e.data])).toEqual([['route.failed', { version: 1, reason }]]);
+    expect(stored?.stages).toEqual([]);
+    expect(stored?.findings.map((f) => f.message).join('\n')).not.toContain('no manager');
+    const events = await audit.readAudit(record.requestId);
+    expect(events.map((e) => e.type)).toEqual(['checks.completed', 'route.failed']);
+    expect(events[0]?.data['findings']).toHaveLength(stored?.findings.length ?? -1);
+    expect(events[1]?.data).toEqual({ version: 1, reason });
   });
 
   it('tells the submitter why in the outcome mail, and forgets it when a new version starts', async () => {
@@ -95,7 +114,7 @@ describe('PlanRoute without a valid route', () => {
 
     // Assess
     expect(mail.text).toContain(
-      'Fix the following and submit a new version:\n  - No valid approval route: submitter nobody@example.org is not in the directory.\n',
+      'Fix the following and submit a new version:\n  - No valid approval route: Dora Director has no manager in the directory.\n',
     );
     expect(next?.version).toBe(2);
     expect(next?.routeFailure).toBeUndefined();
