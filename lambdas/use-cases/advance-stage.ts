@@ -35,20 +35,33 @@ export interface StageTask {
 /** Asking the assignees failed after the state machine's retries this many times: the execution fails (alarmed). */
 const MAX_FAILED_ASKS = 3;
 
-export type StageStep =
-  | { readonly next: 'decided'; readonly decision: StageDecision['decision']; readonly stageCount: number }
-  | {
-      readonly next: 'wait';
-      readonly wait: { readonly phase: 'requested' | 'reminded' | 'escalated'; readonly seconds: number; readonly deadline: string };
-    };
+interface Decided<Next> {
+  readonly next: 'decided';
+  readonly decision: StageDecision['decision'];
+  readonly stageCount: number;
+  /** After an approval, the next stage's first step (that stage opened here); null otherwise. */
+  readonly nextStageStep: Next;
+}
+interface Wait {
+  readonly next: 'wait';
+  readonly wait: { readonly phase: 'requested' | 'reminded' | 'escalated'; readonly seconds: number; readonly deadline: string };
+}
+/** A stage's first step, taken as it opens (task-payloads.ts `openingStep`). */
+export type OpeningStep = Decided<null> | Wait;
+/** AdvanceStage's step (task-payloads.ts `stageStep`). */
+export type StageStep = Decided<OpeningStep | null> | Wait;
 
-function decided(request: RequestRecord, stageIndex: number): StageStep | undefined {
+/** A step as a stage's first: a decision found as the stage opens goes on from the store, not from a `nextStageStep`. */
+export const openingOf = (step: StageStep): OpeningStep => (step.next === 'decided' ? { ...step, nextStageStep: null } : step);
+
+function decided(request: RequestRecord, stageIndex: number): Decided<null> | undefined {
+  const stageCount = request.stages.length;
   const stage = request.stages[stageIndex];
   if (stage?.decision !== undefined && stage.decidedAt !== undefined)
-    return { next: 'decided', decision: stage.decision, stageCount: request.stages.length };
-  if (stage?.status === 'expired') return { next: 'decided', decision: 'expired', stageCount: request.stages.length };
+    return { next: 'decided', decision: stage.decision, stageCount, nextStageStep: null };
+  if (stage?.status === 'expired') return { next: 'decided', decision: 'expired', stageCount, nextStageStep: null };
   // The request ended otherwise (withdrawn): nothing is left to wait for; NotifySubmitter keeps the recorded outcome.
-  if (request.outcome !== undefined) return { next: 'decided', decision: 'expired', stageCount: request.stages.length };
+  if (request.outcome !== undefined) return { next: 'decided', decision: 'expired', stageCount, nextStageStep: null };
   return undefined;
 }
 
@@ -150,7 +163,13 @@ export async function advanceStage(task: StageTask, ports: AdvanceStagePorts, no
  * first stage's from the write that saved the route and opened that stage: one read, one write and one invocation
  * fewer per request, issue #18).
  */
-export async function stepOf(read: RequestRecord, task: StageTask, ports: AdvanceStagePorts, now: Date): Promise<StageStep> {
+export async function stepOf(
+  read: RequestRecord,
+  task: StageTask,
+  ports: AdvanceStagePorts,
+  now: Date,
+  openNext = true,
+): Promise<StageStep> {
   const { requestId, version, stageIndex, callback: hint } = task;
   let request = read;
   let stage = request.stages[stageIndex];
@@ -181,7 +200,12 @@ export async function stepOf(read: RequestRecord, task: StageTask, ports: Advanc
       const deadline = new Date(Date.parse(timing.openedAt) + seconds * 1000).toISOString();
       await auditAsksSent(request, stageIndex, stage.phase, deadline, ports);
     }
-    return recorded;
+    // Approved: the next stage the store holds opens here, and its first step goes with the decision (RouteDecision
+    // → NextStage → MoreStages → StageDecided): one read, one invocation and one transition fewer per stage (#18).
+    const following = request.stages[stageIndex + 1];
+    if (!openNext || recorded.decision !== 'approve' || following === undefined) return recorded;
+    const opened = await stepOf(request, { requestId, version, stageIndex: stageIndex + 1, callback: null }, ports, now, false);
+    return { ...recorded, nextStageStep: openingOf(opened) };
   }
   if (hint !== null && 'kind' in hint) await refuseSuccess(request, stageIndex, ports);
   const timing = stageSchedule(stage, publishAt);
@@ -193,15 +217,17 @@ export async function stepOf(read: RequestRecord, task: StageTask, ports: Advanc
     const claimed = (await ports.requests.claimStage(requestId, version, stageIndex, request.stages.length, expiry))?.request;
     if (claimed !== undefined) {
       await auditExpiry(claimed, stageIndex, ports);
-      return { next: 'decided', decision: 'expired', stageCount: claimed.stages.length };
+      return { next: 'decided', decision: 'expired', stageCount: claimed.stages.length, nextStageStep: null };
     }
-    // A decision (or a withdrawal) won the race: that is what the workflow follows.
+    // A decision (or a withdrawal) won the race: that is what the workflow follows (an approval's next stage is
+    // opened by the AdvanceStage MoreStages goes to, with no `nextStageStep` here).
     const latest = await ports.requests.getRequest(requestId);
     return (
       (latest === undefined ? undefined : decided(latest, stageIndex)) ?? {
         next: 'decided',
         decision: 'expired',
         stageCount: request.stages.length,
+        nextStageStep: null,
       }
     );
   }

@@ -8,7 +8,7 @@ import type { CheckedRoute, RequestRecord, Stage } from '../core/model.js';
 import { RouteError, planRoute } from '../core/request/route.js';
 import { openedStage, stageOpening } from '../core/request/stage-clock.js';
 import { publicationOptions, type Preset } from '../core/rules/presets.js';
-import { stepOf, type AdvanceStagePorts, type StageStep } from './advance-stage.js';
+import { openingOf, stepOf, type AdvanceStagePorts, type OpeningStep } from './advance-stage.js';
 import type { AuditAppends, AuditLog, RequestStore } from './ports.js';
 import type { RegistryView } from './registry-view.js';
 
@@ -38,7 +38,7 @@ export interface CheckedRequest {
   readonly planned: boolean;
   readonly stageCount: number;
   /** The first stage's step, as AdvanceStage takes it (null when no route was planned). */
-  readonly step: StageStep | null;
+  readonly step: OpeningStep | null;
 }
 
 type Checks = Omit<CheckedRoute, 'stages'>;
@@ -135,8 +135,8 @@ export async function runChecks(
     },
     (e) => e.type === 'route.planned' && e.data['version'] === version,
   );
-  const step = await stepOf(saved, { requestId, version, stageIndex: 0, callback: null }, { ...ports, audit }, now);
-  return { blocked: false, findingCount: saved.findings.length, planned: true, stageCount: saved.stages.length, step };
+  const step = await stepOf(saved, { requestId, version, stageIndex: 0, callback: null }, { ...ports, audit }, now, false);
+  return { blocked: false, findingCount: saved.findings.length, planned: true, stageCount: saved.stages.length, step: openingOf(step) };
 }
 
 /**

@@ -39,6 +39,13 @@ describe('statemachines/approval.asl.json', () => {
     expect([...used].sort()).toEqual(workflowFunctions.map((f) => f.substitution).sort());
   });
 
+  it('tests no Choice rule with IsNull: false, which the local engine never finds true (Not + IsNull: true instead)', () => {
+    // aws-local-stepfunctions 3 evaluates `IsNull: false` as false whatever the value, where Step Functions finds it
+    // true for any value but null: the same file would branch differently locally and on AWS.
+    expect(text).not.toMatch(/"IsNull":\s*false/);
+    expect(text).toMatch(/"Not":\s*\{\s*"Variable":\s*"\$\.stage\.step",\s*"IsNull":\s*true/);
+  });
+
   it('has no hard-coded ARN or account id', () => {
     expect(text).not.toMatch(/arn:aws:lambda:/);
     expect(text).not.toMatch(/\d{12}/);

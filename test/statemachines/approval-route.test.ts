@@ -41,12 +41,18 @@ function start(
   decisions = new Map<number, string>(),
 ): string {
   store = { decisions, stageCount: plannedStages };
-  /** AdvanceStage's step (RunChecks takes the first stage's): a recorded decision, else a wait. */
-  const step = (stageIndex: number, hint: JsonValue): JsonValue => {
+  /**
+   * AdvanceStage's step (RunChecks takes the first stage's): a recorded decision, else a wait. An approval carries the
+   * next stage's first step when the store holds a next stage (the handler opens it then).
+   */
+  const step = (stageIndex: number, hint: JsonValue, openNext = true): JsonValue => {
     hints.push(hint);
     const decision = store.decisions.get(stageIndex);
-    if (decision !== undefined) return { next: 'decided', decision, stageCount: store.stageCount };
-    return { next: 'wait', wait: { phase: 'requested', seconds: waitSeconds, deadline: '2030-01-01T00:00:00Z' } };
+    if (decision === undefined)
+      return { next: 'wait', wait: { phase: 'requested', seconds: waitSeconds, deadline: '2030-01-01T00:00:00Z' } };
+    const nextStageStep =
+      openNext && decision === 'approve' && stageIndex + 1 < store.stageCount ? step(stageIndex + 1, null, false) : null;
+    return { next: 'decided', decision, stageCount: store.stageCount, nextStageStep };
   };
   engine = new WorkflowEngine({
     definition,
@@ -63,7 +69,7 @@ function start(
         case 'run-checks':
           // Nothing blocks; the route planned, and the first stage's step as the handler takes it (stepOf) from the
           // write that opened the stage.
-          return { blocked: false, findingCount: 0, planned: true, stageCount: plannedStages, step: step(0, null) };
+          return { blocked: false, findingCount: 0, planned: true, stageCount: plannedStages, step: step(0, null, false) };
         case 'advance-stage':
           return step(p.stageIndex ?? -1, p.callback ?? null);
         case 'request-approval':
@@ -130,6 +136,9 @@ describe('the loop over stages', () => {
     decide(await nextAsk(3));
     expect(await engine.settled(arn)).toBe('SUCCEEDED');
     expect(asked.map((a) => a.stageIndex)).toEqual([0, 0, 1]);
+    // After each callback, one AdvanceStage: the approval of stage 0 carried stage 1's first step (no invocation
+    // of its own to open it).
+    expect(invoked.filter((f) => f === 'advance-stage')).toHaveLength(3);
     expect(JSON.parse(engine.describeExecution(arn).output ?? 'null')).toMatchObject({ outcome: 'approved' });
   });
 

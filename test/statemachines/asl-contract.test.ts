@@ -38,6 +38,12 @@ const decided = (decision: 'approve' | 'reject' | 'request-changes' | 'expired',
   next: 'decided' as const,
   decision,
   stageCount,
+  nextStageStep: null,
+});
+/** An approval with the next stage's first step: that stage opened in the same invocation. */
+const approvedThen = (nextStageStep: ReturnType<typeof wait> | ReturnType<typeof decided>, stageCount = 2) => ({
+  ...decided('approve', stageCount),
+  nextStageStep,
 });
 
 const subject: ContractSubject = {
@@ -64,13 +70,23 @@ const subject: ContractSubject = {
       { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: decided('request-changes') },
       { blocked: false, findingCount: 0, planned: true, stageCount: 2, step: decided('expired') },
     ]),
-    // Every phase and every decision; an override that added a stage (stageCount 3) after the first approval.
+    // Every phase and every decision; an override that added a stage (stageCount 3) after the first approval; an
+    // approval with the next stage opened (its first step a wait, or a decision found as it opened) or with none.
     'advance-stage': results(c['advance-stage'].output, [
       wait('requested'),
       wait('reminded'),
       wait('escalated'),
       decided('approve'),
       decided('approve', 3),
+      approvedThen(wait('requested')),
+      approvedThen(wait('requested'), 3),
+      approvedThen(decided('expired'), 3),
+      // What the schema admits besides (a stage just opened waits in 'requested' or is decided 'expired').
+      approvedThen(wait('reminded'), 3),
+      approvedThen(wait('escalated'), 3),
+      approvedThen(decided('approve'), 3),
+      approvedThen(decided('reject'), 3),
+      approvedThen(decided('request-changes'), 3),
       decided('reject'),
       decided('request-changes'),
       decided('expired'),

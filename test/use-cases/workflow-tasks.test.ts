@@ -185,9 +185,68 @@ describe('advanceStage', () => {
     const step = await advanceStage(task, ports, new Date(NOW.getTime() + 30 * 86_400_000));
 
     // Assess
-    expect(step).toEqual({ next: 'decided', decision: 'expired', stageCount: 2 });
+    expect(step).toEqual({ next: 'decided', decision: 'expired', stageCount: 2, nextStageStep: null });
     expect(ports.audit.types()).toEqual(['stage.opened', 'stage.expired']);
     expect((await ports.requests.getRequest('req_memory'))?.outcome).toBe('expired');
+  });
+});
+
+describe('advanceStage after an approval', () => {
+  const decidedTask = (stageIndex: number) => ({ requestId: 'req_memory', version: 1, stageIndex, callback: { kind: 'success' } }) as const;
+
+  it('opens the next stage the store holds and carries its first step, reading the request once (issue #18)', async () => {
+    // Prepare: the first stage opened by RunChecks and approved by the supervisor
+    const ports = setUp(checking());
+    await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
+    await ports.requests.claimStage('req_memory', 1, 0, 2, SUPERVISOR_APPROVES);
+    let reads = 0;
+    const getRequest = ports.requests.getRequest.bind(ports.requests);
+    ports.requests.getRequest = (id) => {
+      reads++;
+      return getRequest(id);
+    };
+    const later = new Date(NOW.getTime() + 60_000);
+
+    // Act
+    const step = await advanceStage(decidedTask(0), ports, later);
+
+    // Assess: the comms stage is open from now, audited once, and its first step came with the approval
+    const comms = (await getRequest('req_memory'))?.stages[1];
+    expect(comms).toMatchObject({ stage: 'comms', status: 'pending', openedAt: later.toISOString() });
+    expect(step).toEqual({
+      next: 'decided',
+      decision: 'approve',
+      stageCount: 2,
+      nextStageStep: { next: 'wait', wait: { phase: 'requested', seconds: 900, deadline: comms?.deadline } },
+    });
+    expect(reads).toBe(1);
+    expect(ports.audit.events.filter((e) => e.type === 'stage.opened').map((e) => e.data['stageIndex'])).toEqual([0, 1]);
+  });
+
+  it('carries no next step after the last stage, nor after a rejection', async () => {
+    // Prepare: both stages decided, the last by comms; and a request whose supervisor rejected it
+    const approved = setUp(checking());
+    await runChecks({ requestId: 'req_memory', version: 1 }, approved, NOW);
+    await approved.requests.claimStage('req_memory', 1, 0, 2, SUPERVISOR_APPROVES);
+    await advanceStage(decidedTask(0), approved, NOW);
+    await approved.requests.claimStage('req_memory', 1, 1, 2, {
+      ...SUPERVISOR_APPROVES,
+      stageIndex: 1,
+      decidedBy: 'carl@example.org',
+      deciderId: 'carl',
+    });
+    const rejected = setUp(checking());
+    await runChecks({ requestId: 'req_memory', version: 1 }, rejected, NOW);
+    await rejected.requests.claimStage('req_memory', 1, 0, 2, { ...SUPERVISOR_APPROVES, decision: 'reject', comment: 'Not now.' });
+
+    // Act
+    const last = await advanceStage(decidedTask(1), approved, NOW);
+    const rejection = await advanceStage(decidedTask(0), rejected, NOW);
+
+    // Assess
+    expect(last).toEqual({ next: 'decided', decision: 'approve', stageCount: 2, nextStageStep: null });
+    expect(rejection).toEqual({ next: 'decided', decision: 'reject', stageCount: 2, nextStageStep: null });
+    expect((await rejected.requests.getRequest('req_memory'))?.stages[1]?.status).toBe('waiting');
   });
 });
 

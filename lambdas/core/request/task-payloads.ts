@@ -54,15 +54,22 @@ export type ExecutionInput = z.infer<typeof executionInput>;
 const phase = z.enum(['requested', 'reminded', 'escalated']);
 
 export const recordSubmissionResult = z.object({ kind: z.enum(['brand-post', 'account-opening']) });
-/** AdvanceStage's step: a decision the store holds (with the route's stage count as the store has it), or a wait. */
-export const stageStep = z.discriminatedUnion('next', [
+const waitStep = z.object({ next: z.literal('wait'), wait: z.object({ phase, seconds: count(1), deadline: z.iso.datetime() }) });
+const decidedStep = <T extends z.ZodMiniType>(nextStageStep: T) =>
   z.object({
     next: z.literal('decided'),
     decision: z.enum(['approve', 'reject', 'request-changes', 'expired']),
     stageCount: count(0),
-  }),
-  z.object({ next: z.literal('wait'), wait: z.object({ phase, seconds: count(1), deadline: z.iso.datetime() }) }),
-]);
+    nextStageStep,
+  });
+/** A stage's first step, taken as it opens (RunChecks' for the first stage, an approval's for the next): no `nextStageStep`. */
+export const openingStep = z.discriminatedUnion('next', [decidedStep(z.null()), waitStep]);
+/**
+ * AdvanceStage's step: a decision the store holds (with the route's stage count as the store has it), or a wait. An
+ * approval's `nextStageStep` is the next stage's first step, that stage opened in the same invocation; null when the store
+ * holds no next stage, and for every other decision.
+ */
+export const stageStep = z.discriminatedUnion('next', [decidedStep(z.nullable(openingStep)), waitStep]);
 /**
  * RunChecks' checks, its route, and the first stage's step (AdvanceStage's, taken as the stage opened): null when no
  * route was planned (a blocking finding, no valid route).
@@ -72,7 +79,7 @@ export const runChecksResult = z.object({
   findingCount: count(0),
   planned: z.boolean(),
   stageCount: count(0),
-  step: z.nullable(stageStep),
+  step: z.nullable(openingStep),
 });
 /** RequestApproval's own return (a callback task: the state machine reads SendTaskSuccess's output instead, and keeps none of it). */
 export const requestApprovalResult = z.object({ asked: count(0) });
