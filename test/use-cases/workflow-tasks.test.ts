@@ -114,6 +114,21 @@ describe('runChecks, when nothing blocks: the route', () => {
     expect(planned.audit.events.at(-1)?.data).toEqual(advanced.audit.events.at(-1)?.data);
   });
 
+  it('plans no route for a request withdrawn while it was checked, and keeps and audits its findings', async () => {
+    // Prepare: withdrawn before its checks ran (its execution is being stopped)
+    const ports = setUp(checking({ status: 'withdrawn', outcome: 'withdrawn' }));
+
+    // Act
+    const result = await runChecks({ requestId: 'req_memory', version: 1 }, ports, NOW);
+
+    // Assess
+    const saved = await ports.requests.getRequest('req_memory');
+    expect(result).toEqual({ blocked: false, findingCount: saved?.findings.length, planned: false, stageCount: 0, step: null });
+    expect([saved?.status, saved?.outcome, saved?.stages]).toEqual(['withdrawn', 'withdrawn', []]);
+    expect(ports.audit.types()).toEqual(['checks.completed']);
+    expect(ports.audit.events[0]?.data['findings']).toHaveLength(saved?.findings.length ?? -1);
+  });
+
   it('without a valid route, records the route failure with its reason, adds no finding and asks nobody', async () => {
     // Prepare
     const post = checking();
